@@ -1,0 +1,36 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Both create .venv when it is missing or stale (pyproject.toml newer than the
+# install stamp, or a venv whose interpreter no longer starts) and install into it.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test venv translations screenshot bench clean
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@if ! $(PY) -c 'import sys' >/dev/null 2>&1; then \
+	    rm -rf $(VENV); $(PYTHON) -m venv $(VENV); fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/fieldinspect $(ARGS)
+
+test: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest $(PYTEST_ARGS)
+
+# Regenerate the English translation catalogue from the sources, then compile it.
+translations: $(STAMP)
+	$(VENV)/bin/pyside6-lupdate $$(git ls-files 'ui/*.py') -ts resources/i18n/fieldinspect_en.ts
+	$(VENV)/bin/pyside6-lrelease resources/i18n/fieldinspect_en.ts -qm resources/i18n/fieldinspect_en.qm
+
+bench: $(STAMP)
+	$(PY) benchmarks/startup.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info
