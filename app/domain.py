@@ -1,0 +1,249 @@
+"""Domain types of on-site administrative law enforcement.
+
+Plain frozen dataclasses: they carry no behaviour that needs a database or a
+display, so rules and services can be tested as pure functions over them.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+class StaffRole(enum.StrEnum):
+    """What a person on the roster may be counted as (DOMAIN.md, 'Who uses')."""
+
+    OFFICER = "officer"  # 行政执法人员, holds an enforcement certificate
+    AUXILIARY = "auxiliary"  # 执法辅助人员, assists, never counts as an officer (R1)
+    TEAM_LEADER = "team_leader"  # 带队/审核人员, an officer who also reviews
+
+
+class SubjectKind(enum.StrEnum):
+    ENTERPRISE = "enterprise"
+    PERSON = "person"
+
+
+class CreditGrade(enum.StrEnum):
+    """Public credit grade used to scale inspection frequency (R8)."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    D = "D"
+
+
+class ListStatus(enum.StrEnum):
+    NONE = "none"
+    WHITE = "white"  # 白名单: at most one inspection a quarter per agency (R7)
+    BLACK = "black"  # 黑名单 / 重点监管
+
+
+class FilingStatus(enum.StrEnum):
+    """Filing (备案) of an annual inspection plan with the judicial department (R4)."""
+
+    FILED = "filed"
+    PENDING = "pending"
+    NOT_FILED = "not_filed"
+
+
+class InspectionSource(enum.StrEnum):
+    """Why an inspection takes place. Only PLAN is a routine inspection (R4, R5)."""
+
+    PLAN = "plan"
+    SPECIAL_CAMPAIGN = "special_campaign"  # 上级部署的专项行动
+    COMPLAINT = "complaint"  # 投诉举报
+    EMERGENCY = "emergency"  # 突发事件
+    ASSIGNMENT = "assignment"  # 上级交办
+
+    @property
+    def is_exempt(self) -> bool:
+        """Exempt sources need a reference instead of a filed plan and notice."""
+        return self is not InspectionSource.PLAN
+
+
+class InspectionStatus(enum.StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class StaffAssignment(enum.StrEnum):
+    """How a person takes part in one inspection."""
+
+    OFFICER = "officer"
+    ASSISTANT = "assistant"
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    id: str
+    name: str
+    region: str
+    supervision_phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Officer:
+    """A person on the roster. ``cert_no`` is empty for auxiliary staff."""
+
+    id: str
+    name: str
+    role: StaffRole
+    agency_id: str
+    cert_no: str | None = None
+    cert_issuer: str | None = None  # issuing agency id of the certificate
+    cert_field: str | None = None  # 执法领域
+    cert_expiry: date | None = None  # last day of validity
+    revoked: bool = False
+
+    def certificate_valid_on(self, day: date, agency_id: str) -> bool:
+        """True when the certificate may be shown on ``day`` for ``agency_id``.
+
+        A certificate is valid through its expiry day, is void once revoked, and
+        counts only for the agency that issued it (R1).
+        """
+        if self.role is StaffRole.AUXILIARY or not self.cert_no:
+            return False
+        if self.revoked or self.cert_expiry is None:
+            return False
+        return day <= self.cert_expiry and self.cert_issuer == agency_id
+
+    def certificate_state(self, day: date) -> CertificateState:
+        if self.role is StaffRole.AUXILIARY or not self.cert_no:
+            return CertificateState.NONE
+        if self.revoked:
+            return CertificateState.REVOKED
+        if self.cert_expiry is None or day > self.cert_expiry:
+            return CertificateState.EXPIRED
+        return CertificateState.VALID
+
+
+class CertificateState(enum.StrEnum):
+    VALID = "valid"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    NONE = "none"  # auxiliary staff hold no enforcement certificate
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The enterprise or person inspected (检查对象)."""
+
+    id: str
+    kind: SubjectKind
+    name: str
+    address: str
+    credit_grade: CreditGrade
+    list_status: ListStatus
+    uscc: str | None = None  # 统一社会信用代码, enterprises only
+    representative: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CheckItem:
+    """An entry of the published check-item list (检查事项清单, R6)."""
+
+    code: str
+    name: str
+    legal_basis: str
+    standard: str
+    field: str = ""
+    published: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistTemplate:
+    id: str
+    name: str
+    field: str
+    item_codes: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionPlan:
+    """An annual inspection plan (年度行政检查计划) and its filing (R4)."""
+
+    id: str
+    year: int
+    agency_id: str
+    title: str
+    filing_status: FilingStatus
+    item_codes: tuple[str, ...]
+    filing_no: str | None = None
+    filing_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PreNotice:
+    """A pre-announcement (预告) of a routine inspection (R5)."""
+
+    id: str
+    plan_id: str
+    subject_id: str
+    published_on: date
+    scheduled_at: datetime
+    item_codes: tuple[str, ...]
+    channel: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class HolidayCalendarDay:
+    day: date
+    kind: str  # "holiday" (放假) or "workday" (调休上班)
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """An inspection task and, once started, the inspection itself."""
+
+    id: str
+    subject_id: str
+    agency_id: str
+    source: InspectionSource
+    scheduled_at: datetime
+    status: InspectionStatus
+    officer_ids: tuple[str, ...] = ()
+    assistant_ids: tuple[str, ...] = ()
+    source_ref: str | None = None  # 专项行动文号, 投诉编号, 交办单号…
+    plan_id: str | None = None
+    pre_notice_id: str | None = None
+    template_id: str | None = None
+    place: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    """One line of the append-only, hash-chained audit log."""
+
+    seq: int
+    at: datetime
+    actor: str
+    action: str
+    target: str
+    detail: dict = field(default_factory=dict)
+    prev_hash: str = ""
+    hash: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InspectionOverview:
+    """One row of the inspection list: the task with what an officer needs at a glance."""
+
+    id: str
+    subject_name: str
+    subject_uscc: str | None
+    credit_grade: CreditGrade
+    list_status: ListStatus
+    source: InspectionSource
+    source_ref: str | None
+    scheduled_at: datetime
+    status: InspectionStatus
+    officer_names: tuple[str, ...]
+    assistant_names: tuple[str, ...]
+    place: str
+    plan_filing: FilingStatus | None
+

@@ -1,0 +1,26 @@
+"""Where things live: the data folder and the shipped resources."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "FieldInspect"
+# The repository root: resources/ ships beside the packages.
+ROOT = Path(__file__).resolve().parent.parent
+RESOURCES = ROOT / "resources"
+FONT_FILE = RESOURCES / "fonts" / "wqy-microhei.ttf"
+FONT_FAMILY = "WenQuanYi Micro Hei"
+DEMO_REFERENCE = RESOURCES / "reference" / "demo.json"
+DEMO_INSPECTIONS = RESOURCES / "demo" / "inspections.json"
+TRANSLATIONS = RESOURCES / "i18n"
+
+
+def default_data_folder() -> Path:
+    """The per-user data folder; ``FIELDINSPECT_DATA`` overrides it (development, kiosks)."""
+    override = os.environ.get("FIELDINSPECT_DATA")
+    if override:
+        return Path(override).expanduser()
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

@@ -1,0 +1,190 @@
+"""Opening the local SQLite database safely, and migrating it forward.
+
+Opening is done in two steps. First the file is inspected read-only: header,
+integrity, application id and schema version. Only a file that is ours (or a new,
+empty one) and not newer than this program is then opened for writing and
+migrated. Every refusal leaves the file and the folder exactly as they were.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+
+import sqlite_utils
+
+from local_db.errors import (
+    DatabaseCorrupt,
+    DatabaseForeign,
+    DatabaseTooNew,
+    DataFolderMissing,
+    DataFolderReadOnly,
+)
+
+DB_FILENAME = "fieldinspect.sqlite"
+# "FINS" — marks the file as ours, so a foreign SQLite file is never migrated.
+APPLICATION_ID = 0x46494E53
+_SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def migrations() -> list[Migration]:
+    """The forward-only migrations shipped with the package, in order."""
+    found = []
+    for entry in resources.files("local_db").joinpath("migrations").iterdir():
+        if entry.name.endswith(".sql"):
+            number, _, rest = entry.name.partition("_")
+            found.append(Migration(int(number), rest.removesuffix(".sql"), entry.read_text("utf-8")))
+    found.sort(key=lambda m: m.version)
+    if [m.version for m in found] != list(range(1, len(found) + 1)):
+        raise RuntimeError("migration numbers must run 1, 2, 3… without gaps")
+    return found
+
+
+def latest_version() -> int:
+    return migrations()[-1].version
+
+
+def check_data_folder(folder: Path) -> None:
+    """Raise a user-facing error when ``folder`` is missing or cannot be written."""
+    if not folder.is_dir():
+        raise DataFolderMissing(folder)
+    # os.access is not enough: it says yes to root and knows nothing of
+    # read-only mounts. Creating (and removing) a scratch file is the real test.
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".write-probe-", dir=folder)
+    except OSError as exc:
+        reason = "只读文件系统" if exc.errno == errno.EROFS else (exc.strerror or str(exc))
+        raise DataFolderReadOnly(folder, reason) from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def inspect_file(path: Path) -> int:
+    """Return the schema version of an existing database file, or 0 for an empty one.
+
+    Raises when the file is damaged, foreign, or newer than this program.
+    Nothing is written: the file is opened with ``mode=ro``.
+    """
+    with open(path, "rb") as fh:
+        header = fh.read(len(_SQLITE_HEADER))
+    if header != _SQLITE_HEADER:
+        raise DatabaseCorrupt(path, "文件头不是 SQLite 格式" if header else "文件为空")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DatabaseCorrupt(path, str(exc)) from None
+    try:
+        check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
+        if check != "ok":
+            raise DatabaseCorrupt(path, check)
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if app_id != APPLICATION_ID:
+            if app_id != 0 or tables:
+                raise DatabaseForeign(path)
+            return 0
+        if "schema_version" not in tables:
+            return 0
+        version = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseCorrupt(path, str(exc)) from None
+    finally:
+        conn.close()
+    if version > latest_version():
+        raise DatabaseTooNew(path, version, latest_version())
+    return version
+
+
+def _configure(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA journal_mode = WAL")
+    # Evidence and seal records are written here: a power cut must not lose a
+    # committed transaction.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 5000")
+
+
+def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
+    """Apply the migrations after the current version, up to ``target``; return those applied."""
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    current = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+    applied = []
+    for m in migrations():
+        if m.version <= current or (target is not None and m.version > target):
+            continue
+        # executescript commits any open transaction first, so the BEGIN/COMMIT
+        # pair makes each migration all-or-nothing.
+        try:
+            conn.executescript(f"BEGIN;\n{m.sql}\n;COMMIT;")
+        except sqlite3.Error:
+            conn.rollback()
+            raise
+        conn.execute(
+            "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
+            (m.version, m.name, datetime.now(UTC).isoformat(timespec="seconds")),
+        )
+        conn.commit()
+        applied.append(m.version)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    conn.commit()
+    return applied
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """All writes inside the block are committed together or not at all."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
+
+
+def open_database(folder: Path, *, create: bool = False) -> sqlite_utils.Database:
+    """Open (and migrate) the database in the data folder ``folder``.
+
+    With ``create`` the folder is made when missing; otherwise a missing folder is
+    an error. Before an existing database is migrated, a copy is kept beside it as
+    ``fieldinspect.sqlite.before-vN``.
+    """
+    folder = Path(folder)
+    if create:
+        folder.mkdir(parents=True, exist_ok=True)
+    check_data_folder(folder)
+    path = folder / DB_FILENAME
+    version = inspect_file(path) if path.exists() else 0
+
+    # One connection, used from one thread at a time: the UI runs all database work
+    # through a single serial executor, so check_same_thread would only get in the way.
+    conn = sqlite3.connect(path, check_same_thread=False)
+    _configure(conn)
+    if path.exists() and version and version < latest_version():
+        backup = path.with_name(f"{DB_FILENAME}.before-v{latest_version()}")
+        dest = sqlite3.connect(backup)
+        try:
+            conn.backup(dest)
+        finally:
+            dest.close()
+    migrate(conn)
+    return sqlite_utils.Database(conn)
