@@ -26,7 +26,7 @@ test: $(STAMP)
 
 # Regenerate the English translation catalogue from the sources, then compile it.
 translations: $(STAMP)
-	$(VENV)/bin/pyside6-lupdate $$(git ls-files 'ui/*.py') -ts resources/i18n/fieldinspect_en.ts
+	$(VENV)/bin/pyside6-lupdate $$(find ui -name "*.py" | sort) -no-obsolete -ts resources/i18n/fieldinspect_en.ts
 	$(VENV)/bin/pyside6-lrelease resources/i18n/fieldinspect_en.ts -qm resources/i18n/fieldinspect_en.qm
 
 bench: $(STAMP)

@@ -84,8 +84,12 @@ def inspect_file(path: Path) -> int:
         header = fh.read(len(_SQLITE_HEADER))
     if header != _SQLITE_HEADER:
         raise DatabaseCorrupt(path, "文件头不是 SQLite 格式" if header else "文件为空")
+    # A read-only connection to a WAL database still creates -wal and -shm files.
+    # When there is no WAL to honour, immutable=1 reads the file and nothing else.
+    wal = path.with_name(path.name + "-wal")
+    params = "mode=ro" if wal.exists() and wal.stat().st_size else "mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{params}", uri=True)
     except sqlite3.Error as exc:
         raise DatabaseCorrupt(path, str(exc)) from None
     try:

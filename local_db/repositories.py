@@ -302,6 +302,12 @@ class InspectionRepository(Repository):
             "SELECT id FROM inspections WHERE subject_id = ? ORDER BY scheduled_at", [subject_id])]
         return [i for i in map(self.get, ids) if i is not None]
 
+    def ids_for_staff_on(self, officer_id: str, day: date) -> set[str]:
+        """Inspections scheduled on ``day`` (local date) in which the person takes part."""
+        return {r["id"] for r in self._rows(
+            "SELECT i.id FROM inspections i JOIN inspection_staff st ON st.inspection_id = i.id "
+            "WHERE st.officer_id = ? AND substr(i.scheduled_at, 1, 10) = ?", [officer_id, day.isoformat()])}
+
     def overview(self) -> list[InspectionOverview]:
         """Every inspection with subject, plan filing and staff names, in one query each."""
         names: dict[str, dict[str, list[str]]] = {}

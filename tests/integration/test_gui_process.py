@@ -1,0 +1,46 @@
+"""The real `fieldinspect` command, started as a user would start it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+EXE = Path(sys.executable).parent / "fieldinspect"
+
+pytestmark = pytest.mark.integration
+
+
+def _run(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})}
+    return subprocess.run([str(EXE), *args], capture_output=True, text=True, timeout=120, env=environment)
+
+
+def test_first_start_creates_and_seeds_the_default_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "home" / "FieldInspect"
+    shot = tmp_path / "shot.png"
+    result = _run("--officer", "O01", "--page", "inspections", "--screenshot", str(shot),
+                  env={"FIELDINSPECT_DATA": str(folder)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("READY ")
+    assert (folder / "fieldinspect.sqlite").exists()
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_a_named_missing_folder_is_an_error_not_created(tmp_path: Path) -> None:
+    result = _run("--data", str(tmp_path / "absent"), "--exit-when-ready")
+    assert result.returncode == 2
+    assert "数据目录不存在" in result.stderr
+    assert not (tmp_path / "absent").exists()
+
+
+def test_headless_subcommands_need_no_display_libraries(tmp_path: Path) -> None:
+    # No QT_QPA_PLATFORM and no DISPLAY: the core must not even try to load Qt.
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY")}
+    result = subprocess.run([str(EXE), "demo", "--data", str(tmp_path / "d")],
+                            capture_output=True, text=True, env=env, timeout=120)
+    assert result.returncode == 0, result.stderr

@@ -1,0 +1,84 @@
+"""Forward-only migrations: from an empty file and from every earlier version."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from local_db import database
+from local_db.database import APPLICATION_ID, latest_version, migrate, migrations, open_database
+
+
+def _schema(conn: sqlite3.Connection) -> list[tuple[str, str, str]]:
+    rows = conn.execute(
+        "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+    ).fetchall()
+    # ALTER TABLE rewrites the CREATE text; compare the normalised statement.
+    return [(t, n, " ".join((s or "").split())) for t, n, s in rows]
+
+
+def _columns(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    return {t: [r[1:] for r in conn.execute(f"PRAGMA table_info({t})")] for t in sorted(tables)}
+
+
+def test_numbers_run_without_gaps() -> None:
+    assert [m.version for m in migrations()] == list(range(1, latest_version() + 1))
+
+
+def test_empty_file_migrates_to_latest(tmp_path: Path) -> None:
+    db = open_database(tmp_path)
+    conn = db.conn
+    assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == latest_version()
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+@pytest.mark.parametrize("start", range(1, len(migrations())))
+def test_every_earlier_version_migrates_to_the_same_schema(tmp_path: Path, start: int) -> None:
+    fresh = open_database(tmp_path / "fresh", create=True).conn
+    old_dir = tmp_path / "old"
+    old_dir.mkdir()
+    old = sqlite3.connect(old_dir / database.DB_FILENAME)
+    migrate(old, target=start)
+    assert old.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == start
+    # data written at the old version must survive the upgrade
+    old.execute("INSERT INTO agencies (id, name) VALUES ('A', '测试局')")
+    old.commit()
+    old.close()
+
+    upgraded = open_database(old_dir).conn
+    assert _columns(upgraded) == _columns(fresh)
+    assert {n for _, n, _ in _schema(upgraded)} == {n for _, n, _ in _schema(fresh)}
+    assert upgraded.execute("SELECT name FROM agencies WHERE id = 'A'").fetchone()[0] == "测试局"
+    # a copy of the database as it was is kept beside it
+    assert (old_dir / f"{database.DB_FILENAME}.before-v{latest_version()}").exists()
+
+
+def test_a_failing_migration_changes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    open_database(tmp_path).conn.close()
+    broken = database.Migration(latest_version() + 1, "broken",
+                                "CREATE TABLE half_done (x INTEGER);\nINSERT INTO no_such_table VALUES (1);")
+    original = migrations()
+    before = latest_version()
+    monkeypatch.setattr(database, "migrations", lambda: [*original, broken])
+    conn = sqlite3.connect(tmp_path / database.DB_FILENAME)
+    with pytest.raises(sqlite3.OperationalError):
+        migrate(conn)
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "half_done" not in tables
+    assert conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == before
+
+
+def test_audit_log_refuses_update_and_delete(tmp_path: Path) -> None:
+    conn = open_database(tmp_path).conn
+    conn.execute("INSERT INTO audit_log (at, actor, action) VALUES ('2026-01-01T00:00:00+08:00', 'x', 'y')")
+    conn.commit()
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("UPDATE audit_log SET actor = 'z'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        conn.execute("DELETE FROM audit_log")

@@ -1,0 +1,167 @@
+"""The main window: sign-in first, then navigation between the work areas."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import Officer
+from app.workspace import Workspace
+from local_db.database import latest_version, transaction
+from ui.labels import label
+from ui.pages.inspections import InspectionsPage
+from ui.pages.section import SectionPage
+from ui.pages.settings import SettingsPage
+from ui.pages.sign_in import SignInPage
+from ui.pages.today import TodayPage
+
+PAGE_KEYS = ("today", "inspections", "evidence", "demolition", "review", "sync", "settings")
+
+
+class MainWindow(QMainWindow):
+    page_changed = Signal(str)
+
+    def __init__(self, workspace: Workspace, language: str = "zh") -> None:
+        super().__init__()
+        self.ws = workspace
+        self.language = language
+        self.officer: Officer | None = None
+        self.setWindowTitle(self.tr("现场执法检查终端"))
+        self.resize(1280, 800)
+        self.setMinimumSize(1024, 700)
+
+        self.user_label = QLabel()
+        self.user_label.setObjectName("userLabel")
+        self.switch_button = QPushButton(self.tr("切换用户"))
+        self.switch_button.clicked.connect(self.switch_user)
+        app_title = QLabel(self.tr("现场执法检查终端"))
+        app_title.setObjectName("appTitle")
+        header = QWidget()
+        header.setObjectName("header")
+        hl = QHBoxLayout(header)
+        hl.setContentsMargins(20, 8, 20, 8)
+        hl.addWidget(app_title)
+        hl.addStretch(1)
+        hl.addWidget(self.user_label)
+        hl.addWidget(self.switch_button)
+
+        self.sign_in_page = SignInPage()
+        self.sign_in_page.signed_in.connect(self.sign_in)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("nav")
+        self.nav.setFixedWidth(200)
+        self.nav.setIconSize(QSize(28, 28))
+        self.today_page = TodayPage()
+        self.inspections_page = InspectionsPage()
+        self.settings_page = SettingsPage()
+        self.settings_page.language_chosen.connect(self._save_language)
+        self.section_pages = {
+            "evidence": SectionPage(self.tr("证据材料"), self.tr(
+                "照片、视频与执法记录仪文件在导入时即计算 SHA-256 并签名封存，原件只读、不可删改。")),
+            "demolition": SectionPage(self.tr("强制拆除财物清点"), self.tr(
+                "强制拆除前置条件核验、财物逐项清点造册、见证、保管与移交。")),
+            "review": SectionPage(self.tr("审核"), self.tr(
+                "带队/审核人员对执法人员采集的证据和记录进行审核；审核决定签名入链，不改动原件。")),
+            "sync": SectionPage(self.tr("同步"), self.tr(
+                "收班时将加密、签名的数据包断点续传至执法监督平台，并获取签名的基础数据。")),
+        }
+        self.pages = QStackedWidget()
+        captions = {
+            "today": self.tr("今日"), "inspections": self.tr("检查任务"), "evidence": self.tr("证据"),
+            "demolition": self.tr("拆除清点"), "review": self.tr("审核"), "sync": self.tr("同步"),
+            "settings": self.tr("设置"),
+        }
+        widgets = {"today": self.today_page, "inspections": self.inspections_page,
+                   "settings": self.settings_page, **self.section_pages}
+        for key in PAGE_KEYS:
+            item = QListWidgetItem(captions[key])
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            item.setSizeHint(QSize(180, 56))
+            self.nav.addItem(item)
+            self.pages.addWidget(widgets[key])
+        self.nav.currentRowChanged.connect(self._nav_changed)
+
+        work = QWidget()
+        wl = QHBoxLayout(work)
+        wl.setContentsMargins(0, 0, 0, 0)
+        wl.setSpacing(0)
+        wl.addWidget(self.nav)
+        wl.addWidget(self.pages, 1)
+
+        self.body = QStackedWidget()
+        self.body.addWidget(self.sign_in_page)
+        self.body.addWidget(work)
+        central = QWidget()
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        cl.addWidget(header)
+        cl.addWidget(self.body, 1)
+        self.setCentralWidget(central)
+        self.switch_user()
+
+    # --- sign-in ---------------------------------------------------------------
+    def switch_user(self) -> None:
+        """Back to the sign-in page; the work area is not shown to the next person."""
+        if self.officer is not None:
+            with transaction(self.ws.db):
+                self.ws.audit.append(self.officer.id, "session.sign_out")
+        self.officer = None
+        self.user_label.setText("")
+        self.switch_button.hide()
+        self.sign_in_page.set_staff(self.ws.officers.all(), self.ws.clock().date())
+        self.body.setCurrentIndex(0)
+
+    def sign_in(self, officer: Officer) -> None:
+        with transaction(self.ws.db):
+            self.ws.audit.append(officer.id, "session.sign_in")
+        self.officer = officer
+        self.user_label.setText(f"{officer.name}（{label(officer.role)}）")
+        self.switch_button.show()
+        self.refresh()
+        self.body.setCurrentIndex(1)
+        self.show_page("today")
+
+    # --- pages -----------------------------------------------------------------
+    def show_page(self, key: str) -> None:
+        self.nav.setCurrentRow(PAGE_KEYS.index(key))
+
+    def current_page(self) -> str:
+        return PAGE_KEYS[self.pages.currentIndex()]
+
+    def _nav_changed(self, row: int) -> None:
+        if row < 0:
+            return
+        self.pages.setCurrentIndex(row)
+        self.page_changed.emit(PAGE_KEYS[row])
+
+    def refresh(self) -> None:
+        """Reload every page from the database."""
+        rows = self.ws.inspections.overview()
+        self.inspections_page.set_rows(rows)
+        if self.officer is not None:
+            day = self.ws.clock().date()
+            mine = self.ws.inspections.ids_for_staff_on(self.officer.id, day)
+            self.today_page.set_tasks(self.officer, day, [r for r in rows if r.id in mine])
+        ref = self.ws.reference_sets.latest()
+        ref_text = f"{ref['version']}（{ref['source']}，{ref['imported_at'][:16].replace('T', ' ')}）" if ref else "—"
+        self.settings_page.data_folder.setText(str(self.ws.folder))
+        self.settings_page.reference.setText(ref_text)
+        self.settings_page.schema.setText(str(latest_version()))
+        self.settings_page.set_language(self.language)
+        self.section_pages["sync"].status.setText(self.tr("当前基础数据：") + ref_text)
+
+    def _save_language(self, code: str) -> None:
+        with transaction(self.ws.db):
+            self.ws.settings.set("language", code)

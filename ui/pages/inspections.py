@@ -1,0 +1,126 @@
+"""All inspection tasks: a sortable, searchable table with the selected task's details."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import InspectionOverview
+from ui.labels import label
+from ui.models.inspection_table import ROW_ROLE, InspectionFilterModel, InspectionTableModel
+
+
+class InspectionDetail(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPanel")
+        self.setFixedWidth(260)
+        self._form = QFormLayout(self)
+        self._form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self._fields: dict[str, QLabel] = {}
+        for key, caption in (
+            ("subject", self.tr("检查对象")), ("uscc", self.tr("统一社会信用代码")),
+            ("credit", self.tr("信用等级 / 名单")), ("place", self.tr("地点")),
+            ("source", self.tr("检查来源")), ("plan", self.tr("检查计划备案")),
+            ("staff", self.tr("执法人员")),
+        ):
+            value = QLabel("—")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            self._fields[key] = value
+            heading = QLabel(caption)
+            heading.setObjectName("hint")
+            self._form.addRow(heading, value)
+
+    def show_row(self, row: InspectionOverview | None) -> None:
+        if row is None:
+            for value in self._fields.values():
+                value.setText("—")
+            return
+        self._fields["subject"].setText(row.subject_name)
+        self._fields["uscc"].setText(row.subject_uscc or "—")
+        self._fields["credit"].setText(f"{row.credit_grade.value} / {label(row.list_status)}")
+        self._fields["place"].setText(row.place or "—")
+        source = label(row.source) + (f"：{row.source_ref}" if row.source_ref else "")
+        self._fields["source"].setText(source)
+        self._fields["plan"].setText(label(row.plan_filing) if row.plan_filing else self.tr("不适用（非计划检查）"))
+        staff = "、".join(row.officer_names)
+        if row.assistant_names:
+            staff += "\n" + self.tr("辅助：") + "、".join(row.assistant_names)
+        self._fields["staff"].setText(staff)
+
+
+class InspectionsPage(QWidget):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = InspectionTableModel(self)
+        self.proxy = InspectionFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+
+        title = QLabel(self.tr("检查任务"))
+        title.setObjectName("pageTitle")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("搜索：对象名称、信用代码、编号、人员…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.count = QLabel()
+        self.count.setObjectName("hint")
+
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(4, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(44)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.detail = InspectionDetail()
+
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.count)
+        body = QHBoxLayout()
+        body.addWidget(self.table, 1)
+        body.addWidget(self.detail)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addLayout(top)
+        layout.addWidget(self.search)
+        layout.addLayout(body, 1)
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+
+    def set_rows(self, rows: Sequence[InspectionOverview]) -> None:
+        self.model.set_rows(rows)
+        self._update_count()
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+
+    def _update_count(self) -> None:
+        self.count.setText(self.tr("共 %n 项", "", self.proxy.rowCount()))
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        indexes = selected.indexes()
+        self.detail.show_row(indexes[0].data(ROW_ROLE) if indexes else None)
