@@ -12,7 +12,7 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import demo, paths
+from app import paths
 from app.workspace import Workspace
 from local_db.errors import UserFacingError
 from ui.main_window import PAGE_KEYS, MainWindow
@@ -72,6 +72,8 @@ def open_workspace(data: Path | None) -> Workspace:
     """The named folder must exist; the default one is created and seeded on first start."""
     ws = Workspace.open(data) if data else Workspace.open(paths.default_data_folder(), create=True)
     if not ws.has_reference_data():
+        from app import demo  # only on a first start: keeps the JSON parsing off the usual path
+
         demo.seed(ws)
     return ws
 

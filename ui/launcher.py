@@ -12,9 +12,11 @@ from collections.abc import Sequence
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    from app import cli
+    # The GUI takes options only; a first word that is not an option names a
+    # subcommand of the core (an unknown one gets argparse's error from there).
+    if args and not args[0].startswith("-"):
+        from app import cli
 
-    if args and args[0] in cli.COMMANDS:
         return cli.main(args)
     from ui.application import run_gui
 

@@ -44,3 +44,26 @@ def test_headless_subcommands_need_no_display_libraries(tmp_path: Path) -> None:
     result = subprocess.run([str(EXE), "demo", "--data", str(tmp_path / "d")],
                             capture_output=True, text=True, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_chinese_renders_with_no_system_fonts_at_all(tmp_path: Path) -> None:
+    # A fontconfig with no font folders: only the bundled font exists for Qt.
+    conf = tmp_path / "fonts.conf"
+    conf.write_text('<?xml version="1.0"?><!DOCTYPE fontconfig SYSTEM "fonts.dtd">'
+                    f"<fontconfig><cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>")
+    code = (
+        "from PySide6.QtGui import QFontDatabase, QFontMetrics, QFont\n"
+        "from ui.application import create_application\n"
+        "app = create_application()\n"
+        "f = app.font()\n"
+        "m = QFontMetrics(f)\n"
+        "print(f.family(), '|', all(m.inFontUcs4(ord(c)) for c in '现场执法检查终端'), '|',\n"
+        "      sorted(QFontDatabase.families()))\n"
+    )
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "FONTCONFIG_FILE": str(conf)}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert result.returncode == 0, result.stderr
+    family, covered, families = (s.strip() for s in result.stdout.split("|"))
+    assert family == "WenQuanYi Micro Hei" and covered == "True"
+    assert "WenQuanYi Micro Hei" in families

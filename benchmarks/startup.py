@@ -1,0 +1,74 @@
+"""Time to an interactive main window, against a bare PySide6 QMainWindow.
+
+Both are started the same way (a fresh Python process, the same Qt platform) and
+report the moment their window is shown and the event loop has run once. The
+application is measured twice: to the sign-in page, and signed in with the
+Inspections page filled from the database. Goal: at most 2.5x the bare window.
+
+    .venv/bin/python benchmarks/startup.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BARE = r"""
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+w = QMainWindow(); w.resize(1280, 800); w.show()
+def ready():
+    print(f"READY {time.time():.6f}", flush=True); app.quit()
+QTimer.singleShot(0, ready)
+app.exec()
+"""
+
+
+def time_to_ready(cmd: list[str], env: dict[str, str]) -> float:
+    start = time.time()
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
+    stamp = next(line for line in out.splitlines() if line.startswith("READY "))
+    return float(stamp.split()[1]) - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    env = {**os.environ}
+    env.setdefault("QT_QPA_PLATFORM", "offscreen" if "DISPLAY" not in env else "xcb")
+    exe = str(Path(sys.executable).parent / "fieldinspect")
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        subprocess.run([exe, "demo", "--data", str(data)], check=True, capture_output=True, env=env)
+        cases = {
+            "bare QMainWindow": [sys.executable, "-c", BARE],
+            "fieldinspect, sign-in page": [exe, "--data", str(data), "--exit-when-ready"],
+            "fieldinspect, signed in, Inspections": [exe, "--data", str(data), "--officer", "O01",
+                                                     "--page", "inspections", "--exit-when-ready"],
+        }
+        for cmd in cases.values():  # warm the file cache once
+            time_to_ready(cmd, env)
+        samples: dict[str, list[float]] = {name: [] for name in cases}
+        for _ in range(args.runs):  # interleaved, so drift hits every case alike
+            for name, cmd in cases.items():
+                samples[name].append(time_to_ready(cmd, env))
+    bare = statistics.median(samples["bare QMainWindow"])
+    print(f"platform: {env['QT_QPA_PLATFORM']}, runs: {args.runs}, median seconds to an interactive window")
+    for name, values in samples.items():
+        median = statistics.median(values)
+        print(f"  {name:40s} {median:6.3f} s   ratio {median / bare:4.2f}x   "
+              f"(min {min(values):.3f}, max {max(values):.3f})")
+    print("goal: fieldinspect at most 2.50x the bare window")
+
+
+if __name__ == "__main__":
+    main()
