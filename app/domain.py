@@ -247,3 +247,123 @@ class InspectionOverview:
     place: str
     plan_filing: FilingStatus | None
 
+
+
+class RecordEntryKind(enum.StrEnum):
+    """What one line of an on-site record (现场检查笔录) states."""
+
+    CERTIFICATE_SHOWN = "certificate_shown"  # 亮证: an officer showed the certificate (R2)
+    RECUSAL_ASKED = "recusal_asked"  # 告知并询问是否申请回避 (R3)
+    NOTE = "note"  # any other statement or observation
+
+
+@dataclass(frozen=True, slots=True)
+class RecordEntry:
+    """One entry of an on-site record, in the order it was written."""
+
+    kind: RecordEntryKind
+    at: datetime | None
+    officer_id: str | None = None  # who showed the certificate, asked, or wrote the note
+    text: str = ""
+
+
+class EvidenceType(enum.StrEnum):
+    """The eight kinds of evidence of 《中华人民共和国行政处罚法》第四十六条 (R15).
+
+    The values are stable English keys stored in the database and in seal records;
+    ``label`` gives the statutory Chinese name.
+    """
+
+    DOCUMENTARY = "documentary"  # 书证
+    PHYSICAL = "physical"  # 物证
+    AUDIOVISUAL = "audiovisual"  # 视听资料
+    ELECTRONIC_DATA = "electronic_data"  # 电子数据
+    WITNESS_TESTIMONY = "witness_testimony"  # 证人证言
+    PARTY_STATEMENT = "party_statement"  # 当事人的陈述
+    EXPERT_OPINION = "expert_opinion"  # 鉴定意见
+    INSPECTION_RECORD = "inspection_record"  # 勘验笔录、现场笔录
+
+    @property
+    def label(self) -> str:
+        return _EVIDENCE_TYPE_LABELS[self]
+
+
+_EVIDENCE_TYPE_LABELS = {
+    EvidenceType.DOCUMENTARY: "书证",
+    EvidenceType.PHYSICAL: "物证",
+    EvidenceType.AUDIOVISUAL: "视听资料",
+    EvidenceType.ELECTRONIC_DATA: "电子数据",
+    EvidenceType.WITNESS_TESTIMONY: "证人证言",
+    EvidenceType.PARTY_STATEMENT: "当事人的陈述",
+    EvidenceType.EXPERT_OPINION: "鉴定意见",
+    EvidenceType.INSPECTION_RECORD: "勘验笔录、现场笔录",
+}
+
+
+class EvidenceSourceKind(enum.StrEnum):
+    """Where an evidence file came from; the detail (index, serial, path) is kept beside it."""
+
+    WEBCAM = "webcam"  # detail: camera index
+    BODY_CAMERA = "body_camera"  # detail: device serial or volume label
+    FILE = "file"  # detail: the path it was imported from
+
+
+class RetentionClass(enum.StrEnum):
+    """How long an original must be kept (R19)."""
+
+    UNLINKED = "unlinked"  # not linked to a case: at least the configured months (default 6)
+    CASE = "case"  # linked to a case: kept with the case
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    """One sealed, write-once evidence file (R17), identified by its SHA-256."""
+
+    sha256: str
+    size: int
+    media_type: str
+    evidence_type: EvidenceType
+    captured_at: datetime
+    ingested_at: datetime
+    source_kind: EvidenceSourceKind
+    source_detail: str
+    officer_ids: tuple[str, ...]
+    officer_certs: tuple[str, ...]
+    seal_seq: int
+    inspection_id: str | None = None
+    original_name: str = ""
+    duration_ms: int | None = None
+    derived_from: str | None = None  # the original's SHA-256, for stills, annotations, redactions
+    derivation: str | None = None  # "still", "annotation", "redaction"…
+    retention_class: RetentionClass = RetentionClass.UNLINKED
+    retain_until: date | None = None  # None with RetentionClass.CASE: kept with the case
+    case_id: str | None = None
+
+    def under_retention(self, day: date) -> bool:
+        """True when the item may not be disposed of on ``day`` (R19)."""
+        if self.retention_class is RetentionClass.CASE:
+            return True
+        return self.retain_until is None or day <= self.retain_until
+
+
+@dataclass(frozen=True, slots=True)
+class SealRow:
+    """A stored seal record: the canonical JSON exactly as signed, and its signature."""
+
+    seq: int
+    sha256: str
+    record: bytes
+    signature: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceAccess:
+    """One logged export or view of an original (R17)."""
+
+    id: int
+    sha256: str
+    at: datetime
+    actor: str
+    action: str  # "export" or "view"
+    destination: str
+    purpose: str
