@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import Officer
+from app.domain import InspectionOverview, InspectionStatus, Officer
+from app.gates.service import check_start
 from app.workspace import Workspace
 from local_db.database import latest_version, transaction
+from local_db.errors import UserFacingError
 from ui.labels import label
 from ui.pages.inspections import InspectionsPage
 from ui.pages.section import SectionPage
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(28, 28))
         self.today_page = TodayPage()
         self.inspections_page = InspectionsPage()
+        self.inspections_page.selected.connect(self._show_gates)
         self.settings_page = SettingsPage()
         self.settings_page.language_chosen.connect(self._save_language)
         self.section_pages = {
@@ -161,6 +164,22 @@ class MainWindow(QMainWindow):
         self.settings_page.schema.setText(str(latest_version()))
         self.settings_page.set_language(self.language)
         self.section_pages["sync"].status.setText(self.tr("当前基础数据：") + ref_text)
+
+    def _show_gates(self, row: InspectionOverview | None) -> None:
+        """The legal status of the selected task (R1, R4–R8), computed from local data."""
+        panel = self.inspections_page.detail.gates
+        if row is None:
+            panel.show_note("")
+            return
+        if row.status is not InspectionStatus.PLANNED:
+            panel.show_note(self.tr("任务状态为“%1”，开始条件不再核验。").replace("%1", label(row.status)))
+            return
+        try:
+            findings = check_start(self.ws, row.id)
+        except UserFacingError as exc:
+            panel.show_note(exc.message(self.language))
+            return
+        panel.show_findings(findings, self.language)
 
     def _save_language(self, code: str) -> None:
         with transaction(self.ws.db):

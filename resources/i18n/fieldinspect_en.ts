@@ -2,49 +2,63 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>GatePanel</name>
+    <message numerus="yes">
+        <location filename="../../ui/pages/gate_panel.py" line="39" />
+        <source>不得开始检查（%n 项阻止）</source>
+        <translation>
+            <numerusform>Cannot start (%n blocking finding)</numerusform><numerusform>Cannot start (%n blocking findings)</numerusform></translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/gate_panel.py" line="42" />
+        <source>可以依法开始检查</source>
+        <translation>May lawfully start</translation>
+    </message>
+</context>
+<context>
     <name>InspectionDetail</name>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="35" />
+        <location filename="../../ui/pages/inspections.py" line="41" />
         <source>检查对象</source>
         <translation>Subject</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="35" />
+        <location filename="../../ui/pages/inspections.py" line="41" />
         <source>统一社会信用代码</source>
         <translation>Unified social credit code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="36" />
+        <location filename="../../ui/pages/inspections.py" line="42" />
         <source>信用等级 / 名单</source>
         <translation>Credit grade / list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="36" />
+        <location filename="../../ui/pages/inspections.py" line="42" />
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="37" />
+        <location filename="../../ui/pages/inspections.py" line="43" />
         <source>检查来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="37" />
+        <location filename="../../ui/pages/inspections.py" line="43" />
         <source>检查计划备案</source>
         <translation>Plan filing</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="38" />
+        <location filename="../../ui/pages/inspections.py" line="44" />
         <source>执法人员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="59" />
+        <location filename="../../ui/pages/inspections.py" line="65" />
         <source>不适用（非计划检查）</source>
         <translation>Not applicable (not a planned inspection)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="62" />
+        <location filename="../../ui/pages/inspections.py" line="68" />
         <source>辅助：</source>
         <translation>Assisting: </translation>
     </message>
@@ -90,17 +104,17 @@
 <context>
     <name>InspectionsPage</name>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="73" />
+        <location filename="../../ui/pages/inspections.py" line="81" />
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="76" />
+        <location filename="../../ui/pages/inspections.py" line="84" />
         <source>搜索：对象名称、信用代码、编号、人员…</source>
         <translation>Search: subject, credit code, task no., staff…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/inspections.py" line="122" />
+        <location filename="../../ui/pages/inspections.py" line="136" />
         <source>共 %n 项</source>
         <translation>
             <numerusform>%n item</numerusform><numerusform>%n items</numerusform></translation>
@@ -109,87 +123,92 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="39" />
-        <location filename="../../ui/main_window.py" line="47" />
+        <location filename="../../ui/main_window.py" line="41" />
+        <location filename="../../ui/main_window.py" line="49" />
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="45" />
+        <location filename="../../ui/main_window.py" line="47" />
         <source>切换用户</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="70" />
+        <location filename="../../ui/main_window.py" line="73" />
         <source>证据材料</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="71" />
+        <location filename="../../ui/main_window.py" line="74" />
         <source>照片、视频与执法记录仪文件在导入时即计算 SHA-256 并签名封存，原件只读、不可删改。</source>
         <translation>Photos, videos and body-camera files are hashed (SHA-256) and sealed with a signature as they enter; originals are read-only and can be neither edited nor deleted.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="72" />
+        <location filename="../../ui/main_window.py" line="75" />
         <source>强制拆除财物清点</source>
         <translation>Demolition property inventory</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="73" />
+        <location filename="../../ui/main_window.py" line="76" />
         <source>强制拆除前置条件核验、财物逐项清点造册、见证、保管与移交。</source>
         <translation>Forced demolition: precondition checks, item-by-item property inventory, witnesses, storage and handover.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="74" />
-        <location filename="../../ui/main_window.py" line="82" />
+        <location filename="../../ui/main_window.py" line="77" />
+        <location filename="../../ui/main_window.py" line="85" />
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="75" />
+        <location filename="../../ui/main_window.py" line="78" />
         <source>带队/审核人员对执法人员采集的证据和记录进行审核；审核决定签名入链，不改动原件。</source>
         <translation>Team leaders review the evidence and records captured by officers; review decisions are signed into the chain and never change the originals.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="76" />
-        <location filename="../../ui/main_window.py" line="82" />
+        <location filename="../../ui/main_window.py" line="79" />
+        <location filename="../../ui/main_window.py" line="85" />
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="77" />
+        <location filename="../../ui/main_window.py" line="80" />
         <source>收班时将加密、签名的数据包断点续传至执法监督平台，并获取签名的基础数据。</source>
         <translation>At the end of the shift, encrypted and signed bundles are uploaded resumably to the supervision platform, and signed reference data is pulled back.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="81" />
+        <location filename="../../ui/main_window.py" line="84" />
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="81" />
+        <location filename="../../ui/main_window.py" line="84" />
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="81" />
+        <location filename="../../ui/main_window.py" line="84" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="82" />
+        <location filename="../../ui/main_window.py" line="85" />
         <source>拆除清点</source>
         <translation>Demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="83" />
+        <location filename="../../ui/main_window.py" line="86" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163" />
+        <location filename="../../ui/main_window.py" line="166" />
         <source>当前基础数据：</source>
         <translation>Current reference data: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="175" />
+        <source>任务状态为“%1”，开始条件不再核验。</source>
+        <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
 </context>
 <context>

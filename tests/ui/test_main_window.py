@@ -92,3 +92,29 @@ def test_language_choice_is_saved(app, qtbot, demo_workspace: Workspace) -> None
     window = _window(qtbot, demo_workspace)
     window.settings_page.language_chosen.emit("en")
     assert demo_workspace.settings.get("language") == "en"
+
+
+def test_gate_panel_shows_why_a_task_may_not_start(app, qtbot, demo_workspace: Workspace) -> None:
+    window = _window(qtbot, demo_workspace)
+    window.sign_in(demo_workspace.officers.get("O03"))
+    page = window.inspections_page
+    page.search.setText("JC-2026-1104")  # plan P2026-02 not filed (R4), O04's certificate expired (R1)
+    page.table.selectRow(0)
+    panel = page.detail.gates
+    assert panel.verdict.text().startswith("不得开始检查")
+    texts = panel.lines
+    assert any("【R4】" in t for t in texts) and any("【R1】" in t for t in texts)
+    assert all("依据" in t for t in texts)  # every message cites its legal source
+    page.search.setText("JC-2026-1101")
+    page.table.selectRow(0)
+    assert panel.verdict.text() == "可以依法开始检查"
+    page.search.setText("JC-2026-1020")  # closed
+    page.table.selectRow(0)
+    assert "已办结" in panel.verdict.text() and panel.lines == []
+
+
+def test_gate_icons_exist_in_the_bundled_font(app) -> None:
+    from ui.pages import gate_panel
+
+    metrics = QFontMetrics(QFont(paths.FONT_FAMILY))
+    assert all(metrics.inFontUcs4(ord(icon)) for icon, _, _ in gate_panel._STYLE.values())

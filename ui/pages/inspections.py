@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFormLayout,
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import InspectionOverview
 from ui.labels import label
+from ui.pages.gate_panel import GatePanel
 from ui.models.inspection_table import ROW_ROLE, InspectionFilterModel, InspectionTableModel
 
 
@@ -27,8 +28,12 @@ class InspectionDetail(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPanel")
-        self.setFixedWidth(260)
-        self._form = QFormLayout(self)
+        outer = QVBoxLayout(self)
+        self._form = QFormLayout()
+        outer.addLayout(self._form)
+        self.gates = GatePanel()
+        outer.addWidget(self.gates, 1)
+        self.setFixedWidth(300)
         self._form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self._fields: dict[str, QLabel] = {}
         for key, caption in (
@@ -64,6 +69,8 @@ class InspectionDetail(QFrame):
 
 
 class InspectionsPage(QWidget):
+    selected = Signal(object)  # InspectionOverview | None
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = InspectionTableModel(self)
@@ -107,10 +114,11 @@ class InspectionsPage(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.search)
         layout.addLayout(body, 1)
-        self.proxy.rowsInserted.connect(self._update_count)
-        self.proxy.rowsRemoved.connect(self._update_count)
-        self.proxy.modelReset.connect(self._update_count)
-        self.proxy.layoutChanged.connect(self._update_count)
+        self._shown: InspectionOverview | None = None
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved,
+                       self.proxy.modelReset, self.proxy.layoutChanged):
+            signal.connect(self._update_count)
+            signal.connect(self._refresh_detail)
 
     def set_rows(self, rows: Sequence[InspectionOverview]) -> None:
         self.model.set_rows(rows)
@@ -121,6 +129,16 @@ class InspectionsPage(QWidget):
     def _update_count(self) -> None:
         self.count.setText(self.tr("共 %n 项", "", self.proxy.rowCount()))
 
-    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
-        indexes = selected.indexes()
-        self.detail.show_row(indexes[0].data(ROW_ROLE) if indexes else None)
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._refresh_detail()
+
+    def _refresh_detail(self) -> None:
+        # Filtering can put another task under an unchanged selection without any
+        # selectionChanged signal, so the detail follows the selected row's task.
+        rows = self.table.selectionModel().selectedRows()
+        row = rows[0].data(ROW_ROLE) if rows else None
+        if row is self._shown:
+            return
+        self._shown = row
+        self.detail.show_row(row)
+        self.selected.emit(row)
