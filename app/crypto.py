@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+import os
+from collections.abc import Generator
+from typing import Any, BinaryIO
+
+from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 
 def canonical_json(value: Any) -> bytes:
@@ -21,4 +27,116 @@ def canonical_json(value: Any) -> bytes:
 
 
 def sha256_hex(data: bytes) -> str:
+    """Lower-case hex SHA-256 of ``data``."""
     return hashlib.sha256(data).hexdigest()
+
+
+# --- Streaming SHA-256 -------------------------------------------------------
+
+# One reused buffer of this size: large enough that system-call overhead is
+# negligible next to hashing, small enough that memory stays flat for any file.
+COPY_BUFFER_SIZE = 1 << 20
+
+
+def copy_hashing(src: BinaryIO, dst: BinaryIO | None = None, *,
+                 buffer_size: int = COPY_BUFFER_SIZE) -> Generator[int, None, tuple[str, int]]:
+    """Copy ``src`` to ``dst`` (or just read it) and hash the bytes on the way through.
+
+    A generator: it yields the number of bytes done after each chunk, so callers can
+    report progress or stop early (closing the generator stops the copy), and it
+    returns ``(sha256_hex, size)``. The bytes are read once; there is never a second
+    pass to compute the hash of what was written.
+    """
+    digest = hashlib.sha256()
+    buffer = bytearray(buffer_size)
+    view = memoryview(buffer)
+    done = 0
+    while True:
+        n = src.readinto(view)  # type: ignore[attr-defined]
+        if not n:
+            break
+        chunk = view[:n]
+        digest.update(chunk)
+        if dst is not None:
+            dst.write(chunk)
+        done += n
+        yield done
+    return digest.hexdigest(), done
+
+
+def sha256_file(path: str | os.PathLike[str], *, buffer_size: int = COPY_BUFFER_SIZE) -> tuple[str, int]:
+    """SHA-256 and size of a file, read once in fixed-size chunks."""
+    with open(path, "rb", buffering=0) as fh:
+        steps = copy_hashing(fh, None, buffer_size=buffer_size)
+        while True:
+            try:
+                next(steps)
+            except StopIteration as stop:
+                return stop.value
+
+
+# --- Ed25519 signatures ----------------------------------------------------------
+
+SigningKey = Ed25519PrivateKey
+VerifyKey = Ed25519PublicKey
+
+
+def generate_signing_key() -> SigningKey:
+    """A new Ed25519 private key from the operating system's random source."""
+    return Ed25519PrivateKey.generate()
+
+
+def sign(key: SigningKey, data: bytes) -> bytes:
+    """The 64-byte raw Ed25519 signature (RFC 8032) of ``data``."""
+    return key.sign(data)
+
+
+def verify_signature(key: VerifyKey, signature: bytes, data: bytes) -> bool:
+    """True when ``signature`` is a valid Ed25519 signature of ``data`` by ``key``."""
+    try:
+        key.verify(signature, data)
+    except InvalidSignature:
+        return False
+    return True
+
+
+def private_key_pem(key: SigningKey) -> bytes:
+    """PKCS#8 PEM, unencrypted: the file's owner-only mode protects it."""
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+
+
+def public_key_pem(key: VerifyKey) -> bytes:
+    """SubjectPublicKeyInfo PEM, the form ``openssl pkeyutl -pubin`` reads."""
+    return key.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+
+
+def public_key_raw(key: VerifyKey) -> bytes:
+    """The 32 raw bytes of the public key (the last 32 bytes of its DER form)."""
+    return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+class KeyFormatError(ValueError):
+    """A PEM file that does not hold an Ed25519 key of the expected kind."""
+
+
+def load_private_key_pem(data: bytes) -> SigningKey:
+    """Parse an unencrypted PKCS#8 PEM Ed25519 private key."""
+    try:
+        key = serialization.load_pem_private_key(data, password=None)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise KeyFormatError(str(exc)) from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise KeyFormatError("not an Ed25519 private key")
+    return key
+
+
+def load_public_key_pem(data: bytes) -> VerifyKey:
+    """Parse a SubjectPublicKeyInfo PEM Ed25519 public key."""
+    try:
+        key = serialization.load_pem_public_key(data)
+    except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise KeyFormatError(str(exc)) from None
+    if not isinstance(key, Ed25519PublicKey):
+        raise KeyFormatError("not an Ed25519 public key")
+    return key

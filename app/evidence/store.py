@@ -1,0 +1,143 @@
+"""Content-addressed, write-once files: ``<data>/evidence/sha256/ab/abcdef…``.
+
+Bytes are copied into a staging file in the same file system and hashed on the
+way (one pass). Once the seal is written the staging file is renamed onto its
+content address, already read-only (0444), and the folder is synced. An existing
+file at an address is never replaced or opened for writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from collections.abc import Generator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from app.atomic_files import fsync_dir
+from app.crypto import copy_hashing, sha256_file
+from app.evidence.media import SNIFF_BYTES
+
+STORE_DIR = "evidence"
+OBJECTS_DIR = "sha256"
+STAGING_DIR = "staging"
+READ_ONLY = 0o444
+
+
+@dataclass(frozen=True, slots=True)
+class StagedFile:
+    """Bytes copied and hashed, on disk, but not yet at their address (not yet evidence)."""
+
+    path: Path
+    sha256: str
+    size: int
+    head: bytes  # the first bytes, to tell what the content is
+
+
+class EvidenceStore:
+    """The folder of originals of one data folder."""
+
+    def __init__(self, data_folder: Path) -> None:
+        self.root = Path(data_folder) / STORE_DIR
+        self.objects = self.root / OBJECTS_DIR
+        self.staging = self.root / STAGING_DIR
+
+    def path_for(self, sha256: str) -> Path:
+        """Where the original with this SHA-256 lives (whether or not it exists)."""
+        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
+            raise ValueError(f"not a lower-case hex SHA-256: {sha256!r}")
+        return self.objects / sha256[:2] / sha256
+
+    def stage(self, src: BinaryIO) -> Generator[int, None, StagedFile]:
+        """Copy ``src`` into a staging file, hashing as it goes; yields bytes done.
+
+        Closing the generator early (cancellation) or any error removes the staging
+        file, so nothing half-copied is ever left behind.
+        """
+        self.staging.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix="incoming-", suffix=".part", dir=self.staging)
+        path = Path(name)
+        try:
+            with os.fdopen(fd, "wb", buffering=0) as dst:
+                sha256, size = yield from copy_hashing(src, dst)
+                os.fsync(dst.fileno())
+            # Read-only before it gets its name: no moment exists at which the
+            # original is writable under its address.
+            os.chmod(path, READ_ONLY)
+            with open(path, "rb") as fh:
+                head = fh.read(SNIFF_BYTES)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(path)
+            raise
+        return StagedFile(path=path, sha256=sha256, size=size, head=head)
+
+    def discard(self, staged: StagedFile) -> None:
+        """Remove a staging file that will not become evidence."""
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(staged.path)
+
+    def place(self, staged: StagedFile) -> bool:
+        """Move a staged file onto its address; True when this call created the file.
+
+        Only called for content that has no seal yet. A file already at the address
+        was left by a crash after the rename but before the database commit: when its
+        bytes are the right ones it is kept and the staged copy dropped; when they are
+        not (it was never evidence) the staged copy takes its place.
+        """
+        target = self.path_for(staged.sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists() and sha256_file(target) == (staged.sha256, staged.size):
+            self.discard(staged)
+            return False
+        os.replace(staged.path, target)
+        fsync_dir(target.parent)
+        return True
+
+    def withdraw_unsealed(self, sha256: str) -> None:
+        """Undo :meth:`place` when the seal transaction did not commit.
+
+        Only for a file placed moments ago whose seal was rolled back: it never
+        became evidence. Sealed originals are never removed.
+        """
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path_for(sha256))
+
+    def exists(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def open(self, sha256: str) -> BinaryIO:
+        """The original, opened read-only."""
+        return open(self.path_for(sha256), "rb")
+
+    def hash_of(self, sha256: str) -> tuple[str, int]:
+        """Recompute (SHA-256, size) of the file at the address ``sha256``."""
+        return sha256_file(self.path_for(sha256))
+
+    def stored_hashes(self) -> Iterator[str]:
+        """The address of every file in the store, sorted."""
+        if not self.objects.is_dir():
+            return
+        for sub in sorted(self.objects.iterdir()):
+            if sub.is_dir():
+                for f in sorted(sub.iterdir()):
+                    yield f.name
+
+    def clean_staging(self, *, older_than_s: float = 3600.0) -> int:
+        """Remove staging files left by a crash or a killed process; return how many.
+
+        Only files untouched for ``older_than_s``: a copy in progress in another
+        process keeps writing to its file, so it is never taken for a leftover.
+        """
+        removed = 0
+        if self.staging.is_dir():
+            cutoff = time.time() - older_than_s
+            for f in self.staging.glob("incoming-*.part"):
+                with contextlib.suppress(FileNotFoundError):
+                    if f.stat().st_mtime <= cutoff:
+                        f.unlink()
+                        removed += 1
+        return removed
