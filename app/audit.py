@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import sqlite_utils
 
 from app.clock import Clock, system_clock
 from app.crypto import canonical_json, sha256_hex
 from app.domain import AuditEntry
+from local_db.database import Database
 from local_db.repositories import AuditRepository
 
 GENESIS = "0" * 64
@@ -34,7 +34,7 @@ def entry_hash(entry: AuditEntry) -> str:
 
 
 class AuditLog:
-    def __init__(self, db: sqlite_utils.Database, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
         self.repo = AuditRepository(db)
         self.clock = clock
 
@@ -58,7 +58,7 @@ class AuditProblem:
     problem: str  # "altered", "missing-before", "broken-link"
 
 
-def verify(db: sqlite_utils.Database) -> list[AuditProblem]:
+def verify(db: Database) -> list[AuditProblem]:
     """Check the whole chain; an empty list means every entry is intact and in place."""
     problems: list[AuditProblem] = []
     expected_prev, expected_seq = GENESIS, 1

@@ -14,7 +14,6 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 
 from app import uscc
 from app.clock import Clock, system_clock
@@ -34,7 +33,7 @@ from app.domain import (
     Subject,
     SubjectKind,
 )
-from local_db.database import transaction
+from local_db.database import Database, transaction
 from local_db.errors import UserFacingError
 from local_db.repositories import (
     AgencyRepository,
@@ -282,7 +281,7 @@ def load_file(path: Path) -> ReferenceSet:
     return parse(document)
 
 
-def import_set(db: sqlite_utils.Database, ref: ReferenceSet, *, source: str,
+def import_set(db: Database, ref: ReferenceSet, *, source: str,
                clock: Clock = system_clock) -> None:
     """Write a checked reference set into the local database, all or nothing."""
     with transaction(db):

@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import sqlite_utils
 
 from app.audit import AuditLog
 from app.clock import Clock, system_clock
-from local_db.database import open_database
+from local_db.database import Database, open_database
 from local_db.repositories import (
     AgencyRepository,
     CalendarRepository,
@@ -28,7 +27,7 @@ from local_db.repositories import (
 @dataclass
 class Workspace:
     folder: Path
-    db: sqlite_utils.Database
+    db: Database
     clock: Clock = system_clock
     audit: AuditLog = field(init=False)
 

@@ -12,14 +12,13 @@ import errno
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-
-import sqlite_utils
+from typing import Any
 
 from local_db.errors import (
     DatabaseCorrupt,
@@ -135,25 +134,51 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
         if m.version <= current or (target is not None and m.version > target):
             continue
         # executescript commits any open transaction first, so the BEGIN/COMMIT
-        # pair makes each migration all-or-nothing.
+        # pair makes each migration, and the row that records it, all-or-nothing.
+        applied_at = datetime.now(UTC).isoformat(timespec="seconds")
+        name = m.name.replace("'", "''")
         try:
-            conn.executescript(f"BEGIN;\n{m.sql}\n;COMMIT;")
+            conn.executescript(
+                f"BEGIN;\n{m.sql}\n;INSERT INTO schema_version (version, name, applied_at) "
+                f"VALUES ({int(m.version)}, '{name}', '{applied_at}');\nCOMMIT;"
+            )
         except sqlite3.Error:
-            conn.rollback()
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
-        conn.execute(
-            "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)",
-            (m.version, m.name, datetime.now(UTC).isoformat(timespec="seconds")),
-        )
-        conn.commit()
         applied.append(m.version)
     conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-    conn.commit()
+    if conn.in_transaction:  # a caller's connection in Python's default mode
+        conn.commit()
     return applied
 
 
+class Database:
+    """The one connection of a data folder, with the little the repositories need.
+
+    sqlite-utils was the first choice, but importing it costs about 145 ms (it
+    pulls in numpy, dateutil and a plugin scan) on the path to the first window,
+    more than a bare Qt window takes to appear; the repositories use only
+    ``execute`` and the connection.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, tuple(params))
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+
+    def has_table(self, name: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)).fetchone() is not None
+
+
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[None]:
+def transaction(db: Database) -> Iterator[None]:
     """All writes inside the block are committed together or not at all."""
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
@@ -165,7 +190,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[None]:
     conn.commit()
 
 
-def open_database(folder: Path, *, create: bool = False) -> sqlite_utils.Database:
+def open_database(folder: Path, *, create: bool = False) -> Database:
     """Open (and migrate) the database in the data folder ``folder``.
 
     With ``create`` the folder is made when missing; otherwise a missing folder is
@@ -181,7 +206,9 @@ def open_database(folder: Path, *, create: bool = False) -> sqlite_utils.Databas
 
     # One connection, used from one thread at a time: the UI runs all database work
     # through a single serial executor, so check_same_thread would only get in the way.
-    conn = sqlite3.connect(path, check_same_thread=False)
+    # Autocommit outside explicit transactions: a lone write commits at once, and
+    # transaction() groups writes with BEGIN IMMEDIATE … COMMIT.
+    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
     _configure(conn)
     if path.exists() and version and version < latest_version():
         backup = path.with_name(f"{DB_FILENAME}.before-v{latest_version()}")
@@ -191,4 +218,4 @@ def open_database(folder: Path, *, create: bool = False) -> sqlite_utils.Databas
         finally:
             dest.close()
     migrate(conn)
-    return sqlite_utils.Database(conn)
+    return Database(conn)

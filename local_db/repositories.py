@@ -10,8 +10,6 @@ import json
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 
-import sqlite_utils
-
 from app.domain import (
     Agency,
     AuditEntry,
@@ -33,6 +31,7 @@ from app.domain import (
     Subject,
     SubjectKind,
 )
+from local_db.database import Database
 
 
 def _d(value: str | None) -> date | None:
@@ -48,11 +47,11 @@ def _iso(value: date | datetime | None) -> str | None:
 
 
 class Repository:
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: Database) -> None:
         self.db = db
 
-    # Writes go through plain SQL, not sqlite-utils' table helpers: those commit on
-    # their own, which would break the all-or-nothing transactions of the callers.
+    # Writes are plain SQL without commits of their own, so callers group them in
+    # all-or-nothing transactions (local_db.database.transaction).
     def _upsert(self, table: str, row: dict, pk: str) -> None:
         cols = list(row)
         updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != pk)

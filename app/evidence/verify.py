@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
 
 from app.audit import verify as verify_audit
 from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
 from app.evidence.seal import AUDIT_ACTION, GENESIS_PREV, SEAL_FIELDS, SEAL_FORMAT, record_bytes, record_hash
 from app.evidence.store import EvidenceStore
-from local_db.database import DB_FILENAME, inspect_file
+from local_db.database import DB_FILENAME, Database, inspect_file
 from local_db.errors import DataFolderMissing
 from local_db.evidence_repository import EvidenceRepository, SealRepository
 from local_db.repositories import AuditRepository
@@ -91,14 +90,14 @@ class _Row:
     signed: bool
 
 
-def open_read_only(folder: Path) -> sqlite_utils.Database:
+def open_read_only(folder: Path) -> Database:
     """The data folder's database, opened so that nothing can be written."""
     folder = Path(folder)
     path = folder / DB_FILENAME
     if not path.is_file():
         raise DataFolderMissing(path)
     inspect_file(path)
-    return sqlite_utils.Database(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
+    return Database(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
 
 
 def verify_folder(folder: Path, *, public_key: Path | None = None) -> VerifyReport:
@@ -115,7 +114,7 @@ def verify_folder(folder: Path, *, public_key: Path | None = None) -> VerifyRepo
         db.conn.close()
 
 
-def _verify(folder: Path, db: sqlite_utils.Database, key_path: Path) -> VerifyReport:
+def _verify(folder: Path, db: Database, key_path: Path) -> VerifyReport:
     problems: list[Problem] = []
     key_problem: Problem | None = None
     try:
@@ -132,7 +131,7 @@ def _verify(folder: Path, db: sqlite_utils.Database, key_path: Path) -> VerifyRe
     problems += [Problem("audit-altered", detail=f"audit seq {p.seq}: {p.problem}") for p in verify_audit(db)]
 
     # A folder last opened by a version before evidence existed has no tables: nothing sealed.
-    has_evidence = db["seal_records"].exists() and db["evidence"].exists()
+    has_evidence = db.has_table("seal_records") and db.has_table("evidence")
     rows = [_parse(r.seq, r.sha256, r.record, r.signature, key)
             for r in (SealRepository(db).all() if has_evidence else [])]
     report.records = len(rows)
