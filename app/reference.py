@@ -284,21 +284,17 @@ def load_file(path: Path) -> ReferenceSet:
 def import_set(db: Database, ref: ReferenceSet, *, source: str,
                clock: Clock = system_clock) -> None:
     """Write a checked reference set into the local database, all or nothing."""
+    # Parents before children, so foreign keys hold at every step.
+    batches = (
+        (AgencyRepository(db), ref.agencies), (CheckItemRepository(db), ref.check_items),
+        (OfficerRepository(db), ref.officers), (SubjectRepository(db), ref.subjects),
+        (TemplateRepository(db), ref.templates), (PlanRepository(db), ref.plans),
+        (PreNoticeRepository(db), ref.pre_notices),
+    )
     with transaction(db):
-        for a in ref.agencies:
-            AgencyRepository(db).save(a)
-        for i in ref.check_items:
-            CheckItemRepository(db).save(i)
-        for o in ref.officers:
-            OfficerRepository(db).save(o)
-        for s in ref.subjects:
-            SubjectRepository(db).save(s)
-        for t in ref.templates:
-            TemplateRepository(db).save(t)
-        for p in ref.plans:
-            PlanRepository(db).save(p)
-        for n in ref.pre_notices:
-            PreNoticeRepository(db).save(n)
+        for repository, objects in batches:
+            for obj in objects:
+                repository.save(obj)
         for year, days in ref.calendar.items():
             CalendarRepository(db).replace_year(year, days)
         ReferenceSetRepository(db).record(
