@@ -73,22 +73,29 @@ def check_data_folder(folder: Path) -> None:
     os.unlink(probe)
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that cannot write and leaves no file behind.
+
+    A read-only connection to a WAL database still creates -wal and -shm files;
+    when there is no WAL to honour, immutable=1 reads the file and nothing else.
+    """
+    wal = path.with_name(path.name + "-wal")
+    params = "mode=ro" if wal.exists() and wal.stat().st_size else "mode=ro&immutable=1"
+    return sqlite3.connect(f"{path.resolve().as_uri()}?{params}", uri=True)
+
+
 def inspect_file(path: Path) -> int:
     """Return the schema version of an existing database file, or 0 for an empty one.
 
     Raises when the file is damaged, foreign, or newer than this program.
-    Nothing is written: the file is opened with ``mode=ro``.
+    Nothing is written: see :func:`connect_read_only`.
     """
     with open(path, "rb") as fh:
         header = fh.read(len(_SQLITE_HEADER))
     if header != _SQLITE_HEADER:
         raise DatabaseCorrupt(path, "文件头不是 SQLite 格式" if header else "文件为空")
-    # A read-only connection to a WAL database still creates -wal and -shm files.
-    # When there is no WAL to honour, immutable=1 reads the file and nothing else.
-    wal = path.with_name(path.name + "-wal")
-    params = "mode=ro" if wal.exists() and wal.stat().st_size else "mode=ro&immutable=1"
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?{params}", uri=True)
+        conn = connect_read_only(path)
     except sqlite3.Error as exc:
         raise DatabaseCorrupt(path, str(exc)) from None
     try:

@@ -9,7 +9,6 @@ removed record. A third party can make the same checks from docs/FORMATS.md.
 from __future__ import annotations
 
 import json
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from app.audit import verify as verify_audit
 from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
 from app.evidence.seal import AUDIT_ACTION, GENESIS_PREV, SEAL_FIELDS, SEAL_FORMAT, record_bytes, record_hash
 from app.evidence.store import EvidenceStore
-from local_db.database import DB_FILENAME, Database, inspect_file
+from local_db.database import DB_FILENAME, Database, connect_read_only, inspect_file
 from local_db.errors import DataFolderMissing
 from local_db.evidence_repository import EvidenceRepository, SealRepository
 from local_db.repositories import AuditRepository
@@ -97,7 +96,7 @@ def open_read_only(folder: Path) -> Database:
     if not path.is_file():
         raise DataFolderMissing(path)
     inspect_file(path)
-    return Database(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True))
+    return Database(connect_read_only(path))
 
 
 def verify_folder(folder: Path, *, public_key: Path | None = None) -> VerifyReport:

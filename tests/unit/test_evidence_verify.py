@@ -203,3 +203,14 @@ def test_removed_public_key_is_reported(folder: Path) -> None:
 
 def test_every_problem_kind_has_both_languages() -> None:
     assert all(zh and en for zh, en in PROBLEM_KINDS.values())
+
+
+def test_verify_changes_nothing_on_disk(folder: Path) -> None:
+    # R17: checking the originals must not touch the folder, not even with -wal/-shm files.
+    def snapshot() -> dict[str, tuple[bytes, int]]:
+        return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+                for p in sorted(folder.rglob("*")) if p.is_file()}
+
+    before = snapshot()
+    assert verify_folder(folder).ok
+    assert snapshot() == before
