@@ -55,6 +55,7 @@ class InspectionSource(enum.StrEnum):
     COMPLAINT = "complaint"  # 投诉举报
     EMERGENCY = "emergency"  # 突发事件
     ASSIGNMENT = "assignment"  # 上级交办
+    FOLLOW_UP = "follow_up"  # 整改复查: re-inspection after a rectification order (R10)
 
     @property
     def is_exempt(self) -> bool:
@@ -213,6 +214,7 @@ class Inspection:
     template_id: str | None = None
     place: str = ""
     created_at: datetime | None = None
+    merged_into: str | None = None  # 综合查一次: the task this one was merged into (R7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,3 +369,173 @@ class EvidenceAccess:
     action: str  # "export" or "view"
     destination: str
     purpose: str
+
+
+# --- On site: the record of one inspection (R2, R3, R9–R13) -------------------------
+
+
+class CheckResultValue(enum.StrEnum):
+    """The result of one check item on site."""
+
+    COMPLIANT = "compliant"  # 符合
+    NON_COMPLIANT = "non_compliant"  # 不符合
+    NOT_APPLICABLE = "not_applicable"  # 不适用
+    NOT_CHECKED = "not_checked"  # 未检查
+
+    @property
+    def label(self) -> str:
+        return {"compliant": "符合", "non_compliant": "不符合", "not_applicable": "不适用",
+                "not_checked": "未检查"}[self.value]
+
+
+class FlexibleMeasure(enum.StrEnum):
+    """The flexible measures offered first for a minor violation (R11)."""
+
+    GUIDANCE = "guidance"  # 指导
+    ADVICE = "advice"  # 建议
+    REMINDER = "reminder"  # 提醒
+    PERSUASION = "persuasion"  # 规劝
+    INTERVIEW = "interview"  # 约谈
+
+    @property
+    def label(self) -> str:
+        return {"guidance": "指导", "advice": "建议", "reminder": "提醒", "persuasion": "规劝",
+                "interview": "约谈"}[self.value]
+
+
+class NoPenaltyGround(enum.StrEnum):
+    """The grounds of 行政处罚法 §33 on which a violation is not penalised (R11)."""
+
+    NONE = ""
+    MINOR_CORRECTED = "minor_corrected"  # §33(1) 违法行为轻微并及时改正，没有造成危害后果的，不予处罚
+    FIRST_MINOR = "first_minor"  # §33(1) 初次违法且危害后果轻微并及时改正的，可以不予处罚
+    NO_FAULT = "no_fault"  # §33(2) 当事人有证据足以证明没有主观过错的，不予处罚
+
+    @property
+    def label(self) -> str:
+        return {"": "", "minor_corrected": "违法行为轻微并及时改正，没有造成危害后果",
+                "first_minor": "初次违法且危害后果轻微并及时改正",
+                "no_fault": "有证据足以证明没有主观过错"}[self.value]
+
+
+class SignerRole(enum.StrEnum):
+    OFFICER = "officer"  # 执法人员
+    PARTY = "party"  # 当事人
+    WITNESS = "witness"  # 见证人
+
+
+@dataclass(frozen=True, slots=True)
+class DiscretionBenchmark:
+    """One clause of the discretion benchmark (裁量基准) for a check item (R12)."""
+
+    id: str
+    item_code: str
+    matter: str  # 事项
+    level: str  # 阶次
+    penalty_range: str  # 幅度
+    circumstances: str = ""  # 适用情形
+    basis: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """The result of one check item of an inspection."""
+
+    inspection_id: str
+    position: int
+    item_code: str
+    result: CheckResultValue
+    updated_at: datetime
+    updated_by: str
+    finding: str = ""
+    legal_basis: str = ""
+    required_standard: str = ""
+    rectification_advice: str = ""
+    minor: bool = False
+    measures: tuple[FlexibleMeasure, ...] = ()
+    no_penalty_ground: NoPenaltyGround = NoPenaltyGround.NONE
+    education_given: bool = False
+    evidence_refs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class PenaltyProposal:
+    """A penalty proposed for a non-compliant item, with its benchmark clause (R12)."""
+
+    inspection_id: str
+    item_code: str
+    benchmark_id: str
+    proposed: str
+    recorded_at: datetime
+    recorded_by: str
+    deviation: str = ""  # why the proposal departs from the benchmark; needs approval
+    approval_ref: str = ""
+    approved_by: str = ""
+    approved_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Signature:
+    """A signature drawn on the device, kept as a PNG image (R9)."""
+
+    id: int
+    inspection_id: str
+    role: SignerRole
+    signer_name: str
+    signed_at: datetime
+    image_png: bytes
+    image_sha256: str
+    signer_ref: str = ""  # roster id of an officer, ID number of anyone else
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureRefusal:
+    """The party's refusal to sign, with the reason and the witness who signed (R9)."""
+
+    id: int
+    inspection_id: str
+    reason: str
+    witness_signature_id: int
+    recorded_at: datetime
+    recorded_by: str
+    role: SignerRole = SignerRole.PARTY
+
+
+@dataclass(frozen=True, slots=True)
+class RectificationOrder:
+    """责令（限期）改正通知书: what to correct by when, and its follow-up task (R10)."""
+
+    id: str
+    inspection_id: str
+    issued_at: datetime
+    issued_by: str
+    deadline: date
+    consequence: str
+    follow_up_id: str
+    item_codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OnsiteRecord:
+    """现场检查笔录: the on-site record of one inspection, as it stands."""
+
+    inspection_id: str
+    started_at: datetime
+    started_by: str
+    recorder_id: str
+    party_name: str = ""
+    party_role: str = ""
+    party_id_no: str = ""
+    party_absent: bool = False
+    recusal_asked_at: datetime | None = None  # R3
+    recusal_requested: bool | None = None
+    recusal_statement: str = ""
+    card_handed_at: datetime | None = None  # R13
+    card_recipient: str = ""
+    ended_at: datetime | None = None
+    certificates_shown: tuple[tuple[str, str, datetime], ...] = ()  # (officer id, cert no, when): R2
+    results: tuple[CheckResult, ...] = ()
+    penalties: tuple[PenaltyProposal, ...] = ()
+    signatures: tuple[Signature, ...] = ()
+    refusals: tuple[SignatureRefusal, ...] = ()
+    order: RectificationOrder | None = None

@@ -23,6 +23,7 @@ from app.domain import (
     CheckItem,
     ChecklistTemplate,
     CreditGrade,
+    DiscretionBenchmark,
     FilingStatus,
     HolidayCalendarDay,
     InspectionPlan,
@@ -35,6 +36,7 @@ from app.domain import (
 )
 from local_db.database import Database, transaction
 from local_db.errors import UserFacingError
+from local_db.onsite_repository import DiscretionBenchmarkRepository
 from local_db.repositories import (
     AgencyRepository,
     CalendarRepository,
@@ -72,6 +74,7 @@ class ReferenceSet:
     pre_notices: tuple[PreNotice, ...]
     calendar: dict[int, tuple[HolidayCalendarDay, ...]]
     sha256: str
+    benchmarks: tuple[DiscretionBenchmark, ...] = ()
 
 
 class _Reader:
@@ -239,6 +242,12 @@ def parse(document: dict) -> ReferenceSet:
                           item_codes=known(t.codes("item_codes"), f"{w}.item_codes"))
         for t, w in _items(doc, "checklist_templates")
     )
+    benchmarks = []
+    for b, where in _items(doc, "discretion_benchmarks") if "discretion_benchmarks" in document else ():
+        benchmarks.append(DiscretionBenchmark(
+            id=b.str("id"), item_code=known((b.str("item_code"),), f"{where}.item_code")[0],
+            matter=b.str("matter"), level=b.str("level"), penalty_range=b.str("penalty_range"),
+            circumstances=b.str("circumstances", optional=True) or "", basis=b.str("basis", optional=True) or ""))
     plans = []
     for p, where in _items(doc, "plans"):
         status = p.enum("filing_status", FilingStatus)
@@ -268,7 +277,7 @@ def parse(document: dict) -> ReferenceSet:
         publisher=doc.str("publisher"), version=doc.str("version"), issued_at=doc.datetime("issued_at"),
         agencies=agencies, officers=tuple(officers), subjects=tuple(subjects), check_items=items,
         templates=templates, plans=tuple(plans), pre_notices=tuple(notices), calendar=_calendar(doc),
-        sha256=sha256_hex(canonical_json(document)),
+        sha256=sha256_hex(canonical_json(document)), benchmarks=tuple(benchmarks),
     )
 
 
@@ -295,6 +304,7 @@ def import_set(db: Database, ref: ReferenceSet, *, source: str,
         for repository, objects in batches:
             for obj in objects:
                 repository.save(obj)
+        DiscretionBenchmarkRepository(db).replace_all(ref.benchmarks)
         for year, days in ref.calendar.items():
             CalendarRepository(db).replace_year(year, days)
         ReferenceSetRepository(db).record(

@@ -269,6 +269,7 @@ def _inspection(r: dict, staff: list[dict]) -> Inspection:
         assistant_ids=tuple(s["officer_id"] for s in staff if s["assignment"] == "assistant"),
         source_ref=r["source_ref"], plan_id=r["plan_id"], pre_notice_id=r["pre_notice_id"],
         template_id=r["template_id"], place=r["place"], created_at=_dt(r["created_at"]),
+        merged_into=r["merged_into"],
     )
 
 
@@ -278,7 +279,7 @@ class InspectionRepository(Repository):
              "source": i.source.value, "source_ref": i.source_ref, "plan_id": i.plan_id,
              "pre_notice_id": i.pre_notice_id, "template_id": i.template_id,
              "scheduled_at": _iso(i.scheduled_at), "place": i.place, "status": i.status.value,
-             "created_at": _iso(i.created_at or datetime.now().astimezone())},
+             "created_at": _iso(i.created_at or datetime.now().astimezone()), "merged_into": i.merged_into},
             pk="id",
         )
         self.db.execute("DELETE FROM inspection_staff WHERE inspection_id = ?", [i.id])
@@ -295,6 +296,18 @@ class InspectionRepository(Repository):
                 "SELECT * FROM inspection_staff WHERE inspection_id = ? ORDER BY position", [r["id"]]))
             return _inspection(r, staff)
         return None
+
+    def item_codes(self, inspection_id: str) -> tuple[str, ...] | None:
+        """The items chosen for the task (follow-up, merge), or None when it has no own list."""
+        codes = tuple(r["item_code"] for r in self._rows(
+            "SELECT item_code FROM inspection_items WHERE inspection_id = ? ORDER BY position", [inspection_id]))
+        return codes or None
+
+    def set_item_codes(self, inspection_id: str, codes: Iterable[str]) -> None:
+        self.db.execute("DELETE FROM inspection_items WHERE inspection_id = ?", [inspection_id])
+        self._insert_all("inspection_items", [
+            {"inspection_id": inspection_id, "position": n, "item_code": c}
+            for n, c in enumerate(dict.fromkeys(codes))])
 
     def for_subject(self, subject_id: str) -> list[Inspection]:
         ids = [r["id"] for r in self._rows(

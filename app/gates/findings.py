@@ -114,3 +114,26 @@ def local(moment: datetime) -> datetime:
     if moment.tzinfo is None:
         raise ValueError("gates need an aware datetime; use app.clock")
     return moment.astimezone(CHINA_TZ)
+
+
+# --- On site (R2, R3, R9–R14) ------------------------------------------------------------
+_PRECISION_ZH = "某市行政执法精准化规定（2024年1月1日起施行）"
+_PRECISION_EN = "a municipal regulation on precise administrative enforcement (in force 1 January 2024)"
+_BENCHMARK_ZH = "《徐州市行政裁量权基准制定和管理办法》（徐州市人民政府办公室2023年9月26日印发）"
+_BENCHMARK_EN = "Xuzhou Measures on Formulating and Managing Administrative Discretion Benchmarks (2023)"
+
+RECUSAL = LegalSource("《中华人民共和国行政处罚法》第四十三条", "Administrative Penalty Law Art. 43")
+SIGNATURES = LegalSource(
+    "《中华人民共和国行政处罚法》第五十五条；《中华人民共和国行政强制法》第十八条第（八）项、第（九）项",
+    "Administrative Penalty Law Art. 55; Administrative Coercion Law Art. 18(8) and (9)",
+)
+WRITTEN_RESULT = LegalSource(f"{_SEED_002_ZH} 二（五）", f"{_SEED_002_EN}, section 2(5)")
+FLEXIBLE_MEASURES = LegalSource(
+    f"{_PRECISION_ZH}第六条；{_BENCHMARK_ZH}第六条第（四）项；《中华人民共和国行政处罚法》第三十三条",
+    f"{_PRECISION_EN}, Art. 6; {_BENCHMARK_EN}, Art. 6(4); Administrative Penalty Law Art. 33",
+)
+DISCRETION_BENCHMARK = LegalSource(
+    f"{_PRECISION_ZH}第五条；{_BENCHMARK_ZH}第十七条、第十八条",
+    f"{_PRECISION_EN}, Art. 5; {_BENCHMARK_EN}, Arts. 17 and 18",
+)
+SUPERVISION_CARD = LegalSource(f"{_SEED_002_ZH} 五（十四）", f"{_SEED_002_EN}, section 5(14)")

@@ -38,6 +38,7 @@ SOURCE_LABELS: dict[InspectionSource, tuple[str, str]] = {
     InspectionSource.COMPLAINT: ("投诉举报", "complaint or report"),
     InspectionSource.EMERGENCY: ("突发事件", "public emergency"),
     InspectionSource.ASSIGNMENT: ("上级交办", "assignment by a superior"),
+    InspectionSource.FOLLOW_UP: ("整改复查", "re-inspection after a rectification order"),
 }
 
 

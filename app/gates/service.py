@@ -60,8 +60,13 @@ def load_start_context(ws: Workspace, inspection_id: str, *,
         if template is None:
             raise StartDataMissing("检查表模板", "checklist template", inspection.template_id)
         template_items = template.item_codes
-    codes = tuple(item_codes) if item_codes is not None else inspection_items(
-        inspection, template_items, notice, plan)
+    own = ws.inspections.item_codes(inspection_id)
+    if item_codes is not None:
+        codes = tuple(item_codes)
+    elif own is not None:
+        codes = own
+    else:
+        codes = inspection_items(inspection, template_items, notice, plan)
     return StartContext(
         inspection=inspection,
         subject=subject,
