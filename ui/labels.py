@@ -6,10 +6,14 @@ from PySide6.QtCore import QCoreApplication, QT_TRANSLATE_NOOP
 
 from app.domain import (
     CertificateState,
+    CheckResultValue,
     FilingStatus,
+    FlexibleMeasure,
     InspectionSource,
     InspectionStatus,
     ListStatus,
+    NoPenaltyGround,
+    SignerRole,
     StaffRole,
 )
 
@@ -22,6 +26,26 @@ _LABELS: dict[tuple[type, str], str] = {
     (InspectionSource, InspectionSource.COMPLAINT.value): QT_TRANSLATE_NOOP("labels", "投诉举报"),
     (InspectionSource, InspectionSource.EMERGENCY.value): QT_TRANSLATE_NOOP("labels", "突发事件"),
     (InspectionSource, InspectionSource.ASSIGNMENT.value): QT_TRANSLATE_NOOP("labels", "上级交办"),
+    (InspectionSource, InspectionSource.FOLLOW_UP.value): QT_TRANSLATE_NOOP("labels", "整改复查"),
+    (CheckResultValue, CheckResultValue.COMPLIANT.value): QT_TRANSLATE_NOOP("labels", "符合"),
+    (CheckResultValue, CheckResultValue.NON_COMPLIANT.value): QT_TRANSLATE_NOOP("labels", "不符合"),
+    (CheckResultValue, CheckResultValue.NOT_APPLICABLE.value): QT_TRANSLATE_NOOP("labels", "不适用"),
+    (CheckResultValue, CheckResultValue.NOT_CHECKED.value): QT_TRANSLATE_NOOP("labels", "未检查"),
+    (FlexibleMeasure, FlexibleMeasure.GUIDANCE.value): QT_TRANSLATE_NOOP("labels", "指导"),
+    (FlexibleMeasure, FlexibleMeasure.ADVICE.value): QT_TRANSLATE_NOOP("labels", "建议"),
+    (FlexibleMeasure, FlexibleMeasure.REMINDER.value): QT_TRANSLATE_NOOP("labels", "提醒"),
+    (FlexibleMeasure, FlexibleMeasure.PERSUASION.value): QT_TRANSLATE_NOOP("labels", "规劝"),
+    (FlexibleMeasure, FlexibleMeasure.INTERVIEW.value): QT_TRANSLATE_NOOP("labels", "约谈"),
+    (NoPenaltyGround, NoPenaltyGround.NONE.value): QT_TRANSLATE_NOOP("labels", "（无）"),
+    (NoPenaltyGround, NoPenaltyGround.MINOR_CORRECTED.value): QT_TRANSLATE_NOOP(
+        "labels", "轻微并及时改正，没有造成危害后果（第三十三条第一款）"),
+    (NoPenaltyGround, NoPenaltyGround.FIRST_MINOR.value): QT_TRANSLATE_NOOP(
+        "labels", "初次违法且危害后果轻微并及时改正（第三十三条第一款）"),
+    (NoPenaltyGround, NoPenaltyGround.NO_FAULT.value): QT_TRANSLATE_NOOP(
+        "labels", "有证据足以证明没有主观过错（第三十三条第二款）"),
+    (SignerRole, SignerRole.OFFICER.value): QT_TRANSLATE_NOOP("labels", "执法人员"),
+    (SignerRole, SignerRole.PARTY.value): QT_TRANSLATE_NOOP("labels", "当事人"),
+    (SignerRole, SignerRole.WITNESS.value): QT_TRANSLATE_NOOP("labels", "见证人"),
     (InspectionStatus, InspectionStatus.PLANNED.value): QT_TRANSLATE_NOOP("labels", "待检查"),
     (InspectionStatus, InspectionStatus.IN_PROGRESS.value): QT_TRANSLATE_NOOP("labels", "检查中"),
     (InspectionStatus, InspectionStatus.CLOSED.value): QT_TRANSLATE_NOOP("labels", "已办结"),

@@ -16,12 +16,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import InspectionOverview, InspectionStatus, Officer
+from app.gates.board import status_board
 from app.gates.service import check_start
+from app.onsite.service import OnsiteService, StartBlocked
 from app.workspace import Workspace
 from local_db.database import latest_version, transaction
 from local_db.errors import UserFacingError
 from ui.labels import label
+from ui.pages.evidence import EvidencePage
 from ui.pages.inspections import InspectionsPage
+from ui.pages.onsite import OnsitePage
 from ui.pages.section import SectionPage
 from ui.pages.settings import SettingsPage
 from ui.pages.sign_in import SignInPage
@@ -67,11 +71,18 @@ class MainWindow(QMainWindow):
         self.today_page = TodayPage()
         self.inspections_page = InspectionsPage()
         self.inspections_page.selected.connect(self._show_gates)
+        detail = self.inspections_page.detail
+        detail.start_requested.connect(self.start_inspection)
+        detail.record_requested.connect(self.open_record)
+        detail.merge_requested.connect(self.merge_tasks)
+        self.onsite = OnsiteService(workspace)
+        self.onsite_page = OnsitePage()
+        self.onsite_page.back_requested.connect(lambda: self.show_page("inspections"))
+        self.onsite_page.record_changed.connect(lambda _id: self.refresh())
         self.settings_page = SettingsPage()
         self.settings_page.language_chosen.connect(self._save_language)
+        self.evidence_page = EvidencePage(workspace, current_officer=lambda: self.officer, language=language)
         self.section_pages = {
-            "evidence": SectionPage(self.tr("证据材料"), self.tr(
-                "照片、视频与执法记录仪文件在导入时即计算 SHA-256 并签名封存，原件只读、不可删改。")),
             "demolition": SectionPage(self.tr("强制拆除财物清点"), self.tr(
                 "强制拆除前置条件核验、财物逐项清点造册、见证、保管与移交。")),
             "review": SectionPage(self.tr("审核"), self.tr(
@@ -86,13 +97,14 @@ class MainWindow(QMainWindow):
             "settings": self.tr("设置"),
         }
         widgets = {"today": self.today_page, "inspections": self.inspections_page,
-                   "settings": self.settings_page, **self.section_pages}
+                   "evidence": self.evidence_page, "settings": self.settings_page, **self.section_pages}
         for key in PAGE_KEYS:
             item = QListWidgetItem(captions[key])
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(180, 56))
             self.nav.addItem(item)
             self.pages.addWidget(widgets[key])
+        self.pages.addWidget(self.onsite_page)  # opened from a task, not from the navigation
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         work = QWidget()
@@ -138,10 +150,14 @@ class MainWindow(QMainWindow):
 
     # --- pages -----------------------------------------------------------------
     def show_page(self, key: str) -> None:
-        self.nav.setCurrentRow(PAGE_KEYS.index(key))
+        row = PAGE_KEYS.index(key)
+        if self.nav.currentRow() == row:  # back from the on-site record: no row change to signal
+            self._nav_changed(row)
+        self.nav.setCurrentRow(row)
 
     def current_page(self) -> str:
-        return PAGE_KEYS[self.pages.currentIndex()]
+        index = self.pages.currentIndex()
+        return PAGE_KEYS[index] if index < len(PAGE_KEYS) else "onsite"
 
     def _nav_changed(self, row: int) -> None:
         if row < 0:
@@ -167,12 +183,27 @@ class MainWindow(QMainWindow):
 
     def _show_gates(self, row: InspectionOverview | None) -> None:
         """The legal status of the selected task (R1, R4–R8), computed from local data."""
-        panel = self.inspections_page.detail.gates
+        detail = self.inspections_page.detail
+        panel = detail.gates
         if row is None:
             panel.show_note("")
+            detail.show_board(None)
+            detail.show_actions(can_start=False, has_record=False, can_merge=False)
             return
+        inspection = self.ws.inspections.get(row.id)
+        mine = self.officer is not None and self.officer.id in inspection.officer_ids
+        try:
+            detail.show_board(status_board(self.ws, row.id))
+        except UserFacingError:
+            detail.show_board(None)
+        detail.show_actions(can_start=mine and row.status is InspectionStatus.PLANNED,
+                            has_record=self.onsite.records.exists(row.id),
+                            can_merge=mine and row.status is InspectionStatus.PLANNED)
         if row.status is not InspectionStatus.PLANNED:
-            panel.show_note(self.tr("任务状态为“%1”，开始条件不再核验。").replace("%1", label(row.status)))
+            note = self.tr("任务状态为“%1”，开始条件不再核验。").replace("%1", label(row.status))
+            if inspection.merged_into:
+                note += self.tr("已并入 %1（综合查一次）。").replace("%1", inspection.merged_into)
+            panel.show_note(note)
             return
         try:
             findings = check_start(self.ws, row.id)
@@ -180,6 +211,50 @@ class MainWindow(QMainWindow):
             panel.show_note(exc.message(self.language))
             return
         panel.show_findings(findings, self.language)
+
+    # --- on site -----------------------------------------------------------------
+    def start_inspection(self, inspection_id: str, overrides: list | None = None) -> bool:
+        """Start the task when its gates allow; overridable blocks open the exceptions dialog."""
+        if self.officer is None:
+            return False
+        try:
+            self.onsite.begin(inspection_id, actor=self.officer.id, overrides=overrides or ())
+        except StartBlocked as blocked:
+            blocks = blocked.decision.blocking
+            if overrides is None and blocks and all(f.overridable for f in blocks):
+                from ui.dialogs.override_dialog import OverrideDialog
+                dialog = OverrideDialog(blocks, self.language, self)
+                if dialog.exec():
+                    return self.start_inspection(inspection_id, dialog.overrides())
+                return False
+            self.inspections_page.detail.gates.show_findings(blocked.decision.findings, self.language)
+            return False
+        except UserFacingError as exc:
+            self.inspections_page.detail.gates.show_note(exc.message(self.language))
+            return False
+        self.refresh()
+        self.open_record(inspection_id)
+        return True
+
+    def open_record(self, inspection_id: str) -> None:
+        if self.officer is None:
+            return
+        self.onsite_page.open(self.onsite, inspection_id, self.officer, self.language)
+        self.nav.clearSelection()
+        self.pages.setCurrentWidget(self.onsite_page)
+        self.page_changed.emit("onsite")
+
+    def merge_tasks(self, keep_id: str, merged_ids: tuple) -> None:
+        """综合查一次 (R7): fold the subject's other planned tasks into the selected one."""
+        if self.officer is None or not merged_ids:
+            return
+        try:
+            self.onsite.merge(keep_id, merged_ids, actor=self.officer.id)
+        except UserFacingError as exc:
+            self.inspections_page.detail.gates.show_note(exc.message(self.language))
+            return
+        self.refresh()
+        self.inspections_page.select_task(keep_id)
 
     def _save_language(self, code: str) -> None:
         with transaction(self.ws.db):

@@ -13,34 +13,67 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
+    QScrollArea,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
 from app.domain import InspectionOverview
+from app.gates.board import StatusBoard
 from ui.labels import label
 from ui.pages.gate_panel import GatePanel
 from ui.models.inspection_table import ROW_ROLE, InspectionFilterModel, InspectionTableModel
 
 
 class InspectionDetail(QFrame):
+    start_requested = Signal(str)  # inspection id
+    record_requested = Signal(str)
+    merge_requested = Signal(str, object)  # kept id, tuple of ids to merge into it
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("detailPanel")
         outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 8)
+        # The board and the gate findings scroll together; the actions stay in view.
+        content = QWidget()
+        inner = QVBoxLayout(content)
         self._form = QFormLayout()
-        outer.addLayout(self._form)
+        inner.addLayout(self._form)
         self.gates = GatePanel()
-        outer.addWidget(self.gates, 1)
-        self.setFixedWidth(300)
+        self.gates.browser.setMinimumHeight(260)
+        inner.addWidget(self.gates, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(content)
+        outer.addWidget(scroll, 1)
+        self.start_button = QPushButton(self.tr("开始检查"))
+        self.start_button.setObjectName("primary")
+        self.record_button = QPushButton(self.tr("现场笔录"))
+        self.merge_button = QPushButton()
+        self.merge_button.setToolTip(self.tr("综合查一次：同一对象的其他待检查任务并入本任务（R7）"))
+        for button in (self.start_button, self.record_button, self.merge_button):
+            button.setContentsMargins(8, 0, 8, 0)
+            outer.addWidget(button)
+            button.hide()
+        self.start_button.clicked.connect(lambda: self.start_requested.emit(self._id))
+        self.record_button.clicked.connect(lambda: self.record_requested.emit(self._id))
+        self.merge_button.clicked.connect(lambda: self.merge_requested.emit(self._id, self._mergeable))
+        self._id = ""
+        self._mergeable: tuple[str, ...] = ()
+        self.setFixedWidth(320)
         self._form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self._fields: dict[str, QLabel] = {}
         for key, caption in (
             ("subject", self.tr("检查对象")), ("uscc", self.tr("统一社会信用代码")),
             ("credit", self.tr("信用等级 / 名单")), ("place", self.tr("地点")),
             ("source", self.tr("检查来源")), ("plan", self.tr("检查计划备案")),
-            ("staff", self.tr("执法人员")),
+            ("staff", self.tr("执法人员")), ("notice", self.tr("预告")),
+            ("frequency", self.tr("本机关本季度 / 本年度已检查")),
         ):
             value = QLabel("—")
             value.setWordWrap(True)
@@ -66,6 +99,34 @@ class InspectionDetail(QFrame):
         if row.assistant_names:
             staff += "\n" + self.tr("辅助：") + "、".join(row.assistant_names)
         self._fields["staff"].setText(staff)
+        self._id = row.id
+
+    def show_board(self, board: StatusBoard | None) -> None:
+        """The status board of the task: certificates, notice period, frequency, merge candidates."""
+        if board is None:
+            self._fields["notice"].setText("—")
+            self._fields["frequency"].setText("—")
+            self._mergeable = ()
+            return
+        lines = []
+        for s in board.staff:
+            role = self.tr("辅助") if s.assistant else (s.cert_no or "")
+            lines.append(f"{s.name}  {role}  {label(s.certificate)}")
+        self._fields["staff"].setText("\n".join(lines))
+        if board.notice_id:
+            end = board.notice_period_end.strftime("%Y-%m-%d %H:%M") if board.notice_period_end else "—"
+            self._fields["notice"].setText(self.tr("%1，%2 发布，%3 期满").replace("%1", board.notice_id)
+                                           .replace("%2", board.notice_published or "—").replace("%3", end))
+        else:
+            self._fields["notice"].setText(self.tr("无需预告或未预告"))
+        self._fields["frequency"].setText(f"{board.inspections_this_quarter} / {board.inspections_this_year}")
+        self._mergeable = board.mergeable
+        self.merge_button.setText(self.tr("合并 %1 个同一对象的任务").replace("%1", str(len(board.mergeable))))
+
+    def show_actions(self, *, can_start: bool, has_record: bool, can_merge: bool) -> None:
+        self.start_button.setVisible(can_start)
+        self.record_button.setVisible(has_record)
+        self.merge_button.setVisible(can_merge and bool(self._mergeable))
 
 
 class InspectionsPage(QWidget):
@@ -121,10 +182,19 @@ class InspectionsPage(QWidget):
             signal.connect(self._refresh_detail)
 
     def set_rows(self, rows: Sequence[InspectionOverview]) -> None:
+        """Show ``rows``, keeping the selected task selected when it is still there."""
+        keep = self._shown.id if self._shown else None
+        self._shown = None
         self.model.set_rows(rows)
         self._update_count()
-        if self.proxy.rowCount():
-            self.table.selectRow(0)
+        self.select_task(keep) or (self.proxy.rowCount() and self.table.selectRow(0))
+
+    def select_task(self, inspection_id: str | None) -> bool:
+        for n in range(self.proxy.rowCount()):
+            if self.proxy.index(n, 0).data(ROW_ROLE).id == inspection_id:
+                self.table.selectRow(n)
+                return True
+        return False
 
     def _update_count(self) -> None:
         self.count.setText(self.tr("共 %n 项", "", self.proxy.rowCount()))
