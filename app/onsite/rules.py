@@ -80,6 +80,10 @@ def validate_result(result: CheckResult) -> None:
     if non_compliant and not result.finding.strip():
         raise EntryRefused("R10", f"检查项 {result.item_code} 判定为不符合，须填写发现的问题。",
                            f"Item {result.item_code} is non-compliant: describe the problem found.", WRITTEN_RESULT)
+    if non_compliant and not result.rectification_advice.strip():
+        raise EntryRefused("R10", f"检查项 {result.item_code} 判定为不符合，须填写整改建议（书面告知须载明整改建议和要求标准）。",
+                           f"Item {result.item_code} is non-compliant: give the rectification advice the written "
+                           "result must state.", WRITTEN_RESULT)
     if not non_compliant and (result.minor or result.measures or result.no_penalty_ground):
         raise EntryRefused("R11", f"检查项 {result.item_code} 未判定为不符合，不能记录轻微违法的措施或不予处罚情形。",
                            f"Item {result.item_code} is not non-compliant: minor-violation measures do not apply.",

@@ -42,7 +42,7 @@ from local_db.onsite_repository import DiscretionBenchmarkRepository, OnsiteRepo
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 FOLLOW_UP_HOUR = time(9, 0)
-DEFAULT_CONSEQUENCE = "逾期不改正的，本机关将依法立案查处。"
+DEFAULT_CONSEQUENCE = "本机关将依法立案查处。"
 
 
 class StartBlocked(UserFacingError):

@@ -117,11 +117,14 @@ def test_R3_a_recusal_request_halts_the_record(started: OnsiteService) -> None:
     assert "R3.requested" in [f.code for f in started.closing_findings(TASK)]
 
 
-def test_R10_a_non_compliant_result_needs_the_problem_found(started: OnsiteService) -> None:
+def test_R10_a_non_compliant_result_needs_the_problem_found_and_the_advice(started: OnsiteService) -> None:
     opened(started)
     with pytest.raises(EntryRefused) as err:
         started.record_result(TASK, "DQ-001", result=CheckResultValue.NON_COMPLIANT, actor="O01")
-    assert err.value.rule == "R10"
+    assert err.value.rule == "R10" and "问题" in err.value.zh
+    with pytest.raises(EntryRefused) as err:
+        started.record_result(TASK, "DQ-001", result=CheckResultValue.NON_COMPLIANT, finding="油烟超标", actor="O01")
+    assert err.value.rule == "R10" and "整改建议" in err.value.zh
 
 
 def test_R6_a_result_for_an_item_not_on_the_list_is_refused(started: OnsiteService) -> None:
@@ -142,7 +145,7 @@ def test_R11_minor_violations_need_measures_ground_and_education(started: Onsite
     opened(started)
     with pytest.raises(EntryRefused) as err:
         started.record_result(TASK, "SR-001", result=CheckResultValue.NON_COMPLIANT, finding="门前堆放纸箱",
-                              actor="O01", **kwargs)
+                              rectification_advice="清理门前堆物", actor="O01", **kwargs)
     assert err.value.rule == "R11" and fragment in err.value.zh
     assert "行政处罚法》第三十三条" in err.value.zh
 
@@ -158,6 +161,7 @@ def test_R11_measures_on_a_compliant_item_are_refused(started: OnsiteService) ->
 def test_R11_a_minor_violation_corrected_on_the_spot_needs_no_order(started: OnsiteService) -> None:
     opened(started)
     started.record_result(TASK, "SR-001", result=CheckResultValue.NON_COMPLIANT, finding="门前堆放纸箱，当场清理",
+                          rectification_advice="保持门前责任区整洁",
                           minor=True, measures=[FlexibleMeasure.REMINDER, FlexibleMeasure.GUIDANCE],
                           no_penalty_ground=NoPenaltyGround.MINOR_CORRECTED, education_given=True, actor="O01")
     record = started.record(TASK)
