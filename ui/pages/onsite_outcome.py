@@ -18,7 +18,8 @@ class OutcomeStep(OnsiteStep):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("处理：责令改正与监督卡"), self.tr(
             "需要整改的，一次告知、全程跟踪、及时复核：下达责令限期改正通知书，并自动生成复查任务"
-            "（R10，检查结果处置要求二（五））。发放行政执法案件监督卡并在笔录中注明（R13，一案一卡 五（十四））。"),
+            "（R10，宁夏某市《2025年行政执法重点工作任务分工方案》二（五））。发放行政执法案件监督卡并在笔录中注明"
+            "（R13，同一方案 五（十四））。"),
             parent)
         order = QGroupBox(self.tr("责令（限期）改正（R10）"))
         form = QFormLayout(order)

@@ -1,0 +1,138 @@
+"""Pages and files: A4 page template with the running header, "第 x 页 共 y 页" and the
+draft mark; building a story into a PDF; writing it atomically or to bytes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
+
+from app.atomic_files import fsync_dir
+from app.documents import fonts
+from app.documents.errors import DocumentWriteFailed
+from app.documents.layout import CONTENT_WIDTH, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_HEIGHT, PAGE_WIDTH
+
+_TOTAL_FORM = "fieldinspect_total_pages"
+
+Progress = Callable[[int], None]
+
+
+class _PagedCanvas(Canvas):
+    """Writes "共 y 页" once, as a form every page refers to, when the last page is known."""
+
+    def save(self) -> None:
+        if self._code:
+            self.showPage()
+        total = self.getPageNumber() - 1
+        self.beginForm(_TOTAL_FORM, 0, -4, 60, 14)
+        self.setFont(fonts.FONT_NAME, 9)
+        self.drawString(0, 0, f"共 {total} 页")
+        self.endForm()
+        super().save()
+
+
+class DocumentTemplate(BaseDocTemplate):
+    """A4, one frame, a running header from page 2, the page line, optional draft mark."""
+
+    def __init__(self, out: BinaryIO, *, title: str, document_no: str = "", draft: bool = False,
+                 progress: Progress | None = None, running_header: bool = True) -> None:
+        font = fonts.register()
+        super().__init__(out, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=MARGIN_TOP,
+                         bottomMargin=MARGIN_BOTTOM, title=title, author="", subject=document_no,
+                         creator="FieldInspect", initialFontName=font, initialFontSize=10.5,
+                         pageCompression=1, invariant=1)
+        self.doc_title, self.document_no, self.draft, self.progress = title, document_no, draft, progress
+        self.running_header = running_header
+        frame = Frame(MARGIN_X, MARGIN_BOTTOM, CONTENT_WIDTH, PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM,
+                      id="body", leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=self._decorate,
+                                            onPageEnd=self._page_done)])
+
+    def _decorate(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
+        canv.saveState()
+        page = canv.getPageNumber()
+        canv.setFont(fonts.FONT_NAME, 9)
+        # "第 x 页" ends at the centre line, "共 y 页" (a form filled in at the end) starts there.
+        y = MARGIN_BOTTOM - 11 * mm
+        canv.drawRightString(PAGE_WIDTH / 2 - 2, y, f"第 {page} 页")
+        canv.translate(PAGE_WIDTH / 2 + 2, y)
+        canv.doForm(_TOTAL_FORM)
+        canv.restoreState()
+        if page > 1 and self.running_header:
+            canv.saveState()
+            canv.setFont(fonts.FONT_NAME, 8)
+            canv.setFillColor(colors.HexColor("#555555"))
+            top = PAGE_HEIGHT - MARGIN_TOP + 5 * mm
+            canv.drawString(MARGIN_X, top, f"{self.doc_title}（续）")
+            if self.document_no:
+                canv.drawRightString(PAGE_WIDTH - MARGIN_X, top, f"编号：{self.document_no}")
+            canv.setStrokeColor(colors.HexColor("#999999"))
+            canv.setLineWidth(0.4)
+            canv.line(MARGIN_X, top - 2 * mm, PAGE_WIDTH - MARGIN_X, top - 2 * mm)
+            canv.restoreState()
+        if self.draft:
+            canv.saveState()
+            canv.setFont(fonts.FONT_NAME, 72)
+            canv.setFillColor(colors.Color(0.6, 0.6, 0.6, alpha=0.25))
+            canv.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+            canv.rotate(35)
+            canv.drawCentredString(0, 0, "草稿 未签名")
+            canv.restoreState()
+
+    def _page_done(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
+        if self.progress is not None:
+            self.progress(canv.getPageNumber())
+
+
+def build(out: BinaryIO, story: list[Flowable], *, title: str, document_no: str = "", draft: bool = False,
+          progress: Progress | None = None, running_header: bool = True) -> None:
+    """Lay ``story`` out on A4 pages into ``out``; ``progress(page)`` is called as each page is done."""
+    doc = DocumentTemplate(out, title=title, document_no=document_no, draft=draft, progress=progress,
+                           running_header=running_header)
+    doc.build(story, canvasmaker=_PagedCanvas)
+
+
+def write_atomic(dest: Path, produce: Callable[[BinaryIO], None]) -> Path:
+    """Write a file by ``produce(fh)`` under a temporary name in the same folder, fsync, rename.
+
+    The destination appears only complete; on any failure nothing is left behind
+    and an existing file of that name is unchanged.
+    """
+    dest = Path(dest)
+    folder = dest.parent
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise DocumentWriteFailed(dest, exc.strerror or str(exc)) from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            produce(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, dest)
+        fsync_dir(folder)
+    except OSError as exc:
+        raise DocumentWriteFailed(dest, exc.strerror or str(exc)) from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+    return dest
+
+
+def to_bytes(produce: Callable[[BinaryIO], None]) -> bytes:
+    """The PDF in memory, for a preview."""
+    buffer = io.BytesIO()
+    produce(buffer)
+    return buffer.getvalue()
