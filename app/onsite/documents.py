@@ -76,25 +76,17 @@ class InspectionDocuments:
     def path_for(self, inspection_id: str, kind: DocumentKind) -> Path:
         return self.ws.folder / DOCUMENTS_DIR / inspection_id / f"{inspection_id}_{kind.title}.pdf"
 
+    def build(self, inspection_id: str, kind: DocumentKind) -> object:
+        """The document's input data, read from the database (quick; call it where the database lives)."""
+        return {DocumentKind.RECORD: self.record, DocumentKind.NOTICE: self.notice,
+                DocumentKind.RESULT: self.written_result, DocumentKind.ORDER: self.rectification_order,
+                DocumentKind.CARD: self.supervision_card}[kind](inspection_id)
+
     def render(self, inspection_id: str, kind: DocumentKind, *, draft: bool = False,
                progress: Callable[[int], None] | None = None) -> Path:
         """Write the document under ``<data>/documents/<inspection>/`` and return its path."""
-        dest = self.path_for(inspection_id, kind)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        if kind is DocumentKind.RECORD:
-            from app.documents.onsite_record import render_onsite_record
-            return render_onsite_record(self.record(inspection_id), dest, draft=draft, progress=progress)
-        if kind is DocumentKind.NOTICE:
-            from app.documents.notice import render_notice
-            return render_notice(self.notice(inspection_id), dest, progress=progress)
-        if kind is DocumentKind.RESULT:
-            from app.documents.written_result import render_written_result
-            return render_written_result(self.written_result(inspection_id), dest, progress=progress)
-        if kind is DocumentKind.ORDER:
-            from app.documents.rectification import render_rectification_order
-            return render_rectification_order(self.rectification_order(inspection_id), dest, progress=progress)
-        from app.documents.supervision_card import render_supervision_card
-        return render_supervision_card(self.supervision_card(inspection_id), dest, progress=progress)
+        return render_document(kind, self.build(inspection_id, kind), self.path_for(inspection_id, kind),
+                               draft=draft, progress=progress)
 
     # --- the parts ----------------------------------------------------------------------
 
@@ -276,3 +268,22 @@ class InspectionDocuments:
             department=agency.name, officers=self._officers(inspection), supervision_phone=phone, issued_on=day,
             verification_url=self._code(inspection, day))
 
+
+def render_document(kind: DocumentKind, doc: object, dest: Path, *, draft: bool = False,
+                    progress: Callable[[int], None] | None = None) -> Path:
+    """Render built input data to ``dest`` (no database access: safe on a worker thread).
+
+    Only the on-site record has a draft form: the text read to the party before it signs.
+    """
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    if kind is DocumentKind.RECORD:
+        from app.documents.onsite_record import render_onsite_record
+        return render_onsite_record(doc, dest, draft=draft, progress=progress)  # type: ignore[arg-type]
+    module, function = {
+        DocumentKind.NOTICE: ("app.documents.notice", "render_notice"),
+        DocumentKind.RESULT: ("app.documents.written_result", "render_written_result"),
+        DocumentKind.ORDER: ("app.documents.rectification", "render_rectification_order"),
+        DocumentKind.CARD: ("app.documents.supervision_card", "render_supervision_card"),
+    }[kind]
+    import importlib
+    return getattr(importlib.import_module(module), function)(doc, dest, progress=progress)

@@ -118,6 +118,14 @@ def test_walk_one_inspection_from_task_to_closed_with_signatures(app, qtbot, dem
     assert ws.inspections.get(f"{TASK}-FC").status is InspectionStatus.PLANNED
     assert not page.checklist.isEnabled()  # the record is locked
 
+    # The final record, rendered on a worker and previewed in place (QtPdf).
+    page.show_step("documents")
+    docs = page.documents
+    docs.kinds.setCurrentRow([docs.kinds.item(n).text() for n in range(docs.kinds.count())].index("现场检查笔录"))
+    qtbot.mouseClick(docs.generate, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: docs.shown is not None and docs.pdf.pageCount() >= 1, timeout=20000)
+    assert docs.shown.name == f"{TASK}_现场检查笔录.pdf" and "草稿" not in docs.state.text()
+
     window.show_page("inspections")
     assert window.current_page() == "inspections"
 

@@ -23,6 +23,7 @@ from ui.labels import label
 from ui.pages.gate_panel import GatePanel
 from ui.pages.onsite_base import OnsiteContext, OnsiteStep
 from ui.pages.onsite_checklist import ChecklistStep
+from ui.pages.onsite_documents import DocumentsStep
 from ui.pages.onsite_opening import OpeningStep
 from ui.pages.onsite_outcome import OutcomeStep
 from ui.pages.onsite_signatures import SignatureStep
@@ -96,14 +97,15 @@ class OnsitePage(QWidget):
         self.checklist = ChecklistStep()
         self.outcome = OutcomeStep()
         self.signatures = SignatureStep()
+        self.documents = DocumentsStep()
         self.closing = CloseStep()
         self.closing.closed.connect(lambda: self.record_changed.emit(self.inspection_id))
         self.steps: list[tuple[str, OnsiteStep]] = [
             ("opening", self.opening), ("checklist", self.checklist), ("outcome", self.outcome),
-            ("signatures", self.signatures), ("close", self.closing),
+            ("signatures", self.signatures), ("documents", self.documents), ("close", self.closing),
         ]
         captions = {"opening": self.tr("1 开场"), "checklist": self.tr("2 检查项"), "outcome": self.tr("3 处理"),
-                    "signatures": self.tr("4 签名"), "close": self.tr("5 结束")}
+                    "signatures": self.tr("4 签名"), "documents": self.tr("5 文书"), "close": self.tr("6 结束")}
         self.step_list = QListWidget()
         self.step_list.setObjectName("nav")
         self.step_list.setFixedWidth(170)
@@ -163,7 +165,7 @@ class OnsitePage(QWidget):
         read_only = inspection.status is not InspectionStatus.IN_PROGRESS
         for _, step in self.steps:
             step.load(ctx)
-            if step is not self.closing:
+            if step not in (self.closing, self.documents):
                 step.setEnabled(not read_only)
         self.record_changed.emit(self.inspection_id)
 
