@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from app.workspace import Workspace
 from local_db.database import latest_version
 from local_db.errors import UserFacingError
 
-COMMANDS = ("demo", "status", "verify", "import")
+COMMANDS = ("demo", "status", "verify", "import", "cameras")
 
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
@@ -33,12 +34,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--public-key", type=Path, default=None,
                    help="在总部登记的设备公钥 PEM / the device public key enrolled at HQ (default: the folder's own)")
     p = sub.add_parser("import", help="导入并封存照片、视频 / import and seal photos and videos")
-    p.add_argument("paths", type=Path, nargs="+", metavar="PATH", help="文件或文件夹（如 DCIM） / files or folders")
+    p.add_argument("paths", type=Path, nargs="*", metavar="PATH", help="文件或文件夹（如 DCIM） / files or folders")
+    p.add_argument("--camera", type=Path, default=None, metavar="MOUNT",
+                   help="导入该执法记录仪卷上未导入的文件 / import the pending files of this body-camera volume")
     p.add_argument("--inspection", required=True, help="检查任务编号 / inspection id")
-    p.add_argument("--officer", required=True, action="append", metavar="CERT",
-                   help="执法证号，可重复 / certificate number, repeatable")
+    p.add_argument("--officer", action="append", metavar="CERT", default=[],
+                   help="执法证号，可重复；--camera 时默认为记录仪使用人 / certificate number, repeatable; "
+                        "with --camera the camera's assigned officer by default")
     p.add_argument("--type", default="audiovisual",
                    help="证据种类（行政处罚法第四十六条）/ evidence type key or label (default: audiovisual 视听资料)")
+    _data_arg(p)
+    p = sub.add_parser("cameras", help="列出已连接的执法记录仪 / list connected body cameras")
+    p.add_argument("--root", type=Path, action="append", default=None, metavar="PATH",
+                   help="检查此文件夹而非已挂载的可移动卷 / examine this folder instead of the mounted removable "
+                        "volumes (repeatable)")
+    p.add_argument("--assign", metavar="SERIAL", default=None,
+                   help="将该序列号的记录仪分配给 --officer / assign the camera with this serial to --officer")
+    p.add_argument("--officer", metavar="CERT", default=None, help="执法证号或人员编号 / certificate number or id")
+    p.add_argument("--by", default="cli", metavar="ID", help="操作人（记入审计日志）/ who assigns (audit log)")
     _data_arg(p)
     return parser
 
@@ -94,18 +107,38 @@ def _import(args: argparse.Namespace) -> int:
     from app.evidence.importer import FileImport, ImportProgress
     from app.evidence.locker import EvidenceLocker
 
+    if bool(args.paths) == (args.camera is not None):
+        print("请给出要导入的文件或文件夹，或 --camera 挂载点（二者选一）。\n"
+              "Name files or folders to import, or --camera MOUNT (one or the other).", file=sys.stderr)
+        return 2
+    if args.camera is None and not args.officer:
+        print("请用 --officer 给出执法证号。\nName the collecting officer with --officer CERT.", file=sys.stderr)
+        return 2
     folder = args.data or paths.default_data_folder()
     ws = Workspace.open(folder)
     try:
-        job = FileImport(EvidenceLocker(ws), args.paths, inspection_id=args.inspection,
-                         officer_certs=args.officer, evidence_type=args.type)
-        last = -1
+        locker = EvidenceLocker(ws)
+        job: FileImport
+        if args.camera is not None:
+            from app.evidence.bodycam import CameraImport, camera_volume_at
+            from local_db.evidence_sources_repository import CameraAssignmentRepository
+
+            volume = camera_volume_at(args.camera, assignments=CameraAssignmentRepository(ws.db))
+            print(f"执法记录仪 / body camera: {volume.serial} ({volume.label or '—'}) {volume.mount_point}")
+            job = CameraImport(locker, volume, inspection_id=args.inspection, officer_certs=args.officer,
+                               evidence_type=args.type)
+        else:
+            job = FileImport(locker, args.paths, inspection_id=args.inspection,
+                             officer_certs=args.officer, evidence_type=args.type)
+        tty = sys.stderr.isatty()
+        last, shown_at = "", 0.0
         step: ImportProgress
         for step in job.run():
-            percent = step.bytes_done * 100 // step.bytes_total if step.bytes_total else 100
-            if percent != last:
-                print(f"\r{percent:3d}%  {step.files_done}/{step.files_total}", end="", file=sys.stderr)
-                last = percent
+            base = _progress_line(step, with_rate=False)
+            # a new percent or file at once; the moving rate at most four times a second
+            if base != last or (tty and time.monotonic() - shown_at >= 0.25):
+                print(f"\r{_progress_line(step, with_rate=tty)}", end="", file=sys.stderr, flush=True)
+                last, shown_at = base, time.monotonic()
         print(file=sys.stderr)
         report = job.report
     finally:
@@ -121,10 +154,57 @@ def _import(args: argparse.Namespace) -> int:
     return 0 if not report.failed else 1
 
 
+def _progress_line(step: object, *, with_rate: bool) -> str:
+    """``42%  3/10`` and, for a person watching, the rate and time left."""
+    from app.evidence.importer import ImportProgress
+
+    assert isinstance(step, ImportProgress)
+    percent = step.bytes_done * 100 // step.bytes_total if step.bytes_total else 100
+    line = f"{percent:3d}%  {step.files_done}/{step.files_total}"
+    if with_rate and step.rate_bps > 0:
+        left = step.seconds_left
+        eta = f"{int(left) // 60}:{int(left) % 60:02d}" if left is not None else "—"
+        line += f"  {step.rate_bps / 1e6:6.1f} MB/s  剩余 / left {eta}"
+    return line
+
+
+def _cameras(args: argparse.Namespace) -> int:
+    from app.evidence.bodycam import assign_camera, find_camera_volumes, pending_files
+    from app.evidence.locker import EvidenceLocker
+    from local_db.evidence_sources_repository import CameraAssignmentRepository
+
+    folder = args.data or paths.default_data_folder()
+    ws = Workspace.open(folder)
+    try:
+        if args.assign is not None:
+            if not args.officer:
+                print("请用 --officer 给出执法证号。\nName the officer with --officer CERT.", file=sys.stderr)
+                return 2
+            done = assign_camera(ws, args.assign, args.officer, actor=args.by)
+            print(f"已分配 / assigned: {done.serial} → {done.officer_id}")
+            return 0
+        locker = EvidenceLocker(ws)
+        volumes = find_camera_volumes(args.root, assignments=CameraAssignmentRepository(ws.db))
+        if not volumes:
+            print("未发现执法记录仪 / no body camera found")
+        for v in volumes:
+            officer = ws.officers.get(v.officer_id) if v.officer_id else None
+            wearer = f"{officer.name} {officer.id} ({officer.cert_no})" if officer else "未分配 / not assigned"
+            print(f"{v.mount_point}")
+            print(f"  序列号 / serial: {v.serial}  [{v.serial_source}]")
+            print(f"  卷标 / label: {v.label or '—'}  卷序列号 / volume id: {v.volume_id or '—'}")
+            print(f"  使用人 / assigned officer: {wearer}")
+            print(f"  待导入 / pending files: {len(pending_files(locker, v))}")
+        return 0
+    finally:
+        ws.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return {"demo": _demo, "status": _status, "verify": _verify, "import": _import}[args.command](args)
+        return {"demo": _demo, "status": _status, "verify": _verify, "import": _import,
+                "cameras": _cameras}[args.command](args)
     except UserFacingError as exc:
         print(exc.zh, file=sys.stderr)
         print(exc.en, file=sys.stderr)

@@ -6,13 +6,18 @@ generator or setting the ``cancel`` event — stops inside the current file's co
 and leaves nothing of that file: no staging file, no store file, no row. Files
 already sealed stay sealed (they are evidence now). Content already in the store
 (same SHA-256) is skipped. A file that is not media is reported and skipped; it
-does not stop the others.
+does not stop the others. Progress carries the smoothed read rate and the time
+left, for a person waiting at a camera with a few gigabytes on it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
+import sys
 import threading
+import time
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -23,11 +28,18 @@ from app.crypto import copy_hashing
 from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType
 from app.evidence import errors, media
 from app.evidence.locker import EvidenceLocker, IngestResult, evidence_type_of
+from app.evidence.store import EvidenceStore
 from local_db.errors import UserFacingError
 
 # Camera side files that are never evidence themselves (thumbnails, indexes, OS litter).
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 IGNORED_SUFFIXES = {".thm", ".lrv", ".xml", ".db", ".ini", ".ctg", ".txt"}
+
+
+# A staging file nobody has open may still be on its way into the store: between
+# the end of its copy and its rename the ingest waits at most for the database
+# write lock (busy_timeout, 5 s). Past this age such a file is a leftover.
+STAGING_GRACE_S = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +49,44 @@ class ImportProgress:
     files_done: int
     files_total: int
     current: Path | None
+    rate_bps: float = 0.0  # bytes read per second, smoothed over a few seconds; 0 until measured
+    seconds_left: float | None = None  # None until a rate is known
+
+
+class RateMeter:
+    """Read rate in bytes per second, averaged with exponentially fading weights.
+
+    Bytes and seconds are both summed with weights that halve every
+    ``window_s`` × ln 2 seconds, so the rate follows a change of speed within a
+    few seconds, and each moment weighs by its duration: a burst of chunks from
+    the page cache or the seal of a small file cannot swing it.
+    """
+
+    def __init__(self, *, window_s: float = 3.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.window_s = window_s
+        self.clock = clock
+        self.rate = 0.0
+        self._since = clock()
+        self._pending = 0
+        self._bytes = 0.0
+        self._seconds = 0.0
+
+    def add(self, nbytes: int) -> float:
+        """Count ``nbytes`` just read (0: time passed without reading); return the rate."""
+        self._pending += max(nbytes, 0)
+        now = self.clock()
+        elapsed = now - self._since
+        if elapsed > 0:  # a clock that has not moved yet: keep the bytes for the next reading
+            fade = math.exp(-elapsed / self.window_s)
+            self._bytes = self._bytes * fade + self._pending
+            self._seconds = self._seconds * fade + elapsed
+            self.rate = self._bytes / self._seconds
+            self._since, self._pending = now, 0
+        return self.rate
+
+    def seconds_left(self, remaining_bytes: int) -> float | None:
+        """Time to read ``remaining_bytes`` at the current rate; None before a rate is known."""
+        return max(remaining_bytes, 0) / self.rate if self.rate > 0 else None
 
 
 @dataclass
@@ -71,18 +121,21 @@ class FileImport:
     def __init__(self, locker: EvidenceLocker, paths: Sequence[Path], *, inspection_id: str | None,
                  officer_certs: Sequence[str], evidence_type: EvidenceType | str | None,
                  source_kind: EvidenceSourceKind = EvidenceSourceKind.FILE, source_label: str = "",
-                 cancel: threading.Event | None = None) -> None:
+                 cancel: threading.Event | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         # Checked now, before any file is read, so a wrong type fails fast (R15).
         self.evidence_type = evidence_type_of(evidence_type)
         locker.collectors(officer_certs, inspection_id)
         self.locker = locker
+        sweep_dead_staging(locker.store)
         self.files = collect_files(paths)
         self.inspection_id = inspection_id
         self.officer_certs = tuple(officer_certs)
         self.source_kind = source_kind
         self.source_label = source_label  # body-camera serial or volume label, when known
         self.cancel = cancel or threading.Event()
+        self.clock = clock
         self.report = ImportReport()
+        self.started: dict[Path, os.stat_result] = {}  # each file's state when its import began
 
     def total_bytes(self) -> int:
         return sum(_size(p) for p in self.files)
@@ -90,14 +143,21 @@ class FileImport:
     def run(self) -> Iterator[ImportProgress]:
         """Import file by file, yielding progress after each chunk and each file."""
         total, done = self.total_bytes(), 0
+        meter = RateMeter(clock=self.clock)
+        count = len(self.files)
+
+        def progress(at: int, index: int, path: Path | None) -> ImportProgress:
+            return ImportProgress(at, total, index, count, path, meter.rate, meter.seconds_left(total - at))
+
         for index, path in enumerate(self.files):
             if self.cancel.is_set():
                 self.report.cancelled = True
                 return
-            yield ImportProgress(done, total, index, len(self.files), path)
+            yield progress(done, index, path)
             result: IngestResult | None = None
             try:
                 steps = self._steps(path)
+                read = 0
                 try:
                     while True:
                         try:
@@ -109,7 +169,10 @@ class FileImport:
                             steps.close()  # removes the staging file of this file
                             self.report.cancelled = True
                             return
-                        yield ImportProgress(done + n, total, index, len(self.files), path)
+                        # A file hashed in place and then copied counts from 0 twice.
+                        meter.add(n - read if n >= read else n)
+                        read = n
+                        yield progress(done + n, index, path)
                 except GeneratorExit:
                     self.report.cancelled = True  # the consumer stopped iterating
                     raise
@@ -119,23 +182,41 @@ class FileImport:
                 self.report.failed.append((path, exc))
             except OSError as exc:
                 self.report.failed.append((path, errors.SourceUnreadable(path.name, exc.strerror or str(exc))))
+            meter.add(0)  # the file's fsync and seal take time too
             if result is not None:
                 if result.duplicate:
                     self.report.duplicates.append((path, result.item))
                 else:
                     self.report.imported.append(result.item)
+                self._taken_in(path, result)
             done += _size(path)
-        yield ImportProgress(done, total, len(self.files), len(self.files), None)
+        yield progress(done, count, None)
+
+    # --- what a particular source adds (see app.evidence.bodycam) ----------------------
+
+    def _detail(self, path: Path) -> str:
+        """The seal's source detail for ``path``."""
+        return f"{self.source_label}:{path}" if self.source_label else str(path)
+
+    def _captured_at(self, path: Path, stat: os.stat_result, media_type: str) -> datetime:
+        """When ``path`` was recorded; the camera's file time is the best a plain file offers."""
+        return datetime.fromtimestamp(stat.st_mtime, CHINA_TZ)
+
+    def _taken_in(self, path: Path, result: IngestResult) -> None:
+        """Called once ``path`` is sealed (or found sealed already); nothing to add for plain files."""
 
     def _steps(self, path: Path) -> Generator[int, None, IngestResult]:
         """The ingest generator of one file, refusing non-media before copying a byte."""
+        # Taken before a byte is read: a file that changes while it is read no
+        # longer matches what is remembered of it, and is offered again.
+        stat = self.started[path] = path.stat()
         with open(path, "rb") as peek:
             head = peek.read(media.SNIFF_BYTES)
         if not head:
             raise errors.EmptySource(path.name)
-        if media.sniff(head) is None:
+        media_type = media.sniff(head)
+        if media_type is None:
             raise errors.UnsupportedMedia(path.name)
-        stat = path.stat()
         # A camera card is often imported again with files already sealed. When name
         # and size match an item, hash without copying: a read, no write, and no
         # staging file; only a real mismatch goes on to the (one-pass) copy.
@@ -145,15 +226,12 @@ class FileImport:
             existing = self.locker.items.get(sha256)
             if existing is not None:
                 return IngestResult(existing, duplicate=True)
-        detail = f"{self.source_label}:{path}" if self.source_label else str(path)
         fh = open(path, "rb", buffering=0)
         try:
             result = yield from self.locker.ingest_steps(
                 fh, evidence_type=self.evidence_type, officer_certs=self.officer_certs,
-                source_kind=self.source_kind, source_detail=detail, original_name=path.name,
-                inspection_id=self.inspection_id,
-                # The camera's file time is the best capture time a plain file offers.
-                captured_at=datetime.fromtimestamp(stat.st_mtime, CHINA_TZ),
+                source_kind=self.source_kind, source_detail=self._detail(path), original_name=path.name,
+                inspection_id=self.inspection_id, captured_at=self._captured_at(path, stat, media_type),
             )
         finally:
             fh.close()
@@ -175,3 +253,52 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:
         return 0
+
+
+def sweep_dead_staging(store: EvidenceStore, *, grace_s: float = STAGING_GRACE_S) -> int:
+    """Remove staging files of a copy that can no longer finish; return how many.
+
+    A killed import leaves its half-copied staging file behind. The store itself
+    only removes such files after an hour, because one may belong to a copy still
+    running in another process. Where the system can say which files are open
+    (Linux ``/proc``), a file that no process has open and that has not changed
+    for ``grace_s`` seconds belongs to nobody and is removed at once; elsewhere the
+    store's own age rule applies. Staging files are never evidence: nothing sealed
+    is touched.
+    """
+    leftovers = sorted(store.staging.glob("incoming-*.part")) if store.staging.is_dir() else []
+    if not leftovers:
+        return 0
+    open_now = _open_paths()
+    if open_now is None:
+        return store.clean_staging()
+    removed = 0
+    cutoff = time.time() - grace_s
+    for f in leftovers:
+        with contextlib.suppress(FileNotFoundError):
+            st = f.stat()
+            if str(f.resolve()) in open_now or max(st.st_mtime, st.st_ctime) > cutoff:
+                continue
+            f.unlink()
+            removed += 1
+    return removed
+
+
+def _open_paths() -> set[str] | None:
+    """Paths of the files every visible process has open, or None where that cannot be known."""
+    proc = Path("/proc")
+    if not sys.platform.startswith("linux") or not (proc / "self" / "fd").is_dir():
+        return None
+    found: set[str] = set()
+    for pid in proc.iterdir():
+        if not pid.name.isdigit():
+            continue
+        try:
+            fds = list((pid / "fd").iterdir())
+        except OSError:
+            continue  # gone, or another user's process (not readable)
+        for fd in fds:
+            with contextlib.suppress(OSError):
+                # readlink never touches the file itself, so a stuck mount cannot hang us
+                found.add(os.readlink(fd))
+    return found
