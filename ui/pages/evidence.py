@@ -1,0 +1,724 @@
+"""Evidence: the gallery of sealed originals, their seals, logged viewing and export, import.
+
+Every access to an original by a person goes through the locker and is logged
+(R17): opening in the system viewer copies it, logged as a view, into a per-user
+view folder under ``<data>/cache/view/``; "导出…" is a logged export with a purpose.
+Thumbnails, seal checks, re-hashing, copying and importing run in background jobs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections import Counter
+from collections.abc import Callable, Generator
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelection, QRect, QSize, Qt, QThreadPool, QTimer, QUrl
+from PySide6.QtGui import QColor, QDesktopServices, QFont, QPainter, QPen, QPixmap, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.crypto import copy_hashing
+from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
+from app.domain import EvidenceItem, EvidenceType, Officer
+from app.evidence import errors
+from app.evidence.locker import EvidenceLocker
+from app.workspace import Workspace
+from local_db.errors import UserFacingError
+from local_db.evidence_repository import EvidenceAccessRepository
+from ui.dialogs.import_dialog import ImportDialog, format_bytes
+from ui.models.evidence_gallery import (
+    ALL,
+    ITEM_ROLE,
+    OFFICER_TEXT_ROLE,
+    SEAL_ROLE,
+    TIME_TEXT_ROLE,
+    UNLINKED,
+    EvidenceFilterModel,
+    EvidenceGalleryModel,
+    GalleryRow,
+    SealCheck,
+    SealState,
+    check_all,
+    rehash_steps,
+    type_label,
+)
+from ui.thumbnails import ThumbnailCache
+from ui.workers import Job, database_pool
+
+log = logging.getLogger(__name__)
+
+VIEW_DIR = Path("cache") / "view"
+VIEW_PURPOSE = "在系统查看器中打开"  # stored in the access log with each view (R17)
+# Seal mark on a tile: (character, colour, filled). Outlined: the quick check (signature,
+# record, size); filled green: a full re-hash matched. The characters are in the bundled font.
+SEAL_MARKS = {None: ("…", "#8a939e", False), SealState.SEALED: ("✓", "#1b7f3b", False),
+              SealState.VERIFIED: ("✔", "#1b7f3b", True), SealState.BROKEN: ("✖", "#b3261e", True)}
+
+
+def view_folder(data_folder: Path, officer_id: str) -> Path:
+    """Where copies opened in the system viewer go: per user, outside ``evidence/``."""
+    return Path(data_folder) / VIEW_DIR / officer_id
+
+
+def copy_for_viewing(locker: EvidenceLocker, item: EvidenceItem, actor: str,
+                     folder: Path) -> Generator[int, None, Path]:
+    """Log a view (R17) and copy the original, checked against its seal, into ``folder``.
+
+    The copy is read-only, so a viewer cannot save over it by mistake.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, ext = os.path.splitext(Path(item.original_name).name)
+    dest = folder / f"{item.sha256[:16]}_{stem or 'evidence'}{ext}"
+    part = dest.with_name(dest.name + ".part")
+    with locker.view(item.sha256, actor=actor, purpose=VIEW_PURPOSE) as src, open(part, "wb") as dst:
+        digest, size = yield from copy_hashing(src, dst)
+    if (digest, size) != (item.sha256, item.size):
+        part.unlink()
+        raise errors.OriginalAltered(item.sha256)
+    os.chmod(part, 0o444)
+    if dest.exists():  # an earlier view's copy: read-only, so make it removable first (Windows)
+        os.chmod(dest, 0o644)
+        dest.unlink()
+    os.replace(part, dest)
+    return dest
+
+
+class EvidenceTileDelegate(QStyledItemDelegate):
+    """A tile: thumbnail with seal mark (and running time for video), time, type, officers."""
+
+    TILE = QSize(204, 236)
+    THUMB_H = 140
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: object) -> QSize:  # noqa: N802
+        return self.TILE
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: object) -> None:
+        item: EvidenceItem = index.data(ITEM_ROLE)  # type: ignore[attr-defined]
+        seal: SealCheck | None = index.data(SEAL_ROLE)  # type: ignore[attr-defined]
+        pixmap = index.data(Qt.ItemDataRole.DecorationRole)  # type: ignore[attr-defined]
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+        tile = option.rect.adjusted(4, 4, -4, -4)
+        painter.setPen(QPen(QColor("#16406b" if selected else "#d8dde3"), 2 if selected else 1))
+        painter.setBrush(QColor("#e3ecf6" if selected else "#ffffff"))
+        painter.drawRoundedRect(tile, 8, 8)
+
+        thumb = QRect(tile.x() + 8, tile.y() + 8, tile.width() - 16, self.THUMB_H)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor("#e9edf2"))
+        painter.drawRoundedRect(thumb, 4, 4)
+        if pixmap is not None and not pixmap.isNull():
+            scaled = pixmap.size().scaled(thumb.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, scaled.width(), scaled.height())
+            target.moveCenter(thumb.center())
+            painter.drawPixmap(target, pixmap)
+        else:
+            painter.setPen(QColor("#8a939e"))
+            big = QFont(option.font)
+            big.setPixelSize(30)
+            painter.setFont(big)
+            symbol = "♪" if item.media_type.startswith("audio/") else ("▶" if item.media_type.startswith("video/") else "□")
+            painter.drawText(thumb, Qt.AlignmentFlag.AlignCenter, symbol)
+        if item.duration_ms is not None and item.media_type.startswith("video/"):
+            self._badge(painter, option.font, thumb, f"▶ {item.duration_ms // 60000}:{item.duration_ms // 1000 % 60:02d}")
+        mark, colour, filled = SEAL_MARKS[seal.state if seal else None]
+        circle = QRect(thumb.right() - 30, thumb.y() + 6, 24, 24)
+        painter.setPen(QPen(QColor("white" if filled else colour), 2))
+        painter.setBrush(QColor(colour if filled else "white"))
+        painter.drawEllipse(circle)
+        mark_font = QFont(option.font)
+        mark_font.setPixelSize(14)
+        mark_font.setBold(True)
+        painter.setFont(mark_font)
+        painter.setPen(QColor("white" if filled else colour))
+        painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, mark)
+
+        lines = [(index.data(TIME_TEXT_ROLE), 14, True, "#1f2328"),  # type: ignore[attr-defined]
+                 (type_label(item.evidence_type), 13, False, "#16406b"),
+                 (index.data(OFFICER_TEXT_ROLE), 13, False, "#5b6470")]  # type: ignore[attr-defined]
+        y = thumb.bottom() + 6
+        for text, size, bold, colour in lines:
+            font = QFont(option.font)
+            font.setPixelSize(size)
+            font.setBold(bold)
+            painter.setFont(font)
+            painter.setPen(QColor(colour))
+            box = QRect(thumb.x(), y, thumb.width(), size + 8)
+            painter.drawText(box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             painter.fontMetrics().elidedText(text or "", Qt.TextElideMode.ElideRight, box.width()))
+            y += size + 9
+        painter.restore()
+
+    @staticmethod
+    def _badge(painter: QPainter, font: QFont, thumb: QRect, text: str) -> None:
+        small = QFont(font)
+        small.setPixelSize(12)
+        painter.setFont(small)
+        width = painter.fontMetrics().horizontalAdvance(text) + 12
+        badge = QRect(thumb.x() + 6, thumb.bottom() - 26, width, 20)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QColor(0, 0, 0, 150))
+        painter.drawRoundedRect(badge, 4, 4)
+        painter.setPen(QColor("white"))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+
+
+class EvidenceDetail(QScrollArea):
+    """The selected item: larger preview, seal state, every sealed field, the access log (R17)."""
+
+    def __init__(self, ws: Workspace, language: str = "zh", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws, self.language = ws, language
+        self.thumbnails: ThumbnailCache | None = None
+        self.item: EvidenceItem | None = None
+        self.setFixedWidth(372)
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        panel = QFrame()
+        panel.setObjectName("detailPanel")
+        self.preview = QLabel()
+        self.preview.setFixedSize(320, 190)
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setStyleSheet("background: #e9edf2; border-radius: 6px; color: #8a939e;")
+        self.seal = QLabel()
+        self.open_button = QPushButton(self.tr("打开"))
+        self.export_button = QPushButton(self.tr("导出…"))
+        self.verify_button = QPushButton(self.tr("校验"))
+        self.open_button.setToolTip(self.tr("复制到本人查看目录并用系统程序打开；查看记入访问记录（R17）"))
+        self.verify_button.setToolTip(self.tr("重新计算原件的 SHA-256 并与封存记录比对"))
+        self.rehash_bar = QProgressBar()
+        self.rehash_bar.setTextVisible(False)
+        self.rehash_bar.setFixedHeight(8)
+        self.rehash_bar.hide()
+        self.message = QLabel()
+        self.access_lines: list[str] = []
+        self.fields = QFormLayout()
+        self.fields.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.fields.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.fields.setHorizontalSpacing(10)
+        self.fields.setVerticalSpacing(6)
+        self.values: dict[str, QLabel] = {}
+        for key, caption in (("name", self.tr("文件名")), ("sha256", "SHA-256"), ("size", self.tr("大小")),
+                             ("media", self.tr("文件类型")), ("type", self.tr("证据种类")),
+                             ("captured", self.tr("拍摄时间")), ("ingested", self.tr("入库时间")),
+                             ("source", self.tr("来源")), ("officers", self.tr("采集人员")),
+                             ("inspection", self.tr("检查任务")), ("derived", self.tr("派生自")),
+                             ("retention", self.tr("保存期限")), ("seq", self.tr("封存序号"))):
+            heading = QLabel(caption)
+            heading.setObjectName("hint")
+            self.values[key] = QLabel("—")
+            self.values[key].setMinimumWidth(200)
+            self.fields.addRow(heading, self.values[key])
+        # 64 hex digits: two lines of 32 in a smaller size fit the column.
+        self.values["sha256"].setStyleSheet("font-size: 12px;")
+        self.access = QLabel()
+        access_title = QLabel(self.tr("访问记录（查看、导出）"))
+        access_title.setObjectName("hint")
+        for w in (self.seal, self.message, self.access, *self.values.values()):
+            w.setWordWrap(True)
+            w.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        buttons = QHBoxLayout()
+        for b in (self.open_button, self.export_button, self.verify_button):
+            buttons.addWidget(b)
+        layout = QVBoxLayout(panel)
+        layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.seal)
+        layout.addLayout(buttons)
+        layout.addWidget(self.rehash_bar)
+        layout.addWidget(self.message)
+        layout.addLayout(self.fields)
+        layout.addWidget(access_title)
+        layout.addWidget(self.access)
+        layout.addStretch(1)
+        self.setWidget(panel)
+        self.show_item(None)
+
+    def show_item(self, row: GalleryRow | None) -> None:
+        self.item = row.item if row else None
+        for b in (self.open_button, self.export_button, self.verify_button):
+            b.setEnabled(row is not None)
+        self.message.setText("")
+        self.rehash_bar.hide()
+        if row is None:
+            for v in self.values.values():
+                v.setText("—")
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(self.tr("未选择证据"))
+            self.seal.setText("")
+            self.access.setText("")
+            return
+        i = row.item
+        officers = {o.id: o for o in self.ws.officers.all()}
+        duration = f" · {i.duration_ms // 60000}:{i.duration_ms // 1000 % 60:02d}" if i.duration_ms else ""
+        sources = {"webcam": self.tr("现场拍摄（摄像头 %1）"), "body_camera": self.tr("执法记录仪 %1"),
+                   "file": self.tr("文件导入：%1")}
+        texts = {
+            "name": i.original_name or "—", "sha256": f"{i.sha256[:32]}\n{i.sha256[32:]}",
+            "size": self.tr("%1（%2 字节）").replace("%1", format_bytes(i.size)).replace("%2", f"{i.size:,}"),
+            "media": i.media_type + duration,
+            "type": type_label(i.evidence_type), "captured": f"{i.captured_at:%Y-%m-%d %H:%M:%S}",
+            "ingested": f"{i.ingested_at:%Y-%m-%d %H:%M:%S}",
+            "source": sources[i.source_kind.value].replace("%1", i.source_detail),
+            "officers": "、".join(f"{officers[o].name if o in officers else o}（{c}）"
+                                 for o, c in zip(i.officer_ids, i.officer_certs, strict=False)),
+            "inspection": row.inspection_label or self.tr("未关联检查任务"),
+            "derived": f"{i.derived_from[:16]}…（{i.derivation}）" if i.derived_from else self.tr("—（原件）"),
+            "retention": (self.tr("随案件 %1 保存（R19）").replace("%1", i.case_id or "")
+                          if i.retain_until is None else
+                          self.tr("至少保存至 %1（R19）").replace("%1", i.retain_until.isoformat())),
+            "seq": str(i.seal_seq),
+        }
+        for key, text in texts.items():
+            self.values[key].setText(text)
+        # Paths have no spaces to wrap at: shorten in the middle, the whole path in the tooltip.
+        source = self.values["source"]
+        source.setToolTip(i.source_detail)
+        source.setText(source.fontMetrics().elidedText(texts["source"], Qt.TextElideMode.ElideMiddle, 240))
+        self.show_seal(row.seal)
+        self.show_access(i)
+        self.thumbnail_ready(i.sha256)
+
+    def thumbnail_ready(self, sha256: str) -> None:
+        if self.item is None or self.item.sha256 != sha256 or self.thumbnails is None:
+            return
+        pixmap = self.thumbnails.pixmap(self.item)
+        if pixmap is not None:
+            self.preview.setPixmap(pixmap.scaled(self.preview.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                                 Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(self.tr("无预览") if self.thumbnails.has_none(sha256) else self.tr("正在生成预览…"))
+
+    def show_seal(self, check: SealCheck | None) -> None:
+        if check is None:
+            text, colour = self.tr("封存状态：正在核验…"), "#5b6470"
+        elif check.state is SealState.BROKEN:
+            text = self.tr("✖ 封存异常：") + "\n".join(check.describe(self.language))
+            colour = "#b3261e"
+        elif check.state is SealState.VERIFIED:
+            text, colour = self.tr("✔ 校验通过：原件的 SHA-256 与封存记录一致（已完整重新计算）"), "#1b7f3b"
+        else:
+            text, colour = self.tr("✓ 封存完好：签名有效，原件存在且大小与封存一致"), "#1b7f3b"
+        self.seal.setText(text)
+        self.seal.setStyleSheet(f"color: {colour}; font-weight: bold;")
+        if check is not None and check.rehashed:
+            self.rehash_bar.hide()
+
+    def show_access(self, item: EvidenceItem) -> None:
+        """The access log of the item: every view and export (R17)."""
+        if self.item is None or item.sha256 != self.item.sha256:
+            return
+        officers = {o.id: o.name for o in self.ws.officers.all()}
+        actions = {"view": self.tr("查看"), "export": self.tr("导出")}
+        metrics = self.access.fontMetrics()
+        lines = [" ".join(filter(None, [f"{a.at:%Y-%m-%d %H:%M}", officers.get(a.actor, a.actor),
+                                         actions.get(a.action, a.action), a.purpose]))
+                 + ("\n  → " + metrics.elidedText(a.destination, Qt.TextElideMode.ElideMiddle, 300)
+                    if a.destination else "")
+                 for a in EvidenceAccessRepository(self.ws.db).for_item(item.sha256)]
+        self.access_lines = lines
+        self.access.setText("\n".join(lines) or self.tr("尚无查看或导出"))
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet(f"color: {'#b3261e' if error else '#1f2328'};")
+
+    def rehash_started(self) -> None:
+        if self.item is not None:
+            self.rehash_bar.setRange(0, 1000)  # per mille: a recording can exceed a bar's int range
+            self.rehash_bar.setValue(0)
+            self.rehash_bar.show()
+            self.seal.setText(self.tr("正在校验：重新计算原件的 SHA-256…"))
+
+    def rehash_progress(self, item: EvidenceItem, done: int) -> None:
+        if self.item is not None and item.sha256 == self.item.sha256:
+            self.rehash_bar.setValue(min(1000, done * 1000 // max(1, item.size)))
+
+
+class EvidencePage(QWidget):
+    """The gallery, its filters and the detail of the selected item."""
+
+    def __init__(self, workspace: Workspace, *, current_officer: Callable[[], Officer | None] = lambda: None,
+                 language: str = "zh", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = workspace
+        self.current_officer = current_officer
+        self.language = language
+        self._locker: EvidenceLocker | None = None
+        self._thumbnails: ThumbnailCache | None = None
+        self.jobs: dict[str, Job] = {}  # the latest job of each kind, for tests and shutdown
+        self.import_dialog: ImportDialog | None = None
+        self.model = EvidenceGalleryModel(self)
+        self.proxy = EvidenceFilterModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.sort_by("captured")
+
+        title = QLabel(self.tr("证据材料"))
+        title.setObjectName("pageTitle")
+        self.count = QLabel()
+        self.count.setObjectName("hint")
+        self.import_button = QPushButton(self.tr("导入…"))
+        self.import_button.clicked.connect(self.open_import_dialog)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addStretch(1)
+        top.addWidget(self.count)
+        top.addWidget(self.import_button)
+
+        self.inspection_filter = QComboBox()
+        self.type_filter = QComboBox()
+        self.officer_filter = QComboBox()
+        self.sort_choice = QComboBox()
+        for text, key, order in ((self.tr("拍摄时间（新→旧）"), "captured", Qt.SortOrder.DescendingOrder),
+                                 (self.tr("拍摄时间（旧→新）"), "captured", Qt.SortOrder.AscendingOrder),
+                                 (self.tr("入库时间（新→旧）"), "ingested", Qt.SortOrder.DescendingOrder),
+                                 (self.tr("证据种类"), "type", Qt.SortOrder.AscendingOrder)):
+            self.sort_choice.addItem(text, (key, order))
+        self.sort_choice.currentIndexChanged.connect(lambda _: self.proxy.sort_by(*self.sort_choice.currentData()))
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(self.tr("搜索：文件名、SHA-256、人员、任务…"))
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.set_search)
+        self.inspection_filter.currentIndexChanged.connect(
+            lambda _: self.proxy.set_inspection(self.inspection_filter.currentData()))
+        self.type_filter.currentIndexChanged.connect(lambda _: self.proxy.set_evidence_type(self.type_filter.currentData()))
+        self.officer_filter.currentIndexChanged.connect(
+            lambda _: self.proxy.set_officer(self.officer_filter.currentData()))
+        filters = QHBoxLayout()
+        for w, stretch in ((self.inspection_filter, 3), (self.type_filter, 2), (self.officer_filter, 2),
+                           (self.sort_choice, 2)):
+            w.setMinimumContentsLength(6)
+            w.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            filters.addWidget(w, stretch)
+
+        self.gallery = QListView()
+        self.gallery.setObjectName("gallery")
+        self.gallery.setViewMode(QListView.ViewMode.IconMode)
+        self.gallery.setResizeMode(QListView.ResizeMode.Adjust)
+        self.gallery.setMovement(QListView.Movement.Static)
+        self.gallery.setUniformItemSizes(True)  # only visible tiles are asked for data: lazy thumbnails
+        self.gallery.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.gallery.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.gallery.setItemDelegate(EvidenceTileDelegate(self.gallery))
+        self.gallery.setModel(self.proxy)
+        self.gallery.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.detail = EvidenceDetail(self.ws, language)
+        self.detail.open_button.clicked.connect(self.open_in_viewer)
+        self.detail.export_button.clicked.connect(self.ask_export)
+        self.detail.verify_button.clicked.connect(self.verify_selected)
+
+        library = QWidget()
+        ll = QVBoxLayout(library)
+        ll.setContentsMargins(0, 8, 0, 0)
+        ll.addLayout(filters)
+        ll.addWidget(self.search)
+        body = QHBoxLayout()
+        body.addWidget(self.gallery, 1)
+        body.addWidget(self.detail)
+        ll.addLayout(body, 1)
+        self.camera_host = QWidget()
+        self.camera_context = QLabel()
+        self.camera_context.setObjectName("hint")
+        self.camera_context.setWordWrap(True)
+        QVBoxLayout(self.camera_host).addWidget(self.camera_context)
+        self.camera_panel: QWidget | None = None
+        self._reload_queued = False
+        self.tabs = QTabWidget()
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 40px; min-width: 120px; padding: 0 16px; }")
+        self.tabs.addTab(library, self.tr("证据库"))
+        self.tabs.addTab(self.camera_host, self.tr("现场拍摄"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
+                       self.proxy.layoutChanged):
+            signal.connect(self._update_count)
+            signal.connect(self._follow_selection)
+        self._shown: str | None = None
+
+    # --- data --------------------------------------------------------------------
+    @property
+    def locker(self) -> EvidenceLocker:
+        """The workspace's evidence locker, opened on first use (it may create the device key)."""
+        if self._locker is None:
+            self._locker = EvidenceLocker(self.ws)
+            self._thumbnails = ThumbnailCache(self.ws.folder, self._locker.store, self)
+            self.model.thumbnails = self._thumbnails
+            self._thumbnails.ready.connect(self.model._thumbnail_ready)  # noqa: SLF001
+            self._thumbnails.ready.connect(self.detail.thumbnail_ready)
+            self.detail.thumbnails = self._thumbnails
+        return self._locker
+
+    @property
+    def thumbnails(self) -> ThumbnailCache:
+        _ = self.locker
+        assert self._thumbnails is not None
+        return self._thumbnails
+
+    def refresh(self) -> None:
+        """Reload the items from the database and check their seals in the background."""
+        items = self.locker.items.all()
+        officers = {o.id: o for o in self.ws.officers.all()}
+        subjects = {r.id: r.subject_name for r in self.ws.inspections.overview()}
+        rows = [GalleryRow(i, tuple(officers[o].name if o in officers else o for o in i.officer_ids),
+                           f"{i.inspection_id}  {subjects.get(i.inspection_id, '')}".strip() if i.inspection_id else "")
+                for i in items]
+        selected = self._shown
+        self.model.set_rows(rows)
+        self._fill_filters(rows, officers)
+        self._update_count()
+        if selected and (n := self._proxy_row(selected)) is not None:
+            self.gallery.setCurrentIndex(self.proxy.index(n, 0))
+        elif self.proxy.rowCount():
+            self.gallery.setCurrentIndex(self.proxy.index(0, 0))
+        seals = {r.sha256: r for r in self.locker.seals.all()}
+        job = Job(check_all, items, seals, self.public_key(), self.locker.store)
+        # A reload can overtake a slower check: only the latest one is shown.
+        job.result.connect(lambda checks: self._seals_checked(checks) if self.jobs.get("seals") is job else None)
+        self._start("seals", job)
+
+    def public_key(self) -> DevicePublicKey | None:
+        try:
+            return DevicePublicKey.load(device_folder(self.ws.folder) / PUBLIC_KEY_FILE)
+        except DeviceKeyError:
+            return None
+
+    def _fill_filters(self, rows: list[GalleryRow], officers: dict[str, Officer]) -> None:
+        by_inspection = Counter(r.item.inspection_id or UNLINKED for r in rows)
+        labels = {r.item.inspection_id: r.inspection_label for r in rows if r.item.inspection_id}
+        by_type = Counter(r.item.evidence_type for r in rows)
+        by_officer = Counter(o for r in rows for o in r.item.officer_ids)
+        entries = {
+            self.inspection_filter: [(self.tr("全部检查任务"), ALL)]
+            + ([(self.tr("未关联检查任务") + f"（{by_inspection[UNLINKED]}）", UNLINKED)] if by_inspection[UNLINKED] else [])
+            + [(f"{labels[i]}（{n}）", i) for i, n in sorted(by_inspection.items()) if i],
+            self.type_filter: [(self.tr("全部证据种类"), ALL)]
+            + [(f"{type_label(t)}（{by_type[t]}）", t) for t in EvidenceType if by_type[t]],
+            self.officer_filter: [(self.tr("全部人员"), ALL)]
+            + [(f"{officers[o].name if o in officers else o}（{n}）", o) for o, n in sorted(by_officer.items())],
+        }
+        for combo, choices in entries.items():
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            for text, value in choices:
+                combo.addItem(text, value)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+        self.proxy.set_filters(inspection=self.inspection_filter.currentData(),
+                               evidence_type=self.type_filter.currentData(),
+                               officer=self.officer_filter.currentData())
+
+    def set_filter(self, combo: QComboBox, value: object) -> None:
+        """Choose a filter value by its data (an inspection id, EvidenceType or officer id)."""
+        combo.setCurrentIndex(max(0, combo.findData(value)))
+
+    def _proxy_row(self, sha256: str) -> int | None:
+        n = self.model.row_of(sha256)
+        if n is None:
+            return None
+        index = self.proxy.mapFromSource(self.model.index(n))
+        return index.row() if index.isValid() else None
+
+    def _update_count(self) -> None:
+        self.count.setText(self.tr("显示 %1 / 共 %2 项").replace("%1", str(self.proxy.rowCount()))
+                           .replace("%2", str(self.model.rowCount())))
+
+    # --- selection and detail -------------------------------------------------------
+    def selected_item(self) -> EvidenceItem | None:
+        rows = self.gallery.selectionModel().selectedIndexes()
+        return rows[0].data(ITEM_ROLE) if rows else None
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self._follow_selection()
+
+    def _follow_selection(self) -> None:
+        # Filtering can move another item under the selection without selectionChanged.
+        item = self.selected_item()
+        sha = item.sha256 if item else None
+        if sha == self._shown:
+            return
+        self._shown = sha
+        self.detail.show_item(self.model.row_at(self.model.row_of(sha)) if sha else None)
+
+    def _seals_checked(self, checks: dict[str, SealCheck]) -> None:
+        self.model.set_seals(checks)
+        if self._shown in checks and (n := self.model.row_of(self._shown)) is not None:
+            self.detail.show_seal(self.model.row_at(n).seal)
+
+    # --- actions ---------------------------------------------------------------------
+    def _actor(self) -> Officer | None:
+        officer = self.current_officer()
+        if officer is None:
+            self.detail.say(self.tr("请先登录：查看和导出原件须记录操作人员（R17）。"), error=True)
+        return officer
+
+    def open_in_viewer(self) -> Job | None:
+        """Copy the selected original to the user's view folder (a logged view, R17) and open it."""
+        item, officer = self.selected_item(), self._actor()
+        if item is None or officer is None:
+            return None
+        folder = view_folder(self.ws.folder, officer.id)
+        job = Job(copy_for_viewing, self.locker, item, officer.id, folder)
+        job.result.connect(lambda path: self._opened(item, path))
+        return self._start("open", job, database_pool())
+
+    def _opened(self, item: EvidenceItem, path: Path) -> None:
+        self.detail.show_access(item)
+        self.detail.say(self.tr("已记录查看并打开：%1").replace("%1", str(path)))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    def ask_export(self) -> None:
+        """Ask for a folder and a purpose, then export (R17)."""
+        if self.selected_item() is None or self._actor() is None:
+            return
+        folder = QFileDialog.getExistingDirectory(self, self.tr("导出原件到文件夹"))
+        if not folder:
+            return
+        purpose, ok = QInputDialog.getText(self, self.tr("导出原件"), self.tr("导出用途（记入访问记录）："))
+        if ok:
+            self.export_to(Path(folder), purpose)
+
+    def export_to(self, folder: Path, purpose: str) -> Job | None:
+        """Export the selected original to ``folder``; the export is logged with its purpose (R17)."""
+        item, officer = self.selected_item(), self._actor()
+        if item is None or officer is None:
+            return None
+        if not purpose.strip():
+            self.detail.say(self.tr("请填写导出用途：每次导出原件都记入访问记录（R17）。"), error=True)
+            return None
+        job = Job(self.locker.export, item.sha256, folder, actor=officer.id, purpose=purpose.strip())
+        job.result.connect(lambda path: self._exported(item, path))
+        return self._start("export", job, database_pool())
+
+    def _exported(self, item: EvidenceItem, path: Path) -> None:
+        self.detail.show_access(item)
+        self.detail.say(self.tr("已导出并记录：%1").replace("%1", str(path)))
+
+    def verify_selected(self) -> Job | None:
+        """Re-hash the selected original in the background and show whether it matches its seal."""
+        item = self.selected_item()
+        if item is None:
+            return None
+        row = next((r for r in self.locker.seals.all() if r.sha256 == item.sha256), None)
+        job = Job(rehash_steps, item, row, self.public_key(), self.locker.store)
+        job.progress.connect(lambda done: self.detail.rehash_progress(item, done))
+        job.result.connect(lambda check: self._seals_checked({check.sha256: check}))
+        self.detail.rehash_started()
+        return self._start("verify", job)
+
+    def _start(self, kind: str, job: Job, pool: QThreadPool | None = None) -> Job:
+        """Start a job bound to this page (no slot runs after the page is gone); errors go to the detail."""
+        job.error.connect(self._job_failed)
+        self.jobs[kind] = job
+        return job.bind(self).start(pool)
+
+    def _job_failed(self, exc: BaseException) -> None:
+        text = exc.message(self.language) if isinstance(exc, UserFacingError) else f"{type(exc).__name__}: {exc}"
+        self.detail.say(text, error=True)
+
+    def open_import_dialog(self) -> ImportDialog:
+        """The import dialog, preset to the inspection chosen in the filter."""
+        inspection = self.inspection_filter.currentData()
+        dialog = ImportDialog(self.locker, officer=self.current_officer(), language=self.language,
+                              inspection_id=inspection or None, parent=self)
+        dialog.imported.connect(lambda _report: self.refresh())
+        dialog.finished.connect(dialog.deleteLater)
+        self.import_dialog = dialog
+        dialog.show()
+        return dialog
+
+    # --- tabs and showing --------------------------------------------------------------
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.refresh()
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is not self.camera_host:
+            return
+        certs, inspection = self.capture_context()
+        self.camera_context.setText(self.tr("采集人员：%1 · 检查任务：%2（在“证据库”的筛选中选择）")
+                                    .replace("%1", "、".join(certs) or "—").replace("%2", inspection or "—"))
+        if self.camera_panel is None:
+            # Made on first use: the panel recovers unfinished recordings when it starts.
+            self.camera_panel = self._make_camera_panel()
+            self.camera_host.layout().addWidget(self.camera_panel, 1)
+
+    def capture_context(self) -> tuple[list[str], str | None]:
+        """Who collects and for which inspection, for photos and recordings taken here.
+
+        The signed-in officer, and the officers of the inspection chosen in the filter.
+        """
+        inspection = self.inspection_filter.currentData() or None
+        people = [self.current_officer()]
+        task = self.ws.inspections.get(inspection) if inspection else None
+        if task is not None:
+            people += [self.ws.officers.get(o) for o in task.officer_ids]
+        certs = [p.cert_no for p in people if p is not None and p.cert_no]
+        return list(dict.fromkeys(certs)), inspection
+
+    def _make_camera_panel(self) -> QWidget:
+        """The webcam panel when it is installed, else a placeholder."""
+        try:
+            from ui.widgets.camera_panel import CameraPanel
+        except ImportError:
+            return self._placeholder(self.tr("现场拍摄（摄像头拍照、录像并即时封存）将在此处提供。"))
+        return CameraPanel(self.locker, self.capture_context, language=self.language,
+                           on_sealed=self._captured, parent=self.camera_host)
+
+    def _captured(self, _item: EvidenceItem) -> None:
+        # Photos and segments sealed by the camera join the gallery; a burst (recovered
+        # segments) reloads it once.
+        if not self._reload_queued:
+            self._reload_queued = True
+            QTimer.singleShot(300, self._reload_after_capture)
+
+    def _reload_after_capture(self) -> None:
+        self._reload_queued = False
+        self.refresh()
+
+    def _placeholder(self, text: str) -> QLabel:
+        label = QLabel(text)
+        label.setObjectName("hint")
+        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        label.setWordWrap(True)
+        return label
+
+    def shutdown(self) -> None:
+        """Stop background work before the workspace closes."""
+        for job in self.jobs.values():
+            job.cancel()
+        if self.camera_panel is not None:
+            self.camera_panel.close()  # stops a running capture and seals what it has
+        if self._thumbnails is not None:
+            self._thumbnails.shutdown()
+        database_pool().waitForDone(5000)
+        with contextlib.suppress(RuntimeError):
+            self.gallery.setModel(None)
