@@ -60,7 +60,7 @@ def _demo(args: argparse.Namespace) -> int:
     folder = args.data or paths.default_data_folder()
     ws = Workspace.open(folder, create=True)
     try:
-        seeded = demo.seed(ws)
+        seeded = demo.seed(ws, media=True)
         inspections = len(ws.inspections.overview())
     finally:
         ws.close()

@@ -45,8 +45,13 @@ def shifted_reference(document: dict, days: int) -> dict:
 
 
 def seed(ws: Workspace, *, reference_file: Path = paths.DEMO_REFERENCE,
-         tasks_file: Path = paths.DEMO_INSPECTIONS) -> bool:
-    """Load the demo set into an empty workspace. Returns False when it already holds data."""
+         tasks_file: Path = paths.DEMO_INSPECTIONS, media: bool = False) -> bool:
+    """Load the demo set into an empty workspace. Returns False when it already holds data.
+
+    With ``media`` a few drawn photos and a short video are sealed for closed demo
+    inspections (app/evidence/demo_media.py). It is off by default because it
+    starts the device's seal chain, which a workspace for tests must not have.
+    """
     if ws.has_reference_data():
         return False
     tasks = json.loads(Path(tasks_file).read_text("utf-8"))
@@ -76,4 +81,8 @@ def seed(ws: Workspace, *, reference_file: Path = paths.DEMO_REFERENCE,
             ))
         ws.audit.append("system", "demo.seeded", ref.version, shift_days=days,
                         inspections=len(tasks["inspections"]))
+    if media:
+        from app.evidence.demo_media import seed_media  # OpenCV loads only when media are wanted
+
+        seed_media(ws)
     return True

@@ -74,8 +74,22 @@ def open_workspace(data: Path | None) -> Workspace:
     if not ws.has_reference_data():
         from app import demo  # only on a first start: keeps the JSON parsing off the usual path
 
-        demo.seed(ws)
+        demo.seed(ws, media=True)
+    recover_recordings(ws)
     return ws
+
+
+def recover_recordings(ws: Workspace) -> int:
+    """Seal what a crash left of a recording (a lost segment is recovered on the next start)."""
+    from app.evidence.segments import recording_root
+
+    root = recording_root(ws.folder)
+    if not root.is_dir() or not any(root.iterdir()):
+        return 0  # the usual case: nothing to load, nothing to seal
+    from app.evidence.locker import EvidenceLocker
+    from app.evidence.recovery import recover_open_segments
+
+    return len(recover_open_segments(EvidenceLocker(ws)))
 
 
 def _find_staff(ws: Workspace, key: str):

@@ -30,6 +30,7 @@ from ui.pages.section import SectionPage
 from ui.pages.settings import SettingsPage
 from ui.pages.sign_in import SignInPage
 from ui.pages.today import TodayPage
+from ui.workers import emit
 
 PAGE_KEYS = ("today", "inspections", "evidence", "demolition", "review", "sync", "settings")
 
@@ -163,7 +164,7 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         self.pages.setCurrentIndex(row)
-        self.page_changed.emit(PAGE_KEYS[row])
+        emit(self.page_changed, PAGE_KEYS[row])
 
     def refresh(self) -> None:
         """Reload every page from the database."""
@@ -242,7 +243,7 @@ class MainWindow(QMainWindow):
         self.onsite_page.open(self.onsite, inspection_id, self.officer, self.language)
         self.nav.clearSelection()
         self.pages.setCurrentWidget(self.onsite_page)
-        self.page_changed.emit("onsite")
+        emit(self.page_changed, "onsite")
 
     def merge_tasks(self, keep_id: str, merged_ids: tuple) -> None:
         """综合查一次 (R7): fold the subject's other planned tasks into the selected one."""

@@ -64,7 +64,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 log = logging.getLogger(__name__)
 
 _UNSET = object()
-
+_running: set[Job] = set()  # jobs alive until their ``finished`` was delivered
+_database_pool: QThreadPool | None = None
 
 _py_incref = ctypes.pythonapi.Py_IncRef  # called with the GIL held (pythonapi keeps it)
 _py_incref.argtypes = [ctypes.py_object]
@@ -98,8 +99,6 @@ def emit(signal: Any, *args: Any) -> None:
     returned = signal.emit(*args)
     if _EMIT_DEFICIT and returned is True:
         _py_incref(True)  # the reference emit() should have added to what it returned
-_running: set[Job] = set()  # jobs alive until their ``finished`` was delivered
-_database_pool: QThreadPool | None = None
 
 
 def database_pool() -> QThreadPool:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from pathlib import Path
 
 import cv2
@@ -106,38 +108,67 @@ def test_R15_an_evidence_type_is_required_before_anything_is_read(page: Evidence
     dialog.reject()
 
 
-def test_cancelling_keeps_what_is_sealed_and_leaves_nothing_of_the_current_file(
-        page: EvidencePage, qtbot, tmp_path: Path) -> None:
+@pytest.fixture
+def long_card(tmp_path: Path) -> Path:
+    """A photo, a long recording (128 MiB) and another photo, imported in that order."""
     folder = tmp_path / "CAM"
     photo(folder / "A_photo.jpg", (10, 10, 10))
-    big = folder / "B_long.mp4"
-    with big.open("wb") as fh:
+    with (folder / "B_long.mp4").open("wb") as fh:
         fh.write(b"\x00\x00\x00\x18ftypisom")
         for _ in range(128):
             fh.write(os.urandom(MiB))
     photo(folder / "C_photo.jpg", (200, 10, 10))
-    dialog = page.open_import_dialog()
-    dialog.set_paths([folder])
-    dialog.set_evidence_type(EvidenceType.AUDIOVISUAL)
-    first = (folder / "A_photo.jpg").stat().st_size
+    return folder
 
-    def stop_inside_the_long_file(step) -> None:
-        if step.current == big and step.bytes_done > first + 2 * MiB:
-            dialog.reject()  # Esc while importing: cancels, the dialog stays open until it has stopped
+
+def nothing_half_done(page: EvidencePage, report) -> None:
+    """Every sealed item is whole, nothing else is in the store, no staging file is left."""
+    locker = EvidenceLocker(page.ws)
+    assert sorted(i.sha256 for i in locker.items.all()) == sorted(i.sha256 for i in report.imported)
+    assert len(locker.seals.all()) == len(report.imported)
+    assert list(locker.store.stored_hashes()) == sorted(i.sha256 for i in report.imported)
+    assert not locker.store.staging.exists() or list(locker.store.staging.iterdir()) == []
+    assert verify_folder(page.ws.folder).ok
+
+
+def test_cancelling_inside_a_file_keeps_what_is_sealed_and_leaves_nothing_of_that_file(
+        page: EvidencePage, qtbot, long_card: Path) -> None:
+    dialog = page.open_import_dialog()
+    dialog.set_paths([long_card])
+    dialog.set_evidence_type(EvidenceType.AUDIOVISUAL)
+
+    def cancel_once_the_first_file_is_sealed() -> None:
+        # Watches from its own thread, so the stop lands inside the long file whatever the GUI is doing.
+        while not dialog.importer.report.imported and not job.is_done:
+            time.sleep(0.0005)
+        job.cancel_event.set()
 
     with qtbot.waitSignal(dialog.imported, timeout=60_000) as blocker:
         job = dialog.start()
-        job.progress.connect(stop_inside_the_long_file)
+        watcher = threading.Thread(target=cancel_once_the_first_file_is_sealed)
+        watcher.start()
+    watcher.join(5)
     report = blocker.args[0]
     assert report.cancelled and [i.original_name for i in report.imported] == ["A_photo.jpg"]
-    assert dialog.isVisible() and "导入已取消" in dialog.message.toPlainText()
-    locker = EvidenceLocker(page.ws)
-    assert [i.original_name for i in locker.items.all()] == ["A_photo.jpg"]
-    assert len(locker.seals.all()) == 1
-    assert list(locker.store.stored_hashes()) == [report.imported[0].sha256]
-    assert not locker.store.staging.exists() or list(locker.store.staging.iterdir()) == []
-    assert verify_folder(page.ws.folder).ok
-    assert "MB" in dialog.progress_text.text() or dialog.progress_text.text() == "已取消"
+    assert "导入已取消" in dialog.message.toPlainText() and dialog.progress_text.text() == "已取消"
+    nothing_half_done(page, report)
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_esc_while_importing_cancels_and_the_dialog_waits_until_it_has_stopped(
+        page: EvidencePage, qtbot, long_card: Path) -> None:
+    dialog = page.open_import_dialog()
+    dialog.set_paths([long_card])
+    dialog.set_evidence_type(EvidenceType.AUDIOVISUAL)
+    with qtbot.waitSignal(dialog.imported, timeout=60_000) as blocker:
+        assert dialog.start() is not None
+        dialog.reject()  # Esc at once: the import stops, the dialog stays open to say so
+        assert dialog.isVisible() and not dialog.close_button.isEnabled()
+    report = blocker.args[0]
+    assert report.cancelled and "B_long.mp4" not in [i.original_name for i in report.imported]
+    assert dialog.isVisible() and dialog.close_button.isEnabled()
+    nothing_half_done(page, report)
     dialog.reject()
     assert not dialog.isVisible()
 

@@ -10,6 +10,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from app.domain import CheckItem, CheckResult, CheckResultValue
 from ui.labels import label
+from ui.workers import emit
 
 RESULT_ROLE = Qt.ItemDataRole.UserRole + 1  # the CheckResult of the row
 _RESULT_COLOURS = {
@@ -42,7 +43,7 @@ class ChecklistModel(QAbstractTableModel):
         for n, row in enumerate(self._rows):
             if row.item_code == result.item_code:
                 self._rows[n] = result
-                self.dataChanged.emit(self.index(n, 0), self.index(n, len(self.COLUMNS) - 1))
+                emit(self.dataChanged, self.index(n, 0), self.index(n, len(self.COLUMNS) - 1))
                 return
 
     def result_at(self, row: int) -> CheckResult:

@@ -25,6 +25,7 @@ from app.gates.board import StatusBoard
 from ui.labels import label
 from ui.pages.gate_panel import GatePanel
 from ui.models.inspection_table import ROW_ROLE, InspectionFilterModel, InspectionTableModel
+from ui.workers import emit
 
 
 class InspectionDetail(QFrame):
@@ -60,9 +61,9 @@ class InspectionDetail(QFrame):
             button.setContentsMargins(8, 0, 8, 0)
             outer.addWidget(button)
             button.hide()
-        self.start_button.clicked.connect(lambda: self.start_requested.emit(self._id))
-        self.record_button.clicked.connect(lambda: self.record_requested.emit(self._id))
-        self.merge_button.clicked.connect(lambda: self.merge_requested.emit(self._id, self._mergeable))
+        self.start_button.clicked.connect(lambda: emit(self.start_requested, self._id))
+        self.record_button.clicked.connect(lambda: emit(self.record_requested, self._id))
+        self.merge_button.clicked.connect(lambda: emit(self.merge_requested, self._id, self._mergeable))
         self._id = ""
         self._mergeable: tuple[str, ...] = ()
         self.setFixedWidth(320)
@@ -211,4 +212,4 @@ class InspectionsPage(QWidget):
             return
         self._shown = row
         self.detail.show_row(row)
-        self.selected.emit(row)
+        emit(self.selected, row)

@@ -27,6 +27,7 @@ from ui.pages.onsite_documents import DocumentsStep
 from ui.pages.onsite_opening import OpeningStep
 from ui.pages.onsite_outcome import OutcomeStep
 from ui.pages.onsite_signatures import SignatureStep
+from ui.workers import emit
 
 
 class CloseStep(OnsiteStep):
@@ -64,7 +65,7 @@ class CloseStep(OnsiteStep):
 
     def _close(self) -> None:
         if self.attempt(lambda: self.ctx.service.close(self.ctx.inspection.id, actor=self.ctx.actor)) is not None:
-            self.closed.emit()
+            emit(self.closed)
 
 
 class OnsitePage(QWidget):
@@ -99,7 +100,7 @@ class OnsitePage(QWidget):
         self.signatures = SignatureStep()
         self.documents = DocumentsStep()
         self.closing = CloseStep()
-        self.closing.closed.connect(lambda: self.record_changed.emit(self.inspection_id))
+        self.closing.closed.connect(lambda: emit(self.record_changed, self.inspection_id))
         self.steps: list[tuple[str, OnsiteStep]] = [
             ("opening", self.opening), ("checklist", self.checklist), ("outcome", self.outcome),
             ("signatures", self.signatures), ("documents", self.documents), ("close", self.closing),
@@ -167,7 +168,7 @@ class OnsitePage(QWidget):
             step.load(ctx)
             if step not in (self.closing, self.documents):
                 step.setEnabled(not read_only)
-        self.record_changed.emit(self.inspection_id)
+        emit(self.record_changed, self.inspection_id)
 
     def _step_changed(self, row: int) -> None:
         if row >= 0:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 from app.domain import Inspection, OnsiteRecord, Officer
 from app.onsite.service import OnsiteService
 from local_db.errors import UserFacingError
+from ui.workers import emit
 
 T = TypeVar("T")
 
@@ -73,5 +74,5 @@ class OnsiteStep(QWidget):
             self.error.show()
             return None
         self.error.hide()
-        self.changed.emit()
+        emit(self.changed)
         return result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from ui.workers import emit
 
 
 class SettingsPage(QWidget):
@@ -16,7 +17,7 @@ class SettingsPage(QWidget):
         self.language = QComboBox()
         self.language.addItem("中文", "zh")
         self.language.addItem("English", "en")
-        self.language.activated.connect(lambda i: self.language_chosen.emit(self.language.itemData(i)))
+        self.language.activated.connect(lambda i: emit(self.language_chosen, self.language.itemData(i)))
         self.language_note = QLabel(self.tr("界面语言在下次启动时生效。"))
         self.language_note.setObjectName("hint")
         self.data_folder = QLabel()

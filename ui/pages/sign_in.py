@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QVB
 
 from app.domain import CertificateState, Officer, StaffRole
 from ui.labels import label
+from ui.workers import emit
 
 _STATE_COLOURS = {
     CertificateState.VALID: "#1b7f3b",
@@ -71,7 +72,7 @@ class SignInPage(QWidget):
         order = {StaffRole.OFFICER: 0, StaffRole.TEAM_LEADER: 1, StaffRole.AUXILIARY: 2}
         for n, officer in enumerate(sorted(staff, key=lambda o: (order[o.role], o.id))):
             card = StaffCard(officer, today)
-            card.clicked.connect(lambda _=False, o=officer: self.signed_in.emit(o))
+            card.clicked.connect(lambda _=False, o=officer: emit(self.signed_in, o))
             self._grid.addWidget(card, n // columns, n % columns)
             self.cards.append(card)
         self._grid.setRowStretch(len(staff) // columns + 1, 1)

@@ -21,6 +21,7 @@ from PySide6.QtGui import (
     QTouchEvent,
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
+from ui.workers import emit
 
 PEN_WIDTH = 3.0
 SAVED_SIZE = QSize(600, 200)  # pixels of the kept image (3:1)
@@ -52,7 +53,7 @@ class SignaturePad(QWidget):
         self._strokes.clear()
         self._current = None
         self.update()
-        self.changed.emit()
+        emit(self.changed)
 
     def stroke_count(self) -> int:
         return len(self._strokes)
@@ -82,7 +83,7 @@ class SignaturePad(QWidget):
                 p, w = self._current[0]
                 self._current.append((QPointF(p.x() + 0.6, p.y() + 0.6), w))
             self._current = None
-            self.changed.emit()
+            emit(self.changed)
             self.update()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802

@@ -1,0 +1,365 @@
+"""Video segments being recorded: their folder, journal, writer, and sealing.
+
+A recording is cut into MPEG-4 (``mp4v``) segments written with OpenCV into
+``<data>/evidence/recording/<session>/segment-NNNN.mp4``. Beside each open
+segment a small journal (``segment-NNNN.json``, format
+``fieldinspect.segment/1``) says who recorded what, when, from which source, at
+which frame rate and size, and carries the encoder's configuration header (the
+MPEG-4 VOL), so that a segment left behind by a crash can be sealed with the
+right collectors and, when its index (``moov``) was never written, rebuilt into a
+playable copy (app/evidence/recovery.py). The journal is written atomically
+before the first frame and again when the segment closes.
+
+A segment and its journal are removed only after its seal has committed; a crash
+at any point leaves either a sealed item, or files that recovery seals on the
+next start, never both missing. The session folder holds a lock for as long as
+the session runs, so recovery never takes a live recording for a leftover.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Generator
+from dataclasses import asdict, dataclass, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from app.atomic_files import fsync_dir
+from app.domain import EvidenceSourceKind
+from app.evidence.errors import EvidenceError
+from app.evidence.locker import EvidenceLocker, IngestResult
+from app.evidence.store import STORE_DIR
+
+RECORDING_DIR = "recording"
+JOURNAL_FORMAT = "fieldinspect.segment/1"
+FOURCC = "mp4v"
+LOCK_NAME = "session.lock"
+RECOVERED_SUFFIX = ";recovered"
+# Fault injection for crash tests: "<point>:<segment index>:<seconds>" makes the
+# sealer wait at that point (closed, sealing, sealed) so a test can kill the process there.
+PAUSE_ENV = "FIELDINSPECT_CAPTURE_PAUSE"
+
+
+class RecordingFailed(EvidenceError):
+    """The segment file could not be created (disk full, folder not writable, codec missing)."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(
+            f"无法写入录像文件 {path.name}（{reason}）。录像未开始；已封存的内容不受影响。",
+            f"The recording file {path.name} cannot be written ({reason}). Recording did not start; "
+            "items already sealed are not affected.",
+        )
+
+
+class CameraLost(EvidenceError):
+    """The camera stopped delivering frames (unplugged, or its driver failed)."""
+
+    def __init__(self, source: str, segments: int) -> None:
+        kept_zh = (f"此前录下的 {segments} 段录像已完整保存并逐段封存，不会丢失。" if segments
+                   else "没有正在进行的录像。")
+        kept_en = (f"The {segments} segment(s) recorded so far are saved whole and are being sealed one by one; "
+                   "nothing is lost." if segments else "No recording was under way.")
+        super().__init__(f"摄像头 {source} 已断开或停止输出画面，录像已停止。{kept_zh}请检查连接后重新开始。",
+                         f"The camera {source} was disconnected or stopped sending frames; recording has stopped. "
+                         f"{kept_en} Check the connection and start again.")
+        self.source = source
+        self.segments = segments
+
+
+class CameraUnavailable(EvidenceError):
+    def __init__(self, source: str) -> None:
+        super().__init__(f"无法打开摄像头或视频文件 {source}（可能被其他程序占用或不存在）。",
+                         f"Cannot open the camera or video file {source} (it may be in use by another "
+                         "program, or not exist).")
+        self.source = source
+
+
+class NoFrameYet(EvidenceError):
+    def __init__(self) -> None:
+        super().__init__("尚未收到画面，无法拍照。", "No picture has arrived yet; a photo cannot be taken.")
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentJournal:
+    """What recovery needs to seal a segment exactly as the live session would have."""
+
+    session: str
+    index: int
+    file: str
+    source_kind: str
+    source_detail: str
+    officers: tuple[str, ...]
+    inspection_id: str | None
+    evidence_type: str
+    started_at: str  # ISO 8601 with offset, seconds precision
+    fps: float
+    width: int
+    height: int
+    codec_config: str = ""  # hex of the encoder's MPEG-4 VOL header, for rebuilding the index
+    fourcc: str = FOURCC
+    closed_at: str | None = None  # set once the writer has written the index (moov)
+    frames: int | None = None
+    format: str = JOURNAL_FORMAT
+
+    @property
+    def original_name(self) -> str:
+        """The name the sealed segment carries: session and number, so segments sort in order."""
+        return f"{self.session}-{self.index:04d}.mp4"
+
+    def to_json(self) -> bytes:
+        data = asdict(self)
+        data["officers"] = list(self.officers)
+        return json.dumps(data, ensure_ascii=False, sort_keys=True, indent=1).encode("utf-8")
+
+    @classmethod
+    def from_json(cls, data: bytes) -> SegmentJournal:
+        value: dict[str, Any] = json.loads(data.decode("utf-8"))
+        if value.get("format") != JOURNAL_FORMAT:
+            raise ValueError(f"not a segment journal: {value.get('format')!r}")
+        value["officers"] = tuple(value["officers"])
+        return cls(**value)
+
+
+def recording_root(data_folder: Path) -> Path:
+    """``<data>/evidence/recording``: segments not yet sealed live here."""
+    return Path(data_folder) / STORE_DIR / RECORDING_DIR
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves the old or the new bytes, whole."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+
+
+class SessionLock:
+    """An exclusive, non-blocking lock on a session folder, released by the OS when the process dies."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = Path(folder) / LOCK_NAME
+        self._fh: Any = None
+
+    def acquire(self) -> bool:
+        """Take the lock; False when another live session (any process) holds it."""
+        fh = open(self.path, "a+b")
+        try:
+            if sys.platform == "win32":
+                import msvcrt
+                fh.seek(0)
+                msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            else:
+                import fcntl
+                fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            return False
+        self._fh = fh
+        return True
+
+    def release(self, *, remove: bool = False) -> None:
+        """Let go of the lock; with ``remove`` also delete the lock file (the folder is done)."""
+        if self._fh is None:
+            return
+        if remove:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path)
+        self._fh.close()  # closing the descriptor releases flock/locking
+        self._fh = None
+
+
+class RecordingFolder:
+    """The folder of one capture session, locked while the session runs."""
+
+    def __init__(self, data_folder: Path, session: str) -> None:
+        self.session = session
+        self.path = recording_root(data_folder) / session
+        self.path.mkdir(parents=True, exist_ok=True)
+        self.lock = SessionLock(self.path)
+        if not self.lock.acquire():
+            raise RecordingFailed(self.path, "folder in use by another session")
+
+    def segment_path(self, index: int) -> Path:
+        return self.path / f"segment-{index:04d}.mp4"
+
+    def journal_path(self, index: int) -> Path:
+        return self.path / f"segment-{index:04d}.json"
+
+    def close(self) -> None:
+        """Release the lock; remove the folder when every segment in it has been sealed."""
+        leftovers = [p for p in self.path.iterdir() if p.name != LOCK_NAME] if self.path.is_dir() else []
+        self.lock.release(remove=not leftovers)
+        if not leftovers:
+            with contextlib.suppress(OSError):
+                self.path.rmdir()
+
+
+_codec_configs: dict[tuple[int, int, float], bytes] = {}
+
+
+def codec_config(folder: Path, width: int, height: int, fps: float) -> bytes:
+    """The MPEG-4 VOL header OpenCV's ``mp4v`` encoder writes for this size and rate.
+
+    The MP4 muxer keeps it only in the index (``moov``/``esds``), which a killed
+    writer never writes; the header is a pure function of the encoder settings, so
+    a one-frame probe encoded with the same settings yields the same bytes. Empty
+    when this OpenCV cannot hand back the raw stream header.
+    """
+    key = (width, height, float(fps))
+    if key in _codec_configs:
+        return _codec_configs[key]
+    fd, name = tempfile.mkstemp(prefix=".probe-", suffix=".mp4", dir=folder)
+    os.close(fd)
+    config = b""
+    try:
+        writer = cv2.VideoWriter(name, cv2.VideoWriter_fourcc(*FOURCC), float(fps), (width, height))
+        if writer.isOpened():
+            writer.write(np.zeros((height, width, 3), np.uint8))
+            writer.release()
+            cap = cv2.VideoCapture(name, cv2.CAP_FFMPEG, [cv2.CAP_PROP_FORMAT, -1])
+            try:
+                index = int(cap.get(cv2.CAP_PROP_CODEC_EXTRADATA_INDEX))
+                if cap.isOpened() and cap.grab():
+                    ok, extradata = cap.retrieve(None, index)
+                    if ok and extradata is not None:
+                        config = bytes(extradata.ravel())
+            finally:
+                cap.release()
+    except (cv2.error, AttributeError):  # an OpenCV without raw-stream access
+        config = b""
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name)
+    _codec_configs[key] = config
+    return config
+
+
+class SegmentWriter:
+    """One open segment: the journal is on disk before the first frame is written."""
+
+    def __init__(self, folder: RecordingFolder, journal: SegmentJournal, frame_limit: int) -> None:
+        self.folder = folder
+        self.journal = journal
+        self.frame_limit = max(1, frame_limit)
+        self.path = folder.segment_path(journal.index)
+        self.journal_path = folder.journal_path(journal.index)
+        write_atomic(self.journal_path, journal.to_json())
+        self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*FOURCC), journal.fps,
+                                       (journal.width, journal.height))
+        if not self._writer.isOpened():
+            self._writer.release()
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.journal_path)
+            raise RecordingFailed(self.path, f"OpenCV cannot open an {FOURCC} writer")
+        self.frames = 0
+
+    @property
+    def full(self) -> bool:
+        return self.frames >= self.frame_limit
+
+    def write(self, image: np.ndarray) -> None:
+        """Append one BGR frame; a frame of another size (camera switched mode) is scaled."""
+        if image.shape[1] != self.journal.width or image.shape[0] != self.journal.height:
+            image = cv2.resize(image, (self.journal.width, self.journal.height))
+        self._writer.write(image)
+        self.frames += 1
+
+    def close(self, closed_at: datetime) -> SegmentJournal:
+        """Write the index and record the close in the journal; returns the final journal."""
+        self._writer.release()
+        with contextlib.suppress(OSError):
+            with open(self.path, "rb+") as fh:
+                os.fsync(fh.fileno())
+        self.journal = replace(self.journal, closed_at=closed_at.replace(microsecond=0).isoformat(),
+                               frames=self.frames)
+        write_atomic(self.journal_path, self.journal.to_json())
+        return self.journal
+
+
+def start_segment(folder: RecordingFolder, index: int, *, source_detail: str, officers: tuple[str, ...],
+                  inspection_id: str | None, evidence_type: str, started_at: datetime, fps: float,
+                  size: tuple[int, int], seconds: float) -> SegmentWriter:
+    """Open segment ``index`` of a webcam recording, its journal on disk first."""
+    width, height = size
+    journal = SegmentJournal(
+        session=folder.session, index=index, file=folder.segment_path(index).name,
+        source_kind=EvidenceSourceKind.WEBCAM.value, source_detail=source_detail, officers=officers,
+        inspection_id=inspection_id, evidence_type=evidence_type, started_at=started_at.isoformat(),
+        fps=fps, width=width, height=height, codec_config=codec_config(folder.path, width, height, fps).hex())
+    return SegmentWriter(folder, journal, round(fps * seconds))
+
+
+def seal_closed_segment(locker: EvidenceLocker, journal: SegmentJournal, path: Path) -> IngestResult:
+    """Seal a segment the live session just closed, then remove its files (only after the commit)."""
+    fault_pause("closed", journal.index)
+    result = seal_segment(locker, journal, path)
+    fault_pause("sealed", journal.index)
+    remove_sealed(path.parent, journal.index)
+    return result
+
+
+def fault_pause(point: str, index: int) -> None:
+    """Wait at a named point when :data:`PAUSE_ENV` asks for it (crash tests only)."""
+    wanted = os.environ.get(PAUSE_ENV)
+    if not wanted:
+        return
+    name, _, rest = wanted.partition(":")
+    at, _, seconds = rest.partition(":")
+    if name == point and at == str(index):
+        print(f"capture-pause {point} {index}", file=sys.stderr, flush=True)
+        time.sleep(float(seconds or 30))
+
+
+def seal_segment(locker: EvidenceLocker, journal: SegmentJournal, path: Path, *, recovered: bool = False,
+                 derived_from: str | None = None, derivation: str | None = None) -> IngestResult:
+    """Seal a segment file as it is, with the collectors and start time of its journal.
+
+    A segment sealed by recovery rather than by the live session carries
+    :data:`RECOVERED_SUFFIX` at the end of its source detail.
+    """
+    detail = journal.source_detail + (RECOVERED_SUFFIX if recovered else "")
+    name = journal.original_name if derived_from is None else journal.original_name.replace(
+        ".mp4", f"-{derivation}.mp4")
+    with open(path, "rb", buffering=0) as fh:
+        steps = locker.ingest_steps(
+            fh, evidence_type=journal.evidence_type, officer_certs=journal.officers,
+            source_kind=EvidenceSourceKind(journal.source_kind), source_detail=detail, original_name=name,
+            inspection_id=journal.inspection_id, captured_at=datetime.fromisoformat(journal.started_at),
+            derived_from=derived_from, derivation=derivation)
+        return _drive_with_pause(steps, journal.index)
+
+
+def _drive_with_pause(steps: Generator[int, None, IngestResult], index: int) -> IngestResult:
+    paused = False
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value
+        if not paused:
+            paused = True
+            fault_pause("sealing", index)  # bytes are being staged, nothing committed yet
+
+
+def remove_sealed(folder: Path, index: int) -> None:
+    """After the seal committed: the segment first, then its journal (a journal alone is harmless)."""
+    for path in (folder / f"segment-{index:04d}.mp4", folder / f"segment-{index:04d}.json"):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(path)
+    fsync_dir(folder)

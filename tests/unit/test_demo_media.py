@@ -1,0 +1,71 @@
+"""Demo media: drawn photos and a short video, sealed for closed demo inspections (R15, R17)."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from app import cli, demo
+from app.clock import CHINA_TZ, fixed_clock
+from app.domain import EvidenceSourceKind, EvidenceType
+from app.evidence.demo_media import SHOTS, SOURCE_DETAIL, seed_media
+from app.evidence.locker import EvidenceLocker
+from app.evidence.verify import verify_folder
+from app.workspace import Workspace
+
+DEMO_NOW = datetime(2026, 11, 23, 8, 30, tzinfo=CHINA_TZ)  # the demo files' anchor morning
+
+
+def test_demo_media_are_sealed_quickly_and_verify(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "d", create=True, clock=fixed_clock(DEMO_NOW))
+    assert demo.seed(ws)
+    started = time.perf_counter()
+    items = seed_media(ws)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 2.0, elapsed
+    locker = EvidenceLocker(ws)
+    assert len(items) == len(SHOTS) == len(locker.items.all()) == 5
+    photos = [i for i in items if i.media_type == "image/jpeg"]
+    (video,) = [i for i in items if i.media_type == "video/mp4"]
+    assert len(photos) == 4
+    for item in items:
+        inspection = ws.inspections.get(item.inspection_id)
+        assert inspection.status.value == "closed"  # evidence only for inspections already done
+        certs = tuple(ws.officers.get(o).cert_no for o in inspection.officer_ids)
+        assert item.officer_certs == certs and item.evidence_type is EvidenceType.AUDIOVISUAL
+        assert item.source_kind is EvidenceSourceKind.FILE and item.source_detail == SOURCE_DETAIL
+        assert inspection.scheduled_at < item.captured_at < inspection.scheduled_at + timedelta(hours=1)
+    for photo in photos:
+        image = cv2.imdecode(np.frombuffer(locker.store.path_for(photo.sha256).read_bytes(), np.uint8),
+                             cv2.IMREAD_COLOR)
+        assert image.shape == (480, 640, 3) and image.std() > 20  # a drawn scene, not a blank frame
+    frames = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
+                             "stream=nb_read_frames,codec_name", "-of", "csv=p=0",
+                             str(locker.store.path_for(video.sha256))], capture_output=True, text=True, check=True)
+    assert frames.stdout.strip() == "mpeg4,30" and video.duration_ms == 3000
+    assert verify_folder(ws.folder).ok
+    # a second call adds nothing
+    assert seed_media(ws) == [] and len(locker.items.all()) == 5
+    ws.close()
+    assert cli.main(["verify", str(ws.folder)]) == 0
+
+
+def test_seed_with_media_is_idempotent_and_default_seed_has_no_evidence(tmp_path: Path) -> None:
+    """Workspaces for tests keep an empty seal chain; the first start of the application asks for media."""
+    plain = Workspace.open(tmp_path / "plain", create=True, clock=fixed_clock(DEMO_NOW))
+    assert demo.seed(plain)
+    assert EvidenceLocker(plain).items.all() == []
+    plain.close()
+
+    ws = Workspace.open(tmp_path / "media", create=True, clock=fixed_clock(DEMO_NOW))
+    assert demo.seed(ws, media=True)
+    assert not demo.seed(ws, media=True)  # already seeded: nothing changes
+    locker = EvidenceLocker(ws)
+    assert len(locker.items.all()) == 5 and [r.seq for r in locker.seals.all()] == [1, 2, 3, 4, 5]
+    assert {i.inspection_id for i in locker.items.all()} == {"JC-2026-1020", "JC-2026-1021", "JC-2026-1022"}
+    ws.close()
