@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldinspect", description="现场执法检查终端 FieldInspect")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("demo", help="新建数据目录并载入演示数据 / create a data folder with the demo data set")
+    p.add_argument("--no-media", action="store_true",
+                   help="不生成演示照片和视频 / without the sample photos and video")
     _data_arg(p)
     p = sub.add_parser("status", help="检查数据目录并显示概况 / check a data folder and summarise it")
     _data_arg(p)
@@ -60,7 +62,7 @@ def _demo(args: argparse.Namespace) -> int:
     folder = args.data or paths.default_data_folder()
     ws = Workspace.open(folder, create=True)
     try:
-        seeded = demo.seed(ws, media=True)
+        seeded = demo.seed(ws, media=not args.no_media)
         inspections = len(ws.inspections.overview())
     finally:
         ws.close()
