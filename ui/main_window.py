@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 
 from app.domain import InspectionOverview, InspectionStatus, Officer
 from app.gates.board import status_board
-from app.gates.service import check_start
+from app.gates.service import load_start_context
+from app.gates.start import evaluate_start
 from app.onsite.service import OnsiteService, StartBlocked
 from app.workspace import Workspace
 from local_db.database import latest_version, transaction
@@ -193,10 +194,13 @@ class MainWindow(QMainWindow):
             return
         inspection = self.ws.inspections.get(row.id)
         mine = self.officer is not None and self.officer.id in inspection.officer_ids
+        # One read of what the gates need serves both the board and the findings.
         try:
-            detail.show_board(status_board(self.ws, row.id))
-        except UserFacingError:
-            detail.show_board(None)
+            ctx = load_start_context(self.ws, row.id)
+        except UserFacingError as exc:
+            ctx = None
+            load_error = exc
+        detail.show_board(status_board(self.ws, row.id, ctx=ctx) if ctx else None)
         detail.show_actions(can_start=mine and row.status is InspectionStatus.PLANNED,
                             has_record=self.onsite.records.exists(row.id),
                             can_merge=mine and row.status is InspectionStatus.PLANNED)
@@ -206,12 +210,10 @@ class MainWindow(QMainWindow):
                 note += self.tr("已并入 %1（综合查一次）。").replace("%1", inspection.merged_into)
             panel.show_note(note)
             return
-        try:
-            findings = check_start(self.ws, row.id)
-        except UserFacingError as exc:
-            panel.show_note(exc.message(self.language))
+        if ctx is None:
+            panel.show_note(load_error.message(self.language))
             return
-        panel.show_findings(findings, self.language)
+        panel.show_findings(evaluate_start(ctx, self.ws.clock()), self.language)
 
     # --- on site -----------------------------------------------------------------
     def start_inspection(self, inspection_id: str, overrides: list | None = None) -> bool:

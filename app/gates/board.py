@@ -14,12 +14,11 @@ from datetime import datetime
 from app.deadlines import CalendarNotCovered
 from app.domain import CertificateState, CreditGrade, FilingStatus, InspectionStatus, ListStatus
 from app.gates.findings import RuleSettings, local
+from app.gates.frequency import COUNTED_STATUSES, quarter_of
 from app.gates.planning import notice_period_end
 from app.gates.service import load_start_context
+from app.gates.start import StartContext
 from app.workspace import Workspace
-
-_COUNTED = (InspectionStatus.CLOSED, InspectionStatus.IN_PROGRESS)
-_OPEN = (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,9 +47,12 @@ class StatusBoard:
 
 
 def status_board(ws: Workspace, inspection_id: str, *, now: datetime | None = None,
-                 settings: RuleSettings | None = None) -> StatusBoard:
-    """Collect the board of ``inspection_id`` from local data (read-only)."""
-    ctx = load_start_context(ws, inspection_id)
+                 settings: RuleSettings | None = None, ctx: StartContext | None = None) -> StatusBoard:
+    """Collect the board of ``inspection_id`` from local data (read-only).
+
+    ``ctx`` is the start context when the caller already loaded it for the gates.
+    """
+    ctx = ctx or load_start_context(ws, inspection_id)
     settings = settings or RuleSettings()
     moment = local(now or ws.clock())
     inspection, subject = ctx.inspection, ctx.subject
@@ -69,8 +71,8 @@ def status_board(ws: Workspace, inspection_id: str, *, now: datetime | None = No
             certificate=person.certificate_state(moment.date()) if person else CertificateState.NONE,
             cert_no=person.cert_no if person else None))
     mine = [o for o in ctx.others if o.id != inspection.id and o.agency_id == inspection.agency_id]
-    counted = [o for o in mine if o.status in _COUNTED]
-    quarter = (moment.year, (moment.month - 1) // 3)
+    counted = [o for o in mine if o.status in COUNTED_STATUSES]
+    quarter = quarter_of(moment)
     return StatusBoard(
         inspection_id=inspection.id, plan_id=inspection.plan_id,
         plan_filing=ctx.plan.filing_status if ctx.plan else None,
@@ -78,8 +80,7 @@ def status_board(ws: Workspace, inspection_id: str, *, now: datetime | None = No
         notice_published=ctx.notice.published_on.isoformat() if ctx.notice else None,
         notice_period_end=end, staff=tuple(staff), credit_grade=subject.credit_grade,
         list_status=subject.list_status,
-        inspections_this_quarter=sum(1 for o in counted if (local(o.scheduled_at).year,
-                                                            (local(o.scheduled_at).month - 1) // 3) == quarter),
+        inspections_this_quarter=sum(1 for o in counted if quarter_of(o.scheduled_at) == quarter),
         inspections_this_year=sum(1 for o in counted if local(o.scheduled_at).year == moment.year),
         mergeable=tuple(o.id for o in mine if o.status is InspectionStatus.PLANNED),
     )

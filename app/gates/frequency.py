@@ -20,7 +20,7 @@ from app.gates.findings import (
 
 # Only inspections that took place or are taking place use up the allowance;
 # a planned task may still be merged or cancelled, a cancelled one never happened.
-_COUNTED = (InspectionStatus.CLOSED, InspectionStatus.IN_PROGRESS)
+COUNTED_STATUSES = (InspectionStatus.CLOSED, InspectionStatus.IN_PROGRESS)
 _OPEN = (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS)
 
 _LIST_LABELS = {ListStatus.NONE: ("未列入名单", "on no list"),
@@ -28,7 +28,8 @@ _LIST_LABELS = {ListStatus.NONE: ("未列入名单", "on no list"),
                 ListStatus.BLACK: ("黑名单（重点监管）", "black list (close supervision)")}
 
 
-def _quarter(moment: datetime) -> tuple[int, int]:
+def quarter_of(moment: datetime) -> tuple[int, int]:
+    """(year, quarter 1–4) of ``moment`` in China time."""
     d = local(moment)
     return d.year, (d.month - 1) // 3 + 1
 
@@ -46,11 +47,11 @@ def check_frequency(inspection: Inspection, subject: Subject, others: Iterable[I
     mine = [o for o in others
             if o.id != inspection.id and o.subject_id == inspection.subject_id
             and o.agency_id == inspection.agency_id]
-    counted = [o for o in mine if o.status in _COUNTED]
+    counted = [o for o in mine if o.status in COUNTED_STATUSES]
     out: list[Finding] = []
-    year, quarter = _quarter(now)
+    year, quarter = quarter_of(now)
     if subject.list_status is ListStatus.WHITE:
-        in_quarter = [o for o in counted if _quarter(o.scheduled_at) == (year, quarter)]
+        in_quarter = [o for o in counted if quarter_of(o.scheduled_at) == (year, quarter)]
         if len(in_quarter) + 1 > settings.white_list_per_quarter:
             ids = tuple(o.id for o in in_quarter)
             out.append(finding("R7", Severity.BLOCK, "R7.white_list_quarter",

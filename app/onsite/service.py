@@ -38,6 +38,7 @@ from app.onsite.rules import EntryRefused
 from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.errors import UserFacingError
+from local_db.evidence_repository import EvidenceRepository
 from local_db.onsite_repository import DiscretionBenchmarkRepository, OnsiteRepository
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -75,6 +76,7 @@ class OnsiteService:
         self.ws = ws
         self.records = OnsiteRepository(ws.db)
         self.benchmarks = DiscretionBenchmarkRepository(ws.db)
+        self.evidence = EvidenceRepository(ws.db)
 
     # --- reading ------------------------------------------------------------------
 
@@ -185,8 +187,7 @@ class OnsiteService:
             raise EntryRefused("R6", f"检查项 {item_code} 不在本次检查的检查事项清单内。",
                                f"Item {item_code} is not on this inspection's list.", rules.WRITTEN_RESULT)
         refs = tuple(dict.fromkeys(evidence_refs))
-        unknown = [r for r in refs if self.ws.db.execute("SELECT 1 FROM evidence WHERE sha256 = ?", [r]).fetchone()
-                   is None]
+        unknown = [r for r in refs if not self.evidence.exists(r)]
         if unknown:
             raise OnsiteStateError(f"证据 {unknown[0][:12]}… 不在本机证据库中。",
                                    f"Evidence {unknown[0][:12]}… is not in this device's store.")

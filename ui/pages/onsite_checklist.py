@@ -176,11 +176,12 @@ class ChecklistStep(OnsiteStep):
         counts = self.model.counts()
         self.summary.setText(" · ".join(f"{label(v)} {n}" for v, n in counts.items()))
         self.evidence.clear()
-        for item in ctx.service.ws.db.execute(
-                "SELECT sha256, original_name, captured_at FROM evidence WHERE inspection_id = ? AND derived_from IS NULL "
-                "ORDER BY captured_at", [ctx.inspection.id]).fetchall():
-            entry = QListWidgetItem(f"{item[1] or item[0][:12]}  {item[2][11:16]}  {item[0][:12]}")
-            entry.setData(Qt.ItemDataRole.UserRole, item[0])
+        for item in ctx.service.evidence.for_inspection(ctx.inspection.id):
+            if item.derived_from is not None:
+                continue  # a finding cites originals (R17)
+            entry = QListWidgetItem(f"{item.original_name or item.sha256[:12]}  "
+                                    f"{item.captured_at.strftime('%H:%M')}  {item.sha256[:12]}")
+            entry.setData(Qt.ItemDataRole.UserRole, item.sha256)
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             entry.setCheckState(Qt.CheckState.Unchecked)
             self.evidence.addItem(entry)
