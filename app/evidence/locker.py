@@ -13,7 +13,7 @@ import calendar
 import contextlib
 import dataclasses
 import os
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -85,11 +85,18 @@ class EvidenceLocker:
         source_kind: EvidenceSourceKind, source_detail: str = "", original_name: str = "",
         inspection_id: str | None = None, captured_at: datetime | None = None,
         derived_from: str | None = None, derivation: str | None = None, actor: str | None = None,
+        record_media_type: str | None = None,
+        then: Callable[[EvidenceItem], None] | None = None,
     ) -> Generator[int, None, IngestResult]:
         """Copy, hash and seal ``src``; yields bytes done, returns the sealed item.
 
         Everything is checked before a byte is copied. Closing the generator while
         it copies leaves nothing behind: no file in the store, no row.
+
+        ``record_media_type`` is for records the application itself writes
+        (``app.evidence.records``), whose JSON no media sniffer recognises; ``then``
+        runs inside the sealing transaction, so that rows which point at the new
+        item exist exactly when the item does.
         """
         kind = evidence_type_of(evidence_type)
         officers = self.collectors(officer_certs, inspection_id)
@@ -107,7 +114,7 @@ class EvidenceLocker:
                 return IngestResult(existing, duplicate=True)
             if staged.size == 0:
                 raise errors.EmptySource(name)
-            media_type = media.sniff(staged.head)
+            media_type = record_media_type or media.sniff(staged.head)
             if media_type is None:
                 raise errors.UnsupportedMedia(name)
             now = self.ws.clock().replace(microsecond=0)
@@ -130,6 +137,8 @@ class EvidenceLocker:
             with transaction(self.ws.db):
                 row = seal_item(item, device=self.device, evidence=self.items, seals=self.seals,
                                 audit=self.ws.audit, actor=actor or officers[0].id)
+                if then is not None:
+                    then(dataclasses.replace(item, seal_seq=row.seq))
                 placed = self.store.place(staged)
         except BaseException:
             self.store.discard(staged)

@@ -43,6 +43,7 @@ from app.crypto import copy_hashing
 from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
 from app.domain import EvidenceItem, EvidenceType, Officer
 from app.evidence import errors
+from app.evidence.records import is_record
 from app.evidence.locker import EvidenceLocker
 from app.workspace import Workspace
 from local_db.errors import UserFacingError
@@ -484,7 +485,7 @@ class EvidencePage(QWidget):
 
     def refresh(self) -> None:
         """Reload the items from the database and check their seals in the background."""
-        items = self.locker.items.all()
+        items = [i for i in self.locker.items.all() if not is_record(i)]  # photos and videos, not decisions
         officers = {o.id: o for o in self.ws.officers.all()}
         subjects = {r.id: r.subject_name for r in self.ws.inspections.overview()}
         rows = [GalleryRow(i, tuple(officers[o].name if o in officers else o for o in i.officer_ids),
