@@ -68,6 +68,10 @@ class EvidenceRepository(Repository):
     def exists(self, sha256: str) -> bool:
         return any(self._rows("SELECT 1 AS x FROM evidence WHERE sha256 = ?", [sha256]))
 
+    def hashes(self) -> set[str]:
+        """The SHA-256 of every item, without building the items."""
+        return {r["sha256"] for r in self._rows("SELECT sha256 FROM evidence")}
+
     def all(self) -> list[EvidenceItem]:
         return [_item(r) for r in self._rows(_SELECT_ITEM + " ORDER BY e.ingested_at, e.sha256")]
 

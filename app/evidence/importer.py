@@ -27,7 +27,8 @@ from app.clock import CHINA_TZ
 from app.crypto import copy_hashing
 from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType
 from app.evidence import errors, media
-from app.evidence.locker import EvidenceLocker, IngestResult, evidence_type_of
+from app.evidence.copier import FILES_IN_FLIGHT, BackgroundCopy
+from app.evidence.locker import EvidenceLocker, IngestResult, Intake, evidence_type_of
 from app.evidence.store import EvidenceStore
 from local_db.errors import UserFacingError
 
@@ -40,6 +41,8 @@ IGNORED_SUFFIXES = {".thm", ".lrv", ".xml", ".db", ".ini", ".ctg", ".txt"}
 # the end of its copy and its rename the ingest waits at most for the database
 # write lock (busy_timeout, 5 s). Past this age such a file is a leftover.
 STAGING_GRACE_S = 10.0
+# The longest wait for news of a copy before checking for cancellation again.
+PROGRESS_INTERVAL_S = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,56 +144,92 @@ class FileImport:
         return sum(_size(p) for p in self.files)
 
     def run(self) -> Iterator[ImportProgress]:
-        """Import file by file, yielding progress after each chunk and each file."""
+        """Import file by file, yielding progress while each is copied and after each file.
+
+        Up to :data:`FILES_IN_FLIGHT` files are copied and hashed at once, on their
+        own threads; they are sealed strictly in order, here.
+        """
         total, done = self.total_bytes(), 0
         meter = RateMeter(clock=self.clock)
         count = len(self.files)
+        copies: dict[int, BackgroundCopy] = {}
+        intakes: dict[int, Intake | UserFacingError] = {}
+        counted = 0  # bytes already given to the meter
+        ticked = threading.Event()  # a copy has moved on: time to report
 
-        def progress(at: int, index: int, path: Path | None) -> ImportProgress:
+        def progress(index: int, path: Path | None) -> ImportProgress:
+            nonlocal counted
+            at = done + sum(c.bytes_done for c in copies.values())
+            meter.add(max(at - counted, 0))
+            counted = max(counted, at)
             return ImportProgress(at, total, index, count, path, meter.rate, meter.seconds_left(total - at))
 
-        for index, path in enumerate(self.files):
-            if self.cancel.is_set():
-                self.report.cancelled = True
-                return
-            yield progress(done, index, path)
-            result: IngestResult | None = None
-            try:
-                steps = self._steps(path)
-                read = 0
+        def launch_upto(last: int) -> None:
+            for k in range(last + 1):
+                if k < count and k not in intakes:
+                    try:
+                        intakes[k], hash_only = self._prepare(self.files[k])
+                        copies[k] = BackgroundCopy(self.locker.store, self.files[k], hash_only=hash_only, ticked=ticked)
+                    except UserFacingError as exc:
+                        intakes[k] = exc
+                    except OSError as exc:
+                        intakes[k] = errors.SourceUnreadable(self.files[k].name, exc.strerror or str(exc))
+
+        try:
+            for index, path in enumerate(self.files):
+                if self.cancel.is_set():
+                    self.report.cancelled = True
+                    return
+                launch_upto(index + FILES_IN_FLIGHT - 1)
+                yield progress(index, path)
+                result: IngestResult | None = None
                 try:
+                    intake = intakes[index]
+                    if isinstance(intake, UserFacingError):
+                        raise intake
                     while True:
-                        try:
-                            n = next(steps)
-                        except StopIteration as stop:
-                            result = stop.value
-                            break
+                        copy = copies[index]
+                        while not copy.wait(0):
+                            ticked.wait(PROGRESS_INTERVAL_S)
+                            ticked.clear()
+                            if self.cancel.is_set():
+                                self.report.cancelled = True
+                                return
+                            yield progress(index, path)
                         if self.cancel.is_set():
-                            steps.close()  # removes the staging file of this file
                             self.report.cancelled = True
                             return
-                        # A file hashed in place and then copied counts from 0 twice.
-                        meter.add(n - read if n >= read else n)
-                        read = n
-                        yield progress(done + n, index, path)
+                        outcome = copy.result()
+                        if isinstance(outcome, tuple):  # hashed in place: a re-import, or not
+                            existing = self.locker.items.get(outcome[0])
+                            if existing is not None:
+                                result = IngestResult(existing, duplicate=True)
+                                break
+                            copies[index] = BackgroundCopy(self.locker.store, path, ticked=ticked)
+                            continue
+                        result = self.locker.seal_staged(outcome, intake)
+                        break
                 except GeneratorExit:
                     self.report.cancelled = True  # the consumer stopped iterating
                     raise
+                except UserFacingError as exc:
+                    self.report.failed.append((path, exc))
+                except OSError as exc:
+                    self.report.failed.append((path, errors.SourceUnreadable(path.name, exc.strerror or str(exc))))
                 finally:
-                    steps.close()
-            except UserFacingError as exc:
-                self.report.failed.append((path, exc))
-            except OSError as exc:
-                self.report.failed.append((path, errors.SourceUnreadable(path.name, exc.strerror or str(exc))))
-            meter.add(0)  # the file's fsync and seal take time too
-            if result is not None:
-                if result.duplicate:
-                    self.report.duplicates.append((path, result.item))
-                else:
-                    self.report.imported.append(result.item)
-                self._taken_in(path, result)
-            done += _size(path)
-        yield progress(done, count, None)
+                    if index in copies:
+                        copies.pop(index).stop()
+                if result is not None:
+                    if result.duplicate:
+                        self.report.duplicates.append((path, result.item))
+                    else:
+                        self.report.imported.append(result.item)
+                    self._taken_in(path, result)
+                done += _size(path)
+            yield progress(count, None)
+        finally:
+            for copy in copies.values():
+                copy.stop()  # removes what they staged
 
     # --- what a particular source adds (see app.evidence.bodycam) ----------------------
 
@@ -205,8 +244,8 @@ class FileImport:
     def _taken_in(self, path: Path, result: IngestResult) -> None:
         """Called once ``path`` is sealed (or found sealed already); nothing to add for plain files."""
 
-    def _steps(self, path: Path) -> Generator[int, None, IngestResult]:
-        """The ingest generator of one file, refusing non-media before copying a byte."""
+    def _prepare(self, path: Path) -> tuple[Intake, bool]:
+        """Check ``path`` before a byte is copied; True when hashing it in place comes first."""
         # Taken before a byte is read: a file that changes while it is read no
         # longer matches what is remembered of it, and is offered again.
         stat = self.started[path] = path.stat()
@@ -217,25 +256,14 @@ class FileImport:
         media_type = media.sniff(head)
         if media_type is None:
             raise errors.UnsupportedMedia(path.name)
+        intake = self.locker.intake(
+            evidence_type=self.evidence_type, officer_certs=self.officer_certs, source_kind=self.source_kind,
+            source_detail=self._detail(path), original_name=path.name, inspection_id=self.inspection_id,
+            captured_at=self._captured_at(path, stat, media_type))
         # A camera card is often imported again with files already sealed. When name
         # and size match an item, hash without copying: a read, no write, and no
         # staging file; only a real mismatch goes on to the (one-pass) copy.
-        if self.locker.items.with_name_and_size(path.name, stat.st_size):
-            with open(path, "rb", buffering=0) as fh:
-                sha256, _ = yield from copy_hashing(fh, None)
-            existing = self.locker.items.get(sha256)
-            if existing is not None:
-                return IngestResult(existing, duplicate=True)
-        fh = open(path, "rb", buffering=0)
-        try:
-            result = yield from self.locker.ingest_steps(
-                fh, evidence_type=self.evidence_type, officer_certs=self.officer_certs,
-                source_kind=self.source_kind, source_detail=self._detail(path), original_name=path.name,
-                inspection_id=self.inspection_id, captured_at=self._captured_at(path, stat, media_type),
-            )
-        finally:
-            fh.close()
-        return result
+        return intake, bool(self.locker.items.with_name_and_size(path.name, stat.st_size))
 
 
 def import_paths(locker: EvidenceLocker, paths: Sequence[Path], *,

@@ -25,7 +25,7 @@ from app.device import DeviceIdentity
 from app.domain import EvidenceItem, Officer, EvidenceSourceKind, EvidenceType, RetentionClass
 from app.evidence import errors, media
 from app.evidence.seal import seal_item
-from app.evidence.store import EvidenceStore
+from app.evidence.store import EvidenceStore, StagedFile
 from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.evidence_repository import EvidenceAccessRepository, EvidenceRepository, SealRepository
@@ -40,6 +40,24 @@ DEFAULT_RETENTION_MONTHS = 6
 class IngestResult:
     item: EvidenceItem
     duplicate: bool  # the same bytes were already sealed; nothing new was written
+
+
+@dataclass(frozen=True, slots=True)
+class Intake:
+    """What a file will be sealed as, checked before it is copied (see :meth:`EvidenceLocker.intake`)."""
+
+    evidence_type: EvidenceType
+    officers: tuple[Officer, ...]
+    source_kind: EvidenceSourceKind
+    source_detail: str
+    original_name: str
+    inspection_id: str | None
+    captured_at: datetime | None
+    derived_from: str | None
+    derivation: str | None
+    actor: str
+    record_media_type: str | None = None
+    then: Callable[[EvidenceItem], None] | None = None
 
 
 def evidence_type_of(value: EvidenceType | str | None) -> EvidenceType:
@@ -72,6 +90,9 @@ class EvidenceLocker:
         self.seals = SealRepository(ws.db)
         self.access = EvidenceAccessRepository(ws.db)
         self.store.clean_staging()
+        for sha256 in self.store.set_aside_unsealed(self.items.hashes()):
+            self.ws.audit.append("system", "evidence.unsealed_set_aside", sha256,
+                                 reason="placed in the store by an ingest that never committed its seal")
 
     def retention_months(self) -> int:
         """R19: months an item not linked to a case is kept (setting, default 6)."""
@@ -98,15 +119,39 @@ class EvidenceLocker:
         runs inside the sealing transaction, so that rows which point at the new
         item exist exactly when the item does.
         """
+        intake = self.intake(
+            evidence_type=evidence_type, officer_certs=officer_certs, source_kind=source_kind,
+            source_detail=source_detail, original_name=original_name, inspection_id=inspection_id,
+            captured_at=captured_at, derived_from=derived_from, derivation=derivation, actor=actor,
+            record_media_type=record_media_type, then=then)
+        staged = yield from self.store.stage(src)
+        return self.seal_staged(staged, intake)
+
+    def intake(
+        self, *, evidence_type: EvidenceType | str | None, officer_certs: Sequence[str],
+        source_kind: EvidenceSourceKind, source_detail: str = "", original_name: str = "",
+        inspection_id: str | None = None, captured_at: datetime | None = None,
+        derived_from: str | None = None, derivation: str | None = None, actor: str | None = None,
+        record_media_type: str | None = None, then: Callable[[EvidenceItem], None] | None = None,
+    ) -> Intake:
+        """Check what an item will be sealed as, before a byte of it is copied."""
         kind = evidence_type_of(evidence_type)
         officers = self.collectors(officer_certs, inspection_id)
         if derived_from is not None and not self.items.exists(derived_from):
             raise errors.UnknownEvidence(derived_from)
         if derived_from is not None and not derivation:
             derivation = "derived"
+        return Intake(kind, tuple(officers), EvidenceSourceKind(source_kind), source_detail, original_name,
+                      inspection_id, captured_at, derived_from, derivation if derived_from else None,
+                      actor or officers[0].id, record_media_type, then)
 
-        staged = yield from self.store.stage(src)
-        name = original_name or source_detail
+    def seal_staged(self, staged: StagedFile, intake: Intake) -> IngestResult:
+        """Seal a file copied into staging (or find its content sealed already).
+
+        Database work: call it on the thread that owns the workspace. Whatever the
+        outcome the staging file is gone afterwards.
+        """
+        name = intake.original_name or intake.source_detail
         try:
             existing = self.items.get(staged.sha256)
             if existing is not None:
@@ -114,18 +159,19 @@ class EvidenceLocker:
                 return IngestResult(existing, duplicate=True)
             if staged.size == 0:
                 raise errors.EmptySource(name)
-            media_type = record_media_type or media.sniff(staged.head)
+            media_type = intake.record_media_type or media.sniff(staged.head)
             if media_type is None:
                 raise errors.UnsupportedMedia(name)
             now = self.ws.clock().replace(microsecond=0)
+            officers = intake.officers
             item = EvidenceItem(
-                sha256=staged.sha256, size=staged.size, media_type=media_type, evidence_type=kind,
-                captured_at=(captured_at or now).replace(microsecond=0), ingested_at=now,
-                source_kind=EvidenceSourceKind(source_kind), source_detail=source_detail,
+                sha256=staged.sha256, size=staged.size, media_type=media_type, evidence_type=intake.evidence_type,
+                captured_at=(intake.captured_at or now).replace(microsecond=0), ingested_at=now,
+                source_kind=intake.source_kind, source_detail=intake.source_detail,
                 officer_ids=tuple(o.id for o in officers), officer_certs=tuple(o.cert_no or "" for o in officers),
-                seal_seq=0, inspection_id=inspection_id, original_name=original_name,
+                seal_seq=0, inspection_id=intake.inspection_id, original_name=intake.original_name,
                 duration_ms=media.duration_ms(staged.path, media_type) if media.is_timed(media_type) else None,
-                derived_from=derived_from, derivation=derivation if derived_from else None,
+                derived_from=intake.derived_from, derivation=intake.derivation,
                 retention_class=RetentionClass.UNLINKED,
                 retain_until=add_months(now.date(), self.retention_months()),
             )
@@ -136,9 +182,9 @@ class EvidenceLocker:
         try:
             with transaction(self.ws.db):
                 row = seal_item(item, device=self.device, evidence=self.items, seals=self.seals,
-                                audit=self.ws.audit, actor=actor or officers[0].id)
-                if then is not None:
-                    then(dataclasses.replace(item, seal_seq=row.seq))
+                                audit=self.ws.audit, actor=intake.actor)
+                if intake.then is not None:
+                    intake.then(dataclasses.replace(item, seal_seq=row.seq))
                 placed = self.store.place(staged)
         except BaseException:
             self.store.discard(staged)

@@ -24,7 +24,14 @@ from app.evidence.media import SNIFF_BYTES
 STORE_DIR = "evidence"
 OBJECTS_DIR = "sha256"
 STAGING_DIR = "staging"
+SET_ASIDE_DIR = "unsealed"
+# A file placed at its address is committed within moments (the rename happens inside
+# the seal transaction); one still without a seal after this long never will be.
+UNSEALED_GRACE_S = 60.0
 READ_ONLY = 0o444
+# Written data goes to the disk in the background every so often while the copy runs,
+# so the fsync that makes the file durable does not wait for the whole file at the end.
+FLUSH_EVERY = 64 << 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +69,7 @@ class EvidenceStore:
         path = Path(name)
         try:
             with os.fdopen(fd, "wb", buffering=0) as dst:
-                sha256, size = yield from copy_hashing(src, dst)
+                sha256, size = yield from copy_hashing(src, dst, flush_every=FLUSH_EVERY)
                 os.fsync(dst.fileno())
             # Read-only before it gets its name: no moment exists at which the
             # original is writable under its address.
@@ -141,3 +148,30 @@ class EvidenceStore:
                         f.unlink()
                         removed += 1
         return removed
+
+    def set_aside_unsealed(self, sealed: set[str], *, older_than_s: float | None = None) -> list[str]:
+        """Move files at an address with no seal out of the store; return their hashes.
+
+        Such a file was renamed into place by an ingest whose transaction never
+        committed (the process was killed in between): it never became evidence.
+        It is kept, not deleted, under ``evidence/unsealed/<sha256>.<unix time>`` so nothing is lost,
+        and the store again holds only sealed originals. Only files whose last
+        change (the rename) is older than ``older_than_s`` are moved: another
+        process may be about to commit the seal of a newer one.
+        """
+        moved: list[str] = []
+        cutoff = time.time() - (UNSEALED_GRACE_S if older_than_s is None else older_than_s)
+        for sha256 in list(self.stored_hashes()):
+            if sha256 in sealed:
+                continue
+            path = self.path_for(sha256)
+            with contextlib.suppress(FileNotFoundError):
+                if path.stat().st_ctime > cutoff:
+                    continue
+                aside = self.root / SET_ASIDE_DIR
+                aside.mkdir(exist_ok=True)
+                os.replace(path, aside / f"{sha256}.{int(time.time())}")
+                fsync_dir(aside)
+                fsync_dir(path.parent)
+                moved.append(sha256)
+        return moved

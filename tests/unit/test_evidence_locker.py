@@ -285,3 +285,33 @@ def test_media_is_judged_by_content(head: bytes, expected: str | None) -> None:
 def test_locker_uses_the_workspace_device_key(demo_workspace: Workspace) -> None:
     device = DeviceIdentity.load_or_create(demo_workspace.folder)
     assert EvidenceLocker(demo_workspace).device.device_id == device.device_id
+
+
+def test_a_file_placed_without_its_seal_is_set_aside_at_the_next_start(
+        locker: EvidenceLocker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A kill between the rename into the store and the commit leaves bytes that never became
+    evidence (R17): the next start moves them out of the store, keeps them, and logs it; sealed
+    originals stay where they are."""
+    from app.evidence import store as store_module
+    from app.evidence.verify import verify_folder
+
+    kept = ingest(locker, jpeg("sealed")).item.sha256
+    orphan = jpeg("never sealed")
+    sha = sha256_hex(orphan)
+    path = locker.store.path_for(sha)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(orphan)
+    os.chmod(path, 0o444)
+    assert verify_folder(locker.ws.folder).kinds() == {"unsealed-file"}
+
+    EvidenceLocker(locker.ws)  # a start moments after: another process may still commit it
+    assert path.exists()
+
+    monkeypatch.setattr(store_module, "UNSEALED_GRACE_S", 0.0)
+    EvidenceLocker(locker.ws)
+    assert not path.exists() and locker.store.exists(kept)
+    [aside] = (locker.store.root / "unsealed").iterdir()
+    assert aside.name.startswith(sha + ".") and aside.read_bytes() == orphan
+    assert verify_folder(locker.ws.folder).ok
+    last = locker.ws.audit.repo.last()
+    assert last is not None and (last.action, last.target) == ("evidence.unsealed_set_aside", sha)
