@@ -18,6 +18,8 @@ the session runs, so recovery never takes a live recording for a leftover.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import contextlib
 import json
 import os
@@ -30,8 +32,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import cv2
-import numpy as np
 
 from app.atomic_files import fsync_dir
 from app.domain import EvidenceSourceKind
@@ -224,6 +224,9 @@ def codec_config(folder: Path, width: int, height: int, fps: float) -> bytes:
     key = (width, height, float(fps))
     if key in _codec_configs:
         return _codec_configs[key]
+    import cv2  # OpenCV and NumPy load only when a camera records, not at every start
+    import numpy as np
+
     fd, name = tempfile.mkstemp(prefix=".probe-", suffix=".mp4", dir=folder)
     os.close(fd)
     config = b""
@@ -250,6 +253,10 @@ def codec_config(folder: Path, width: int, height: int, fps: float) -> bytes:
     return config
 
 
+if TYPE_CHECKING:
+    import numpy as np
+
+
 class SegmentWriter:
     """One open segment: the journal is on disk before the first frame is written."""
 
@@ -260,6 +267,9 @@ class SegmentWriter:
         self.path = folder.segment_path(journal.index)
         self.journal_path = folder.journal_path(journal.index)
         write_atomic(self.journal_path, journal.to_json())
+        import cv2
+
+        self._cv2 = cv2
         self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*FOURCC), journal.fps,
                                        (journal.width, journal.height))
         if not self._writer.isOpened():
@@ -276,7 +286,7 @@ class SegmentWriter:
     def write(self, image: np.ndarray) -> None:
         """Append one BGR frame; a frame of another size (camera switched mode) is scaled."""
         if image.shape[1] != self.journal.width or image.shape[0] != self.journal.height:
-            image = cv2.resize(image, (self.journal.width, self.journal.height))
+            image = self._cv2.resize(image, (self.journal.width, self.journal.height))
         self._writer.write(image)
         self.frames += 1
 
