@@ -74,7 +74,7 @@ class ReviewPage(QWidget):
         self.inspection_filter, self.officer_filter = QComboBox(), QComboBox()
         for combo in (self.inspection_filter, self.officer_filter):
             combo.setMinimumHeight(44)
-            combo.currentIndexChanged.connect(lambda _=0: self.load_queue())
+            combo.currentIndexChanged.connect(lambda _=0: self.load_queue(reload=False))
         self.comment = QLineEdit()
         self.comment.setPlaceholderText(self.tr("审核意见（退回时必填）"))
         self.finding = QLineEdit()
@@ -152,6 +152,9 @@ class ReviewPage(QWidget):
         self.tabs.addTab(queue, self.tr("待审核"))
         self.tabs.addTab(audit_tab, self.tr("审计日志"))
         self.tabs.addTab(overdue_tab, self.tr("逾期未导入/未同步"))
+        self._stale: set[int] = {1, 2}  # tabs to load when next shown
+        self._awaiting: list = []  # the whole queue, filtered in memory by the combos
+        self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(title)
@@ -182,17 +185,28 @@ class ReviewPage(QWidget):
             self.overdue.clear()
 
     def refresh(self) -> None:
+        """Reload the queue; the audit log and overdue list load when their tab is shown."""
         if not can(self.officer, Permission.REVIEW):
             return
+        self._awaiting = self.service.queue()
         self._fill_filters()
-        self.load_queue()
-        self.load_audit()
-        self.load_overdue()
+        self.load_queue(reload=False)
+        self._stale = {1, 2}
+        self._tab_shown(self.tabs.currentIndex())
+
+    def _tab_shown(self, index: int) -> None:
+        if index not in self._stale or not can(self.officer, Permission.REVIEW):
+            return
+        self._stale.discard(index)
+        if index == 1:
+            self.load_audit()
+        elif index == 2:
+            self.load_overdue()
 
     # --- the queue -------------------------------------------------------------------
     def _fill_filters(self) -> None:
         officers = {o.id: o.name for o in self.ws.officers.all()}
-        entries = self.service.queue()
+        entries = self._awaiting
         keep = (self.inspection_filter.currentData(), self.officer_filter.currentData())
         for combo, first, values in (
             (self.inspection_filter, self.tr("全部检查任务"), sorted({e.item.inspection_id or "" for e in entries})),
@@ -206,16 +220,17 @@ class ReviewPage(QWidget):
             combo.setCurrentIndex(max(0, combo.findData(keep[0 if combo is self.inspection_filter else 1])))
             combo.blockSignals(False)
 
-    def load_queue(self) -> None:
-        """Fill the queue from the database and check the seals in the background."""
+    def load_queue(self, reload: bool = True) -> None:
+        """Fill the queue (from the database with ``reload``) and check the seals in the background."""
         if not can(self.officer, Permission.REVIEW):
             return
+        if reload:
+            self._awaiting = self.service.queue()
         names = {o.id: o.name for o in self.ws.officers.all()}
-        entries = self.service.queue(inspection_id=self.inspection_filter.currentData(),
-                                     officer_id=self.officer_filter.currentData())
-        if self.inspection_filter.currentData() == "":
-            entries = [e for e in self.service.queue(officer_id=self.officer_filter.currentData())
-                       if not e.item.inspection_id]
+        inspection, officer = self.inspection_filter.currentData(), self.officer_filter.currentData()
+        entries = [e for e in self._awaiting
+                   if (inspection is ALL or (e.item.inspection_id or "") == inspection)
+                   and (officer is ALL or officer in e.item.officer_ids)]
         self.model.set_rows([QueueRow(e, tuple(names.get(o, o) for o in e.item.officer_ids)) for e in entries])
         self.count.setText(self.tr("%1 项待审核").replace("%1", str(len(entries))))
         locker = self.service.locker
