@@ -8,7 +8,8 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QT_TRANSLATE_NOOP
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QBrush, QColor, QPixmap
 
 from app.audit import AuditProblem
 from app.domain import AuditEntry, ReviewDecisionKind
@@ -17,6 +18,7 @@ from ui.models.evidence_gallery import SealCheck, SealState, type_label
 from ui.workers import emit
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+THUMB_SIZE = QSize(64, 48)
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -64,6 +66,7 @@ class ReviewQueueModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[QueueRow] = []
         self._index: dict[str, int] = {}
+        self._small_pixmaps: dict[str, QPixmap] = {}
         self.thumbnails = thumbnails
 
     def set_thumbnails(self, thumbnails: Any) -> None:
@@ -91,6 +94,17 @@ class ReviewQueueModel(QAbstractTableModel):
         if self._rows:
             emit(self.dataChanged, self.index(0, COL_SEAL), self.index(len(self._rows) - 1, COL_SEAL))
 
+    def _small(self, item: Any) -> QPixmap | None:
+        """The thumbnail at row size (a delegate draws a pixmap at its own size), made once."""
+        small = self._small_pixmaps.get(item.sha256)
+        if small is None and self.thumbnails is not None:
+            full = self.thumbnails.pixmap(item)
+            if full is not None:
+                small = full.scaled(THUMB_SIZE, Qt.AspectRatioMode.KeepAspectRatio,
+                                    Qt.TransformationMode.SmoothTransformation)
+                self._small_pixmaps[item.sha256] = small
+        return small
+
     def thumbnail_ready(self, sha256: str) -> None:
         n = self._index.get(sha256)
         if n is not None:
@@ -117,7 +131,7 @@ class ReviewQueueModel(QAbstractTableModel):
             return row.entry
         if role == Qt.ItemDataRole.DecorationRole and col == COL_TIME:
             # Asked only for rows being painted: thumbnails load as the view scrolls.
-            return self.thumbnails.pixmap(item) if self.thumbnails is not None else None
+            return self._small(item)
         if role == Qt.ItemDataRole.ForegroundRole and col == COL_SEAL and row.seal is not None:
             return QBrush(QColor(_SEAL_COLOURS[row.seal.state]))
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate, QSize, Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -38,7 +38,7 @@ from app.review import ReviewService
 from app.workspace import Workspace
 from local_db.errors import UserFacingError
 from ui.models.evidence_gallery import check_all
-from ui.models.review_queue import AuditTableModel, QueueRow, ReviewQueueModel
+from ui.models.review_queue import THUMB_SIZE, AuditTableModel, QueueRow, ReviewQueueModel
 from ui.thumbnails import ThumbnailCache
 from ui.workers import Job
 
@@ -65,7 +65,7 @@ class ReviewPage(QWidget):
         self.model = ReviewQueueModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
-        self.table.setIconSize(QSize(64, 48))
+        self.table.setIconSize(THUMB_SIZE)
         self.table.verticalHeader().setDefaultSectionSize(56)
         self.table.verticalHeader().hide()
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -175,6 +175,7 @@ class ReviewPage(QWidget):
         self.officer = officer
         allowed = can(officer, Permission.REVIEW)
         self.tabs.setEnabled(allowed)
+        self.tabs.setVisible(allowed)  # nothing of the previous person's review stays on screen
         self.denied.setVisible(not allowed)
         self.denied.setText(self.tr("只有带队/审核人员可以审核证据、查看审计日志和逾期提醒。您当前的身份不能使用本页。"))
         if allowed:
@@ -183,6 +184,9 @@ class ReviewPage(QWidget):
             self.model.set_rows([])
             self.audit_model.set_entries([])
             self.overdue.clear()
+            for text in (self.chain, self.count, self.message, self.overdue_note):
+                text.clear()
+            self._stale = {1, 2}
 
     def refresh(self) -> None:
         """Reload the queue; the audit log and overdue list load when their tab is shown."""
