@@ -237,6 +237,7 @@ class MainWindow(QMainWindow):
         detail.show_actions(can_start=mine and row.status is InspectionStatus.PLANNED,
                             has_record=self.onsite.records.exists(row.id),
                             can_merge=mine and row.status is InspectionStatus.PLANNED)
+        self._explain_start_role(row)
         if row.status is not InspectionStatus.PLANNED:
             note = self.tr("任务状态为“%1”，开始条件不再核验。").replace("%1", label(row.status))
             if inspection.merged_into:
@@ -247,6 +248,17 @@ class MainWindow(QMainWindow):
             panel.show_note(load_error.message(self.language))
             return
         panel.show_findings(evaluate_start(ctx, self.ws.clock()), self.language)
+
+    def _explain_start_role(self, row: InspectionOverview) -> None:
+        """Auxiliary staff see the start button disabled, with the rule that says why (R1)."""
+        button = self.inspections_page.detail.start_button
+        refused = (self.officer is not None and row.status is InspectionStatus.PLANNED
+                   and not access.can(self.officer, access.Permission.START_INSPECTION))
+        button.setEnabled(not refused)
+        button.setToolTip(access.RoleRefused(self.officer, access.Permission.START_INSPECTION).message(self.language)
+                          if refused else "")
+        if refused:
+            button.setVisible(True)
 
     # --- on site -----------------------------------------------------------------
     def start_inspection(self, inspection_id: str, overrides: list | None = None) -> bool:

@@ -135,6 +135,12 @@ def test_R1_auxiliary_staff_see_why_review_is_not_theirs(app, qtbot, demo_worksp
     window.show_page("review")
     assert not window.review_page.tabs.isEnabled() and window.review_page.denied.isVisible()
     assert window.review_page.decide_selected(ReviewDecisionKind.APPROVE) == 0
+    window.show_page("inspections")
+    page = window.inspections_page
+    page.search.setText(TASK)
+    page.table.selectRow(0)
+    start = page.detail.start_button
+    assert not start.isHidden() and not start.isEnabled() and "【R1】" in start.toolTip()
 
 
 def test_idle_lock_keeps_the_page_and_switching_user_signs_out(app, qtbot, demo_workspace: Workspace) -> None:
