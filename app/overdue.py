@@ -16,8 +16,11 @@ from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from app.clock import CHINA_TZ
 from app.domain import EvidenceItem
 from app.evidence import media
+from app.evidence.bodycam import CameraVolume, pending_files, rel_path
+from app.evidence.locker import EvidenceLocker
 from app.workspace import Workspace
 
 LIMIT_SETTING = "duty.overdue_hours"
@@ -105,3 +108,22 @@ def overdue_in(ws: Workspace, items: Iterable[EvidenceItem], synced: Set[str] = 
     """:func:`overdue_recordings` with the workspace's clock and settings."""
     return overdue_recordings(items, synced, ws.clock(), end_of_duty=end_of_duty_time(ws), hours=limit_hours(ws),
                               camera_files=camera_files)
+
+
+def pending_camera_files(locker: EvidenceLocker, volumes: Iterable[CameraVolume]) -> list[CameraFile]:
+    """Recordings on attached cameras not yet taken in, with their file times (a camera
+    writes a file when the recording stops, so its time is when the recording ended)."""
+    found = []
+    for volume in volumes:
+        for path in pending_files(locker, volume):
+            try:
+                with open(path, "rb") as fh:
+                    kind = media.sniff(fh.read(media.SNIFF_BYTES)) or ""
+                mtime = path.stat().st_mtime
+            except OSError:
+                continue  # unplugged while listing: it is flagged next time
+            if not media.is_timed(kind):
+                continue  # R18 is about recordings
+            found.append(CameraFile(volume.serial, rel_path(volume, path),
+                                    datetime.fromtimestamp(mtime, CHINA_TZ), volume.officer_id))
+    return found

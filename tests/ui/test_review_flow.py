@@ -161,3 +161,24 @@ def test_idle_lock_keeps_the_page_and_switching_user_signs_out(app, qtbot, demo_
     # the new person's PIN is checked first; then the session of the one who locked ends
     assert actions[-6:] == [("O01", "session.sign_in"), ("O01", "session.lock"), ("O01", "session.sign_in"),
                             ("O01", "session.lock"), ("L01", "session.sign_in"), ("O01", "session.sign_out")]
+
+
+def test_R18_overdue_recordings_are_flagged_to_the_team_leader(app, qtbot, demo_workspace: Workspace) -> None:
+    from datetime import datetime
+
+    from app.clock import CHINA_TZ
+    from app.evidence.locker import EvidenceLocker
+
+    locker = EvidenceLocker(demo_workspace)
+    locker.ingest_stream(io.BytesIO(b"\0\0\0\x18ftypmp42" + b"\0" * 300), evidence_type=EvidenceType.AUDIOVISUAL,
+                         officer_certs=["33010621001"], source_kind=EvidenceSourceKind.BODY_CAMERA,
+                         source_detail="C1", captured_at=datetime(2026, 11, 20, 10, 0, tzinfo=CHINA_TZ))
+    window = _window(qtbot, demo_workspace)
+    _sign_in(qtbot, window, "L01")
+    window.show_page("review")
+    page = window.review_page
+    assert page.overdue.count() == 0  # loaded when the tab is shown
+    page.tabs.setCurrentIndex(2)
+    assert page.overdue.count() == 1 and "未同步" in page.overdue.item(0).text()
+    assert "24 小时" in page.overdue_note.text()
+    window.evidence_page.shutdown()

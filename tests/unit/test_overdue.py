@@ -55,3 +55,24 @@ def test_R18_limit_and_end_of_duty_come_from_settings(workspace: Workspace) -> N
     assert [f.ref for f in overdue_in(workspace, [item])] == [item.sha256]
     workspace.settings.set("duty.end_time", "not a time")  # falls back to 18:00
     assert overdue_in(workspace, [item])[0].deadline == at(22, 20)
+
+
+def test_R18_recordings_left_on_an_attached_camera(demo_workspace: Workspace, tmp_path) -> None:
+    import os
+    from app.evidence.bodycam import find_camera_volumes
+    from app.evidence.locker import EvidenceLocker
+    from app.overdue import pending_camera_files
+
+    card = tmp_path / "CAM"
+    (card / "DCIM" / "100MEDIA").mkdir(parents=True)
+    video = card / "DCIM" / "100MEDIA" / "VID_0001.MP4"
+    video.write_bytes(b"\0\0\0\x18ftypmp42" + b"\0" * 200)
+    photo = card / "DCIM" / "100MEDIA" / "IMG_0002.JPG"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 200)
+    old = at(20, 9).timestamp()
+    for f in (video, photo):
+        os.utime(f, (old, old))
+    files = pending_camera_files(EvidenceLocker(demo_workspace), find_camera_volumes([card]))
+    assert [(f.rel_path, f.modified_at) for f in files] == [("DCIM/100MEDIA/VID_0001.MP4", at(20, 9))]
+    flags = overdue_in(demo_workspace, [], camera_files=files)
+    assert [(f.kind, f.ref.split(":", 1)[1]) for f in flags] == [(OverdueKind.NOT_INGESTED, "DCIM/100MEDIA/VID_0001.MP4")]

@@ -33,10 +33,12 @@ from app.access import Permission, can
 from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
 from app.domain import Officer, ReviewDecisionKind
 from app.evidence.locker import EvidenceLocker
-from app.overdue import OverdueKind, limit_hours, overdue_in
+from app.evidence.bodycam import find_camera_volumes
+from app.overdue import OverdueKind, limit_hours, overdue_in, pending_camera_files
 from app.review import ReviewService
 from app.workspace import Workspace
 from local_db.errors import UserFacingError
+from local_db.evidence_sources_repository import CameraAssignmentRepository
 from ui.models.evidence_gallery import check_all
 from ui.models.review_queue import THUMB_SIZE, AuditTableModel, QueueRow, ReviewQueueModel
 from ui.thumbnails import ThumbnailCache
@@ -317,7 +319,10 @@ class ReviewPage(QWidget):
     # --- overdue (R18) ---------------------------------------------------------------------
     def load_overdue(self) -> None:
         # Sync is not on this device yet: nothing counts as synced (app.overdue takes the set).
-        flags = overdue_in(self.ws, self.service.locker.items.all(), frozenset())
+        # Attached cameras are listed when this tab is shown (a listing, no hashing).
+        locker = self.service.locker
+        volumes = find_camera_volumes(assignments=CameraAssignmentRepository(self.ws.db))
+        flags = overdue_in(self.ws, locker.items.all(), frozenset(), pending_camera_files(locker, volumes))
         names = {o.id: o.name for o in self.ws.officers.all()}
         self.overdue.clear()
         what = {OverdueKind.NOT_SYNCED: self.tr("未同步"), OverdueKind.NOT_INGESTED: self.tr("未导入")}
