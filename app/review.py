@@ -22,6 +22,7 @@ from app.domain import EvidenceItem, Officer, ReviewDecision, ReviewDecisionKind
 from app.evidence import errors
 from app.evidence.locker import EvidenceLocker
 from app.evidence.records import media_type_for, seal_record
+from app.evidence.seal import AUDIT_ACTION as SEAL_AUDIT_ACTION
 from local_db.access_repository import ReviewDecisionRepository
 from local_db.errors import UserFacingError
 from local_db.onsite_repository import OnsiteRepository
@@ -106,7 +107,7 @@ class ReviewService:
         leader = require_id(self.ws, reviewer, Permission.REVIEW)
         item = self._item(sha256)
         self._check_certificate(leader, item)
-        if leader.id in item.officer_ids:
+        if leader.id in item.officer_ids or leader.id in self.decisions.sealed_by(item.sha256, SEAL_AUDIT_ACTION):
             raise ReviewRefused(
                 f"{leader.name}本人采集了该证据，不能审核自己采集的证据；请由其他带队/审核人员审核。",
                 f"{leader.id} captured this item and cannot review it; another team leader must.")

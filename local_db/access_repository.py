@@ -68,6 +68,13 @@ class ReviewDecisionRepository(Repository):
         wanted = set(shas) if shas is not None else None
         return {r["item_sha256"]: _decision(r) for r in rows if wanted is None or r["item_sha256"] in wanted}
 
+    def sealed_by(self, sha256: str, action: str) -> set[str]:
+        """Who sealed an item, from the audit log: the person at the device, who may differ
+        from the certificates the item was sealed under."""
+        return {r["actor"] for r in self._rows(
+            "SELECT actor FROM audit_log WHERE target = ? AND action = ?", [sha256, action])}
+
     def record_shas(self) -> set[str]:
         """The sealed records that are review decisions (they are never themselves reviewed)."""
         return {r["record_sha256"] for r in self._rows("SELECT record_sha256 FROM review_decisions")}
+

@@ -91,6 +91,10 @@ def test_a_team_leader_cannot_approve_what_they_captured(review: ReviewService) 
         review.decide(own, "approve", reviewer="L01")
     assert "不能审核自己采集的证据" in err.value.zh and "cannot review it" in err.value.en
     assert review.history(own) == []
+    # at the device with the officers' certificates: still their own capture
+    pressed = capture(review, 2, certs=(O01_CERT,), actor="L01")
+    with pytest.raises(ReviewRefused):
+        review.decide(pressed, "key", reviewer="L01")
 
 
 def test_refused_decisions_write_nothing(review: ReviewService) -> None:
