@@ -74,9 +74,10 @@ class ReviewQueueModel(QAbstractTableModel):
         thumbnails.ready.connect(self.thumbnail_ready)
 
     def set_rows(self, rows: Sequence[QueueRow]) -> None:
-        known = {r.entry.item.sha256: r.seal for r in self._rows}
+        known = {r.entry.item.sha256: r.seal for r in self._rows if r.seal is not None}
         self.beginResetModel()
-        self._rows = [r if r.seal is not None else replace(r, seal=known.get(r.entry.item.sha256)) for r in rows]
+        self._rows = [replace(r, seal=known[r.entry.item.sha256])
+                      if r.seal is None and r.entry.item.sha256 in known else r for r in rows]
         self._index = {r.entry.item.sha256: n for n, r in enumerate(self._rows)}
         self.endResetModel()
 
