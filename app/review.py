@@ -14,7 +14,7 @@ they captured themselves (:class:`ReviewRefused`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 
 from app.access import Permission, require_id
@@ -116,6 +116,23 @@ class ReviewService:
         if finding_ref:
             self._check_finding(item, finding_ref)
         return self._seal(item, decision, leader, comment.strip(), finding_ref.strip())
+
+    def decide_steps(self, shas: Sequence[str], decision: ReviewDecisionKind | str, *, reviewer: str,
+                     comment: str = "", finding_ref: str = ""
+                     ) -> Generator[int, None, tuple[list[ReviewDecision], list[UserFacingError]]]:
+        """:meth:`decide` for several items, each sealed on its own; yields how many are done.
+
+        A refused item does not stop the others; the refusals are returned with the decisions.
+        """
+        made: list[ReviewDecision] = []
+        refused: list[UserFacingError] = []
+        for n, sha in enumerate(shas, 1):
+            try:
+                made.append(self.decide(sha, decision, reviewer=reviewer, comment=comment, finding_ref=finding_ref))
+            except UserFacingError as exc:
+                refused.append(exc)
+            yield n
+        return made, refused
 
     def answer(self, sha256: str, *, officer: str, comment: str) -> ReviewDecision:
         """The capturing officer answers a return; the item goes back into the queue."""

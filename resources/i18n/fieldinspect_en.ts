@@ -4,32 +4,32 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="144"/>
+        <location filename="../../ui/models/review_queue.py" line="159"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="145"/>
+        <location filename="../../ui/models/review_queue.py" line="160"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="146"/>
+        <location filename="../../ui/models/review_queue.py" line="161"/>
         <source>人员</source>
         <translation>Person</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="147"/>
+        <location filename="../../ui/models/review_queue.py" line="162"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="148"/>
+        <location filename="../../ui/models/review_queue.py" line="163"/>
         <source>对象</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="149"/>
+        <location filename="../../ui/models/review_queue.py" line="164"/>
         <source>详情</source>
         <translation>Details</translation>
     </message>
@@ -1147,12 +1147,12 @@ Standard: %2</translation>
         <translation>Current reference data: </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="241"/>
+        <location filename="../../ui/main_window.py" line="242"/>
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="243"/>
+        <location filename="../../ui/main_window.py" line="244"/>
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
@@ -1470,132 +1470,137 @@ Standard: %2</translation>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/pages/review.py" line="58"/>
+        <location filename="../../ui/pages/review.py" line="60"/>
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="79"/>
+        <location filename="../../ui/pages/review.py" line="81"/>
         <source>审核意见（退回时必填）</source>
         <translation>Comment (required to return)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="81"/>
+        <location filename="../../ui/pages/review.py" line="83"/>
         <source>关联检查项编号（可选）</source>
         <translation>Link to check item code (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="82"/>
+        <location filename="../../ui/pages/review.py" line="84"/>
         <source>通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="83"/>
+        <location filename="../../ui/pages/review.py" line="85"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="84"/>
+        <location filename="../../ui/pages/review.py" line="86"/>
         <source>标为关键证据</source>
         <translation>Mark as key evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="98"/>
+        <location filename="../../ui/pages/review.py" line="100"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="99"/>
+        <location filename="../../ui/pages/review.py" line="101"/>
         <source>关联</source>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="124"/>
+        <location filename="../../ui/pages/review.py" line="126"/>
         <source>对象（任务编号、SHA-256…）</source>
         <translation>Target (task number, SHA-256…)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="152"/>
+        <location filename="../../ui/pages/review.py" line="154"/>
         <source>待审核</source>
         <translation>Awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="153"/>
+        <location filename="../../ui/pages/review.py" line="155"/>
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="154"/>
+        <location filename="../../ui/pages/review.py" line="156"/>
         <source>逾期未导入/未同步</source>
         <translation>Overdue (not ingested / not synced)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="179"/>
+        <location filename="../../ui/pages/review.py" line="182"/>
         <source>只有带队/审核人员可以审核证据、查看审计日志和逾期提醒。您当前的身份不能使用本页。</source>
         <translation>Only team leaders review evidence and read the audit log and overdue flags. Your role cannot use this page.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="212"/>
+        <location filename="../../ui/pages/review.py" line="218"/>
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="213"/>
+        <location filename="../../ui/pages/review.py" line="219"/>
         <source>全部采集人</source>
         <translation>All collectors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="219"/>
+        <location filename="../../ui/pages/review.py" line="225"/>
         <source>未关联任务</source>
         <translation>No inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="235"/>
+        <location filename="../../ui/pages/review.py" line="241"/>
         <source>%1 项待审核</source>
         <translation>%1 awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="261"/>
+        <location filename="../../ui/pages/review.py" line="267"/>
+        <source>正在签署审核决定…</source>
+        <translation>Signing the review decisions…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="277"/>
         <source>已签署 %1 项审核决定。</source>
         <translation>%1 review decision(s) signed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="282"/>
+        <location filename="../../ui/pages/review.py" line="298"/>
         <source>审计日志链校验失败：第 %1 条起被改动或删除（%2 处问题）。</source>
         <translation>Audit chain check failed: entries altered or removed from no. %1 (%2 problem(s)).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="286"/>
+        <location filename="../../ui/pages/review.py" line="302"/>
         <source>审计日志链完整：%1 条记录，未发现改动或删除。</source>
         <translation>Audit chain intact: %1 entries, none altered or removed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="287"/>
+        <location filename="../../ui/pages/review.py" line="303"/>
         <source>全部人员</source>
         <translation>Everyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="288"/>
+        <location filename="../../ui/pages/review.py" line="304"/>
         <source>全部操作</source>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="319"/>
+        <location filename="../../ui/pages/review.py" line="338"/>
         <source>未同步</source>
         <translation>Not synced</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="319"/>
+        <location filename="../../ui/pages/review.py" line="338"/>
         <source>未导入</source>
         <translation>Not ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="323"/>
+        <location filename="../../ui/pages/review.py" line="342"/>
         <source>期限 %1</source>
         <translation>due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="325"/>
+        <location filename="../../ui/pages/review.py" line="344"/>
         <source>执法记录应在收班后 %1 小时内导入并同步（本机关设置）；以下 %2 项已逾期。</source>
         <translation>Recordings are to be ingested and synced within %1 hours of the end of duty (agency setting); %2 are overdue.</translation>
     </message>
@@ -1603,77 +1608,77 @@ Standard: %2</translation>
 <context>
     <name>ReviewQueueModel</name>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="28"/>
+        <location filename="../../ui/models/review_queue.py" line="30"/>
         <source>待审核</source>
         <translation>Awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="29"/>
+        <location filename="../../ui/models/review_queue.py" line="31"/>
         <source>已答复，待再审</source>
         <translation>Answered, to review again</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="30"/>
+        <location filename="../../ui/models/review_queue.py" line="32"/>
         <source>已通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="31"/>
+        <location filename="../../ui/models/review_queue.py" line="33"/>
         <source>关键证据</source>
         <translation>Key evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="32"/>
+        <location filename="../../ui/models/review_queue.py" line="34"/>
         <source>已退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="35"/>
+        <location filename="../../ui/models/review_queue.py" line="37"/>
         <source>校验中…</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="36"/>
+        <location filename="../../ui/models/review_queue.py" line="38"/>
         <source>封存完好</source>
         <translation>Seal intact</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="37"/>
+        <location filename="../../ui/models/review_queue.py" line="39"/>
         <source>已重新校验</source>
         <translation>Re-verified</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="38"/>
+        <location filename="../../ui/models/review_queue.py" line="40"/>
         <source>封存异常</source>
         <translation>Seal broken</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="43"/>
+        <location filename="../../ui/models/review_queue.py" line="45"/>
         <source>采集时间</source>
         <translation>Captured</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="44"/>
+        <location filename="../../ui/models/review_queue.py" line="46"/>
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="45"/>
+        <location filename="../../ui/models/review_queue.py" line="47"/>
         <source>采集人</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="46"/>
+        <location filename="../../ui/models/review_queue.py" line="48"/>
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="47"/>
+        <location filename="../../ui/models/review_queue.py" line="49"/>
         <source>审核状态</source>
         <translation>Review state</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="48"/>
+        <location filename="../../ui/models/review_queue.py" line="50"/>
         <source>封存</source>
         <translation>Seal</translation>
     </message>

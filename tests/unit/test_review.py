@@ -139,3 +139,15 @@ def test_review_rows_are_append_only_and_the_audit_chain_holds(review: ReviewSer
         review.ws.db.execute("DELETE FROM review_decisions")
     assert review.history(sha)[0].decision is ReviewDecisionKind.RETURN
     assert audit.verify(review.ws.db) == []
+
+
+def test_several_items_are_decided_each_on_its_own(review: ReviewService) -> None:
+    from app.evidence.locker import drive
+
+    mine = capture(review, 1, certs=(L01_CERT,), actor="L01")
+    others = [capture(review, 2), capture(review, 3)]
+    steps = review.decide_steps([others[0], mine, others[1]], "approve", reviewer="L01")
+    made, refused = drive(steps)
+    assert [d.item_sha256 for d in made] == others
+    assert len(refused) == 1 and isinstance(refused[0], ReviewRefused)
+    assert review.history(mine) == []

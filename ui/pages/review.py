@@ -42,7 +42,7 @@ from local_db.evidence_sources_repository import CameraAssignmentRepository
 from ui.models.evidence_gallery import check_all
 from ui.models.review_queue import THUMB_SIZE, AuditTableModel, QueueRow, ReviewQueueModel
 from ui.thumbnails import ThumbnailCache
-from ui.workers import Job
+from ui.workers import Job, database_pool
 
 ALL = None
 
@@ -250,26 +250,36 @@ class ReviewPage(QWidget):
         rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
         return [self.model.row_at(r).entry.item.sha256 for r in rows]
 
-    def decide_selected(self, kind: ReviewDecisionKind) -> int:
-        """Apply ``kind`` to the selected rows; returns how many were decided."""
-        if self.officer is None:
-            return 0
-        done, errors = 0, []
-        for sha in self.selected_shas():
-            try:
-                self.service.decide(sha, kind, reviewer=self.officer.id, comment=self.comment.text(),
-                                    finding_ref=self.finding.text().strip())
-                done += 1
-            except UserFacingError as exc:
-                errors.append(exc.message(self.language))
+    def decide_selected(self, kind: ReviewDecisionKind) -> Job | None:
+        """Seal ``kind`` for the selected rows in the background (one database job at a time)."""
+        shas = self.selected_shas()
+        if self.officer is None or not shas or self.jobs.get("decide") is not None:
+            return None
+        job = Job(self.service.decide_steps, shas, kind, reviewer=self.officer.id, comment=self.comment.text(),
+                  finding_ref=self.finding.text().strip())
+        job.result.connect(self._decided)
+        job.error.connect(lambda exc: self._decided(([], [exc])))
+        job.finished.connect(lambda: self.jobs.pop("decide", None))
+        self.jobs["decide"] = job
+        for b in (self.approve_button, self.return_button, self.key_button):
+            b.setEnabled(False)
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("正在签署审核决定…"))
+        return job.bind(self).start(database_pool())
+
+    def _decided(self, outcome: tuple) -> None:
+        made, refused = outcome
+        for b in (self.approve_button, self.return_button, self.key_button):
+            b.setEnabled(True)
+        errors = [e.message(self.language) if isinstance(e, UserFacingError) else f"{type(e).__name__}: {e}"
+                  for e in refused]
         self.message.setStyleSheet("color: #b3261e;" if errors else "color: #1b7f3b;")
-        self.message.setText("\n".join(dict.fromkeys(errors)) if errors else
-                             self.tr("已签署 %1 项审核决定。").replace("%1", str(done)))
-        if done:
+        done = self.tr("已签署 %1 项审核决定。").replace("%1", str(len(made)))
+        self.message.setText("\n".join([done, *dict.fromkeys(errors)]) if errors else done)
+        if made:
             self.comment.clear()
             self.finding.clear()
             self.refresh()
-        return done
 
     def _public_key(self) -> DevicePublicKey | None:
         try:
