@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QPushButton,
+    QStackedWidget,
     QTableView,
     QTabWidget,
     QVBoxLayout,
@@ -160,8 +161,15 @@ class ReviewPage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(title)
-        layout.addWidget(self.denied)
-        layout.addWidget(self.tabs, 1)
+        # Someone whose role cannot review sees the reason in place of the tabs.
+        refusal = QWidget()
+        rl = QVBoxLayout(refusal)
+        rl.addWidget(self.denied)
+        rl.addStretch(1)
+        self.body = QStackedWidget()
+        self.body.addWidget(self.tabs)
+        self.body.addWidget(refusal)
+        layout.addWidget(self.body, 1)
 
     @property
     def service(self) -> ReviewService:
@@ -177,7 +185,7 @@ class ReviewPage(QWidget):
         self.officer = officer
         allowed = can(officer, Permission.REVIEW)
         self.tabs.setEnabled(allowed)
-        self.tabs.setVisible(allowed)  # nothing of the previous person's review stays on screen
+        self.body.setCurrentIndex(0 if allowed else 1)  # nothing of a previous review stays on screen
         self.denied.setVisible(not allowed)
         self.denied.setText(self.tr("只有带队/审核人员可以审核证据、查看审计日志和逾期提醒。您当前的身份不能使用本页。"))
         if allowed:
