@@ -18,9 +18,11 @@ from pathlib import Path
 from app import paths, reference
 from app.domain import Inspection, InspectionSource, InspectionStatus
 from app.workspace import Workspace
+from local_db.access_repository import PinRepository
 from local_db.database import transaction
 
 TASKS_FORMAT = "fieldinspect.demo-tasks/1"
+PINS_FORMAT = "fieldinspect.demo-pins/1"
 
 
 def _shift_day(text: str | None, days: int) -> str | None:
@@ -42,6 +44,20 @@ def shifted_reference(document: dict, days: int) -> dict:
         n["published_on"] = _shift_day(n["published_on"], days)
         n["scheduled_at"] = _shift_moment(n["scheduled_at"], days)
     return doc
+
+
+def seed_pins(ws: Workspace, pins_file: Path = paths.DEMO_PINS) -> None:
+    """The demo PINs (README.md), shipped already hashed so seeding stays fast.
+
+    Inside the caller's transaction; each PIN set is audited like any other.
+    """
+    document = json.loads(Path(pins_file).read_text("utf-8"))
+    if document.get("format") != PINS_FORMAT:
+        raise reference.ReferenceDataError(str(pins_file), "演示 PIN 格式不符", "unexpected demo PIN format")
+    pins = PinRepository(ws.db)
+    for person_id, pin_hash in document["pins"].items():
+        pins.set(person_id, pin_hash, ws.clock().replace(microsecond=0))
+        ws.audit.append("system", "session.pin_set", person_id, demo=True)
 
 
 def seed(ws: Workspace, *, reference_file: Path = paths.DEMO_REFERENCE,
@@ -81,6 +97,7 @@ def seed(ws: Workspace, *, reference_file: Path = paths.DEMO_REFERENCE,
             ))
         ws.audit.append("system", "demo.seeded", ref.version, shift_days=days,
                         inspections=len(tasks["inspections"]))
+        seed_pins(ws)
     if media:
         from app.evidence.demo_media import seed_media  # OpenCV loads only when media are wanted
 

@@ -539,3 +539,34 @@ class OnsiteRecord:
     signatures: tuple[Signature, ...] = ()
     refusals: tuple[SignatureRefusal, ...] = ()
     order: RectificationOrder | None = None
+
+
+# --- Review by the team leader -----------------------------------------------------
+
+
+class ReviewDecisionKind(enum.StrEnum):
+    """A team leader's decision on one item, or the officer's answer to a return."""
+
+    APPROVE = "approve"  # 通过
+    RETURN = "return"  # 退回补正, with a comment
+    KEY = "key"  # 通过并标为关键证据
+    ANSWER = "answer"  # the capturing officer answered a return: back in the queue
+
+    @property
+    def label(self) -> str:
+        return {"approve": "通过", "return": "退回", "key": "关键证据", "answer": "已答复"}[self.value]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewDecision:
+    """One row of the review history of an item; the decision itself is a sealed record."""
+
+    id: int
+    inspection_id: str | None
+    item_sha256: str
+    decision: ReviewDecisionKind
+    reviewer: str  # roster id; for ANSWER the officer who answered
+    at: datetime
+    record_sha256: str
+    comment: str = ""
+    finding_ref: str = ""

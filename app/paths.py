@@ -15,6 +15,7 @@ FONT_FILE = RESOURCES / "fonts" / "wqy-microhei.ttf"
 FONT_FAMILY = "WenQuanYi Micro Hei"
 DEMO_REFERENCE = RESOURCES / "reference" / "demo.json"
 DEMO_INSPECTIONS = RESOURCES / "demo" / "inspections.json"
+DEMO_PINS = RESOURCES / "demo" / "pins.json"
 TRANSLATIONS = RESOURCES / "i18n"
 
 

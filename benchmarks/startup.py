@@ -49,6 +49,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
         subprocess.run([exe, "demo", "--data", str(data)], check=True, capture_output=True, env=env)
+        env["FIELDINSPECT_PIN"] = "1001"  # O01's demo PIN: signing in checks it (scrypt)
         cases = {
             "bare QMainWindow": [sys.executable, "-c", BARE],
             "fieldinspect, sign-in page": [exe, "--data", str(data), "--exit-when-ready"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -25,7 +26,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fieldinspect", description="现场执法检查终端 FieldInspect")
     p.add_argument("--data", type=Path, help="数据目录 / data folder (default: per-user data folder)")
     p.add_argument("--lang", choices=LANGUAGES, help="界面语言 / interface language")
-    p.add_argument("--officer", help="以该人员身份直接登录（编号或执法证号）/ sign in as this person (id or certificate)")
+    p.add_argument("--officer", help="预选登录人员（编号或执法证号），仍须输入 PIN；脚本可用环境变量 FIELDINSPECT_PIN "
+                                     "/ preselect the person signing in (id or certificate); the PIN is still asked "
+                                     "for, or taken from FIELDINSPECT_PIN in scripts")
     p.add_argument("--page", choices=PAGE_KEYS, help="登录后打开的页面 / page to open after sign-in")
     p.add_argument("--screenshot", type=Path, help="窗口就绪后截图并退出 / save a screenshot when ready, then quit")
     p.add_argument("--exit-when-ready", action="store_true",
@@ -120,8 +123,18 @@ def run_gui(argv: Sequence[str]) -> int:
         if officer is None:
             print(f"unknown officer {args.officer}", file=sys.stderr)
             return 2
-        window.sign_in(officer)
-        if args.page:
+        # The PIN is never skipped: it is typed, or given to a script through the
+        # environment (not the command line, which other users can read).
+        window.sign_in_page.choose(officer)
+        pin = os.environ.get("FIELDINSPECT_PIN")
+        if pin is not None:
+            window.sign_in_page.pin_panel.pin.setText(pin)
+            if window.sign_in_page.pin_panel.first:
+                window.sign_in_page.pin_panel.confirm.setText(pin)
+            if not window.sign_in_page.submit():
+                print(window.sign_in_page.pin_panel.message.text(), file=sys.stderr)
+                return 2
+        if args.page and window.officer is not None:
             window.show_page(args.page)
     window.show()
     if args.exit_when_ready or args.screenshot:

@@ -15,18 +15,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import access
 from app.domain import InspectionOverview, InspectionStatus, Officer
 from app.gates.board import status_board
 from app.gates.service import load_start_context
 from app.gates.start import evaluate_start
 from app.onsite.service import OnsiteService, StartBlocked
 from app.workspace import Workspace
+from local_db.access_repository import ReviewDecisionRepository
 from local_db.database import latest_version, transaction
 from local_db.errors import UserFacingError
 from ui.labels import label
 from ui.pages.evidence import EvidencePage
 from ui.pages.inspections import InspectionsPage
+from ui.idle import IdleWatcher
 from ui.pages.onsite import OnsitePage
+from ui.pages.review import ReviewPage
 from ui.pages.section import SectionPage
 from ui.pages.settings import SettingsPage
 from ui.pages.sign_in import SignInPage
@@ -63,7 +67,7 @@ class MainWindow(QMainWindow):
         hl.addWidget(self.user_label)
         hl.addWidget(self.switch_button)
 
-        self.sign_in_page = SignInPage()
+        self.sign_in_page = SignInPage(workspace, language)
         self.sign_in_page.signed_in.connect(self.sign_in)
 
         self.nav = QListWidget()
@@ -87,8 +91,6 @@ class MainWindow(QMainWindow):
         self.section_pages = {
             "demolition": SectionPage(self.tr("强制拆除财物清点"), self.tr(
                 "强制拆除前置条件核验、财物逐项清点造册、见证、保管与移交。")),
-            "review": SectionPage(self.tr("审核"), self.tr(
-                "带队/审核人员对执法人员采集的证据和记录进行审核；审核决定签名入链，不改动原件。")),
             "sync": SectionPage(self.tr("同步"), self.tr(
                 "收班时将加密、签名的数据包断点续传至执法监督平台，并获取签名的基础数据。")),
         }
@@ -98,8 +100,14 @@ class MainWindow(QMainWindow):
             "demolition": self.tr("拆除清点"), "review": self.tr("审核"), "sync": self.tr("同步"),
             "settings": self.tr("设置"),
         }
-        widgets = {"today": self.today_page, "inspections": self.inspections_page,
-                   "evidence": self.evidence_page, "settings": self.settings_page, **self.section_pages}
+        self.review_page = ReviewPage(
+            workspace, lambda: (self.evidence_page.locker, self.evidence_page.thumbnails), language)
+        self.today_page.answer_requested.connect(self.answer_returned)
+        self.locked_by: Officer | None = None  # who locked the screen; the work area stays as it was
+        self.idle = IdleWatcher(access.idle_lock_minutes(workspace) * 60_000, self)
+        self.idle.idle.connect(self.lock)
+        widgets = {"today": self.today_page, "inspections": self.inspections_page, "evidence": self.evidence_page,
+                   "settings": self.settings_page, "review": self.review_page, **self.section_pages}
         for key in PAGE_KEYS:
             item = QListWidgetItem(captions[key])
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -132,22 +140,45 @@ class MainWindow(QMainWindow):
     def switch_user(self) -> None:
         """Back to the sign-in page; the work area is not shown to the next person."""
         if self.officer is not None:
-            with transaction(self.ws.db):
-                self.ws.audit.append(self.officer.id, "session.sign_out")
+            access.record_session(self.ws, self.officer.id, "sign_out")
+        self._show_sign_in(None)
+
+    def lock(self) -> None:
+        """Idle lock: the sign-in page covers the work area, which keeps its state."""
+        if self.officer is None:
+            return
+        access.record_session(self.ws, self.officer.id, "lock")
+        self._show_sign_in(self.officer)
+
+    def _show_sign_in(self, locked_by: Officer | None) -> None:
+        self.idle.stop()
+        self.locked_by = locked_by
         self.officer = None
         self.user_label.setText("")
         self.switch_button.hide()
         self.sign_in_page.set_staff(self.ws.officers.all(), self.ws.clock().date())
+        self.sign_in_page.set_locked(locked_by)
         self.body.setCurrentIndex(0)
 
     def sign_in(self, officer: Officer) -> None:
-        with transaction(self.ws.db):
-            self.ws.audit.append(officer.id, "session.sign_in")
+        """Open the work area for a person the core signed in (``app.access``).
+
+        The person who locked the screen comes back to the page they left; anyone
+        else takes over as a switch of user, and the one who locked is signed out.
+        """
+        resumed = self.locked_by is not None and self.locked_by.id == officer.id
+        if self.locked_by is not None and not resumed:
+            access.record_session(self.ws, self.locked_by.id, "sign_out")
+        self.locked_by = None
         self.officer = officer
         self.user_label.setText(f"{officer.name}（{label(officer.role)}）")
         self.switch_button.show()
-        self.refresh()
+        self.idle.set_interval(access.idle_lock_minutes(self.ws) * 60_000)
+        self.idle.start()
         self.body.setCurrentIndex(1)
+        if resumed:
+            return
+        self.refresh()
         self.show_page("today")
 
     # --- pages -----------------------------------------------------------------
@@ -175,6 +206,8 @@ class MainWindow(QMainWindow):
             day = self.ws.clock().date()
             mine = self.ws.inspections.ids_for_staff_on(self.officer.id, day)
             self.today_page.set_tasks(self.officer, day, [r for r in rows if r.id in mine])
+            self._show_returned()
+        self.review_page.set_officer(self.officer)
         ref = self.ws.reference_sets.latest()
         ref_text = f"{ref['version']}（{ref['source']}，{ref['imported_at'][:16].replace('T', ' ')}）" if ref else "—"
         self.settings_page.data_folder.setText(str(self.ws.folder))
@@ -204,6 +237,7 @@ class MainWindow(QMainWindow):
         detail.show_actions(can_start=mine and row.status is InspectionStatus.PLANNED,
                             has_record=self.onsite.records.exists(row.id),
                             can_merge=mine and row.status is InspectionStatus.PLANNED)
+        self._explain_start_role(row)
         if row.status is not InspectionStatus.PLANNED:
             note = self.tr("任务状态为“%1”，开始条件不再核验。").replace("%1", label(row.status))
             if inspection.merged_into:
@@ -214,6 +248,17 @@ class MainWindow(QMainWindow):
             panel.show_note(load_error.message(self.language))
             return
         panel.show_findings(evaluate_start(ctx, self.ws.clock()), self.language)
+
+    def _explain_start_role(self, row: InspectionOverview) -> None:
+        """Auxiliary staff see the start button disabled, with the rule that says why (R1)."""
+        button = self.inspections_page.detail.start_button
+        refused = (self.officer is not None and row.status is InspectionStatus.PLANNED
+                   and not access.can(self.officer, access.Permission.START_INSPECTION))
+        button.setEnabled(not refused)
+        button.setToolTip(access.RoleRefused(self.officer, access.Permission.START_INSPECTION).message(self.language)
+                          if refused else "")
+        if refused:
+            button.setVisible(True)
 
     # --- on site -----------------------------------------------------------------
     def start_inspection(self, inspection_id: str, overrides: list | None = None) -> bool:
@@ -258,6 +303,27 @@ class MainWindow(QMainWindow):
             return
         self.refresh()
         self.inspections_page.select_task(keep_id)
+
+    # --- review ------------------------------------------------------------------------
+    def _show_returned(self) -> None:
+        """Items a team leader returned to this officer (only once any decision exists:
+        before that there is nothing to show and no need to open the evidence locker)."""
+        if self.officer is None or not ReviewDecisionRepository(self.ws.db).latest():
+            self.today_page.set_returned([], {})
+            return
+        names = {o.id: o.name for o in self.ws.officers.all()}
+        self.today_page.set_returned(self.review_page.service.returned_to(self.officer.id), names)
+
+    def answer_returned(self, sha256: str, text: str) -> bool:
+        if self.officer is None:
+            return False
+        try:
+            self.review_page.service.answer(sha256, officer=self.officer.id, comment=text)
+        except UserFacingError as exc:
+            self.today_page.returned_message.setText(exc.message(self.language))
+            return False
+        self._show_returned()
+        return True
 
     def _save_language(self, code: str) -> None:
         with transaction(self.ws.db):

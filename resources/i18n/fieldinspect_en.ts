@@ -1,6 +1,39 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
+<context>
+    <name>AuditTableModel</name>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="159" />
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="160" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="161" />
+        <source>人员</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="162" />
+        <source>操作</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="163" />
+        <source>对象</source>
+        <translation>Target</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="164" />
+        <source>详情</source>
+        <translation>Details</translation>
+    </message>
+</context>
 <context>
     <name>CameraPanel</name>
     <message>
@@ -212,14 +245,14 @@
         <translation>Approved at</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="206" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="207" />
         <source>依据：%1
 标准：%2</source>
         <translation>Basis: %1
 Standard: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="230" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="231" />
         <source>已记录拟处罚：%1</source>
         <translation>Proposed penalty recorded: %1</translation>
     </message>
@@ -254,7 +287,10 @@ Standard: %2</translation>
     <message numerus="yes">
         <location filename="../../ui/pages/onsite.py" line="62" />
         <source>尚不能结束（%n 项未完成）</source>
-        <translation><numerusform>Cannot close yet (%n requirement open)</numerusform><numerusform>Cannot close yet (%n requirements open)</numerusform></translation>
+        <translation>
+            <numerusform>Cannot close yet (%n requirement open)</numerusform>
+            <numerusform>Cannot close yet (%n requirements open)</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../ui/pages/onsite.py" line="63" />
@@ -319,187 +355,187 @@ Standard: %2</translation>
 <context>
     <name>EvidenceDetail</name>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="208" />
+        <location filename="../../ui/pages/evidence.py" line="209" />
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="209" />
+        <location filename="../../ui/pages/evidence.py" line="210" />
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="210" />
+        <location filename="../../ui/pages/evidence.py" line="211" />
         <source>校验</source>
         <translation>Verify</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="211" />
+        <location filename="../../ui/pages/evidence.py" line="212" />
         <source>复制到本人查看目录并用系统程序打开；查看记入访问记录（R17）</source>
         <translation>Copy to your viewing folder and open with the system viewer; the view is logged (R17)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="212" />
+        <location filename="../../ui/pages/evidence.py" line="213" />
         <source>重新计算原件的 SHA-256 并与封存记录比对</source>
         <translation>Recompute the original's SHA-256 and compare it with the seal record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="225" />
+        <location filename="../../ui/pages/evidence.py" line="226" />
         <source>文件名</source>
         <translation>File name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="225" />
+        <location filename="../../ui/pages/evidence.py" line="226" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="226" />
+        <location filename="../../ui/pages/evidence.py" line="227" />
         <source>文件类型</source>
         <translation>Media type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="226" />
+        <location filename="../../ui/pages/evidence.py" line="227" />
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="227" />
+        <location filename="../../ui/pages/evidence.py" line="228" />
         <source>拍摄时间</source>
         <translation>Captured</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="227" />
+        <location filename="../../ui/pages/evidence.py" line="228" />
         <source>入库时间</source>
         <translation>Ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="228" />
+        <location filename="../../ui/pages/evidence.py" line="229" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="228" />
+        <location filename="../../ui/pages/evidence.py" line="229" />
         <source>采集人员</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="229" />
+        <location filename="../../ui/pages/evidence.py" line="230" />
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="229" />
+        <location filename="../../ui/pages/evidence.py" line="230" />
         <source>派生自</source>
         <translation>Derived from</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="230" />
+        <location filename="../../ui/pages/evidence.py" line="231" />
         <source>保存期限</source>
         <translation>Retention</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="230" />
+        <location filename="../../ui/pages/evidence.py" line="231" />
         <source>封存序号</source>
         <translation>Seal no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="239" />
+        <location filename="../../ui/pages/evidence.py" line="240" />
         <source>访问记录（查看、导出）</source>
         <translation>Access log (views, exports)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="270" />
+        <location filename="../../ui/pages/evidence.py" line="271" />
         <source>未选择证据</source>
         <translation>No item selected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="277" />
+        <location filename="../../ui/pages/evidence.py" line="278" />
         <source>现场拍摄（摄像头 %1）</source>
         <translation>Captured on site (camera %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="277" />
+        <location filename="../../ui/pages/evidence.py" line="278" />
         <source>执法记录仪 %1</source>
         <translation>Body camera %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="278" />
+        <location filename="../../ui/pages/evidence.py" line="279" />
         <source>文件导入：%1</source>
         <translation>Imported file: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="281" />
+        <location filename="../../ui/pages/evidence.py" line="282" />
         <source>%1（%2 字节）</source>
         <translation>%1 (%2 bytes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="288" />
+        <location filename="../../ui/pages/evidence.py" line="289" />
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="289" />
+        <location filename="../../ui/pages/evidence.py" line="290" />
         <source>—（原件）</source>
         <translation>— (original)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="290" />
+        <location filename="../../ui/pages/evidence.py" line="291" />
         <source>随案件 %1 保存（R19）</source>
         <translation>Kept with case %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="292" />
+        <location filename="../../ui/pages/evidence.py" line="293" />
         <source>至少保存至 %1（R19）</source>
         <translation>Kept at least until %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="314" />
+        <location filename="../../ui/pages/evidence.py" line="315" />
         <source>无预览</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="314" />
+        <location filename="../../ui/pages/evidence.py" line="315" />
         <source>正在生成预览…</source>
         <translation>Making the preview…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="318" />
+        <location filename="../../ui/pages/evidence.py" line="319" />
         <source>封存状态：正在核验…</source>
         <translation>Seal: checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="320" />
+        <location filename="../../ui/pages/evidence.py" line="321" />
         <source>✖ 封存异常：</source>
         <translation>✖ Seal problem: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="323" />
+        <location filename="../../ui/pages/evidence.py" line="324" />
         <source>✔ 校验通过：原件的 SHA-256 与封存记录一致（已完整重新计算）</source>
         <translation>✔ Verified: the original's SHA-256 matches its seal (fully recomputed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="325" />
+        <location filename="../../ui/pages/evidence.py" line="326" />
         <source>✓ 封存完好：签名有效，原件存在且大小与封存一致</source>
         <translation>✓ Seal intact: signature valid, original present with its sealed size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="336" />
+        <location filename="../../ui/pages/evidence.py" line="337" />
         <source>查看</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="336" />
+        <location filename="../../ui/pages/evidence.py" line="337" />
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="344" />
+        <location filename="../../ui/pages/evidence.py" line="345" />
         <source>尚无查看或导出</source>
         <translation>No views or exports yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="355" />
+        <location filename="../../ui/pages/evidence.py" line="356" />
         <source>正在校验：重新计算原件的 SHA-256…</source>
         <translation>Verifying: recomputing the original's SHA-256…</translation>
     </message>
@@ -507,117 +543,117 @@ Standard: %2</translation>
 <context>
     <name>EvidencePage</name>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="380" />
+        <location filename="../../ui/pages/evidence.py" line="381" />
         <source>证据材料</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="384" />
+        <location filename="../../ui/pages/evidence.py" line="385" />
         <source>导入…</source>
         <translation>Import…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="396" />
+        <location filename="../../ui/pages/evidence.py" line="397" />
         <source>拍摄时间（新→旧）</source>
         <translation>Captured (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="397" />
+        <location filename="../../ui/pages/evidence.py" line="398" />
         <source>拍摄时间（旧→新）</source>
         <translation>Captured (oldest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="398" />
+        <location filename="../../ui/pages/evidence.py" line="399" />
         <source>入库时间（新→旧）</source>
         <translation>Ingested (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="399" />
+        <location filename="../../ui/pages/evidence.py" line="400" />
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="403" />
+        <location filename="../../ui/pages/evidence.py" line="404" />
         <source>搜索：文件名、SHA-256、人员、任务…</source>
         <translation>Search: file name, SHA-256, staff, task…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="452" />
+        <location filename="../../ui/pages/evidence.py" line="453" />
         <source>证据库</source>
         <translation>Evidence store</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="453" />
+        <location filename="../../ui/pages/evidence.py" line="454" />
         <source>现场拍摄</source>
         <translation>Capture on site</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="519" />
+        <location filename="../../ui/pages/evidence.py" line="520" />
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="520" />
+        <location filename="../../ui/pages/evidence.py" line="521" />
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="522" />
+        <location filename="../../ui/pages/evidence.py" line="523" />
         <source>全部证据种类</source>
         <translation>All evidence types</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="524" />
+        <location filename="../../ui/pages/evidence.py" line="525" />
         <source>全部人员</source>
         <translation>All staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="551" />
+        <location filename="../../ui/pages/evidence.py" line="552" />
         <source>显示 %1 / 共 %2 项</source>
         <translation>Showing %1 of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="580" />
+        <location filename="../../ui/pages/evidence.py" line="581" />
         <source>请先登录：查看和导出原件须记录操作人员（R17）。</source>
         <translation>Sign in first: every view or export of an original records who did it (R17).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="595" />
+        <location filename="../../ui/pages/evidence.py" line="596" />
         <source>已记录查看并打开：%1</source>
         <translation>View logged and opened: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="602" />
+        <location filename="../../ui/pages/evidence.py" line="603" />
         <source>导出原件到文件夹</source>
         <translation>Export the original to a folder</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="605" />
+        <location filename="../../ui/pages/evidence.py" line="606" />
         <source>导出原件</source>
         <translation>Export original</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="605" />
+        <location filename="../../ui/pages/evidence.py" line="606" />
         <source>导出用途（记入访问记录）：</source>
         <translation>Purpose of the export (written to the access log):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="615" />
+        <location filename="../../ui/pages/evidence.py" line="616" />
         <source>请填写导出用途：每次导出原件都记入访问记录（R17）。</source>
         <translation>Give the purpose: every export of an original is logged (R17).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="623" />
+        <location filename="../../ui/pages/evidence.py" line="624" />
         <source>已导出并记录：%1</source>
         <translation>Exported and logged: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="667" />
+        <location filename="../../ui/pages/evidence.py" line="668" />
         <source>采集人员：%1 · 检查任务：%2（在“证据库”的筛选中选择）</source>
         <translation>Collected by: %1 · inspection: %2 (choose it in the Evidence store's filter)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="692" />
+        <location filename="../../ui/pages/evidence.py" line="693" />
         <source>现场拍摄（摄像头拍照、录像并即时封存）将在此处提供。</source>
         <translation>On-site capture (webcam photos and video, sealed at once) appears here.</translation>
     </message>
@@ -1044,85 +1080,79 @@ Standard: %2</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="46" />
-        <location filename="../../ui/main_window.py" line="54" />
+        <location filename="../../ui/main_window.py" line="51" />
+        <location filename="../../ui/main_window.py" line="59" />
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="52" />
+        <location filename="../../ui/main_window.py" line="57" />
         <source>切换用户</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87" />
+        <location filename="../../ui/main_window.py" line="92" />
         <source>强制拆除财物清点</source>
         <translation>Demolition property inventory</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88" />
+        <location filename="../../ui/main_window.py" line="93" />
         <source>强制拆除前置条件核验、财物逐项清点造册、见证、保管与移交。</source>
         <translation>Forced demolition: precondition checks, item-by-item property inventory, witnesses, storage and handover.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="89" />
-        <location filename="../../ui/main_window.py" line="97" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="90" />
-        <source>带队/审核人员对执法人员采集的证据和记录进行审核；审核决定签名入链，不改动原件。</source>
-        <translation>Team leaders review the evidence and records captured by officers; review decisions are signed into the chain and never change the originals.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="91" />
-        <location filename="../../ui/main_window.py" line="97" />
+        <location filename="../../ui/main_window.py" line="94" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="92" />
+        <location filename="../../ui/main_window.py" line="95" />
         <source>收班时将加密、签名的数据包断点续传至执法监督平台，并获取签名的基础数据。</source>
         <translation>At the end of the shift, encrypted and signed bundles are uploaded resumably to the supervision platform, and signed reference data is pulled back.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="97" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>拆除清点</source>
         <translation>Demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="98" />
+        <location filename="../../ui/main_window.py" line="101" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183" />
+        <location filename="../../ui/main_window.py" line="217" />
         <source>当前基础数据：</source>
         <translation>Current reference data: </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204" />
+        <location filename="../../ui/main_window.py" line="242" />
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206" />
+        <location filename="../../ui/main_window.py" line="244" />
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
@@ -1382,6 +1412,278 @@ Standard: %2</translation>
     </message>
 </context>
 <context>
+    <name>PinPanel</name>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="85" />
+        <source>PIN（4–8 位数字）</source>
+        <translation>PIN (4–8 digits)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="86" />
+        <source>再次输入 PIN</source>
+        <translation>Enter the PIN again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="91" />
+        <source>登录</source>
+        <translation>Sign in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="93" />
+        <source>返回</source>
+        <translation>Back</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="107" />
+        <source>首次登录，请设置本人 PIN 并再次输入确认。</source>
+        <translation>First sign-in: choose your PIN and enter it again to confirm.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="108" />
+        <source>请输入本人 PIN。</source>
+        <translation>Enter your PIN.</translation>
+    </message>
+</context>
+<context>
+    <name>ReturnedCard</name>
+    <message>
+        <location filename="../../ui/pages/today.py" line="49" />
+        <source>退回：</source>
+        <translation>Returned: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="52" />
+        <source>审核意见（%1）：</source>
+        <translation>Review comment (%1): </translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="55" />
+        <source>补正情况</source>
+        <translation>What you corrected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="57" />
+        <source>答复并重新提交</source>
+        <translation>Answer and resubmit</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewPage</name>
+    <message>
+        <location filename="../../ui/pages/review.py" line="61" />
+        <source>审核</source>
+        <translation>Review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="82" />
+        <source>审核意见（退回时必填）</source>
+        <translation>Comment (required to return)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="84" />
+        <source>关联检查项编号（可选）</source>
+        <translation>Link to check item code (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="85" />
+        <source>通过</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="86" />
+        <source>退回</source>
+        <translation>Return</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="87" />
+        <source>标为关键证据</source>
+        <translation>Mark as key evidence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="101" />
+        <source>意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="102" />
+        <source>关联</source>
+        <translation>Finding</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="127" />
+        <source>对象（任务编号、SHA-256…）</source>
+        <translation>Target (task number, SHA-256…)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="155" />
+        <source>待审核</source>
+        <translation>Awaiting review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="156" />
+        <source>审计日志</source>
+        <translation>Audit log</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="157" />
+        <source>逾期未导入/未同步</source>
+        <translation>Overdue (not ingested / not synced)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="190" />
+        <source>只有带队/审核人员可以审核证据、查看审计日志和逾期提醒。您当前的身份不能使用本页。</source>
+        <translation>Only team leaders review evidence and read the audit log and overdue flags. Your role cannot use this page.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="226" />
+        <source>全部检查任务</source>
+        <translation>All inspections</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="227" />
+        <source>全部采集人</source>
+        <translation>All collectors</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="233" />
+        <source>未关联任务</source>
+        <translation>No inspection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="249" />
+        <source>%1 项待审核</source>
+        <translation>%1 awaiting review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="275" />
+        <source>正在签署审核决定…</source>
+        <translation>Signing the review decisions…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="285" />
+        <source>已签署 %1 项审核决定。</source>
+        <translation>%1 review decision(s) signed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="306" />
+        <source>审计日志链校验失败：第 %1 条起被改动或删除（%2 处问题）。</source>
+        <translation>Audit chain check failed: entries altered or removed from no. %1 (%2 problem(s)).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="310" />
+        <source>审计日志链完整：%1 条记录，未发现改动或删除。</source>
+        <translation>Audit chain intact: %1 entries, none altered or removed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="311" />
+        <source>全部人员</source>
+        <translation>Everyone</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="312" />
+        <source>全部操作</source>
+        <translation>All actions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="346" />
+        <source>未同步</source>
+        <translation>Not synced</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="346" />
+        <source>未导入</source>
+        <translation>Not ingested</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="350" />
+        <source>期限 %1</source>
+        <translation>due %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="352" />
+        <source>执法记录应在收班后 %1 小时内导入并同步（本机关设置）；以下 %2 项已逾期。</source>
+        <translation>Recordings are to be ingested and synced within %1 hours of the end of duty (agency setting); %2 are overdue.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewQueueModel</name>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="30" />
+        <source>待审核</source>
+        <translation>Awaiting review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="31" />
+        <source>已答复，待再审</source>
+        <translation>Answered, to review again</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="32" />
+        <source>已通过</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="33" />
+        <source>关键证据</source>
+        <translation>Key evidence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="34" />
+        <source>已退回</source>
+        <translation>Returned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="37" />
+        <source>校验中…</source>
+        <translation>Checking…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="38" />
+        <source>封存完好</source>
+        <translation>Seal intact</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="39" />
+        <source>已重新校验</source>
+        <translation>Re-verified</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="40" />
+        <source>封存异常</source>
+        <translation>Seal broken</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="45" />
+        <source>采集时间</source>
+        <translation>Captured</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="46" />
+        <source>证据种类</source>
+        <translation>Evidence type</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="47" />
+        <source>采集人</source>
+        <translation>Collected by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="48" />
+        <source>检查任务</source>
+        <translation>Inspection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="49" />
+        <source>审核状态</source>
+        <translation>Review state</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/review_queue.py" line="50" />
+        <source>封存</source>
+        <translation>Seal</translation>
+    </message>
+</context>
+<context>
     <name>SettingsPage</name>
     <message>
         <location filename="../../ui/pages/settings.py" line="15" />
@@ -1417,14 +1719,20 @@ Standard: %2</translation>
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="52" />
+        <location filename="../../ui/pages/sign_in.py" line="127" />
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="54" />
+        <location filename="../../ui/pages/sign_in.py" line="129" />
+        <location filename="../../ui/pages/sign_in.py" line="168" />
         <source>请选择本人登录</source>
         <translation>Choose yourself to sign in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="170" />
+        <source>屏幕已锁定。%1 输入 PIN 可继续当前工作；其他人员登录即切换用户。</source>
+        <translation>Screen locked. %1 can enter the PIN to carry on; anyone else signing in switches user.</translation>
     </message>
 </context>
 <context>
@@ -1536,17 +1844,17 @@ Standard: %2</translation>
 <context>
     <name>TaskCard</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="25" />
+        <location filename="../../ui/pages/today.py" line="28" />
         <source>信用 %1</source>
         <translation>Credit %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="29" />
+        <location filename="../../ui/pages/today.py" line="32" />
         <source>执法人员：</source>
         <translation>Officers: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="30" />
+        <location filename="../../ui/pages/today.py" line="33" />
         <source>辅助：</source>
         <translation>Assisting: </translation>
     </message>
@@ -1554,12 +1862,17 @@ Standard: %2</translation>
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="41" />
+        <location filename="../../ui/pages/today.py" line="75" />
+        <source>退回待补正</source>
+        <translation>Returned for correction</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="86" />
         <source>今天没有分配给您的检查任务。</source>
         <translation>No inspection tasks are assigned to you today.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="59" />
+        <location filename="../../ui/pages/today.py" line="107" />
         <source>今日任务</source>
         <translation>Today's tasks</translation>
     </message>

@@ -24,11 +24,18 @@ def test_first_start_creates_and_seeds_the_default_folder(tmp_path: Path) -> Non
     folder = tmp_path / "home" / "FieldInspect"
     shot = tmp_path / "shot.png"
     result = _run("--officer", "O01", "--page", "inspections", "--screenshot", str(shot),
-                  env={"FIELDINSPECT_DATA": str(folder)})
+                  env={"FIELDINSPECT_DATA": str(folder), "FIELDINSPECT_PIN": "1001"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("READY ")
     assert (folder / "fieldinspect.sqlite").exists()
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and shot.stat().st_size > 20_000
+
+
+def test_officer_option_still_needs_the_pin(tmp_path: Path) -> None:
+    folder = tmp_path / "home" / "FieldInspect"
+    result = _run("--officer", "O01", "--exit-when-ready", env={"FIELDINSPECT_DATA": str(folder),
+                                                                 "FIELDINSPECT_PIN": "0000"})
+    assert result.returncode == 2 and "PIN 不正确" in result.stderr
 
 
 def test_a_named_missing_folder_is_an_error_not_created(tmp_path: Path) -> None:

@@ -35,6 +35,9 @@ def test_sign_in_then_today_then_inspections(app, qtbot, demo_workspace: Workspa
     cards = window.sign_in_page.cards
     assert [c.officer.id for c in cards] == ["O01", "O02", "O03", "O04", "O05", "L01", "A01"]
     qtbot.mouseClick(cards[0], Qt.MouseButton.LeftButton)
+    assert window.officer is None  # the PIN first
+    qtbot.keyClicks(window.sign_in_page.pin_panel.pin, "1001")  # O01's demo PIN
+    qtbot.mouseClick(window.sign_in_page.pin_panel.ok_button, Qt.MouseButton.LeftButton)
     assert window.officer.id == "O01" and window.body.currentIndex() == 1
     assert window.current_page() == "today"
     assert [c.row.id for c in window.today_page.cards] == ["JC-2026-1101", "JC-2026-1102", "JC-2026-1103"]

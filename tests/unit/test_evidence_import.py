@@ -10,6 +10,7 @@ import pytest
 
 from app import cli
 from app.evidence import errors
+from app.evidence.store import EvidenceStore
 from app.evidence.importer import FileImport, import_paths
 from app.evidence.locker import EvidenceLocker
 from app.workspace import Workspace
@@ -90,14 +91,29 @@ def test_cancel_event_mid_file_leaves_nothing_of_that_file(locker: EvidenceLocke
     assert nothing_staged(locker)
 
 
-def test_closing_the_generator_mid_copy_leaves_nothing(locker: EvidenceLocker, tmp_path: Path) -> None:
+def test_closing_the_generator_mid_copy_leaves_nothing(locker: EvidenceLocker, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     video = write(tmp_path / "big.mp4", b"\x00\x00\x00\x18ftypisom" + os.urandom(4 * MiB))
+    # A slow card: after its first chunk the copy waits, so the import is stopped mid-copy.
+    reached, release = threading.Event(), threading.Event()
+    stage = EvidenceStore.stage
+
+    def slow_stage(self: EvidenceStore, src):  # type: ignore[no-untyped-def]
+        steps = stage(self, src)
+        yield next(steps)
+        reached.set()
+        release.wait(10)
+        return (yield from steps)
+
+    monkeypatch.setattr(EvidenceStore, "stage", slow_stage)
     job = FileImport(locker, [video], **options())
     run = job.run()
     next(run)  # before the file
-    step = next(run)  # one chunk copied
+    assert reached.wait(10)
+    step = next(run)
     assert 0 < step.bytes_done < video.stat().st_size
     assert len(list(locker.store.staging.iterdir())) == 1  # the copy is under way
+    threading.Timer(0.2, release.set).start()  # the card answers again after the stop was asked
     run.close()
     assert job.report.cancelled and nothing_staged(locker)
     assert locker.seals.all() == [] and list(locker.store.stored_hashes()) == []

@@ -1,14 +1,35 @@
-"""Choosing who works on this device. PINs and role limits build on this page."""
+"""Who works on this device: pick yourself, then your PIN (set at first sign-in).
+
+The PIN check, its back-off and the audit entries are the core's
+(``app.access``); this page only collects what was typed and shows the answer.
+The same page serves the idle lock and switching user: it is shown over the
+work area, which keeps its state underneath.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGridLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from app import access
 from app.domain import CertificateState, Officer, StaffRole
+from app.workspace import Workspace
+from local_db.errors import UserFacingError
 from ui.labels import label
 from ui.workers import emit
 
@@ -42,19 +63,74 @@ class StaffCard(QPushButton):
             layout.addWidget(w)
 
 
-class SignInPage(QWidget):
-    signed_in = Signal(object)  # Officer
+class PinPanel(QFrame):
+    """The PIN of the chosen person; two fields when they have none yet."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("pinPanel")
+        self.setMaximumWidth(460)
+        self.who = QLabel()
+        self.who.setObjectName("staffName")
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        digits = QRegularExpressionValidator(QRegularExpression(r"[0-9]{0,8}"), self)
+        self.pin = QLineEdit()
+        self.confirm = QLineEdit()
+        for field in (self.pin, self.confirm):
+            field.setEchoMode(QLineEdit.EchoMode.Password)
+            field.setValidator(digits)
+            field.setMinimumHeight(48)
+            field.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
+        self.pin.setPlaceholderText(self.tr("PIN（4–8 位数字）"))
+        self.confirm.setPlaceholderText(self.tr("再次输入 PIN"))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #b3261e;")
+        self.first = False
+        self.ok_button = QPushButton(self.tr("登录"))
+        self.ok_button.setDefault(True)
+        self.back_button = QPushButton(self.tr("返回"))
+        for b in (self.ok_button, self.back_button):
+            b.setMinimumHeight(48)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.ok_button, 1)
+        layout = QVBoxLayout(self)
+        for w in (self.who, self.hint, self.pin, self.confirm, self.message):
+            layout.addWidget(w)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+    def ask(self, officer: Officer, *, first: bool) -> None:
+        self.who.setText(f"{officer.name}（{label(officer.role)}）")
+        self.hint.setText(self.tr("首次登录，请设置本人 PIN 并再次输入确认。") if first
+                          else self.tr("请输入本人 PIN。"))
+        self.first = first
+        self.confirm.setVisible(first)
+        self.pin.clear()
+        self.confirm.clear()
+        self.message.clear()
+        self.pin.setFocus()
+
+
+class SignInPage(QWidget):
+    signed_in = Signal(object)  # Officer, after the core accepted the PIN
+
+    def __init__(self, workspace: Workspace, language: str = "zh", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws = workspace
+        self.language = language
+        self.chosen: Officer | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(48, 32, 48, 32)
         title = QLabel(self.tr("现场执法检查终端"))
         title.setObjectName("pageTitle")
-        hint = QLabel(self.tr("请选择本人登录"))
-        hint.setObjectName("hint")
+        self.hint = QLabel(self.tr("请选择本人登录"))
+        self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)
         outer.addWidget(title)
-        outer.addWidget(hint)
+        outer.addWidget(self.hint)
         self._grid_host = QWidget()
         self._grid = QGridLayout(self._grid_host)
         self._grid.setSpacing(16)
@@ -62,7 +138,15 @@ class SignInPage(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(self._grid_host)
-        outer.addWidget(scroll, 1)
+        self.pin_panel = PinPanel()
+        self.pin_panel.ok_button.clicked.connect(self.submit)
+        self.pin_panel.pin.returnPressed.connect(self.submit)
+        self.pin_panel.confirm.returnPressed.connect(self.submit)
+        self.pin_panel.back_button.clicked.connect(self.show_cards)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(scroll)
+        self.stack.addWidget(self.pin_panel)
+        outer.addWidget(self.stack, 1)
         self.cards: list[StaffCard] = []
 
     def set_staff(self, staff: Sequence[Officer], today: date, columns: int = 3) -> None:
@@ -72,7 +156,46 @@ class SignInPage(QWidget):
         order = {StaffRole.OFFICER: 0, StaffRole.TEAM_LEADER: 1, StaffRole.AUXILIARY: 2}
         for n, officer in enumerate(sorted(staff, key=lambda o: (order[o.role], o.id))):
             card = StaffCard(officer, today)
-            card.clicked.connect(lambda _=False, o=officer: emit(self.signed_in, o))
+            card.clicked.connect(lambda _=False, o=officer: self.choose(o))
             self._grid.addWidget(card, n // columns, n % columns)
             self.cards.append(card)
         self._grid.setRowStretch(len(staff) // columns + 1, 1)
+        self.show_cards()
+
+    def set_locked(self, officer: Officer | None) -> None:
+        """Say who locked the screen (None: nobody, a plain sign-in)."""
+        if officer is None:
+            self.hint.setText(self.tr("请选择本人登录"))
+        else:
+            self.hint.setText(self.tr("屏幕已锁定。%1 输入 PIN 可继续当前工作；其他人员登录即切换用户。")
+                              .replace("%1", officer.name))
+
+    def show_cards(self) -> None:
+        self.chosen = None
+        self.stack.setCurrentIndex(0)
+
+    def choose(self, officer: Officer) -> None:
+        """Ask the chosen person for their PIN (or to set one)."""
+        self.chosen = officer
+        self.pin_panel.ask(officer, first=not access.has_pin(self.ws, officer.id))
+        self.stack.setCurrentIndex(1)
+
+    def submit(self) -> bool:
+        """Check what was typed; on success emit ``signed_in`` and go back to the cards."""
+        officer = self.chosen
+        if officer is None:
+            return False
+        panel = self.pin_panel
+        try:
+            if panel.first:
+                person = access.set_first_pin(self.ws, officer.id, panel.pin.text(), panel.confirm.text())
+            else:
+                person = access.sign_in(self.ws, officer.id, panel.pin.text())
+        except UserFacingError as exc:
+            panel.message.setText(exc.message(self.language))
+            panel.pin.clear()
+            panel.confirm.clear()
+            return False
+        self.show_cards()
+        emit(self.signed_in, person)
+        return True

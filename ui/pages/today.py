@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain import InspectionOverview, Officer
+from app.review import QueueEntry
 from ui.labels import label
+from ui.workers import emit
 
 
 class TaskCard(QFrame):
@@ -33,9 +36,51 @@ class TaskCard(QFrame):
             layout.addWidget(w)
 
 
+class ReturnedCard(QFrame):
+    """An item a team leader returned, with the comment and a field to answer it."""
+
+    answered = Signal(str, str)  # sha256, what the officer corrected
+
+    def __init__(self, entry: QueueEntry, reviewer_name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.entry = entry
+        self.setObjectName("taskCard")
+        item, latest = entry.item, entry.latest
+        head = QLabel(self.tr("退回：") + f"{item.captured_at:%Y-%m-%d %H:%M}  {item.original_name or item.sha256[:16]}"
+                      + (f"  ·  {item.inspection_id}" if item.inspection_id else ""))
+        head.setObjectName("taskHead")
+        comment = QLabel(self.tr("审核意见（%1）：").replace("%1", reviewer_name) + (latest.comment if latest else ""))
+        comment.setWordWrap(True)
+        self.reply = QLineEdit()
+        self.reply.setPlaceholderText(self.tr("补正情况"))
+        self.reply.setMinimumHeight(44)
+        self.answer_button = QPushButton(self.tr("答复并重新提交"))
+        self.answer_button.setMinimumHeight(44)
+        self.answer_button.clicked.connect(lambda: emit(self.answered, item.sha256, self.reply.text()))
+        row = QHBoxLayout()
+        row.addWidget(self.reply, 1)
+        row.addWidget(self.answer_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 12, 18, 12)
+        layout.addWidget(head)
+        layout.addWidget(comment)
+        layout.addLayout(row)
+
+
 class TodayPage(QWidget):
+    answer_requested = Signal(str, str)  # sha256, answer
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.returned_title = QLabel(self.tr("退回待补正"))
+        self.returned_title.setObjectName("pageTitle")
+        self.returned_title.hide()
+        self.returned_message = QLabel()
+        self.returned_message.setWordWrap(True)
+        self.returned_message.setStyleSheet("color: #b3261e;")
+        self._returned_host = QVBoxLayout()
+        self._returned_host.setSpacing(8)
+        self.returned_cards: list[ReturnedCard] = []
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.empty = QLabel(self.tr("今天没有分配给您的检查任务。"))
@@ -50,6 +95,9 @@ class TodayPage(QWidget):
         scroll.setWidget(self._list_host)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
+        layout.addWidget(self.returned_title)
+        layout.addLayout(self._returned_host)
+        layout.addWidget(self.returned_message)
         layout.addWidget(self.title)
         layout.addWidget(self.empty)
         layout.addWidget(scroll, 1)
@@ -63,3 +111,15 @@ class TodayPage(QWidget):
         for n, card in enumerate(self.cards):
             self._list.insertWidget(n, card)
         self.empty.setVisible(not self.cards)
+
+    def set_returned(self, entries: Sequence[QueueEntry], names: dict[str, str]) -> None:
+        """Items of this officer a team leader returned, until they are answered."""
+        for card in self.returned_cards:
+            card.deleteLater()
+        self.returned_cards = [ReturnedCard(e, names.get(e.latest.reviewer, e.latest.reviewer) if e.latest else "")
+                               for e in entries]
+        for card in self.returned_cards:
+            card.answered.connect(lambda sha, text: emit(self.answer_requested, sha, text))
+            self._returned_host.addWidget(card)
+        self.returned_title.setVisible(bool(self.returned_cards))
+        self.returned_message.clear()

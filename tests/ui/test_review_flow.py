@@ -1,0 +1,185 @@
+"""Team leaders review what officers captured: PIN sign-in, switching user, returns on Today,
+the audit page, role limits in the interface, and the idle lock."""
+
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+from PySide6.QtCore import QItemSelectionModel, Qt
+
+from app import audit
+from app.domain import EvidenceSourceKind, EvidenceType, ReviewDecisionKind
+from app.workspace import Workspace
+from ui.main_window import MainWindow
+from ui.models.evidence_gallery import SealState
+
+TASK = "JC-2026-1101"
+PINS = {"O01": "1001", "L01": "2001", "A01": "3001"}
+
+
+def _window(qtbot, ws: Workspace) -> MainWindow:
+    window = MainWindow(ws, "zh")
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _sign_in(qtbot, window: MainWindow, person: str, pin: str | None = None) -> None:
+    """Through the page, as a person would: card, PIN, confirm."""
+    page = window.sign_in_page
+    card = next(c for c in page.cards if c.officer.id == person)
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    assert page.stack.currentIndex() == 1
+    qtbot.keyClicks(page.pin_panel.pin, pin or PINS[person])
+    qtbot.mouseClick(page.pin_panel.ok_button, Qt.MouseButton.LeftButton)
+
+
+def _jpeg(n: int) -> bytes:
+    img = np.full((48, 64, 3), (40 * n) % 255, np.uint8)
+    cv2.putText(img, str(n), (10, 40), cv2.FONT_HERSHEY_SIMPLEX, 1, (255, 255, 255), 2)
+    return cv2.imencode(".jpg", img)[1].tobytes()
+
+
+def _capture(window: MainWindow, n: int) -> str:
+    locker = window.evidence_page.locker
+    return locker.ingest_stream(io.BytesIO(_jpeg(n)), evidence_type=EvidenceType.AUDIOVISUAL,
+                                officer_certs=["33010621001", "33010621002"], source_kind=EvidenceSourceKind.WEBCAM,
+                                source_detail="0", inspection_id=TASK, actor=window.officer.id,
+                                original_name=f"photo{n}.jpg").item.sha256
+
+
+def _select(page, rows: list[int]) -> None:
+    selection = page.table.selectionModel()
+    selection.clearSelection()
+    for r in rows:
+        selection.select(page.model.index(r, 0),
+                         QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+
+
+def test_officer_captures_leader_returns_one_approves_the_rest_officer_sees_the_return(
+        app, qtbot, demo_workspace: Workspace) -> None:
+    window = _window(qtbot, demo_workspace)
+    _sign_in(qtbot, window, "O01")
+    assert window.officer.id == "O01" and window.current_page() == "today"
+    shas = [_capture(window, n) for n in range(4)]
+    assert not window.today_page.returned_cards
+    window.show_page("review")
+    assert not window.review_page.tabs.isEnabled() and "带队/审核人员" in window.review_page.denied.text()
+
+    qtbot.mouseClick(window.switch_button, Qt.MouseButton.LeftButton)
+    _sign_in(qtbot, window, "L01")
+    assert window.officer.id == "L01"
+    window.show_page("review")
+    page = window.review_page
+    assert page.tabs.isEnabled() and page.model.rowCount() == 4
+    qtbot.waitUntil(lambda: all(page.model.row_at(r).seal is not None for r in range(4)), timeout=5000)
+    assert {page.model.row_at(r).seal.state for r in range(4)} == {SealState.SEALED}
+    returned = page.model.row_at(0).entry.item.sha256
+    _select(page, [0])
+    page.comment.setText("照片模糊，请补拍门头")
+    qtbot.mouseClick(page.return_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=5000)
+    _select(page, [0, 1, 2])
+    qtbot.mouseClick(page.approve_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
+    assert "3" in page.message.text() and page.approve_button.isEnabled()
+    # the audit tab shows the decisions and a whole chain
+    page.tabs.setCurrentIndex(1)
+    page.action_filter.setCurrentIndex(page.action_filter.findData("review.approve"))
+    assert page.audit_model.rowCount() == 3
+    assert "完整" in page.chain.text()
+
+    qtbot.mouseClick(window.switch_button, Qt.MouseButton.LeftButton)
+    _sign_in(qtbot, window, "O01")
+    cards = window.today_page.returned_cards
+    assert [c.entry.item.sha256 for c in cards] == [returned]
+    assert "照片模糊" in cards[0].findChildren(type(window.user_label))[1].text()
+    cards[0].reply.setText("已补拍门头照片")
+    qtbot.mouseClick(cards[0].answer_button, Qt.MouseButton.LeftButton)
+    assert window.today_page.returned_cards == []
+    states = window.review_page.service.history(returned)
+    assert [d.decision for d in states] == [ReviewDecisionKind.RETURN, ReviewDecisionKind.ANSWER]
+    assert {d.decision for s in shas if s != returned for d in window.review_page.service.history(s)} == {
+        ReviewDecisionKind.APPROVE}
+    assert audit.verify(demo_workspace.db) == []
+    window.evidence_page.shutdown()
+
+
+def test_wrong_pin_is_refused_on_the_page_and_audited(app, qtbot, demo_workspace: Workspace) -> None:
+    window = _window(qtbot, demo_workspace)
+    _sign_in(qtbot, window, "O01", "9999")
+    assert window.officer is None and "PIN 不正确" in window.sign_in_page.pin_panel.message.text()
+    assert [e.action for e in demo_workspace.audit.repo.entries()][-1] == "session.pin_failed"
+
+
+def test_first_sign_in_sets_a_pin_typed_twice(app, qtbot, demo_workspace: Workspace) -> None:
+    window = _window(qtbot, demo_workspace)
+    page = window.sign_in_page
+    qtbot.mouseClick(next(c for c in page.cards if c.officer.id == "O03"), Qt.MouseButton.LeftButton)
+    assert page.pin_panel.first and page.pin_panel.confirm.isVisible()
+    qtbot.keyClicks(page.pin_panel.pin, "5678")
+    qtbot.keyClicks(page.pin_panel.confirm, "5679")
+    qtbot.mouseClick(page.pin_panel.ok_button, Qt.MouseButton.LeftButton)
+    assert window.officer is None and "不一致" in page.pin_panel.message.text()
+    qtbot.keyClicks(page.pin_panel.pin, "5678")
+    qtbot.keyClicks(page.pin_panel.confirm, "5678")
+    qtbot.mouseClick(page.pin_panel.ok_button, Qt.MouseButton.LeftButton)
+    assert window.officer.id == "O03"
+
+
+def test_R1_auxiliary_staff_see_why_review_is_not_theirs(app, qtbot, demo_workspace: Workspace) -> None:
+    window = _window(qtbot, demo_workspace)
+    _sign_in(qtbot, window, "A01")
+    window.show_page("review")
+    assert not window.review_page.tabs.isEnabled() and window.review_page.denied.isVisible()
+    assert window.review_page.decide_selected(ReviewDecisionKind.APPROVE) is None
+    window.show_page("inspections")
+    page = window.inspections_page
+    page.search.setText(TASK)
+    page.table.selectRow(0)
+    start = page.detail.start_button
+    assert not start.isHidden() and not start.isEnabled() and "【R1】" in start.toolTip()
+
+
+def test_idle_lock_keeps_the_page_and_switching_user_signs_out(app, qtbot, demo_workspace: Workspace) -> None:
+    window = _window(qtbot, demo_workspace)
+    _sign_in(qtbot, window, "O01")
+    window.show_page("inspections")
+    window.inspections_page.search.setText("黑名单")
+    window.idle.set_interval(50)
+    window.idle.start()
+    qtbot.waitUntil(lambda: window.body.currentIndex() == 0, timeout=3000)
+    assert window.officer is None and "张伟" in window.sign_in_page.hint.text()
+    _sign_in(qtbot, window, "O01")
+    assert window.current_page() == "inspections" and window.inspections_page.search.text() == "黑名单"
+    window.lock()
+    _sign_in(qtbot, window, "L01")  # another person takes over: a switch of user
+    assert window.officer.id == "L01" and window.current_page() == "today"
+    actions = [(e.actor, e.action) for e in demo_workspace.audit.repo.entries()]
+    # the new person's PIN is checked first; then the session of the one who locked ends
+    assert actions[-6:] == [("O01", "session.sign_in"), ("O01", "session.lock"), ("O01", "session.sign_in"),
+                            ("O01", "session.lock"), ("L01", "session.sign_in"), ("O01", "session.sign_out")]
+
+
+def test_R18_overdue_recordings_are_flagged_to_the_team_leader(app, qtbot, demo_workspace: Workspace) -> None:
+    from datetime import datetime
+
+    from app.clock import CHINA_TZ
+    from app.evidence.locker import EvidenceLocker
+
+    locker = EvidenceLocker(demo_workspace)
+    locker.ingest_stream(io.BytesIO(b"\0\0\0\x18ftypmp42" + b"\0" * 300), evidence_type=EvidenceType.AUDIOVISUAL,
+                         officer_certs=["33010621001"], source_kind=EvidenceSourceKind.BODY_CAMERA,
+                         source_detail="C1", captured_at=datetime(2026, 11, 20, 10, 0, tzinfo=CHINA_TZ))
+    window = _window(qtbot, demo_workspace)
+    _sign_in(qtbot, window, "L01")
+    window.show_page("review")
+    page = window.review_page
+    assert page.overdue.count() == 0  # loaded when the tab is shown
+    page.tabs.setCurrentIndex(2)
+    assert page.overdue.count() == 1 and "未同步" in page.overdue.item(0).text()
+    assert "24 小时" in page.overdue_note.text()
+    window.evidence_page.shutdown()

@@ -1,0 +1,70 @@
+"""The review queue and audit log table models, without a widget."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from PySide6.QtCore import Qt
+
+from app import audit
+from app.clock import CHINA_TZ
+from app.domain import AuditEntry, EvidenceItem, EvidenceSourceKind, EvidenceType, ReviewDecision, ReviewDecisionKind
+from app.review import QueueEntry
+from app.workspace import Workspace
+from ui.models.evidence_gallery import SealCheck, SealState
+from ui.models.review_queue import COL_SEAL, COL_STATE, AuditTableModel, QueueRow, ReviewQueueModel
+
+T0 = datetime(2026, 11, 23, 9, 0, tzinfo=CHINA_TZ)
+
+
+def _entry(seq: int, actor: str, action: str, target: str = "", days: int = 0) -> AuditEntry:
+    return AuditEntry(seq=seq, at=T0 + timedelta(days=days), actor=actor, action=action, target=target)
+
+
+def test_audit_model_filters_by_actor_action_dates_and_target(app) -> None:
+    model = AuditTableModel()
+    model.set_entries([_entry(1, "O01", "session.sign_in"), _entry(2, "L01", "review.approve", "abc", 1),
+                       _entry(3, "L01", "review.return", "abd", 2), _entry(4, "O01", "evidence.export", "abc", 3)])
+    assert model.rowCount() == 4 and model.data(model.index(0, 0)) == "4"  # newest first
+    model.set_filters(actor="L01")
+    assert model.rowCount() == 2
+    model.set_filters(action="review.")
+    assert [model.entry_at(r).seq for r in range(model.rowCount())] == [3, 2]
+    model.set_filters(target="ABC")
+    assert [model.entry_at(r).seq for r in range(model.rowCount())] == [4, 2]
+    model.set_filters(start=date(2026, 11, 24), end=date(2026, 11, 25))
+    assert [model.entry_at(r).seq for r in range(model.rowCount())] == [3, 2]
+    assert model.actors() == ["L01", "O01"] and "review.approve" in model.actions()
+    assert model.headerData(0, Qt.Orientation.Horizontal) == "序号"
+
+
+def test_audit_model_marks_an_edited_entry_from_the_chain_check(app, demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    for n in range(3):
+        ws.audit.append("O01", "test.action", f"T{n}")
+    ws.db.conn.commit()
+    ws.db.conn.execute("DROP TRIGGER audit_log_no_update")
+    last = max(e.seq for e in ws.audit.repo.entries())
+    ws.db.conn.execute("UPDATE audit_log SET actor = 'L01' WHERE seq = ?", (last,))
+    ws.db.conn.commit()
+    model = AuditTableModel()
+    model.set_entries(list(ws.audit.repo.entries()), audit.verify(ws.db))
+    assert model.problem_of(last) == "altered"
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.ForegroundRole) is not None
+    assert model.data(model.index(1, 0), Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_queue_model_shows_state_and_seal(app) -> None:
+    item = EvidenceItem(sha256="a" * 64, size=1, media_type="image/jpeg", evidence_type=EvidenceType.AUDIOVISUAL,
+                        captured_at=T0, ingested_at=T0, source_kind=EvidenceSourceKind.WEBCAM, source_detail="0",
+                        officer_ids=("O01",), officer_certs=("1",), seal_seq=1, inspection_id="JC-1")
+    answered = ReviewDecision(1, "JC-1", item.sha256, ReviewDecisionKind.ANSWER, "O01", T0, "b" * 64, "已补拍")
+    model = ReviewQueueModel()
+    model.set_rows([QueueRow(QueueEntry(item), ("张伟",)), QueueRow(QueueEntry(item, answered), ("张伟",))])
+    assert model.rowCount() == 2 and model.columnCount() == 6
+    assert model.data(model.index(0, COL_STATE)) == "待审核"
+    assert model.data(model.index(1, COL_STATE)) == "已答复，待再审"
+    assert model.data(model.index(0, COL_SEAL)) == "校验中…"
+    model.set_seals({item.sha256: SealCheck(item.sha256, SealState.BROKEN)})
+    assert model.data(model.index(1, COL_SEAL)) == "封存异常"
+    assert "已补拍" in model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole)

@@ -1,0 +1,153 @@
+"""The team leader's review: signed decisions in the seal chain, role boundaries, returns (R17)."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+
+import pytest
+
+from app import audit
+from app.access import RoleRefused
+from app.domain import EvidenceSourceKind, EvidenceType, ReviewDecisionKind
+from app.evidence.locker import EvidenceLocker
+from app.evidence.records import read_record
+from app.evidence.verify import verify_folder
+from app.onsite.service import OnsiteService
+from app.review import ReviewRefused, ReviewService
+from app.workspace import Workspace
+from local_db.database import transaction
+
+TASK = "JC-2026-1101"
+O01_CERT, O02_CERT, L01_CERT = "33010621001", "33010621002", "33010621010"
+
+
+@pytest.fixture
+def review(demo_workspace: Workspace) -> ReviewService:
+    return ReviewService(EvidenceLocker(demo_workspace))
+
+
+def capture(review: ReviewService, n: int, certs=(O01_CERT, O02_CERT), actor: str = "O01") -> str:
+    data = b"\xff\xd8\xff\xe0" + f"photo {n}".encode() * 30 + b"\xff\xd9"
+    return review.locker.ingest_stream(
+        io.BytesIO(data), evidence_type=EvidenceType.AUDIOVISUAL, officer_certs=list(certs),
+        source_kind=EvidenceSourceKind.WEBCAM, source_detail="0", inspection_id=TASK, actor=actor).item.sha256
+
+
+def test_R17_a_decision_is_a_sealed_record_and_the_original_is_unchanged(review: ReviewService) -> None:
+    sha = capture(review, 1)
+    before = review.locker.items.get(sha)
+    decision = review.decide(sha, "approve", reviewer="L01", comment="清晰")
+    assert decision.decision is ReviewDecisionKind.APPROVE and decision.reviewer == "L01"
+    record = review.locker.items.get(decision.record_sha256)
+    assert record.derived_from == sha and record.derivation == "review" and record.officer_ids == ("L01",)
+    payload = read_record(review.locker, decision.record_sha256)
+    assert payload["format"] == "fieldinspect.review/1" and payload["item"] == sha
+    assert payload["decision"] == "approve" and payload["by"] == "L01" and payload["by_cert"] == L01_CERT
+    assert review.locker.items.get(sha) == before
+    assert review.locker.store.path_for(sha).read_bytes().startswith(b"\xff\xd8")
+    assert review.queue(inspection_id=TASK) == []  # the review record itself is never queued
+    assert verify_folder(review.ws.folder).ok
+    last = list(review.ws.audit.repo.entries())[-1]
+    assert (last.action, last.actor, last.target) == ("review.approve", "L01", sha)
+    assert last.detail["record"] == decision.record_sha256
+
+
+def test_the_queue_per_inspection_and_officer_and_the_latest_decision_wins(review: ReviewService) -> None:
+    a, b, c = capture(review, 1), capture(review, 2), capture(review, 3, certs=(O02_CERT,), actor="O02")
+    assert {e.item.sha256 for e in review.queue(inspection_id=TASK)} == {a, b, c}
+    assert {e.item.sha256 for e in review.queue(officer_id="O01")} == {a, b}
+    assert review.queue(inspection_id="JC-2026-1102") == []
+    review.decide(a, "return", reviewer="L01", comment="补拍招牌")
+    review.decide(b, "key", reviewer="L01")
+    assert {e.item.sha256 for e in review.queue()} == {c}
+    assert [e.item.sha256 for e in review.returned_to("O01")] == [a]
+    assert [e.item.sha256 for e in review.returned_to("O02")] == [a]  # both collectors of a
+    assert review.returned_to("O03") == []
+    answered = review.answer(a, officer="O01", comment="已补拍")
+    assert answered.decision is ReviewDecisionKind.ANSWER
+    assert review.returned_to("O01") == [] and {e.item.sha256 for e in review.queue()} == {a, c}
+    review.decide(a, "approve", reviewer="L01")
+    assert [d.decision for d in review.history(a)] == [ReviewDecisionKind.RETURN, ReviewDecisionKind.ANSWER,
+                                                       ReviewDecisionKind.APPROVE]
+    # the same decision twice is a second record, not a silent duplicate
+    review.decide(c, "approve", reviewer="L01")
+    review.decide(c, "approve", reviewer="L01")
+    assert len(review.history(c)) == 2
+
+
+def test_only_a_team_leader_may_decide(review: ReviewService) -> None:
+    sha = capture(review, 1)
+    for person, rule in (("A01", "【R1】"), ("O03", "带队/审核人员")):
+        with pytest.raises(RoleRefused) as err:
+            review.decide(sha, "approve", reviewer=person)
+        assert rule in err.value.zh and err.value.en
+    assert review.history(sha) == []
+
+
+def test_a_team_leader_cannot_approve_what_they_captured(review: ReviewService) -> None:
+    own = capture(review, 1, certs=(L01_CERT, O01_CERT), actor="L01")
+    with pytest.raises(ReviewRefused) as err:
+        review.decide(own, "approve", reviewer="L01")
+    assert "不能审核自己采集的证据" in err.value.zh and "cannot review it" in err.value.en
+    assert review.history(own) == []
+    # at the device with the officers' certificates: still their own capture
+    pressed = capture(review, 2, certs=(O01_CERT,), actor="L01")
+    with pytest.raises(ReviewRefused):
+        review.decide(pressed, "key", reviewer="L01")
+
+
+def test_refused_decisions_write_nothing(review: ReviewService) -> None:
+    sha = capture(review, 1)
+    items = len(review.locker.items.all())
+    with pytest.raises(ReviewRefused):
+        review.decide(sha, "return", reviewer="L01", comment="  ")
+    with pytest.raises(ReviewRefused) as err:
+        review.decide(sha, "approve", reviewer="L01", finding_ref="SR-001")  # inspection not started
+    assert "SR-001" in err.value.zh and "SR-001" in err.value.en
+    with pytest.raises(ReviewRefused):
+        review.answer(sha, officer="O01", comment="x")  # nothing was returned
+    assert review.history(sha) == [] and len(review.locker.items.all()) == items
+
+
+def test_an_answer_comes_from_the_officer_who_captured(review: ReviewService) -> None:
+    sha = capture(review, 1, certs=(O01_CERT,))
+    review.decide(sha, "return", reviewer="L01", comment="模糊")
+    with pytest.raises(ReviewRefused):
+        review.answer(sha, officer="O02", comment="已补正")
+    with pytest.raises(ReviewRefused):
+        review.answer(sha, officer="O01", comment="")
+    assert review.returned_to("O01")[0].latest.comment == "模糊"
+
+
+def test_a_decision_links_to_a_finding_of_the_inspection(review: ReviewService) -> None:
+    onsite = OnsiteService(review.ws)
+    onsite.begin(TASK, actor="O01")
+    sha = capture(review, 1)
+    decision = review.decide(sha, "key", reviewer="L01", finding_ref="SR-001")
+    assert decision.finding_ref == "SR-001"
+    with pytest.raises(ReviewRefused):
+        review.decide(sha, "approve", reviewer="L01", finding_ref="NO-SUCH")
+
+
+def test_review_rows_are_append_only_and_the_audit_chain_holds(review: ReviewService) -> None:
+    sha = capture(review, 1)
+    review.decide(sha, "return", reviewer="L01", comment="补拍")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"), transaction(review.ws.db):
+        review.ws.db.execute("UPDATE review_decisions SET decision = 'approve'")
+    with pytest.raises(sqlite3.DatabaseError, match="append-only"), transaction(review.ws.db):
+        review.ws.db.execute("DELETE FROM review_decisions")
+    assert review.history(sha)[0].decision is ReviewDecisionKind.RETURN
+    assert audit.verify(review.ws.db) == []
+
+
+def test_several_items_are_decided_each_on_its_own(review: ReviewService) -> None:
+    from app.evidence.locker import drive
+
+    mine = capture(review, 1, certs=(L01_CERT,), actor="L01")
+    others = [capture(review, 2), capture(review, 3)]
+    steps = review.decide_steps([others[0], mine, others[1]], "approve", reviewer="L01")
+    made, refused = drive(steps)
+    assert [d.item_sha256 for d in made] == others
+    assert len(refused) == 1 and isinstance(refused[0], ReviewRefused)
+    assert review.history(mine) == []

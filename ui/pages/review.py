@@ -1,0 +1,357 @@
+"""Review (team leaders): the queue of captured items, the audit log, overdue recordings.
+
+Every decision goes through ``app.review.ReviewService``, which enforces the
+roles; this page disables what the signed-in person may not do and says why.
+Seal states are checked in a worker each time the queue loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import audit
+from app.access import Permission, can
+from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
+from app.domain import Officer, ReviewDecisionKind
+from app.evidence.locker import EvidenceLocker
+from app.evidence.bodycam import find_camera_volumes
+from app.overdue import OverdueKind, limit_hours, overdue_in, pending_camera_files
+from app.review import ReviewService
+from app.workspace import Workspace
+from local_db.errors import UserFacingError
+from local_db.evidence_sources_repository import CameraAssignmentRepository
+from ui.models.evidence_gallery import check_all
+from ui.models.review_queue import THUMB_SIZE, AuditTableModel, QueueRow, ReviewQueueModel
+from ui.thumbnails import ThumbnailCache
+from ui.workers import Job, database_pool
+
+ALL = None
+
+
+class ReviewPage(QWidget):
+    """``source`` gives the locker and thumbnail cache (the evidence page's, so both share one)."""
+
+    def __init__(self, workspace: Workspace, source: Callable[[], tuple[EvidenceLocker, ThumbnailCache]],
+                 language: str = "zh", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ws, self.source, self.language = workspace, source, language
+        self.officer: Officer | None = None
+        self._service: ReviewService | None = None
+        self.jobs: dict[str, Job] = {}
+        title = QLabel(self.tr("审核"))
+        title.setObjectName("pageTitle")
+        self.denied = QLabel()
+        self.denied.setObjectName("hint")
+        self.denied.setWordWrap(True)
+
+        # --- the queue ---
+        self.model = ReviewQueueModel(self)
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setIconSize(THUMB_SIZE)
+        self.table.verticalHeader().setDefaultSectionSize(56)
+        self.table.verticalHeader().hide()
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.inspection_filter, self.officer_filter = QComboBox(), QComboBox()
+        for combo in (self.inspection_filter, self.officer_filter):
+            combo.setMinimumHeight(44)
+            combo.currentIndexChanged.connect(lambda _=0: self.load_queue(reload=False))
+        self.comment = QLineEdit()
+        self.comment.setPlaceholderText(self.tr("审核意见（退回时必填）"))
+        self.finding = QLineEdit()
+        self.finding.setPlaceholderText(self.tr("关联检查项编号（可选）"))
+        self.approve_button = QPushButton(self.tr("通过"))
+        self.return_button = QPushButton(self.tr("退回"))
+        self.key_button = QPushButton(self.tr("标为关键证据"))
+        for button, kind in ((self.approve_button, ReviewDecisionKind.APPROVE),
+                             (self.return_button, ReviewDecisionKind.RETURN),
+                             (self.key_button, ReviewDecisionKind.KEY)):
+            button.setMinimumHeight(48)
+            button.clicked.connect(lambda _=False, k=kind: self.decide_selected(k))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.count = QLabel()
+        filters = QHBoxLayout()
+        filters.addWidget(self.inspection_filter, 1)
+        filters.addWidget(self.officer_filter, 1)
+        filters.addWidget(self.count)
+        actions = QFormLayout()
+        actions.addRow(self.tr("意见"), self.comment)
+        actions.addRow(self.tr("关联"), self.finding)
+        buttons = QHBoxLayout()
+        for b in (self.approve_button, self.return_button, self.key_button):
+            buttons.addWidget(b)
+        queue = QWidget()
+        ql = QVBoxLayout(queue)
+        ql.addLayout(filters)
+        ql.addWidget(self.table, 1)
+        ql.addLayout(actions)
+        ql.addLayout(buttons)
+        ql.addWidget(self.message)
+
+        # --- the audit log ---
+        self.audit_model = AuditTableModel(self)
+        self.audit_table = QTableView()
+        self.audit_table.setModel(self.audit_model)
+        self.audit_table.verticalHeader().hide()
+        self.audit_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.audit_table.horizontalHeader().setStretchLastSection(True)
+        self.actor_filter, self.action_filter = QComboBox(), QComboBox()
+        self.from_date, self.to_date = QDateEdit(), QDateEdit()
+        for d in (self.from_date, self.to_date):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+        self.target_filter = QLineEdit()
+        self.target_filter.setPlaceholderText(self.tr("对象（任务编号、SHA-256…）"))
+        self.chain = QLabel()
+        self.chain.setWordWrap(True)
+        for w in (self.actor_filter, self.action_filter):
+            w.currentIndexChanged.connect(lambda _=0: self.filter_audit())
+        for d in (self.from_date, self.to_date):
+            d.dateChanged.connect(lambda _=None: self.filter_audit())
+        self.target_filter.textChanged.connect(lambda _="": self.filter_audit())
+        audit_filters = QHBoxLayout()
+        for w in (self.actor_filter, self.action_filter, self.from_date, self.to_date, self.target_filter):
+            audit_filters.addWidget(w)
+        audit_tab = QWidget()
+        al = QVBoxLayout(audit_tab)
+        al.addWidget(self.chain)
+        al.addLayout(audit_filters)
+        al.addWidget(self.audit_table, 1)
+
+        # --- overdue (R18) ---
+        self.overdue = QListWidget()
+        self.overdue_note = QLabel()
+        self.overdue_note.setWordWrap(True)
+        overdue_tab = QWidget()
+        ol = QVBoxLayout(overdue_tab)
+        ol.addWidget(self.overdue_note)
+        ol.addWidget(self.overdue, 1)
+
+        self.tabs = QTabWidget()
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 40px; min-width: 120px; padding: 0 16px; }")
+        self.tabs.addTab(queue, self.tr("待审核"))
+        self.tabs.addTab(audit_tab, self.tr("审计日志"))
+        self.tabs.addTab(overdue_tab, self.tr("逾期未导入/未同步"))
+        self._stale: set[int] = {1, 2}  # tabs to load when next shown
+        self._awaiting: list = []  # the whole queue, filtered in memory by the combos
+        self.tabs.currentChanged.connect(self._tab_shown)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 16, 24, 16)
+        layout.addWidget(title)
+        # Someone whose role cannot review sees the reason in place of the tabs.
+        refusal = QWidget()
+        rl = QVBoxLayout(refusal)
+        rl.addWidget(self.denied)
+        rl.addStretch(1)
+        self.body = QStackedWidget()
+        self.body.addWidget(self.tabs)
+        self.body.addWidget(refusal)
+        layout.addWidget(self.body, 1)
+
+    @property
+    def service(self) -> ReviewService:
+        if self._service is None:
+            locker, thumbnails = self.source()
+            self._service = ReviewService(locker)
+            self.model.set_thumbnails(thumbnails)
+        return self._service
+
+    # --- who is looking ------------------------------------------------------------
+    def set_officer(self, officer: Officer | None) -> None:
+        """Show the page for ``officer``: everything for a team leader, the reason for anyone else."""
+        self.officer = officer
+        allowed = can(officer, Permission.REVIEW)
+        self.tabs.setEnabled(allowed)
+        self.body.setCurrentIndex(0 if allowed else 1)  # nothing of a previous review stays on screen
+        self.denied.setVisible(not allowed)
+        self.denied.setText(self.tr("只有带队/审核人员可以审核证据、查看审计日志和逾期提醒。您当前的身份不能使用本页。"))
+        if allowed:
+            self.refresh()
+        else:
+            self.model.set_rows([])
+            self.audit_model.set_entries([])
+            self.overdue.clear()
+            for text in (self.chain, self.count, self.message, self.overdue_note):
+                text.clear()
+            self._stale = {1, 2}
+
+    def refresh(self) -> None:
+        """Reload the queue; the audit log and overdue list load when their tab is shown."""
+        if not can(self.officer, Permission.REVIEW):
+            return
+        self._awaiting = self.service.queue()
+        self._fill_filters()
+        self.load_queue(reload=False)
+        self._stale = {1, 2}
+        self._tab_shown(self.tabs.currentIndex())
+
+    def _tab_shown(self, index: int) -> None:
+        if index not in self._stale or not can(self.officer, Permission.REVIEW):
+            return
+        self._stale.discard(index)
+        if index == 1:
+            self.load_audit()
+        elif index == 2:
+            self.load_overdue()
+
+    # --- the queue -------------------------------------------------------------------
+    def _fill_filters(self) -> None:
+        officers = {o.id: o.name for o in self.ws.officers.all()}
+        entries = self._awaiting
+        keep = (self.inspection_filter.currentData(), self.officer_filter.currentData())
+        for combo, first, values in (
+            (self.inspection_filter, self.tr("全部检查任务"), sorted({e.item.inspection_id or "" for e in entries})),
+            (self.officer_filter, self.tr("全部采集人"), sorted({o for e in entries for o in e.item.officer_ids})),
+        ):
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first, ALL)
+            for v in values:
+                combo.addItem(officers.get(v, v) if combo is self.officer_filter else (v or self.tr("未关联任务")), v)
+            combo.setCurrentIndex(max(0, combo.findData(keep[0 if combo is self.inspection_filter else 1])))
+            combo.blockSignals(False)
+
+    def load_queue(self, reload: bool = True) -> None:
+        """Fill the queue (from the database with ``reload``) and check the seals in the background."""
+        if not can(self.officer, Permission.REVIEW):
+            return
+        if reload:
+            self._awaiting = self.service.queue()
+        names = {o.id: o.name for o in self.ws.officers.all()}
+        inspection, officer = self.inspection_filter.currentData(), self.officer_filter.currentData()
+        entries = [e for e in self._awaiting
+                   if (inspection is ALL or (e.item.inspection_id or "") == inspection)
+                   and (officer is ALL or officer in e.item.officer_ids)]
+        self.model.set_rows([QueueRow(e, tuple(names.get(o, o) for o in e.item.officer_ids)) for e in entries])
+        self.count.setText(self.tr("%1 项待审核").replace("%1", str(len(entries))))
+        locker = self.service.locker
+        seals = {r.sha256: r for r in locker.seals.all()}
+        job = Job(check_all, [e.item for e in entries], seals, self._public_key(), locker.store)
+        job.result.connect(lambda checks: self.model.set_seals(checks) if self.jobs.get("seals") is job else None)
+        self.jobs["seals"] = job
+        job.bind(self).start()
+
+    def selected_shas(self) -> list[str]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.row_at(r).entry.item.sha256 for r in rows]
+
+    def decide_selected(self, kind: ReviewDecisionKind) -> Job | None:
+        """Seal ``kind`` for the selected rows in the background (one database job at a time)."""
+        shas = self.selected_shas()
+        if self.officer is None or not shas or self.jobs.get("decide") is not None:
+            return None
+        job = Job(self.service.decide_steps, shas, kind, reviewer=self.officer.id, comment=self.comment.text(),
+                  finding_ref=self.finding.text().strip())
+        job.result.connect(self._decided)
+        job.error.connect(lambda exc: self._decided(([], [exc])))
+        job.finished.connect(lambda: self.jobs.pop("decide", None))
+        self.jobs["decide"] = job
+        for b in (self.approve_button, self.return_button, self.key_button):
+            b.setEnabled(False)
+        self.message.setStyleSheet("")
+        self.message.setText(self.tr("正在签署审核决定…"))
+        return job.bind(self).start(database_pool())
+
+    def _decided(self, outcome: tuple) -> None:
+        made, refused = outcome
+        for b in (self.approve_button, self.return_button, self.key_button):
+            b.setEnabled(True)
+        errors = [e.message(self.language) if isinstance(e, UserFacingError) else f"{type(e).__name__}: {e}"
+                  for e in refused]
+        self.message.setStyleSheet("color: #b3261e;" if errors else "color: #1b7f3b;")
+        done = self.tr("已签署 %1 项审核决定。").replace("%1", str(len(made)))
+        self.message.setText("\n".join([done, *dict.fromkeys(errors)]) if errors else done)
+        if made:
+            self.comment.clear()
+            self.finding.clear()
+            self.refresh()
+
+    def _public_key(self) -> DevicePublicKey | None:
+        try:
+            return DevicePublicKey.load(device_folder(self.ws.folder) / PUBLIC_KEY_FILE)
+        except DeviceKeyError:
+            return None
+
+    # --- the audit log ---------------------------------------------------------------
+    def load_audit(self) -> None:
+        entries = list(self.ws.audit.repo.entries())
+        problems = audit.verify(self.ws.db)
+        self.audit_model.set_entries(entries, problems)
+        if problems:
+            first = problems[0]
+            self.chain.setStyleSheet("color: #b3261e;")
+            self.chain.setText(self.tr("审计日志链校验失败：第 %1 条起被改动或删除（%2 处问题）。")
+                               .replace("%1", str(first.seq)).replace("%2", str(len(problems))))
+        else:
+            self.chain.setStyleSheet("color: #1b7f3b;")
+            self.chain.setText(self.tr("审计日志链完整：%1 条记录，未发现改动或删除。").replace("%1", str(len(entries))))
+        for combo, first_text, values in ((self.actor_filter, self.tr("全部人员"), self.audit_model.actors()),
+                                          (self.action_filter, self.tr("全部操作"), self.audit_model.actions())):
+            keep = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first_text, "")
+            for v in values:
+                combo.addItem(v, v)
+            combo.setCurrentIndex(max(0, combo.findData(keep)))
+            combo.blockSignals(False)
+        if entries:
+            for d, day in ((self.from_date, entries[0].at.date()), (self.to_date, entries[-1].at.date())):
+                d.blockSignals(True)
+                d.setDate(QDate(day.year, day.month, day.day))
+                d.blockSignals(False)
+        self.filter_audit()
+
+    def filter_audit(self) -> None:
+        def day(edit: QDateEdit) -> date:
+            q = edit.date()
+            return date(q.year(), q.month(), q.day())
+
+        self.audit_model.set_filters(actor=self.actor_filter.currentData(), action=self.action_filter.currentData(),
+                                     start=day(self.from_date), end=day(self.to_date),
+                                     target=self.target_filter.text())
+
+    # --- overdue (R18) ---------------------------------------------------------------------
+    def load_overdue(self) -> None:
+        # Sync is not on this device yet: nothing counts as synced (app.overdue takes the set).
+        # Attached cameras are listed when this tab is shown (a listing, no hashing).
+        locker = self.service.locker
+        volumes = find_camera_volumes(assignments=CameraAssignmentRepository(self.ws.db))
+        flags = overdue_in(self.ws, locker.items.all(), frozenset(), pending_camera_files(locker, volumes))
+        names = {o.id: o.name for o in self.ws.officers.all()}
+        self.overdue.clear()
+        what = {OverdueKind.NOT_SYNCED: self.tr("未同步"), OverdueKind.NOT_INGESTED: self.tr("未导入")}
+        for f in flags:
+            self.overdue.addItem(f"{what[f.kind]}  {f.recorded_at:%Y-%m-%d %H:%M}  "
+                                 f"{'、'.join(names.get(o, o) for o in f.officer_ids)}  {f.inspection_id or ''}  "
+                                 + self.tr("期限 %1").replace("%1", f"{f.deadline:%m-%d %H:%M}") + f"  {f.ref[:16]}")
+        # DOMAIN.md gives R18 no legal source, so the note cites none: the limit is the bureau's setting.
+        self.overdue_note.setText(self.tr("执法记录应在收班后 %1 小时内导入并同步（本机关设置）；以下 %2 项已逾期。")
+                                  .replace("%1", str(limit_hours(self.ws))).replace("%2", str(len(flags))))
+
+    def shutdown(self) -> None:
+        for job in self.jobs.values():
+            job.cancel()
