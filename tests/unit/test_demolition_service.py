@@ -3,7 +3,6 @@ R1, R16, R20–R26 and the audit trail."""
 
 from __future__ import annotations
 
-import io
 import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -22,21 +21,9 @@ from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.records import read_record
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
+from demolition_flow import MovingClock, link_video
 
 ID_NO = "330106198001011234"
-
-
-class MovingClock:
-    """A clock the test sets; the audit log and the services read it on every call."""
-
-    def __init__(self, moment: datetime) -> None:
-        self.now = moment
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def at(self, y: int, m: int, d: int, hh: int, mm: int = 0) -> None:
-        self.now = datetime(y, m, d, hh, mm, tzinfo=CHINA_TZ)
 
 
 @pytest.fixture
@@ -79,10 +66,7 @@ def count(svc: DemolitionService, n: int, **kw: object) -> int:
 
 
 def record_video(svc: DemolitionService, start: datetime, seconds: float) -> None:
-    item = svc.locker.ingest_stream(io.BytesIO(specimen.recording_mp4(seconds)), evidence_type=EvidenceType.AUDIOVISUAL,
-                                    officer_certs=["33010621001"], source_kind=EvidenceSourceKind.BODY_CAMERA,
-                                    source_detail="BC-01", captured_at=start).item
-    svc.link_recording(READY, item.sha256, actor="O01")
+    link_video(svc, READY, start, seconds)
 
 
 def test_demo_seeds_one_case_ready_on_monday_and_one_blocked(svc: DemolitionService) -> None:
