@@ -252,6 +252,12 @@ class DemolitionRepository(Repository):
             "SELECT sha256 FROM demolition_evidence WHERE case_id = ? AND role = ? ORDER BY linked_at, rowid",
             [case_id, role])]
 
+    def unlinked(self, case_id: str, sha256s: Iterable[str], role: str) -> list[str]:
+        """Those of ``sha256s`` not linked to the case in ``role`` (one indexed look-up each)."""
+        return [s for s in sha256s if self.db.execute(
+            "SELECT 1 FROM demolition_evidence WHERE case_id = ? AND sha256 = ? AND role = ?",
+            [case_id, s, role]).fetchone() is None]
+
     # --- inventory -------------------------------------------------------------------------------
 
     def add_version(self, v: ItemVersion) -> None:

@@ -83,7 +83,7 @@ class InventoryService:
             io.BytesIO(data), evidence_type=EvidenceType.AUDIOVISUAL, officer_certs=self.d.certs(case),
             source_kind=EvidenceSourceKind.FILE, source_detail=f"demolition:{case.id}",
             original_name=f"{case.id}_photo.jpg", captured_at=captured_at, actor=actor, then=link)
-        if result.duplicate and result.item.sha256 not in self.repo.linked(case.id, "photo"):
+        if result.duplicate and self.repo.unlinked(case.id, [result.item.sha256], "photo"):
             with transaction(self.ws.db):
                 link(result.item)
         return result.item.sha256
@@ -164,8 +164,7 @@ class InventoryService:
         if not v.photo_sha256s:
             raise DemolitionRefused("R24", "每项财物须现场拍照：请先拍照再登记。",
                                     "Each item is photographed in place: take a photo first.", INVENTORY)
-        linked = set(self.repo.linked(case.id, "photo"))
-        stray = [p for p in v.photo_sha256s if p not in linked]
+        stray = self.repo.unlinked(case.id, v.photo_sha256s, "photo")
         if stray:
             raise DemolitionRefused("R24", f"照片 {stray[0][:12]}… 不是本案现场拍摄并封存的照片。",
                                     f"Photo {stray[0][:12]}… was not taken and sealed for this case.", INVENTORY)
