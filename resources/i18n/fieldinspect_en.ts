@@ -1,5 +1,4 @@
 <?xml version='1.0' encoding='utf-8'?>
-<!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
     <name>CameraPanel</name>
@@ -212,14 +211,14 @@
         <translation>Approved at</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="206" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="207" />
         <source>依据：%1
 标准：%2</source>
         <translation>Basis: %1
 Standard: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="230" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="231" />
         <source>已记录拟处罚：%1</source>
         <translation>Proposed penalty recorded: %1</translation>
     </message>
@@ -254,12 +253,244 @@ Standard: %2</translation>
     <message numerus="yes">
         <location filename="../../ui/pages/onsite.py" line="62" />
         <source>尚不能结束（%n 项未完成）</source>
-        <translation><numerusform>Cannot close yet (%n requirement open)</numerusform><numerusform>Cannot close yet (%n requirements open)</numerusform></translation>
+        <translation>
+            <numerusform>Cannot close yet (%n requirement open)</numerusform>
+            <numerusform>Cannot close yet (%n requirements open)</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../ui/pages/onsite.py" line="63" />
         <source>可以结束检查</source>
         <translation>The inspection can be closed</translation>
+    </message>
+</context>
+<context>
+    <name>CustodyTab</name>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="37" />
+        <source>执行结束后：移交保管、通知领取、向当事人移交（可部分移交，接收人签名）或记录拒收（R24）；财物登记清单一式两份，双方签名（R26）。</source>
+        <translation>After the operation: move items to storage, notify the party to collect, hand items over (all or some, signed by the recipient) or record a refusal (R24); the inventory list is made in two copies, signed by both sides (R26).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="42" />
+        <source>勾选要办理的财物</source>
+        <translation>Tick the items concerned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="46" />
+        <source>保管与通知</source>
+        <translation>Storage and notice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="49" />
+        <source>移交保管</source>
+        <translation>Move to storage</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="55" />
+        <source>登记领取通知</source>
+        <translation>Record the notice to collect</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="57" />
+        <source>保管地点</source>
+        <translation>Storage place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="59" />
+        <source>通知书文号</source>
+        <translation>Notice number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="60" />
+        <source>领取期限</source>
+        <translation>Collect by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="63" />
+        <source>移交给当事人 / 拒收</source>
+        <translation>Hand over to the party / refusal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="69" />
+        <source>移交并由接收人签收</source>
+        <translation>Hand over, signed by the recipient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="73" />
+        <source>记录拒收</source>
+        <translation>Record refusal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="75" />
+        <source>接收人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="76" />
+        <source>身份证号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="77" />
+        <source>接收人签名</source>
+        <translation>Recipient's signature</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="79" />
+        <source>拒收情况</source>
+        <translation>Refusal details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="82" />
+        <source>文书签名</source>
+        <translation>Signatures on documents</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="85" />
+        <source>财物登记清单</source>
+        <translation>Inventory list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="86" />
+        <source>强制拆除现场笔录</source>
+        <translation>Record of the demolition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="88" />
+        <source>执法人员</source>
+        <translation>Officer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="89" />
+        <source>当事人</source>
+        <translation>Party</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="90" />
+        <source>见证人</source>
+        <translation>Witness</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="92" />
+        <source>签名人姓名（执法人员为当前登录人）</source>
+        <translation>Signer's name (an officer signs as the signed-in user)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="95" />
+        <source>保存签名</source>
+        <translation>Save signature</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="97" />
+        <source>文书</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="97" />
+        <source>身份</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="98" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="98" />
+        <source>签名</source>
+        <translation>Signature</translation>
+    </message>
+</context>
+<context>
+    <name>Demolition</name>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="23" />
+        <source>待执行</source>
+        <translation>Planned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="24" />
+        <source>执行中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="25" />
+        <source>已暂停</source>
+        <translation>Paused</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="26" />
+        <source>已结束</source>
+        <translation>Ended</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="27" />
+        <source>已终止</source>
+        <translation>Abandoned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="32" />
+        <source>开始执行</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="33" />
+        <source>暂停</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="34" />
+        <source>恢复执行</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="35" />
+        <source>终止执行</source>
+        <translation>Abandon</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="36" />
+        <source>执行结束</source>
+        <translation>Ended</translation>
+    </message>
+</context>
+<context>
+    <name>DemolitionPage</name>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="125" />
+        <source>强制拆除</source>
+        <translation>Forced demolition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="139" />
+        <source>前置条件</source>
+        <translation>Preconditions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="139" />
+        <source>现场执行</source>
+        <translation>Operation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="140" />
+        <source>财物清点</source>
+        <translation>Inventory</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="140" />
+        <source>保管与移交</source>
+        <translation>Custody and handover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="141" />
+        <source>文书</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="201" />
+        <source>您不是本案的执法人员，只能查看。</source>
+        <translation>You are not an officer of this case; view only.</translation>
     </message>
 </context>
 <context>
@@ -317,189 +548,232 @@ Standard: %2</translation>
     </message>
 </context>
 <context>
+    <name>DocumentsTab</name>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="188" />
+        <source>文书与执法检查文书同一标准：内嵌字体、中文自动换行、页码。</source>
+        <translation>Same standard as the inspection documents: embedded font, Chinese line wrapping, page numbers.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="191" />
+        <source>财物登记清单（一式两份）</source>
+        <translation>Inventory list (two copies)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="192" />
+        <source>强制拆除现场笔录</source>
+        <translation>Record of the demolition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="193" />
+        <source>财物移交清单（最近一次）</source>
+        <translation>Handover receipt (latest)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="194" />
+        <source>财物标签（二维码）</source>
+        <translation>Item labels (QR codes)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="199" />
+        <source>生成</source>
+        <translation>Generate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="231" />
+        <source>正在生成…</source>
+        <translation>Generating…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="244" />
+        <source>已生成：%1</source>
+        <translation>Generated: %1</translation>
+    </message>
+</context>
+<context>
     <name>EvidenceDetail</name>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="208" />
+        <location filename="../../ui/pages/evidence.py" line="209" />
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="209" />
+        <location filename="../../ui/pages/evidence.py" line="210" />
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="210" />
+        <location filename="../../ui/pages/evidence.py" line="211" />
         <source>校验</source>
         <translation>Verify</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="211" />
+        <location filename="../../ui/pages/evidence.py" line="212" />
         <source>复制到本人查看目录并用系统程序打开；查看记入访问记录（R17）</source>
         <translation>Copy to your viewing folder and open with the system viewer; the view is logged (R17)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="212" />
+        <location filename="../../ui/pages/evidence.py" line="213" />
         <source>重新计算原件的 SHA-256 并与封存记录比对</source>
         <translation>Recompute the original's SHA-256 and compare it with the seal record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="225" />
+        <location filename="../../ui/pages/evidence.py" line="226" />
         <source>文件名</source>
         <translation>File name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="225" />
+        <location filename="../../ui/pages/evidence.py" line="226" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="226" />
+        <location filename="../../ui/pages/evidence.py" line="227" />
         <source>文件类型</source>
         <translation>Media type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="226" />
+        <location filename="../../ui/pages/evidence.py" line="227" />
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="227" />
+        <location filename="../../ui/pages/evidence.py" line="228" />
         <source>拍摄时间</source>
         <translation>Captured</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="227" />
+        <location filename="../../ui/pages/evidence.py" line="228" />
         <source>入库时间</source>
         <translation>Ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="228" />
+        <location filename="../../ui/pages/evidence.py" line="229" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="228" />
+        <location filename="../../ui/pages/evidence.py" line="229" />
         <source>采集人员</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="229" />
+        <location filename="../../ui/pages/evidence.py" line="230" />
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="229" />
+        <location filename="../../ui/pages/evidence.py" line="230" />
         <source>派生自</source>
         <translation>Derived from</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="230" />
+        <location filename="../../ui/pages/evidence.py" line="231" />
         <source>保存期限</source>
         <translation>Retention</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="230" />
+        <location filename="../../ui/pages/evidence.py" line="231" />
         <source>封存序号</source>
         <translation>Seal no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="239" />
+        <location filename="../../ui/pages/evidence.py" line="240" />
         <source>访问记录（查看、导出）</source>
         <translation>Access log (views, exports)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="270" />
+        <location filename="../../ui/pages/evidence.py" line="271" />
         <source>未选择证据</source>
         <translation>No item selected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="277" />
+        <location filename="../../ui/pages/evidence.py" line="278" />
         <source>现场拍摄（摄像头 %1）</source>
         <translation>Captured on site (camera %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="277" />
+        <location filename="../../ui/pages/evidence.py" line="278" />
         <source>执法记录仪 %1</source>
         <translation>Body camera %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="278" />
+        <location filename="../../ui/pages/evidence.py" line="279" />
         <source>文件导入：%1</source>
         <translation>Imported file: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="281" />
+        <location filename="../../ui/pages/evidence.py" line="282" />
         <source>%1（%2 字节）</source>
         <translation>%1 (%2 bytes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="288" />
+        <location filename="../../ui/pages/evidence.py" line="289" />
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="289" />
+        <location filename="../../ui/pages/evidence.py" line="290" />
         <source>—（原件）</source>
         <translation>— (original)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="290" />
+        <location filename="../../ui/pages/evidence.py" line="291" />
         <source>随案件 %1 保存（R19）</source>
         <translation>Kept with case %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="292" />
+        <location filename="../../ui/pages/evidence.py" line="293" />
         <source>至少保存至 %1（R19）</source>
         <translation>Kept at least until %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="314" />
+        <location filename="../../ui/pages/evidence.py" line="315" />
         <source>无预览</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="314" />
+        <location filename="../../ui/pages/evidence.py" line="315" />
         <source>正在生成预览…</source>
         <translation>Making the preview…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="318" />
+        <location filename="../../ui/pages/evidence.py" line="319" />
         <source>封存状态：正在核验…</source>
         <translation>Seal: checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="320" />
+        <location filename="../../ui/pages/evidence.py" line="321" />
         <source>✖ 封存异常：</source>
         <translation>✖ Seal problem: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="323" />
+        <location filename="../../ui/pages/evidence.py" line="324" />
         <source>✔ 校验通过：原件的 SHA-256 与封存记录一致（已完整重新计算）</source>
         <translation>✔ Verified: the original's SHA-256 matches its seal (fully recomputed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="325" />
+        <location filename="../../ui/pages/evidence.py" line="326" />
         <source>✓ 封存完好：签名有效，原件存在且大小与封存一致</source>
         <translation>✓ Seal intact: signature valid, original present with its sealed size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="336" />
+        <location filename="../../ui/pages/evidence.py" line="337" />
         <source>查看</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="336" />
+        <location filename="../../ui/pages/evidence.py" line="337" />
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="344" />
+        <location filename="../../ui/pages/evidence.py" line="345" />
         <source>尚无查看或导出</source>
         <translation>No views or exports yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="355" />
+        <location filename="../../ui/pages/evidence.py" line="356" />
         <source>正在校验：重新计算原件的 SHA-256…</source>
         <translation>Verifying: recomputing the original's SHA-256…</translation>
     </message>
@@ -507,117 +781,117 @@ Standard: %2</translation>
 <context>
     <name>EvidencePage</name>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="380" />
+        <location filename="../../ui/pages/evidence.py" line="381" />
         <source>证据材料</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="384" />
+        <location filename="../../ui/pages/evidence.py" line="385" />
         <source>导入…</source>
         <translation>Import…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="396" />
+        <location filename="../../ui/pages/evidence.py" line="397" />
         <source>拍摄时间（新→旧）</source>
         <translation>Captured (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="397" />
+        <location filename="../../ui/pages/evidence.py" line="398" />
         <source>拍摄时间（旧→新）</source>
         <translation>Captured (oldest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="398" />
+        <location filename="../../ui/pages/evidence.py" line="399" />
         <source>入库时间（新→旧）</source>
         <translation>Ingested (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="399" />
+        <location filename="../../ui/pages/evidence.py" line="400" />
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="403" />
+        <location filename="../../ui/pages/evidence.py" line="404" />
         <source>搜索：文件名、SHA-256、人员、任务…</source>
         <translation>Search: file name, SHA-256, staff, task…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="452" />
+        <location filename="../../ui/pages/evidence.py" line="453" />
         <source>证据库</source>
         <translation>Evidence store</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="453" />
+        <location filename="../../ui/pages/evidence.py" line="454" />
         <source>现场拍摄</source>
         <translation>Capture on site</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="519" />
+        <location filename="../../ui/pages/evidence.py" line="520" />
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="520" />
+        <location filename="../../ui/pages/evidence.py" line="521" />
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="522" />
+        <location filename="../../ui/pages/evidence.py" line="523" />
         <source>全部证据种类</source>
         <translation>All evidence types</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="524" />
+        <location filename="../../ui/pages/evidence.py" line="525" />
         <source>全部人员</source>
         <translation>All staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="551" />
+        <location filename="../../ui/pages/evidence.py" line="552" />
         <source>显示 %1 / 共 %2 项</source>
         <translation>Showing %1 of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="580" />
+        <location filename="../../ui/pages/evidence.py" line="581" />
         <source>请先登录：查看和导出原件须记录操作人员（R17）。</source>
         <translation>Sign in first: every view or export of an original records who did it (R17).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="595" />
+        <location filename="../../ui/pages/evidence.py" line="596" />
         <source>已记录查看并打开：%1</source>
         <translation>View logged and opened: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="602" />
+        <location filename="../../ui/pages/evidence.py" line="603" />
         <source>导出原件到文件夹</source>
         <translation>Export the original to a folder</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="605" />
+        <location filename="../../ui/pages/evidence.py" line="606" />
         <source>导出原件</source>
         <translation>Export original</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="605" />
+        <location filename="../../ui/pages/evidence.py" line="606" />
         <source>导出用途（记入访问记录）：</source>
         <translation>Purpose of the export (written to the access log):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="615" />
+        <location filename="../../ui/pages/evidence.py" line="616" />
         <source>请填写导出用途：每次导出原件都记入访问记录（R17）。</source>
         <translation>Give the purpose: every export of an original is logged (R17).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="623" />
+        <location filename="../../ui/pages/evidence.py" line="624" />
         <source>已导出并记录：%1</source>
         <translation>Exported and logged: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="667" />
+        <location filename="../../ui/pages/evidence.py" line="668" />
         <source>采集人员：%1 · 检查任务：%2（在“证据库”的筛选中选择）</source>
         <translation>Collected by: %1 · inspection: %2 (choose it in the Evidence store's filter)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="692" />
+        <location filename="../../ui/pages/evidence.py" line="693" />
         <source>现场拍摄（摄像头拍照、录像并即时封存）将在此处提供。</source>
         <translation>On-site capture (webcam photos and video, sealed at once) appears here.</translation>
     </message>
@@ -1042,87 +1316,248 @@ Standard: %2</translation>
     </message>
 </context>
 <context>
+    <name>InventoryModel</name>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <source>数量</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="74" />
+        <source>状况</source>
+        <translation>Condition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="74" />
+        <source>箱号/标签</source>
+        <translation>Box/label</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="74" />
+        <source>保管地点</source>
+        <translation>Storage place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="74" />
+        <source>照片</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="75" />
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="75" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="92" />
+        <source>清点后修改：%1</source>
+        <translation>Edited after counting: %1</translation>
+    </message>
+</context>
+<context>
+    <name>InventoryTab</name>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="174" />
+        <source>逐项清点造册：每项现场拍照（照片即时封存），标注箱号/标签号（R24）。清点后修改生成新版本并注明原因，原记录保留。</source>
+        <translation>Count item by item: photograph each in place (photos are sealed at once) and give it a box or label number (R24). An edit after counting is a new version with its reason; the counted record stays.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="176" />
+        <source>登记财物</source>
+        <translation>Count an item</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="183" />
+        <source>件</source>
+        <translation>pcs</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="189" />
+        <source>拍照 / 选择照片</source>
+        <translation>Take / choose photos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="193" />
+        <source>修改原因（修改已清点的财物时必填）</source>
+        <translation>Reason for the edit (required when editing a counted item)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="194" />
+        <source>登记本项</source>
+        <translation>Add this item</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="197" />
+        <source>保存修改（新版本）</source>
+        <translation>Save edit (new version)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="202" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="202" />
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="203" />
+        <source>数量</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="203" />
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="204" />
+        <source>状况</source>
+        <translation>Condition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="204" />
+        <source>箱号/标签号</source>
+        <translation>Box/label no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="205" />
+        <source>保管地点</source>
+        <translation>Storage place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="207" />
+        <source>照片</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="209" />
+        <source>修改原因</source>
+        <translation>Edit reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="250" />
+        <source>选择现场照片</source>
+        <translation>Choose photos taken on site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="251" />
+        <source>图片 (*.jpg *.jpeg *.png *.heic *.webp)</source>
+        <translation>Images (*.jpg *.jpeg *.png *.heic *.webp)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="263" />
+        <source>正在封存照片…</source>
+        <translation>Sealing photo…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="273" />
+        <source>已拍照 %1 张（已封存）</source>
+        <translation>%1 photo(s) taken (sealed)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="274" />
+        <source>尚未拍照</source>
+        <translation>No photo yet</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="46" />
-        <location filename="../../ui/main_window.py" line="54" />
+        <location filename="../../ui/main_window.py" line="49" />
+        <location filename="../../ui/main_window.py" line="57" />
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="52" />
+        <location filename="../../ui/main_window.py" line="55" />
         <source>切换用户</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87" />
-        <source>强制拆除财物清点</source>
-        <translation>Demolition property inventory</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="88" />
-        <source>强制拆除前置条件核验、财物逐项清点造册、见证、保管与移交。</source>
-        <translation>Forced demolition: precondition checks, item-by-item property inventory, witnesses, storage and handover.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="89" />
-        <location filename="../../ui/main_window.py" line="97" />
+        <location filename="../../ui/main_window.py" line="90" />
+        <location filename="../../ui/main_window.py" line="98" />
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="90" />
+        <location filename="../../ui/main_window.py" line="91" />
         <source>带队/审核人员对执法人员采集的证据和记录进行审核；审核决定签名入链，不改动原件。</source>
         <translation>Team leaders review the evidence and records captured by officers; review decisions are signed into the chain and never change the originals.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="91" />
-        <location filename="../../ui/main_window.py" line="97" />
+        <location filename="../../ui/main_window.py" line="92" />
+        <location filename="../../ui/main_window.py" line="98" />
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="92" />
+        <location filename="../../ui/main_window.py" line="93" />
         <source>收班时将加密、签名的数据包断点续传至执法监督平台，并获取签名的基础数据。</source>
         <translation>At the end of the shift, encrypted and signed bundles are uploaded resumably to the supervision platform, and signed reference data is pulled back.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96" />
+        <location filename="../../ui/main_window.py" line="97" />
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96" />
+        <location filename="../../ui/main_window.py" line="97" />
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96" />
+        <location filename="../../ui/main_window.py" line="97" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="97" />
-        <source>拆除清点</source>
-        <translation>Demolition</translation>
+        <location filename="../../ui/main_window.py" line="98" />
+        <source>强制拆除</source>
+        <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="98" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183" />
+        <location filename="../../ui/main_window.py" line="190" />
         <source>当前基础数据：</source>
         <translation>Current reference data: </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="204" />
+        <location filename="../../ui/main_window.py" line="214" />
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206" />
+        <location filename="../../ui/main_window.py" line="216" />
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
@@ -1281,6 +1716,139 @@ Standard: %2</translation>
     </message>
 </context>
 <context>
+    <name>OperationTab</name>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="34" />
+        <source>遇有风险立即暂停并记录原因（R25）；全程录像（R16）；当事人不到场的，须有公证或见证人（R24）。</source>
+        <translation>Pause at once when a risk arises and record why (R25); record video throughout (R16); without the party, a notary or witness must attend (R24).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="39" />
+        <source>当事人到场情况</source>
+        <translation>Party's presence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="41" />
+        <source>到场</source>
+        <translation>Present</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="42" />
+        <source>未到场</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="44" />
+        <source>保存到场情况</source>
+        <translation>Save presence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="50" />
+        <source>到场人</source>
+        <translation>Person present</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="53" />
+        <source>公证或见证人</source>
+        <translation>Notary or witness</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="56" />
+        <source>见证人</source>
+        <translation>Witness</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="57" />
+        <source>公证人员</source>
+        <translation>Notary</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="59" />
+        <source>本人与本案当事人及执法机关均无利害关系。</source>
+        <translation>I have no interest in this case, with the party or with the agency.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="62" />
+        <source>登记见证人</source>
+        <translation>Record witness</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="64" />
+        <source>身份</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="64" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="65" />
+        <source>身份证号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="65" />
+        <source>公证机构</source>
+        <translation>Notary office</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="66" />
+        <source>无利害关系声明</source>
+        <translation>Statement of no interest</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="66" />
+        <source>签名</source>
+        <translation>Signature</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="76" />
+        <source>暂停或终止的原因</source>
+        <translation>Reason for pausing or abandoning</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="78" />
+        <source>紧急情况理由（夜间或节假日恢复时）</source>
+        <translation>Emergency reason (to resume at night or on a holiday)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="79" />
+        <source>暂停</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="79" />
+        <source>恢复执行</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="80" />
+        <source>终止执行</source>
+        <translation>Abandon</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="90" />
+        <source>关联本次执行的录像</source>
+        <translation>Link this operation's recordings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="92" />
+        <source>结束执行并封存清单</source>
+        <translation>End and seal the inventory</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="108" />
+        <source>状态：%1</source>
+        <translation>Status: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="123" />
+        <source>已关联录像 %1 段。</source>
+        <translation>%1 recording(s) linked.</translation>
+    </message>
+</context>
+<context>
     <name>OutcomeStep</name>
     <message>
         <location filename="../../ui/pages/onsite_outcome.py" line="19" />
@@ -1379,6 +1947,119 @@ Standard: %2</translation>
         <location filename="../../ui/dialogs/override_dialog.py" line="45" />
         <source>批准人</source>
         <translation>Approved by</translation>
+    </message>
+</context>
+<context>
+    <name>PreconditionsTab</name>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="42" />
+        <source>案件与公告</source>
+        <translation>Case and announcement</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="45" />
+        <source>应急预案与救济情况</source>
+        <translation>Emergency plan and remedies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="48" />
+        <source>应急预案（R20）：警戒、救护、撤离、报告……</source>
+        <translation>Emergency plan (R20): cordon, first aid, evacuation, reporting…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="49" />
+        <source>当事人已申请行政复议</source>
+        <translation>The party has applied for reconsideration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="50" />
+        <source>当事人已提起行政诉讼</source>
+        <translation>The party has brought a lawsuit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="51" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="63" />
+        <source>紧急情况理由（仅用于夜间或节假日，写入审计日志）</source>
+        <translation>Emergency reason (only at night or on a holiday; written to the audit log)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="64" />
+        <source>开始执行</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="77" />
+        <source>当事人</source>
+        <translation>Party</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="77" />
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="77" />
+        <source>拆除对象</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="78" />
+        <source>拆除方式</source>
+        <translation>Means</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="78" />
+        <source>决定书</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="79" />
+        <source>公告文号</source>
+        <translation>Announcement no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="79" />
+        <source>公告送达日</source>
+        <translation>Announcement served</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="80" />
+        <source>自行拆除期限</source>
+        <translation>Self-demolition deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="81" />
+        <source>清除财物期限</source>
+        <translation>Removal deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="82" />
+        <source>到场通知</source>
+        <translation>Notice to attend</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="82" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="97" />
+        <source>不得开始强制拆除（%1 项阻止）</source>
+        <translation>The demolition may not start (%1 blocking)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="98" />
+        <source>前置条件已满足，可以依法开始执行</source>
+        <translation>Preconditions met: the demolition may lawfully start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="100" />
+        <source>已开始执行，前置条件在开始时已核验。</source>
+        <translation>Started; the preconditions were checked at the start.</translation>
     </message>
 </context>
 <context>

@@ -20,18 +20,20 @@ T = TypeVar("T")
 
 def status_text(status: str) -> str:
     """The case status as shown (translated)."""
-    t = QCoreApplication.translate
-    return {"planned": t("Demolition", "待执行"), "in_progress": t("Demolition", "执行中"),
-            "paused": t("Demolition", "已暂停"), "ended": t("Demolition", "已结束"),
-            "abandoned": t("Demolition", "已终止")}.get(status, status)
+    return {"planned": QCoreApplication.translate("Demolition", "待执行"),
+            "in_progress": QCoreApplication.translate("Demolition", "执行中"),
+            "paused": QCoreApplication.translate("Demolition", "已暂停"),
+            "ended": QCoreApplication.translate("Demolition", "已结束"),
+            "abandoned": QCoreApplication.translate("Demolition", "已终止")}.get(status, status)
 
 
 def event_text(kind: str) -> str:
     """An operation event as shown (translated)."""
-    t = QCoreApplication.translate
-    return {"start": t("Demolition", "开始执行"), "pause": t("Demolition", "暂停"),
-            "resume": t("Demolition", "恢复执行"), "abandon": t("Demolition", "终止执行"),
-            "end": t("Demolition", "执行结束")}.get(kind, kind)
+    return {"start": QCoreApplication.translate("Demolition", "开始执行"),
+            "pause": QCoreApplication.translate("Demolition", "暂停"),
+            "resume": QCoreApplication.translate("Demolition", "恢复执行"),
+            "abandon": QCoreApplication.translate("Demolition", "终止执行"),
+            "end": QCoreApplication.translate("Demolition", "执行结束")}.get(kind, kind)
 
 
 @dataclass(frozen=True)
