@@ -20,7 +20,8 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from app.demolition.inventory import state_label
-from app.demolition.rules import Means
+from app.deadlines import CalendarNotCovered
+from app.demolition.rules import Means, litigation_ends, reconsideration_ends
 from app.demolition.service import DemolitionService
 from app.demolition.errors import DemolitionStateError
 from app.documents import layout as L
@@ -184,7 +185,9 @@ class DemolitionDocuments:
         checked = self.s.start_findings(case.id, at) if case.status == "planned" or at else []
         if at is not None:
             checked = [f for f in checked if f.rule != "R1"]  # staffing is re-read from today's roster
-        lines = [f.zh for f in checked] or ["前置条件均已满足：公告期限、60 日复议期、6 个月诉讼期、清除财物期限均已届满，应急预案已记录。"]
+        lines = [f.zh for f in checked]
+        if not lines:
+            lines = ["前置条件均已满足：" + self._windows_text(case) + "应急预案已记录。"]
         for line in lines:
             story.append(L.para(line, s.body))
         story.append(L.para("执行经过", s.section))
@@ -209,6 +212,19 @@ class DemolitionDocuments:
         story.append(KeepTogether([Spacer(1, 6), self._signature_block(
             sigs, (("officer", "执法人员"), ("party", "当事人"), ("witness", "见证人")))]))
         return story
+
+    def _windows_text(self, case: DemolitionCase) -> str:
+        """The R21 dates as the record states them, each window with its last day."""
+        calendar = self.s.calendar()
+        try:
+            reconsideration = reconsideration_ends(case, calendar).isoformat()
+            litigation = litigation_ends(case, calendar).isoformat()
+        except CalendarNotCovered:
+            return "公告期限、复议期、诉讼期、清除财物期限均已届满；"
+        return (f"公告限期自行拆除至 {case.self_demolition_deadline.isoformat()}，"
+                f"自送达之日（{case.announcement_served_on.isoformat()}）起 60 日复议期至 {reconsideration}、"
+                f"6 个月诉讼期至 {litigation} 届满，期间未申请复议、未提起诉讼；"
+                f"清除财物期限至 {case.removal_deadline.isoformat()}；均已届满。")
 
     def _handover(self, case: DemolitionCase, handover_id: int | None) -> list[Flowable]:
         s = L.styles()

@@ -23,7 +23,14 @@ from app.demolition import rules
 from app.demolition.errors import DemolitionBlocked, DemolitionInputInvalid, DemolitionRefused, DemolitionStateError
 from app.demolition.rules import INVENTORY, PAUSE, Means, NightHours
 from app.domain import EvidenceItem, StaffRole
-from app.evidence.coverage import FULL_PROCESS_RECORDING, check_full_process_recording, recording_interval
+from app.evidence.coverage import (
+    FULL_PROCESS_RECORDING,
+    GapReasonRequired,
+    check_full_process_recording,
+    explain_gaps,
+    record_gap_reason,
+    recording_interval,
+)
 from app.evidence.locker import EvidenceLocker
 from app.evidence.records import seal_record
 from app.gates.findings import STAFFING, Finding, Severity
@@ -32,6 +39,7 @@ from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.demolition_repository import DemolitionCase, DemolitionRepository, OperationEvent, Witness
 from local_db.evidence_repository import EvidenceRepository
+from local_db.evidence_sources_repository import GapReasonRepository
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 ID_NUMBER = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
@@ -328,6 +336,21 @@ class DemolitionService:
         with transaction(self.ws.db):
             self.repo.link(case.id, sha256, "recording", self.now(), actor)
             self.ws.audit.append(actor, "demolition.recording_linked", case.id, sha256=sha256)
+
+    def explain_recording_gaps(self, case_id: str, *, reason: str, actor: str) -> int:
+        """R16: record ``reason`` for every gap in the recordings so far that has none; returns how many."""
+        case = self._in_state(case_id, actor, OPEN_STATES, "记录录像缺口原因", "explain recording gaps")
+        window = self.operation_window(case.id)
+        if window is None or window[1] <= window[0]:
+            return 0
+        coverage, _ = check_full_process_recording(self.ws, case.id, window[0], window[1], self.recordings(case.id))
+        open_gaps = [g for g in explain_gaps(coverage, GapReasonRepository(self.ws.db).for_operation(case.id))
+                     if not g.explained]
+        if open_gaps and not reason.strip():
+            raise GapReasonRequired()
+        for gap in open_gaps:  # each is one transaction with its audit entry (app.evidence.coverage)
+            record_gap_reason(self.ws, case.id, gap.interval.start, gap.interval.end, reason, recorded_by=actor)
+        return len(open_gaps)
 
     # --- helpers ------------------------------------------------------------------------------------
 

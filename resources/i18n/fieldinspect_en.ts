@@ -1381,107 +1381,107 @@ Standard: %2</translation>
 <context>
     <name>InventoryTab</name>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="174" />
+        <location filename="../../ui/pages/demolition_site.py" line="187" />
         <source>逐项清点造册：每项现场拍照（照片即时封存），标注箱号/标签号（R24）。清点后修改生成新版本并注明原因，原记录保留。</source>
         <translation>Count item by item: photograph each in place (photos are sealed at once) and give it a box or label number (R24). An edit after counting is a new version with its reason; the counted record stays.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="176" />
+        <location filename="../../ui/pages/demolition_site.py" line="189" />
         <source>登记财物</source>
         <translation>Count an item</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="183" />
+        <location filename="../../ui/pages/demolition_site.py" line="196" />
         <source>件</source>
         <translation>pcs</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="189" />
+        <location filename="../../ui/pages/demolition_site.py" line="202" />
         <source>拍照 / 选择照片</source>
         <translation>Take / choose photos</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="193" />
+        <location filename="../../ui/pages/demolition_site.py" line="206" />
         <source>修改原因（修改已清点的财物时必填）</source>
         <translation>Reason for the edit (required when editing a counted item)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="194" />
+        <location filename="../../ui/pages/demolition_site.py" line="207" />
         <source>登记本项</source>
         <translation>Add this item</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="197" />
+        <location filename="../../ui/pages/demolition_site.py" line="210" />
         <source>保存修改（新版本）</source>
         <translation>Save edit (new version)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="202" />
+        <location filename="../../ui/pages/demolition_site.py" line="215" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="202" />
+        <location filename="../../ui/pages/demolition_site.py" line="215" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="203" />
+        <location filename="../../ui/pages/demolition_site.py" line="216" />
         <source>数量</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="203" />
+        <location filename="../../ui/pages/demolition_site.py" line="216" />
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="204" />
+        <location filename="../../ui/pages/demolition_site.py" line="217" />
         <source>状况</source>
         <translation>Condition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="204" />
+        <location filename="../../ui/pages/demolition_site.py" line="217" />
         <source>箱号/标签号</source>
         <translation>Box/label no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="205" />
+        <location filename="../../ui/pages/demolition_site.py" line="218" />
         <source>保管地点</source>
         <translation>Storage place</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="207" />
+        <location filename="../../ui/pages/demolition_site.py" line="220" />
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="209" />
+        <location filename="../../ui/pages/demolition_site.py" line="222" />
         <source>修改原因</source>
         <translation>Edit reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="250" />
+        <location filename="../../ui/pages/demolition_site.py" line="263" />
         <source>选择现场照片</source>
         <translation>Choose photos taken on site</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="251" />
+        <location filename="../../ui/pages/demolition_site.py" line="264" />
         <source>图片 (*.jpg *.jpeg *.png *.heic *.webp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.heic *.webp)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="263" />
+        <location filename="../../ui/pages/demolition_site.py" line="276" />
         <source>正在封存照片…</source>
         <translation>Sealing photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="273" />
+        <location filename="../../ui/pages/demolition_site.py" line="286" />
         <source>已拍照 %1 张（已封存）</source>
         <translation>%1 photo(s) taken (sealed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="274" />
+        <location filename="../../ui/pages/demolition_site.py" line="287" />
         <source>尚未拍照</source>
         <translation>No photo yet</translation>
     </message>
@@ -1838,12 +1838,22 @@ Standard: %2</translation>
         <translation>End and seal the inventory</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="108" />
+        <location filename="../../ui/pages/demolition_site.py" line="96" />
+        <source>录像中断的原因（R16）</source>
+        <translation>Why the recording stopped (R16)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="97" />
+        <source>记录缺口原因</source>
+        <translation>Record gap reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="114" />
         <source>状态：%1</source>
         <translation>Status: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="123" />
+        <location filename="../../ui/pages/demolition_site.py" line="129" />
         <source>已关联录像 %1 段。</source>
         <translation>%1 recording(s) linked.</translation>
     </message>

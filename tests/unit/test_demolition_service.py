@@ -21,6 +21,7 @@ from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.records import read_record
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
+from local_db.errors import UserFacingError
 from demolition_flow import MovingClock, link_video
 
 ID_NO = "330106198001011234"
@@ -284,3 +285,16 @@ def test_the_night_hours_are_a_setting(svc: DemolitionService, ws: Workspace, cl
     assert "R22.night" in {f.code for f in svc.start_findings(READY)}
     clock.now = clock.now + timedelta(hours=-1)
     assert "R22.night" not in {f.code for f in svc.start_findings(READY)}
+
+
+def test_R16_a_gap_with_its_reason_lets_the_operation_end(svc: DemolitionService, clock: MovingClock) -> None:
+    started(svc, clock)
+    record_video(svc, datetime(2026, 11, 23, 9, 0, tzinfo=CHINA_TZ), 600)  # 09:00–09:10, then the camera failed
+    clock.at(2026, 11, 23, 9, 30)
+    with pytest.raises(DemolitionBlocked):
+        svc.end(READY, actor="O01")
+    with pytest.raises(UserFacingError):
+        svc.explain_recording_gaps(READY, reason=" ", actor="O01")
+    assert svc.explain_recording_gaps(READY, reason="执法记录仪电量耗尽，备用机 09:30 到场", actor="O01") == 1
+    assert svc.explain_recording_gaps(READY, reason="再次", actor="O01") == 0  # nothing left unexplained
+    assert svc.end(READY, actor="O01").status == "ended"

@@ -92,7 +92,13 @@ class OperationTab(DemolitionTab):
         self.end = QPushButton(self.tr("结束执行并封存清单"))
         self.end.setObjectName("primary")
         self.end.clicked.connect(self._end)
+        self.gap_reason = QLineEdit()
+        self.gap_reason.setPlaceholderText(self.tr("录像中断的原因（R16）"))
+        self.explain = QPushButton(self.tr("记录缺口原因"))
+        self.explain.clicked.connect(self._explain)
         rec.addWidget(self.coverage, 1)
+        rec.addWidget(self.gap_reason)
+        rec.addWidget(self.explain)
         rec.addWidget(self.link)
         rec.addWidget(self.end)
         self.layout_.addLayout(rec)
@@ -112,7 +118,7 @@ class OperationTab(DemolitionTab):
         self.present_name.setText(c.party_present_name)
         self.witnesses.setText("\n".join(f"{w.name}（{w.id_no}）" for w in s.witnesses(c.id)))
         open_ = c.status in ("in_progress", "paused")
-        for w in (self.save_party, self.save_witness, self.link):
+        for w in (self.save_party, self.save_witness, self.link, self.explain):
             w.setEnabled(open_)
         self.pause.setEnabled(c.status == "in_progress")
         self.end.setEnabled(c.status == "in_progress")
@@ -159,6 +165,13 @@ class OperationTab(DemolitionTab):
                             reload=False) is None:
                 return
         emit(self.changed)
+
+    def _explain(self) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        if self.attempt(lambda: ctx.service.explain_recording_gaps(ctx.case.id, reason=self.gap_reason.text(),
+                                                                    actor=ctx.actor)) is not None:
+            self.gap_reason.clear()
 
     def _end(self) -> None:
         ctx = self.ctx
