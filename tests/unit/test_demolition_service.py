@@ -298,3 +298,42 @@ def test_R16_a_gap_with_its_reason_lets_the_operation_end(svc: DemolitionService
     assert svc.explain_recording_gaps(READY, reason="执法记录仪电量耗尽，备用机 09:30 到场", actor="O01") == 1
     assert svc.explain_recording_gaps(READY, reason="再次", actor="O01") == 0  # nothing left unexplained
     assert svc.end(READY, actor="O01").status == "ended"
+
+
+def test_R24_R25_more_bad_input_is_refused_with_a_message_and_saves_nothing(
+        svc: DemolitionService, ws: Workspace, clock: MovingClock) -> None:
+    """Each refusal carries Chinese and English text; the tables are unchanged after it."""
+    started(svc, clock)
+    count(svc, 1)
+    before = ws.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+    with pytest.raises(UserFacingError) as err:
+        svc.inventory.take_photo(READY, b"not a picture at all", actor="O01")
+    assert err.value.zh and err.value.en
+    svc.pause(READY, reason="风险", actor="O01")
+    with pytest.raises(DemolitionRefused) as err:
+        svc.abandon(READY, reason="", actor="O01")
+    assert err.value.rule == "R25" and "Source:" in err.value.en
+    svc.resume(READY, actor="O01")
+    record_video(svc, datetime(2026, 11, 23, 9, 0, tzinfo=CHINA_TZ), 600)
+    clock.at(2026, 11, 23, 9, 10)
+    svc.end(READY, actor="O01")
+    after_end = ws.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0]
+    for bad in (lambda: svc.inventory.store(READY, [1], storage_place=" ", actor="O01"),
+                lambda: svc.inventory.store(READY, [], storage_place="仓库", actor="O01"),
+                lambda: svc.inventory.store(READY, [9], storage_place="仓库", actor="O01"),
+                lambda: svc.inventory.refuse(READY, [1], note="", actor="O01"),
+                lambda: svc.inventory.notify_collect(READY, notice_no="", collect_by=date(2026, 12, 1), actor="O01")):
+        with pytest.raises(UserFacingError) as err:
+            bad()
+        assert err.value.zh and err.value.en
+    assert ws.db.execute("SELECT COUNT(*) FROM demolition_custody").fetchone()[0] == 0
+    assert ws.db.execute("SELECT COUNT(*) FROM audit_log").fetchone()[0] == after_end > before
+    with pytest.raises(DemolitionStateError):
+        svc.update_case(READY, emergency_plan="改", actor="O01")  # started: the preconditions are fixed
+
+
+def test_R21_deadlines_before_service_are_refused_when_the_case_is_changed(svc: DemolitionService) -> None:
+    with pytest.raises(DemolitionInputInvalid) as err:
+        svc.update_case(BLOCKED, removal_deadline=date(2026, 6, 1), actor="O01")
+    assert "送达" in err.value.zh and "served" in err.value.en
+    assert svc.case(BLOCKED).removal_deadline == date(2026, 11, 30)
