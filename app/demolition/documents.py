@@ -12,11 +12,13 @@ documents (embedded CJK font, CJK wrap, ruled tables, page x/y):
 from __future__ import annotations
 
 import enum
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from app.demolition.inventory import state_label
@@ -24,6 +26,7 @@ from app.deadlines import CalendarNotCovered
 from app.demolition.rules import Means, litigation_ends, reconsideration_ends
 from app.demolition.service import DemolitionService
 from app.demolition.errors import DemolitionStateError
+from app.documents import fonts
 from app.documents import layout as L
 from app.documents import pdf
 from local_db.demolition_repository import CaseSignature, DemolitionCase
@@ -63,14 +66,35 @@ class DemolitionDocuments:
     def render(self, case_id: str, kind: DemolitionDocument, *, handover_id: int | None = None,
                progress: pdf.Progress | None = None) -> Path:
         """Write the document atomically into the case's documents folder; returns its path."""
-        story = self.story(case_id, kind, handover_id=handover_id)
         case = self.s.case(case_id)
         dest = self.path_for(case_id, kind, f"_{handover_id}" if handover_id else "")
         dest.parent.mkdir(parents=True, exist_ok=True)
+        if kind is DemolitionDocument.INVENTORY:
+            return pdf.write_atomic(dest, lambda fh: self._two_copies(case, fh, progress))
+        story = self.story(case_id, kind, handover_id=handover_id)
         produce: Callable[[BinaryIO], None] = lambda fh: pdf.build(  # noqa: E731
             fh, story, title=kind.title, document_no=case.decision_no or case.id, progress=progress,
             running_header=kind is not DemolitionDocument.LABELS)
         return pdf.write_atomic(dest, produce)
+
+    def _two_copies(self, case: DemolitionCase, out: BinaryIO, progress: pdf.Progress | None) -> None:
+        """R26: both copies in one file, each numbered on its own (第 x 页 共 y 页 of its copy).
+
+        The copies are the same but for their caption, so one copy is laid out first to
+        learn its page count; then both are laid out with that count.
+        """
+        title, number = DemolitionDocument.INVENTORY.title, case.decision_no or case.id
+        pages: list[int] = []
+        pdf.build(io.BytesIO(), self._inventory(case, COPIES[0]), title=title, document_no=number,
+                  progress=pages.append)
+        per_copy = max(pages)
+        story: list[Flowable] = []
+        for n, copy in enumerate(COPIES):
+            if n:
+                story.append(PageBreak())
+            story += self._inventory(case, copy)
+        doc = pdf.DocumentTemplate(out, title=title, document_no=number, progress=progress)
+        doc.build(story, canvasmaker=_copies_canvas(per_copy))
 
     def story(self, case_id: str, kind: DemolitionDocument, *, handover_id: int | None = None) -> list[Flowable]:
         case = self.s.case(case_id)
@@ -158,15 +182,15 @@ class DemolitionDocuments:
                               L.para(f"{e.edit_reason}；现为：{e.name}，{_qty(e.quantity)}{e.unit}，{e.condition}，"
                                      f"{e.label_no}", s.cell)])
             story.append(L.ruled_table(erows, (12, 12, 38, 20, 88)))
-        story += self._witness_rows(case)
         notices = [c for c in inv.custody(case.id) if c.kind == "notice"]
         for c in notices:
             story.append(L.para(f"领取通知：{c.notice_no}，请于 {L.day(c.collect_by)} 前领取。", s.body))
         if case.inventory_sha256:
             story.append(L.para(f"本清单内容已于执行结束时封存入本机证据链，SHA-256：{case.inventory_sha256}", s.small))
-        story.append(L.para(f"执法人员：{self._officers(case)}", s.body))
         sigs = [x for x in inv.signatures(case.id) if x.document == "inventory"]
-        story.append(KeepTogether([Spacer(1, 6), self._signature_block(
+        # The closing lines go with the signatures, so no page holds signatures alone.
+        story.append(KeepTogether([*self._witness_rows(case), L.para(f"执法人员：{self._officers(case)}", s.body),
+                                   Spacer(1, 6), self._signature_block(
             sigs, (("officer", "执法人员"), ("party", "当事人"), ("witness", "见证人")))]))
         return story
 
@@ -274,6 +298,25 @@ class DemolitionDocuments:
         return [L.plain_table(rows, [56, 56, 56], [("BOX", (0, 0), (-1, -1), 0.3, L.RULE),
                                                      ("INNERGRID", (0, 0), (-1, -1), 0.3, L.RULE),
                                                      ("VALIGN", (0, 0), (-1, -1), "MIDDLE")], hAlign="CENTER")]
+
+
+def _copies_canvas(per_copy: int) -> type[Canvas]:
+    """A canvas that numbers the pages of each copy from 1 and states the copy's page count."""
+
+    class CopiesCanvas(Canvas):
+        def getPageNumber(self) -> int:  # noqa: N802 - reportlab's name
+            return (self._pageNumber - 1) % per_copy + 1
+
+        def save(self) -> None:
+            if self._code:
+                self.showPage()
+            self.beginForm(pdf._TOTAL_FORM, 0, -4, 60, 14)  # the form every page's footer refers to
+            self.setFont(fonts.FONT_NAME, 9)
+            self.drawString(0, 0, f"共 {per_copy} 页")
+            self.endForm()
+            super().save()
+
+    return CopiesCanvas
 
 
 def _qty(value: object) -> str:

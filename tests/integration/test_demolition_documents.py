@@ -58,6 +58,8 @@ def test_R26_the_inventory_list_is_two_copies_with_the_edit_after_counting(rende
     for copy in COPIES:
         assert "".join(copy.split()) in text
     assert text.count("财物登记清单") >= 2 and text.count("QC7-B022") >= 2
+    pages = int(run("pdfinfo", str(rendered[DemolitionDocument.INVENTORY])).split("Pages:")[1].split()[0])
+    assert pages % 2 == 0 and f"第1页共{pages // 2}页" in text and f"第{pages // 2 + 1}页" not in text
     assert "清点后修改记录" in text and "复点发现数量记错" in text
     assert "周明" in text and "330106198001011234" in text and "无利害关系" in text
     assert "西综执领通〔2026〕7号" in text
