@@ -134,6 +134,18 @@ class CaseSignature:
 
 
 @dataclass(frozen=True, slots=True)
+class SignatureRefusal:
+    """The party refused to sign ``document``; ``reason`` says what happened."""
+
+    id: int
+    case_id: str
+    document: str
+    reason: str
+    recorded_at: datetime
+    recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
 class EvidenceLink:
     case_id: str
     sha256: str
@@ -348,3 +360,12 @@ class DemolitionRepository(Repository):
                               image_png=bytes(r["image_png"]), image_sha256=r["image_sha256"],
                               signed_at=datetime.fromisoformat(r["signed_at"]))
                 for r in self._rows("SELECT * FROM demolition_signatures WHERE case_id = ? ORDER BY id", [case_id])]
+
+    def add_refusal(self, case_id: str, *, document: str, reason: str, at: datetime, by: str) -> None:
+        self._insert_all("demolition_refusals", [{"case_id": case_id, "document": document, "reason": reason,
+                                                   "recorded_at": _iso(at), "recorded_by": by}])
+
+    def refusals(self, case_id: str) -> list[SignatureRefusal]:
+        return [SignatureRefusal(id=r["id"], case_id=r["case_id"], document=r["document"], reason=r["reason"],
+                                 recorded_at=datetime.fromisoformat(r["recorded_at"]), recorded_by=r["recorded_by"])
+                for r in self._rows("SELECT * FROM demolition_refusals WHERE case_id = ? ORDER BY id", [case_id])]

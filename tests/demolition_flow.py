@@ -66,10 +66,14 @@ def complete_operation(s: DemolitionService, clock: MovingClock, items: int = 22
     for document in ("inventory", "record"):
         s.inventory.sign(r, document=document, role="officer", signer_name="", signer_ref="O01",
                          image_png=signature_png("张伟"), actor="O01")
-        s.inventory.sign(r, document=document, role="party", signer_name="陈建国", image_png=signature_png("陈建国"),
-                         actor="O01")
         s.inventory.sign(r, document=document, role="witness", signer_name="周明", image_png=signature_png("周明"),
                          actor="O01")
+        if document == "inventory":
+            s.inventory.sign(r, document=document, role="party", signer_name="陈建国",
+                             image_png=signature_png("陈建国"), actor="O01")
+        else:  # the party signs the list but refuses to sign the record (R26)
+            s.inventory.record_refusal(r, document=document, reason="当事人对执行过程有异议，拒绝在笔录上签名",
+                                       actor="O01")
     s.inventory.store(r, range(1, items + 1), storage_place="西城区暂扣物品仓库 A 区", actor="O01")
     s.inventory.notify_collect(r, notice_no="西综执领通〔2026〕7号", collect_by=date(2026, 12, 7), actor="O01")
     clock.at(2026, 11, 25, 10, 0)

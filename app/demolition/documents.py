@@ -140,6 +140,11 @@ class DemolitionDocuments:
             out.append(L.para(f"{_WITNESS_ZH[w.kind]}：{w.name}（身份证号码 {w.id_no}{org}）。声明：{w.no_interest}", s.body))
         return out
 
+    def _refusal_lines(self, case: DemolitionCase, document: str) -> list[Flowable]:
+        s = L.styles()
+        return [L.para(f"当事人拒绝签名：{r.reason}（{L.when(r.recorded_at)}，见证人在场签名）", s.body)
+                for r in self.s.inventory.refusals(case.id) if r.document == document]
+
     def _signature_block(self, sigs: list[CaseSignature], sides: tuple[tuple[str, str], ...]) -> Flowable:
         s = L.styles()
         cells: list[Any] = []
@@ -191,7 +196,8 @@ class DemolitionDocuments:
         # The closing lines go with the signatures, so no page holds signatures alone.
         story.append(KeepTogether([*self._witness_rows(case), L.para(f"执法人员：{self._officers(case)}", s.body),
                                    Spacer(1, 6), self._signature_block(
-            sigs, (("officer", "执法人员"), ("party", "当事人"), ("witness", "见证人")))]))
+            sigs, (("officer", "执法人员"), ("party", "当事人"), ("witness", "见证人"))),
+                                   *self._refusal_lines(case, "inventory")]))
         return story
 
     def _record(self, case: DemolitionCase) -> list[Flowable]:
@@ -234,7 +240,8 @@ class DemolitionDocuments:
         story.append(L.para(f"执法人员：{self._officers(case)}", s.body))
         sigs = [x for x in self.s.inventory.signatures(case.id) if x.document == "record"]
         story.append(KeepTogether([Spacer(1, 6), self._signature_block(
-            sigs, (("officer", "执法人员"), ("party", "当事人"), ("witness", "见证人")))]))
+            sigs, (("officer", "执法人员"), ("party", "当事人"), ("witness", "见证人"))),
+                                   *self._refusal_lines(case, "record")]))
         return story
 
     def _windows_text(self, case: DemolitionCase) -> str:

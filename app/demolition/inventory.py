@@ -21,7 +21,13 @@ from app.demolition.errors import DemolitionInputInvalid, DemolitionRefused, Dem
 from app.demolition.rules import INVENTORY
 from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType
 from local_db.database import transaction
-from local_db.demolition_repository import CaseSignature, CustodyEntry, DemolitionCase, ItemVersion
+from local_db.demolition_repository import (
+    CaseSignature,
+    CustodyEntry,
+    DemolitionCase,
+    ItemVersion,
+    SignatureRefusal,
+)
 
 if TYPE_CHECKING:
     from app.demolition.service import DemolitionService
@@ -261,6 +267,27 @@ class InventoryService:
             self.ws.audit.append(actor, "demolition.signed", case.id, document=document, role=role,
                                  signer=signer_name.strip(), image_sha256=digest)
         return next(s for s in self.repo.signatures(case.id) if s.id == sid)
+
+    def record_refusal(self, case_id: str, *, document: str, reason: str, actor: str) -> SignatureRefusal:
+        """The party refuses to sign (R26): what happened is written down, and a witness must have signed."""
+        case = self.d.case(case_id)
+        self.d._officer(actor, case.officer_ids, "记录拒签", "record a refusal to sign")
+        if document not in ("inventory", "record"):
+            raise ValueError(f"document {document!r}")
+        if not reason.strip():
+            raise DemolitionRefused("R26", "当事人拒绝签名的，须注明拒签情况。", "Write down how the party refused to sign.",
+                                    INVENTORY)
+        if not any(s.role == "witness" and s.document == document for s in self.repo.signatures(case.id)):
+            raise DemolitionRefused("R26", "当事人拒签的，须先由见证人在本文书上签名。",
+                                    "When the party refuses, the witness signs this document first.", INVENTORY)
+        with transaction(self.ws.db):
+            self.repo.add_refusal(case.id, document=document, reason=reason.strip(), at=self.d.now(), by=actor)
+            self.ws.audit.append(actor, "demolition.signature_refused", case.id, document=document,
+                                 reason=reason.strip())
+        return self.repo.refusals(case.id)[-1]
+
+    def refusals(self, case_id: str) -> list[SignatureRefusal]:
+        return self.repo.refusals(case_id)
 
     def _closed(self, case_id: str, actor: str, what_zh: str, what_en: str) -> DemolitionCase:
         return self.d._in_state(case_id, actor, ("ended", "abandoned"), what_zh, what_en)

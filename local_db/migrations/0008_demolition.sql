@@ -135,6 +135,16 @@ CREATE TABLE demolition_signatures (
     signed_at     TEXT NOT NULL
 );
 
+-- The party's refusal to sign a document (R26), with what happened; a witness has signed.
+CREATE TABLE demolition_refusals (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id      TEXT NOT NULL REFERENCES demolition_cases(id),
+    document     TEXT NOT NULL CHECK (document IN ('inventory', 'record')),
+    reason       TEXT NOT NULL CHECK (reason != ''),
+    recorded_at  TEXT NOT NULL,
+    recorded_by  TEXT NOT NULL REFERENCES officers(id)
+);
+
 CREATE TRIGGER demolition_events_no_update BEFORE UPDATE ON demolition_events
 BEGIN SELECT RAISE(ABORT, 'demolition_events is append-only'); END;
 CREATE TRIGGER demolition_events_no_delete BEFORE DELETE ON demolition_events

@@ -401,6 +401,21 @@ Standard: %2</translation>
         <source>签名</source>
         <translation>Signature</translation>
     </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="102" />
+        <source>当事人拒绝签名的情况（见证人须先签名）</source>
+        <translation>How the party refused to sign (the witness signs first)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="103" />
+        <source>记录当事人拒签</source>
+        <translation>Record the party's refusal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="105" />
+        <source>拒签</source>
+        <translation>Refusal</translation>
+    </message>
 </context>
 <context>
     <name>Demolition</name>
@@ -550,42 +565,42 @@ Standard: %2</translation>
 <context>
     <name>DocumentsTab</name>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="188" />
+        <location filename="../../ui/pages/demolition_custody.py" line="205" />
         <source>文书与执法检查文书同一标准：内嵌字体、中文自动换行、页码。</source>
         <translation>Same standard as the inspection documents: embedded font, Chinese line wrapping, page numbers.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="191" />
+        <location filename="../../ui/pages/demolition_custody.py" line="208" />
         <source>财物登记清单（一式两份）</source>
         <translation>Inventory list (two copies)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="192" />
+        <location filename="../../ui/pages/demolition_custody.py" line="209" />
         <source>强制拆除现场笔录</source>
         <translation>Record of the demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="193" />
+        <location filename="../../ui/pages/demolition_custody.py" line="210" />
         <source>财物移交清单（最近一次）</source>
         <translation>Handover receipt (latest)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="194" />
+        <location filename="../../ui/pages/demolition_custody.py" line="211" />
         <source>财物标签（二维码）</source>
         <translation>Item labels (QR codes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="199" />
+        <location filename="../../ui/pages/demolition_custody.py" line="216" />
         <source>生成</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="231" />
+        <location filename="../../ui/pages/demolition_custody.py" line="248" />
         <source>正在生成…</source>
         <translation>Generating…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="244" />
+        <location filename="../../ui/pages/demolition_custody.py" line="261" />
         <source>已生成：%1</source>
         <translation>Generated: %1</translation>
     </message>

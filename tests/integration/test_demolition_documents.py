@@ -69,6 +69,7 @@ def test_R26_the_inventory_list_is_two_copies_with_the_edit_after_counting(rende
 def test_R24_R25_the_operation_record_and_the_handover_receipt(rendered: dict) -> None:
     record = "".join(run("pdftotext", "-raw", str(rendered[DemolitionDocument.RECORD]), "-").split())
     assert "60日复议期至2026-07-13" in record and "6个月诉讼期至2026-11-12" in record
+    assert "当事人拒绝签名：当事人对执行过程有异议" in record
     assert "暂停" in record and "当事人亲属情绪激动" in record and "应急预案" in record and "关联录像1段" in record
     receipt = "".join(run("pdftotext", "-raw", str(rendered[DemolitionDocument.HANDOVER]), "-").split())
     assert "财物移交清单" in receipt and "部分移交" in receipt and "330106196805120017" in receipt

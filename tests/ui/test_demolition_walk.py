@@ -175,6 +175,19 @@ def test_R20_R26_an_operation_with_50_items_from_preconditions_to_the_signed_han
         click(qtbot, custody.sign)
         assert not custody.error.isVisible(), custody.error.text()
 
+    # R26: on the record the witness signs and the party's refusal is written down.
+    custody.document.setCurrentIndex(custody.document.findData("record"))
+    click(qtbot, custody.record_refusal)
+    assert custody.error.isVisible() and "R26" in custody.error.text()
+    custody.role.setCurrentIndex(custody.role.findData("witness"))
+    custody.signer.setText("周明")
+    sign(custody.sign_pad, 4)
+    click(qtbot, custody.sign)
+    custody.refusal_reason.setText("当事人对执行过程有异议，拒绝签名")
+    click(qtbot, custody.record_refusal)
+    assert not custody.error.isVisible(), custody.error.text()
+    assert "拒签" in custody.signed.text()
+
     # The handover receipt, rendered on the worker and shown.
     docs = page.documents
     page.show_tab(docs)

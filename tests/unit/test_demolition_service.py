@@ -337,3 +337,18 @@ def test_R21_deadlines_before_service_are_refused_when_the_case_is_changed(svc: 
         svc.update_case(BLOCKED, removal_deadline=date(2026, 6, 1), actor="O01")
     assert "送达" in err.value.zh and "served" in err.value.en
     assert svc.case(BLOCKED).removal_deadline == date(2026, 11, 30)
+
+
+def test_R26_the_party_refusing_to_sign_is_written_down_after_the_witness_signs(svc: DemolitionService,
+                                                                                clock: MovingClock) -> None:
+    started(svc, clock)
+    with pytest.raises(DemolitionRefused) as err:
+        svc.inventory.record_refusal(READY, document="inventory", reason="当事人称不认可清点结果，拒绝签字", actor="O01")
+    assert err.value.rule == "R26" and "见证人" in err.value.zh
+    with pytest.raises(DemolitionRefused):
+        svc.inventory.record_refusal(READY, document="inventory", reason=" ", actor="O01")
+    svc.inventory.sign(READY, document="inventory", role="witness", signer_name="周明", image_png=signature_png("周明"),
+                       actor="O01")
+    refusal = svc.inventory.record_refusal(READY, document="inventory", reason="当事人称不认可清点结果，拒绝签字",
+                                           actor="O01")
+    assert refusal.document == "inventory" and svc.inventory.refusals(READY) == [refusal]

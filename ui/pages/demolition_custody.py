@@ -98,6 +98,12 @@ class CustodyTab(DemolitionTab):
                            (self.tr("姓名"), self.signer), (self.tr("签名"), self.sign_pad)):
             gf.addRow(caption, w)
         gf.addRow(self.sign)
+        self.refusal_reason = QLineEdit()
+        self.refusal_reason.setPlaceholderText(self.tr("当事人拒绝签名的情况（见证人须先签名）"))
+        self.record_refusal = QPushButton(self.tr("记录当事人拒签"))
+        self.record_refusal.clicked.connect(self._refuse_to_sign)
+        gf.addRow(self.tr("拒签"), self.refusal_reason)
+        gf.addRow(self.record_refusal)
         self.signed = QLabel()
         self.signed.setWordWrap(True)
         gf.addRow(self.signed)
@@ -126,7 +132,9 @@ class CustodyTab(DemolitionTab):
             w.setEnabled(closed)
         self.collect_by.setDate(QDate(ctx.service.now().date() + timedelta(days=14)))
         sigs = inv.signatures(ctx.case.id)
-        self.signed.setText("\n".join(f"{s.document}/{s.role}: {s.signer_name}" for s in sigs))
+        self.signed.setText("\n".join([f"{s.document}/{s.role}: {s.signer_name}" for s in sigs] +
+                                      [f"{r.document}: {self.tr('当事人拒签')} {r.reason}"
+                                       for r in inv.refusals(ctx.case.id)]))
         handovers = [c for c in inv.custody(ctx.case.id) if c.kind == "handover"]
         self.last_handover = handovers[-1].id if handovers else None
 
@@ -179,6 +187,15 @@ class CustodyTab(DemolitionTab):
                 signer_ref=ctx.actor if role == "officer" else "", image_png=png, actor=ctx.actor)) is not None:
             self.sign_pad.clear()
             self.signer.clear()
+
+
+    def _refuse_to_sign(self) -> None:
+        ctx = self.ctx
+        assert ctx is not None
+        if self.attempt(lambda: ctx.service.inventory.record_refusal(
+                ctx.case.id, document=self.document.currentData(), reason=self.refusal_reason.text(),
+                actor=ctx.actor)) is not None:
+            self.refusal_reason.clear()
 
 
 class DocumentsTab(DemolitionTab):
