@@ -471,39 +471,127 @@ Standard: %2</translation>
     </message>
 </context>
 <context>
+    <name>DemolitionCaseDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="44" />
+        <source>强制拆除案件</source>
+        <translation>Forced demolition case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="44" />
+        <source>新建强制拆除案件</source>
+        <translation>New forced demolition case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="74" />
+        <source>案件编号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="74" />
+        <source>当事人</source>
+        <translation>Party</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="75" />
+        <source>当事人证件号码</source>
+        <translation>Party's ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="75" />
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="76" />
+        <source>拆除对象</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="76" />
+        <source>强制拆除决定书</source>
+        <translation>Demolition decision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="77" />
+        <source>公告文号</source>
+        <translation>Announcement no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="77" />
+        <source>公告送达日</source>
+        <translation>Announcement served</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="78" />
+        <source>自行拆除期限</source>
+        <translation>Self-demolition deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="78" />
+        <source>清除财物期限</source>
+        <translation>Removal deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="79" />
+        <source>到场通知文号</source>
+        <translation>Notice to attend no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="79" />
+        <source>计划执行时间</source>
+        <translation>Scheduled for</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="80" />
+        <source>另一名执法人员</source>
+        <translation>Second officer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="80" />
+        <source>拆除方式</source>
+        <translation>Means</translation>
+    </message>
+</context>
+<context>
     <name>DemolitionPage</name>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="125" />
+        <location filename="../../ui/pages/demolition.py" line="130" />
         <source>强制拆除</source>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="139" />
+        <location filename="../../ui/pages/demolition.py" line="144" />
         <source>前置条件</source>
         <translation>Preconditions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="139" />
+        <location filename="../../ui/pages/demolition.py" line="144" />
         <source>现场执行</source>
         <translation>Operation</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="140" />
+        <location filename="../../ui/pages/demolition.py" line="145" />
         <source>财物清点</source>
         <translation>Inventory</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="140" />
+        <location filename="../../ui/pages/demolition.py" line="145" />
         <source>保管与移交</source>
         <translation>Custody and handover</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="141" />
+        <location filename="../../ui/pages/demolition.py" line="146" />
         <source>文书</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="201" />
+        <location filename="../../ui/pages/demolition.py" line="156" />
+        <source>新建案件</source>
+        <translation>New case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="223" />
         <source>您不是本案的执法人员，只能查看。</source>
         <translation>You are not an officer of this case; view only.</translation>
     </message>
@@ -1977,112 +2065,117 @@ Standard: %2</translation>
 <context>
     <name>PreconditionsTab</name>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="42" />
+        <location filename="../../ui/pages/demolition.py" line="43" />
         <source>案件与公告</source>
         <translation>Case and announcement</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="45" />
+        <location filename="../../ui/pages/demolition.py" line="47" />
         <source>应急预案与救济情况</source>
         <translation>Emergency plan and remedies</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="48" />
+        <location filename="../../ui/pages/demolition.py" line="50" />
         <source>应急预案（R20）：警戒、救护、撤离、报告……</source>
         <translation>Emergency plan (R20): cordon, first aid, evacuation, reporting…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="49" />
+        <location filename="../../ui/pages/demolition.py" line="51" />
         <source>当事人已申请行政复议</source>
         <translation>The party has applied for reconsideration</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="50" />
+        <location filename="../../ui/pages/demolition.py" line="52" />
         <source>当事人已提起行政诉讼</source>
         <translation>The party has brought a lawsuit</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="51" />
+        <location filename="../../ui/pages/demolition.py" line="53" />
+        <source>修改案件信息</source>
+        <translation>Edit case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="54" />
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="63" />
+        <location filename="../../ui/pages/demolition.py" line="67" />
         <source>紧急情况理由（仅用于夜间或节假日，写入审计日志）</source>
         <translation>Emergency reason (only at night or on a holiday; written to the audit log)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="64" />
+        <location filename="../../ui/pages/demolition.py" line="68" />
         <source>开始执行</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="77" />
+        <location filename="../../ui/pages/demolition.py" line="81" />
         <source>当事人</source>
         <translation>Party</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="77" />
+        <location filename="../../ui/pages/demolition.py" line="81" />
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="77" />
+        <location filename="../../ui/pages/demolition.py" line="81" />
         <source>拆除对象</source>
         <translation>Structure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="78" />
+        <location filename="../../ui/pages/demolition.py" line="82" />
         <source>拆除方式</source>
         <translation>Means</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="78" />
+        <location filename="../../ui/pages/demolition.py" line="82" />
         <source>决定书</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="79" />
+        <location filename="../../ui/pages/demolition.py" line="83" />
         <source>公告文号</source>
         <translation>Announcement no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="79" />
+        <location filename="../../ui/pages/demolition.py" line="83" />
         <source>公告送达日</source>
         <translation>Announcement served</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="80" />
+        <location filename="../../ui/pages/demolition.py" line="84" />
         <source>自行拆除期限</source>
         <translation>Self-demolition deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="81" />
+        <location filename="../../ui/pages/demolition.py" line="85" />
         <source>清除财物期限</source>
         <translation>Removal deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="82" />
+        <location filename="../../ui/pages/demolition.py" line="86" />
         <source>到场通知</source>
         <translation>Notice to attend</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="82" />
+        <location filename="../../ui/pages/demolition.py" line="86" />
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="97" />
+        <location filename="../../ui/pages/demolition.py" line="102" />
         <source>不得开始强制拆除（%1 项阻止）</source>
         <translation>The demolition may not start (%1 blocking)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="98" />
+        <location filename="../../ui/pages/demolition.py" line="103" />
         <source>前置条件已满足，可以依法开始执行</source>
         <translation>Preconditions met: the demolition may lawfully start</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="100" />
+        <location filename="../../ui/pages/demolition.py" line="105" />
         <source>已开始执行，前置条件在开始时已核验。</source>
         <translation>Started; the preconditions were checked at the start.</translation>
     </message>

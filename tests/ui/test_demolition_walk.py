@@ -9,7 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QEvent, QPointF, Qt
+from PySide6.QtCore import QDate, QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
@@ -199,3 +199,35 @@ def test_R20_R26_an_operation_with_50_items_from_preconditions_to_the_signed_han
     assert docs.shown.is_file() and docs.pdf.pageCount() >= 1
     assert "财物移交清单" in docs.shown.name
     window.grab().save(str(ws.folder / "demolition_window.png"))
+
+
+def test_R20_R21_a_case_is_entered_on_the_device_and_its_dates_changed_before_the_start(
+        app, qtbot, ws: Workspace, clock: MovingClock) -> None:
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    window.sign_in(ws.officers.get("O01"))
+    window.show_page("demolition")
+    page = window.demolition_page
+    dialog = page.case_dialog(None)
+    dialog.case_id.setText("QC-2026-0099")
+    dialog.party.setText("王某")
+    dialog.place.setText("西城区某村 3 号")
+    dialog.structure.setText("彩钢棚")
+    dialog.save()
+    assert not dialog.error.isHidden() and "公告文号" in dialog.error.text()  # nothing saved
+    assert page.service.repo.get("QC-2026-0099") is None
+    dialog.announcement.setText("西综执拆告〔2026〕99号")
+    dialog.served.setDate(QDate(2026, 4, 1))
+    dialog.self_deadline.setDate(QDate(2026, 4, 15))
+    dialog.removal.setDate(QDate(2026, 11, 1))
+    dialog.save()
+    assert dialog.saved is not None and dialog.saved.officer_ids[0] == "O01" and len(dialog.saved.officer_ids) == 2
+    page.open(page.service, page.officer, "zh")
+    page.select_case("QC-2026-0099")
+    assert any("R20" in line for line in page.preconditions.gates.lines)  # no emergency plan yet
+    edit = page.case_dialog("QC-2026-0099")
+    edit.removal.setDate(QDate(2026, 11, 30))
+    edit.save()
+    assert page.service.case("QC-2026-0099").removal_deadline.isoformat() == "2026-11-30"
+    entry = ws.db.execute("SELECT detail FROM audit_log WHERE action = 'demolition.case_changed'").fetchone()[0]
+    assert "2026-11-01" in entry and "2026-11-30" in entry

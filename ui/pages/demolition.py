@@ -26,6 +26,7 @@ from app.demolition.service import DemolitionService
 from app.domain import Officer
 from app.gates.findings import Severity
 from local_db.errors import UserFacingError
+from ui.dialogs.demolition_case_dialog import DemolitionCaseDialog
 from ui.pages.demolition_base import DemolitionContext, DemolitionTab, event_text, status_text
 from ui.pages.demolition_custody import CustodyTab, DocumentsTab
 from ui.pages.demolition_site import InventoryTab, OperationTab
@@ -41,6 +42,7 @@ class PreconditionsTab(DemolitionTab):
         top = QHBoxLayout()
         facts = QGroupBox(self.tr("案件与公告"))
         self.facts = QFormLayout(facts)
+        self.facts_box = facts
         top.addWidget(facts, 3)
         plan_box = QGroupBox(self.tr("应急预案与救济情况"))
         pl = QVBoxLayout(plan_box)
@@ -48,12 +50,14 @@ class PreconditionsTab(DemolitionTab):
         self.plan.setPlaceholderText(self.tr("应急预案（R20）：警戒、救护、撤离、报告……"))
         self.reconsideration = QCheckBox(self.tr("当事人已申请行政复议"))
         self.litigation = QCheckBox(self.tr("当事人已提起行政诉讼"))
+        self.edit = QPushButton(self.tr("修改案件信息"))
         self.save_plan = QPushButton(self.tr("保存"))
         self.save_plan.clicked.connect(self._save)
         pl.addWidget(self.plan, 1)
         pl.addWidget(self.reconsideration)
         pl.addWidget(self.litigation)
         pl.addWidget(self.save_plan)
+        pl.addWidget(self.edit)
         top.addWidget(plan_box, 2)
         self.layout_.addLayout(top, 2)
         self.gates = GatePanel()
@@ -88,7 +92,8 @@ class PreconditionsTab(DemolitionTab):
         self.reconsideration.setChecked(c.reconsideration_filed)
         self.litigation.setChecked(c.litigation_filed)
         planned = c.status == "planned"
-        for w in (self.plan, self.reconsideration, self.litigation, self.save_plan, self.start, self.emergency):
+        for w in (self.plan, self.reconsideration, self.litigation, self.save_plan, self.start, self.emergency,
+                  self.edit):
             w.setEnabled(planned)
         if planned:
             found = ctx.service.start_findings(c.id)
@@ -148,9 +153,13 @@ class DemolitionPage(QWidget):
             tab.changed.connect(self.reload)
         self.tab_list: list[DemolitionTab] = [self.preconditions, self.operation, self.inventory, self.custody,
                                               self.documents]
+        self.new_case = QPushButton(self.tr("新建案件"))
+        self.new_case.clicked.connect(lambda: self.edit_case(None))
+        self.preconditions.edit.clicked.connect(lambda: self.edit_case(self.current_case_id()))
         left = QVBoxLayout()
         left.addWidget(title)
         left.addWidget(self.cases, 1)
+        left.addWidget(self.new_case)
         body = QHBoxLayout(self)
         body.setContentsMargins(16, 12, 16, 12)
         body.addLayout(left)
@@ -174,6 +183,19 @@ class DemolitionPage(QWidget):
         if ids:
             self.cases.setCurrentRow(ids.index(current) if current in ids else 0)
         self.reload()
+
+    def case_dialog(self, case_id: str | None) -> DemolitionCaseDialog | None:
+        """The dialog for a new case (None) or for the chosen case's data before the start."""
+        if self.service is None or self.officer is None:
+            return None
+        case = self.service.case(case_id) if case_id else None
+        return DemolitionCaseDialog(self.service, self.officer, self.language, case, self)
+
+    def edit_case(self, case_id: str | None) -> None:
+        dialog = self.case_dialog(case_id)
+        if dialog is not None and dialog.exec() and dialog.saved is not None:
+            self.open(self.service, self.officer, self.language)  # type: ignore[arg-type]
+            self.select_case(dialog.saved.id)
 
     def current_case_id(self) -> str | None:
         item = self.cases.currentItem()
