@@ -23,6 +23,7 @@ from datetime import date, datetime, time
 
 from app.deadlines import CALENDAR_DAY_SOURCE, CalendarNotCovered, WorkCalendar
 from app.gates.findings import Finding, LegalSource, Severity, finding, local
+from app.demolition.errors import DemolitionInputInvalid, DemolitionRefused
 from local_db.demolition_repository import DemolitionCase
 
 _PRECISION_ZH = "某市行政执法精准化规定（2024年1月1日起施行）"
@@ -178,3 +179,23 @@ def timing_findings(moment: datetime, calendar: WorkCalendar, night: NightHours 
 
 def blocking(findings: Sequence[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity is Severity.BLOCK]
+
+
+def validate_case(case: DemolitionCase) -> None:
+    """Refuse a case with missing facts, deadlines before service, or a means R23 forbids."""
+    missing = [(zh, en) for value, zh, en in (
+        (case.id, "案件编号", "case number"), (case.party_name, "当事人", "party"), (case.place, "地点", "place"),
+        (case.structure, "拆除对象", "structure"), (case.announcement_no, "公告文号", "announcement number"))
+        if not str(value).strip()]
+    if missing:
+        raise DemolitionInputInvalid("请填写：" + "、".join(m[0] for m in missing) + "。未保存。",
+                                     "Please fill in: " + ", ".join(m[1] for m in missing) + ". Nothing was saved.")
+    if case.self_demolition_deadline < case.announcement_served_on or \
+            case.removal_deadline < case.announcement_served_on:
+        raise DemolitionInputInvalid("自行拆除期限和清除财物期限不能早于公告送达日。未保存。",
+                                     "The deadlines cannot fall before the announcement was served. "
+                                     "Nothing was saved.")
+    if case.means not in {m.value for m in Means}:
+        raise DemolitionRefused("R23", f"拆除方式 {case.means} 不可选；不得采用停止供水、供电、供热、供燃气等方式。",
+                                f"Means {case.means} is not allowed; never cutting water, power, heating or gas.",
+                                NO_UTILITY_CUTS)

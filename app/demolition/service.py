@@ -21,7 +21,7 @@ from app.crypto import sha256_hex
 from app.deadlines import WorkCalendar
 from app.demolition import rules
 from app.demolition.errors import DemolitionBlocked, DemolitionInputInvalid, DemolitionRefused, DemolitionStateError
-from app.demolition.rules import INVENTORY, PAUSE, Means, NightHours
+from app.demolition.rules import INVENTORY, PAUSE, NightHours
 from app.domain import EvidenceItem, StaffRole
 from app.evidence.coverage import (
     FULL_PROCESS_RECORDING,
@@ -168,7 +168,7 @@ class DemolitionService:
             announcement_served_on=announcement_served_on, self_demolition_deadline=self_demolition_deadline,
             removal_deadline=removal_deadline, officer_ids=officer_ids, scheduled_at=scheduled_at,
             created_at=self.now(), created_by=actor, **optional)  # type: ignore[arg-type]
-        self._validate(case)
+        rules.validate_case(case)
         if self.repo.get(case.id) is not None:
             raise DemolitionInputInvalid(f"案件编号 {case.id} 已存在。", f"Case number {case.id} already exists.")
         with transaction(self.ws.db):
@@ -189,7 +189,7 @@ class DemolitionService:
             raise ValueError(f"not editable: {sorted(unknown)}")
         changes = {k: v.strip() if isinstance(v, str) else v for k, v in changes.items()}
         updated = dataclasses.replace(case, **changes)  # type: ignore[arg-type]
-        self._validate(updated)
+        rules.validate_case(updated)
         diff = {k: [_plain(getattr(case, k)), _plain(v)] for k, v in changes.items() if getattr(case, k) != v}
         if not diff:
             return case
@@ -389,25 +389,6 @@ class DemolitionService:
         officer = self.ws.officers.get(actor)
         assert officer is not None  # _officer checked it
         return officer.agency_id
-
-    @staticmethod
-    def _validate(case: DemolitionCase) -> None:
-        missing = [(zh, en) for value, zh, en in (
-            (case.id, "案件编号", "case number"), (case.party_name, "当事人", "party"), (case.place, "地点", "place"),
-            (case.structure, "拆除对象", "structure"), (case.announcement_no, "公告文号", "announcement number"))
-            if not str(value).strip()]
-        if missing:
-            raise DemolitionInputInvalid("请填写：" + "、".join(m[0] for m in missing) + "。未保存。",
-                                         "Please fill in: " + ", ".join(m[1] for m in missing) + ". Nothing was saved.")
-        if case.self_demolition_deadline < case.announcement_served_on or \
-                case.removal_deadline < case.announcement_served_on:
-            raise DemolitionInputInvalid("自行拆除期限和清除财物期限不能早于公告送达日。未保存。",
-                                         "The deadlines cannot fall before the announcement was served. "
-                                         "Nothing was saved.")
-        if case.means not in {m.value for m in Means}:
-            raise DemolitionRefused("R23", f"拆除方式 {case.means} 不可选；不得采用停止供水、供电、供热、供燃气等方式。",
-                                    f"Means {case.means} is not allowed; never cutting water, power, heating or gas.",
-                                    rules.NO_UTILITY_CUTS)
 
 
 def _plain(value: object) -> object:
