@@ -17,7 +17,6 @@ from app.demolition.errors import DemolitionBlocked, DemolitionInputInvalid, Dem
 from app.demolition.inventory import HANDED_OVER, REFUSED, STORED
 from app.demolition.service import DemolitionService
 from app.documents.specimen import signature_png
-from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.records import read_record
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace

@@ -27,7 +27,7 @@ from app.domain import Officer
 from app.gates.findings import Severity
 from local_db.errors import UserFacingError
 from ui.dialogs.demolition_case_dialog import DemolitionCaseDialog
-from ui.pages.demolition_base import DemolitionContext, DemolitionTab, event_text, status_text
+from ui.pages.demolition_base import DemolitionContext, DemolitionTab, status_text
 from ui.pages.demolition_custody import CustodyTab, DocumentsTab
 from ui.pages.demolition_site import InventoryTab, OperationTab
 from ui.pages.gate_panel import GatePanel
