@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from app import paths, reference
+from app.demolition.specimen import seed_cases as seed_demolition_cases
 from app.domain import Inspection, InspectionSource, InspectionStatus
 from app.workspace import Workspace
 from local_db.access_repository import PinRepository
@@ -98,6 +99,7 @@ def seed(ws: Workspace, *, reference_file: Path = paths.DEMO_REFERENCE,
         ws.audit.append("system", "demo.seeded", ref.version, shift_days=days,
                         inspections=len(tasks["inspections"]))
         seed_pins(ws)
+    seed_demolition_cases(ws, days)
     if media:
         from app.evidence.demo_media import seed_media  # OpenCV loads only when media are wanted
 

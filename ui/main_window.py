@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app import access
 from app.domain import InspectionOverview, InspectionStatus, Officer
+from app.demolition.service import DemolitionService
 from app.gates.board import status_board
 from app.gates.service import load_start_context
 from app.gates.start import evaluate_start
@@ -26,6 +27,7 @@ from local_db.access_repository import ReviewDecisionRepository
 from local_db.database import latest_version, transaction
 from local_db.errors import UserFacingError
 from ui.labels import label
+from ui.pages.demolition import DemolitionPage
 from ui.pages.evidence import EvidencePage
 from ui.pages.inspections import InspectionsPage
 from ui.idle import IdleWatcher
@@ -89,15 +91,13 @@ class MainWindow(QMainWindow):
         self.settings_page.language_chosen.connect(self._save_language)
         self.evidence_page = EvidencePage(workspace, current_officer=lambda: self.officer, language=language)
         self.section_pages = {
-            "demolition": SectionPage(self.tr("强制拆除财物清点"), self.tr(
-                "强制拆除前置条件核验、财物逐项清点造册、见证、保管与移交。")),
             "sync": SectionPage(self.tr("同步"), self.tr(
                 "收班时将加密、签名的数据包断点续传至执法监督平台，并获取签名的基础数据。")),
         }
         self.pages = QStackedWidget()
         captions = {
             "today": self.tr("今日"), "inspections": self.tr("检查任务"), "evidence": self.tr("证据"),
-            "demolition": self.tr("拆除清点"), "review": self.tr("审核"), "sync": self.tr("同步"),
+            "demolition": self.tr("强制拆除"), "review": self.tr("审核"), "sync": self.tr("同步"),
             "settings": self.tr("设置"),
         }
         self.review_page = ReviewPage(
@@ -106,8 +106,12 @@ class MainWindow(QMainWindow):
         self.locked_by: Officer | None = None  # who locked the screen; the work area stays as it was
         self.idle = IdleWatcher(access.idle_lock_minutes(workspace) * 60_000, self)
         self.idle.idle.connect(self.lock)
+        # 强制拆除 (R16, R20–R26): cases, preconditions, the operation, inventory, custody, documents.
+        self.demolition = DemolitionService(workspace)
+        self.demolition_page = DemolitionPage()
         widgets = {"today": self.today_page, "inspections": self.inspections_page, "evidence": self.evidence_page,
-                   "settings": self.settings_page, "review": self.review_page, **self.section_pages}
+                   "settings": self.settings_page, "review": self.review_page,
+                   "demolition": self.demolition_page, **self.section_pages}
         for key in PAGE_KEYS:
             item = QListWidgetItem(captions[key])
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -196,6 +200,8 @@ class MainWindow(QMainWindow):
         if row < 0:
             return
         self.pages.setCurrentIndex(row)
+        if PAGE_KEYS[row] == "demolition":
+            self.demolition_page.open(self.demolition, self.officer, self.language)
         emit(self.page_changed, PAGE_KEYS[row])
 
     def refresh(self) -> None:

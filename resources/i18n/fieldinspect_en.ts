@@ -299,6 +299,338 @@ Standard: %2</translation>
     </message>
 </context>
 <context>
+    <name>CustodyTab</name>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="37" />
+        <source>执行结束后：移交保管、通知领取、向当事人移交（可部分移交，接收人签名）或记录拒收（R24）；财物登记清单一式两份，双方签名（R26）。</source>
+        <translation>After the operation: move items to storage, notify the party to collect, hand items over (all or some, signed by the recipient) or record a refusal (R24); the inventory list is made in two copies, signed by both sides (R26).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="42" />
+        <source>勾选要办理的财物</source>
+        <translation>Tick the items concerned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="46" />
+        <source>保管与通知</source>
+        <translation>Storage and notice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="49" />
+        <source>移交保管</source>
+        <translation>Move to storage</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="55" />
+        <source>登记领取通知</source>
+        <translation>Record the notice to collect</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="57" />
+        <source>保管地点</source>
+        <translation>Storage place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="59" />
+        <source>通知书文号</source>
+        <translation>Notice number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="60" />
+        <source>领取期限</source>
+        <translation>Collect by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="63" />
+        <source>移交给当事人 / 拒收</source>
+        <translation>Hand over to the party / refusal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="69" />
+        <source>移交并由接收人签收</source>
+        <translation>Hand over, signed by the recipient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="73" />
+        <source>记录拒收</source>
+        <translation>Record refusal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="75" />
+        <source>接收人</source>
+        <translation>Recipient</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="76" />
+        <source>身份证号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="77" />
+        <source>接收人签名</source>
+        <translation>Recipient's signature</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="79" />
+        <source>拒收情况</source>
+        <translation>Refusal details</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="82" />
+        <source>文书签名</source>
+        <translation>Signatures on documents</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="85" />
+        <source>财物登记清单</source>
+        <translation>Inventory list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="86" />
+        <source>强制拆除现场笔录</source>
+        <translation>Record of the demolition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="88" />
+        <source>执法人员</source>
+        <translation>Officer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="89" />
+        <source>当事人</source>
+        <translation>Party</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="90" />
+        <source>见证人</source>
+        <translation>Witness</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="92" />
+        <source>签名人姓名（执法人员为当前登录人）</source>
+        <translation>Signer's name (an officer signs as the signed-in user)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="95" />
+        <source>保存签名</source>
+        <translation>Save signature</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="97" />
+        <source>文书</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="97" />
+        <source>身份</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="98" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="98" />
+        <source>签名</source>
+        <translation>Signature</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="102" />
+        <source>当事人拒绝签名的情况（见证人须先签名）</source>
+        <translation>How the party refused to sign (the witness signs first)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="103" />
+        <source>记录当事人拒签</source>
+        <translation>Record the party's refusal</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="105" />
+        <source>拒签</source>
+        <translation>Refusal</translation>
+    </message>
+</context>
+<context>
+    <name>Demolition</name>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="23" />
+        <source>待执行</source>
+        <translation>Planned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="24" />
+        <source>执行中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="25" />
+        <source>已暂停</source>
+        <translation>Paused</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="26" />
+        <source>已结束</source>
+        <translation>Ended</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="27" />
+        <source>已终止</source>
+        <translation>Abandoned</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="32" />
+        <source>开始执行</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="33" />
+        <source>暂停</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="34" />
+        <source>恢复执行</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="35" />
+        <source>终止执行</source>
+        <translation>Abandon</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_base.py" line="36" />
+        <source>执行结束</source>
+        <translation>Ended</translation>
+    </message>
+</context>
+<context>
+    <name>DemolitionCaseDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="44" />
+        <source>强制拆除案件</source>
+        <translation>Forced demolition case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="44" />
+        <source>新建强制拆除案件</source>
+        <translation>New forced demolition case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="74" />
+        <source>案件编号</source>
+        <translation>Case number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="74" />
+        <source>当事人</source>
+        <translation>Party</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="75" />
+        <source>当事人证件号码</source>
+        <translation>Party's ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="75" />
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="76" />
+        <source>拆除对象</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="76" />
+        <source>强制拆除决定书</source>
+        <translation>Demolition decision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="77" />
+        <source>公告文号</source>
+        <translation>Announcement no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="77" />
+        <source>公告送达日</source>
+        <translation>Announcement served</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="78" />
+        <source>自行拆除期限</source>
+        <translation>Self-demolition deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="78" />
+        <source>清除财物期限</source>
+        <translation>Removal deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="79" />
+        <source>到场通知文号</source>
+        <translation>Notice to attend no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="79" />
+        <source>计划执行时间</source>
+        <translation>Scheduled for</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="80" />
+        <source>另一名执法人员</source>
+        <translation>Second officer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="80" />
+        <source>拆除方式</source>
+        <translation>Means</translation>
+    </message>
+</context>
+<context>
+    <name>DemolitionPage</name>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="130" />
+        <source>强制拆除</source>
+        <translation>Forced demolition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="144" />
+        <source>前置条件</source>
+        <translation>Preconditions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="144" />
+        <source>现场执行</source>
+        <translation>Operation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="145" />
+        <source>财物清点</source>
+        <translation>Inventory</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="145" />
+        <source>保管与移交</source>
+        <translation>Custody and handover</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="146" />
+        <source>文书</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="156" />
+        <source>新建案件</source>
+        <translation>New case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="223" />
+        <source>您不是本案的执法人员，只能查看。</source>
+        <translation>You are not an officer of this case; view only.</translation>
+    </message>
+</context>
+<context>
     <name>DocumentsStep</name>
     <message>
         <location filename="../../ui/pages/onsite_documents.py" line="32" />
@@ -350,6 +682,49 @@ Standard: %2</translation>
         <location filename="../../ui/pages/onsite_documents.py" line="144" />
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
+    </message>
+</context>
+<context>
+    <name>DocumentsTab</name>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="205" />
+        <source>文书与执法检查文书同一标准：内嵌字体、中文自动换行、页码。</source>
+        <translation>Same standard as the inspection documents: embedded font, Chinese line wrapping, page numbers.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="208" />
+        <source>财物登记清单（一式两份）</source>
+        <translation>Inventory list (two copies)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="209" />
+        <source>强制拆除现场笔录</source>
+        <translation>Record of the demolition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="210" />
+        <source>财物移交清单（最近一次）</source>
+        <translation>Handover receipt (latest)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="211" />
+        <source>财物标签（二维码）</source>
+        <translation>Item labels (QR codes)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="216" />
+        <source>生成</source>
+        <translation>Generate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="248" />
+        <source>正在生成…</source>
+        <translation>Generating…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_custody.py" line="261" />
+        <source>已生成：%1</source>
+        <translation>Generated: %1</translation>
     </message>
 </context>
 <context>
@@ -1078,27 +1453,188 @@ Standard: %2</translation>
     </message>
 </context>
 <context>
+    <name>InventoryModel</name>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <source>序号</source>
+        <translation>No.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <source>数量</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="74" />
+        <source>状况</source>
+        <translation>Condition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="74" />
+        <source>箱号/标签</source>
+        <translation>Box/label</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="74" />
+        <source>保管地点</source>
+        <translation>Storage place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="74" />
+        <source>照片</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="75" />
+        <source>版本</source>
+        <translation>Version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="75" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/demolition_inventory.py" line="92" />
+        <source>清点后修改：%1</source>
+        <translation>Edited after counting: %1</translation>
+    </message>
+</context>
+<context>
+    <name>InventoryTab</name>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="187" />
+        <source>逐项清点造册：每项现场拍照（照片即时封存），标注箱号/标签号（R24）。清点后修改生成新版本并注明原因，原记录保留。</source>
+        <translation>Count item by item: photograph each in place (photos are sealed at once) and give it a box or label number (R24). An edit after counting is a new version with its reason; the counted record stays.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="189" />
+        <source>登记财物</source>
+        <translation>Count an item</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="196" />
+        <source>件</source>
+        <translation>pcs</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="202" />
+        <source>拍照 / 选择照片</source>
+        <translation>Take / choose photos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="206" />
+        <source>修改原因（修改已清点的财物时必填）</source>
+        <translation>Reason for the edit (required when editing a counted item)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="207" />
+        <source>登记本项</source>
+        <translation>Add this item</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="210" />
+        <source>保存修改（新版本）</source>
+        <translation>Save edit (new version)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="215" />
+        <source>名称</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="215" />
+        <source>类别</source>
+        <translation>Category</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="216" />
+        <source>数量</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="216" />
+        <source>单位</source>
+        <translation>Unit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="217" />
+        <source>状况</source>
+        <translation>Condition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="217" />
+        <source>箱号/标签号</source>
+        <translation>Box/label no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="218" />
+        <source>保管地点</source>
+        <translation>Storage place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="220" />
+        <source>照片</source>
+        <translation>Photos</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="222" />
+        <source>修改原因</source>
+        <translation>Edit reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="263" />
+        <source>选择现场照片</source>
+        <translation>Choose photos taken on site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="264" />
+        <source>图片 (*.jpg *.jpeg *.png *.heic *.webp)</source>
+        <translation>Images (*.jpg *.jpeg *.png *.heic *.webp)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="276" />
+        <source>正在封存照片…</source>
+        <translation>Sealing photo…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="286" />
+        <source>已拍照 %1 张（已封存）</source>
+        <translation>%1 photo(s) taken (sealed)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="287" />
+        <source>尚未拍照</source>
+        <translation>No photo yet</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="51" />
-        <location filename="../../ui/main_window.py" line="59" />
+        <location filename="../../ui/main_window.py" line="53" />
+        <location filename="../../ui/main_window.py" line="61" />
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="57" />
+        <location filename="../../ui/main_window.py" line="59" />
         <source>切换用户</source>
         <translation>Switch user</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="92" />
-        <source>强制拆除财物清点</source>
-        <translation>Demolition property inventory</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="93" />
-        <source>强制拆除前置条件核验、财物逐项清点造册、见证、保管与移交。</source>
-        <translation>Forced demolition: precondition checks, item-by-item property inventory, witnesses, storage and handover.</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="100" />
@@ -1133,8 +1669,8 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="100" />
-        <source>拆除清点</source>
-        <translation>Demolition</translation>
+        <source>强制拆除</source>
+        <translation>Forced demolition</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="101" />
@@ -1142,17 +1678,17 @@ Standard: %2</translation>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="217" />
+        <location filename="../../ui/main_window.py" line="223" />
         <source>当前基础数据：</source>
         <translation>Current reference data: </translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="242" />
+        <location filename="../../ui/main_window.py" line="248" />
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244" />
+        <location filename="../../ui/main_window.py" line="250" />
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
@@ -1311,6 +1847,149 @@ Standard: %2</translation>
     </message>
 </context>
 <context>
+    <name>OperationTab</name>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="34" />
+        <source>遇有风险立即暂停并记录原因（R25）；全程录像（R16）；当事人不到场的，须有公证或见证人（R24）。</source>
+        <translation>Pause at once when a risk arises and record why (R25); record video throughout (R16); without the party, a notary or witness must attend (R24).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="39" />
+        <source>当事人到场情况</source>
+        <translation>Party's presence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="41" />
+        <source>到场</source>
+        <translation>Present</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="42" />
+        <source>未到场</source>
+        <translation>Absent</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="44" />
+        <source>保存到场情况</source>
+        <translation>Save presence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="50" />
+        <source>到场人</source>
+        <translation>Person present</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="53" />
+        <source>公证或见证人</source>
+        <translation>Notary or witness</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="56" />
+        <source>见证人</source>
+        <translation>Witness</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="57" />
+        <source>公证人员</source>
+        <translation>Notary</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="59" />
+        <source>本人与本案当事人及执法机关均无利害关系。</source>
+        <translation>I have no interest in this case, with the party or with the agency.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="62" />
+        <source>登记见证人</source>
+        <translation>Record witness</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="64" />
+        <source>身份</source>
+        <translation>Role</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="64" />
+        <source>姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="65" />
+        <source>身份证号码</source>
+        <translation>ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="65" />
+        <source>公证机构</source>
+        <translation>Notary office</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="66" />
+        <source>无利害关系声明</source>
+        <translation>Statement of no interest</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="66" />
+        <source>签名</source>
+        <translation>Signature</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="76" />
+        <source>暂停或终止的原因</source>
+        <translation>Reason for pausing or abandoning</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="78" />
+        <source>紧急情况理由（夜间或节假日恢复时）</source>
+        <translation>Emergency reason (to resume at night or on a holiday)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="79" />
+        <source>暂停</source>
+        <translation>Pause</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="79" />
+        <source>恢复执行</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="80" />
+        <source>终止执行</source>
+        <translation>Abandon</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="90" />
+        <source>关联本次执行的录像</source>
+        <translation>Link this operation's recordings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="92" />
+        <source>结束执行并封存清单</source>
+        <translation>End and seal the inventory</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="96" />
+        <source>录像中断的原因（R16）</source>
+        <translation>Why the recording stopped (R16)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="97" />
+        <source>记录缺口原因</source>
+        <translation>Record gap reason</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="114" />
+        <source>状态：%1</source>
+        <translation>Status: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="129" />
+        <source>已关联录像 %1 段。</source>
+        <translation>%1 recording(s) linked.</translation>
+    </message>
+</context>
+<context>
     <name>OutcomeStep</name>
     <message>
         <location filename="../../ui/pages/onsite_outcome.py" line="19" />
@@ -1442,6 +2121,124 @@ Standard: %2</translation>
         <location filename="../../ui/pages/sign_in.py" line="108" />
         <source>请输入本人 PIN。</source>
         <translation>Enter your PIN.</translation>
+    </message>
+</context>
+<context>
+    <name>PreconditionsTab</name>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="43" />
+        <source>案件与公告</source>
+        <translation>Case and announcement</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="47" />
+        <source>应急预案与救济情况</source>
+        <translation>Emergency plan and remedies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="50" />
+        <source>应急预案（R20）：警戒、救护、撤离、报告……</source>
+        <translation>Emergency plan (R20): cordon, first aid, evacuation, reporting…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="51" />
+        <source>当事人已申请行政复议</source>
+        <translation>The party has applied for reconsideration</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="52" />
+        <source>当事人已提起行政诉讼</source>
+        <translation>The party has brought a lawsuit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="53" />
+        <source>修改案件信息</source>
+        <translation>Edit case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="54" />
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="67" />
+        <source>紧急情况理由（仅用于夜间或节假日，写入审计日志）</source>
+        <translation>Emergency reason (only at night or on a holiday; written to the audit log)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="68" />
+        <source>开始执行</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="81" />
+        <source>当事人</source>
+        <translation>Party</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="81" />
+        <source>地点</source>
+        <translation>Place</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="81" />
+        <source>拆除对象</source>
+        <translation>Structure</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="82" />
+        <source>拆除方式</source>
+        <translation>Means</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="82" />
+        <source>决定书</source>
+        <translation>Decision</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="83" />
+        <source>公告文号</source>
+        <translation>Announcement no.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="83" />
+        <source>公告送达日</source>
+        <translation>Announcement served</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="84" />
+        <source>自行拆除期限</source>
+        <translation>Self-demolition deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="85" />
+        <source>清除财物期限</source>
+        <translation>Removal deadline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="86" />
+        <source>到场通知</source>
+        <translation>Notice to attend</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="86" />
+        <source>状态</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="102" />
+        <source>不得开始强制拆除（%1 项阻止）</source>
+        <translation>The demolition may not start (%1 blocking)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="103" />
+        <source>前置条件已满足，可以依法开始执行</source>
+        <translation>Preconditions met: the demolition may lawfully start</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition.py" line="105" />
+        <source>已开始执行，前置条件在开始时已核验。</source>
+        <translation>Started; the preconditions were checked at the start.</translation>
     </message>
 </context>
 <context>

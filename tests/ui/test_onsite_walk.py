@@ -125,6 +125,12 @@ def test_walk_one_inspection_from_task_to_closed_with_signatures(app, qtbot, dem
     qtbot.mouseClick(docs.generate, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: docs.shown is not None and docs.pdf.pageCount() >= 1, timeout=20000)
     assert docs.shown.name == f"{TASK}_现场检查笔录.pdf" and "草稿" not in docs.state.text()
+    # Generating again once the first job is done renders anew (the finished job is no obstacle).
+    first = docs.job
+    qtbot.waitUntil(lambda: docs.generate.isEnabled(), timeout=20000)
+    qtbot.mouseClick(docs.generate, Qt.MouseButton.LeftButton)
+    assert docs.job is not first
+    qtbot.waitUntil(lambda: docs.job.is_done and docs.generate.isEnabled(), timeout=20000)
 
     window.show_page("inspections")
     assert window.current_page() == "inspections"

@@ -95,7 +95,7 @@ class DocumentsStep(OnsiteStep):
     def generate_current(self) -> None:
         """Build the document's data here, render it on a worker, preview it when done."""
         kind = self.current_kind()
-        if kind is None or self.ctx is None or (self.job is not None and not self.job.is_done()):
+        if kind is None or self.ctx is None or (self.job is not None and not self.job.is_done):
             return
         inspection_id = self.ctx.inspection.id
         try:
