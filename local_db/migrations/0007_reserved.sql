@@ -1,0 +1,2 @@
+-- Reserved; replaced at merge.
+SELECT 1;
