@@ -34,7 +34,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("keygen", help="生成总部签名密钥 / create the HQ signing key")
     p.add_argument("--dir", type=Path, required=True, help="密钥目录 / key folder")
+    from sync.hq import server
+
+    server.add_serve_parser(sub)
     args = parser.parse_args(argv)
+    if args.command == "serve":
+        return server.run_serve(args)
     try:
         fingerprint = keygen(args.dir)
     except FileExistsError as exc:
