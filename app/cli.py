@@ -14,7 +14,7 @@ from app.workspace import Workspace
 from local_db.database import latest_version
 from local_db.errors import UserFacingError
 
-COMMANDS = ("demo", "status", "verify", "import", "cameras")
+COMMANDS = ("demo", "status", "verify", "import", "cameras", "sync")
 
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
@@ -54,6 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="将该序列号的记录仪分配给 --officer / assign the camera with this serial to --officer")
     p.add_argument("--officer", metavar="CERT", default=None, help="执法证号或人员编号 / certificate number or id")
     p.add_argument("--by", default="cli", metavar="ID", help="操作人（记入审计日志）/ who assigns (audit log)")
+    _data_arg(p)
+    p = sub.add_parser("sync", help="结束值班同步：上传数据包到总部并取回执 / end-of-shift sync to HQ")
+    p.add_argument("--server", default=None, metavar="URL",
+                   help="总部接收端地址 / HQ receiver URL (default: the one saved in settings)")
+    p.add_argument("--officer", default=None, metavar="ID", help="发起同步的执法人员 / officer starting the sync")
+    p.add_argument("--chunk-mib", type=int, default=8, help="每块大小 MiB / chunk size in MiB (default 8)")
     _data_arg(p)
     return parser
 
@@ -202,11 +208,50 @@ def _cameras(args: argparse.Namespace) -> int:
         ws.close()
 
 
+def _sync(args: argparse.Namespace) -> int:
+    from app.device import DeviceIdentity
+    from sync import client
+
+    folder = args.data or paths.default_data_folder()
+    ws = Workspace.open(folder)
+    try:
+        server = args.server or ws.settings.get(client.SERVER_SETTING)
+        if not server:
+            print("请用 --server 给出总部接收端地址。\nName the HQ receiver with --server URL.", file=sys.stderr)
+            return 2
+        last = [0.0]
+
+        def show(p: client.SyncProgress) -> None:
+            if p.phase == "uploading" and (time.monotonic() - last[0] > 1 or p.done == p.total):
+                last[0] = time.monotonic()
+                left = f"{p.seconds_left:.0f} s" if p.seconds_left is not None else "—"
+                retry = f"  重试 / retrying: {p.retrying}" if p.retrying else ""
+                print(f"上传 / uploading {p.bundle_id}: {p.done}/{p.total} B, "
+                      f"{(p.rate or 0) / 1e6:.1f} MB/s, 剩余 / left {left}{retry}", flush=True)
+            elif p.phase in ("checking", "reference"):
+                print({"checking": "等待总部回执 / waiting for HQ's receipt",
+                       "reference": "获取基础数据 / fetching reference data"}[p.phase], flush=True)
+
+        outcome = client.run(client.sync_to_hq(ws, server, device=DeviceIdentity.load_or_create(folder),
+                                               officer_id=args.officer, chunk_size=args.chunk_mib << 20), show)
+    finally:
+        ws.close()
+    for bundle_id in outcome.acknowledged:
+        print(f"总部已确认 / acknowledged by HQ: {bundle_id}")
+    for bundle_id, code, zh, en in outcome.rejected:
+        print(f"总部拒收 / rejected by HQ: {bundle_id} ({code})\n  {zh}\n  {en}")
+    if outcome.nothing_to_send:
+        print("没有待同步的数据 / nothing to send")
+    if outcome.reference_loaded:
+        print("基础数据已更新 / reference data loaded")
+    return 1 if outcome.rejected else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return {"demo": _demo, "status": _status, "verify": _verify, "import": _import,
-                "cameras": _cameras}[args.command](args)
+                "cameras": _cameras, "sync": _sync}[args.command](args)
     except UserFacingError as exc:
         print(exc.zh, file=sys.stderr)
         print(exc.en, file=sys.stderr)
