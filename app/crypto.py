@@ -513,3 +513,13 @@ class AgeReader:
 def new_sha256() -> Any:
     """An incremental SHA-256 object (``update``, ``hexdigest``) for streaming callers."""
     return hashlib.sha256()
+
+
+def sha256_file_copy(src: BinaryIO, dst: BinaryIO) -> tuple[str, int]:
+    """Copy ``src`` to ``dst`` in fixed chunks; ``(sha256_hex, size)`` of what was copied."""
+    steps = copy_hashing(src, dst)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value
