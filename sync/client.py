@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -51,6 +52,7 @@ class SyncProgress:
     rate: float | None = None
     seconds_left: float | None = None
     retrying: str | None = None
+    resent: int = 0  # bytes sent more than once in this run (after cuts)
 
 
 @dataclass
@@ -95,11 +97,12 @@ def _signed_get(session: httpx.Client, device: DeviceIdentity, url: str) -> http
 
 def fetch_outcome(server: str, upload_url: str, device: DeviceIdentity, *, timeout: float = 900.0,
                   poll: float = 0.5, backoff: upload.Backoff = upload.Backoff(),
-                  sleep: Callable[[float], None] = time.sleep) -> tuple[int, dict]:
-    """Wait for HQ's verdict on a finished upload: ``(200, receipt)`` or ``(422, rejection)``."""
+                  sleep: Callable[[float], None] = time.sleep) -> tuple[int, Any]:
+    """Wait for HQ's verdict on a finished upload: ``(200, receipt JSON bytes)`` or ``(422, rejection dict)``."""
     url = server.rstrip("/") + "/receipts/" + urlsplit(upload_url).path.rsplit("/", 1)[1]
     deadline = time.monotonic() + timeout
     failures = 0
+    last = "checking"
     with httpx.Client(timeout=30.0) as session:
         while time.monotonic() < deadline:
             try:
@@ -109,13 +112,15 @@ def fetch_outcome(server: str, upload_url: str, device: DeviceIdentity, *, timeo
                 sleep(backoff.delay(failures))
                 last = str(exc)
                 continue
-            if r.status_code in (200, 422):
-                return r.status_code, r.json()
+            if r.status_code == 200:
+                return 200, r.content
+            if r.status_code == 422:
+                return 422, r.json()
             if r.status_code not in (202, 409) and r.status_code < 500:
                 raise upload.UploadRefused(r.status_code, r.text.strip()[:300])
             last = f"HTTP {r.status_code}"
             sleep(poll)
-    raise ReceiptTimeout(f"总部未在规定时间内给出回执 / no receipt in time ({last if failures else 'checking'})")
+    raise ReceiptTimeout(f"总部未在规定时间内给出回执 / no receipt in time ({last})")
 
 
 def pull_reference(ws: Workspace, server: str, device: DeviceIdentity) -> bool:
@@ -159,12 +164,13 @@ def sync_to_hq(ws: Workspace, server: str, *, device: DeviceIdentity, officer_id
             except StopIteration as stop:
                 upload_url = stop.value
                 break
-            yield SyncProgress("uploading", info.bundle_id, p.done, p.total, p.rate, p.seconds_left, p.retrying)
+            yield SyncProgress("uploading", info.bundle_id, p.done, p.total, p.rate, p.seconds_left, p.retrying,
+                               p.resent)
         yield SyncProgress("checking", info.bundle_id, info.size, info.size)
         status, body = fetch_outcome(server, upload_url, device, timeout=receipt_timeout, backoff=backoff)
         now = ws.clock()
         if status == 200:
-            apply_receipt(ws, SignedReceipt(base64.b64decode(body["receipt"]), base64.b64decode(body["signature"])))
+            apply_receipt(ws, SignedReceipt.from_json(body))
             uploads.set_state(info.bundle_id, server, "acknowledged", now)
             outcome.acknowledged.append(info.bundle_id)
         else:

@@ -5,8 +5,8 @@ Routes (every one but ``OPTIONS`` and the benchmark-only ``/plain`` needs the de
 enrolled in :class:`sync.hq.store.HqStore`):
 
 - ``/files`` and ``/files/{id}`` — tus 1.0 (:mod:`sync.hq.tus`).
-- ``GET /receipts/{id}`` — the outcome of a finished upload: ``200`` with
-  ``{"receipt": base64 body, "signature": base64}``; ``422`` with
+- ``GET /receipts/{id}`` — the outcome of a finished upload: ``200`` with the
+  receipt as :meth:`sync.receipt.SignedReceipt.to_json` writes it; ``422`` with
   ``{"code", "zh", "en"}`` when HQ rejected the bundle; ``202`` while it is still
   being checked; ``409`` while bytes are missing.
 - ``GET /reference`` — the latest published reference data,
@@ -25,6 +25,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import logging
 import os
 import re
 import threading
@@ -41,6 +42,8 @@ from starlette.routing import Route
 from sync import device_auth
 from sync.hq.tus import TusEndpoint
 from sync.hq.tus_store import TusStore, UploadGone, UploadNotFound, UploadState
+
+log = logging.getLogger(__name__)
 
 UPLOADS_DIR = "uploads"
 RESULTS_DIR = "upload-results"
@@ -66,10 +69,9 @@ class Receiver:
     """The app's state: the HQ folder, its store, the uploads and their outcomes."""
 
     def __init__(self, hq_dir: Path, *, plain_put: bool = False) -> None:
-        from sync.hq.store import HqStore
-
         self.hq_dir = Path(hq_dir)
-        self.store = HqStore(self.hq_dir)  # used on the event-loop thread only
+        self._stores = threading.local()  # one HqStore (one SQLite connection) per thread
+        self.store_for_thread()  # refuse to start on a folder that is not an HQ folder
         self.uploads = TusStore(self.hq_dir / UPLOADS_DIR)
         self.results = self.hq_dir / RESULTS_DIR
         self.results.mkdir(parents=True, exist_ok=True)
@@ -77,16 +79,24 @@ class Receiver:
         # One thread: bundles of one device are checked in the order they arrived,
         # which chain continuity needs, and SQLite sees one writer.
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hq-ingest")
-        self._worker_store = threading.local()
         self.tus = TusEndpoint(self.uploads, authenticate=self.authenticate, on_complete=self.submit)
+
+    def store_for_thread(self) -> Any:
+        from sync.hq.store import HqStore
+
+        store = getattr(self._stores, "store", None)
+        if store is None:
+            store = self._stores.store = HqStore(self.hq_dir)
+        return store
 
     # --- authentication ----------------------------------------------------------------
 
     def authenticate(self, request: Request) -> str:
         creds = device_auth.parse_authorization(request.headers.get("authorization"))
-        if not self.store.is_enrolled(creds.device_id):
+        store = self.store_for_thread()
+        if not store.is_enrolled(creds.device_id):
             raise device_auth.DeviceAuthError("设备未在总部登记", "the device is not enrolled at HQ")
-        device_auth.check(creds, request.method, request.url.path, _verifier(self.store, creds.device_id))
+        device_auth.check(creds, request.method, request.url.path, _verifier(store, creds.device_id))
         return creds.device_id
 
     # --- ingest ----------------------------------------------------------------------------
@@ -106,16 +116,15 @@ class Receiver:
 
     def _ingest(self, state: UploadState) -> None:
         from sync.errors import BundleRejected
-        from sync.hq.store import HqStore
 
-        store = getattr(self._worker_store, "store", None)
-        if store is None:
-            store = self._worker_store.store = HqStore(self.hq_dir)
         try:
-            receipt = store.ingest(self.uploads.data_path(state.id), device_id=state.device_id)
-            outcome = {"state": "accepted", "receipt": _b64(receipt.body), "signature": _b64(receipt.signature)}
+            receipt = self.store_for_thread().ingest(self.uploads.data_path(state.id), device_id=state.device_id)
+            outcome = {"state": "accepted", "receipt": receipt.to_json().decode("utf-8")}
         except BundleRejected as exc:
             outcome = {"state": "rejected", "code": exc.code, "zh": exc.reason_zh, "en": exc.reason_en}
+        except Exception:  # a fault of HQ, not of the bundle: no verdict; retried at the next start
+            log.exception("ingest of upload %s failed", state.id)
+            return
         path = self._result_path(state.id)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps(outcome), encoding="utf-8")
@@ -142,8 +151,9 @@ class Receiver:
         path = self._result_path(upload_id)
         if path.exists():
             outcome = json.loads(path.read_text("utf-8"))
-            status = 200 if outcome.pop("state") == "accepted" else 422
-            return JSONResponse(outcome, status_code=status)
+            if outcome.pop("state") == "accepted":  # the receipt's own JSON form, byte for byte
+                return Response(outcome["receipt"].encode("utf-8"), media_type="application/json")
+            return JSONResponse(outcome, status_code=422)
         if not state.complete:
             return JSONResponse({"en": f"{state.length - state.offset} bytes missing"}, status_code=409)
         return JSONResponse({"en": "being checked"}, status_code=202, headers={"Retry-After": "1"})
@@ -153,7 +163,7 @@ class Receiver:
             self.authenticate(request)
         except device_auth.DeviceAuthError as exc:
             return JSONResponse({"zh": exc.zh, "en": exc.en}, status_code=401)
-        latest = self.store.latest_reference()
+        latest = self.store_for_thread().latest_reference()
         if latest is None:
             return JSONResponse({"en": "no reference data published"}, status_code=404)
         data, signature = latest
