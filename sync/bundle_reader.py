@@ -243,3 +243,40 @@ def _audit(folder: Path, payload: dict[str, str]) -> list[AuditLine]:
                 raise BundleRejected.of("audit-fork", f"audit seq {entry.seq}: not linked")
             lines.append(AuditLine(entry.seq, entry.prev_hash, entry.hash, entry.action))
     return lines
+
+
+@dataclass
+class BundleReport:
+    """The outcome of ``fieldinspect verify BUNDLE``."""
+
+    path: Path
+    checked: CheckedBundle | None = None
+    rejection: BundleRejected | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.checked is not None
+
+
+def verify_bundle(path: Path, identity_text: str, *, public_key: Path | None = None) -> BundleReport:
+    """Decrypt and check a bundle in a temporary folder, removed afterwards.
+
+    ``public_key`` pins the device key enrolled at HQ; without it the key carried in
+    the bag is used, which proves integrity but not that the key is the enrolled one.
+    """
+    import shutil
+    import tempfile
+
+    report = BundleReport(Path(path))
+    folder = Path(tempfile.mkdtemp(prefix="fieldinspect-verify-"))
+    try:
+        files, sha, size = unpack(Path(path), identity_text, folder)
+        pem = Path(public_key).read_bytes() if public_key else (folder / bag.DEVICE_PUB).read_bytes()
+        report.checked = check(folder, files, device_key=DevicePublicKey.from_pem(pem), ciphertext=(sha, size))
+    except BundleRejected as exc:
+        report.rejection = exc
+    except (OSError, crypto.KeyFormatError) as exc:
+        report.rejection = BundleRejected.of("not-a-bag", f"device key: {exc}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return report
