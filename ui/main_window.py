@@ -30,6 +30,7 @@ from ui.pages.onsite import OnsitePage
 from ui.pages.section import SectionPage
 from ui.pages.settings import SettingsPage
 from ui.pages.sign_in import SignInPage
+from ui.pages.sync import SyncPage
 from ui.pages.today import TodayPage
 from ui.workers import emit
 
@@ -89,9 +90,8 @@ class MainWindow(QMainWindow):
                 "强制拆除前置条件核验、财物逐项清点造册、见证、保管与移交。")),
             "review": SectionPage(self.tr("审核"), self.tr(
                 "带队/审核人员对执法人员采集的证据和记录进行审核；审核决定签名入链，不改动原件。")),
-            "sync": SectionPage(self.tr("同步"), self.tr(
-                "收班时将加密、签名的数据包断点续传至执法监督平台，并获取签名的基础数据。")),
         }
+        self.sync_page = SyncPage(workspace, current_officer=lambda: self.officer, language=language)
         self.pages = QStackedWidget()
         captions = {
             "today": self.tr("今日"), "inspections": self.tr("检查任务"), "evidence": self.tr("证据"),
@@ -99,7 +99,8 @@ class MainWindow(QMainWindow):
             "settings": self.tr("设置"),
         }
         widgets = {"today": self.today_page, "inspections": self.inspections_page,
-                   "evidence": self.evidence_page, "settings": self.settings_page, **self.section_pages}
+                   "evidence": self.evidence_page, "settings": self.settings_page, "sync": self.sync_page,
+                   **self.section_pages}
         for key in PAGE_KEYS:
             item = QListWidgetItem(captions[key])
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
         self.settings_page.reference.setText(ref_text)
         self.settings_page.schema.setText(str(latest_version()))
         self.settings_page.set_language(self.language)
-        self.section_pages["sync"].status.setText(self.tr("当前基础数据：") + ref_text)
+        self.sync_page.refresh()
 
     def _show_gates(self, row: InspectionOverview | None) -> None:
         """The legal status of the selected task (R1, R4–R8), computed from local data."""

@@ -1,4 +1,4 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
@@ -212,14 +212,14 @@
         <translation>Approved at</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="206" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="207" />
         <source>依据：%1
 标准：%2</source>
         <translation>Basis: %1
 Standard: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="230" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="231" />
         <source>已记录拟处罚：%1</source>
         <translation>Proposed penalty recorded: %1</translation>
     </message>
@@ -254,7 +254,10 @@ Standard: %2</translation>
     <message numerus="yes">
         <location filename="../../ui/pages/onsite.py" line="62" />
         <source>尚不能结束（%n 项未完成）</source>
-        <translation><numerusform>Cannot close yet (%n requirement open)</numerusform><numerusform>Cannot close yet (%n requirements open)</numerusform></translation>
+        <translation>
+            <numerusform>Cannot close yet (%n requirement open)</numerusform>
+            <numerusform>Cannot close yet (%n requirements open)</numerusform>
+        </translation>
     </message>
     <message>
         <location filename="../../ui/pages/onsite.py" line="63" />
@@ -319,187 +322,187 @@ Standard: %2</translation>
 <context>
     <name>EvidenceDetail</name>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="208" />
+        <location filename="../../ui/pages/evidence.py" line="209" />
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="209" />
+        <location filename="../../ui/pages/evidence.py" line="210" />
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="210" />
+        <location filename="../../ui/pages/evidence.py" line="211" />
         <source>校验</source>
         <translation>Verify</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="211" />
+        <location filename="../../ui/pages/evidence.py" line="212" />
         <source>复制到本人查看目录并用系统程序打开；查看记入访问记录（R17）</source>
         <translation>Copy to your viewing folder and open with the system viewer; the view is logged (R17)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="212" />
+        <location filename="../../ui/pages/evidence.py" line="213" />
         <source>重新计算原件的 SHA-256 并与封存记录比对</source>
         <translation>Recompute the original's SHA-256 and compare it with the seal record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="225" />
+        <location filename="../../ui/pages/evidence.py" line="226" />
         <source>文件名</source>
         <translation>File name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="225" />
+        <location filename="../../ui/pages/evidence.py" line="226" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="226" />
+        <location filename="../../ui/pages/evidence.py" line="227" />
         <source>文件类型</source>
         <translation>Media type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="226" />
+        <location filename="../../ui/pages/evidence.py" line="227" />
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="227" />
+        <location filename="../../ui/pages/evidence.py" line="228" />
         <source>拍摄时间</source>
         <translation>Captured</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="227" />
+        <location filename="../../ui/pages/evidence.py" line="228" />
         <source>入库时间</source>
         <translation>Ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="228" />
+        <location filename="../../ui/pages/evidence.py" line="229" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="228" />
+        <location filename="../../ui/pages/evidence.py" line="229" />
         <source>采集人员</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="229" />
+        <location filename="../../ui/pages/evidence.py" line="230" />
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="229" />
+        <location filename="../../ui/pages/evidence.py" line="230" />
         <source>派生自</source>
         <translation>Derived from</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="230" />
+        <location filename="../../ui/pages/evidence.py" line="231" />
         <source>保存期限</source>
         <translation>Retention</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="230" />
+        <location filename="../../ui/pages/evidence.py" line="231" />
         <source>封存序号</source>
         <translation>Seal no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="239" />
+        <location filename="../../ui/pages/evidence.py" line="240" />
         <source>访问记录（查看、导出）</source>
         <translation>Access log (views, exports)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="270" />
+        <location filename="../../ui/pages/evidence.py" line="271" />
         <source>未选择证据</source>
         <translation>No item selected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="277" />
+        <location filename="../../ui/pages/evidence.py" line="278" />
         <source>现场拍摄（摄像头 %1）</source>
         <translation>Captured on site (camera %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="277" />
+        <location filename="../../ui/pages/evidence.py" line="278" />
         <source>执法记录仪 %1</source>
         <translation>Body camera %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="278" />
+        <location filename="../../ui/pages/evidence.py" line="279" />
         <source>文件导入：%1</source>
         <translation>Imported file: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="281" />
+        <location filename="../../ui/pages/evidence.py" line="282" />
         <source>%1（%2 字节）</source>
         <translation>%1 (%2 bytes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="288" />
+        <location filename="../../ui/pages/evidence.py" line="289" />
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="289" />
+        <location filename="../../ui/pages/evidence.py" line="290" />
         <source>—（原件）</source>
         <translation>— (original)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="290" />
+        <location filename="../../ui/pages/evidence.py" line="291" />
         <source>随案件 %1 保存（R19）</source>
         <translation>Kept with case %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="292" />
+        <location filename="../../ui/pages/evidence.py" line="293" />
         <source>至少保存至 %1（R19）</source>
         <translation>Kept at least until %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="314" />
+        <location filename="../../ui/pages/evidence.py" line="315" />
         <source>无预览</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="314" />
+        <location filename="../../ui/pages/evidence.py" line="315" />
         <source>正在生成预览…</source>
         <translation>Making the preview…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="318" />
+        <location filename="../../ui/pages/evidence.py" line="319" />
         <source>封存状态：正在核验…</source>
         <translation>Seal: checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="320" />
+        <location filename="../../ui/pages/evidence.py" line="321" />
         <source>✖ 封存异常：</source>
         <translation>✖ Seal problem: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="323" />
+        <location filename="../../ui/pages/evidence.py" line="324" />
         <source>✔ 校验通过：原件的 SHA-256 与封存记录一致（已完整重新计算）</source>
         <translation>✔ Verified: the original's SHA-256 matches its seal (fully recomputed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="325" />
+        <location filename="../../ui/pages/evidence.py" line="326" />
         <source>✓ 封存完好：签名有效，原件存在且大小与封存一致</source>
         <translation>✓ Seal intact: signature valid, original present with its sealed size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="336" />
+        <location filename="../../ui/pages/evidence.py" line="337" />
         <source>查看</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="336" />
+        <location filename="../../ui/pages/evidence.py" line="337" />
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="344" />
+        <location filename="../../ui/pages/evidence.py" line="345" />
         <source>尚无查看或导出</source>
         <translation>No views or exports yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="355" />
+        <location filename="../../ui/pages/evidence.py" line="356" />
         <source>正在校验：重新计算原件的 SHA-256…</source>
         <translation>Verifying: recomputing the original's SHA-256…</translation>
     </message>
@@ -507,117 +510,117 @@ Standard: %2</translation>
 <context>
     <name>EvidencePage</name>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="380" />
+        <location filename="../../ui/pages/evidence.py" line="381" />
         <source>证据材料</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="384" />
+        <location filename="../../ui/pages/evidence.py" line="385" />
         <source>导入…</source>
         <translation>Import…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="396" />
+        <location filename="../../ui/pages/evidence.py" line="397" />
         <source>拍摄时间（新→旧）</source>
         <translation>Captured (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="397" />
+        <location filename="../../ui/pages/evidence.py" line="398" />
         <source>拍摄时间（旧→新）</source>
         <translation>Captured (oldest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="398" />
+        <location filename="../../ui/pages/evidence.py" line="399" />
         <source>入库时间（新→旧）</source>
         <translation>Ingested (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="399" />
+        <location filename="../../ui/pages/evidence.py" line="400" />
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="403" />
+        <location filename="../../ui/pages/evidence.py" line="404" />
         <source>搜索：文件名、SHA-256、人员、任务…</source>
         <translation>Search: file name, SHA-256, staff, task…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="452" />
+        <location filename="../../ui/pages/evidence.py" line="453" />
         <source>证据库</source>
         <translation>Evidence store</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="453" />
+        <location filename="../../ui/pages/evidence.py" line="454" />
         <source>现场拍摄</source>
         <translation>Capture on site</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="519" />
+        <location filename="../../ui/pages/evidence.py" line="520" />
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="520" />
+        <location filename="../../ui/pages/evidence.py" line="521" />
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="522" />
+        <location filename="../../ui/pages/evidence.py" line="523" />
         <source>全部证据种类</source>
         <translation>All evidence types</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="524" />
+        <location filename="../../ui/pages/evidence.py" line="525" />
         <source>全部人员</source>
         <translation>All staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="551" />
+        <location filename="../../ui/pages/evidence.py" line="552" />
         <source>显示 %1 / 共 %2 项</source>
         <translation>Showing %1 of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="580" />
+        <location filename="../../ui/pages/evidence.py" line="581" />
         <source>请先登录：查看和导出原件须记录操作人员（R17）。</source>
         <translation>Sign in first: every view or export of an original records who did it (R17).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="595" />
+        <location filename="../../ui/pages/evidence.py" line="596" />
         <source>已记录查看并打开：%1</source>
         <translation>View logged and opened: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="602" />
+        <location filename="../../ui/pages/evidence.py" line="603" />
         <source>导出原件到文件夹</source>
         <translation>Export the original to a folder</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="605" />
+        <location filename="../../ui/pages/evidence.py" line="606" />
         <source>导出原件</source>
         <translation>Export original</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="605" />
+        <location filename="../../ui/pages/evidence.py" line="606" />
         <source>导出用途（记入访问记录）：</source>
         <translation>Purpose of the export (written to the access log):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="615" />
+        <location filename="../../ui/pages/evidence.py" line="616" />
         <source>请填写导出用途：每次导出原件都记入访问记录（R17）。</source>
         <translation>Give the purpose: every export of an original is logged (R17).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="623" />
+        <location filename="../../ui/pages/evidence.py" line="624" />
         <source>已导出并记录：%1</source>
         <translation>Exported and logged: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="667" />
+        <location filename="../../ui/pages/evidence.py" line="668" />
         <source>采集人员：%1 · 检查任务：%2（在“证据库”的筛选中选择）</source>
         <translation>Collected by: %1 · inspection: %2 (choose it in the Evidence store's filter)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="692" />
+        <location filename="../../ui/pages/evidence.py" line="693" />
         <source>现场拍摄（摄像头拍照、录像并即时封存）将在此处提供。</source>
         <translation>On-site capture (webcam photos and video, sealed at once) appears here.</translation>
     </message>
@@ -1044,85 +1047,74 @@ Standard: %2</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="46" />
-        <location filename="../../ui/main_window.py" line="54" />
+        <location filename="../../ui/main_window.py" line="48" />
+        <location filename="../../ui/main_window.py" line="56" />
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="52" />
+        <location filename="../../ui/main_window.py" line="54" />
         <source>切换用户</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="87" />
+        <location filename="../../ui/main_window.py" line="89" />
         <source>强制拆除财物清点</source>
         <translation>Demolition property inventory</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="88" />
+        <location filename="../../ui/main_window.py" line="90" />
         <source>强制拆除前置条件核验、财物逐项清点造册、见证、保管与移交。</source>
         <translation>Forced demolition: precondition checks, item-by-item property inventory, witnesses, storage and handover.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="89" />
-        <location filename="../../ui/main_window.py" line="97" />
+        <location filename="../../ui/main_window.py" line="91" />
+        <location filename="../../ui/main_window.py" line="98" />
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="90" />
+        <location filename="../../ui/main_window.py" line="92" />
         <source>带队/审核人员对执法人员采集的证据和记录进行审核；审核决定签名入链，不改动原件。</source>
         <translation>Team leaders review the evidence and records captured by officers; review decisions are signed into the chain and never change the originals.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="91" />
-        <location filename="../../ui/main_window.py" line="97" />
+        <location filename="../../ui/main_window.py" line="98" />
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="92" />
-        <source>收班时将加密、签名的数据包断点续传至执法监督平台，并获取签名的基础数据。</source>
-        <translation>At the end of the shift, encrypted and signed bundles are uploaded resumably to the supervision platform, and signed reference data is pulled back.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="96" />
+        <location filename="../../ui/main_window.py" line="97" />
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96" />
+        <location filename="../../ui/main_window.py" line="97" />
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96" />
+        <location filename="../../ui/main_window.py" line="97" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="97" />
+        <location filename="../../ui/main_window.py" line="98" />
         <source>拆除清点</source>
         <translation>Demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="98" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="183" />
-        <source>当前基础数据：</source>
-        <translation>Current reference data: </translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="204" />
+        <location filename="../../ui/main_window.py" line="209" />
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="206" />
+        <location filename="../../ui/main_window.py" line="211" />
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
@@ -1531,6 +1523,208 @@ Standard: %2</translation>
         <location filename="../../ui/pages/onsite_signatures.py" line="113" />
         <source>请先在签名板上签名。</source>
         <translation>Sign on the pad first.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="87" />
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="89" />
+        <source>收班时将加密、签名的数据包断点续传至执法监督平台；总部签名回执核验后，记录才标记为已同步。</source>
+        <translation>At the end of the shift, the encrypted, signed bundle is uploaded to the supervision platform and resumes after any interruption; records are marked synced only when HQ's signed receipt verifies.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="96" />
+        <source>总部可连接时自动同步</source>
+        <translation>Sync automatically when HQ is reachable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="102" />
+        <source>总部接收端地址</source>
+        <translation>HQ receiver URL</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="104" />
+        <source>总部连接状态</source>
+        <translation>HQ connection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="105" />
+        <source>当前基础数据</source>
+        <translation>Current reference data</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="107" />
+        <source>结束值班同步</source>
+        <translation>End-of-shift sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="114" />
+        <source>待发送</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="119" />
+        <source>没有正在进行的上传</source>
+        <translation>No upload in progress</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="121" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="124" />
+        <source>正在上传</source>
+        <translation>In flight</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="136" />
+        <source>总部已确认</source>
+        <translation>Acknowledged by HQ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="138" />
+        <source>总部拒收</source>
+        <translation>Rejected by HQ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="188" />
+        <source>本设备尚未与总部配对（fieldinspect pair --hq-dir 目录）。</source>
+        <translation>This device is not paired with HQ yet (fieldinspect pair --hq-dir DIR).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="190" />
+        <source>没有待同步的数据：所有记录均已被总部确认。</source>
+        <translation>Nothing to send: HQ has acknowledged every record.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="192" />
+        <source>证据 %1 件（%2），检查记录 %3 份，审计记录 %4 条</source>
+        <translation>%1 evidence items (%2), %3 inspection records, %4 audit entries</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="196" />
+        <source>待确认的数据包：%1（%2），将原样续传</source>
+        <translation>Bundle awaiting a receipt: %1 (%2); it will be resumed as it is</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="212" />
+        <source>请先填写总部接收端地址。</source>
+        <translation>Enter the HQ receiver URL first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="220" />
+        <source>已取消；下次同步将从断点继续。</source>
+        <translation>Cancelled; the next sync resumes where this one stopped.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="225" />
+        <source>正在准备数据包…</source>
+        <translation>Preparing the bundle…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="234" />
+        <source>正在生成加密数据包：已写入 %1</source>
+        <translation>Building the encrypted bundle: %1 written</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="237" />
+        <source>已发送 %1 / %2 · 速率 %3/s · 剩余 %4</source>
+        <translation>Sent %1 / %2 · %3/s · %4 left</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="241" />
+        <source>连接中断，正在重试：%1</source>
+        <translation>Connection lost, retrying: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="245" />
+        <source>已全部送达，等待总部核验并签发回执…</source>
+        <translation>All bytes delivered; waiting for HQ to check the bundle and sign a receipt…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="248" />
+        <source>正在获取并核验总部基础数据…</source>
+        <translation>Fetching and verifying HQ's reference data…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="255" />
+        <source>总部已确认 %1 个数据包。</source>
+        <translation>HQ acknowledged %1 bundle(s).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="257" />
+        <source>总部拒收 %1 个数据包，原因见下表。</source>
+        <translation>HQ rejected %1 bundle(s); see the reasons below.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="259" />
+        <source>没有待同步的数据。</source>
+        <translation>Nothing to send.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="261" />
+        <source>基础数据已更新。</source>
+        <translation>Reference data updated.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="268" />
+        <source>同步失败：%1</source>
+        <translation>Sync failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="292" />
+        <source>可连接</source>
+        <translation>Reachable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="292" />
+        <source>无法连接</source>
+        <translation>Not reachable</translation>
+    </message>
+</context>
+<context>
+    <name>SyncTables</name>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="70" />
+        <location filename="../../ui/models/sync_tables.py" line="80" />
+        <source>批次</source>
+        <translation>Bundle</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="70" />
+        <source>序号</source>
+        <translation>Sequence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="71" />
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="71" />
+        <source>回执时间</source>
+        <translation>Receipt time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="80" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="81" />
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="81" />
+        <source>总部给出的原因</source>
+        <translation>HQ's reason</translation>
     </message>
 </context>
 <context>
