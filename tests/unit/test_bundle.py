@@ -162,3 +162,18 @@ def test_signed_receipt_json_round_trip() -> None:
     assert SignedReceipt.from_json(r.to_json()) == r
     with pytest.raises(ValueError):
         SignedReceipt.from_json(b"{}")
+
+
+def test_memory_stays_flat_for_a_large_original(kit: Kit) -> None:
+    """Building a bundle holding a 48 MiB original allocates a few MiB at most, not the file."""
+    import tracemalloc
+
+    kit.seal_file(48 << 20)
+    tracemalloc.start()
+    try:
+        info = kit.build("big.age")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert info.size > 48 << 20
+    assert peak < 6 << 20, f"peak {peak / 2**20:.1f} MiB"
