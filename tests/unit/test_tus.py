@@ -203,3 +203,16 @@ def test_a_device_cannot_touch_another_devices_upload(tmp_path: Path, device: De
     assert head(rx, other, url).status_code == 403
     assert patch(rx, other, url, 0, b"12345").status_code == 403
     assert head(rx, device, url).headers["upload-offset"] == "0"
+
+
+def test_r18_after_a_power_cut_lost_bytes_are_asked_for_again(rx: Receiver, device: DeviceIdentity) -> None:
+    """Chunks are synced to disk only at completion; a tail lost to a power cut is re-sent."""
+    url = create(rx, device, 12)
+    patch(rx, device, url, 0, b"abcdefgh")
+    upload_id = url.rsplit("/", 1)[1]
+    with open(TusStore(rx.folder).data_path(upload_id), "r+b") as fh:
+        fh.truncate(5)  # what a power cut can leave of unsynced page cache
+    rx.restart()
+    assert head(rx, device, url).headers["upload-offset"] == "5"
+    assert patch(rx, device, url, 5, b"fghijkl").status_code == 204
+    assert TusStore(rx.folder).data_path(upload_id).read_bytes() == b"abcdefghijkl"
