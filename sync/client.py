@@ -124,7 +124,11 @@ def fetch_outcome(server: str, upload_url: str, device: DeviceIdentity, *, timeo
 
 
 def pull_reference(ws: Workspace, server: str, device: DeviceIdentity) -> bool:
-    """Fetch HQ's latest signed reference data and load it (verified); False when none is published."""
+    """Fetch HQ's latest signed reference data and load it (verified first); True when new data was loaded.
+
+    False when HQ has published none or the device already holds it. A bad signature or
+    document raises (``sync.errors.ReferenceRejected``) and changes nothing.
+    """
     from sync.reference_pull import apply_reference
 
     with httpx.Client(timeout=60.0) as session:
@@ -134,8 +138,7 @@ def pull_reference(ws: Workspace, server: str, device: DeviceIdentity) -> bool:
     if r.status_code != 200:
         raise upload.UploadRefused(r.status_code, r.text.strip()[:300])
     body = r.json()
-    apply_reference(ws, base64.b64decode(body["data"]), base64.b64decode(body["signature"]))
-    return True
+    return apply_reference(ws, base64.b64decode(body["data"]), base64.b64decode(body["signature"])) is not None
 
 
 def sync_to_hq(ws: Workspace, server: str, *, device: DeviceIdentity, officer_id: str | None = None,
