@@ -163,3 +163,36 @@ def test_r18_a_killed_client_resumes_from_hqs_offset_after_restart(field, tmp_pa
         assert uploads[-1].done == size and uploads[-1].resent <= CHUNK  # at most one chunk sent twice
         [bundle_id] = outcome.acknowledged
         _assert_hq_holds_everything_once(ws, device, hq_dir, bundle_id)
+
+
+def test_an_unenrolled_device_is_refused_at_once_with_a_clear_message(tmp_path: Path) -> None:
+    from app.device import DeviceIdentity
+    from sync.pairing import pair_with_folder
+    from sync.reachability import ReachabilityWatch, hq_reachable
+    from sync_loopback import free_port
+
+    ws = Workspace.open(tmp_path / "data", create=True)
+    try:
+        demo.seed(ws)
+        hq_dir = make_hq(tmp_path / "hq")
+        pair_with_folder(ws, hq_dir, actor="A01")  # paired, but HQ never enrolled this device
+        device = DeviceIdentity.load_or_create(ws.folder)
+        with HqProcess(hq_dir) as hq:
+            assert hq_reachable(hq.url)
+            started = time.monotonic()
+            with pytest.raises(upload.UploadRefused) as refused:
+                client.run(client.sync_to_hq(ws, hq.url, device=device, backoff=FAST, reference=False))
+            assert time.monotonic() - started < 5  # no retrying what cannot succeed
+            assert refused.value.status == 401 and "not enrolled" in refused.value.en
+            assert "总部拒绝了上传请求" in refused.value.zh
+        assert not list((hq_dir / "uploads").glob("*.bin"))
+        assert not hq_reachable(f"http://127.0.0.1:{free_port()}", timeout=1)
+        watch = ReachabilityWatch()
+        assert [watch.observe(x) for x in (False, True, True, False, True)] == [False, True, False, False, True]
+    finally:
+        ws.close()
+
+
+def test_backoff_doubles_up_to_its_cap() -> None:
+    b = upload.Backoff(first=0.5, cap=30)
+    assert [b.delay(n) for n in range(1, 9)] == [0.5, 1, 2, 4, 8, 16, 30, 30]
