@@ -27,8 +27,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from app.device import DeviceIdentity
 from app.workspace import Workspace
 from local_db.upload_repository import UploadRepository
@@ -88,7 +86,7 @@ def _build(ws: Workspace, device: DeviceIdentity, officer_id: str | None) -> Gen
         yield SyncProgress("building", pending["id"] if pending else None, written)
 
 
-def _signed_get(session: httpx.Client, device: DeviceIdentity, url: str) -> httpx.Response:
+def _signed_get(session: Any, device: DeviceIdentity, url: str) -> Any:
     from sync import device_auth
 
     auth = device_auth.authorization_header(device.device_id, device.sign, "GET", urlsplit(url).path)
@@ -99,6 +97,8 @@ def fetch_outcome(server: str, upload_url: str, device: DeviceIdentity, *, timeo
                   poll: float = 0.5, backoff: upload.Backoff = upload.Backoff(),
                   sleep: Callable[[float], None] = time.sleep) -> tuple[int, Any]:
     """Wait for HQ's verdict on a finished upload: ``(200, receipt JSON bytes)`` or ``(422, rejection dict)``."""
+    import httpx
+
     url = server.rstrip("/") + "/receipts/" + urlsplit(upload_url).path.rsplit("/", 1)[1]
     deadline = time.monotonic() + timeout
     failures = 0
@@ -129,6 +129,8 @@ def pull_reference(ws: Workspace, server: str, device: DeviceIdentity) -> bool:
     False when HQ has published none or the device already holds it. A bad signature or
     document raises (``sync.errors.ReferenceRejected``) and changes nothing.
     """
+    import httpx
+
     from sync.reference_pull import apply_reference
 
     with httpx.Client(timeout=60.0) as session:

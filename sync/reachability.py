@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import httpx
-
 TUS_VERSION = "1.0.0"
 
 
 def hq_reachable(server: str, *, timeout: float = 3.0) -> bool:
     """True when ``server`` answers as a tus 1.0 HQ receiver within ``timeout`` seconds."""
+    import httpx  # not at import: the Sync page is built at start-up
+
     try:
         r = httpx.options(server.rstrip("/") + "/files", timeout=timeout)
     except (httpx.HTTPError, ValueError):

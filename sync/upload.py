@@ -26,15 +26,20 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
-
-import httpx
 
 from app import crypto
 from app.device import DeviceIdentity
 from local_db.errors import UserFacingError
 from local_db.upload_repository import UploadRepository
 from sync import device_auth
+
+if TYPE_CHECKING:
+    import httpx
+
+# httpx is imported where it is used: the Sync page is built at start-up, the first
+# request is made much later (benchmarks/startup.py).
 
 DEFAULT_CHUNK_SIZE = 8 << 20
 TUS = {"Tus-Resumable": "1.0.0"}
@@ -85,6 +90,8 @@ class _Session:
     """One HTTP client that signs every request as the device."""
 
     def __init__(self, server: str, device: DeviceIdentity, timeout: float) -> None:
+        import httpx
+
         self.server = server.rstrip("/") + "/"
         self.device = device
         self.http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)))
@@ -119,6 +126,8 @@ def upload_file(repo: UploadRepository, path: Path, *, key: str, server: str, de
                 now: Callable[[], datetime] | None = None,
                 sleep: Callable[[float], None] = time.sleep) -> Generator[UploadProgress, None, str]:
     """Send ``path`` to the tus endpoint ``server``/files as upload ``key``; see the module docstring."""
+    import httpx
+
     clock = now or (lambda: datetime.now().astimezone())
     path = Path(path)
     size = path.stat().st_size

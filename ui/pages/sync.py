@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Generator
 from pathlib import Path
 
-from PySide6.QtCore import QThreadPool, QTimer
+from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -120,6 +120,7 @@ class SyncPage(QWidget):
         self.flight.setWordWrap(True)
         self.cancel_button = QPushButton(self.tr("取消"))
         self.cancel_button.setEnabled(False)
+        self.cancel_button.setVisible(False)  # shown only while a sync runs
         self.cancel_button.clicked.connect(self.cancel_sync)
         flight_box = QGroupBox(self.tr("正在上传"))
         fl = QVBoxLayout(flight_box)
@@ -155,7 +156,23 @@ class SyncPage(QWidget):
         self.timer.setInterval(poll_ms)
         self.timer.timeout.connect(self.probe)
         self.timer.start()
+        app = QCoreApplication.instance()
+        if app is not None:
+            app.aboutToQuit.connect(self.shutdown)
+        if self.server.text().strip():
+            QTimer.singleShot(0, self.probe)  # show HQ's state at once, not after the first interval
         self.refresh()
+
+    def shutdown(self, timeout_s: float = 10.0) -> None:
+        """On quit: stop polling, stop the sync at its next chunk, let both threads end.
+
+        The upload's state is on disk, so the next start resumes where HQ stands.
+        """
+        self.timer.stop()
+        for job in (self._probe, self.job):
+            if job is not None:
+                job.cancel()
+                job.wait(timeout_s)
 
     def _table(self, model: ReceiptsModel | RejectionsModel) -> QTableView:
         view = QTableView()
@@ -221,6 +238,7 @@ class SyncPage(QWidget):
         self.job.finished.connect(self._finished)
         self.start_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
+        self.cancel_button.setVisible(True)
         self.bar.setValue(0)
         self.flight.setText(self.tr("正在准备数据包…"))
         self.job.bind(self).start(sync_pool())
@@ -270,6 +288,7 @@ class SyncPage(QWidget):
     def _finished(self) -> None:
         self.job = None
         self.cancel_button.setEnabled(False)
+        self.cancel_button.setVisible(False)
         self.refresh()
 
     # --- auto-sync when HQ becomes reachable ---------------------------------------------------
