@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from local_db.repositories import Repository
+from app.domain import AuditEntry
+from local_db.repositories import AuditRepository, Repository
 
 
 class SyncRepository(Repository):
@@ -88,6 +89,11 @@ class SyncRepository(Repository):
 
     def last_audit_seq(self) -> int:
         return int(self.db.execute("SELECT COALESCE(MAX(seq), 0) FROM audit_log").fetchone()[0])
+
+    def audit_entries_between(self, after: int, upto: int) -> Iterator[AuditEntry]:
+        """Audit entries with ``after < seq <= upto``, in order."""
+        for r in self._rows("SELECT * FROM audit_log WHERE seq > ? AND seq <= ? ORDER BY seq", [after, upto]):
+            yield AuditRepository._entry(r)
 
     def audit_actions_after(self, seq: int) -> list[str]:
         return [r["action"] for r in self._rows("SELECT action FROM audit_log WHERE seq > ?", [seq])]

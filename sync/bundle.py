@@ -24,7 +24,6 @@ from app.device import DeviceIdentity
 from app.evidence.store import EvidenceStore
 from app.workspace import Workspace
 from local_db.database import transaction
-from local_db.repositories import AuditRepository
 from local_db.sync_repository import SyncRepository
 from sync import bag
 from sync.errors import NothingToSend
@@ -208,7 +207,7 @@ def _plan(ws: Workspace, repo: SyncRepository, device: DeviceIdentity) -> _Plan:
     lines = [crypto.canonical_json({
         "seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "action": e.action, "target": e.target,
         "detail": e.detail, "prev_hash": e.prev_hash, "hash": e.hash}) + b"\n"
-        for e in AuditRepository(ws.db).entries() if audit_head < e.seq <= audit_to]
+        for e in repo.audit_entries_between(audit_head, audit_to)]
     if lines:
         data = b"".join(lines)
         plan.payload.append(_Payload(bag.AUDIT_FILE, crypto.sha256_hex(data), len(data), data=data))

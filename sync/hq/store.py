@@ -10,7 +10,6 @@ snapshots) and ``incoming/`` (bundles being checked; emptied whatever happens).
 
 from __future__ import annotations
 
-import base64
 import json
 import sqlite3
 from collections.abc import Callable
@@ -168,7 +167,3 @@ class HqStore:
     def latest_reference(self) -> tuple[bytes, bytes] | None:
         row = self.conn.execute("SELECT data, signature FROM reference_data ORDER BY id DESC LIMIT 1").fetchone()
         return (bytes(row[0]), bytes(row[1])) if row else None
-
-
-def signature_b64(signature: bytes) -> str:
-    return base64.b64encode(signature).decode("ascii")

@@ -188,3 +188,31 @@ def test_fork_in_the_seal_chain_is_rejected(kit: Kit, tmp_path: Path) -> None:
     assert forked.sequence == 2
     _rejected(kit, forked.path, "seal-fork")
     twin_ws.close()
+
+
+def test_the_same_bundle_ingested_at_once_is_stored_once(kit: Kit) -> None:
+    """Two uploads of one bundle finishing together (two threads, one HqStore each) → one copy, one receipt."""
+    import threading
+
+    kit.seal_file(500_000)
+    info = kit.build()
+    receipts: list[bytes] = []
+    errors: list[BaseException] = []
+
+    def upload() -> None:
+        store = HqStore(kit.hq_dir)
+        try:
+            receipts.append(store.ingest(info.path, device_id=kit.device.device_id).body)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            store.close()
+
+    threads = [threading.Thread(target=upload) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(set(receipts)) == 1 and len(receipts) == 3
+    assert kit.hq.counts(kit.device.device_id) == {"seals": 1, "audit": kit.hq.counts(kit.device.device_id)["audit"],
+                                                   "snapshots": 12, "bundles": 1}
