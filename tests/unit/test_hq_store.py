@@ -216,3 +216,53 @@ def test_the_same_bundle_ingested_at_once_is_stored_once(kit: Kit) -> None:
     assert not errors and len(set(receipts)) == 1 and len(receipts) == 3
     assert kit.hq.counts(kit.device.device_id) == {"seals": 1, "audit": kit.hq.counts(kit.device.device_id)["audit"],
                                                    "snapshots": 12, "bundles": 1}
+
+
+def _resigned(k: Kit, edit: Callable[[dict[str, bytes]], None]) -> Callable[[dict[str, bytes]], dict[str, bytes]]:
+    """An edit made by someone holding the device key: manifests rebuilt and signed again."""
+    def apply(m: dict[str, bytes]) -> dict[str, bytes]:
+        edit(m)
+        payload = [n for n in m if n.startswith("data/")]
+        m[bag.MANIFEST] = bag.manifest([(n, crypto.sha256_hex(m[n])) for n in payload])
+        size = sum(len(m[n]) for n in payload)
+        m[bag.BAG_INFO] = b"".join(line + b"\n" for line in m[bag.BAG_INFO].splitlines()
+                                   if not line.startswith(b"Payload-Oxum")) + f"Payload-Oxum: {size}.{len(payload)}\n".encode()
+        m[bag.TAGMANIFEST] = bag.manifest([(n, crypto.sha256_hex(m[n])) for n in bag.TAGGED])
+        m[bag.SIGNATURE] = k.device.sign(m[bag.TAGMANIFEST])
+        return m
+    return apply
+
+
+def _alter_seal(m: dict[str, bytes]) -> None:
+    m[bag.seal_path(1)] = m[bag.seal_path(1)].replace(b'"size":', b'"size":1', 1)
+
+
+def _drop_original(m: dict[str, bytes]) -> None:
+    for name in [n for n in m if n.startswith("data/evidence/")]:
+        del m[name]
+
+
+def _alter_audit(m: dict[str, bytes]) -> None:
+    m[bag.AUDIT_FILE] = m[bag.AUDIT_FILE].replace(b'"actor":"O01"', b'"actor":"O02"', 1)
+
+
+@pytest.mark.parametrize("edit, code", [(_alter_seal, "bad-seal"), (_drop_original, "evidence-mismatch"),
+                                        (_alter_audit, "audit-fork")])
+def test_content_signed_by_the_device_is_still_checked_item_by_item(kit: Kit, edit, code: str) -> None:
+    """R17: a valid bag signature does not excuse a seal, original or audit entry that does not hold."""
+    kit.seal_file(50_000)
+    bad = _rewrap(kit, kit.build().path, kit.out / f"{code}.age", _resigned(kit, edit))
+    _rejected(kit, bad, code)
+
+
+def test_cancelled_build_leaves_no_file_and_no_record(kit: Kit) -> None:
+    from local_db.sync_repository import SyncRepository
+    from sync.bundle import build_bundle
+
+    kit.seal_file(3 << 20)
+    steps = build_bundle(kit.ws, kit.out / "cancelled.age", device=kit.device)
+    next(steps)
+    next(steps)
+    steps.close()
+    assert list(kit.out.iterdir()) == []
+    assert SyncRepository(kit.ws.db).bundles() == []
