@@ -266,3 +266,27 @@ def test_cancelled_build_leaves_no_file_and_no_record(kit: Kit) -> None:
     steps.close()
     assert list(kit.out.iterdir()) == []
     assert SyncRepository(kit.ws.db).bundles() == []
+
+
+@pytest.mark.parametrize("name", ["../escape.txt", "/etc/escape", "data/evidence/../../escape", "extra.txt"])
+def test_members_outside_the_bag_layout_are_refused(kit: Kit, tmp_path: Path, name: str) -> None:
+    """A crafted tar never writes outside HQ's incoming folder."""
+    kit.seal_note(1)
+
+    def add(m: dict[str, bytes]) -> dict[str, bytes]:
+        return {name: b"x", **m}
+
+    bad = _rewrap(kit, kit.build().path, kit.out / "crafted.age", add)
+    _rejected(kit, bad, "not-a-bag")
+    assert not (kit.hq.folder / "escape.txt").exists() and not (tmp_path / "escape.txt").exists()
+
+
+def test_encrypted_garbage_is_not_a_bag(kit: Kit) -> None:
+    import io as _io
+
+    buffer = _io.BytesIO()
+    with crypto.AgeWriter(buffer, keys.age_recipient(kit.hq_dir)) as w:
+        w.write(b"this is not a tar archive" * 100)
+    path = kit.out / "garbage.age"
+    path.write_bytes(buffer.getvalue())
+    _rejected(kit, path, "not-a-bag")
