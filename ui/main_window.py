@@ -182,7 +182,7 @@ class MainWindow(QMainWindow):
         self.settings_page.reference.setText(ref_text)
         self.settings_page.schema.setText(str(latest_version()))
         self.settings_page.set_language(self.language)
-        self.sync_page.refresh()
+        self.sync_page.refresh_if_visible()
 
     def _show_gates(self, row: InspectionOverview | None) -> None:
         """The legal status of the selected task (R1, R4–R8), computed from local data."""

@@ -38,6 +38,7 @@ def _page(qtbot, ws: Workspace, **kw) -> SyncPage:  # noqa: ANN001
     page.chunk_size = 32 << 10
     qtbot.addWidget(page)
     page.resize(1100, 760)
+    page.show()  # what is pending is counted when the page is shown
     return page
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, Generator
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QThreadPool, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QFormLayout,
@@ -34,6 +35,7 @@ from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.errors import UserFacingError
 from sync import client
+from sync.pairing import current_pairing
 from sync.reachability import ReachabilityWatch, hq_reachable
 from ui.models.sync_tables import ReceiptsModel, RejectionsModel, megabytes
 from ui.workers import Job, default_pool
@@ -161,7 +163,7 @@ class SyncPage(QWidget):
             app.aboutToQuit.connect(self.shutdown)
         if self.server.text().strip():
             QTimer.singleShot(0, self.probe)  # show HQ's state at once, not after the first interval
-        self.refresh()
+        # What is pending is counted when the page is shown, not at start-up (a few tens of ms).
 
     def shutdown(self, timeout_s: float = 10.0) -> None:
         """On quit: stop polling, stop the sync at its next chunk, let both threads end.
@@ -196,6 +198,15 @@ class SyncPage(QWidget):
             self.probe()
 
     # --- what the device holds ------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        super().showEvent(event)
+        self.refresh()
+
+    def refresh_if_visible(self) -> None:
+        """For the window's refresh after other work: recount only when someone is looking."""
+        if self.isVisible():
+            self.refresh()
 
     def refresh(self) -> None:
         from sync.state import pending_summary
@@ -309,5 +320,5 @@ class SyncPage(QWidget):
     def _reachability(self, reachable: bool) -> None:
         became = self.watch.observe(reachable)
         self.reachable.setText(self.tr("可连接") if reachable else self.tr("无法连接"))
-        if became and self.auto.isChecked() and self.job is None and self.start_button.isEnabled():
+        if became and self.auto.isChecked() and self.job is None and current_pairing(self.ws) is not None:
             self.start_sync()
