@@ -8,7 +8,8 @@
    of everything HQ has not acknowledged (:func:`sync.bundle.build_bundle`);
 2. uploads it over tus (:func:`sync.upload.upload_file`);
 3. fetches HQ's outcome: a signed receipt, verified and applied with
-   :func:`sync.state.apply_receipt` (only this marks records synced), or HQ's
+   :func:`sync.state.apply_receipt` (only this marks records synced; then the upload
+   is terminated so HQ does not keep the transfer beside what it stored), or HQ's
    rejection with its reason, recorded with :func:`sync.state.record_rejection`;
 4. repeats once more when records were made while it ran, then pulls the latest
    signed reference data and applies it (:func:`sync.reference_pull.apply_reference`).
@@ -178,6 +179,9 @@ def sync_to_hq(ws: Workspace, server: str, *, device: DeviceIdentity, officer_id
             apply_receipt(ws, SignedReceipt.from_json(body))
             uploads.set_state(info.bundle_id, server, "acknowledged", now)
             outcome.acknowledged.append(info.bundle_id)
+            # HQ stored the contents; its transfer copy can go. A rejected upload stays
+            # on HQ for the administrator to look at.
+            upload.terminate(server, upload_url, device)
         else:
             record_rejection(ws, info.bundle_id, body["code"], body["zh"], body["en"])
             uploads.set_state(info.bundle_id, server, "rejected", now)

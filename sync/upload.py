@@ -194,6 +194,24 @@ def upload_file(repo: UploadRepository, path: Path, *, key: str, server: str, de
         session.close()
 
 
+def terminate(server: str, upload_url: str, device: DeviceIdentity, *, timeout: float = 30.0) -> bool:
+    """Ask HQ to delete an upload's bytes (tus termination); True when it did.
+
+    Used once HQ's receipt is applied: HQ has stored the bundle's contents, and its
+    copy of the transfer would only double the disk a shift of video takes. Best
+    effort: a failure leaves the bytes on HQ and changes nothing here.
+    """
+    import httpx
+
+    session = _Session(server, device, timeout)
+    try:
+        return session.request("DELETE", upload_url).status_code in (204, 404, 410)
+    except httpx.HTTPError:
+        return False
+    finally:
+        session.close()
+
+
 class _Retry(Exception):
     """A response after which the client asks HQ for the offset and carries on."""
 

@@ -53,6 +53,7 @@ def _assert_hq_holds_everything_once(ws: Workspace, device, hq_dir: Path, bundle
     assert stored.encode("utf-8") == receipt.body
     summary = pending_summary(ws)
     assert summary.pending_evidence == 0 and summary.outstanding is None
+    assert not list((hq_dir / "uploads").glob("*.bin"))  # the transfer copy was terminated
     again = client.run(client.sync_to_hq(ws, _server_of(ws), device=device, reference=False))
     assert again.nothing_to_send and hq_counts(hq_dir, device.device_id)["bundles"] == 1
 
