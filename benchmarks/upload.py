@@ -12,7 +12,7 @@ the same run:
    the bytes have gone upstream; the client resumes from HQ's offset, and the bytes
    it sent twice are counted (goal: at most one chunk).
 
-The ratio of wall times (goal ≤ 1.5×) is printed. The file is random (incompressible)
+The ratio of wall times (goal ≤ 1.5×) and the client's peak resident memory are printed. The file is random (incompressible)
 and cached under /tmp.
 
     .venv/bin/python benchmarks/upload.py [--size-mib 2048] [--chunk-mib 8]
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -113,6 +114,8 @@ def main() -> None:
                 proxy.close()
             print(f"with a cut at 50 %:    {t_cut:7.2f} s  cuts={proxy.cut_count}  "
                   f"re-sent {last.resent / 2**20:.2f} MiB (goal <= one chunk, {args.chunk_mib} MiB)")
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"client peak RSS:       {peak:7.1f} MiB (this process: client, proxy and all)")
     finally:
         shutil.rmtree(run, ignore_errors=True)
 

@@ -21,6 +21,7 @@ it): work on the device never waits for sync.
 from __future__ import annotations
 
 import base64
+import json
 import time
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
@@ -33,6 +34,7 @@ from app.workspace import Workspace
 from local_db.upload_repository import UploadRepository
 from sync import upload
 from sync.errors import NothingToSend
+from sync.tus_http import TransportError, TusSession
 
 OUTBOX = Path("sync") / "outbox"
 MAX_BUNDLES_PER_SYNC = 3
@@ -87,28 +89,20 @@ def _build(ws: Workspace, device: DeviceIdentity, officer_id: str | None) -> Gen
         yield SyncProgress("building", pending["id"] if pending else None, written)
 
 
-def _signed_get(session: Any, device: DeviceIdentity, url: str) -> Any:
-    from sync import device_auth
-
-    auth = device_auth.authorization_header(device.device_id, device.sign, "GET", urlsplit(url).path)
-    return session.get(url, headers={"Authorization": auth})
-
-
 def fetch_outcome(server: str, upload_url: str, device: DeviceIdentity, *, timeout: float = 900.0,
                   poll: float = 0.5, backoff: upload.Backoff = upload.Backoff(),
                   sleep: Callable[[float], None] = time.sleep) -> tuple[int, Any]:
     """Wait for HQ's verdict on a finished upload: ``(200, receipt JSON bytes)`` or ``(422, rejection dict)``."""
-    import httpx
-
     url = server.rstrip("/") + "/receipts/" + urlsplit(upload_url).path.rsplit("/", 1)[1]
     deadline = time.monotonic() + timeout
     failures = 0
     last = "checking"
-    with httpx.Client(timeout=30.0) as session:
+    session = TusSession(server, device, 30.0)
+    try:
         while time.monotonic() < deadline:
             try:
-                r = _signed_get(session, device, url)
-            except httpx.TransportError as exc:
+                r = session.request("GET", url)
+            except TransportError as exc:
                 failures += 1
                 sleep(backoff.delay(failures))
                 last = str(exc)
@@ -116,11 +110,13 @@ def fetch_outcome(server: str, upload_url: str, device: DeviceIdentity, *, timeo
             if r.status_code == 200:
                 return 200, r.content
             if r.status_code == 422:
-                return 422, r.json()
+                return 422, json.loads(r.content)
             if r.status_code not in (202, 409) and r.status_code < 500:
                 raise upload.UploadRefused(r.status_code, r.text.strip()[:300])
             last = f"HTTP {r.status_code}"
             sleep(poll)
+    finally:
+        session.close()
     raise ReceiptTimeout(f"总部未在规定时间内给出回执 / no receipt in time ({last})")
 
 
@@ -130,17 +126,20 @@ def pull_reference(ws: Workspace, server: str, device: DeviceIdentity) -> bool:
     False when HQ has published none or the device already holds it. A bad signature or
     document raises (``sync.errors.ReferenceRejected``) and changes nothing.
     """
-    import httpx
-
     from sync.reference_pull import apply_reference
 
-    with httpx.Client(timeout=60.0) as session:
-        r = _signed_get(session, device, server.rstrip("/") + "/reference")
+    session = TusSession(server, device, 60.0)
+    try:
+        r = session.request("GET", session.url("reference"))
+    except TransportError as exc:
+        raise upload.UploadInterrupted(str(exc)) from None
+    finally:
+        session.close()
     if r.status_code == 404:
         return False
     if r.status_code != 200:
         raise upload.UploadRefused(r.status_code, r.text.strip()[:300])
-    body = r.json()
+    body = json.loads(r.content)
     return apply_reference(ws, base64.b64decode(body["data"]), base64.b64decode(body["signature"])) is not None
 
 

@@ -15,34 +15,28 @@ chunk HQ confirmed and returning the upload URL once HQ holds every byte.
   failures in a row :class:`UploadInterrupted` is raised, leaving everything in place
   for the next attempt.
 
-Memory stays flat: one chunk is read into one buffer at a time.
+Memory stays flat: two reused chunk buffers (the one being sent, the next one being
+read and hashed on a thread) and nothing else per chunk (:mod:`sync.tus_http`).
 """
 
 from __future__ import annotations
 
 import base64
+import os
 import time
 from collections.abc import Callable, Generator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
 
 from app import crypto
 from app.device import DeviceIdentity
 from local_db.errors import UserFacingError
 from local_db.upload_repository import UploadRepository
-from sync import device_auth
-
-if TYPE_CHECKING:
-    import httpx
-
-# httpx is imported where it is used: the Sync page is built at start-up, the first
-# request is made much later (benchmarks/startup.py).
+from sync.tus_http import Response, TransportError, TusSession
 
 DEFAULT_CHUNK_SIZE = 8 << 20
-TUS = {"Tus-Resumable": "1.0.0"}
 
 
 class UploadInterrupted(UserFacingError):
@@ -86,30 +80,6 @@ class UploadProgress:
     retrying: str | None = None  # the error being retried, when the last step failed
 
 
-class _Session:
-    """One HTTP client that signs every request as the device."""
-
-    def __init__(self, server: str, device: DeviceIdentity, timeout: float) -> None:
-        import httpx
-
-        self.server = server.rstrip("/") + "/"
-        self.device = device
-        self.http = httpx.Client(timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)))
-
-    def url(self, location: str) -> str:
-        return urljoin(self.server, location)
-
-    def request(self, method: str, url: str, *, headers: dict[str, str] | None = None,
-                content: bytes | None = None) -> httpx.Response:
-        auth = device_auth.authorization_header(self.device.device_id, self.device.sign, method,
-                                                urlsplit(url).path)
-        return self.http.request(method, url, headers={**TUS, **(headers or {}), "Authorization": auth},
-                                 content=content)
-
-    def close(self) -> None:
-        self.http.close()
-
-
 def _metadata(pairs: dict[str, str]) -> str:
     return ",".join(f"{k} {base64.b64encode(v.encode('utf-8')).decode('ascii')}" for k, v in pairs.items())
 
@@ -120,77 +90,115 @@ def _checksum(chunk: bytes | memoryview) -> str:
     return "sha256 " + base64.b64encode(digest.digest()).decode("ascii")
 
 
+class _Chunks:
+    """The file's chunks in two reused buffers; the next one is read and hashed on a
+    thread while the current one is being sent (hashlib and preadv release the GIL),
+    so the client's SHA-256 costs no wall time."""
+
+    def __init__(self, fd: int, size: int, chunk_size: int) -> None:
+        self.fd, self.size, self.chunk_size = fd, size, chunk_size
+        self.buffers = [bytearray(chunk_size), bytearray(chunk_size)]
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-read")
+        self.current: tuple[int, int, int, str] | None = None  # offset, buffer, length, checksum
+        self.ahead: Future | None = None
+
+    def _fill(self, index: int, offset: int) -> tuple[int, int, int, str]:
+        view = memoryview(self.buffers[index])[:min(self.chunk_size, self.size - offset)]
+        n = os.preadv(self.fd, [view], offset)
+        if n != len(view):
+            raise OSError(f"the file shrank while being sent (read {n} of {len(view)} bytes at {offset})")
+        return offset, index, n, _checksum(view)
+
+    def at(self, offset: int) -> tuple[memoryview, str]:
+        """The chunk starting at ``offset`` and its checksum; starts reading the one after."""
+        if self.ahead is not None:  # never two readers, never a reader on a buffer being sent
+            ready, self.ahead = self.ahead.result(), None
+            if ready[0] == offset:
+                self.current = ready
+        if self.current is None or self.current[0] != offset:
+            self.current = self._fill(0, offset)
+        start, index, n, checksum = self.current
+        if start + n < self.size:
+            self.ahead = self.pool.submit(self._fill, 1 - index, start + n)
+        return memoryview(self.buffers[index])[:n], checksum
+
+    def close(self) -> None:
+        if self.ahead is not None:
+            self.ahead.cancel()
+        self.pool.shutdown(wait=True)
+
+
 def upload_file(repo: UploadRepository, path: Path, *, key: str, server: str, device: DeviceIdentity,
                 metadata: dict[str, str] | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
                 backoff: Backoff = Backoff(), max_failures: int = 8, timeout: float = 60.0,
                 now: Callable[[], datetime] | None = None,
                 sleep: Callable[[float], None] = time.sleep) -> Generator[UploadProgress, None, str]:
     """Send ``path`` to the tus endpoint ``server``/files as upload ``key``; see the module docstring."""
-    import httpx
-
     clock = now or (lambda: datetime.now().astimezone())
     path = Path(path)
     size = path.stat().st_size
     row = repo.start(key, server, str(path), size, clock())
-    session = _Session(server, device, timeout)
+    session = TusSession(server, device, timeout)
     started = time.monotonic()
     sent = 0          # bytes put on the wire in PATCH bodies this session
     first_offset: int | None = None
     failures = 0
     url = row.upload_url
+    fd = os.open(path, os.O_RDONLY)
+    chunks = _Chunks(fd, size, chunk_size)
     try:
-        with open(path, "rb") as fh:
-            offset = None
-            while True:
-                try:
-                    if url is None:
-                        r = session.request("POST", session.url("files"), headers={
-                            "Upload-Length": str(size), "Upload-Metadata": _metadata(metadata or {"filename": path.name})})
-                        _refuse_unless(r, 201)
-                        url = session.url(r.headers["location"])
-                        repo.set_url(key, server, url, clock())
-                        offset = 0
-                    if offset is None:  # resuming: HQ says where it stands
-                        r = session.request("HEAD", url)
-                        if r.status_code in (404, 410):
-                            url = None
-                            repo.set_url(key, server, None, clock())
-                            continue
-                        _refuse_unless(r, 200)
-                        offset = int(r.headers["upload-offset"])
-                        repo.set_offset(key, server, offset, clock())
-                    if first_offset is None:
-                        first_offset = offset
-                    if offset >= size:
-                        repo.set_state(key, server, "sent", clock())
-                        return url
-                    fh.seek(offset)
-                    chunk = fh.read(min(chunk_size, size - offset))
-                    sent += len(chunk)
-                    r = session.request("PATCH", url, content=chunk, headers={
-                        "Content-Type": "application/offset+octet-stream", "Upload-Offset": str(offset),
-                        "Upload-Checksum": _checksum(chunk)})
-                    if r.status_code in (409, 460):  # someone else's idea of the offset, or damaged on the way
-                        raise _Retry(f"HTTP {r.status_code}")
+        offset = None
+        while True:
+            try:
+                if url is None:
+                    r = session.request("POST", session.url("files"), headers={
+                        "Upload-Length": str(size), "Upload-Metadata": _metadata(metadata or {"filename": path.name})})
+                    _refuse_unless(r, 201)
+                    url = session.url(r.headers["location"])
+                    repo.set_url(key, server, url, clock())
+                    offset = 0
+                if offset is None:  # resuming: HQ says where it stands
+                    r = session.request("HEAD", url)
                     if r.status_code in (404, 410):
-                        url, offset = None, None
+                        url = None
                         repo.set_url(key, server, None, clock())
                         continue
-                    _refuse_unless(r, 204)
+                    _refuse_unless(r, 200)
                     offset = int(r.headers["upload-offset"])
                     repo.set_offset(key, server, offset, clock())
-                    failures = 0
-                    yield _progress(offset, size, first_offset, sent, started)
-                except (httpx.TransportError, _Retry) as exc:
-                    failures += 1
-                    reason = str(exc) or type(exc).__name__
-                    repo.failed(key, server, reason, clock())
-                    if failures >= max_failures:
-                        raise UploadInterrupted(reason) from None
-                    offset = None  # ask HQ again before sending anything
-                    yield _progress(repo.get(key, server).offset, size, first_offset or 0, sent, started, reason)
-                    sleep(backoff.delay(failures))
+                if first_offset is None:
+                    first_offset = offset
+                if offset >= size:
+                    repo.set_state(key, server, "sent", clock())
+                    return url
+                chunk, checksum = chunks.at(offset)
+                sent += len(chunk)
+                r = session.request("PATCH", url, body=chunk, headers={
+                    "Content-Type": "application/offset+octet-stream", "Upload-Offset": str(offset),
+                    "Upload-Checksum": checksum})
+                if r.status_code in (409, 460):  # someone else's idea of the offset, or damaged on the way
+                    raise _Retry(f"HTTP {r.status_code}")
+                if r.status_code in (404, 410):
+                    url, offset = None, None
+                    repo.set_url(key, server, None, clock())
+                    continue
+                _refuse_unless(r, 204)
+                offset = int(r.headers["upload-offset"])
+                repo.set_offset(key, server, offset, clock())
+                failures = 0
+                yield _progress(offset, size, first_offset, sent, started)
+            except (TransportError, _Retry) as exc:
+                failures += 1
+                reason = str(exc) or type(exc).__name__
+                repo.failed(key, server, reason, clock())
+                if failures >= max_failures:
+                    raise UploadInterrupted(reason) from None
+                offset = None  # ask HQ again before sending anything
+                yield _progress(repo.get(key, server).offset, size, first_offset or 0, sent, started, reason)
+                sleep(backoff.delay(failures))
     finally:
+        chunks.close()
+        os.close(fd)
         session.close()
 
 
@@ -201,12 +209,10 @@ def terminate(server: str, upload_url: str, device: DeviceIdentity, *, timeout: 
     copy of the transfer would only double the disk a shift of video takes. Best
     effort: a failure leaves the bytes on HQ and changes nothing here.
     """
-    import httpx
-
-    session = _Session(server, device, timeout)
+    session = TusSession(server, device, timeout)
     try:
         return session.request("DELETE", upload_url).status_code in (204, 404, 410)
-    except httpx.HTTPError:
+    except TransportError:
         return False
     finally:
         session.close()
@@ -216,7 +222,7 @@ class _Retry(Exception):
     """A response after which the client asks HQ for the offset and carries on."""
 
 
-def _refuse_unless(r: httpx.Response, expected: int) -> None:
+def _refuse_unless(r: Response, expected: int) -> None:
     if r.status_code == expected:
         return
     if r.status_code >= 500 or r.status_code in (408, 429):

@@ -41,7 +41,8 @@ from sync.hq.tus_store import TusStore, UploadGone, UploadNotFound, UploadState
 TUS_VERSION = "1.0.0"
 EXTENSIONS = "creation,checksum,termination"
 CHECKSUM_MISMATCH = 460
-DEFAULT_MAX_SIZE = 64 << 30  # 64 GiB: a shift's video fits; a runaway client does not
+DEFAULT_MAX_SIZE = 64 << 30
+BATCH_BYTES = 1 << 20  # bytes handed to the writing/hashing thread at a time  # 64 GiB: a shift's video fits; a runaway client does not
 
 
 def _reply(status: int, text: str = "", headers: dict[str, str] | None = None) -> Response:
@@ -185,23 +186,48 @@ class TusEndpoint:
         if offset != state.offset:
             return _reply(409, f"offset is {state.offset}", {"Upload-Offset": str(state.offset)})
         written = 0
+        loop = asyncio.get_running_loop()
+        batch: list[bytes] = []
+        batched = 0
+        previous: asyncio.Future | None = None
         with self.store.open_for_append(state) as fh:
+            # Writing and hashing run on a thread, one batch behind the network: the
+            # event loop keeps receiving while the last megabyte is hashed and written
+            # (hashlib and file writes release the GIL).
+            def absorb(pieces: list[bytes]) -> None:
+                for p in pieces:
+                    fh.write(p)
+                    if expected is not None:
+                        digest.update(p)
+
             try:
                 async for piece in request.stream():
                     if state.offset + written + len(piece) > state.length:
+                        if previous is not None:
+                            await previous
                         fh.truncate(state.offset)
                         return _reply(413, "the chunk runs past Upload-Length")
-                    fh.write(piece)
-                    if expected is not None:
-                        digest.update(piece)
+                    batch.append(piece)
+                    batched += len(piece)
                     written += len(piece)
+                    if batched >= BATCH_BYTES:
+                        if previous is not None:
+                            await previous
+                        previous = loop.run_in_executor(None, absorb, batch)
+                        batch, batched = [], 0
             except ClientDisconnect:
+                if previous is not None:
+                    await previous
+                absorb(batch)
                 # Unverifiable bytes are dropped; plain ones are kept (tus core).
                 if expected is None and written:
                     self.store.commit(state, fh, state.offset + written)
                 else:
                     fh.truncate(state.offset)
                 return _reply(400, "connection closed")
+            if previous is not None:
+                await previous
+            absorb(batch)
             if expected is not None and digest.digest() != expected:
                 fh.truncate(state.offset)
                 return _reply(CHECKSUM_MISMATCH, "checksum mismatch: chunk discarded")
