@@ -12,10 +12,10 @@ the same run:
    the bytes have gone upstream; the client resumes from HQ's offset, and the bytes
    it sent twice are counted (goal: at most one chunk).
 
-The ratio of wall times (goal ≤ 1.5×) and the client's peak resident memory are printed. The file is random (incompressible)
+The ratio of the median wall times of ``--repeat`` alternating runs (goal ≤ 1.5×) and the client's peak resident memory are printed. The file is random (incompressible)
 and cached under /tmp.
 
-    .venv/bin/python benchmarks/upload.py [--size-mib 2048] [--chunk-mib 8]
+    .venv/bin/python benchmarks/upload.py [--size-mib 2048] [--chunk-mib 8] [--repeat 3]
 
 A script, not a test: it prints numbers and asserts nothing.
 """
@@ -26,6 +26,7 @@ import argparse
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size-mib", type=int, default=2048)
     parser.add_argument("--chunk-mib", type=int, default=8)
+    parser.add_argument("--repeat", type=int, default=3, help="alternating runs of each; medians are compared")
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "fieldinspect-bench-upload")
     args = parser.parse_args()
     if shutil.which("curl") is None:
@@ -95,17 +97,22 @@ def main() -> None:
     print(f"file: {size / 2**30:.2f} GiB random; chunk {args.chunk_mib} MiB; loopback")
     try:
         with HqProcess(hq_dir, plain_put=True) as hq:
-            started = time.perf_counter()
-            subprocess.run(["curl", "-sS", "--fail", "-T", str(payload), f"{hq.url}/plain/bench.bin",
-                            "-o", os.devnull], check=True)
-            t_curl = time.perf_counter() - started
-            assert (hq_dir / "plain" / "bench.bin").stat().st_size == size
-            (hq_dir / "plain" / "bench.bin").unlink()
-            t_ours, last = ours(run / "client", payload, hq.url, device, chunk, "bench-1")
-            print(f"curl -T (plain PUT):   {t_curl:7.2f} s  {size / t_curl / 1e6:7.1f} MB/s")
-            print(f"tus client (ours):     {t_ours:7.2f} s  {size / t_ours / 1e6:7.1f} MB/s")
-            print(f"ratio ours / curl:     {t_ours / t_curl:7.2f}x  (goal <= 1.5x)")
-            _drop_uploads(hq_dir)
+            curl_times, our_times = [], []
+            for n in range(args.repeat):  # alternate, so both see the same load on a shared machine
+                started = time.perf_counter()
+                subprocess.run(["curl", "-sS", "--fail", "-T", str(payload), f"{hq.url}/plain/bench.bin",
+                                "-o", os.devnull], check=True)
+                curl_times.append(time.perf_counter() - started)
+                assert (hq_dir / "plain" / "bench.bin").stat().st_size == size
+                (hq_dir / "plain" / "bench.bin").unlink()
+                t, last = ours(run / "client", payload, hq.url, device, chunk, f"bench-{n}")
+                our_times.append(t)
+                _drop_uploads(hq_dir)
+            t_curl, t_ours = statistics.median(curl_times), statistics.median(our_times)
+            runs = lambda ts: ", ".join(f"{t:.2f}" for t in ts)  # noqa: E731
+            print(f"curl -T (plain PUT):   {t_curl:7.2f} s  {size / t_curl / 1e6:7.1f} MB/s  (runs: {runs(curl_times)})")
+            print(f"tus client (ours):     {t_ours:7.2f} s  {size / t_ours / 1e6:7.1f} MB/s  (runs: {runs(our_times)})")
+            print(f"ratio ours / curl:     {t_ours / t_curl:7.2f}x  medians of {args.repeat} (goal <= 1.5x)")
 
             proxy = CuttingProxy(hq.port, [size // 2])
             try:

@@ -71,6 +71,7 @@ class Receiver:
     def __init__(self, hq_dir: Path, *, plain_put: bool = False) -> None:
         self.hq_dir = Path(hq_dir)
         self._stores = threading.local()  # one HqStore (one SQLite connection) per thread
+        self._verifiers: dict[str, Any] = {}  # device id → verify(signature, message)
         self.store_for_thread()  # refuse to start on a folder that is not an HQ folder
         self.uploads = TusStore(self.hq_dir / UPLOADS_DIR)
         self.results = self.hq_dir / RESULTS_DIR
@@ -93,10 +94,13 @@ class Receiver:
 
     def authenticate(self, request: Request) -> str:
         creds = device_auth.parse_authorization(request.headers.get("authorization"))
-        store = self.store_for_thread()
-        if not store.is_enrolled(creds.device_id):
-            raise device_auth.DeviceAuthError("设备未在总部登记", "the device is not enrolled at HQ")
-        device_auth.check(creds, request.method, request.url.path, _verifier(store, creds.device_id))
+        verify = self._verifiers.get(creds.device_id)
+        if verify is None:  # an enrolled key never changes: look it up once
+            store = self.store_for_thread()
+            if not store.is_enrolled(creds.device_id):
+                raise device_auth.DeviceAuthError("设备未在总部登记", "the device is not enrolled at HQ")
+            verify = self._verifiers[creds.device_id] = _verifier(store, creds.device_id)
+        device_auth.check(creds, request.method, request.url.path, verify)
         return creds.device_id
 
     # --- ingest ----------------------------------------------------------------------------
