@@ -14,7 +14,7 @@ from app.workspace import Workspace
 from local_db.database import latest_version
 from local_db.errors import UserFacingError
 
-COMMANDS = ("demo", "status", "verify", "import", "cameras")
+COMMANDS = ("demo", "status", "verify", "import", "cameras", "sync", "bundle", "pair")
 
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
@@ -32,9 +32,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("status", help="检查数据目录并显示概况 / check a data folder and summarise it")
     _data_arg(p)
     p = sub.add_parser("verify", help="核验证据与封存记录 / verify the evidence and seal records of a data folder")
-    p.add_argument("path", type=Path, help="数据目录 / data folder")
+    p.add_argument("path", type=Path, help="数据目录或数据包 / data folder, or a bundle file")
     p.add_argument("--public-key", type=Path, default=None,
                    help="在总部登记的设备公钥 PEM / the device public key enrolled at HQ (default: the folder's own)")
+    p.add_argument("--hq-identity", type=Path, default=None,
+                   help="核验数据包时：总部 age 私钥文件 / for a bundle: the HQ age identity file (hq-age.key)")
+    p = sub.add_parser("bundle", help="生成同步数据包（离线传输）/ write a sync bundle for offline transfer")
+    p.add_argument("--out", type=Path, default=None, help="数据包文件 / bundle file")
+    p.add_argument("--officer", default=None, metavar="ID", help="人员编号 / officer id")
+    p.add_argument("--receipt", type=Path, default=None,
+                   help="载入总部回执（不生成数据包）/ apply HQ's receipt file instead of writing a bundle")
+    _data_arg(p)
+    p = sub.add_parser("pair", help="与总部配对（固定总部公钥）/ pair with HQ (pin its keys)")
+    p.add_argument("--hq-dir", type=Path, default=None, help="总部目录（keygen 生成）/ HQ folder made by keygen")
+    p.add_argument("--recipient", default=None, help="总部 age 公钥 age1… / HQ age recipient")
+    p.add_argument("--hq-key", type=Path, default=None, help="总部签名公钥 PEM / HQ signing public key PEM")
+    p.add_argument("--replace", action="store_true", help="替换已配对的总部密钥 / replace pinned HQ keys")
+    p.add_argument("--by", default="cli", metavar="ID", help="操作人（记入审计日志）/ who pairs (audit log)")
+    _data_arg(p)
     p = sub.add_parser("import", help="导入并封存照片、视频 / import and seal photos and videos")
     p.add_argument("paths", type=Path, nargs="*", metavar="PATH", help="文件或文件夹（如 DCIM） / files or folders")
     p.add_argument("--camera", type=Path, default=None, metavar="MOUNT",
@@ -54,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="将该序列号的记录仪分配给 --officer / assign the camera with this serial to --officer")
     p.add_argument("--officer", metavar="CERT", default=None, help="执法证号或人员编号 / certificate number or id")
     p.add_argument("--by", default="cli", metavar="ID", help="操作人（记入审计日志）/ who assigns (audit log)")
+    _data_arg(p)
+    p = sub.add_parser("sync", help="结束值班同步：上传数据包到总部并取回执 / end-of-shift sync to HQ")
+    p.add_argument("--server", default=None, metavar="URL",
+                   help="总部接收端地址 / HQ receiver URL (default: the one saved in settings)")
+    p.add_argument("--officer", default=None, metavar="ID", help="发起同步的执法人员 / officer starting the sync")
+    p.add_argument("--chunk-mib", type=int, default=8, help="每块大小 MiB / chunk size in MiB (default 8)")
     _data_arg(p)
     return parser
 
@@ -93,6 +114,9 @@ def _status(args: argparse.Namespace) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     from app.evidence.verify import verify_folder
+
+    if args.path.is_file():
+        return _verify_bundle(args)
 
     report = verify_folder(args.path, public_key=args.public_key)
     print(f"数据目录 / data folder: {report.folder}")
@@ -202,11 +226,141 @@ def _cameras(args: argparse.Namespace) -> int:
         ws.close()
 
 
+def _sync(args: argparse.Namespace) -> int:
+    from app.device import DeviceIdentity
+    from sync import client
+
+    folder = args.data or paths.default_data_folder()
+    ws = Workspace.open(folder)
+    try:
+        server = args.server or ws.settings.get(client.SERVER_SETTING)
+        if not server:
+            print("请用 --server 给出总部接收端地址。\nName the HQ receiver with --server URL.", file=sys.stderr)
+            return 2
+        last = [0.0]
+
+        def show(p: client.SyncProgress) -> None:
+            if p.phase == "uploading" and (time.monotonic() - last[0] > 1 or p.done == p.total):
+                last[0] = time.monotonic()
+                left = f"{p.seconds_left:.0f} s" if p.seconds_left is not None else "—"
+                retry = f"  重试 / retrying: {p.retrying}" if p.retrying else ""
+                print(f"上传 / uploading {p.bundle_id}: {p.done}/{p.total} B, "
+                      f"{(p.rate or 0) / 1e6:.1f} MB/s, 剩余 / left {left}{retry}", flush=True)
+            elif p.phase in ("checking", "reference"):
+                print({"checking": "等待总部回执 / waiting for HQ's receipt",
+                       "reference": "获取基础数据 / fetching reference data"}[p.phase], flush=True)
+
+        outcome = client.run(client.sync_to_hq(ws, server, device=DeviceIdentity.load_or_create(folder),
+                                               officer_id=args.officer, chunk_size=args.chunk_mib << 20), show)
+    finally:
+        ws.close()
+    for bundle_id in outcome.acknowledged:
+        print(f"总部已确认 / acknowledged by HQ: {bundle_id}")
+    for bundle_id, code, zh, en in outcome.rejected:
+        print(f"总部拒收 / rejected by HQ: {bundle_id} ({code})\n  {zh}\n  {en}")
+    if outcome.nothing_to_send:
+        print("没有待同步的数据 / nothing to send")
+    if outcome.reference_loaded:
+        print("基础数据已更新 / reference data loaded")
+    return 1 if outcome.rejected else 0
+
+
+def _verify_bundle(args: argparse.Namespace) -> int:
+    from sync.bundle_reader import verify_bundle
+
+    if args.hq_identity is None:
+        print("核验数据包需要 --hq-identity（总部 age 私钥文件）。\n"
+              "Verifying a bundle needs --hq-identity (the HQ age identity file).", file=sys.stderr)
+        return 2
+    report = verify_bundle(args.path, args.hq_identity.read_text("ascii"), public_key=args.public_key)
+    print(f"数据包 / bundle: {report.path}")
+    if report.checked is not None:
+        c = report.checked
+        print(f"设备 / device: {c.device_id}")
+        print(f"批次 / bundle: {c.bundle_id} (#{c.sequence}), SHA-256 {c.ciphertext_sha256}")
+        seal = f"{c.seal_range[0]}–{c.seal_range[1]}" if c.seal_range else "—"
+        audit = f"{c.audit_range[0]}–{c.audit_range[1]}" if c.audit_range else "—"
+        print(f"封存记录 / seal records: {len(c.seals)} ({seal}); 审计 / audit entries: {len(c.audit)} ({audit})")
+        print(f"检查记录 / inspection snapshots: {len(c.inspections)}; 文件 / files: {len(c.files)}")
+        print("完整 / intact")
+        return 0
+    assert report.rejection is not None
+    print(f"[{report.rejection.code}] {report.rejection.zh}")
+    print(f"  {report.rejection.en}")
+    print("1 处异常 / problem found")
+    return 1
+
+
+def _bundle(args: argparse.Namespace) -> int:
+    from app.device import DeviceIdentity
+    from sync import state
+    from sync.bundle import build_bundle
+    from sync.errors import NothingToSend
+    from sync.receipt import SignedReceipt
+
+    folder = args.data or paths.default_data_folder()
+    ws = Workspace.open(folder)
+    try:
+        if args.receipt is not None:
+            try:
+                receipt = SignedReceipt.from_json(args.receipt.read_bytes())
+            except ValueError as exc:
+                print(f"回执文件格式错误 / not a receipt file: {exc}", file=sys.stderr)
+                return 2
+            fields = state.apply_receipt(ws, receipt, actor=args.officer or "cli")
+            print(f"回执已核验，已标记为已同步 / receipt verified, marked as synced: {fields['bundle_id']}")
+            return 0
+        if args.out is None:
+            print("请用 --out 给出数据包文件。\nName the bundle file with --out FILE.", file=sys.stderr)
+            return 2
+        steps = build_bundle(ws, args.out, device=DeviceIdentity.load_or_create(folder), officer_id=args.officer)
+        try:
+            while True:
+                done = next(steps)
+                if sys.stderr.isatty():
+                    print(f"\r{done / 1e6:10.1f} MB", end="", file=sys.stderr, flush=True)
+        except StopIteration as stop:
+            info = stop.value
+        except NothingToSend as exc:
+            print(exc.zh)
+            print(exc.en)
+            return 0
+        if sys.stderr.isatty():
+            print(file=sys.stderr)
+        again = "（重发未确认的数据包 / re-sent, not yet acknowledged）" if info.resent else ""
+        print(f"数据包 / bundle: {info.path}{again}")
+        print(f"批次 / id: {info.bundle_id} (#{info.sequence}); {info.size} bytes; SHA-256 {info.sha256}")
+        return 0
+    finally:
+        ws.close()
+
+
+def _pair(args: argparse.Namespace) -> int:
+    from sync.pairing import pair, pair_with_folder
+
+    folder = args.data or paths.default_data_folder()
+    ws = Workspace.open(folder)
+    try:
+        if args.hq_dir is not None:
+            done = pair_with_folder(ws, args.hq_dir, actor=args.by, replace=args.replace)
+        elif args.recipient and args.hq_key:
+            done = pair(ws, recipient=args.recipient, signing_pub_pem=args.hq_key.read_bytes(), actor=args.by,
+                        replace=args.replace)
+        else:
+            print("请给出 --hq-dir，或 --recipient 与 --hq-key。\n"
+                  "Give --hq-dir, or both --recipient and --hq-key.", file=sys.stderr)
+            return 2
+        print(f"已配对 / paired: {done.recipient}")
+        return 0
+    finally:
+        ws.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return {"demo": _demo, "status": _status, "verify": _verify, "import": _import,
-                "cameras": _cameras}[args.command](args)
+                "cameras": _cameras, "sync": _sync, "bundle": _bundle, "pair": _pair}[args.command](args)
     except UserFacingError as exc:
         print(exc.zh, file=sys.stderr)
         print(exc.en, file=sys.stderr)

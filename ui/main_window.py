@@ -33,9 +33,9 @@ from ui.pages.inspections import InspectionsPage
 from ui.idle import IdleWatcher
 from ui.pages.onsite import OnsitePage
 from ui.pages.review import ReviewPage
-from ui.pages.section import SectionPage
 from ui.pages.settings import SettingsPage
 from ui.pages.sign_in import SignInPage
+from ui.pages.sync import SyncPage
 from ui.pages.today import TodayPage
 from ui.workers import emit
 
@@ -90,10 +90,7 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage()
         self.settings_page.language_chosen.connect(self._save_language)
         self.evidence_page = EvidencePage(workspace, current_officer=lambda: self.officer, language=language)
-        self.section_pages = {
-            "sync": SectionPage(self.tr("同步"), self.tr(
-                "收班时将加密、签名的数据包断点续传至执法监督平台，并获取签名的基础数据。")),
-        }
+        self.sync_page = SyncPage(workspace, current_officer=lambda: self.officer, language=language)
         self.pages = QStackedWidget()
         captions = {
             "today": self.tr("今日"), "inspections": self.tr("检查任务"), "evidence": self.tr("证据"),
@@ -111,7 +108,7 @@ class MainWindow(QMainWindow):
         self.demolition_page = DemolitionPage()
         widgets = {"today": self.today_page, "inspections": self.inspections_page, "evidence": self.evidence_page,
                    "settings": self.settings_page, "review": self.review_page,
-                   "demolition": self.demolition_page, **self.section_pages}
+                   "demolition": self.demolition_page, "sync": self.sync_page}
         for key in PAGE_KEYS:
             item = QListWidgetItem(captions[key])
             item.setData(Qt.ItemDataRole.UserRole, key)
@@ -220,7 +217,7 @@ class MainWindow(QMainWindow):
         self.settings_page.reference.setText(ref_text)
         self.settings_page.schema.setText(str(latest_version()))
         self.settings_page.set_language(self.language)
-        self.section_pages["sync"].status.setText(self.tr("当前基础数据：") + ref_text)
+        self.sync_page.refresh_if_visible()
 
     def _show_gates(self, row: InspectionOverview | None) -> None:
         """The legal status of the selected task (R1, R4–R8), computed from local data."""

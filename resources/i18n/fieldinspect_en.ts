@@ -1637,58 +1637,47 @@ Standard: %2</translation>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="97" />
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="94" />
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="97" />
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="95" />
-        <source>收班时将加密、签名的数据包断点续传至执法监督平台，并获取签名的基础数据。</source>
-        <translation>At the end of the shift, encrypted and signed bundles are uploaded resumably to the supervision platform, and signed reference data is pulled back.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="96" />
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="96" />
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="96" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="97" />
         <source>强制拆除</source>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="98" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="223" />
-        <source>当前基础数据：</source>
-        <translation>Current reference data: </translation>
-    </message>
-    <message>
-        <location filename="../../ui/main_window.py" line="248" />
+        <location filename="../../ui/main_window.py" line="245" />
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="250" />
+        <location filename="../../ui/main_window.py" line="247" />
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
@@ -2636,6 +2625,208 @@ Standard: %2</translation>
         <location filename="../../ui/pages/onsite_signatures.py" line="113" />
         <source>请先在签名板上签名。</source>
         <translation>Sign on the pad first.</translation>
+    </message>
+</context>
+<context>
+    <name>SyncPage</name>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="89" />
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="91" />
+        <source>收班时将加密、签名的数据包断点续传至执法监督平台；总部签名回执核验后，记录才标记为已同步。</source>
+        <translation>At the end of the shift, the encrypted, signed bundle is uploaded to the supervision platform and resumes after any interruption; records are marked synced only when HQ's signed receipt verifies.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="98" />
+        <source>总部可连接时自动同步</source>
+        <translation>Sync automatically when HQ is reachable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="104" />
+        <source>总部接收端地址</source>
+        <translation>HQ receiver URL</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="106" />
+        <source>总部连接状态</source>
+        <translation>HQ connection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="107" />
+        <source>当前基础数据</source>
+        <translation>Current reference data</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="109" />
+        <source>结束值班同步</source>
+        <translation>End-of-shift sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="116" />
+        <source>待发送</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="121" />
+        <source>没有正在进行的上传</source>
+        <translation>No upload in progress</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="123" />
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="127" />
+        <source>正在上传</source>
+        <translation>In flight</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="139" />
+        <source>总部已确认</source>
+        <translation>Acknowledged by HQ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="141" />
+        <source>总部拒收</source>
+        <translation>Rejected by HQ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="216" />
+        <source>本设备尚未与总部配对（fieldinspect pair --hq-dir 目录）。</source>
+        <translation>This device is not paired with HQ yet (fieldinspect pair --hq-dir DIR).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="218" />
+        <source>没有待同步的数据：所有记录均已被总部确认。</source>
+        <translation>Nothing to send: HQ has acknowledged every record.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="220" />
+        <source>证据 %1 件（%2），检查记录 %3 份，审计记录 %4 条</source>
+        <translation>%1 evidence items (%2), %3 inspection records, %4 audit entries</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="224" />
+        <source>待确认的数据包：%1（%2），将原样续传</source>
+        <translation>Bundle awaiting a receipt: %1 (%2); it will be resumed as it is</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="240" />
+        <source>请先填写总部接收端地址。</source>
+        <translation>Enter the HQ receiver URL first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="248" />
+        <source>已取消；下次同步将从断点继续。</source>
+        <translation>Cancelled; the next sync resumes where this one stopped.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="254" />
+        <source>正在准备数据包…</source>
+        <translation>Preparing the bundle…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="263" />
+        <source>正在生成加密数据包：已写入 %1</source>
+        <translation>Building the encrypted bundle: %1 written</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="266" />
+        <source>已发送 %1 / %2 · 速率 %3/s · 剩余 %4</source>
+        <translation>Sent %1 / %2 · %3/s · %4 left</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="270" />
+        <source>连接中断，正在重试：%1</source>
+        <translation>Connection lost, retrying: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="274" />
+        <source>已全部送达，等待总部核验并签发回执…</source>
+        <translation>All bytes delivered; waiting for HQ to check the bundle and sign a receipt…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="277" />
+        <source>正在获取并核验总部基础数据…</source>
+        <translation>Fetching and verifying HQ's reference data…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="284" />
+        <source>总部已确认 %1 个数据包。</source>
+        <translation>HQ acknowledged %1 bundle(s).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="286" />
+        <source>总部拒收 %1 个数据包，原因见下表。</source>
+        <translation>HQ rejected %1 bundle(s); see the reasons below.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="288" />
+        <source>没有待同步的数据。</source>
+        <translation>Nothing to send.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="290" />
+        <source>基础数据已更新。</source>
+        <translation>Reference data updated.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="297" />
+        <source>同步失败：%1</source>
+        <translation>Sync failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="322" />
+        <source>可连接</source>
+        <translation>Reachable</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sync.py" line="322" />
+        <source>无法连接</source>
+        <translation>Not reachable</translation>
+    </message>
+</context>
+<context>
+    <name>SyncTables</name>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="70" />
+        <location filename="../../ui/models/sync_tables.py" line="80" />
+        <source>批次</source>
+        <translation>Bundle</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="70" />
+        <source>序号</source>
+        <translation>Sequence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="71" />
+        <source>大小</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="71" />
+        <source>回执时间</source>
+        <translation>Receipt time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="80" />
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="81" />
+        <source>代码</source>
+        <translation>Code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/sync_tables.py" line="81" />
+        <source>总部给出的原因</source>
+        <translation>HQ's reason</translation>
     </message>
 </context>
 <context>

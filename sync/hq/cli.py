@@ -1,7 +1,10 @@
 """``fieldinspect-hq``: the reference headquarters receiver's command line.
 
-``keygen`` creates HQ's Ed25519 signing key, with which HQ signs receipts and the
-reference data it publishes; devices pin its public key.
+``keygen`` creates HQ's keys (``sync.hq.keys``): the Ed25519 signing key, with
+which HQ signs receipts and the reference data it publishes (devices pin its
+public key), and the age X25519 identity bundles are encrypted to. ``enroll``
+registers a device's public key; ``publish`` signs reference data for devices to
+pull; ``ingest`` takes a bundle brought on a USB stick and writes its receipt.
 """
 
 from __future__ import annotations
@@ -11,30 +14,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from app import crypto
-from app.atomic_files import write_new_file
-
-SIGNING_KEY = "hq-signing.key.pem"
-SIGNING_PUB = "hq-signing.pub.pem"
+from sync.hq import keys
+from sync.hq.keys import SIGNING_KEY, SIGNING_PUB, keygen  # noqa: F401  (the names callers used)
 
 
-def keygen(folder: Path) -> str:
-    """Create the HQ signing key pair in ``folder``; refuse to overwrite an existing key."""
-    folder.mkdir(parents=True, exist_ok=True)
-    if (folder / SIGNING_KEY).exists():
-        raise FileExistsError(folder / SIGNING_KEY)
-    key = crypto.generate_signing_key()
-    write_new_file(folder / SIGNING_KEY, crypto.private_key_pem(key), mode=0o600)
-    write_new_file(folder / SIGNING_PUB, crypto.public_key_pem(key.public_key()), mode=0o644)
-    return crypto.sha256_hex(crypto.public_key_raw(key.public_key()))
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="fieldinspect-hq", description="执法监督平台参考接收端 / reference HQ receiver")
-    sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("keygen", help="生成总部签名密钥 / create the HQ signing key")
-    p.add_argument("--dir", type=Path, required=True, help="密钥目录 / key folder")
-    args = parser.parse_args(argv)
+def _keygen(args: argparse.Namespace) -> int:
     try:
         fingerprint = keygen(args.dir)
     except FileExistsError as exc:
@@ -42,7 +26,88 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     print(f"总部签名公钥 / HQ signing public key: {args.dir / SIGNING_PUB}")
     print(f"SHA-256 指纹 / fingerprint: {fingerprint}")
+    print(f"总部加密公钥 / HQ age recipient: {keys.age_recipient(args.dir)}")
     return 0
+
+
+def _enroll(args: argparse.Namespace) -> int:
+    from app.device import DeviceKeyError
+    from sync.hq.store import HqStore
+
+    store = HqStore(args.dir)
+    try:
+        device_id = store.enroll(args.public_key.read_bytes())
+    except (OSError, ValueError, KeyError, DeviceKeyError) as exc:
+        print(f"无法登记设备公钥 / cannot enroll the device key: {args.public_key}: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    print(f"已登记设备 / device enrolled: {device_id}")
+    return 0
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from app.reference import ReferenceDataError
+    from sync.hq.store import HqStore
+
+    store = HqStore(args.dir)
+    try:
+        sha = store.publish(args.file.read_bytes())
+    except ReferenceDataError as exc:
+        print(exc.zh, file=sys.stderr)
+        print(exc.en, file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"无法读取 / cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    print(f"已签名发布基础数据 / reference data signed and published: {sha}")
+    return 0
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from sync.errors import BundleRejected
+    from sync.hq.store import HqStore
+
+    store = HqStore(args.dir)
+    try:
+        receipt = store.ingest(args.bundle, device_id=args.device)
+    except BundleRejected as exc:
+        print(exc.zh, file=sys.stderr)
+        print(exc.en, file=sys.stderr)
+        return 1
+    finally:
+        store.close()
+    out = args.receipt or args.bundle.with_name(args.bundle.name + ".receipt.json")
+    out.write_bytes(receipt.to_json())
+    print(f"已接收，回执 / accepted, receipt: {out}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="fieldinspect-hq", description="执法监督平台参考接收端 / reference HQ receiver")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("keygen", help="生成总部签名密钥和加密密钥 / create the HQ signing and age keys")
+    p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
+    p = sub.add_parser("enroll", help="登记设备公钥 / enroll a device public key")
+    p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
+    p.add_argument("public_key", type=Path, help="设备公钥 PEM 或导出 JSON / device public key PEM or export JSON")
+    p = sub.add_parser("publish", help="签名发布基础数据 / sign and publish reference data")
+    p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
+    p.add_argument("file", type=Path, help="fieldinspect.reference/1 JSON")
+    p = sub.add_parser("ingest", help="接收离线数据包（U 盘）/ ingest a bundle brought offline (USB)")
+    p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
+    p.add_argument("--device", required=True, help="设备标识 / device id")
+    p.add_argument("--receipt", type=Path, default=None, help="回执输出文件 / where to write the receipt")
+    p.add_argument("bundle", type=Path)
+    from sync.hq import server
+
+    server.add_serve_parser(sub)
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        return server.run_serve(args)
+    return {"keygen": _keygen, "enroll": _enroll, "publish": _publish, "ingest": _ingest}[args.command](args)
 
 
 if __name__ == "__main__":

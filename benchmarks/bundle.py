@@ -1,0 +1,157 @@
+"""Benchmark: building and encrypting a bundle with 2 GiB of evidence vs ``tar c … | age -r …``.
+
+A workspace with the demo data and ``--files`` random originals totalling ``--size-mib``
+is sealed once and cached under /tmp (``--cache``); then, in the same run and as
+child processes, ``build_bundle`` writes the encrypted bundle, and the shell pipeline
+``tar c <the same originals> | age -r <HQ recipient> > out`` does the reference job.
+The ratio of wall times (goal ≤ 1.2×) and each child's peak resident memory (from
+``/proc/self/status`` VmHWM for ours, ``/usr/bin/time`` for tar and age) are
+printed; the pipeline's peak is the larger of tar's and age's, as both run at once.
+
+    .venv/bin/python benchmarks/bundle.py [--size-mib 2048] [--files 16] [--repeat 1]
+
+A script, not a test: it prints numbers and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHUNK = 1 << 20
+
+
+def prepare(cache: Path, size_mib: int, files: int) -> None:
+    """Seal ``files`` random originals into a demo workspace at ``cache`` (once) and pair it."""
+    sys.path.insert(0, str(ROOT))
+    from app import demo
+    from app.clock import fixed_clock
+    from app.domain import EvidenceSourceKind
+    from app.evidence.locker import EvidenceLocker
+    from app.workspace import Workspace
+    from sync.hq import keys
+    from sync.pairing import pair_with_folder
+    from tests.conftest import DEMO_NOW
+
+    marker = cache / f"ready-{size_mib}-{files}"
+    if marker.exists():
+        return
+    shutil.rmtree(cache, ignore_errors=True)
+    ws = Workspace.open(cache / "data", create=True, clock=fixed_clock(DEMO_NOW))
+    demo.seed(ws, media=False)
+    keys.keygen(cache / "hq")
+    pair_with_folder(ws, cache / "hq", actor="bench")
+    locker = EvidenceLocker(ws)
+    each = size_mib * CHUNK // files
+    for i in range(files):
+        src = cache / "source.bin"
+        with open(src, "wb") as fh:  # random, so nothing downstream can compress it
+            fh.write(b"\xff\xd8\xff\xe0")
+            left = each - 4
+            while left:
+                n = min(CHUNK, left)
+                fh.write(os.urandom(n))
+                left -= n
+        locker.ingest_file(src, evidence_type="audiovisual", officer_certs=["33010621001"],
+                           source_kind=EvidenceSourceKind.FILE, inspection_id="JC-2026-1101", actor="bench")
+        src.unlink()
+        print(f"  sealed {i + 1}/{files}", file=sys.stderr)
+    ws.close()
+    marker.touch()
+
+
+def child_build(cache: str, out: str) -> None:
+    """Inside the child: copy the cached folder's database state aside and build the bundle."""
+    sys.path.insert(0, str(ROOT))
+    from app.device import DeviceIdentity
+    from app.workspace import Workspace
+    from sync.bundle import build_bundle, run
+
+    data = Path(cache) / "data"
+    ws = Workspace.open(data)
+    start = time.perf_counter()
+    info = run(build_bundle(ws, Path(out), device=DeviceIdentity.load_or_create(data)))
+    elapsed = time.perf_counter() - start
+    ws.close()
+    print(f"{elapsed:.6f} {info.size} {info.resent} {_vm_hwm_kib()}")
+
+
+def _vm_hwm_kib() -> int:
+    """This process's own peak RSS. (ru_maxrss of a forked child starts at the parent's size.)"""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+def run_child(cmd: list[str], **kw: object) -> tuple[str, float, int]:
+    """Run ``cmd``; its stdout, wall time and peak RSS in KiB (of the child and its waited-for children)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, **kw)  # type: ignore[call-overload]
+    out = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status):
+        raise SystemExit(f"{cmd} failed")
+    return out.strip(), elapsed, usage.ru_maxrss
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--size-mib", type=int, default=2048)
+    parser.add_argument("--files", type=int, default=16)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/fieldinspect-bench-bundle"))
+    args = parser.parse_args()
+    if shutil.which("age") is None:
+        raise SystemExit("needs the age command line")
+    prepare(args.cache, args.size_mib, args.files)
+    sys.path.insert(0, str(ROOT))
+    recipient = (args.cache / "hq" / "hq-age.pub").read_text().strip()
+    from app.evidence.store import EvidenceStore
+
+    objects = EvidenceStore(args.cache / "data").objects
+    out_dir = args.cache / "out"
+    out_dir.mkdir(exist_ok=True)
+    for round_ in range(args.repeat):
+        # A fresh copy of the database each round, so every build is a first build, not a re-send.
+        db_src = args.cache / "data" / "fieldinspect.sqlite"
+        backup = args.cache / "db-pristine"
+        if not backup.exists():
+            backup.mkdir()
+            for f in (args.cache / "data").glob("fieldinspect.sqlite*"):
+                shutil.copy2(f, backup / f.name)
+        for f in (args.cache / "data").glob("fieldinspect.sqlite*"):
+            f.unlink()
+        for f in backup.iterdir():
+            shutil.copy2(f, db_src.parent / f.name)
+        for f in out_dir.iterdir():
+            f.unlink()
+        ours, ours_wall, _ = run_child([sys.executable, __file__, "--child-build", str(args.cache),
+                                               str(out_dir / "bundle.age")])
+        inner, size, _, ours_rss = ours.split()
+        # /usr/bin/time reports each tool's own peak (its children start small, unlike ours)
+        shell = (f"/usr/bin/time -f 'tar %M' -o {out_dir / 'tar.rss'} tar c -C {objects} . "
+                 f"| /usr/bin/time -f 'age %M' -o {out_dir / 'age.rss'} age -r {recipient} > {out_dir / 'reference.age'}")
+        _, ref_wall, _ = run_child(["bash", "-c", shell])
+        ref_rss = max(int((out_dir / f"{t}.rss").read_text().split()[-1]) for t in ("tar", "age"))
+        ref_size = (out_dir / "reference.age").stat().st_size
+        print(f"round {round_ + 1}: evidence {args.size_mib} MiB in {args.files} files")
+        print(f"  build_bundle        {ours_wall:7.2f} s  ({float(inner):.2f} s inside)  {int(size) / 2**20:8.1f} MiB"
+              f"  peak RSS {int(ours_rss) / 1024:6.1f} MiB")
+        print(f"  tar c | age -r      {ref_wall:7.2f} s  {ref_size / 2**20:27.1f} MiB  peak RSS {ref_rss / 1024:6.1f} MiB"
+              f" (largest of tar, age)")
+        print(f"  ratio               {ours_wall / ref_wall:7.2f}×  (goal ≤ 1.2×)")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child-build":
+        child_build(sys.argv[2], sys.argv[3])
+    else:
+        main()

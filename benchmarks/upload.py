@@ -1,0 +1,137 @@
+"""Benchmark: uploading a 2 GiB file over tus on loopback vs ``curl -T`` to a plain PUT.
+
+One HQ receiver (``fieldinspect-hq serve --plain-put``) runs as a child process. In
+the same run:
+
+1. ``curl -T FILE http://127.0.0.1:PORT/plain/NAME`` streams the file to the plain PUT
+   endpoint (no auth, no checksum, no fsync: the floor);
+2. our client (:func:`sync.upload.upload_file`: device-signed tus PATCHes of
+   ``--chunk-mib`` with a SHA-256 checksum each; HQ verifies every chunk and makes it
+   durable before confirming the offset) uploads the same file;
+3. the same upload again through a proxy that cuts the connection once, when 50 % of
+   the bytes have gone upstream; the client resumes from HQ's offset, and the bytes
+   it sent twice are counted (goal: at most one chunk).
+
+The ratio of the median wall times of ``--repeat`` alternating runs (goal ≤ 1.5×) and the client's peak resident memory are printed. The file is random (incompressible)
+and cached under /tmp.
+
+    .venv/bin/python benchmarks/upload.py [--size-mib 2048] [--chunk-mib 8] [--repeat 3]
+
+A script, not a test: it prints numbers and asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+
+
+def make_file(path: Path, size_mib: int) -> None:
+    if path.exists() and path.stat().st_size == size_mib << 20:
+        return
+    with open(path, "wb") as fh:
+        for _ in range(size_mib):
+            fh.write(os.urandom(1 << 20))
+
+
+def ours(workspace_dir: Path, path: Path, server: str, device, chunk: int, key: str):  # noqa: ANN001, ANN201
+    from app.workspace import Workspace
+    from local_db.upload_repository import UploadRepository
+    from sync.upload import Backoff, upload_file
+
+    ws = Workspace.open(workspace_dir, create=True)
+    try:
+        started = time.perf_counter()
+        steps = upload_file(UploadRepository(ws.db), path, key=key, server=server, device=device,
+                            chunk_size=chunk, backoff=Backoff(0.05, 1.0))
+        last = None
+        while True:
+            try:
+                last = next(steps)
+            except StopIteration:
+                break
+        return time.perf_counter() - started, last
+    finally:
+        ws.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size-mib", type=int, default=2048)
+    parser.add_argument("--chunk-mib", type=int, default=8)
+    parser.add_argument("--repeat", type=int, default=3, help="alternating runs of each; medians are compared")
+    parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "fieldinspect-bench-upload")
+    args = parser.parse_args()
+    if shutil.which("curl") is None:
+        sys.exit("curl is required")
+
+    from app.device import DeviceIdentity
+    from sync.hq import keys
+    from sync.hq.store import HqStore
+    from sync_loopback import CuttingProxy, HqProcess
+
+    args.cache.mkdir(parents=True, exist_ok=True)
+    payload = args.cache / f"payload-{args.size_mib}.bin"
+    make_file(payload, args.size_mib)
+    size = payload.stat().st_size
+    chunk = args.chunk_mib << 20
+    run = Path(tempfile.mkdtemp(prefix="upload-bench-", dir=args.cache))
+    hq_dir = run / "hq"
+    keys.keygen(hq_dir)
+    device = DeviceIdentity.load_or_create(run / "device")
+    store = HqStore(hq_dir)
+    store.enroll(device.public_key_pem)
+    store.close()
+    print(f"file: {size / 2**30:.2f} GiB random; chunk {args.chunk_mib} MiB; loopback")
+    try:
+        with HqProcess(hq_dir, plain_put=True) as hq:
+            curl_times, our_times = [], []
+            for n in range(args.repeat):  # alternate, so both see the same load on a shared machine
+                started = time.perf_counter()
+                subprocess.run(["curl", "-sS", "--fail", "-T", str(payload), f"{hq.url}/plain/bench.bin",
+                                "-o", os.devnull], check=True)
+                curl_times.append(time.perf_counter() - started)
+                assert (hq_dir / "plain" / "bench.bin").stat().st_size == size
+                (hq_dir / "plain" / "bench.bin").unlink()
+                t, last = ours(run / "client", payload, hq.url, device, chunk, f"bench-{n}")
+                our_times.append(t)
+                _drop_uploads(hq_dir)
+            t_curl, t_ours = statistics.median(curl_times), statistics.median(our_times)
+            runs = lambda ts: ", ".join(f"{t:.2f}" for t in ts)  # noqa: E731
+            print(f"curl -T (plain PUT):   {t_curl:7.2f} s  {size / t_curl / 1e6:7.1f} MB/s  (runs: {runs(curl_times)})")
+            print(f"tus client (ours):     {t_ours:7.2f} s  {size / t_ours / 1e6:7.1f} MB/s  (runs: {runs(our_times)})")
+            print(f"ratio ours / curl:     {t_ours / t_curl:7.2f}x  medians of {args.repeat} (goal <= 1.5x)")
+
+            proxy = CuttingProxy(hq.port, [size // 2])
+            try:
+                t_cut, last = ours(run / "client", payload, proxy.url, device, chunk, "bench-cut")
+            finally:
+                proxy.close()
+            print(f"with a cut at 50 %:    {t_cut:7.2f} s  cuts={proxy.cut_count}  "
+                  f"re-sent {last.resent / 2**20:.2f} MiB (goal <= one chunk, {args.chunk_mib} MiB)")
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"client peak RSS:       {peak:7.1f} MiB (this process: client, proxy and all)")
+    finally:
+        shutil.rmtree(run, ignore_errors=True)
+
+
+def _drop_uploads(hq_dir: Path) -> None:
+    """Free the disk between runs (the upload is not a bundle; HQ rejects it after)."""
+    for p in (hq_dir / "uploads").glob("*.bin"):
+        p.unlink()
+
+
+if __name__ == "__main__":
+    main()

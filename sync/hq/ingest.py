@@ -1,0 +1,163 @@
+"""HQ's ingest of one bundle: the checks against earlier bundles, storage and the receipt.
+
+Order: decrypt and unpack into ``incoming/`` and run the self-contained checks
+(``sync.bundle_reader``); then, under an exclusive lock on the HQ folder, answer a
+replay with the stored receipt, refuse a different bag under a used bundle id or
+sequence, check the seal and audit chains against what HQ already holds of the
+device (records HQ already has must be identical — a fork otherwise; the first
+new record must follow HQ's head — a gap otherwise), and store everything in one
+SQLite transaction with the files, signing the receipt. Any refusal leaves HQ as
+it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from app import crypto
+from app.evidence.seal import GENESIS_PREV
+from sync import bag
+from sync.bundle_reader import CheckedBundle, check, unpack
+from sync.errors import BundleRejected
+from sync.hq import keys
+from sync.hq.store import HqStore
+from sync.receipt import RECEIPT_FORMAT, SignedReceipt
+
+AUDIT_GENESIS = "0" * 64
+
+
+@contextmanager
+def _exclusive(store: HqStore) -> Iterator[None]:
+    with open(store.folder / "ingest.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def ingest(store: HqStore, bundle_path: Path, *, device_id: str) -> SignedReceipt:
+    key = store.device_public_key(device_id)
+    if key is None:
+        raise BundleRejected.of("not-enrolled", device_id)
+    incoming = store.folder / "incoming" / uuid.uuid4().hex
+    incoming.mkdir(parents=True)
+    try:
+        files, sha, size = unpack(bundle_path, keys.age_identity(store.folder), incoming)
+        checked = check(incoming, files, device_key=key, ciphertext=(sha, size))
+        with _exclusive(store):
+            replay = _replay(store, checked)
+            if replay is not None:
+                return replay
+            _check_continuity(store, checked)
+            return _store(store, checked)
+    finally:
+        shutil.rmtree(incoming, ignore_errors=True)
+
+
+def _replay(store: HqStore, checked: CheckedBundle) -> SignedReceipt | None:
+    row = store.conn.execute(
+        "SELECT bundle_id, tagmanifest_sha256 FROM bundles WHERE device_id = ? AND (bundle_id = ? OR sequence = ?)",
+        (checked.device_id, checked.bundle_id, checked.sequence)).fetchone()
+    if row is None:
+        return None
+    if row[0] == checked.bundle_id and row[1] == checked.tagmanifest_sha256:
+        return store.receipt(checked.bundle_id)
+    raise BundleRejected.of("sequence-reused", f"{checked.bundle_id} (sequence {checked.sequence})")
+
+
+def _check_continuity(store: HqStore, checked: CheckedBundle) -> None:
+    head = store.chain_head(checked.device_id)
+    held = dict(store.conn.execute("SELECT seq, record_hash FROM seals WHERE device_id = ? AND seq BETWEEN ? AND ?",
+                                   (checked.device_id, *(checked.seal_range or (0, -1)))).fetchall())
+    for seal in checked.seals:
+        if seal.seq in held and held[seal.seq] != seal.digest:
+            raise BundleRejected.of("seal-fork", f"seq {seal.seq} differs from the record HQ holds")
+    new = [s for s in checked.seals if s.seq > head["seal_seq"]]  # type: ignore[operator]
+    if new:
+        if new[0].seq != head["seal_seq"] + 1:  # type: ignore[operator]
+            raise BundleRejected.of("seal-gap", f"HQ holds up to seq {head['seal_seq']}, the bundle starts at "
+                                                f"{new[0].seq}")
+        if new[0].prev != (head["seal_hash"] or GENESIS_PREV):
+            raise BundleRejected.of("seal-fork", f"seq {new[0].seq} does not follow HQ's seq {head['seal_seq']}")
+    held_audit = dict(store.conn.execute("SELECT seq, hash FROM audit WHERE device_id = ? AND seq BETWEEN ? AND ?",
+                                         (checked.device_id, *(checked.audit_range or (0, -1)))).fetchall())
+    for line in checked.audit:
+        if line.seq in held_audit and held_audit[line.seq] != line.hash:
+            raise BundleRejected.of("audit-fork", f"audit seq {line.seq} differs from the entry HQ holds")
+    new_audit = [a for a in checked.audit if a.seq > head["audit_seq"]]  # type: ignore[operator]
+    if new_audit:
+        if new_audit[0].seq != head["audit_seq"] + 1:  # type: ignore[operator]
+            raise BundleRejected.of("audit-gap", f"HQ holds up to audit seq {head['audit_seq']}, the bundle "
+                                                 f"starts at {new_audit[0].seq}")
+        if new_audit[0].prev_hash != (head["audit_hash"] or AUDIT_GENESIS):
+            raise BundleRejected.of("audit-fork", f"audit seq {new_audit[0].seq} does not follow HQ's head")
+
+
+def _store(store: HqStore, checked: CheckedBundle) -> SignedReceipt:
+    conn, dev, bid = store.conn, checked.device_id, checked.bundle_id
+    placed: list[Path] = []
+    bag_folder = store.folder / "bags" / bid
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("INSERT INTO bundles VALUES (?, ?, ?, ?, ?, ?, ?, x'', x'')",
+                     (bid, dev, checked.sequence, checked.tagmanifest_sha256, checked.ciphertext_sha256,
+                      checked.ciphertext_size, store.clock().isoformat()))
+        conn.executemany("INSERT OR IGNORE INTO seals VALUES (?, ?, ?, ?, ?)",
+                         [(dev, s.seq, s.sha256, s.digest, bid) for s in checked.seals])
+        conn.executemany("INSERT OR IGNORE INTO audit VALUES (?, ?, ?, ?, ?)",
+                         [(dev, a.seq, a.hash, a.action, bid) for a in checked.audit])
+        conn.executemany("INSERT OR IGNORE INTO snapshots VALUES (?, ?, ?, ?)",
+                         [(dev, i, sha, bid) for i, sha in checked.inspections.items()])
+        for seal in checked.seals:
+            conn.execute("INSERT OR IGNORE INTO evidence VALUES (?, ?)", (seal.sha256, seal.size))
+            target = store.evidence_path(seal.sha256)
+            if not target.exists():  # content-addressed: an original is stored once
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(checked.folder / bag.evidence_path(seal.sha256), target)
+                placed.append(target)
+        shutil.rmtree(checked.folder / "data" / "evidence", ignore_errors=True)
+        if bag_folder.exists():  # left by a crash between the move and the commit
+            shutil.rmtree(bag_folder)
+        bag_folder.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(checked.folder, bag_folder)
+        receipt = _receipt(store, checked)
+        conn.execute("UPDATE bundles SET receipt_body = ?, receipt_signature = ? WHERE bundle_id = ?",
+                     (receipt.body, receipt.signature, bid))
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        for path in placed:
+            path.unlink(missing_ok=True)
+        shutil.rmtree(bag_folder, ignore_errors=True)
+        raise
+    return receipt
+
+
+def _receipt(store: HqStore, checked: CheckedBundle) -> SignedReceipt:
+    head = store.chain_head(checked.device_id)  # inside the transaction: includes this bundle
+    received_at = store.conn.execute("SELECT received_at FROM bundles WHERE bundle_id = ?",
+                                     (checked.bundle_id,)).fetchone()[0]
+    signing = keys.signing_key(store.folder)
+    body = crypto.canonical_json({
+        "format": RECEIPT_FORMAT,
+        "bundle_id": checked.bundle_id,
+        "device_id": checked.device_id,
+        "sequence": checked.sequence,
+        "bundle_sha256": checked.ciphertext_sha256,
+        "tagmanifest_sha256": checked.tagmanifest_sha256,
+        "received_at": received_at,
+        "seal_range": list(checked.seal_range) if checked.seal_range else None,
+        "audit_range": list(checked.audit_range) if checked.audit_range else None,
+        "evidence": [s.sha256 for s in checked.seals],
+        "records": [{"inspection_id": i, "sha256": sha} for i, sha in sorted(checked.inspections.items())],
+        "chain_head": head,
+        "hq_key_sha256": crypto.sha256_hex(crypto.public_key_raw(signing.public_key())),
+    })
+    return SignedReceipt(body, crypto.sign(signing, body))

@@ -1,0 +1,233 @@
+"""The reference HQ receiver as an ASGI app: tus uploads in, signed receipts out.
+
+Routes (every one but ``OPTIONS`` and the benchmark-only ``/plain`` needs the device
+``Authorization`` header of :mod:`sync.device_auth`, checked against the keys
+enrolled in :class:`sync.hq.store.HqStore`):
+
+- ``/files`` and ``/files/{id}`` — tus 1.0 (:mod:`sync.hq.tus`).
+- ``GET /receipts/{id}`` — the outcome of a finished upload: ``200`` with the
+  receipt as :meth:`sync.receipt.SignedReceipt.to_json` writes it; ``422`` with
+  ``{"code", "zh", "en"}`` when HQ rejected the bundle; ``202`` while it is still
+  being checked; ``409`` while bytes are missing.
+- ``GET /reference`` — the latest published reference data,
+  ``{"data": base64, "signature": base64}``, or ``404`` when none is published.
+- ``PUT /plain/{name}`` — only with ``plain_put=True`` (``serve --plain-put``): the body
+  streamed to ``<hq>/plain/name``, the baseline of ``benchmarks/upload.py``.
+
+A finished upload is handed to one worker thread that calls ``HqStore.ingest`` and
+writes the outcome to ``<hq>/upload-results/{id}.json``. The uploads and results are
+on disk, so after a restart every finished upload that has no outcome yet is
+ingested again (ingest is idempotent), and nothing is lost.
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import logging
+import os
+import re
+import threading
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from sync import device_auth
+from sync.hq.tus import TusEndpoint
+from sync.hq.tus_store import TusStore, UploadGone, UploadNotFound, UploadState
+
+log = logging.getLogger(__name__)
+
+UPLOADS_DIR = "uploads"
+RESULTS_DIR = "upload-results"
+PLAIN_DIR = "plain"
+_PLAIN_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _verifier(store: Any, device_id: str):  # noqa: ANN202
+    """``verify(signature, message)`` with the key HQ enrolled for ``device_id``."""
+    from app.device import DevicePublicKey
+
+    key = store.device_public_key(device_id)
+    if isinstance(key, bytes | str):
+        key = DevicePublicKey.from_pem(key.encode("ascii") if isinstance(key, str) else key)
+    return key.verify
+
+
+class Receiver:
+    """The app's state: the HQ folder, its store, the uploads and their outcomes."""
+
+    def __init__(self, hq_dir: Path, *, plain_put: bool = False) -> None:
+        self.hq_dir = Path(hq_dir)
+        self._stores = threading.local()  # one HqStore (one SQLite connection) per thread
+        self._verifiers: dict[str, Any] = {}  # device id → verify(signature, message)
+        self.store_for_thread()  # refuse to start on a folder that is not an HQ folder
+        self.uploads = TusStore(self.hq_dir / UPLOADS_DIR)
+        self.results = self.hq_dir / RESULTS_DIR
+        self.results.mkdir(parents=True, exist_ok=True)
+        self.plain_put = plain_put
+        # One thread: bundles of one device are checked in the order they arrived,
+        # which chain continuity needs, and SQLite sees one writer.
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hq-ingest")
+        self.tus = TusEndpoint(self.uploads, authenticate=self.authenticate, on_complete=self.submit)
+
+    def store_for_thread(self) -> Any:
+        from sync.hq.store import HqStore
+
+        store = getattr(self._stores, "store", None)
+        if store is None:
+            store = self._stores.store = HqStore(self.hq_dir)
+        return store
+
+    # --- authentication ----------------------------------------------------------------
+
+    def authenticate(self, request: Request) -> str:
+        creds = device_auth.parse_authorization(request.headers.get("authorization"))
+        verify = self._verifiers.get(creds.device_id)
+        if verify is None:  # an enrolled key never changes: look it up once
+            store = self.store_for_thread()
+            if not store.is_enrolled(creds.device_id):
+                raise device_auth.DeviceAuthError("设备未在总部登记", "the device is not enrolled at HQ")
+            verify = self._verifiers[creds.device_id] = _verifier(store, creds.device_id)
+        device_auth.check(creds, request.method, request.url.path, verify)
+        return creds.device_id
+
+    # --- ingest ----------------------------------------------------------------------------
+
+    def _result_path(self, upload_id: str) -> Path:
+        return self.results / f"{upload_id}.json"
+
+    def submit(self, state: UploadState) -> None:
+        """Queue a finished upload for ingest (returns at once)."""
+        self.worker.submit(self._ingest, state)
+
+    def resume_pending(self) -> None:
+        """After a restart: ingest every finished upload that has no outcome yet."""
+        for state in self.uploads.completed():
+            if not self._result_path(state.id).exists():
+                self.submit(state)
+
+    def _ingest(self, state: UploadState) -> None:
+        from sync.errors import BundleRejected
+
+        try:
+            receipt = self.store_for_thread().ingest(self.uploads.data_path(state.id), device_id=state.device_id)
+            outcome = {"state": "accepted", "receipt": receipt.to_json().decode("utf-8")}
+        except BundleRejected as exc:
+            outcome = {"state": "rejected", "code": exc.code, "zh": exc.reason_zh, "en": exc.reason_en}
+        except Exception:  # a fault of HQ, not of the bundle: no verdict; retried at the next start
+            log.exception("ingest of upload %s failed", state.id)
+            return
+        path = self._result_path(state.id)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(outcome), encoding="utf-8")
+        with open(tmp, "rb") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+
+    # --- routes ----------------------------------------------------------------------------
+
+    async def receipt(self, request: Request) -> Response:
+        try:
+            device_id = self.authenticate(request)
+        except device_auth.DeviceAuthError as exc:
+            return JSONResponse({"zh": exc.zh, "en": exc.en}, status_code=401)
+        upload_id = request.path_params["upload_id"]
+        try:
+            state = self.uploads.get(upload_id)
+        except UploadNotFound:
+            return JSONResponse({"en": "no such upload"}, status_code=404)
+        except UploadGone:
+            return JSONResponse({"en": "upload terminated"}, status_code=410)
+        if state.device_id != device_id:
+            return JSONResponse({"en": "the upload belongs to another device"}, status_code=403)
+        path = self._result_path(upload_id)
+        if path.exists():
+            outcome = json.loads(path.read_text("utf-8"))
+            if outcome.pop("state") == "accepted":  # the receipt's own JSON form, byte for byte
+                return Response(outcome["receipt"].encode("utf-8"), media_type="application/json")
+            return JSONResponse(outcome, status_code=422)
+        if not state.complete:
+            return JSONResponse({"en": f"{state.length - state.offset} bytes missing"}, status_code=409)
+        return JSONResponse({"en": "being checked"}, status_code=202, headers={"Retry-After": "1"})
+
+    async def reference(self, request: Request) -> Response:
+        try:
+            self.authenticate(request)
+        except device_auth.DeviceAuthError as exc:
+            return JSONResponse({"zh": exc.zh, "en": exc.en}, status_code=401)
+        latest = self.store_for_thread().latest_reference()
+        if latest is None:
+            return JSONResponse({"en": "no reference data published"}, status_code=404)
+        data, signature = latest
+        return JSONResponse({"data": _b64(data), "signature": _b64(signature)})
+
+    async def plain(self, request: Request) -> Response:
+        """Benchmark baseline: stream the body to a file, nothing else (no auth, no checks)."""
+        name = request.path_params["name"]
+        if not self.plain_put or not _PLAIN_NAME.match(name):
+            return Response(status_code=404)
+        folder = self.hq_dir / PLAIN_DIR
+        folder.mkdir(exist_ok=True)
+        size = 0
+        with open(folder / name, "wb") as fh:
+            async for piece in request.stream():
+                fh.write(piece)
+                size += len(piece)
+        return Response(f"{size}\n", status_code=201)
+
+    def routes(self) -> list[Route]:
+        return [*self.tus.routes(),
+                Route("/receipts/{upload_id}", self.receipt, methods=["GET"]),
+                Route("/reference", self.reference, methods=["GET"]),
+                Route("/plain/{name}", self.plain, methods=["PUT"])]
+
+
+def create_app(hq_dir: Path, *, plain_put: bool = False) -> Starlette:
+    """The receiver for the HQ folder ``hq_dir`` (made by ``fieldinspect-hq keygen``)."""
+    receiver = Receiver(hq_dir, plain_put=plain_put)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        receiver.resume_pending()
+        yield
+        receiver.worker.shutdown(wait=False, cancel_futures=True)
+
+    app = Starlette(routes=receiver.routes(), lifespan=lifespan)
+    app.state.receiver = receiver
+    return app
+
+
+def serve(hq_dir: Path, *, host: str = "127.0.0.1", port: int = 8470, plain_put: bool = False) -> None:
+    """Run the receiver with uvicorn until interrupted (loopback unless told otherwise)."""
+    import uvicorn
+
+    uvicorn.run(create_app(hq_dir, plain_put=plain_put), host=host, port=port, log_level="warning",
+                timeout_keep_alive=30)
+
+
+def add_serve_parser(sub) -> None:  # noqa: ANN001 - argparse's private subparsers type
+    """The ``fieldinspect-hq serve`` subcommand's options."""
+    p = sub.add_parser("serve", help="运行接收服务（tus 上传、回执、基础数据）/ run the receiver")
+    p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址，默认仅本机 / listen address (default: loopback)")
+    p.add_argument("--port", type=int, default=8470, help="端口 / port (default 8470)")
+    p.add_argument("--plain-put", action="store_true",
+                   help="开启仅供基准测试的 PUT /plain/NAME / enable the benchmark-only plain PUT endpoint")
+
+
+def run_serve(args) -> int:  # noqa: ANN001
+    print(f"总部接收端 / HQ receiver: http://{args.host}:{args.port}/files  ({args.dir})", flush=True)
+    serve(args.dir, host=args.host, port=args.port, plain_put=args.plain_put)
+    return 0

@@ -1,0 +1,143 @@
+"""The client's sync state: receipts applied, rejections recorded, what is pending.
+
+A record counts as synced only when HQ's receipt for the bundle that carried it
+verifies with the pinned HQ key and matches, item for item, what this device put in
+that bundle. Nothing is deleted on acknowledgement: originals stay until their
+retention allows removal (R19, see the evidence retention columns).
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import Any
+
+from app import crypto
+from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
+from app.workspace import Workspace
+from local_db.database import transaction
+from local_db.sync_repository import SyncRepository
+from sync.errors import ReceiptInvalid
+from sync.pairing import current_pairing, pairing
+from sync.receipt import RECEIPT_FORMAT, SignedReceipt
+from sync.records_export import snapshots
+
+
+@dataclass
+class SyncSummary:
+    """What the Sync page shows."""
+
+    paired: bool
+    pending_evidence: int = 0
+    pending_bytes: int = 0
+    pending_inspections: int = 0
+    pending_audit: int = 0
+    outstanding: dict | None = None
+    acknowledged: list[dict] = field(default_factory=list)
+    rejections: list[dict] = field(default_factory=list)
+
+
+def apply_receipt(ws: Workspace, receipt: SignedReceipt, *, actor: str = "system") -> dict[str, Any]:
+    """Verify ``receipt`` and mark the bundle it names as acknowledged; return the receipt's fields.
+
+    Raises :class:`ReceiptInvalid`, changing nothing, when the signature is not the
+    pinned HQ key's, or the receipt does not match a bundle this device made. The
+    same receipt applied twice changes nothing the second time.
+    """
+    hq = pairing(ws)
+    if not hq.verifies(receipt.signature, receipt.body):
+        raise ReceiptInvalid("总部签名无效", "the HQ signature does not verify")
+    try:
+        fields = receipt.fields()
+    except ValueError as exc:
+        raise ReceiptInvalid(f"格式错误：{exc}", f"malformed: {exc}") from None
+    if fields.get("format") != RECEIPT_FORMAT:
+        raise ReceiptInvalid("不是数据包回执", "not a bundle receipt")
+    repo = SyncRepository(ws.db)
+    bundle = repo.bundle(str(fields.get("bundle_id")))
+    if bundle is None:
+        raise ReceiptInvalid("本设备没有该数据包", f"this device made no bundle {fields.get('bundle_id')!r}")
+    _match(bundle, repo.items(bundle["id"]), fields)
+    if repo.receipt(bundle["id"]) is not None:
+        return fields
+    head = fields.get("chain_head") or {}
+    with transaction(ws.db):
+        repo.insert_receipt(bundle_id=bundle["id"], received_at=ws.clock().isoformat(),
+                            body=receipt.body.decode("utf-8"),
+                            signature=base64.b64encode(receipt.signature).decode("ascii"),
+                            seal_head=int(head.get("seal_seq") or 0), audit_head=int(head.get("audit_seq") or 0))
+        repo.set_state(bundle["id"], "acknowledged")
+        ws.audit.append(actor, "sync.acknowledged", bundle["id"], sequence=bundle["sequence"],
+                        seal_head=head.get("seal_seq"), audit_head=head.get("audit_seq"))
+    return fields
+
+
+def _match(bundle: dict, items: list[dict], fields: dict[str, Any]) -> None:
+    """The receipt must list exactly what the bundle held."""
+    def rng(a: Any, b: Any) -> list[int] | None:
+        return [a, b] if a is not None else None
+
+    expected = {
+        "sequence": bundle["sequence"],
+        "tagmanifest_sha256": bundle["tagmanifest_sha256"],
+        "seal_range": rng(bundle["seal_from"], bundle["seal_to"]),
+        "audit_range": rng(bundle["audit_from"], bundle["audit_to"]),
+        "evidence": [i["item_key"] for i in sorted((i for i in items if i["kind"] == "evidence"),
+                                                   key=lambda i: i["seal_seq"])],
+        "records": sorted(({"inspection_id": i["item_key"], "sha256": i["sha256"]}
+                           for i in items if i["kind"] == "inspection"), key=lambda r: r["inspection_id"]),
+    }
+    wrong = [name for name, value in expected.items() if fields.get(name) != value]
+    head = fields.get("chain_head") or {}
+    if bundle["seal_to"] is not None and not (isinstance(head.get("seal_seq"), int)
+                                              and head["seal_seq"] >= bundle["seal_to"]):
+        wrong.append("chain_head")
+    if wrong:
+        raise ReceiptInvalid("回执与本设备所发数据包不符：" + "、".join(wrong),
+                             "the receipt does not match the bundle sent: " + ", ".join(wrong))
+
+
+def record_rejection(ws: Workspace, bundle_id: str, code: str, zh: str, en: str, *, actor: str = "system") -> None:
+    """Keep HQ's reason and mark the bundle rejected, so the next build makes a new one."""
+    repo = SyncRepository(ws.db)
+    if repo.bundle(bundle_id) is None:
+        raise ReceiptInvalid("本设备没有该数据包", f"this device made no bundle {bundle_id!r}")
+    with transaction(ws.db):
+        repo.insert_rejection(bundle_id=bundle_id, at=ws.clock().isoformat(), code=code, zh=zh, en=en)
+        if repo.bundle(bundle_id)["state"] == "made":  # type: ignore[index]
+            repo.set_state(bundle_id, "rejected")
+        ws.audit.append(actor, "sync.rejected", bundle_id, code=code)
+
+
+def is_evidence_synced(ws: Workspace, seal_seq: int) -> bool:
+    """True when HQ has acknowledged holding the seal record ``seal_seq``."""
+    return seal_seq <= SyncRepository(ws.db).acknowledged_heads()[0]
+
+
+def pending_summary(ws: Workspace) -> SyncSummary:
+    """Counts of what is not yet acknowledged, the bundle in flight, receipts and rejections."""
+    repo = SyncRepository(ws.db)
+    seal_head, audit_head = repo.acknowledged_heads()
+    summary = SyncSummary(paired=current_pairing(ws) is not None)
+    for row in repo.seal_rows_after(seal_head, repo.last_seal_seq()):
+        summary.pending_evidence += 1
+        summary.pending_bytes += row["size"]
+    summary.pending_audit = max(0, repo.last_audit_seq() - audit_head)
+    acked = repo.acknowledged_snapshots()
+    summary.pending_inspections = sum(1 for i, data in snapshots(repo, device_id=_device_id(ws))
+                                      if acked.get(i) != crypto.sha256_hex(data))
+    summary.outstanding = repo.outstanding()
+    bundles = {b["id"]: b for b in repo.bundles()}
+    summary.acknowledged = [{**b, "received_at": (repo.receipt(b["id"]) or {}).get("received_at")}
+                            for b in reversed(list(bundles.values())) if b["state"] == "acknowledged"]
+    summary.rejections = list(reversed(repo.rejections()))
+    return summary
+
+
+
+def _device_id(ws: Workspace) -> str:
+    """This device's id from its public key file, without creating a key."""
+    try:
+        return DevicePublicKey.load(device_folder(ws.folder) / PUBLIC_KEY_FILE).device_id
+    except DeviceKeyError:
+        return ""

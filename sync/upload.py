@@ -1,0 +1,239 @@
+"""The tus 1.0 upload client: one file to HQ, resumable across every kind of failure.
+
+:func:`upload_file` is a generator yielding :class:`UploadProgress` after each
+chunk HQ confirmed and returning the upload URL once HQ holds every byte.
+
+- The row in ``sync_uploads`` (migration 0010) is written before anything is sent,
+  the upload URL as soon as HQ created it, and the confirmed offset after every
+  chunk — so a killed application resumes from where HQ stands, not from zero.
+- Before sending, the client asks HQ for the offset (``HEAD``) and sends from there:
+  after a cut connection or a server restart at most the one chunk in flight is sent
+  again. An upload HQ no longer knows (404/410) is created anew.
+- Each ``PATCH`` carries one chunk (8 MiB by default) with ``Upload-Checksum: sha256``,
+  so a chunk damaged on the way is refused by HQ (460) and sent again.
+- Failures back off exponentially (``Backoff``) up to a cap; after ``max_failures``
+  failures in a row :class:`UploadInterrupted` is raised, leaving everything in place
+  for the next attempt.
+
+Memory stays flat: two reused chunk buffers (the one being sent, the next one being
+read and hashed on a thread) and nothing else per chunk (:mod:`sync.tus_http`).
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from collections.abc import Callable, Generator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from app import crypto
+from app.device import DeviceIdentity
+from local_db.errors import UserFacingError
+from local_db.upload_repository import UploadRepository
+from sync.tus_http import Response, TransportError, TusSession
+
+DEFAULT_CHUNK_SIZE = 8 << 20
+
+
+class UploadInterrupted(UserFacingError):
+    """HQ could not be reached or kept failing; the upload resumes next time."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"上传中断，下次同步时将从断点继续：{reason}",
+                         f"The upload was interrupted and will resume from where it stopped: {reason}")
+        self.reason = reason
+
+
+class UploadRefused(UserFacingError):
+    """HQ refused the device or the request itself; retrying will not help."""
+
+    def __init__(self, status: int, text: str) -> None:
+        super().__init__(f"总部拒绝了上传请求（HTTP {status}）：{text}",
+                         f"HQ refused the upload request (HTTP {status}): {text}")
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Backoff:
+    """Delays between retries: ``first``, doubling, never above ``cap`` (seconds)."""
+
+    first: float = 0.5
+    cap: float = 30.0
+
+    def delay(self, failures: int) -> float:
+        return min(self.cap, self.first * (2 ** max(0, failures - 1)))
+
+
+@dataclass(frozen=True)
+class UploadProgress:
+    """Where an upload stands, for a progress bar: bytes, rate and time left."""
+
+    done: int
+    total: int
+    rate: float  # bytes per second over this session's sending
+    seconds_left: float | None
+    resent: int  # bytes sent more than once in this session (after cuts and refusals)
+    retrying: str | None = None  # the error being retried, when the last step failed
+
+
+def _metadata(pairs: dict[str, str]) -> str:
+    return ",".join(f"{k} {base64.b64encode(v.encode('utf-8')).decode('ascii')}" for k, v in pairs.items())
+
+
+def _checksum(chunk: bytes | memoryview) -> str:
+    digest = crypto.new_digest("sha256")
+    digest.update(chunk)
+    return "sha256 " + base64.b64encode(digest.digest()).decode("ascii")
+
+
+class _Chunks:
+    """The file's chunks in two reused buffers; the next one is read and hashed on a
+    thread while the current one is being sent (hashlib and preadv release the GIL),
+    so the client's SHA-256 costs no wall time."""
+
+    def __init__(self, fd: int, size: int, chunk_size: int) -> None:
+        self.fd, self.size, self.chunk_size = fd, size, chunk_size
+        self.buffers = [bytearray(chunk_size), bytearray(chunk_size)]
+        self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-read")
+        self.current: tuple[int, int, int, str] | None = None  # offset, buffer, length, checksum
+        self.ahead: Future | None = None
+
+    def _fill(self, index: int, offset: int) -> tuple[int, int, int, str]:
+        view = memoryview(self.buffers[index])[:min(self.chunk_size, self.size - offset)]
+        n = os.preadv(self.fd, [view], offset)
+        if n != len(view):
+            raise OSError(f"the file shrank while being sent (read {n} of {len(view)} bytes at {offset})")
+        return offset, index, n, _checksum(view)
+
+    def at(self, offset: int) -> tuple[memoryview, str]:
+        """The chunk starting at ``offset`` and its checksum; starts reading the one after."""
+        if self.ahead is not None:  # never two readers, never a reader on a buffer being sent
+            ready, self.ahead = self.ahead.result(), None
+            if ready[0] == offset:
+                self.current = ready
+        if self.current is None or self.current[0] != offset:
+            self.current = self._fill(0, offset)
+        start, index, n, checksum = self.current
+        if start + n < self.size:
+            self.ahead = self.pool.submit(self._fill, 1 - index, start + n)
+        return memoryview(self.buffers[index])[:n], checksum
+
+    def close(self) -> None:
+        if self.ahead is not None:
+            self.ahead.cancel()
+        self.pool.shutdown(wait=True)
+
+
+def upload_file(repo: UploadRepository, path: Path, *, key: str, server: str, device: DeviceIdentity,
+                metadata: dict[str, str] | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                backoff: Backoff = Backoff(), max_failures: int = 8, timeout: float = 60.0,
+                now: Callable[[], datetime] | None = None,
+                sleep: Callable[[float], None] = time.sleep) -> Generator[UploadProgress, None, str]:
+    """Send ``path`` to the tus endpoint ``server``/files as upload ``key``; see the module docstring."""
+    clock = now or (lambda: datetime.now().astimezone())
+    path = Path(path)
+    size = path.stat().st_size
+    row = repo.start(key, server, str(path), size, clock())
+    session = TusSession(server, device, timeout)
+    started = time.monotonic()
+    sent = 0          # bytes put on the wire in PATCH bodies this session
+    first_offset: int | None = None
+    failures = 0
+    url = row.upload_url
+    fd = os.open(path, os.O_RDONLY)
+    chunks = _Chunks(fd, size, chunk_size)
+    try:
+        offset = None
+        while True:
+            try:
+                if url is None:
+                    r = session.request("POST", session.url("files"), headers={
+                        "Upload-Length": str(size), "Upload-Metadata": _metadata(metadata or {"filename": path.name})})
+                    _refuse_unless(r, 201)
+                    url = session.url(r.headers["location"])
+                    repo.set_url(key, server, url, clock())
+                    offset = 0
+                if offset is None:  # resuming: HQ says where it stands
+                    r = session.request("HEAD", url)
+                    if r.status_code in (404, 410):
+                        url = None
+                        repo.set_url(key, server, None, clock())
+                        continue
+                    _refuse_unless(r, 200)
+                    offset = int(r.headers["upload-offset"])
+                    repo.set_offset(key, server, offset, clock())
+                if first_offset is None:
+                    first_offset = offset
+                if offset >= size:
+                    repo.set_state(key, server, "sent", clock())
+                    return url
+                chunk, checksum = chunks.at(offset)
+                sent += len(chunk)
+                r = session.request("PATCH", url, body=chunk, headers={
+                    "Content-Type": "application/offset+octet-stream", "Upload-Offset": str(offset),
+                    "Upload-Checksum": checksum})
+                if r.status_code in (409, 460):  # someone else's idea of the offset, or damaged on the way
+                    raise _Retry(f"HTTP {r.status_code}")
+                if r.status_code in (404, 410):
+                    url, offset = None, None
+                    repo.set_url(key, server, None, clock())
+                    continue
+                _refuse_unless(r, 204)
+                offset = int(r.headers["upload-offset"])
+                repo.set_offset(key, server, offset, clock())
+                failures = 0
+                yield _progress(offset, size, first_offset, sent, started)
+            except (TransportError, _Retry) as exc:
+                failures += 1
+                reason = str(exc) or type(exc).__name__
+                repo.failed(key, server, reason, clock())
+                if failures >= max_failures:
+                    raise UploadInterrupted(reason) from None
+                offset = None  # ask HQ again before sending anything
+                yield _progress(repo.get(key, server).offset, size, first_offset or 0, sent, started, reason)
+                sleep(backoff.delay(failures))
+    finally:
+        chunks.close()
+        os.close(fd)
+        session.close()
+
+
+def terminate(server: str, upload_url: str, device: DeviceIdentity, *, timeout: float = 30.0) -> bool:
+    """Ask HQ to delete an upload's bytes (tus termination); True when it did.
+
+    Used once HQ's receipt is applied: HQ has stored the bundle's contents, and its
+    copy of the transfer would only double the disk a shift of video takes. Best
+    effort: a failure leaves the bytes on HQ and changes nothing here.
+    """
+    session = TusSession(server, device, timeout)
+    try:
+        return session.request("DELETE", upload_url).status_code in (204, 404, 410)
+    except TransportError:
+        return False
+    finally:
+        session.close()
+
+
+class _Retry(Exception):
+    """A response after which the client asks HQ for the offset and carries on."""
+
+
+def _refuse_unless(r: Response, expected: int) -> None:
+    if r.status_code == expected:
+        return
+    if r.status_code >= 500 or r.status_code in (408, 429):
+        raise _Retry(f"HTTP {r.status_code}")
+    raise UploadRefused(r.status_code, r.text.strip()[:300])
+
+
+def _progress(offset: int, size: int, first_offset: int, sent: int, started: float,
+              retrying: str | None = None) -> UploadProgress:
+    elapsed = max(time.monotonic() - started, 1e-6)
+    rate = sent / elapsed
+    resent = max(0, sent - (offset - first_offset))
+    left = (size - offset) / rate if rate > 0 else None
+    return UploadProgress(offset, size, rate, left, resent, retrying)

@@ -1,0 +1,153 @@
+"""The Sync page against a real HQ receiver on loopback (R18: the officer syncs after duty
+with one action, sees progress, receipts and HQ's reasons; work never waits for it)."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app import demo
+from app.workspace import Workspace
+from sync.bundle import build_bundle, run
+from sync.state import record_rejection
+from ui.models.sync_tables import ReceiptsModel, RejectionsModel
+from ui.pages.sync import SyncPage
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
+from sync_loopback import CuttingProxy, HqProcess, enroll_and_pair, free_port, hq_counts, make_hq  # noqa: E402
+
+SHOTS = Path("/tmp/7b")
+
+
+@pytest.fixture
+def field(tmp_path: Path):
+    ws = Workspace.open(tmp_path / "data", create=True)
+    demo.seed(ws, media=True)
+    hq_dir = make_hq(tmp_path / "hq")
+    device = enroll_and_pair(ws, hq_dir)
+    yield ws, device, hq_dir
+    ws.close()
+
+
+def _page(qtbot, ws: Workspace, **kw) -> SyncPage:  # noqa: ANN001
+    page = SyncPage(ws, current_officer=lambda: None, **kw)
+    page.chunk_size = 32 << 10
+    qtbot.addWidget(page)
+    page.resize(1100, 760)
+    page.show()  # what is pending is counted when the page is shown
+    return page
+
+
+def test_r18_one_action_syncs_shows_progress_and_the_receipt(app, qtbot, field) -> None:  # noqa: ANN001
+    ws, device, hq_dir = field
+    page = _page(qtbot, ws)
+    assert "证据 5 件" in page.pending.text()
+    assert page.receipts.rowCount() == 0
+    with HqProcess(hq_dir) as hq:
+        page.server.setText(hq.url)
+        seen = []
+        qtbot.mouseClick(page.start_button, Qt.MouseButton.LeftButton)
+        assert page.job is not None and not page.start_button.isEnabled() and page.cancel_button.isEnabled()
+        page.job.progress.connect(seen.append)
+        qtbot.waitUntil(lambda: page.job is None, timeout=60_000)
+    assert seen  # progress reached the page (throttled: not every step is delivered)
+    assert page.receipts.rowCount() == 1 and page.rejections.rowCount() == 0
+    assert "总部已确认 1 个数据包" in page.flight.text()
+    assert "没有待同步的数据" in page.pending.text()
+    assert page.bar.value() == 1000 and page.start_button.isEnabled()
+    assert hq_counts(hq_dir, device.device_id)["bundles"] == 1
+    assert ws.settings.get("sync.server_url") == hq.url
+    SHOTS.mkdir(exist_ok=True)
+    page.grab().save(str(SHOTS / "sync_page_done.png"))
+
+
+def test_r18_cancel_stops_the_upload_and_the_next_sync_resumes(app, qtbot, field) -> None:  # noqa: ANN001
+    ws, device, hq_dir = field
+    page = _page(qtbot, ws)
+    with HqProcess(hq_dir) as hq:
+        slow = CuttingProxy(hq.port, [], pace=0.05)
+        try:
+            page.server.setText(slow.url)
+            page.start_sync()
+            qtbot.waitUntil(lambda: page.bar.value() > 0, timeout=30_000)
+            SHOTS.mkdir(exist_ok=True)
+            page.grab().save(str(SHOTS / "sync_page_in_flight.png"))
+            assert "速率" in page.flight.text() and "剩余" in page.flight.text()
+            page.cancel_button.click()
+            qtbot.waitUntil(lambda: page.job is None, timeout=30_000)
+            assert "已取消" in page.flight.text()
+            assert page.receipts.rowCount() == 0 and "待确认的数据包" in page.pending.text()
+            slow.pace = 0.0
+            page.start_sync()
+            qtbot.waitUntil(lambda: page.job is None, timeout=60_000)
+        finally:
+            slow.close()
+    assert page.receipts.rowCount() == 1
+    assert hq_counts(hq_dir, device.device_id)["bundles"] == 1
+
+
+def test_r18_auto_sync_starts_when_hq_becomes_reachable(app, qtbot, field) -> None:  # noqa: ANN001
+    ws, device, hq_dir = field
+    port = free_port()
+    page = _page(qtbot, ws, poll_ms=200)
+    page.hide()  # the officer is on another page: auto-sync does not need this one shown
+    page.server.setText(f"http://127.0.0.1:{port}")
+    page.auto.setChecked(True)
+    assert ws.settings.get("sync.auto_when_reachable") == "1"
+    qtbot.waitUntil(lambda: page.reachable.text() == "无法连接", timeout=10_000)
+    assert page.job is None
+    with HqProcess(hq_dir, port):
+        qtbot.waitUntil(lambda: page.receipts.rowCount() == 1 and page.job is None, timeout=60_000)
+    assert page.reachable.text() in ("可连接", "无法连接")
+
+
+def test_work_goes_on_while_the_sync_runs(app, qtbot, field) -> None:  # noqa: ANN001
+    """The sync has its own connection and thread: the workspace stays writable meanwhile."""
+    ws, device, hq_dir = field
+    page = _page(qtbot, ws)
+    with HqProcess(hq_dir) as hq:
+        slow = CuttingProxy(hq.port, [], pace=0.03)
+        try:
+            page.server.setText(slow.url)
+            page.start_sync()
+            qtbot.waitUntil(lambda: page.bar.value() > 0, timeout=30_000)
+            started = time.monotonic()
+            from local_db.database import transaction
+
+            with transaction(ws.db):
+                ws.audit.append("O01", "test.work_during_sync", "JC-2026-1101")
+            assert time.monotonic() - started < 1.0
+            qtbot.waitUntil(lambda: page.job is None, timeout=60_000)
+        finally:
+            slow.close()
+    # What was recorded during the upload went out in a second bundle of the same sync.
+    assert page.receipts.rowCount() == 2
+    assert hq_counts(hq_dir, device.device_id)["bundles"] == 2
+
+
+def test_rejections_show_hqs_reason_in_the_ui_language(app, qtbot, field, tmp_path: Path) -> None:  # noqa: ANN001
+    ws, device, _ = field
+    info = run(build_bundle(ws, tmp_path / "b.age", device=device))
+    record_rejection(ws, info.bundle_id, "seal-gap", "封存链不连续：缺少前面的记录", "seal chain gap: earlier records are missing")
+    page = _page(qtbot, ws)
+    assert page.rejections.rowCount() == 1
+    reason = page.rejections.index(0, 3).data()
+    assert reason == "封存链不连续：缺少前面的记录"
+    assert page.rejections.index(0, 2).data() == "seal-gap"
+
+
+def test_the_tables_models_without_a_widget() -> None:
+    receipts = ReceiptsModel()
+    receipts.set_rows([{"id": "dev-000001", "sequence": 1, "size": 2_500_000, "received_at": "2026-11-23T18:01:02+08:00"}])
+    assert receipts.rowCount() == 1 and receipts.columnCount() == 4
+    assert [receipts.index(0, c).data() for c in range(4)] == ["dev-000001", "1", "2.5 MB", "2026-11-23 18:01"]
+    receipts.set_rows([{"id": "x", "sequence": 2, "size": 297_224, "received_at": None}])
+    assert receipts.index(0, 2).data() == "297 kB" and receipts.index(0, 3).data() == "—"
+    rejections = RejectionsModel("en")
+    rejections.set_rows([{"bundle_id": "b", "at": "2026-11-23T18:00:00+08:00", "code": "bad-seal",
+                          "message_zh": "封存记录签名或内容无效", "message_en": "a seal record's signature is invalid"}])
+    assert rejections.index(0, 3).data() == "a seal record's signature is invalid"

@@ -1,0 +1,84 @@
+"""Reference data published by HQ and pulled by the device: verified before anything is loaded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app import crypto, paths
+from app.clock import fixed_clock
+from app.reference import ReferenceDataError
+from app.workspace import Workspace
+from sync.errors import NotPaired, ReferenceRejected
+from sync.hq import keys
+from sync.hq.store import HqStore
+from sync.pairing import pair_with_folder
+from sync.reference_pull import apply_reference
+from tests.conftest import DEMO_NOW
+
+
+@pytest.fixture
+def setup(tmp_path: Path):
+    keys.keygen(tmp_path / "hq")
+    hq = HqStore(tmp_path / "hq")
+    ws = Workspace.open(tmp_path / "device", create=True, clock=fixed_clock(DEMO_NOW))
+    pair_with_folder(ws, tmp_path / "hq", actor="admin")
+    yield ws, hq
+    ws.close()
+    hq.close()
+
+
+def _tables(ws: Workspace) -> tuple:
+    return tuple(ws.db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
+                 for t in ("officers", "subjects", "inspection_plans", "reference_sets"))
+
+
+def test_published_reference_is_loaded_once(setup) -> None:
+    ws, hq = setup
+    hq.publish(paths.DEMO_REFERENCE.read_bytes())
+    data, signature = hq.latest_reference()
+    ref = apply_reference(ws, data, signature, actor="O01")
+    assert ref is not None and ws.reference_sets.latest()["source"] == "hq"
+    assert len(ws.officers.all()) == len(ref.officers)
+    assert apply_reference(ws, data, signature) is None  # the same document again: nothing to do
+
+
+def test_bad_signature_or_other_key_loads_nothing(setup, tmp_path: Path) -> None:
+    ws, hq = setup
+    hq.publish(paths.DEMO_REFERENCE.read_bytes())
+    data, signature = hq.latest_reference()
+    before = _tables(ws)
+    altered = data.replace(b'"name"', b'"name" ', 1)
+    with pytest.raises(ReferenceRejected) as err:
+        apply_reference(ws, altered, signature)
+    assert "签名" in err.value.zh and "signature" in err.value.en
+    keys.keygen(tmp_path / "rogue")
+    rogue = crypto.sign(keys.signing_key(tmp_path / "rogue"), data)
+    with pytest.raises(ReferenceRejected):
+        apply_reference(ws, data, rogue)
+    assert _tables(ws) == before
+
+
+def test_signed_but_malformed_reference_loads_nothing(setup) -> None:
+    ws, hq = setup
+    document = json.loads(paths.DEMO_REFERENCE.read_text("utf-8"))
+    document["format"] = "something-else/9"
+    data = json.dumps(document).encode()
+    with pytest.raises(ReferenceDataError):
+        hq.publish(data)  # HQ refuses to sign it
+    signature = crypto.sign(keys.signing_key(hq.folder), data)  # signed anyway, by mistake
+    before = _tables(ws)
+    with pytest.raises(ReferenceRejected):
+        apply_reference(ws, data, signature)
+    assert _tables(ws) == before
+
+
+def test_unpaired_device_refuses_reference(tmp_path: Path) -> None:
+    ws = Workspace.open(tmp_path / "d", create=True)
+    try:
+        with pytest.raises(NotPaired):
+            apply_reference(ws, b"{}", b"\0" * 64)
+    finally:
+        ws.close()
