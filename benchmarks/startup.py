@@ -44,6 +44,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
     env = {**os.environ}
+    # An installed application starts from its bytecode cache; with the cache switched off
+    # every start would compile the application's modules, which the bare window has none of.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     env.setdefault("QT_QPA_PLATFORM", "offscreen" if "DISPLAY" not in env else "xcb")
     exe = str(Path(sys.executable).parent / "fieldinspect")
     with tempfile.TemporaryDirectory() as tmp:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt, Signal
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,7 +19,6 @@ from PySide6.QtWidgets import (
 
 from app import access
 from app.domain import InspectionOverview, InspectionStatus, Officer
-from app.demolition.service import DemolitionService
 from app.gates.board import status_board
 from app.gates.service import load_start_context
 from app.gates.start import evaluate_start
@@ -27,17 +28,23 @@ from local_db.access_repository import ReviewDecisionRepository
 from local_db.database import latest_version, transaction
 from local_db.errors import UserFacingError
 from ui.labels import label
-from ui.pages.demolition import DemolitionPage
-from ui.pages.evidence import EvidencePage
 from ui.pages.inspections import InspectionsPage
 from ui.idle import IdleWatcher
-from ui.pages.onsite import OnsitePage
-from ui.pages.review import ReviewPage
 from ui.pages.settings import SettingsPage
 from ui.pages.sign_in import SignInPage
-from ui.pages.sync import SyncPage
 from ui.pages.today import TodayPage
 from ui.workers import emit
+
+if TYPE_CHECKING:
+    from app.demolition.service import DemolitionService
+    from ui.pages.demolition import DemolitionPage
+    from ui.pages.evidence import EvidencePage
+    from ui.pages.onsite import OnsitePage
+    from ui.pages.review import ReviewPage
+    from ui.pages.sync import SyncPage
+
+# The setting is read at start; its module (the sync client) is not loaded for it.
+AUTO_SYNC_SETTING = "sync.auto_when_reachable"
 
 PAGE_KEYS = ("today", "inspections", "evidence", "demolition", "review", "sync", "settings")
 
@@ -84,38 +91,35 @@ class MainWindow(QMainWindow):
         detail.record_requested.connect(self.open_record)
         detail.merge_requested.connect(self.merge_tasks)
         self.onsite = OnsiteService(workspace)
-        self.onsite_page = OnsitePage()
-        self.onsite_page.back_requested.connect(lambda: self.show_page("inspections"))
-        self.onsite_page.record_changed.connect(lambda _id: self.refresh())
+        self._demolition: DemolitionService | None = None
         self.settings_page = SettingsPage()
         self.settings_page.language_chosen.connect(self._save_language)
-        self.evidence_page = EvidencePage(workspace, current_officer=lambda: self.officer, language=language)
-        self.sync_page = SyncPage(workspace, current_officer=lambda: self.officer, language=language)
         self.pages = QStackedWidget()
         captions = {
             "today": self.tr("今日"), "inspections": self.tr("检查任务"), "evidence": self.tr("证据"),
             "demolition": self.tr("强制拆除"), "review": self.tr("审核"), "sync": self.tr("同步"),
             "settings": self.tr("设置"),
         }
-        self.review_page = ReviewPage(
-            workspace, lambda: (self.evidence_page.locker, self.evidence_page.thumbnails), language)
         self.today_page.answer_requested.connect(self.answer_returned)
         self.locked_by: Officer | None = None  # who locked the screen; the work area stays as it was
         self.idle = IdleWatcher(access.idle_lock_minutes(workspace) * 60_000, self)
         self.idle.idle.connect(self.lock)
-        # 强制拆除 (R16, R20–R26): cases, preconditions, the operation, inventory, custody, documents.
-        self.demolition = DemolitionService(workspace)
-        self.demolition_page = DemolitionPage()
-        widgets = {"today": self.today_page, "inspections": self.inspections_page, "evidence": self.evidence_page,
-                   "settings": self.settings_page, "review": self.review_page,
-                   "demolition": self.demolition_page, "sync": self.sync_page}
-        for key in PAGE_KEYS:
-            item = QListWidgetItem(captions[key])
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            item.setSizeHint(QSize(180, 56))
-            self.nav.addItem(item)
-            self.pages.addWidget(widgets[key])
-        self.pages.addWidget(self.onsite_page)  # opened from a task, not from the navigation
+        # The pages a person reaches from the navigation or a task are built the first time
+        # they are needed, with their modules (PDF, video, sync): the window opens without them.
+        self._built: dict[str, QWidget] = {
+            "today": self.today_page, "inspections": self.inspections_page, "settings": self.settings_page}
+        self._slots: dict[str, QWidget] = {}
+        for key in (*PAGE_KEYS, "onsite"):
+            if key in PAGE_KEYS:
+                item = QListWidgetItem(captions[key])
+                item.setData(Qt.ItemDataRole.UserRole, key)
+                item.setSizeHint(QSize(180, 56))
+                self.nav.addItem(item)
+            self._slots[key] = self._built.get(key) or QWidget()
+            self.pages.addWidget(self._slots[key])  # "onsite" is opened from a task, not the navigation
+        if workspace.settings.get(AUTO_SYNC_SETTING) == "1":
+            # Auto-sync watches for HQ from the Sync page, so it exists soon after start.
+            QTimer.singleShot(1500, lambda: self.page("sync"))
         self.nav.currentRowChanged.connect(self._nav_changed)
 
         work = QWidget()
@@ -136,6 +140,77 @@ class MainWindow(QMainWindow):
         cl.addWidget(self.body, 1)
         self.setCentralWidget(central)
         self.switch_user()
+
+    # --- pages built on first use -------------------------------------------------------
+    def page(self, key: str) -> QWidget:
+        """The page ``key``, built now if this is the first time it is needed."""
+        widget = self._built.get(key)
+        if widget is None:
+            widget = self._built[key] = self._make_page(key)
+            slot = self._slots[key]
+            index = self.pages.indexOf(slot)
+            current = self.pages.currentWidget() is slot
+            self.pages.insertWidget(index, widget)
+            self.pages.removeWidget(slot)
+            slot.deleteLater()
+            self._slots[key] = widget
+            if current:
+                self.pages.setCurrentWidget(widget)
+        return widget
+
+    def is_built(self, key: str) -> bool:
+        return key in self._built
+
+    def _make_page(self, key: str) -> QWidget:
+        ws, language = self.ws, self.language
+        if key == "evidence":
+            from ui.pages.evidence import EvidencePage
+            return EvidencePage(ws, current_officer=lambda: self.officer, language=language)
+        if key == "review":
+            from ui.pages.review import ReviewPage
+            review = ReviewPage(ws, lambda: (self.evidence_page.locker, self.evidence_page.thumbnails), language)
+            review.set_officer(self.officer)
+            return review
+        if key == "demolition":
+            from ui.pages.demolition import DemolitionPage
+            return DemolitionPage()
+        if key == "sync":
+            from ui.pages.sync import SyncPage
+            return SyncPage(ws, current_officer=lambda: self.officer, language=language)
+        if key == "onsite":
+            from ui.pages.onsite import OnsitePage
+            onsite = OnsitePage()
+            onsite.back_requested.connect(lambda: self.show_page("inspections"))
+            onsite.record_changed.connect(lambda _id: self.refresh())
+            return onsite
+        raise KeyError(key)
+
+    @property
+    def evidence_page(self) -> EvidencePage:
+        return self.page("evidence")  # type: ignore[return-value]
+
+    @property
+    def review_page(self) -> ReviewPage:
+        return self.page("review")  # type: ignore[return-value]
+
+    @property
+    def demolition_page(self) -> DemolitionPage:
+        return self.page("demolition")  # type: ignore[return-value]
+
+    @property
+    def sync_page(self) -> SyncPage:
+        return self.page("sync")  # type: ignore[return-value]
+
+    @property
+    def onsite_page(self) -> OnsitePage:
+        return self.page("onsite")  # type: ignore[return-value]
+
+    @property
+    def demolition(self) -> DemolitionService:
+        if self._demolition is None:
+            from app.demolition.service import DemolitionService
+            self._demolition = DemolitionService(self.ws)
+        return self._demolition
 
     # --- sign-in ---------------------------------------------------------------
     def switch_user(self) -> None:
@@ -196,6 +271,7 @@ class MainWindow(QMainWindow):
     def _nav_changed(self, row: int) -> None:
         if row < 0:
             return
+        self.page(PAGE_KEYS[row])
         self.pages.setCurrentIndex(row)
         if PAGE_KEYS[row] == "demolition":
             self.demolition_page.open(self.demolition, self.officer, self.language)
@@ -210,14 +286,16 @@ class MainWindow(QMainWindow):
             mine = self.ws.inspections.ids_for_staff_on(self.officer.id, day)
             self.today_page.set_tasks(self.officer, day, [r for r in rows if r.id in mine])
             self._show_returned()
-        self.review_page.set_officer(self.officer)
+        if self.is_built("review"):
+            self.review_page.set_officer(self.officer)
         ref = self.ws.reference_sets.latest()
         ref_text = f"{ref['version']}（{ref['source']}，{ref['imported_at'][:16].replace('T', ' ')}）" if ref else "—"
         self.settings_page.data_folder.setText(str(self.ws.folder))
         self.settings_page.reference.setText(ref_text)
         self.settings_page.schema.setText(str(latest_version()))
         self.settings_page.set_language(self.language)
-        self.sync_page.refresh_if_visible()
+        if self.is_built("sync"):
+            self.sync_page.refresh_if_visible()
 
     def _show_gates(self, row: InspectionOverview | None) -> None:
         """The legal status of the selected task (R1, R4–R8), computed from local data."""
