@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from collections.abc import Iterable
 from typing import Any
 
 from app import crypto
 from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
+from app.domain import EvidenceItem
 from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.sync_repository import SyncRepository
@@ -112,6 +114,12 @@ def record_rejection(ws: Workspace, bundle_id: str, code: str, zh: str, en: str,
 def is_evidence_synced(ws: Workspace, seal_seq: int) -> bool:
     """True when HQ has acknowledged holding the seal record ``seal_seq``."""
     return seal_seq <= SyncRepository(ws.db).acknowledged_heads()[0]
+
+
+def synced_hashes(ws: Workspace, items: Iterable[EvidenceItem]) -> frozenset[str]:
+    """The SHA-256 of those ``items`` HQ has acknowledged (R18 counts the rest as not synced)."""
+    head = SyncRepository(ws.db).acknowledged_heads()[0]
+    return frozenset(i.sha256 for i in items if 0 < i.seal_seq <= head)
 
 
 def pending_summary(ws: Workspace) -> SyncSummary:

@@ -336,11 +336,14 @@ class ReviewPage(QWidget):
 
     # --- overdue (R18) ---------------------------------------------------------------------
     def load_overdue(self) -> None:
-        # Sync is not on this device yet: nothing counts as synced (app.overdue takes the set).
-        # Attached cameras are listed when this tab is shown (a listing, no hashing).
+        # Synced means acknowledged by a verified HQ receipt (sync.state). Attached cameras are
+        # listed when this tab is shown (a listing, no hashing).
+        from sync.state import synced_hashes
+
         locker = self.service.locker
         volumes = find_camera_volumes(assignments=CameraAssignmentRepository(self.ws.db))
-        flags = overdue_in(self.ws, locker.items.all(), frozenset(), pending_camera_files(locker, volumes))
+        items = locker.items.all()
+        flags = overdue_in(self.ws, items, synced_hashes(self.ws, items), pending_camera_files(locker, volumes))
         names = {o.id: o.name for o in self.ws.officers.all()}
         self.overdue.clear()
         what = {OverdueKind.NOT_SYNCED: self.tr("未同步"), OverdueKind.NOT_INGESTED: self.tr("未导入")}
