@@ -59,6 +59,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal, Slot
 
 log = logging.getLogger(__name__)
@@ -222,6 +223,18 @@ class Job(QObject):
             emit(self.finished)
 
     # --- worker thread ----------------------------------------------------------
+    def _send(self, signal: Any, *args: Any) -> None:
+        """Hand a signal to the GUI thread, unless the application has already torn the job down.
+
+        At quit Qt deletes what is left while a worker may still be finishing; there is
+        nobody left to tell, so the outcome is dropped rather than raised in the thread.
+        """
+        try:
+            emit(signal, *args)
+        except RuntimeError:
+            if shiboken6.isValid(self):
+                raise
+
     def _execute(self) -> None:
         try:
             value = self.fn(*self.args, **self.kwargs)
@@ -229,18 +242,18 @@ class Job(QObject):
                 value = self._drive(value)
             if value is _UNSET:
                 self.outcome = "cancelled"
-                emit(self._cancelled_out)
+                self._send(self._cancelled_out)
             else:
                 self.outcome = "result"
-                emit(self._result_out, value)
+                self._send(self._result_out, value)
         except Exception as exc:  # noqa: BLE001 - every failure becomes the error signal
             if not getattr(exc, "zh", None):  # a user-facing error is expected; others are bugs
                 log.exception("background job %r failed", getattr(self.fn, "__qualname__", self.fn))
             self.outcome = "error"
-            emit(self._error_out, exc)
+            self._send(self._error_out, exc)
         finally:
             self._done.set()
-            emit(self._finished_out)
+            self._send(self._finished_out)
 
     def _drive(self, steps: Any) -> Any:
         """Iterate a generator, forwarding progress; its return value, or _UNSET when cancelled."""
@@ -252,14 +265,14 @@ class Job(QObject):
                     value = next(steps)
                 except StopIteration as stop:
                     if pending is not _UNSET:
-                        emit(self._progress_out, pending)
+                        self._send(self._progress_out, pending)
                     return stop.value
                 if self.cancel_event.is_set() and not self.cooperative:
                     steps.close()  # GeneratorExit inside the job: its clean-up runs now
                     return _UNSET
                 now = time.monotonic()
                 if now - last_emit >= self.progress_interval_s:
-                    emit(self._progress_out, value)
+                    self._send(self._progress_out, value)
                     last_emit, pending = now, _UNSET
                 else:
                     pending = value

@@ -202,3 +202,23 @@ def test_many_progress_values_from_a_worker_do_not_crash_the_interpreter(app, qt
         job.start()
     qtbot.waitUntil(lambda: job.is_done and len(seen) == 3000, timeout=20_000)
     assert blocker.args == ["ok"] and abs(sys.getrefcount(True) - before) < 50
+
+
+def test_a_job_torn_down_at_quit_finishes_without_an_error_in_its_thread(app, caplog) -> None:
+    """At quit Qt deletes what is left while a worker may still be finishing: the worker's
+    last signals have nobody to reach, and that is no error ("Signal source has been deleted")."""
+    import shiboken6
+
+    release, done = threading.Event(), threading.Event()
+
+    def slow() -> int:
+        release.wait(10)
+        done.set()
+        return 7
+
+    pool = QThreadPool()
+    job = Job(slow).start(pool)
+    shiboken6.delete(job)  # what the application's teardown does to a job still running
+    release.set()
+    assert pool.waitForDone(10_000) and done.is_set()
+    assert not [r for r in caplog.records if "background job" in r.getMessage()]
