@@ -162,7 +162,15 @@ def has_pin(ws: Workspace, person_id: str) -> bool:
     return PinRepository(ws.db).get(person_id) is not None
 
 
-def set_first_pin(ws: Workspace, person_id: str, pin: str, confirm: str) -> Officer:
+def _take_over(ws: Workspace, person_id: str, previous: str | None) -> None:
+    """Inside the sign-in transaction: the person whose locked session this sign-in ends
+    is signed out first, so the log reads in the order things happened."""
+    if previous is not None and previous != person_id:
+        ws.audit.append(previous, "session.sign_out", previous, taken_over_by=person_id)
+
+
+def set_first_pin(ws: Workspace, person_id: str, pin: str, confirm: str, *,
+                  taking_over_from: str | None = None) -> Officer:
     """A person without a PIN sets one, typed twice; it signs them in."""
     person = _person(ws, person_id)
     pins = PinRepository(ws.db)
@@ -174,6 +182,7 @@ def set_first_pin(ws: Workspace, person_id: str, pin: str, confirm: str) -> Offi
     stored = hash_pin(pin)
     with transaction(ws.db):
         pins.set(person_id, stored, _now(ws))
+        _take_over(ws, person_id, taking_over_from)
         ws.audit.append(person_id, "session.pin_set", person_id)
         ws.audit.append(person_id, "session.sign_in", person_id, first_pin=True)
     return person
@@ -187,8 +196,12 @@ def seed_pin(ws: Workspace, person_id: str, pin: str, *, actor: str = "system") 
     ws.audit.append(actor, "session.pin_set", person_id)
 
 
-def sign_in(ws: Workspace, person_id: str, pin: str) -> Officer:
-    """Check ``person_id``'s PIN and open a session, with the back-off of wrong PINs."""
+def sign_in(ws: Workspace, person_id: str, pin: str, *, taking_over_from: str | None = None) -> Officer:
+    """Check ``person_id``'s PIN and open a session, with the back-off of wrong PINs.
+
+    ``taking_over_from``: the person who locked the screen; another person's sign-in
+    ends that session (signed out in the same transaction, before the sign-in).
+    """
     person = _person(ws, person_id)
     stored = PinRepository(ws.db).get(person_id)
     if stored is None:
@@ -211,6 +224,7 @@ def sign_in(ws: Workspace, person_id: str, pin: str) -> Officer:
         raise PinWrong(wait)
     with transaction(ws.db):
         attempts.set(person_id, 0, None)
+        _take_over(ws, person_id, taking_over_from)
         ws.audit.append(person_id, "session.sign_in", person_id)
     return person
 

@@ -242,9 +242,9 @@ class MainWindow(QMainWindow):
         The person who locked the screen comes back to the page they left; anyone
         else takes over as a switch of user, and the one who locked is signed out.
         """
+        # A switch of user was logged by the core with the sign-in (the one who locked
+        # signed out first); only the window's state changes here.
         resumed = self.locked_by is not None and self.locked_by.id == officer.id
-        if self.locked_by is not None and not resumed:
-            access.record_session(self.ws, self.locked_by.id, "sign_out")
         self.locked_by = None
         self.officer = officer
         self.user_label.setText(f"{officer.name}（{label(officer.role)}）")

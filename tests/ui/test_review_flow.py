@@ -159,9 +159,11 @@ def test_idle_lock_keeps_the_page_and_switching_user_signs_out(app, qtbot, demo_
     _sign_in(qtbot, window, "L01")  # another person takes over: a switch of user
     assert window.officer.id == "L01" and window.current_page() == "today"
     actions = [(e.actor, e.action) for e in demo_workspace.audit.repo.entries()]
-    # the new person's PIN is checked first; then the session of the one who locked ends
+    # in the order things happened: the session of the one who locked ends, then the new one begins
     assert actions[-6:] == [("O01", "session.sign_in"), ("O01", "session.lock"), ("O01", "session.sign_in"),
-                            ("O01", "session.lock"), ("L01", "session.sign_in"), ("O01", "session.sign_out")]
+                            ("O01", "session.lock"), ("O01", "session.sign_out"), ("L01", "session.sign_in")]
+    last = list(demo_workspace.audit.repo.entries())[-2]
+    assert last.detail == {"taken_over_by": "L01"}
 
 
 def test_R18_overdue_recordings_are_flagged_to_the_team_leader(app, qtbot, demo_workspace: Workspace) -> None:

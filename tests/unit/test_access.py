@@ -155,3 +155,18 @@ def test_idle_lock_minutes_setting(demo_workspace: Workspace) -> None:
     assert access.idle_lock_minutes(demo_workspace) == 2
     demo_workspace.settings.set(access.IDLE_LOCK_SETTING, "zero")
     assert access.idle_lock_minutes(demo_workspace) == access.DEFAULT_IDLE_LOCK_MINUTES
+
+
+def test_a_switch_of_user_ends_the_locked_session_before_the_new_one_begins(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    access.sign_in(ws, "O01", "1001")
+    access.record_session(ws, "O01", "lock")
+    with pytest.raises(PinWrong):  # a wrong PIN ends nobody's session
+        access.sign_in(ws, "L01", "0000", taking_over_from="O01")
+    assert [e.action for e in ws.audit.repo.entries()][-2:] == ["session.lock", "session.pin_failed"]
+    access.sign_in(ws, "L01", "2001", taking_over_from="O01")
+    tail = list(ws.audit.repo.entries())[-2:]
+    assert [(e.actor, e.action) for e in tail] == [("O01", "session.sign_out"), ("L01", "session.sign_in")]
+    access.sign_in(ws, "L01", "2001", taking_over_from="L01")  # the same person resumes: nobody signs out
+    assert [e.action for e in ws.audit.repo.entries()][-1:] == ["session.sign_in"]
+    assert audit.verify(ws.db) == []

@@ -122,6 +122,7 @@ class SignInPage(QWidget):
         self.ws = workspace
         self.language = language
         self.chosen: Officer | None = None
+        self.locked_by: Officer | None = None  # whose locked session a sign-in here would end
         outer = QVBoxLayout(self)
         outer.setContentsMargins(48, 32, 48, 32)
         title = QLabel(self.tr("现场执法检查终端"))
@@ -164,11 +165,15 @@ class SignInPage(QWidget):
 
     def set_locked(self, officer: Officer | None) -> None:
         """Say who locked the screen (None: nobody, a plain sign-in)."""
+        self.locked_by = officer
         if officer is None:
             self.hint.setText(self.tr("请选择本人登录"))
         else:
             self.hint.setText(self.tr("屏幕已锁定。%1 输入 PIN 可继续当前工作；其他人员登录即切换用户。")
                               .replace("%1", officer.name))
+
+    def _locked_id(self) -> str | None:
+        return self.locked_by.id if self.locked_by is not None else None
 
     def show_cards(self) -> None:
         self.chosen = None
@@ -188,9 +193,10 @@ class SignInPage(QWidget):
         panel = self.pin_panel
         try:
             if panel.first:
-                person = access.set_first_pin(self.ws, officer.id, panel.pin.text(), panel.confirm.text())
+                person = access.set_first_pin(self.ws, officer.id, panel.pin.text(), panel.confirm.text(),
+                                               taking_over_from=self._locked_id())
             else:
-                person = access.sign_in(self.ws, officer.id, panel.pin.text())
+                person = access.sign_in(self.ws, officer.id, panel.pin.text(), taking_over_from=self._locked_id())
         except UserFacingError as exc:
             panel.message.setText(exc.message(self.language))
             panel.pin.clear()
