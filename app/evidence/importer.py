@@ -18,13 +18,12 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from app.clock import CHINA_TZ
-from app.crypto import copy_hashing
 from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType
 from app.evidence import errors, media
 from app.evidence.copier import FILES_IN_FLIGHT, BackgroundCopy

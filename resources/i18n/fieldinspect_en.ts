@@ -301,152 +301,152 @@ Standard: %2</translation>
 <context>
     <name>CustodyTab</name>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="37" />
+        <location filename="../../ui/pages/demolition_custody.py" line="36" />
         <source>执行结束后：移交保管、通知领取、向当事人移交（可部分移交，接收人签名）或记录拒收（R24）；财物登记清单一式两份，双方签名（R26）。</source>
         <translation>After the operation: move items to storage, notify the party to collect, hand items over (all or some, signed by the recipient) or record a refusal (R24); the inventory list is made in two copies, signed by both sides (R26).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="42" />
+        <location filename="../../ui/pages/demolition_custody.py" line="41" />
         <source>勾选要办理的财物</source>
         <translation>Tick the items concerned</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="46" />
+        <location filename="../../ui/pages/demolition_custody.py" line="45" />
         <source>保管与通知</source>
         <translation>Storage and notice</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="49" />
+        <location filename="../../ui/pages/demolition_custody.py" line="48" />
         <source>移交保管</source>
         <translation>Move to storage</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="55" />
+        <location filename="../../ui/pages/demolition_custody.py" line="54" />
         <source>登记领取通知</source>
         <translation>Record the notice to collect</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="57" />
+        <location filename="../../ui/pages/demolition_custody.py" line="56" />
         <source>保管地点</source>
         <translation>Storage place</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="59" />
+        <location filename="../../ui/pages/demolition_custody.py" line="58" />
         <source>通知书文号</source>
         <translation>Notice number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="60" />
+        <location filename="../../ui/pages/demolition_custody.py" line="59" />
         <source>领取期限</source>
         <translation>Collect by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="63" />
+        <location filename="../../ui/pages/demolition_custody.py" line="62" />
         <source>移交给当事人 / 拒收</source>
         <translation>Hand over to the party / refusal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="69" />
+        <location filename="../../ui/pages/demolition_custody.py" line="68" />
         <source>移交并由接收人签收</source>
         <translation>Hand over, signed by the recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="73" />
+        <location filename="../../ui/pages/demolition_custody.py" line="72" />
         <source>记录拒收</source>
         <translation>Record refusal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="75" />
+        <location filename="../../ui/pages/demolition_custody.py" line="74" />
         <source>接收人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="76" />
+        <location filename="../../ui/pages/demolition_custody.py" line="75" />
         <source>身份证号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="77" />
+        <location filename="../../ui/pages/demolition_custody.py" line="76" />
         <source>接收人签名</source>
         <translation>Recipient's signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="79" />
+        <location filename="../../ui/pages/demolition_custody.py" line="78" />
         <source>拒收情况</source>
         <translation>Refusal details</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="82" />
+        <location filename="../../ui/pages/demolition_custody.py" line="81" />
         <source>文书签名</source>
         <translation>Signatures on documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="85" />
+        <location filename="../../ui/pages/demolition_custody.py" line="84" />
         <source>财物登记清单</source>
         <translation>Inventory list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="86" />
+        <location filename="../../ui/pages/demolition_custody.py" line="85" />
         <source>强制拆除现场笔录</source>
         <translation>Record of the demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="88" />
+        <location filename="../../ui/pages/demolition_custody.py" line="87" />
         <source>执法人员</source>
         <translation>Officer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="89" />
+        <location filename="../../ui/pages/demolition_custody.py" line="88" />
         <source>当事人</source>
         <translation>Party</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="90" />
+        <location filename="../../ui/pages/demolition_custody.py" line="89" />
         <source>见证人</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="92" />
+        <location filename="../../ui/pages/demolition_custody.py" line="91" />
         <source>签名人姓名（执法人员为当前登录人）</source>
         <translation>Signer's name (an officer signs as the signed-in user)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="95" />
+        <location filename="../../ui/pages/demolition_custody.py" line="94" />
         <source>保存签名</source>
         <translation>Save signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="97" />
+        <location filename="../../ui/pages/demolition_custody.py" line="96" />
         <source>文书</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="97" />
+        <location filename="../../ui/pages/demolition_custody.py" line="96" />
         <source>身份</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="98" />
+        <location filename="../../ui/pages/demolition_custody.py" line="97" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="98" />
+        <location filename="../../ui/pages/demolition_custody.py" line="97" />
         <source>签名</source>
         <translation>Signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="102" />
+        <location filename="../../ui/pages/demolition_custody.py" line="101" />
         <source>当事人拒绝签名的情况（见证人须先签名）</source>
         <translation>How the party refused to sign (the witness signs first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="103" />
+        <location filename="../../ui/pages/demolition_custody.py" line="102" />
         <source>记录当事人拒签</source>
         <translation>Record the party's refusal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="105" />
+        <location filename="../../ui/pages/demolition_custody.py" line="104" />
         <source>拒签</source>
         <translation>Refusal</translation>
     </message>
@@ -454,52 +454,52 @@ Standard: %2</translation>
 <context>
     <name>Demolition</name>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="23" />
+        <location filename="../../ui/pages/demolition_base.py" line="18" />
         <source>待执行</source>
         <translation>Planned</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="24" />
+        <location filename="../../ui/pages/demolition_base.py" line="19" />
         <source>执行中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="25" />
+        <location filename="../../ui/pages/demolition_base.py" line="20" />
         <source>已暂停</source>
         <translation>Paused</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="26" />
+        <location filename="../../ui/pages/demolition_base.py" line="21" />
         <source>已结束</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="27" />
+        <location filename="../../ui/pages/demolition_base.py" line="22" />
         <source>已终止</source>
         <translation>Abandoned</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="32" />
+        <location filename="../../ui/pages/demolition_base.py" line="27" />
         <source>开始执行</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="33" />
+        <location filename="../../ui/pages/demolition_base.py" line="28" />
         <source>暂停</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="34" />
+        <location filename="../../ui/pages/demolition_base.py" line="29" />
         <source>恢复执行</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="35" />
+        <location filename="../../ui/pages/demolition_base.py" line="30" />
         <source>终止执行</source>
         <translation>Abandon</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="36" />
+        <location filename="../../ui/pages/demolition_base.py" line="31" />
         <source>执行结束</source>
         <translation>Ended</translation>
     </message>
@@ -633,53 +633,53 @@ Standard: %2</translation>
 <context>
     <name>DocumentsStep</name>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="32" />
+        <location filename="../../ui/pages/onsite_documents.py" line="22" />
         <source>文书</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="33" />
+        <location filename="../../ui/pages/onsite_documents.py" line="23" />
         <source>行政检查通知书和监督卡带有本机签名的检查码（R14）；现场检查笔录在签名前可打印草稿供当事人阅看，全部签名后打印正式文书（R9）。</source>
         <translation>The inspection notice and the supervision card carry the inspection code signed by this device (R14); before signing, the on-site record prints as a draft for the party to read, and as the final document once everyone has signed (R9).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="38" />
+        <location filename="../../ui/pages/onsite_documents.py" line="27" />
         <source>生成</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="40" />
+        <location filename="../../ui/pages/onsite_documents.py" line="25" />
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="89" />
-        <location filename="../../ui/pages/onsite_documents.py" line="123" />
+        <location filename="../../ui/pages/onsite_documents.py" line="64" />
+        <location filename="../../ui/pages/onsite_documents.py" line="98" />
         <source>已生成：%1</source>
         <translation>Generated: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="93" />
+        <location filename="../../ui/pages/onsite_documents.py" line="68" />
         <source>尚未生成</source>
         <translation>Not generated yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="112" />
+        <location filename="../../ui/pages/onsite_documents.py" line="87" />
         <source>正在生成…</source>
         <translation>Generating…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="122" />
+        <location filename="../../ui/pages/onsite_documents.py" line="97" />
         <source>（草稿：签名完成后再生成正式文书）</source>
         <translation> (draft: generate the final document after signing)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="140" />
+        <location filename="../../ui/pages/onsite_documents.py" line="112" />
         <source>导出文书</source>
         <translation>Export document</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="144" />
+        <location filename="../../ui/pages/onsite_documents.py" line="116" />
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -687,7 +687,7 @@ Standard: %2</translation>
 <context>
     <name>DocumentsTab</name>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="205" />
+        <location filename="../../ui/pages/demolition_custody.py" line="204" />
         <source>文书与执法检查文书同一标准：内嵌字体、中文自动换行、页码。</source>
         <translation>Same standard as the inspection documents: embedded font, Chinese line wrapping, page numbers.</translation>
     </message>
@@ -712,17 +712,17 @@ Standard: %2</translation>
         <translation>Item labels (QR codes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="216" />
+        <location filename="../../ui/pages/demolition_custody.py" line="205" />
         <source>生成</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="248" />
+        <location filename="../../ui/pages/demolition_custody.py" line="233" />
         <source>正在生成…</source>
         <translation>Generating…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="261" />
+        <location filename="../../ui/pages/demolition_custody.py" line="245" />
         <source>已生成：%1</source>
         <translation>Generated: %1</translation>
     </message>
@@ -1626,58 +1626,58 @@ Standard: %2</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="53" />
-        <location filename="../../ui/main_window.py" line="61" />
+        <location filename="../../ui/main_window.py" line="60" />
+        <location filename="../../ui/main_window.py" line="68" />
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="59" />
+        <location filename="../../ui/main_window.py" line="66" />
         <source>切换用户</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="97" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="97" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="96" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="97" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>强制拆除</source>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="98" />
+        <location filename="../../ui/main_window.py" line="101" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="245" />
+        <location filename="../../ui/main_window.py" line="323" />
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="247" />
+        <location filename="../../ui/main_window.py" line="325" />
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
@@ -2371,22 +2371,22 @@ Standard: %2</translation>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="346" />
+        <location filename="../../ui/pages/review.py" line="349" />
         <source>未同步</source>
         <translation>Not synced</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="346" />
+        <location filename="../../ui/pages/review.py" line="349" />
         <source>未导入</source>
         <translation>Not ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="350" />
+        <location filename="../../ui/pages/review.py" line="353" />
         <source>期限 %1</source>
         <translation>due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="352" />
+        <location filename="../../ui/pages/review.py" line="355" />
         <source>执法记录应在收班后 %1 小时内导入并同步（本机关设置）；以下 %2 项已逾期。</source>
         <translation>Recordings are to be ingested and synced within %1 hours of the end of duty (agency setting); %2 are overdue.</translation>
     </message>
@@ -2505,18 +2505,18 @@ Standard: %2</translation>
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="127" />
+        <location filename="../../ui/pages/sign_in.py" line="128" />
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="129" />
-        <location filename="../../ui/pages/sign_in.py" line="168" />
+        <location filename="../../ui/pages/sign_in.py" line="130" />
+        <location filename="../../ui/pages/sign_in.py" line="170" />
         <source>请选择本人登录</source>
         <translation>Choose yourself to sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="170" />
+        <location filename="../../ui/pages/sign_in.py" line="172" />
         <source>屏幕已锁定。%1 输入 PIN 可继续当前工作；其他人员登录即切换用户。</source>
         <translation>Screen locked. %1 can enter the PIN to carry on; anyone else signing in switches user.</translation>
     </message>

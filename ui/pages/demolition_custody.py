@@ -8,8 +8,6 @@ from datetime import timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -29,6 +27,7 @@ from app.demolition.documents import DemolitionDocument, DemolitionDocuments
 from app.demolition.inventory import HANDED_OVER, state_label
 from ui.pages.demolition_base import DemolitionContext, DemolitionTab
 from ui.widgets.signature_pad import SignaturePad
+from ui.widgets.document_panel import DocumentPanel
 from ui.workers import Job, database_pool
 
 
@@ -203,8 +202,9 @@ class DocumentsTab(DemolitionTab):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("文书与执法检查文书同一标准：内嵌字体、中文自动换行、页码。"), parent)
-        self.kinds = QListWidget()
-        self.kinds.setFixedWidth(200)
+        self.panel = DocumentPanel(self.tr("生成"))
+        self.kinds, self.generate, self.state = self.panel.kinds, self.panel.generate, self.panel.state
+        self.pdf, self.view = self.panel.pdf, self.panel.view
         for kind, caption in ((DemolitionDocument.INVENTORY, self.tr("财物登记清单（一式两份）")),
                               (DemolitionDocument.RECORD, self.tr("强制拆除现场笔录")),
                               (DemolitionDocument.HANDOVER, self.tr("财物移交清单（最近一次）")),
@@ -213,23 +213,8 @@ class DocumentsTab(DemolitionTab):
             item.setData(Qt.ItemDataRole.UserRole, kind.value)
             self.kinds.addItem(item)
         self.kinds.setCurrentRow(0)
-        self.generate = QPushButton(self.tr("生成"))
         self.generate.clicked.connect(self.generate_current)
-        self.state = QLabel()
-        self.state.setWordWrap(True)
-        self.pdf = QPdfDocument(self)
-        self.view = QPdfView()
-        self.view.setDocument(self.pdf)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        left = QVBoxLayout()
-        left.addWidget(self.kinds, 1)
-        left.addWidget(self.generate)
-        left.addWidget(self.state)
-        body = QHBoxLayout()
-        body.addLayout(left)
-        body.addWidget(self.view, 1)
-        self.layout_.addLayout(body, 1)
+        self.layout_.addWidget(self.panel, 1)
         self.finish_layout()
         self.job: Job | None = None
         self.shown: Path | None = None
@@ -255,8 +240,7 @@ class DocumentsTab(DemolitionTab):
 
     def _done(self, path: Path) -> None:
         self.error.hide()
-        self.pdf.close()
-        self.pdf.load(str(path))
+        self.panel.preview(path)
         self.shown = path
         self.state.setText(self.tr("已生成：%1").replace("%1", path.name))
 

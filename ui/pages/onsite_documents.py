@@ -6,22 +6,12 @@ import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHBoxLayout,
-    QLabel,
-    QListWidget,
-    QListWidgetItem,
-    QPushButton,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFileDialog, QListWidgetItem, QPushButton, QWidget
 
 from app.onsite.documents import DocumentKind, InspectionDocuments, render_document
 from local_db.errors import UserFacingError
 from ui.pages.onsite_base import OnsiteContext, OnsiteStep
+from ui.widgets.document_panel import DocumentPanel
 from ui.workers import Job, default_pool
 
 
@@ -32,30 +22,15 @@ class DocumentsStep(OnsiteStep):
         super().__init__(self.tr("文书"), self.tr(
             "行政检查通知书和监督卡带有本机签名的检查码（R14）；现场检查笔录在签名前可打印草稿供当事人阅看，"
             "全部签名后打印正式文书（R9）。"), parent)
-        self.kinds = QListWidget()
-        self.kinds.setFixedWidth(220)
-        self.kinds.currentRowChanged.connect(lambda _row: self._show_existing())
-        self.generate = QPushButton(self.tr("生成"))
-        self.generate.clicked.connect(self.generate_current)
         self.export = QPushButton(self.tr("导出…"))
         self.export.clicked.connect(self._export)
-        self.state = QLabel()
-        self.state.setObjectName("hint")
-        self.state.setWordWrap(True)
-        self.pdf = QPdfDocument(self)
-        self.view = QPdfView()
-        self.view.setDocument(self.pdf)
-        self.view.setPageMode(QPdfView.PageMode.MultiPage)
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        left = QVBoxLayout()
-        left.addWidget(self.kinds, 1)
-        left.addWidget(self.generate)
-        left.addWidget(self.export)
-        left.addWidget(self.state)
-        body = QHBoxLayout()
-        body.addLayout(left)
-        body.addWidget(self.view, 1)
-        self.layout_.addLayout(body, 1)
+        self.panel = DocumentPanel(self.tr("生成"), (self.export,))
+        self.kinds, self.generate, self.state = self.panel.kinds, self.panel.generate, self.panel.state
+        self.pdf, self.view = self.panel.pdf, self.panel.view
+        self.kinds.setFixedWidth(220)
+        self.kinds.currentRowChanged.connect(lambda _row: self._show_existing())
+        self.generate.clicked.connect(self.generate_current)
+        self.layout_.addWidget(self.panel, 1)
         self.finish_layout()
         self.setMinimumHeight(560)
         self.job: Job | None = None
@@ -123,14 +98,11 @@ class DocumentsStep(OnsiteStep):
         self.state.setText(self.tr("已生成：%1").replace("%1", path.name) + note)
 
     def _failed(self, exc: object) -> None:
-        text = exc.message(self.ctx.language if self.ctx else "zh") if isinstance(exc, UserFacingError) else str(exc)
-        self.error.setText(text)
-        self.error.show()
+        self.show_error(exc)
         self.state.setText("")
 
     def _preview(self, path: Path) -> None:
-        self.pdf.close()
-        self.pdf.load(str(path))
+        self.panel.preview(path)
         self.shown = path
 
     def _export(self) -> None:
