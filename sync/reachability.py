@@ -10,20 +10,30 @@ starts the end-of-shift sync on that event when the officer enabled it.
 
 from __future__ import annotations
 
+import http.client
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 TUS_VERSION = "1.0.0"
 
 
 def hq_reachable(server: str, *, timeout: float = 3.0) -> bool:
     """True when ``server`` answers as a tus 1.0 HQ receiver within ``timeout`` seconds."""
-    import httpx  # not at import: the Sync page is built at start-up
-
     try:
-        r = httpx.options(server.rstrip("/") + "/files", timeout=timeout)
-    except (httpx.HTTPError, ValueError):
+        url = urlsplit(server.strip())
+        if url.scheme not in ("http", "https") or not url.hostname:
+            return False
+        cls = http.client.HTTPSConnection if url.scheme == "https" else http.client.HTTPConnection
+        conn = cls(url.hostname, url.port, timeout=timeout)
+        try:
+            conn.request("OPTIONS", url.path.rstrip("/") + "/files")
+            r = conn.getresponse()
+            versions = [v.strip() for v in (r.getheader("Tus-Version") or "").split(",")]
+            return r.status in (200, 204) and TUS_VERSION in versions
+        finally:
+            conn.close()
+    except (OSError, ValueError, http.client.HTTPException):
         return False
-    return r.status_code in (200, 204) and TUS_VERSION in r.headers.get("tus-version", "").split(",")
 
 
 @dataclass
