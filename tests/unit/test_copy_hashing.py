@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from app import crypto
+from app.crypto import streaming
 
 BUF = 64 * 1024  # small buffers make many chunks out of small files
 
@@ -36,7 +37,7 @@ def test_kernel_copy_between_files_hashes_the_copy(tmp_path: Path, size: int) ->
     data = os.urandom(size)
     (tmp_path / "src").write_bytes(data)
     with open(tmp_path / "src", "rb", buffering=0) as src, rw_temp(tmp_path) as dst:
-        assert crypto._kernel_copy_possible(src, dst)
+        assert streaming._kernel_copy_possible(src, dst)
         (digest, n), seen = drive(crypto.copy_hashing(src, dst, buffer_size=BUF, flush_every=BUF))
         dst.seek(0)
         copied = dst.read()
@@ -51,7 +52,7 @@ def test_sendfile_stands_in_when_copy_file_range_is_refused(tmp_path: Path) -> N
     with open(tmp_path / "src", "rb", buffering=0) as src, rw_temp(tmp_path) as dst:
         how = ["sendfile"]  # what _copy_range falls back to on EXDEV and the like
         done = 0
-        while n := crypto._copy_range(src.fileno(), dst.fileno(), BUF, how):
+        while n := streaming._copy_range(src.fileno(), dst.fileno(), BUF, how):
             done += n
         assert done == len(data) and src.tell() == len(data)
         dst.seek(0)
@@ -62,7 +63,7 @@ def test_write_only_destination_and_streams_take_the_buffered_path(tmp_path: Pat
     data = os.urandom(2 * BUF + 3)
     (tmp_path / "src").write_bytes(data)
     with open(tmp_path / "src", "rb", buffering=0) as src, open(tmp_path / "dst", "wb", buffering=0) as dst:
-        assert not crypto._kernel_copy_possible(src, dst)
+        assert not streaming._kernel_copy_possible(src, dst)
         (digest, n), _ = drive(crypto.copy_hashing(src, dst, buffer_size=BUF))
     assert (tmp_path / "dst").read_bytes() == data and digest == hashlib.sha256(data).hexdigest()
     out = io.BytesIO()
@@ -76,7 +77,7 @@ def test_a_buffered_reader_is_not_copied_by_descriptor(tmp_path: Path) -> None:
     (tmp_path / "src").write_bytes(data)
     with open(tmp_path / "src", "rb") as src, rw_temp(tmp_path) as dst:
         src.read(10)  # the descriptor is now far past byte 10
-        assert not crypto._kernel_copy_possible(src, dst)
+        assert not streaming._kernel_copy_possible(src, dst)
         (digest, n), _ = drive(crypto.copy_hashing(src, dst, buffer_size=BUF))
     assert digest == hashlib.sha256(data[10:]).hexdigest() and n == len(data) - 10
 
