@@ -94,6 +94,22 @@ class InventoryService:
                 link(result.item)
         return result.item.sha256
 
+    def link_photo(self, case_id: str, sha256: str, *, actor: str) -> str:
+        """Link a photo the camera has already sealed (the live camera panel) to the case.
+
+        Only a sealed still image qualifies; linking twice changes nothing. Returns ``sha256``.
+        """
+        case = self.d._in_state(case_id, actor, ("in_progress", "paused"), "拍照", "take a photo")
+        item = self.d.locker.items.get(sha256)
+        if item is None or not item.media_type.startswith("image/"):
+            raise DemolitionRefused("R24", "只能关联本机证据库中已封存的照片。",
+                                    "Only photos sealed in this device's evidence store can be linked.", INVENTORY)
+        if self.repo.unlinked(case.id, [sha256], "photo"):
+            with transaction(self.ws.db):
+                self.repo.link(case.id, sha256, "photo", self.d.now(), actor)
+                self.ws.audit.append(actor, "demolition.photo", case.id, sha256=sha256, source="camera")
+        return sha256
+
     # --- items (R24) ------------------------------------------------------------------------------
 
     def require_witnessed(self, case: DemolitionCase) -> None:

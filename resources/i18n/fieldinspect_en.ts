@@ -35,6 +35,19 @@
     </message>
 </context>
 <context>
+    <name>CameraDialog</name>
+    <message>
+        <location filename="../../ui/dialogs/camera_dialog.py" line="27" />
+        <source>现场拍照</source>
+        <translation>Photograph on site</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/camera_dialog.py" line="31" />
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+</context>
+<context>
     <name>CameraPanel</name>
     <message>
         <location filename="../../ui/widgets/camera_panel.py" line="120" />
@@ -595,37 +608,37 @@ Standard: %2</translation>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="144" />
+        <location filename="../../ui/pages/demolition.py" line="146" />
         <source>前置条件</source>
         <translation>Preconditions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="144" />
+        <location filename="../../ui/pages/demolition.py" line="146" />
         <source>现场执行</source>
         <translation>Operation</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="145" />
+        <location filename="../../ui/pages/demolition.py" line="147" />
         <source>财物清点</source>
         <translation>Inventory</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="145" />
+        <location filename="../../ui/pages/demolition.py" line="147" />
         <source>保管与移交</source>
         <translation>Custody and handover</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="146" />
+        <location filename="../../ui/pages/demolition.py" line="148" />
         <source>文书</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="156" />
+        <location filename="../../ui/pages/demolition.py" line="158" />
         <source>新建案件</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="223" />
+        <location filename="../../ui/pages/demolition.py" line="225" />
         <source>您不是本案的执法人员，只能查看。</source>
         <translation>You are not an officer of this case; view only.</translation>
     </message>
@@ -1518,107 +1531,112 @@ Standard: %2</translation>
 <context>
     <name>InventoryTab</name>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="187" />
+        <location filename="../../ui/pages/demolition_site.py" line="188" />
         <source>逐项清点造册：每项现场拍照（照片即时封存），标注箱号/标签号（R24）。清点后修改生成新版本并注明原因，原记录保留。</source>
         <translation>Count item by item: photograph each in place (photos are sealed at once) and give it a box or label number (R24). An edit after counting is a new version with its reason; the counted record stays.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="189" />
+        <location filename="../../ui/pages/demolition_site.py" line="190" />
         <source>登记财物</source>
         <translation>Count an item</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="196" />
+        <location filename="../../ui/pages/demolition_site.py" line="198" />
         <source>件</source>
         <translation>pcs</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="202" />
-        <source>拍照 / 选择照片</source>
-        <translation>Take / choose photos</translation>
+        <location filename="../../ui/pages/demolition_site.py" line="204" />
+        <source>相机拍照</source>
+        <translation>Take photo</translation>
     </message>
     <message>
         <location filename="../../ui/pages/demolition_site.py" line="206" />
+        <source>选择照片文件</source>
+        <translation>Choose photo files</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/demolition_site.py" line="210" />
         <source>修改原因（修改已清点的财物时必填）</source>
         <translation>Reason for the edit (required when editing a counted item)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="207" />
+        <location filename="../../ui/pages/demolition_site.py" line="211" />
         <source>登记本项</source>
         <translation>Add this item</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="210" />
+        <location filename="../../ui/pages/demolition_site.py" line="214" />
         <source>保存修改（新版本）</source>
         <translation>Save edit (new version)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="215" />
+        <location filename="../../ui/pages/demolition_site.py" line="219" />
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="215" />
+        <location filename="../../ui/pages/demolition_site.py" line="219" />
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="216" />
+        <location filename="../../ui/pages/demolition_site.py" line="220" />
         <source>数量</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="216" />
+        <location filename="../../ui/pages/demolition_site.py" line="220" />
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="217" />
+        <location filename="../../ui/pages/demolition_site.py" line="221" />
         <source>状况</source>
         <translation>Condition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="217" />
+        <location filename="../../ui/pages/demolition_site.py" line="221" />
         <source>箱号/标签号</source>
         <translation>Box/label no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="218" />
+        <location filename="../../ui/pages/demolition_site.py" line="222" />
         <source>保管地点</source>
         <translation>Storage place</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="220" />
+        <location filename="../../ui/pages/demolition_site.py" line="224" />
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="222" />
+        <location filename="../../ui/pages/demolition_site.py" line="227" />
         <source>修改原因</source>
         <translation>Edit reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="263" />
+        <location filename="../../ui/pages/demolition_site.py" line="288" />
         <source>选择现场照片</source>
         <translation>Choose photos taken on site</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="264" />
+        <location filename="../../ui/pages/demolition_site.py" line="289" />
         <source>图片 (*.jpg *.jpeg *.png *.heic *.webp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.heic *.webp)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="276" />
+        <location filename="../../ui/pages/demolition_site.py" line="301" />
         <source>正在封存照片…</source>
         <translation>Sealing photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="286" />
+        <location filename="../../ui/pages/demolition_site.py" line="311" />
         <source>已拍照 %1 张（已封存）</source>
         <translation>%1 photo(s) taken (sealed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="287" />
+        <location filename="../../ui/pages/demolition_site.py" line="312" />
         <source>尚未拍照</source>
         <translation>No photo yet</translation>
     </message>
@@ -1838,142 +1856,142 @@ Standard: %2</translation>
 <context>
     <name>OperationTab</name>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="34" />
+        <location filename="../../ui/pages/demolition_site.py" line="35" />
         <source>遇有风险立即暂停并记录原因（R25）；全程录像（R16）；当事人不到场的，须有公证或见证人（R24）。</source>
         <translation>Pause at once when a risk arises and record why (R25); record video throughout (R16); without the party, a notary or witness must attend (R24).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="39" />
+        <location filename="../../ui/pages/demolition_site.py" line="40" />
         <source>当事人到场情况</source>
         <translation>Party's presence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="41" />
+        <location filename="../../ui/pages/demolition_site.py" line="42" />
         <source>到场</source>
         <translation>Present</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="42" />
+        <location filename="../../ui/pages/demolition_site.py" line="43" />
         <source>未到场</source>
         <translation>Absent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="44" />
+        <location filename="../../ui/pages/demolition_site.py" line="45" />
         <source>保存到场情况</source>
         <translation>Save presence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="50" />
+        <location filename="../../ui/pages/demolition_site.py" line="51" />
         <source>到场人</source>
         <translation>Person present</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="53" />
+        <location filename="../../ui/pages/demolition_site.py" line="54" />
         <source>公证或见证人</source>
         <translation>Notary or witness</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="56" />
+        <location filename="../../ui/pages/demolition_site.py" line="57" />
         <source>见证人</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="57" />
+        <location filename="../../ui/pages/demolition_site.py" line="58" />
         <source>公证人员</source>
         <translation>Notary</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="59" />
+        <location filename="../../ui/pages/demolition_site.py" line="60" />
         <source>本人与本案当事人及执法机关均无利害关系。</source>
         <translation>I have no interest in this case, with the party or with the agency.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="62" />
+        <location filename="../../ui/pages/demolition_site.py" line="63" />
         <source>登记见证人</source>
         <translation>Record witness</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="64" />
+        <location filename="../../ui/pages/demolition_site.py" line="65" />
         <source>身份</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="64" />
+        <location filename="../../ui/pages/demolition_site.py" line="65" />
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="65" />
+        <location filename="../../ui/pages/demolition_site.py" line="66" />
         <source>身份证号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="65" />
+        <location filename="../../ui/pages/demolition_site.py" line="66" />
         <source>公证机构</source>
         <translation>Notary office</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="66" />
+        <location filename="../../ui/pages/demolition_site.py" line="67" />
         <source>无利害关系声明</source>
         <translation>Statement of no interest</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="66" />
+        <location filename="../../ui/pages/demolition_site.py" line="67" />
         <source>签名</source>
         <translation>Signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="76" />
+        <location filename="../../ui/pages/demolition_site.py" line="77" />
         <source>暂停或终止的原因</source>
         <translation>Reason for pausing or abandoning</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="78" />
+        <location filename="../../ui/pages/demolition_site.py" line="79" />
         <source>紧急情况理由（夜间或节假日恢复时）</source>
         <translation>Emergency reason (to resume at night or on a holiday)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="79" />
+        <location filename="../../ui/pages/demolition_site.py" line="80" />
         <source>暂停</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="79" />
+        <location filename="../../ui/pages/demolition_site.py" line="80" />
         <source>恢复执行</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="80" />
+        <location filename="../../ui/pages/demolition_site.py" line="81" />
         <source>终止执行</source>
         <translation>Abandon</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="90" />
+        <location filename="../../ui/pages/demolition_site.py" line="91" />
         <source>关联本次执行的录像</source>
         <translation>Link this operation's recordings</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="92" />
+        <location filename="../../ui/pages/demolition_site.py" line="93" />
         <source>结束执行并封存清单</source>
         <translation>End and seal the inventory</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="96" />
+        <location filename="../../ui/pages/demolition_site.py" line="97" />
         <source>录像中断的原因（R16）</source>
         <translation>Why the recording stopped (R16)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="97" />
+        <location filename="../../ui/pages/demolition_site.py" line="98" />
         <source>记录缺口原因</source>
         <translation>Record gap reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="114" />
+        <location filename="../../ui/pages/demolition_site.py" line="115" />
         <source>状态：%1</source>
         <translation>Status: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="129" />
+        <location filename="../../ui/pages/demolition_site.py" line="130" />
         <source>已关联录像 %1 段。</source>
         <translation>%1 recording(s) linked.</translation>
     </message>

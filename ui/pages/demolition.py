@@ -132,6 +132,8 @@ class DemolitionPage(QWidget):
         self.cases = QListWidget()
         self.cases.setFixedWidth(220)
         self.cases.setSpacing(4)
+        self.cases.setWordWrap(True)  # long addresses wrap inside the list, not past its edge
+        self.cases.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.cases.currentItemChanged.connect(lambda *_: self.reload())
         self.note = QLabel()
         self.note.setWordWrap(True)

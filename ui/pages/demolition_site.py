@@ -25,6 +25,7 @@ from app.gates.findings import Severity
 from ui.models.demolition_inventory import InventoryModel, quantity_text
 from ui.pages.demolition_base import DemolitionContext, DemolitionTab, event_text, status_text
 from ui.widgets.signature_pad import SignaturePad
+from ui.dialogs.camera_dialog import CameraDialog
 from ui.workers import Job, database_pool, emit
 
 
@@ -187,6 +188,7 @@ class InventoryTab(DemolitionTab):
         super().__init__(self.tr("逐项清点造册：每项现场拍照（照片即时封存），标注箱号/标签号（R24）。"
                                  "清点后修改生成新版本并注明原因，原记录保留。"), parent)
         form_box = QGroupBox(self.tr("登记财物"))
+        form_box.setMaximumWidth(440)  # the counted items' table gets the rest of the width
         form = QFormLayout(form_box)
         self.name = QLineEdit()
         self.category = QComboBox()
@@ -199,7 +201,9 @@ class InventoryTab(DemolitionTab):
         self.condition.addItems(list(CONDITIONS))
         self.label_no = QLineEdit()
         self.storage = QLineEdit()
-        self.photo_button = QPushButton(self.tr("拍照 / 选择照片"))
+        self.camera_button = QPushButton(self.tr("相机拍照"))
+        self.camera_button.clicked.connect(lambda: self.open_camera())
+        self.photo_button = QPushButton(self.tr("选择照片文件"))
         self.photo_button.clicked.connect(self._choose_photos)
         self.photo_state = QLabel()
         self.edit_reason = QLineEdit()
@@ -210,14 +214,15 @@ class InventoryTab(DemolitionTab):
         self.save_edit = QPushButton(self.tr("保存修改（新版本）"))
         self.save_edit.clicked.connect(self.edit_selected)
         photo_row = QHBoxLayout()
+        photo_row.addWidget(self.camera_button)
         photo_row.addWidget(self.photo_button)
-        photo_row.addWidget(self.photo_state, 1)
         for caption, w in ((self.tr("名称"), self.name), (self.tr("类别"), self.category),
                            (self.tr("数量"), self.quantity), (self.tr("单位"), self.unit),
                            (self.tr("状况"), self.condition), (self.tr("箱号/标签号"), self.label_no),
                            (self.tr("保管地点"), self.storage)):
             form.addRow(caption, w)
         form.addRow(self.tr("照片"), photo_row)
+        form.addRow("", self.photo_state)
         form.addRow(self.add)
         form.addRow(self.tr("修改原因"), self.edit_reason)
         form.addRow(self.save_edit)
@@ -251,13 +256,33 @@ class InventoryTab(DemolitionTab):
             self._case_id = ctx.case.id
         self.model.set_rows(inv.items(ctx.case.id), inv.states(ctx.case.id))
         open_ = ctx.case.status in ("in_progress", "paused")
-        for w in (self.add, self.save_edit, self.photo_button):
+        for w in (self.add, self.save_edit, self.photo_button, self.camera_button):
             w.setEnabled(open_)
         if not self.label_no.text():
             self.label_no.setText(self._next_label())
         self._show_photos()
 
     # --- photos ---------------------------------------------------------------------------
+
+    def open_camera(self, **panel_options: object) -> CameraDialog:
+        """The live camera: each photo is sealed as it is taken and linked to this case (R24)."""
+        ctx = self.ctx
+        assert ctx is not None
+        dialog = CameraDialog(ctx.service.locker, lambda: (ctx.service.certs(ctx.case), None),
+                              self.link_camera_photo, language=ctx.language, parent=self, **panel_options)
+        dialog.open()
+        return dialog
+
+    def link_camera_photo(self, sha256: str) -> Job:
+        """Link a photo the camera sealed to the case, on the database worker."""
+        ctx = self.ctx
+        assert ctx is not None
+        job = Job(ctx.service.inventory.link_photo, ctx.case.id, sha256, actor=ctx.actor)
+        job.result.connect(self._photo_sealed)
+        job.error.connect(self.show_error)
+        self.jobs = [j for j in self.jobs if not j.is_done] + [job]
+        job.bind(self).start(database_pool())
+        return job
 
     def _choose_photos(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("选择现场照片"), str(Path.home()),
