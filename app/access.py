@@ -203,6 +203,30 @@ def sign_in(ws: Workspace, person_id: str, pin: str, *, taking_over_from: str | 
     ends that session (signed out in the same transaction, before the sign-in).
     """
     person = _person(ws, person_id)
+    _check_current_pin(ws, person_id, pin)
+    with transaction(ws.db):
+        SignInAttemptRepository(ws.db).set(person_id, 0, None)
+        _take_over(ws, person_id, taking_over_from)
+        ws.audit.append(person_id, "session.sign_in", person_id)
+    return person
+
+
+def change_pin(ws: Workspace, person_id: str, current: str, new: str, confirm: str) -> None:
+    """A signed-in person changes their own PIN: the current one first (wrong ones count
+    towards the same back-off as at sign-in), then the new one typed twice."""
+    _person(ws, person_id)
+    _check_pin(new)
+    if new != confirm:
+        raise PinMismatch()
+    _check_current_pin(ws, person_id, current)
+    with transaction(ws.db):
+        SignInAttemptRepository(ws.db).set(person_id, 0, None)
+        PinRepository(ws.db).set(person_id, hash_pin(new), _now(ws))
+        ws.audit.append(person_id, "session.pin_changed", person_id)
+
+
+def _check_current_pin(ws: Workspace, person_id: str, pin: str) -> None:
+    """Raise unless ``pin`` is the person's PIN; a wrong one is counted and backs off."""
     stored = PinRepository(ws.db).get(person_id)
     if stored is None:
         raise PinRequired(person_id)
@@ -222,11 +246,6 @@ def sign_in(ws: Workspace, person_id: str, pin: str, *, taking_over_from: str | 
             ws.audit.append(person_id, "session.pin_failed", person_id, failures=failures,
                             locked_seconds=int(wait.total_seconds()) if wait else 0)
         raise PinWrong(wait)
-    with transaction(ws.db):
-        attempts.set(person_id, 0, None)
-        _take_over(ws, person_id, taking_over_from)
-        ws.audit.append(person_id, "session.sign_in", person_id)
-    return person
 
 
 def record_session(ws: Workspace, person_id: str, action: str) -> None:

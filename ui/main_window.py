@@ -94,6 +94,7 @@ class MainWindow(QMainWindow):
         self._demolition: DemolitionService | None = None
         self.settings_page = SettingsPage()
         self.settings_page.language_chosen.connect(self._save_language)
+        self.settings_page.pin_change_requested.connect(self.change_pin)
         self.pages = QStackedWidget()
         captions = {
             "today": self.tr("今日"), "inspections": self.tr("检查任务"), "evidence": self.tr("证据"),
@@ -404,6 +405,18 @@ class MainWindow(QMainWindow):
             self.today_page.returned_message.setText(exc.message(self.language))
             return False
         self._show_returned()
+        return True
+
+    def change_pin(self, current: str, new: str, confirm: str) -> bool:
+        """The signed-in person changes their own PIN (the current one is checked first)."""
+        if self.officer is None:
+            return False
+        try:
+            access.change_pin(self.ws, self.officer.id, current, new, confirm)
+        except UserFacingError as exc:
+            self.settings_page.pin_changed(exc.message(self.language), ok=False)
+            return False
+        self.settings_page.pin_changed(self.tr("PIN 已修改，下次登录请使用新 PIN。"), ok=True)
         return True
 
     def _save_language(self, code: str) -> None:

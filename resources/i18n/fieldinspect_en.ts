@@ -1655,49 +1655,54 @@ Standard: %2</translation>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="101" />
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="101" />
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="101" />
         <source>强制拆除</source>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="102" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323" />
+        <location filename="../../ui/main_window.py" line="324" />
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="325" />
+        <location filename="../../ui/main_window.py" line="326" />
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="419" />
+        <source>PIN 已修改，下次登录请使用新 PIN。</source>
+        <translation>PIN changed; sign in with the new PIN from now on.</translation>
     </message>
 </context>
 <context>
@@ -2490,34 +2495,59 @@ Standard: %2</translation>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="15" />
+        <location filename="../../ui/pages/settings.py" line="17" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="21" />
+        <location filename="../../ui/pages/settings.py" line="23" />
         <source>界面语言在下次启动时生效。</source>
         <translation>The interface language takes effect at the next start.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="29" />
+        <location filename="../../ui/pages/settings.py" line="31" />
         <source>界面语言</source>
         <translation>Interface language</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="31" />
+        <location filename="../../ui/pages/settings.py" line="33" />
         <source>数据目录</source>
         <translation>Data folder</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="32" />
+        <location filename="../../ui/pages/settings.py" line="34" />
         <source>基础数据版本</source>
         <translation>Reference data version</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="33" />
+        <location filename="../../ui/pages/settings.py" line="35" />
         <source>数据库结构版本</source>
         <translation>Database schema version</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="36" />
+        <source>修改本人 PIN</source>
+        <translation>Change my PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="41" />
+        <source>修改 PIN</source>
+        <translation>Change PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="47" />
+        <source>当前 PIN</source>
+        <translation>Current PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="48" />
+        <source>新 PIN</source>
+        <translation>New PIN</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/settings.py" line="49" />
+        <source>再次输入新 PIN</source>
+        <translation>New PIN again</translation>
     </message>
 </context>
 <context>

@@ -121,3 +121,25 @@ def test_gate_icons_exist_in_the_bundled_font(app) -> None:
 
     metrics = QFontMetrics(QFont(paths.FONT_FAMILY))
     assert all(metrics.inFontUcs4(ord(icon)) for icon, _, _ in gate_panel._STYLE.values())
+
+
+def test_the_signed_in_person_changes_their_pin_in_settings(app, qtbot, demo_workspace) -> None:
+    from app import access
+
+    window = MainWindow(demo_workspace)
+    qtbot.addWidget(window)
+    window.sign_in(demo_workspace.officers.get("O01"))
+    window.show_page("settings")
+    page = window.settings_page
+    page.current_pin.setText("1001")
+    page.new_pin.setText("424242")
+    page.confirm_pin.setText("424243")
+    qtbot.mouseClick(page.change_pin, Qt.MouseButton.LeftButton)
+    assert "不一致" in page.pin_message.text() or "match" in page.pin_message.text()
+    assert page.current_pin.text() == ""  # never left on screen
+    page.current_pin.setText("1001")
+    page.new_pin.setText("424242")
+    page.confirm_pin.setText("424242")
+    qtbot.mouseClick(page.change_pin, Qt.MouseButton.LeftButton)
+    assert "已修改" in page.pin_message.text()
+    assert access.sign_in(demo_workspace, "O01", "424242").id == "O01"

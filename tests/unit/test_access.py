@@ -170,3 +170,29 @@ def test_a_switch_of_user_ends_the_locked_session_before_the_new_one_begins(demo
     access.sign_in(ws, "L01", "2001", taking_over_from="L01")  # the same person resumes: nobody signs out
     assert [e.action for e in ws.audit.repo.entries()][-1:] == ["session.sign_in"]
     assert audit.verify(ws.db) == []
+
+
+def test_a_person_changes_their_own_pin_with_the_current_one(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    with pytest.raises(PinMismatch):
+        access.change_pin(ws, "O01", "1001", "424242", "424243")
+    with pytest.raises(PinInvalid):
+        access.change_pin(ws, "O01", "1001", "12", "12")
+    with pytest.raises(PinWrong):  # a wrong current PIN counts like one at sign-in
+        access.change_pin(ws, "O01", "9999", "424242", "424242")
+    assert [e.action for e in ws.audit.repo.entries()][-1] == "session.pin_failed"
+    access.change_pin(ws, "O01", "1001", "424242", "424242")
+    assert [e.action for e in ws.audit.repo.entries()][-1] == "session.pin_changed"
+    with pytest.raises(PinWrong):
+        access.sign_in(ws, "O01", "1001")
+    assert access.sign_in(ws, "O01", "424242").id == "O01"
+    assert audit.verify(ws.db) == []
+
+
+def test_changing_a_pin_is_refused_while_wrong_pins_back_off(clocked) -> None:
+    ws, _clock = clocked
+    for _ in range(access.FREE_ATTEMPTS):
+        with pytest.raises(PinWrong):
+            access.change_pin(ws, "O01", "0000", "424242", "424242")
+    with pytest.raises(SignInLocked):  # even the right PIN waits out the back-off
+        access.change_pin(ws, "O01", "1001", "424242", "424242")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
 from ui.workers import emit
 
 
 class SettingsPage(QWidget):
     language_chosen = Signal(str)
+    pin_change_requested = Signal(str, str, str)  # current, new, new again
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -31,11 +33,36 @@ class SettingsPage(QWidget):
         form.addRow(self.tr("数据目录"), self.data_folder)
         form.addRow(self.tr("基础数据版本"), self.reference)
         form.addRow(self.tr("数据库结构版本"), self.schema)
+        self.pin_box = QGroupBox(self.tr("修改本人 PIN"))
+        self.current_pin, self.new_pin, self.confirm_pin = QLineEdit(), QLineEdit(), QLineEdit()
+        for w in (self.current_pin, self.new_pin, self.confirm_pin):
+            w.setEchoMode(QLineEdit.EchoMode.Password)
+            w.setMaxLength(12)
+        self.change_pin = QPushButton(self.tr("修改 PIN"))
+        self.change_pin.clicked.connect(lambda: emit(self.pin_change_requested, self.current_pin.text(),
+                                                     self.new_pin.text(), self.confirm_pin.text()))
+        self.pin_message = QLabel()
+        self.pin_message.setWordWrap(True)
+        pin_form = QFormLayout(self.pin_box)
+        pin_form.addRow(self.tr("当前 PIN"), self.current_pin)
+        pin_form.addRow(self.tr("新 PIN"), self.new_pin)
+        pin_form.addRow(self.tr("再次输入新 PIN"), self.confirm_pin)
+        pin_form.addRow("", self.change_pin)
+        pin_form.addRow("", self.pin_message)
+        self.pin_box.setMaximumWidth(520)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(heading)
         layout.addLayout(form)
+        layout.addWidget(self.pin_box)
         layout.addStretch(1)
+
+    def pin_changed(self, message: str, ok: bool) -> None:
+        """Show the outcome; the fields are cleared whatever it was."""
+        for w in (self.current_pin, self.new_pin, self.confirm_pin):
+            w.clear()
+        self.pin_message.setStyleSheet("" if ok else "color: #b3261e;")
+        self.pin_message.setText(message)
 
     def set_language(self, code: str) -> None:
         self.language.setCurrentIndex(max(0, self.language.findData(code)))
