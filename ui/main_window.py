@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
+import shiboken6
 from PySide6.QtWidgets import (
+    QDialog,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -42,6 +44,9 @@ if TYPE_CHECKING:
     from ui.pages.onsite import OnsitePage
     from ui.pages.review import ReviewPage
     from ui.pages.sync import SyncPage
+
+# A dialog with this property set keeps its work going while the screen is locked.
+KEEP_THROUGH_LOCK = "keepThroughLock"
 
 # The setting is read at start; its module (the sync client) is not loaded for it.
 AUTO_SYNC_SETTING = "sync.auto_when_reachable"
@@ -103,6 +108,7 @@ class MainWindow(QMainWindow):
         }
         self.today_page.answer_requested.connect(self.answer_returned)
         self.locked_by: Officer | None = None  # who locked the screen; the work area stays as it was
+        self._kept_dialogs: list[QDialog] = []  # hidden by the lock, shown again after the next sign-in
         self.idle = IdleWatcher(access.idle_lock_minutes(workspace) * 60_000, self)
         self.idle.idle.connect(self.lock)
         # The pages a person reaches from the navigation or a task are built the first time
@@ -225,7 +231,22 @@ class MainWindow(QMainWindow):
         if self.officer is None:
             return
         access.record_session(self.ws, self.officer.id, "lock")
+        self._cover_dialogs()
         self._show_sign_in(self.officer)
+
+    def _cover_dialogs(self) -> None:
+        """Nothing of the work may show over the lock: an open dialog is closed (rejected),
+        except one whose work goes on by itself (an import), which is hidden and shown again
+        after the next sign-in."""
+        self._kept_dialogs = []
+        for dialog in self.findChildren(QDialog):
+            if not dialog.isVisible():
+                continue
+            if dialog.property(KEEP_THROUGH_LOCK):
+                dialog.hide()
+                self._kept_dialogs.append(dialog)
+            else:
+                dialog.reject()
 
     def _show_sign_in(self, locked_by: Officer | None) -> None:
         self.idle.stop()
@@ -247,6 +268,10 @@ class MainWindow(QMainWindow):
         # signed out first); only the window's state changes here.
         resumed = self.locked_by is not None and self.locked_by.id == officer.id
         self.locked_by = None
+        for dialog in self._kept_dialogs:
+            if shiboken6.isValid(dialog):
+                dialog.show()
+        self._kept_dialogs = []
         self.officer = officer
         self.user_label.setText(f"{officer.name}（{label(officer.role)}）")
         self.switch_button.show()

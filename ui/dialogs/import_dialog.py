@@ -105,6 +105,7 @@ class ImportDialog(QDialog):
     def __init__(self, locker: EvidenceLocker, *, officer: Officer | None = None, language: str = "zh",
                  inspection_id: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setProperty("keepThroughLock", True)  # an import goes on behind the idle lock
         self.locker = locker
         self.language = language
         self.setWindowTitle(self.tr("导入证据"))

@@ -1,0 +1,32 @@
+"""The idle lock leaves nothing of the work on screen: open dialogs are closed, except an
+import, which goes on hidden and comes back after the next sign-in."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog
+
+from app.workspace import Workspace
+from ui.main_window import MainWindow
+
+from test_review_flow import _sign_in
+
+
+def test_the_lock_closes_dialogs_and_keeps_an_import_going(app, qtbot, demo_workspace: Workspace) -> None:
+    window = MainWindow(demo_workspace)
+    qtbot.addWidget(window)
+    window.show()
+    _sign_in(qtbot, window, "O01")
+    window.show_page("evidence")
+    importing = window.evidence_page.open_import_dialog()
+    other = QDialog(window)  # any other dialog (an exceptions dialog, a case form…)
+    other.open()
+    assert importing.isVisible() and other.isVisible()
+
+    window.lock()
+    assert not importing.isVisible() and not other.isVisible()
+    assert other.result() == QDialog.DialogCode.Rejected
+    assert window.body.currentIndex() == 0  # the sign-in page covers the work area
+
+    _sign_in(qtbot, window, "O01")
+    assert importing.isVisible()  # the import is back, as it was
+    assert not other.isVisible()
