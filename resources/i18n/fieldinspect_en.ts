@@ -743,187 +743,187 @@ Standard: %2</translation>
 <context>
     <name>EvidenceDetail</name>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="209" />
+        <location filename="../../ui/pages/evidence_detail.py" line="93" />
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="210" />
+        <location filename="../../ui/pages/evidence_detail.py" line="94" />
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="211" />
+        <location filename="../../ui/pages/evidence_detail.py" line="95" />
         <source>校验</source>
         <translation>Verify</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="212" />
+        <location filename="../../ui/pages/evidence_detail.py" line="96" />
         <source>复制到本人查看目录并用系统程序打开；查看记入访问记录（R17）</source>
         <translation>Copy to your viewing folder and open with the system viewer; the view is logged (R17)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="213" />
+        <location filename="../../ui/pages/evidence_detail.py" line="97" />
         <source>重新计算原件的 SHA-256 并与封存记录比对</source>
         <translation>Recompute the original's SHA-256 and compare it with the seal record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="226" />
+        <location filename="../../ui/pages/evidence_detail.py" line="110" />
         <source>文件名</source>
         <translation>File name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="226" />
+        <location filename="../../ui/pages/evidence_detail.py" line="110" />
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="227" />
+        <location filename="../../ui/pages/evidence_detail.py" line="111" />
         <source>文件类型</source>
         <translation>Media type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="227" />
+        <location filename="../../ui/pages/evidence_detail.py" line="111" />
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="228" />
+        <location filename="../../ui/pages/evidence_detail.py" line="112" />
         <source>拍摄时间</source>
         <translation>Captured</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="228" />
+        <location filename="../../ui/pages/evidence_detail.py" line="112" />
         <source>入库时间</source>
         <translation>Ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="229" />
+        <location filename="../../ui/pages/evidence_detail.py" line="113" />
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="229" />
+        <location filename="../../ui/pages/evidence_detail.py" line="113" />
         <source>采集人员</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="230" />
+        <location filename="../../ui/pages/evidence_detail.py" line="114" />
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="230" />
+        <location filename="../../ui/pages/evidence_detail.py" line="114" />
         <source>派生自</source>
         <translation>Derived from</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="231" />
+        <location filename="../../ui/pages/evidence_detail.py" line="115" />
         <source>保存期限</source>
         <translation>Retention</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="231" />
+        <location filename="../../ui/pages/evidence_detail.py" line="115" />
         <source>封存序号</source>
         <translation>Seal no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="240" />
+        <location filename="../../ui/pages/evidence_detail.py" line="124" />
         <source>访问记录（查看、导出）</source>
         <translation>Access log (views, exports)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="271" />
+        <location filename="../../ui/pages/evidence_detail.py" line="155" />
         <source>未选择证据</source>
         <translation>No item selected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="278" />
+        <location filename="../../ui/pages/evidence_detail.py" line="162" />
         <source>现场拍摄（摄像头 %1）</source>
         <translation>Captured on site (camera %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="278" />
+        <location filename="../../ui/pages/evidence_detail.py" line="162" />
         <source>执法记录仪 %1</source>
         <translation>Body camera %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="279" />
+        <location filename="../../ui/pages/evidence_detail.py" line="163" />
         <source>文件导入：%1</source>
         <translation>Imported file: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="282" />
+        <location filename="../../ui/pages/evidence_detail.py" line="166" />
         <source>%1（%2 字节）</source>
         <translation>%1 (%2 bytes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="289" />
+        <location filename="../../ui/pages/evidence_detail.py" line="173" />
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="290" />
+        <location filename="../../ui/pages/evidence_detail.py" line="174" />
         <source>—（原件）</source>
         <translation>— (original)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="291" />
+        <location filename="../../ui/pages/evidence_detail.py" line="175" />
         <source>随案件 %1 保存（R19）</source>
         <translation>Kept with case %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="293" />
+        <location filename="../../ui/pages/evidence_detail.py" line="177" />
         <source>至少保存至 %1（R19）</source>
         <translation>Kept at least until %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="315" />
+        <location filename="../../ui/pages/evidence_detail.py" line="199" />
         <source>无预览</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="315" />
+        <location filename="../../ui/pages/evidence_detail.py" line="199" />
         <source>正在生成预览…</source>
         <translation>Making the preview…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="319" />
+        <location filename="../../ui/pages/evidence_detail.py" line="203" />
         <source>封存状态：正在核验…</source>
         <translation>Seal: checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="321" />
+        <location filename="../../ui/pages/evidence_detail.py" line="205" />
         <source>✖ 封存异常：</source>
         <translation>✖ Seal problem: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="324" />
+        <location filename="../../ui/pages/evidence_detail.py" line="208" />
         <source>✔ 校验通过：原件的 SHA-256 与封存记录一致（已完整重新计算）</source>
         <translation>✔ Verified: the original's SHA-256 matches its seal (fully recomputed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="326" />
+        <location filename="../../ui/pages/evidence_detail.py" line="210" />
         <source>✓ 封存完好：签名有效，原件存在且大小与封存一致</source>
         <translation>✓ Seal intact: signature valid, original present with its sealed size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="337" />
+        <location filename="../../ui/pages/evidence_detail.py" line="221" />
         <source>查看</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="337" />
+        <location filename="../../ui/pages/evidence_detail.py" line="221" />
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="345" />
+        <location filename="../../ui/pages/evidence_detail.py" line="229" />
         <source>尚无查看或导出</source>
         <translation>No views or exports yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="356" />
+        <location filename="../../ui/pages/evidence_detail.py" line="240" />
         <source>正在校验：重新计算原件的 SHA-256…</source>
         <translation>Verifying: recomputing the original's SHA-256…</translation>
     </message>
@@ -931,117 +931,117 @@ Standard: %2</translation>
 <context>
     <name>EvidencePage</name>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="381" />
+        <location filename="../../ui/pages/evidence.py" line="81" />
         <source>证据材料</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="385" />
+        <location filename="../../ui/pages/evidence.py" line="85" />
         <source>导入…</source>
         <translation>Import…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="397" />
+        <location filename="../../ui/pages/evidence.py" line="97" />
         <source>拍摄时间（新→旧）</source>
         <translation>Captured (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="398" />
+        <location filename="../../ui/pages/evidence.py" line="98" />
         <source>拍摄时间（旧→新）</source>
         <translation>Captured (oldest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="399" />
+        <location filename="../../ui/pages/evidence.py" line="99" />
         <source>入库时间（新→旧）</source>
         <translation>Ingested (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="400" />
+        <location filename="../../ui/pages/evidence.py" line="100" />
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="404" />
+        <location filename="../../ui/pages/evidence.py" line="104" />
         <source>搜索：文件名、SHA-256、人员、任务…</source>
         <translation>Search: file name, SHA-256, staff, task…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="453" />
+        <location filename="../../ui/pages/evidence.py" line="153" />
         <source>证据库</source>
         <translation>Evidence store</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="454" />
+        <location filename="../../ui/pages/evidence.py" line="154" />
         <source>现场拍摄</source>
         <translation>Capture on site</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="520" />
+        <location filename="../../ui/pages/evidence.py" line="220" />
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="521" />
+        <location filename="../../ui/pages/evidence.py" line="221" />
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="523" />
+        <location filename="../../ui/pages/evidence.py" line="223" />
         <source>全部证据种类</source>
         <translation>All evidence types</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="525" />
+        <location filename="../../ui/pages/evidence.py" line="225" />
         <source>全部人员</source>
         <translation>All staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="552" />
+        <location filename="../../ui/pages/evidence.py" line="252" />
         <source>显示 %1 / 共 %2 项</source>
         <translation>Showing %1 of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="581" />
+        <location filename="../../ui/pages/evidence.py" line="281" />
         <source>请先登录：查看和导出原件须记录操作人员（R17）。</source>
         <translation>Sign in first: every view or export of an original records who did it (R17).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="596" />
+        <location filename="../../ui/pages/evidence.py" line="296" />
         <source>已记录查看并打开：%1</source>
         <translation>View logged and opened: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="603" />
+        <location filename="../../ui/pages/evidence.py" line="303" />
         <source>导出原件到文件夹</source>
         <translation>Export the original to a folder</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="606" />
+        <location filename="../../ui/pages/evidence.py" line="306" />
         <source>导出原件</source>
         <translation>Export original</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="606" />
+        <location filename="../../ui/pages/evidence.py" line="306" />
         <source>导出用途（记入访问记录）：</source>
         <translation>Purpose of the export (written to the access log):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="616" />
+        <location filename="../../ui/pages/evidence.py" line="316" />
         <source>请填写导出用途：每次导出原件都记入访问记录（R17）。</source>
         <translation>Give the purpose: every export of an original is logged (R17).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="624" />
+        <location filename="../../ui/pages/evidence.py" line="324" />
         <source>已导出并记录：%1</source>
         <translation>Exported and logged: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="668" />
+        <location filename="../../ui/pages/evidence.py" line="368" />
         <source>采集人员：%1 · 检查任务：%2（在“证据库”的筛选中选择）</source>
         <translation>Collected by: %1 · inspection: %2 (choose it in the Evidence store's filter)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="693" />
+        <location filename="../../ui/pages/evidence.py" line="393" />
         <source>现场拍摄（摄像头拍照、录像并即时封存）将在此处提供。</source>
         <translation>On-site capture (webcam photos and video, sealed at once) appears here.</translation>
     </message>
@@ -1108,207 +1108,207 @@ Standard: %2</translation>
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="110" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="111" />
         <source>导入证据</source>
         <translation>Import evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="125" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="126" />
         <source>文件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="126" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="127" />
         <source>选择文件…</source>
         <translation>Choose files…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="128" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="129" />
         <source>选择文件夹…</source>
         <translation>Choose a folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="130" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="131" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="143" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="144" />
         <source>执法记录仪</source>
         <translation>Body cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="149" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="150" />
         <source>重新检测</source>
         <translation>Detect again</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="151" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="152" />
         <source>导入所选记录仪的新文件</source>
         <translation>Import the new files of the selected camera</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="164" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="165" />
         <source>不关联检查任务</source>
         <translation>No inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="180" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="181" />
         <source>请选择证据种类（必填）</source>
         <translation>Choose the evidence type (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="183" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="184" />
         <source>须为法定八种证据之一（R15，《中华人民共和国行政处罚法》第四十六条）</source>
         <translation>Must be one of the eight statutory types (R15, Administrative Penalty Law Art. 46)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="186" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="187" />
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="187" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="188" />
         <source>采集人员</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="188" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="189" />
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="204" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="205" />
         <source>开始导入</source>
         <translation>Start import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="207" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="208" />
         <source>取消导入</source>
         <translation>Cancel import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="209" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="210" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="238" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="239" />
         <source>来源：执法记录仪 %1，%2 个新文件</source>
         <translation>Source: body camera %1, %2 new file(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="260" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="261" />
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="261" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="262" />
         <source>照片、视频和录音 (*.jpg *.jpeg *.png *.heic *.tif *.mp4 *.mov *.avi *.mkv *.3gp *.wav *.mp3 *.amr *.m4a);;所有文件 (*)</source>
         <translation>Photos, video and audio (*.jpg *.jpeg *.png *.heic *.tif *.mp4 *.mov *.avi *.mkv *.3gp *.wav *.mp3 *.amr *.m4a);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="267" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="268" />
         <source>选择文件夹（如相机的 DCIM）</source>
         <translation>Choose a folder (such as a camera's DCIM)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="277" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="278" />
         <source>本机尚未安装执法记录仪识别模块；可用“选择文件夹…”导入记录仪的文件。</source>
         <translation>Body-camera detection is not available here; use “Choose a folder…” to import a camera's files.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="281" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="282" />
         <source>正在检测执法记录仪…</source>
         <translation>Detecting body cameras…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="294" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="295" />
         <source>配发：%1</source>
         <translation>Assigned to: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="294" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="295" />
         <source>未配发</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="295" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="296" />
         <source>%1 个新文件</source>
         <translation>%1 new file(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="298" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="299" />
         <source>未检测到执法记录仪。</source>
         <translation>No body camera found.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="302" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="303" />
         <source>检测执法记录仪失败：</source>
         <translation>Detecting body cameras failed: </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="321" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="322" />
         <source>请先选择要导入的文件或文件夹。</source>
         <translation>Choose the files or folder to import first.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="339" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="340" />
         <source>所选位置没有可导入的文件。</source>
         <translation>There is nothing to import there.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="344" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="345" />
         <source>准备导入 %1 个文件，共 %2</source>
         <translation>Ready to import %1 file(s), %2 in all</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="362" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="363" />
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="388" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="389" />
         <source>文件 %1/%2</source>
         <translation>File %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="393" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="394" />
         <source>剩余约 %1</source>
         <translation>About %1 left</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="399" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="400" />
         <source>导入中断：</source>
         <translation>Import stopped: </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="406" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="407" />
         <source>已导入并封存 %1 项</source>
         <translation>Imported and sealed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="407" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="408" />
         <source>重复（证据库中已有，未再次封存）%1 项</source>
         <translation>Duplicates (already in the store, not sealed again): %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="408" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="409" />
         <source>失败 %1 项</source>
         <translation>Failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="411" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="412" />
         <source>导入已取消：已封存的文件保留为证据，正在导入的文件未留下任何内容。</source>
         <translation>Import cancelled: files already sealed stay as evidence; the file being imported left nothing behind.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="412" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="413" />
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="415" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="416" />
         <source>导入完成，用时 %1</source>
         <translation>Import finished in %1</translation>
     </message>
@@ -1644,63 +1644,63 @@ Standard: %2</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="60" />
-        <location filename="../../ui/main_window.py" line="68" />
+        <location filename="../../ui/main_window.py" line="65" />
+        <location filename="../../ui/main_window.py" line="73" />
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="66" />
+        <location filename="../../ui/main_window.py" line="71" />
         <source>切换用户</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="106" />
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="106" />
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="105" />
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="105" />
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="105" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="106" />
         <source>强制拆除</source>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="102" />
+        <location filename="../../ui/main_window.py" line="107" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324" />
+        <location filename="../../ui/main_window.py" line="349" />
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="326" />
+        <location filename="../../ui/main_window.py" line="351" />
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="419" />
+        <location filename="../../ui/main_window.py" line="444" />
         <source>PIN 已修改，下次登录请使用新 PIN。</source>
         <translation>PIN changed; sign in with the new PIN from now on.</translation>
     </message>
