@@ -73,31 +73,36 @@ def _replay(store: HqStore, checked: CheckedBundle) -> SignedReceipt | None:
 
 
 def _check_continuity(store: HqStore, checked: CheckedBundle) -> None:
+    """Both chains of the device go on from where HQ's copy ends: no gap, no fork."""
     head = store.chain_head(checked.device_id)
-    held = dict(store.conn.execute("SELECT seq, record_hash FROM seals WHERE device_id = ? AND seq BETWEEN ? AND ?",
-                                   (checked.device_id, *(checked.seal_range or (0, -1)))).fetchall())
-    for seal in checked.seals:
-        if seal.seq in held and held[seal.seq] != seal.digest:
-            raise BundleRejected.of("seal-fork", f"seq {seal.seq} differs from the record HQ holds")
-    new = [s for s in checked.seals if s.seq > head["seal_seq"]]  # type: ignore[operator]
-    if new:
-        if new[0].seq != head["seal_seq"] + 1:  # type: ignore[operator]
-            raise BundleRejected.of("seal-gap", f"HQ holds up to seq {head['seal_seq']}, the bundle starts at "
-                                                f"{new[0].seq}")
-        if new[0].prev != (head["seal_hash"] or GENESIS_PREV):
-            raise BundleRejected.of("seal-fork", f"seq {new[0].seq} does not follow HQ's seq {head['seal_seq']}")
-    held_audit = dict(store.conn.execute("SELECT seq, hash FROM audit WHERE device_id = ? AND seq BETWEEN ? AND ?",
-                                         (checked.device_id, *(checked.audit_range or (0, -1)))).fetchall())
-    for line in checked.audit:
-        if line.seq in held_audit and held_audit[line.seq] != line.hash:
-            raise BundleRejected.of("audit-fork", f"audit seq {line.seq} differs from the entry HQ holds")
-    new_audit = [a for a in checked.audit if a.seq > head["audit_seq"]]  # type: ignore[operator]
-    if new_audit:
-        if new_audit[0].seq != head["audit_seq"] + 1:  # type: ignore[operator]
-            raise BundleRejected.of("audit-gap", f"HQ holds up to audit seq {head['audit_seq']}, the bundle "
-                                                 f"starts at {new_audit[0].seq}")
-        if new_audit[0].prev_hash != (head["audit_hash"] or AUDIT_GENESIS):
-            raise BundleRejected.of("audit-fork", f"audit seq {new_audit[0].seq} does not follow HQ's head")
+    held_seals = dict(store.conn.execute(
+        "SELECT seq, record_hash FROM seals WHERE device_id = ? AND seq BETWEEN ? AND ?",
+        (checked.device_id, *(checked.seal_range or (0, -1)))).fetchall())
+    _check_chain("seal", "seq", held_seals, [(s.seq, s.digest, s.prev) for s in checked.seals],
+                 head["seal_seq"], head["seal_hash"] or GENESIS_PREV)  # type: ignore[arg-type]
+    held_audit = dict(store.conn.execute(
+        "SELECT seq, hash FROM audit WHERE device_id = ? AND seq BETWEEN ? AND ?",
+        (checked.device_id, *(checked.audit_range or (0, -1)))).fetchall())
+    _check_chain("audit", "audit seq", held_audit, [(a.seq, a.hash, a.prev_hash) for a in checked.audit],
+                 head["audit_seq"], head["audit_hash"] or AUDIT_GENESIS)  # type: ignore[arg-type]
+
+
+def _check_chain(chain: str, label: str, held: dict[int, str], links: list[tuple[int, str, str]],
+                 head_seq: int, head_hash: str) -> None:
+    """``links`` are (seq, own hash, previous hash) in order. A link HQ holds must be the
+    same (else ``<chain>-fork``); the first new one must come right after HQ's head
+    (else ``<chain>-gap``) and point at it (else ``<chain>-fork``)."""
+    for seq, digest, _prev in links:
+        if seq in held and held[seq] != digest:
+            raise BundleRejected.of(f"{chain}-fork", f"{label} {seq} differs from what HQ holds")
+    new = [link for link in links if link[0] > head_seq]
+    if not new:
+        return
+    seq, _digest, prev = new[0]
+    if seq != head_seq + 1:
+        raise BundleRejected.of(f"{chain}-gap", f"HQ holds up to {label} {head_seq}, the bundle starts at {seq}")
+    if prev != head_hash:
+        raise BundleRejected.of(f"{chain}-fork", f"{label} {seq} does not follow HQ's {label} {head_seq}")
 
 
 def _store(store: HqStore, checked: CheckedBundle) -> SignedReceipt:
