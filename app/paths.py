@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import platformdirs
-
 APP_NAME = "FieldInspect"
 # The repository root: resources/ ships beside the packages.
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,4 +22,6 @@ def default_data_folder() -> Path:
     override = os.environ.get("FIELDINSPECT_DATA")
     if override:
         return Path(override).expanduser()
+    import platformdirs  # only when no folder is named: a start with --data does without it
+
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))

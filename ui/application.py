@@ -84,7 +84,7 @@ def open_workspace(data: Path | None) -> Workspace:
 
 def recover_recordings(ws: Workspace) -> int:
     """Seal what a crash left of a recording (a lost segment is recovered on the next start)."""
-    from app.evidence.segments import recording_root
+    from app.evidence.store import recording_root  # the capture modules load only when there is work
 
     root = recording_root(ws.folder)
     if not root.is_dir() or not any(root.iterdir()):

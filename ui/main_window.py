@@ -21,24 +21,21 @@ from PySide6.QtWidgets import (
 
 from app import access
 from app.domain import InspectionOverview, InspectionStatus, Officer
-from app.gates.board import status_board
-from app.gates.service import load_start_context
-from app.gates.start import evaluate_start
-from app.onsite.service import OnsiteService, StartBlocked
 from app.workspace import Workspace
 from local_db.access_repository import ReviewDecisionRepository
 from local_db.database import latest_version, transaction
 from local_db.errors import UserFacingError
 from ui.labels import label
-from ui.pages.inspections import InspectionsPage
 from ui.idle import IdleWatcher
 from ui.pages.settings import SettingsPage
 from ui.pages.sign_in import SignInPage
-from ui.pages.today import TodayPage
 from ui.workers import emit
 
 if TYPE_CHECKING:
     from app.demolition.service import DemolitionService
+    from app.onsite.service import OnsiteService
+    from ui.pages.inspections import InspectionsPage
+    from ui.pages.today import TodayPage
     from ui.pages.demolition import DemolitionPage
     from ui.pages.evidence import EvidencePage
     from ui.pages.onsite import OnsitePage
@@ -88,14 +85,7 @@ class MainWindow(QMainWindow):
         self.nav.setObjectName("nav")
         self.nav.setFixedWidth(200)
         self.nav.setIconSize(QSize(28, 28))
-        self.today_page = TodayPage()
-        self.inspections_page = InspectionsPage()
-        self.inspections_page.selected.connect(self._show_gates)
-        detail = self.inspections_page.detail
-        detail.start_requested.connect(self.start_inspection)
-        detail.record_requested.connect(self.open_record)
-        detail.merge_requested.connect(self.merge_tasks)
-        self.onsite = OnsiteService(workspace)
+        self._onsite: OnsiteService | None = None
         self._demolition: DemolitionService | None = None
         self.settings_page = SettingsPage()
         self.settings_page.language_chosen.connect(self._save_language)
@@ -106,15 +96,14 @@ class MainWindow(QMainWindow):
             "demolition": self.tr("强制拆除"), "review": self.tr("审核"), "sync": self.tr("同步"),
             "settings": self.tr("设置"),
         }
-        self.today_page.answer_requested.connect(self.answer_returned)
         self.locked_by: Officer | None = None  # who locked the screen; the work area stays as it was
         self._kept_dialogs: list[QDialog] = []  # hidden by the lock, shown again after the next sign-in
         self.idle = IdleWatcher(access.idle_lock_minutes(workspace) * 60_000, self)
         self.idle.idle.connect(self.lock)
         # The pages a person reaches from the navigation or a task are built the first time
-        # they are needed, with their modules (PDF, video, sync): the window opens without them.
-        self._built: dict[str, QWidget] = {
-            "today": self.today_page, "inspections": self.inspections_page, "settings": self.settings_page}
+        # they are needed, with their modules (PDF, video, sync): the window opens on the
+        # sign-in page without them, and Today and Inspections are built at the first sign-in.
+        self._built: dict[str, QWidget] = {"settings": self.settings_page}
         self._slots: dict[str, QWidget] = {}
         for key in (*PAGE_KEYS, "onsite"):
             if key in PAGE_KEYS:
@@ -170,6 +159,22 @@ class MainWindow(QMainWindow):
 
     def _make_page(self, key: str) -> QWidget:
         ws, language = self.ws, self.language
+        if key == "today":
+            from ui.pages.today import TodayPage
+
+            today = TodayPage()
+            today.answer_requested.connect(self.answer_returned)
+            return today
+        if key == "inspections":
+            from ui.pages.inspections import InspectionsPage
+
+            inspections = InspectionsPage()
+            inspections.selected.connect(self._show_gates)
+            detail = inspections.detail
+            detail.start_requested.connect(self.start_inspection)
+            detail.record_requested.connect(self.open_record)
+            detail.merge_requested.connect(self.merge_tasks)
+            return inspections
         if key == "evidence":
             from ui.pages.evidence import EvidencePage
             return EvidencePage(ws, current_officer=lambda: self.officer, language=language)
@@ -193,6 +198,14 @@ class MainWindow(QMainWindow):
         raise KeyError(key)
 
     @property
+    def today_page(self) -> TodayPage:
+        return self.page("today")  # type: ignore[return-value]
+
+    @property
+    def inspections_page(self) -> InspectionsPage:
+        return self.page("inspections")  # type: ignore[return-value]
+
+    @property
     def evidence_page(self) -> EvidencePage:
         return self.page("evidence")  # type: ignore[return-value]
 
@@ -211,6 +224,13 @@ class MainWindow(QMainWindow):
     @property
     def onsite_page(self) -> OnsitePage:
         return self.page("onsite")  # type: ignore[return-value]
+
+    @property
+    def onsite(self) -> OnsiteService:
+        if self._onsite is None:
+            from app.onsite.service import OnsiteService
+            self._onsite = OnsiteService(self.ws)
+        return self._onsite
 
     @property
     def demolition(self) -> DemolitionService:
@@ -325,6 +345,10 @@ class MainWindow(QMainWindow):
 
     def _show_gates(self, row: InspectionOverview | None) -> None:
         """The legal status of the selected task (R1, R4–R8), computed from local data."""
+        from app.gates.board import status_board
+        from app.gates.service import load_start_context
+        from app.gates.start import evaluate_start
+
         detail = self.inspections_page.detail
         panel = detail.gates
         if row is None:
@@ -372,6 +396,8 @@ class MainWindow(QMainWindow):
         """Start the task when its gates allow; overridable blocks open the exceptions dialog."""
         if self.officer is None:
             return False
+        from app.onsite.service import StartBlocked
+
         try:
             self.onsite.begin(inspection_id, actor=self.officer.id, overrides=overrides or ())
         except StartBlocked as blocked:

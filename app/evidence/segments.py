@@ -37,9 +37,8 @@ from app.atomic_files import fsync_dir
 from app.domain import EvidenceSourceKind
 from app.evidence.errors import EvidenceError
 from app.evidence.locker import EvidenceLocker, IngestResult
-from app.evidence.store import STORE_DIR
+from app.evidence.store import RECORDING_DIR, recording_root  # noqa: F401  (re-exported)
 
-RECORDING_DIR = "recording"
 JOURNAL_FORMAT = "fieldinspect.segment/1"
 FOURCC = "mp4v"
 LOCK_NAME = "session.lock"
@@ -127,11 +126,6 @@ class SegmentJournal:
             raise ValueError(f"not a segment journal: {value.get('format')!r}")
         value["officers"] = tuple(value["officers"])
         return cls(**value)
-
-
-def recording_root(data_folder: Path) -> Path:
-    """``<data>/evidence/recording``: segments not yet sealed live here."""
-    return Path(data_folder) / STORE_DIR / RECORDING_DIR
 
 
 def write_atomic(path: Path, data: bytes) -> None:

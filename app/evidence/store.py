@@ -24,6 +24,7 @@ from app.evidence.media import SNIFF_BYTES
 STORE_DIR = "evidence"
 OBJECTS_DIR = "sha256"
 STAGING_DIR = "staging"
+RECORDING_DIR = "recording"
 SET_ASIDE_DIR = "unsealed"
 # A file placed at its address is committed within moments (the rename happens inside
 # the seal transaction); one still without a seal after this long never will be.
@@ -32,6 +33,11 @@ READ_ONLY = 0o444
 # Written data goes to the disk in the background every so often while the copy runs,
 # so the fsync that makes the file durable does not wait for the whole file at the end.
 FLUSH_EVERY = 64 << 20
+
+
+def recording_root(data_folder: Path) -> Path:
+    """``<data>/evidence/recording``: webcam segments not yet sealed live here."""
+    return Path(data_folder) / STORE_DIR / RECORDING_DIR
 
 
 @dataclass(frozen=True, slots=True)

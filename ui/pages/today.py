@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from collections.abc import Sequence
 from datetime import date
 
@@ -9,9 +11,11 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from app.domain import InspectionOverview, Officer
-from app.review import QueueEntry
 from ui.labels import label
 from ui.workers import emit
+
+if TYPE_CHECKING:
+    from app.review import QueueEntry  # the review module (and the locker) load when needed
 
 
 class TaskCard(QFrame):
