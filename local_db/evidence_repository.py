@@ -10,6 +10,7 @@ import base64
 import json
 from collections.abc import Iterator
 from datetime import date, datetime
+from functools import lru_cache
 
 from app.domain import (
     EvidenceAccess,
@@ -22,17 +23,29 @@ from app.domain import (
 from local_db.repositories import Repository
 
 
+# Looked up once per row; the Enum constructor and JSON parsing are most of the cost of a
+# large gallery or review queue, and many items share the same officers.
+_EVIDENCE_TYPES = {t.value: t for t in EvidenceType}
+_SOURCE_KINDS = {k.value: k for k in EvidenceSourceKind}
+_RETENTION = {c.value: c for c in RetentionClass}
+
+
+@lru_cache(maxsize=256)
+def _str_tuple(text: str) -> tuple[str, ...]:
+    return tuple(json.loads(text))
+
+
 def _item(r: dict) -> EvidenceItem:
     return EvidenceItem(
         sha256=r["sha256"], size=r["size"], media_type=r["media_type"],
-        evidence_type=EvidenceType(r["evidence_type"]),
+        evidence_type=_EVIDENCE_TYPES[r["evidence_type"]],
         captured_at=datetime.fromisoformat(r["captured_at"]),
         ingested_at=datetime.fromisoformat(r["ingested_at"]),
-        source_kind=EvidenceSourceKind(r["source_kind"]), source_detail=r["source_detail"],
-        officer_ids=tuple(json.loads(r["officer_ids"])), officer_certs=tuple(json.loads(r["officer_certs"])),
+        source_kind=_SOURCE_KINDS[r["source_kind"]], source_detail=r["source_detail"],
+        officer_ids=_str_tuple(r["officer_ids"]), officer_certs=_str_tuple(r["officer_certs"]),
         seal_seq=r["seal_seq"] or 0, inspection_id=r["inspection_id"], original_name=r["original_name"],
         duration_ms=r["duration_ms"], derived_from=r["derived_from"], derivation=r["derivation"],
-        retention_class=RetentionClass(r["retention_class"]),
+        retention_class=_RETENTION[r["retention_class"]],
         retain_until=date.fromisoformat(r["retain_until"]) if r["retain_until"] else None,
         case_id=r["case_id"],
     )
