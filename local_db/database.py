@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 import sqlite3
+import threading
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -171,9 +172,15 @@ class Database:
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
+        # The GUI thread and the database worker share this connection. A transaction
+        # holds the lock from BEGIN to COMMIT, and every statement takes it, so another
+        # thread's statement waits for the transaction instead of landing inside it (or
+        # failing with "cannot start a transaction within a transaction").
+        self.lock = threading.RLock()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, tuple(params))
+        with self.lock:
+            return self.conn.execute(sql, tuple(params))
 
     def table_names(self) -> list[str]:
         return [r[0] for r in self.conn.execute(
@@ -186,15 +193,20 @@ class Database:
 
 @contextmanager
 def transaction(db: Database) -> Iterator[None]:
-    """All writes inside the block are committed together or not at all."""
+    """All writes inside the block are committed together or not at all.
+
+    Holds the database's lock throughout: a transaction opened on another thread waits
+    for this one to end.
+    """
     conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.rollback()
-        raise
-    conn.commit()
+    with db.lock:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
 
 
 def open_database(folder: Path, *, create: bool = False) -> Database:
