@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import os
 import tarfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,16 +107,23 @@ def unpack(bundle: Path, identity_text: str, dest: Path) -> tuple[dict[str, str]
         except crypto.AgeError as exc:
             raise BundleRejected.of("not-age", str(exc)) from None
         try:
+            budget = os.fstat(raw.fileno()).st_size  # the plaintext is never larger than the ciphertext
             with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[call-overload]
                 for member in tar:
-                    if not member.isfile() or not _PATH.match(member.name) or member.name in files:
+                    # Plain files only: a sparse member would make HQ write zeros it never received.
+                    if member.type not in (tarfile.REGTYPE, tarfile.AREGTYPE) or member.sparse is not None \
+                            or not _PATH.match(member.name) or member.name in files:
                         raise BundleRejected.of("not-a-bag", f"unexpected tar member {member.name!r}")
+                    budget -= member.size
+                    if budget < 0:
+                        raise BundleRejected.of("not-a-bag", f"tar member {member.name!r} is larger than the bundle")
                     target = dest / member.name
                     target.parent.mkdir(parents=True, exist_ok=True)
                     body = tar.extractfile(member)
                     assert body is not None
                     with open(target, "wb") as out:
                         files[member.name], _ = crypto.sha256_file_copy(body, out)
+                        os.fsync(out.fileno())  # on disk before HQ signs a receipt for it
             while reader.read(_READ):  # authenticate the final chunk even past the tar's end
                 pass
         except crypto.AgeError as exc:
@@ -165,6 +173,10 @@ def check(folder: Path, files: dict[str, str], *, device_key: DevicePublicKey,
         bundle_id = info["FieldInspect-Bundle-Id"]
     except (KeyError, ValueError):
         raise BundleRejected.of("not-a-bag", "bundle id or sequence missing") from None
+    # The id names the bag at HQ and keys its rows: it must be exactly the device's own
+    # "<device id>-<sequence>", never a path or another device's id.
+    if sequence < 1 or bundle_id != f"{claimed}-{sequence:06d}":
+        raise BundleRejected.of("not-a-bag", f"bundle id {bundle_id!r} is not {claimed}-{sequence:06d}")
     result = CheckedBundle(folder, info, bundle_id, sequence, claimed, ciphertext[0], ciphertext[1],
                            crypto.sha256_hex(tagmanifest), files=files)
     result.seals = _seals(folder, payload, device_key)

@@ -265,7 +265,10 @@ class AgeReader:
             share = _unb64(args[1])
             if len(share) != 32 or len(body) != 32:
                 raise AgeError("age: malformed X25519 stanza")
-            shared = secret.exchange(X25519PublicKey.from_public_bytes(share))
+            try:
+                shared = secret.exchange(X25519PublicKey.from_public_bytes(share))
+            except ValueError:  # a low-order point: the all-zero shared secret age forbids
+                raise AgeError("age: invalid X25519 share") from None
             try:
                 file_key = ChaCha20Poly1305(_hkdf(shared, share + ours, _X25519_INFO)).decrypt(
                     b"\x00" * 12, body, None)

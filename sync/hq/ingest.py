@@ -22,6 +22,7 @@ from pathlib import Path
 
 from app import crypto
 from app.evidence.seal import GENESIS_PREV
+from app.atomic_files import fsync_dir
 from sync import bag
 from sync.bundle_reader import CheckedBundle, check, unpack
 from sync.errors import BundleRejected
@@ -49,8 +50,13 @@ def ingest(store: HqStore, bundle_path: Path, *, device_id: str) -> SignedReceip
     incoming = store.folder / "incoming" / uuid.uuid4().hex
     incoming.mkdir(parents=True)
     try:
-        files, sha, size = unpack(bundle_path, keys.age_identity(store.folder), incoming)
-        checked = check(incoming, files, device_key=key, ciphertext=(sha, size))
+        identity = keys.age_identity(store.folder)  # HQ's own key: a failure here is HQ's, not the bundle's
+        try:
+            files, sha, size = unpack(bundle_path, identity, incoming)
+            checked = check(incoming, files, device_key=key, ciphertext=(sha, size))
+        except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+            # Malformed content is the bundle's fault, not HQ's: a verdict, not a retry.
+            raise BundleRejected.of("not-a-bag", f"{type(exc).__name__}: {exc}") from None
         with _exclusive(store):
             replay = _replay(store, checked)
             if replay is not None:
@@ -108,7 +114,9 @@ def _check_chain(chain: str, label: str, held: dict[int, str], links: list[tuple
 def _store(store: HqStore, checked: CheckedBundle) -> SignedReceipt:
     conn, dev, bid = store.conn, checked.device_id, checked.bundle_id
     placed: list[Path] = []
-    bag_folder = store.folder / "bags" / bid
+    # Named from what check() proved: the enrolled device's id and the bundle sequence.
+    bag_folder = store.folder / "bags" / dev / f"{checked.sequence:06d}"
+    created_bag = False
     conn.execute("BEGIN IMMEDIATE")
     try:
         conn.execute("INSERT INTO bundles VALUES (?, ?, ?, ?, ?, ?, ?, x'', x'')",
@@ -126,13 +134,16 @@ def _store(store: HqStore, checked: CheckedBundle) -> SignedReceipt:
             if not target.exists():  # content-addressed: an original is stored once
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(checked.folder / bag.evidence_path(seal.sha256), target)
+                fsync_dir(target.parent)
                 placed.append(target)
         shutil.rmtree(checked.folder / "data" / "evidence", ignore_errors=True)
-        if bag_folder.exists():  # left by a crash between the move and the commit
+        if bag_folder.exists():  # left by a crash between the move and the commit of this very bundle
             shutil.rmtree(bag_folder)
         bag_folder.parent.mkdir(parents=True, exist_ok=True)
         os.replace(checked.folder, bag_folder)
-        receipt = _receipt(store, checked)
+        created_bag = True
+        fsync_dir(bag_folder.parent)
+        receipt = _receipt(store, checked)  # signed only once every byte is on disk
         conn.execute("UPDATE bundles SET receipt_body = ?, receipt_signature = ? WHERE bundle_id = ?",
                      (receipt.body, receipt.signature, bid))
         conn.execute("COMMIT")
@@ -140,7 +151,8 @@ def _store(store: HqStore, checked: CheckedBundle) -> SignedReceipt:
         conn.execute("ROLLBACK")
         for path in placed:
             path.unlink(missing_ok=True)
-        shutil.rmtree(bag_folder, ignore_errors=True)
+        if created_bag:  # only what this call made: never another bundle's bag
+            shutil.rmtree(bag_folder, ignore_errors=True)
         raise
     return receipt
 

@@ -3,8 +3,8 @@
 Layout of an HQ folder: the keys (``sync.hq.keys``), ``hq.sqlite`` (enrolled
 devices, stored bundles with their receipts, each device's seal and audit chains
 as received, inspection snapshots, published reference data), ``evidence/<2
-hex>/<sha256>`` (originals, content-addressed, each stored once), ``bags/<bundle
-id>/`` (the rest of each accepted bag: tag files, seal records, audit entries,
+hex>/<sha256>`` (originals, content-addressed, each stored once), ``bags/<device
+id>/<sequence>/`` (the rest of each accepted bag: tag files, seal records, audit entries,
 snapshots) and ``incoming/`` (bundles being checked; emptied whatever happens).
 """
 
