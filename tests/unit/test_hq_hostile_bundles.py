@@ -30,7 +30,7 @@ def encrypt_tar(kit: Kit, members: list[tarfile.TarInfo | tuple[tarfile.TarInfo,
     return out
 
 
-def test_a_member_larger_than_the_bundle_is_refused_before_it_is_written(kit: Kit, tmp_path: Path) -> None:
+def test_a_sparse_member_or_one_larger_than_what_follows_is_refused(kit: Kit, tmp_path: Path) -> None:
     info = tarfile.TarInfo("data/evidence/" + "a" * 64)
     info.size = 1 << 30  # declared, never sent: the tar would end early, or be sparse
     sparse = tarfile.TarInfo("bagit.txt")
@@ -40,7 +40,7 @@ def test_a_member_larger_than_the_bundle_is_refused_before_it_is_written(kit: Ki
         with pytest.raises(BundleRejected) as refused:
             kit.hq.ingest(path, device_id=kit.device.device_id)
         assert refused.value.code == "not-a-bag"
-    assert not any((kit.hq_dir / "incoming").iterdir())
+    assert not any((kit.hq_dir / "incoming").iterdir())  # and nothing was left half-written
     assert kit.hq.counts(kit.device.device_id)["bundles"] == 0
 
 
