@@ -29,6 +29,7 @@ from local_db.sync_repository import SyncRepository
 from sync import bag
 from sync.errors import NothingToSend
 from sync.pairing import pairing
+from sync.state import discard_outbox_file
 from sync.records_export import snapshots
 from sync.tarstream import TarStream
 
@@ -155,6 +156,7 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
             repo.set_state(pending["id"], "superseded")
             ws.audit.append(officer_id or "system", "sync.bundle_superseded", pending["id"],
                             reason="file missing or changed before a receipt")
+        discard_outbox_file(ws, pending["path"])  # a changed file is no use to anyone
     plan = _plan(ws, repo, device)
     created = ws.clock().replace(microsecond=0)
     fields = [

@@ -34,9 +34,9 @@ from app.workspace import Workspace
 from local_db.upload_repository import UploadRepository
 from sync import upload
 from sync.errors import NothingToSend
+from sync.state import OUTBOX
 from sync.tus_http import TransportError, TusSession
 
-OUTBOX = Path("sync") / "outbox"
 MAX_BUNDLES_PER_SYNC = 3
 AUTO_SYNC_SETTING = "sync.auto_when_reachable"
 SERVER_SETTING = "sync.server_url"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass, field
+from pathlib import Path
 from collections.abc import Iterable
 from typing import Any
 
@@ -71,7 +72,32 @@ def apply_receipt(ws: Workspace, receipt: SignedReceipt, *, actor: str = "system
         repo.set_state(bundle["id"], "acknowledged")
         ws.audit.append(actor, "sync.acknowledged", bundle["id"], sequence=bundle["sequence"],
                         seal_head=head.get("seal_seq"), audit_head=head.get("audit_seq"))
+    discard_outbox_file(ws, bundle["path"])
     return fields
+
+
+OUTBOX = Path("sync") / "outbox"
+
+
+def discard_outbox_file(ws: Workspace, path: str | Path | None) -> bool:
+    """Remove a bundle file the device no longer needs (acknowledged, rejected, superseded).
+
+    Only files in the device's own outbox: a bundle written elsewhere for a USB stick is
+    the person's to keep or delete. The originals stay in the evidence store (R19); the
+    bundle is only a transfer copy, and keeping every one would double the disk used.
+    True when a file was removed.
+    """
+    if not path:
+        return False
+    target = Path(path).resolve()
+    outbox = (ws.folder / OUTBOX).resolve()
+    if target.parent != outbox:
+        return False
+    try:
+        target.unlink()
+    except FileNotFoundError:
+        return False
+    return True
 
 
 def _match(bundle: dict, items: list[dict], fields: dict[str, Any]) -> None:
@@ -109,6 +135,7 @@ def record_rejection(ws: Workspace, bundle_id: str, code: str, zh: str, en: str,
         if repo.bundle(bundle_id)["state"] == "made":  # type: ignore[index]
             repo.set_state(bundle_id, "rejected")
         ws.audit.append(actor, "sync.rejected", bundle_id, code=code)
+    discard_outbox_file(ws, repo.bundle(bundle_id)["path"])  # type: ignore[index]  # the next build makes a new one
 
 
 def is_evidence_synced(ws: Workspace, seal_seq: int) -> bool:

@@ -177,3 +177,24 @@ def test_memory_stays_flat_for_a_large_original(kit: Kit) -> None:
         tracemalloc.stop()
     assert info.size > 48 << 20
     assert peak < 6 << 20, f"peak {peak / 2**20:.1f} MiB"
+
+
+def test_outbox_bundles_are_removed_once_acknowledged_or_rejected_and_usb_bundles_are_kept(kit: Kit) -> None:
+    """A bundle is a transfer copy of originals the store keeps (R19): in the device's own
+    outbox it goes once HQ has answered; a bundle written elsewhere (a USB stick) stays."""
+    from sync.state import OUTBOX
+
+    outbox = kit.ws.folder / OUTBOX
+    outbox.mkdir(parents=True)
+    sha = kit.seal_note(1)
+    first = bundle.run(bundle.build_bundle(kit.ws, outbox / "b1.age", device=kit.device))
+    state.apply_receipt(kit.ws, kit.hq.ingest(first.path, device_id=kit.device.device_id))
+    assert not first.path.exists()
+    kit.seal_note(2)
+    second = bundle.run(bundle.build_bundle(kit.ws, outbox / "b2.age", device=kit.device))
+    state.record_rejection(kit.ws, second.bundle_id, "seal-gap", "测试", "test")
+    assert not second.path.exists()
+    usb = bundle.run(bundle.build_bundle(kit.ws, kit.out / "usb.age", device=kit.device))
+    state.apply_receipt(kit.ws, kit.hq.ingest(usb.path, device_id=kit.device.device_id))
+    assert usb.path.exists()
+    assert EvidenceStore(kit.ws.folder).exists(sha)  # the originals stay in the store
