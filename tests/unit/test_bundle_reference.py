@@ -82,3 +82,18 @@ def test_unpaired_device_refuses_reference(tmp_path: Path) -> None:
             apply_reference(ws, b"{}", b"\0" * 64)
     finally:
         ws.close()
+
+
+def test_an_older_signed_document_does_not_replace_newer_data(setup) -> None:
+    """A replay of what HQ once published must not bring back, say, a revoked certificate (R1)."""
+    ws, hq = setup
+    doc = json.loads(paths.DEMO_REFERENCE.read_text("utf-8"))
+    newer = {**doc, "version": doc["version"] + "-b", "issued_at": "2026-11-21T18:00:00+08:00"}
+    hq.publish(json.dumps(newer, ensure_ascii=False).encode("utf-8"))
+    assert apply_reference(ws, *hq.latest_reference()) is not None
+    before = _tables(ws)
+    hq.publish(paths.DEMO_REFERENCE.read_bytes())  # issued 2026-11-20: older
+    with pytest.raises(ReferenceRejected) as refused:
+        apply_reference(ws, *hq.latest_reference())
+    assert "not newer" in refused.value.en and _tables(ws) == before
+    assert ws.reference_sets.latest()["version"] == newer["version"]
