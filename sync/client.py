@@ -89,10 +89,21 @@ def _build(ws: Workspace, device: DeviceIdentity, officer_id: str | None) -> Gen
         yield SyncProgress("building", pending["id"] if pending else None, written)
 
 
-def fetch_outcome(server: str, upload_url: str, device: DeviceIdentity, *, timeout: float = 900.0,
-                  poll: float = 0.5, backoff: upload.Backoff = upload.Backoff(),
-                  sleep: Callable[[float], None] = time.sleep) -> tuple[int, Any]:
+def fetch_outcome(server: str, upload_url: str, device: DeviceIdentity, **options: Any) -> tuple[int, Any]:
     """Wait for HQ's verdict on a finished upload: ``(200, receipt JSON bytes)`` or ``(422, rejection dict)``."""
+    steps = outcome_steps(server, upload_url, device, **options)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as stop:
+            return stop.value
+
+
+def outcome_steps(server: str, upload_url: str, device: DeviceIdentity, *, timeout: float = 900.0,
+                  poll: float = 0.5, backoff: upload.Backoff = upload.Backoff(),
+                  sleep: Callable[[float], None] = time.sleep) -> Generator[None, None, tuple[int, Any]]:
+    """:func:`fetch_outcome` as a generator that yields after every poll, so that a
+    person's Cancel (or the application quitting) is heard while HQ is still checking."""
     url = server.rstrip("/") + "/receipts/" + urlsplit(upload_url).path.rsplit("/", 1)[1]
     deadline = time.monotonic() + timeout
     failures = 0
@@ -106,6 +117,7 @@ def fetch_outcome(server: str, upload_url: str, device: DeviceIdentity, *, timeo
                 failures += 1
                 sleep(backoff.delay(failures))
                 last = str(exc)
+                yield
                 continue
             if r.status_code == 200:
                 return 200, r.content
@@ -115,6 +127,7 @@ def fetch_outcome(server: str, upload_url: str, device: DeviceIdentity, *, timeo
                 raise upload.UploadRefused(r.status_code, r.text.strip()[:300])
             last = f"HTTP {r.status_code}"
             sleep(poll)
+            yield
     finally:
         session.close()
     raise ReceiptTimeout(f"总部未在规定时间内给出回执 / no receipt in time ({last})")
@@ -172,7 +185,14 @@ def sync_to_hq(ws: Workspace, server: str, *, device: DeviceIdentity, officer_id
             yield SyncProgress("uploading", info.bundle_id, p.done, p.total, p.rate, p.seconds_left, p.retrying,
                                p.resent)
         yield SyncProgress("checking", info.bundle_id, info.size, info.size)
-        status, body = fetch_outcome(server, upload_url, device, timeout=receipt_timeout, backoff=backoff)
+        waiting = outcome_steps(server, upload_url, device, timeout=receipt_timeout, backoff=backoff)
+        while True:
+            try:
+                next(waiting)
+            except StopIteration as stop:
+                status, body = stop.value
+                break
+            yield SyncProgress("checking", info.bundle_id, info.size, info.size)
         now = ws.clock()
         if status == 200:
             apply_receipt(ws, SignedReceipt.from_json(body))
