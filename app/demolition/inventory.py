@@ -79,6 +79,7 @@ class InventoryService:
     def take_photo(self, case_id: str, data: bytes, *, actor: str, captured_at: datetime | None = None) -> str:
         """Seal a photo taken in place and link it to the case; returns its SHA-256."""
         case = self.d._in_state(case_id, actor, ("in_progress", "paused"), "拍照", "take a photo")
+        self.d.require_lawful_hours(case, "拍照", "take a photo")
         now = self.d.now()
 
         def link(item: EvidenceItem) -> None:
@@ -100,6 +101,7 @@ class InventoryService:
         Only a sealed still image qualifies; linking twice changes nothing. Returns ``sha256``.
         """
         case = self.d._in_state(case_id, actor, ("in_progress", "paused"), "拍照", "take a photo")
+        self.d.require_lawful_hours(case, "拍照", "take a photo")
         item = self.d.locker.items.get(sha256)
         if item is None or not item.media_type.startswith("image/"):
             raise DemolitionRefused("R24", "只能关联本机证据库中已封存的照片。",
@@ -132,6 +134,7 @@ class InventoryService:
                  storage_place: str = "") -> ItemVersion:
         """Count one item: photographed in place (sealed), with its box or label number (R24)."""
         case = self.d._in_state(case_id, actor, ("in_progress", "paused"), "清点财物", "count property")
+        self.d.require_lawful_hours(case, "清点财物", "count property")
         self.require_witnessed(case)
         with transaction(self.ws.db):
             item_no = self.repo.next_item_no(case.id)
@@ -147,6 +150,7 @@ class InventoryService:
     def edit_item(self, case_id: str, item_no: int, *, reason: str, actor: str, **changes: Any) -> ItemVersion:
         """An edit after counting: a new version with its reason; the counted version stays."""
         case = self.d._in_state(case_id, actor, ("in_progress", "paused"), "修改清点记录", "edit a counted item")
+        self.d.require_lawful_hours(case, "修改清点记录", "edit a counted item")
         current = self.repo.latest(case.id, item_no)
         if current is None:
             raise DemolitionStateError(f"清单中没有第 {item_no} 项。", f"The inventory has no item {item_no}.")

@@ -143,11 +143,13 @@ class DemolitionService:
         window = self.operation_window(case_id)
         if window is None:
             return []
+        case = self.case(case_id)
         linked = set(self.repo.linked(case_id, "recording"))
         out = []
         for item in EvidenceRepository(self.ws.db).all():
             span = recording_interval(item)
-            if span and item.sha256 not in linked and span.start < window[1] and span.end > window[0]:
+            if span and item.sha256 not in linked and span.start < window[1] and span.end > window[0] \
+                    and set(item.officer_ids) & set(case.officer_ids):
                 out.append(item)
         return out
 
@@ -239,8 +241,10 @@ class DemolitionService:
         """R25: the risk is over; resuming is forced execution again, so R22 is checked again."""
         case = self._in_state(case_id, actor, ("paused",), "恢复", "resume")
         now = self.now()
-        lifted = self._decide(rules.timing_findings(now, self.calendar(), self.night_hours()), emergency_reason,
-                              "不能恢复强制拆除", "The demolition cannot resume")
+        roster = {o.id: o for o in self.ws.officers.all()}
+        found = [*check_staffing(case.officer_ids, roster, case.agency_id, now),  # R1: a pause may last days
+                 *rules.timing_findings(now, self.calendar(), self.night_hours())]
+        lifted = self._decide(found, emergency_reason, "不能恢复强制拆除", "The demolition cannot resume")
         with transaction(self.ws.db):
             self.repo.update(case.id, status="in_progress")
             self.repo.add_event(case.id, "resume", now, actor, emergency_reason=emergency_reason.strip())
@@ -253,6 +257,11 @@ class DemolitionService:
         case = self._in_state(case_id, actor, ("paused",), "终止", "abandon")
         if not reason.strip():
             raise DemolitionRefused("R25", "终止执行须记录原因。", "Abandoning the operation needs a reason.", PAUSE)
+        # R16: an abandoned operation is closed too; its recordings must cover it up to now,
+        # each gap with its reason (gaps can be explained while it is paused).
+        blocks = [f for f in self.recording_findings(case_id, self.now()) if f.severity is Severity.BLOCK]
+        if blocks:
+            raise DemolitionBlocked("不能终止强制拆除", "The demolition cannot be abandoned", blocks)
         return self._close(case, "abandon", actor, reason.strip())
 
     def end(self, case_id: str, *, actor: str) -> DemolitionCase:
@@ -263,6 +272,23 @@ class DemolitionService:
         if blocks:
             raise DemolitionBlocked("不能结束强制拆除", "The demolition cannot end", blocks)
         return self._close(case, "end", actor, "")
+
+    def require_lawful_hours(self, case: DemolitionCase, what_zh: str, what_en: str) -> None:
+        """R22 for work that continues the execution (counting, photographing): not at night
+        or on a rest day unless the start or the last resume recorded an emergency reason.
+        Pausing and ending are always allowed — they are how the work stops."""
+        found = rules.timing_findings(self.now(), self.calendar(), self.night_hours())
+        blocks = rules.blocking(found)
+        if blocks and not self.emergency_reason(case.id):
+            raise DemolitionBlocked(f"不能{what_zh}（请暂停，或在恢复时记录紧急情况）",
+                                    f"Cannot {what_en} (pause, or record the emergency when resuming)", blocks)
+
+    def emergency_reason(self, case_id: str) -> str:
+        """The emergency recorded at the start or the latest resume ('' when none)."""
+        for event in reversed(self.repo.events(case_id)):
+            if event.kind in ("start", "resume"):
+                return event.emergency_reason
+        return ""
 
     def _close(self, case: DemolitionCase, kind: str, actor: str, reason: str) -> DemolitionCase:
         """Seal the whole inventory as one record and close the case in the same transaction."""
@@ -332,6 +358,10 @@ class DemolitionService:
         if item is None or recording_interval(item) is None:
             raise DemolitionRefused("R16", "只能关联本机证据库中有时长的原始录像。",
                                     "Only sealed original videos with a running time can be linked.",
+                                    FULL_PROCESS_RECORDING)
+        if not set(item.officer_ids) & set(case.officer_ids):
+            raise DemolitionRefused("R16", "只能关联本案执法人员的录像。",
+                                    "Only recordings made by this case's officers can be linked.",
                                     FULL_PROCESS_RECORDING)
         with transaction(self.ws.db):
             self.repo.link(case.id, sha256, "recording", self.now(), actor)

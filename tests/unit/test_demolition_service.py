@@ -3,6 +3,7 @@ R1, R16, R20–R26 and the audit trail."""
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -17,9 +18,11 @@ from app.demolition.errors import DemolitionBlocked, DemolitionInputInvalid, Dem
 from app.demolition.inventory import HANDED_OVER, REFUSED, STORED
 from app.demolition.service import DemolitionService
 from app.documents.specimen import signature_png
+from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.records import read_record
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
+from local_db.database import transaction
 from local_db.errors import UserFacingError
 from demolition_flow import MovingClock, link_video
 
@@ -148,6 +151,12 @@ def test_R25_abandon_after_a_pause_seals_what_was_counted(svc: DemolitionService
     with pytest.raises(DemolitionStateError):
         svc.abandon(READY, reason="风险", actor="O01")  # only after a pause
     svc.pause(READY, reason="结构倾覆风险", actor="O01")
+    # R16: abandoning closes the operation too — not while it was never recorded
+    with pytest.raises(DemolitionBlocked) as blocked:
+        svc.abandon(READY, reason="经评估当日无法安全作业", actor="O01")
+    assert any(f.rule == "R16" for f in blocked.value.findings)
+    assert svc.case(READY).status == "paused"
+    link_video(svc, READY, datetime(2026, 11, 23, 8, 59, tzinfo=CHINA_TZ), 40 * 60)
     case = svc.abandon(READY, reason="经评估当日无法安全作业", actor="O01")
     assert case.status == "abandoned" and case.inventory_sha256
     sealed = read_record(svc.locker, case.inventory_sha256)
@@ -351,3 +360,49 @@ def test_R26_the_party_refusing_to_sign_is_written_down_after_the_witness_signs(
     refusal = svc.inventory.record_refusal(READY, document="inventory", reason="当事人称不认可清点结果，拒绝签字",
                                            actor="O01")
     assert refusal.document == "inventory" and svc.inventory.refusals(READY) == [refusal]
+
+
+def test_R22_counting_past_22_00_stops_unless_an_emergency_was_recorded(svc: DemolitionService,
+                                                                         clock: MovingClock) -> None:
+    """Started lawfully at 09:00, the execution may not go on into the night: counting and
+    photographing are refused at 22:00 (21:59 still counts); pausing and ending stay possible."""
+    started(svc, clock)
+    clock.at(2026, 11, 23, 21, 59)
+    count(svc, 1)
+    clock.at(2026, 11, 23, 22, 0)
+    with pytest.raises(DemolitionBlocked) as blocked:
+        svc.inventory.take_photo(READY, specimen.sample_photo(2), actor="O01")
+    assert any(f.rule == "R22" for f in blocked.value.findings)
+    with pytest.raises(DemolitionBlocked):
+        svc.inventory.edit_item(READY, 1, reason="数量复核", quantity="2", actor="O01")
+    assert svc.pause(READY, reason="天黑，暂停作业", actor="O01").status == "paused"
+    # an emergency recorded at the resume lifts R22 for the work that follows (audited)
+    svc.resume(READY, actor="O01", emergency_reason="房屋随时倒塌，危及相邻住户安全")
+    count(svc, 2)
+    assert len(svc.inventory.items(READY)) == 2
+
+
+def test_R1_resuming_after_a_long_pause_checks_the_certificates_again(svc: DemolitionService,
+                                                                       clock: MovingClock) -> None:
+    started(svc, clock)
+    svc.pause(READY, reason="当事人情绪激动", actor="O01")
+    with transaction(svc.ws.db):  # O02's certificate is revoked during the pause
+        svc.ws.db.execute("UPDATE officers SET revoked = 1 WHERE id = 'O02'")
+    clock.at(2026, 11, 24, 9, 0)
+    with pytest.raises(DemolitionBlocked) as blocked:
+        svc.resume(READY, actor="O01")
+    assert any(f.rule == "R1" for f in blocked.value.findings)
+    assert svc.case(READY).status == "paused"
+
+
+def test_R16_only_recordings_of_the_case_s_officers_count(svc: DemolitionService, clock: MovingClock) -> None:
+    started(svc, clock)
+    other = svc.locker.ingest_stream(
+        io.BytesIO(specimen.recording_mp4(3600)), evidence_type=EvidenceType.AUDIOVISUAL,
+        officer_certs=["33010621003"], source_kind=EvidenceSourceKind.BODY_CAMERA, source_detail="BC-09",
+        captured_at=datetime(2026, 11, 23, 8, 59, tzinfo=CHINA_TZ)).item  # O03's camera, another job
+    clock.at(2026, 11, 23, 9, 30)
+    assert other.sha256 not in {i.sha256 for i in svc.candidate_recordings(READY)}
+    with pytest.raises(DemolitionRefused) as refused:
+        svc.link_recording(READY, other.sha256, actor="O01")
+    assert refused.value.rule == "R16"
