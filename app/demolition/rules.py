@@ -100,12 +100,21 @@ def precondition_findings(case: DemolitionCase, calendar: WorkCalendar, today: d
     if not case.announcement_no.strip():
         out.append(finding("R21", Severity.BLOCK, "R21.no_announcement", "尚未记录强制拆除公告的文号。",
                            "The demolition announcement's number is not recorded.", PRECONDITIONS, related=ref))
-    if today <= case.self_demolition_deadline:
+    deadlines = {}
+    for key, given in (("self_demolition", case.self_demolition_deadline), ("removal", case.removal_deadline)):
+        # R27: a period whose last day is a rest day or holiday ends on the next working day.
+        try:
+            deadlines[key] = calendar.next_working_day(given)
+        except CalendarNotCovered as exc:
+            out.append(finding("R21", Severity.BLOCK, f"R21.{key}_calendar", exc.zh.removeprefix("【R27】"),
+                               exc.en.removeprefix("[R27] "), PRECONDITIONS, related=ref))
+    if "self_demolition" in deadlines and today <= deadlines["self_demolition"]:
         out.append(finding(
             "R21", Severity.BLOCK, "R21.self_demolition",
-            f"公告限期自行拆除的期限（{case.self_demolition_deadline.isoformat()}）尚未届满。",
-            f"The deadline for self-demolition ({case.self_demolition_deadline.isoformat()}) has not passed.",
-            PRECONDITIONS, related=ref))
+            f"公告限期自行拆除的期限（{_deadline_text(case.self_demolition_deadline, deadlines['self_demolition'])}）"
+            "尚未届满。",
+            f"The deadline for self-demolition ({_deadline_text(case.self_demolition_deadline, deadlines['self_demolition'], en=True)}) "
+            "has not passed.", PRECONDITIONS, related=ref))
     served = case.announcement_served_on.isoformat()
     windows = (("reconsideration", case.reconsideration_filed, reconsideration_ends, "60 日的行政复议申请期限",
                 "60-day period for reconsideration", "当事人已申请行政复议，复议期间不得强制拆除。",
@@ -130,12 +139,13 @@ def precondition_findings(case: DemolitionCase, calendar: WorkCalendar, today: d
                 f"自送达之日（{served}）起{what_zh}至 {ends.isoformat()} 届满，尚未经过。",
                 f"The {what_en} from service ({served}) runs until {ends.isoformat()} and has not passed.",
                 PRECONDITIONS, related=ref))
-    if today <= case.removal_deadline:
+    if "removal" in deadlines and today <= deadlines["removal"]:
         out.append(finding(
             "R21", Severity.BLOCK, "R21.removal",
-            f"限期当事人自行清除财物的期限（{case.removal_deadline.isoformat()}）尚未届满。",
-            f"The deadline given to the party to remove its property ({case.removal_deadline.isoformat()}) "
-            "has not passed.", PRECONDITIONS, related=ref))
+            f"限期当事人自行清除财物的期限（{_deadline_text(case.removal_deadline, deadlines['removal'])}）尚未届满。",
+            f"The deadline given to the party to remove its property "
+            f"({_deadline_text(case.removal_deadline, deadlines['removal'], en=True)}) has not passed.",
+            PRECONDITIONS, related=ref))
     if not case.attend_notice_no.strip():
         out.append(finding("R21", Severity.WARN, "R21.no_attend_notice",
                            "尚未记录通知当事人到场的文书；当事人不到场的，清点须由公证或见证人在场（R24）。",
@@ -199,3 +209,11 @@ def validate_case(case: DemolitionCase) -> None:
         raise DemolitionRefused("R23", f"拆除方式 {case.means} 不可选；不得采用停止供水、供电、供热、供燃气等方式。",
                                 f"Means {case.means} is not allowed; never cutting water, power, heating or gas.",
                                 NO_UTILITY_CUTS)
+
+
+def _deadline_text(given: date, ends: date, *, en: bool = False) -> str:
+    """The deadline as given, and where a rest day moved its end, the day it really ends."""
+    if given == ends:
+        return given.isoformat()
+    return (f"{given.isoformat()}, a rest day, so until {ends.isoformat()}" if en
+            else f"{given.isoformat()} 为休息日，顺延至 {ends.isoformat()}")

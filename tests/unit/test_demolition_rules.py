@@ -128,3 +128,13 @@ def test_R23_no_means_offered_cuts_water_power_heating_or_gas() -> None:
     assert offered == {"manual", "machinery", "combined", "人工拆除", "机械拆除", "人工与机械结合"}
     assert not [m for m in offered for word in forbidden if word in m]
     assert "停止供水" not in " ".join(offered) and rules.NO_UTILITY_CUTS.zh.endswith("第四十三条")
+
+
+def test_R21_R27_a_self_demolition_or_removal_deadline_on_a_sunday_runs_to_monday(calendar: WorkCalendar) -> None:
+    sunday = date(2026, 11, 22)
+    c = case(date(2025, 1, 2), self_demolition_deadline=sunday, removal_deadline=sunday)
+    monday = codes(precondition_findings(c, calendar, date(2026, 11, 23)))
+    assert {"R21.self_demolition", "R21.removal"} <= monday  # the periods run through Monday
+    found = [f for f in precondition_findings(c, calendar, date(2026, 11, 23)) if f.code == "R21.removal"]
+    assert "顺延至 2026-11-23" in found[0].zh and "until 2026-11-23" in found[0].en
+    assert not {"R21.self_demolition", "R21.removal"} & codes(precondition_findings(c, calendar, date(2026, 11, 24)))
