@@ -271,6 +271,16 @@ class InventoryService:
         self.d._officer(actor, case.officer_ids, "签名", "sign")
         if document not in ("inventory", "record") or role not in ("officer", "party", "witness"):
             raise ValueError(f"document {document!r} / role {role!r}")
+        self._require_final(case, "签名", "signed")
+        if role == "witness":  # R24: the witness whose identity and statement were recorded
+            witnesses = self.repo.witnesses(case.id)
+            match = [w for w in witnesses if (signer_ref.strip() and str(w.id) == signer_ref.strip())
+                     or (not signer_ref.strip() and w.name == signer_name.strip())]
+            if not match:
+                raise DemolitionRefused("R24", "见证人签名须由已登记的见证人（姓名、身份证号、无利害关系声明）签署。",
+                                        "A witness signature is made by a recorded witness (name, ID number, "
+                                        "statement of no interest).", INVENTORY)
+            signer_name, signer_ref = match[-1].name, str(match[-1].id)
         if role == "officer":
             officer = self.ws.officers.get(signer_ref)
             if officer is None or signer_ref not in case.officer_ids:
@@ -288,12 +298,22 @@ class InventoryService:
                                  signer=signer_name.strip(), image_sha256=digest)
         return next(s for s in self.repo.signatures(case.id) if s.id == sid)
 
+    def _require_final(self, case: DemolitionCase, what_zh: str, what_en: str) -> None:
+        """R26: the list and the record are signed as they finally stand, once the operation
+        has ended (or been abandoned) and the inventory is sealed — never a draft that can
+        still change under a signature."""
+        if case.status not in ("ended", "abandoned"):
+            raise DemolitionRefused("R26", f"清单和笔录须在执行结束、清单封存后{what_zh}。",
+                                    f"The list and the record are {what_en} once the operation has ended "
+                                    "and the inventory is sealed.", INVENTORY)
+
     def record_refusal(self, case_id: str, *, document: str, reason: str, actor: str) -> SignatureRefusal:
         """The party refuses to sign (R26): what happened is written down, and a witness must have signed."""
         case = self.d.case(case_id)
         self.d._officer(actor, case.officer_ids, "记录拒签", "record a refusal to sign")
         if document not in ("inventory", "record"):
             raise ValueError(f"document {document!r}")
+        self._require_final(case, "记录拒签", "refused")
         if not reason.strip():
             raise DemolitionRefused("R26", "当事人拒绝签名的，须注明拒签情况。", "Write down how the party refused to sign.",
                                     INVENTORY)

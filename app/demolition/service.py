@@ -337,6 +337,9 @@ class DemolitionService:
             problems.append(("公证机构", "the notary office"))
         if not valid_png(signature_png):
             problems.append(("签名", "a signature"))
+        if id_no and case.party_id_no and id_no == case.party_id_no.strip().upper():
+            problems.append(("与当事人不同的人（当事人不能为本案见证）", "someone other than the party (the party cannot "
+                                                              "witness its own case)"))
         if problems:
             raise DemolitionRefused("R24", "见证人须记录：" + "、".join(p[0] for p in problems) + "。未保存。",
                                     "The witness needs " + ", ".join(p[1] for p in problems) + ". Nothing was saved.",

@@ -265,8 +265,25 @@ def test_R24_storage_notice_and_a_partial_handover_with_the_rest_refused(svc: De
     assert later.recipient_id_no.endswith("X") and set(inv.states(READY).values()) == {HANDED_OVER}
 
 
+def ended(svc: DemolitionService, clock: MovingClock) -> None:
+    """Started, one item counted, recorded throughout, ended: the inventory is sealed."""
+    started(svc, clock)
+    count(svc, 1)
+    record_video(svc, datetime(2026, 11, 23, 8, 59, tzinfo=CHINA_TZ), 40 * 60)
+    clock.at(2026, 11, 23, 9, 30)
+    svc.end(READY, actor="O01")
+
+
 def test_R26_signatures_on_the_inventory_list_by_both_sides(svc: DemolitionService, clock: MovingClock) -> None:
     started(svc, clock)
+    count(svc, 1)
+    with pytest.raises(DemolitionRefused) as early:  # not on a list that can still change
+        svc.inventory.sign(READY, document="inventory", role="party", signer_name="陈建国",
+                           image_png=signature_png("陈建国"), actor="O01")
+    assert early.value.rule == "R26" and "结束" in early.value.zh
+    record_video(svc, datetime(2026, 11, 23, 8, 59, tzinfo=CHINA_TZ), 40 * 60)
+    clock.at(2026, 11, 23, 9, 30)
+    svc.end(READY, actor="O01")
     with pytest.raises(DemolitionRefused):
         svc.inventory.sign(READY, document="inventory", role="officer", signer_name="", signer_ref="A01",
                            image_png=signature_png("王"), actor="O01")
@@ -275,6 +292,20 @@ def test_R26_signatures_on_the_inventory_list_by_both_sides(svc: DemolitionServi
     witness = svc.inventory.sign(READY, document="inventory", role="witness", signer_name="周明",
                                  image_png=signature_png("周明"), actor="O01")
     assert (officer.signer_name, witness.role) == ("张伟", "witness")
+    with pytest.raises(DemolitionRefused) as stranger:  # R24: only a recorded witness signs as witness
+        svc.inventory.sign(READY, document="inventory", role="witness", signer_name="随便谁",
+                           image_png=signature_png("随便谁"), actor="O01")
+    assert stranger.value.rule == "R24"
+
+
+def test_R24_the_party_cannot_be_its_own_independent_witness(svc: DemolitionService, clock: MovingClock) -> None:
+    started(svc, clock, witness=False)
+    party_id = svc.case(READY).party_id_no
+    assert party_id
+    with pytest.raises(DemolitionRefused) as refused:
+        svc.add_witness(READY, kind="witness", name="陈建国", id_no=party_id, no_interest="无利害关系",
+                        signature_png=signature_png("陈建国"), actor="O01")
+    assert refused.value.rule == "R24" and "当事人" in refused.value.zh and svc.repo.witnesses(READY) == []
 
 
 def test_photos_are_sealed_evidence_linked_to_the_case_a_second_take_is_the_same_item(
@@ -349,7 +380,7 @@ def test_R21_deadlines_before_service_are_refused_when_the_case_is_changed(svc: 
 
 def test_R26_the_party_refusing_to_sign_is_written_down_after_the_witness_signs(svc: DemolitionService,
                                                                                 clock: MovingClock) -> None:
-    started(svc, clock)
+    ended(svc, clock)
     with pytest.raises(DemolitionRefused) as err:
         svc.inventory.record_refusal(READY, document="inventory", reason="当事人称不认可清点结果，拒绝签字", actor="O01")
     assert err.value.rule == "R26" and "见证人" in err.value.zh

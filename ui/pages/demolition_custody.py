@@ -127,7 +127,8 @@ class CustodyTab(DemolitionTab):
                 item.setCheckState(Qt.CheckState.Unchecked)
             self.items.addItem(item)
         closed = ctx.case.status in ("ended", "abandoned")
-        for w in (self.store, self.notify, self.hand_over, self.refuse):
+        # Custody and the signatures of the list and record (R26) come once the inventory is sealed.
+        for w in (self.store, self.notify, self.hand_over, self.refuse, self.sign, self.record_refusal):
             w.setEnabled(closed)
         self.collect_by.setDate(QDate(ctx.service.now().date() + timedelta(days=14)))
         sigs = inv.signatures(ctx.case.id)
