@@ -91,3 +91,28 @@ def test_R24_only_a_sealed_photo_can_be_linked(ws: Workspace) -> None:
     sha = s.inventory.take_photo(CASE, specimen.sample_photo(1), actor="O01")
     assert s.inventory.link_photo(CASE, sha, actor="O01") == sha  # linking again changes nothing
     assert s.repo.linked(CASE, "photo") == [sha]
+
+
+def test_R24_an_item_waits_for_its_photos_and_a_late_photo_never_lands_on_the_next_item(
+        app, qtbot, ws: Workspace) -> None:
+    window = MainWindow(ws)
+    qtbot.addWidget(window)
+    window.show()
+    window.sign_in(ws.officers.get("O01"))
+    window.show_page("demolition")
+    page = window.demolition_page
+    page.select_case(CASE)
+    inv = page.inventory
+    page.show_tab(inv)
+    inv.name.setText("冰箱")
+    inv.attach_photo(specimen.sample_photo(1))
+    assert not inv.add.isEnabled()  # the photo is still being sealed: the item cannot go in without it
+    inv.add_item()
+    assert window.demolition.inventory.items(CASE) == []
+    qtbot.waitUntil(lambda: len(inv.photos) == 1 and inv.add.isEnabled(), timeout=10_000)
+    qtbot.mouseClick(inv.add, Qt.MouseButton.LeftButton)
+    [counted] = window.demolition.inventory.items(CASE)
+    assert len(counted.photo_sha256s) == 1 and inv.photos == []
+    # a result that arrives for an item already entered is dropped, not carried to the next
+    inv._photo_sealed("f" * 64, CASE, inv._generation - 1)
+    assert inv.photos == []

@@ -247,6 +247,7 @@ class InventoryTab(DemolitionTab):
         self.photos: list[str] = []
         self.jobs: list[Job] = []
         self._case_id: str | None = None
+        self._generation = 0  # moves on with each item entered: late photos are not carried over
 
     def load(self, ctx: DemolitionContext) -> None:
         super().load(ctx)
@@ -254,10 +255,13 @@ class InventoryTab(DemolitionTab):
         if self._case_id != ctx.case.id:
             self.photos = []
             self._case_id = ctx.case.id
+            self._generation += 1
         self.model.set_rows(inv.items(ctx.case.id), inv.states(ctx.case.id))
         open_ = ctx.case.status in ("in_progress", "paused")
-        for w in (self.add, self.save_edit, self.photo_button, self.camera_button):
+        for w in (self.photo_button, self.camera_button):
             w.setEnabled(open_)
+        for w in (self.add, self.save_edit):  # not while a photo is still being sealed
+            w.setEnabled(open_ and not self.photos_pending())
         if not self.label_no.text():
             self.label_no.setText(self._next_label())
         self._show_photos()
@@ -277,12 +281,7 @@ class InventoryTab(DemolitionTab):
         """Link a photo the camera sealed to the case, on the database worker."""
         ctx = self.ctx
         assert ctx is not None
-        job = Job(ctx.service.inventory.link_photo, ctx.case.id, sha256, actor=ctx.actor)
-        job.result.connect(self._photo_sealed)
-        job.error.connect(self.show_error)
-        self.jobs = [j for j in self.jobs if not j.is_done] + [job]
-        job.bind(self).start(database_pool())
-        return job
+        return self._photo_job(Job(ctx.service.inventory.link_photo, ctx.case.id, sha256, actor=ctx.actor))
 
     def _choose_photos(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(self, self.tr("选择现场照片"), str(Path.home()),
@@ -294,15 +293,35 @@ class InventoryTab(DemolitionTab):
         """Seal a photo on the database worker; the item being entered takes it when done."""
         ctx = self.ctx
         assert ctx is not None
-        job = Job(ctx.service.inventory.take_photo, ctx.case.id, data, actor=ctx.actor)
-        job.result.connect(self._photo_sealed)
-        job.error.connect(self.show_error)
-        self.jobs = [j for j in self.jobs if not j.is_done] + [job]
         self.photo_state.setText(self.tr("正在封存照片…"))
+        return self._photo_job(Job(ctx.service.inventory.take_photo, ctx.case.id, data, actor=ctx.actor))
+
+    def _photo_job(self, job: Job) -> Job:
+        """Run a photo's seal or link; the item waits for it (登记 is off until every photo is in),
+        and a photo that arrives after the case or the item changed goes to neither."""
+        assert self.ctx is not None
+        case_id, generation = self.ctx.case.id, self._generation
+        job.result.connect(lambda sha256: self._photo_sealed(sha256, case_id, generation))
+        job.error.connect(self.show_error)
+        job.finished.connect(self._photos_settled)
+        self.jobs = [j for j in self.jobs if not j.is_done] + [job]
+        self.add.setEnabled(False)
+        self.save_edit.setEnabled(False)
         job.bind(self).start(database_pool())
         return job
 
-    def _photo_sealed(self, sha256: str) -> None:
+    def photos_pending(self) -> bool:
+        return any(not j.is_done for j in self.jobs)
+
+    def _photos_settled(self) -> None:
+        if not self.photos_pending() and self.ctx is not None:
+            open_ = self.ctx.case.status in ("in_progress", "paused")
+            self.add.setEnabled(open_)
+            self.save_edit.setEnabled(open_)
+
+    def _photo_sealed(self, sha256: str, case_id: str, generation: int) -> None:
+        if case_id != self._case_id or generation != self._generation:
+            return  # for an item already entered, or another case: not this one's photo
         if sha256 not in self.photos:
             self.photos.append(sha256)
         self._show_photos()
@@ -316,6 +335,8 @@ class InventoryTab(DemolitionTab):
     def add_item(self) -> None:
         ctx = self.ctx
         assert ctx is not None
+        if self.photos_pending():  # the button is off meanwhile; a script or shortcut waits too
+            return
         item = self.attempt(lambda: ctx.service.inventory.add_item(
             ctx.case.id, name=self.name.text(), category=self.category.currentText(), quantity=self.quantity.text(),
             unit=self.unit.text(), condition=self.condition.currentText(), label_no=self.label_no.text(),
@@ -325,6 +346,7 @@ class InventoryTab(DemolitionTab):
         row = self.model.put(item)  # one inserted row, not a reload: quick with hundreds of items
         self.table.scrollTo(self.model.index(row, 0))
         self.photos = []
+        self._generation += 1
         self.name.clear()
         self.quantity.setText("1")
         self.label_no.setText(self._next_label())
@@ -334,7 +356,7 @@ class InventoryTab(DemolitionTab):
     def edit_selected(self) -> None:
         ctx = self.ctx
         rows = self.table.selectionModel().selectedRows()
-        if ctx is None or not rows:
+        if ctx is None or not rows or self.photos_pending():
             return
         current = self.model.item_at(rows[0].row())
         changes = {"name": self.name.text(), "category": self.category.currentText(), "quantity": self.quantity.text(),
@@ -348,6 +370,7 @@ class InventoryTab(DemolitionTab):
             self.model.put(item)
             self.edit_reason.clear()
             self.photos = []
+            self._generation += 1
             self._show_photos()
 
     def _fill(self, row: int) -> None:
