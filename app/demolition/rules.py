@@ -19,6 +19,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
+import re
 from datetime import date, datetime, time
 
 from app.deadlines import CALENDAR_DAY_SOURCE, CalendarNotCovered, WorkCalendar
@@ -191,6 +192,9 @@ def blocking(findings: Sequence[Finding]) -> list[Finding]:
     return [f for f in findings if f.severity is Severity.BLOCK]
 
 
+CASE_ID = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff〔〕()（）_-][0-9A-Za-z\u4e00-\u9fff〔〕()（）._-]{0,63}$")
+
+
 def validate_case(case: DemolitionCase) -> None:
     """Refuse a case with missing facts, deadlines before service, or a means R23 forbids."""
     missing = [(zh, en) for value, zh, en in (
@@ -200,6 +204,11 @@ def validate_case(case: DemolitionCase) -> None:
     if missing:
         raise DemolitionInputInvalid("请填写：" + "、".join(m[0] for m in missing) + "。未保存。",
                                      "Please fill in: " + ", ".join(m[1] for m in missing) + ". Nothing was saved.")
+    if not CASE_ID.match(case.id):  # it names the case's documents folder
+        raise DemolitionInputInvalid(
+            "案件编号只能由汉字、字母、数字和 - _ . 组成（不超过 64 个字符，不以 . 开头）。未保存。",
+            "A case number is letters, Chinese characters, digits and - _ . only (at most 64, not starting "
+            "with a dot). Nothing was saved.")
     if case.self_demolition_deadline < case.announcement_served_on or \
             case.removal_deadline < case.announcement_served_on:
         raise DemolitionInputInvalid("自行拆除期限和清除财物期限不能早于公告送达日。未保存。",

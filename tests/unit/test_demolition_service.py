@@ -111,6 +111,12 @@ def test_R20_R21_case_entered_on_the_device_and_bad_input_saves_nothing(svc: Dem
                         removal_deadline=date(2026, 11, 1), officer_ids=["O01", "O02"],
                         scheduled_at=datetime(2026, 11, 24, 9, tzinfo=CHINA_TZ), actor="O01")
     assert svc.repo.get("QC-X") is None
+    with pytest.raises(DemolitionInputInvalid):  # the number names the documents folder: no paths
+        svc.create_case(case_id="../../x", party_name="王某", place="某村", structure="棚", announcement_no="告1",
+                        announcement_served_on=date(2026, 5, 1), self_demolition_deadline=date(2026, 5, 10),
+                        removal_deadline=date(2026, 11, 1), officer_ids=["O01", "O02"],
+                        scheduled_at=datetime(2026, 11, 24, 9, tzinfo=CHINA_TZ), actor="O01")
+    assert svc.repo.get("../../x") is None
     case = svc.create_case(case_id="QC-X", party_name="王某", place="某村", structure="棚", announcement_no="告1",
                            announcement_served_on=date(2026, 5, 1), self_demolition_deadline=date(2026, 5, 10),
                            removal_deadline=date(2026, 11, 1), officer_ids=["O01", "O02"],
@@ -437,3 +443,18 @@ def test_R16_only_recordings_of_the_case_s_officers_count(svc: DemolitionService
     with pytest.raises(DemolitionRefused) as refused:
         svc.link_recording(READY, other.sha256, actor="O01")
     assert refused.value.rule == "R16"
+
+
+@pytest.mark.parametrize("table", ["demolition_signatures", "demolition_refusals", "demolition_witnesses"])
+def test_R24_R26_signatures_refusals_and_witnesses_cannot_be_changed_or_removed(
+        svc: DemolitionService, clock: MovingClock, table: str) -> None:
+    ended(svc, clock)
+    svc.inventory.sign(READY, document="inventory", role="witness", signer_name="周明",
+                       image_png=signature_png("周明"), actor="O01")
+    svc.inventory.record_refusal(READY, document="inventory", reason="当事人拒绝在清单上签名", actor="O01")
+    assert svc.ws.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] >= 1
+    with pytest.raises(sqlite3.IntegrityError):
+        svc.ws.db.execute(f"DELETE FROM {table}")
+    if table != "demolition_witnesses":  # witnesses refused UPDATE since migration 0008
+        with pytest.raises(sqlite3.IntegrityError):
+            svc.ws.db.execute(f"UPDATE {table} SET case_id = case_id")
