@@ -28,7 +28,8 @@ from local_db.database import transaction
 from local_db.errors import UserFacingError
 
 PIN_MIN, PIN_MAX = 4, 8
-FREE_ATTEMPTS = 3  # wrong PINs allowed before the first wait
+MAX_IDLE_LOCK_MINUTES = 12 * 60
+FREE_ATTEMPTS = 3  # wrong PINs allowed before the first wait: the fourth waits 30 s
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
 IDLE_LOCK_SETTING = "session.idle_lock_minutes"
@@ -152,9 +153,9 @@ def require_id(ws: Workspace, person_id: str, permission: Permission) -> Officer
 
 def backoff(failures: int) -> timedelta | None:
     """The wait after ``failures`` wrong PINs in a row: none at first, then doubling to a cap."""
-    if failures < FREE_ATTEMPTS:
+    if failures <= FREE_ATTEMPTS:
         return None
-    doublings = min(failures - FREE_ATTEMPTS, 20)  # 30 s · 2**20 is far past the cap already
+    doublings = min(failures - FREE_ATTEMPTS - 1, 20)  # 30 s · 2**20 is far past the cap already
     return min(BACKOFF_FIRST * (2 ** doublings), BACKOFF_MAX)
 
 
@@ -257,7 +258,8 @@ def record_session(ws: Workspace, person_id: str, action: str) -> None:
 def idle_lock_minutes(ws: Workspace) -> int:
     """Minutes without input before the screen locks (setting, default 5)."""
     value = ws.settings.get(IDLE_LOCK_SETTING)
-    return int(value) if value and value.isdigit() and int(value) > 0 else DEFAULT_IDLE_LOCK_MINUTES
+    minutes = int(value) if value and value.isdigit() and int(value) > 0 else DEFAULT_IDLE_LOCK_MINUTES
+    return min(minutes, MAX_IDLE_LOCK_MINUTES)  # a screen left open longer than a shift is no lock at all
 
 
 def _person(ws: Workspace, person_id: str) -> Officer:

@@ -203,10 +203,11 @@ def transaction(db: Database) -> Iterator[None]:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            conn.commit()  # inside: a COMMIT that fails (disk full, I/O) must not leave it open
         except BaseException:
-            conn.rollback()
+            if conn.in_transaction:
+                conn.rollback()
             raise
-        conn.commit()
 
 
 def open_database(folder: Path, *, create: bool = False) -> Database:

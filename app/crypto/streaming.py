@@ -173,15 +173,26 @@ def _copy_hashing_buffered(src: BinaryIO, dst: BinaryIO | None, *, buffer_size: 
     n = src.readinto(buffers[0])  # type: ignore[attr-defined]
     done = 0
     if n is not None and n < buffer_size:
-        # Everything fits one buffer (a photo, a record): no threads to hand over to.
-        chunk = buffers[0][:n or 0]
-        digest.update(chunk)
-        if dst is not None and n:
-            _write_all(dst, chunk)
-        if n:
-            done = n
-            yield done
-        return digest.hexdigest(), done
+        # Possibly everything fits one buffer (a photo, a record). A short read is not the
+        # end of the file, though (a pipe, FUSE, a network share): only an empty one is.
+        more = src.readinto(buffers[1]) if n else 0  # type: ignore[attr-defined]
+        if not more:
+            chunk = buffers[0][:n or 0]
+            digest.update(chunk)
+            if dst is not None and n:
+                _write_all(dst, chunk)
+            if n:
+                done = n
+                yield done
+            return digest.hexdigest(), done
+        # It goes on: hash and write the two pieces read so far, then continue as usual.
+        for piece in (buffers[0][:n], buffers[1][:more]):
+            digest.update(piece)
+            if dst is not None:
+                _write_all(dst, piece)
+        done = n + more
+        yield done
+        n = src.readinto(buffers[0])  # type: ignore[attr-defined]
     pool = _pool("copy-hash", 2)
     current = 0
     pending: list[Future[None]] = []

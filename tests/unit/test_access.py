@@ -57,7 +57,7 @@ def test_demo_pins_are_salted_scrypt_hashes_and_sign_in(demo_workspace: Workspac
 
 def test_wrong_pins_back_off_growing_and_survive_a_restart(clocked, tmp_path: Path) -> None:
     ws, clock = clocked
-    for _ in range(access.FREE_ATTEMPTS - 1):
+    for _ in range(access.FREE_ATTEMPTS):  # three free tries, as the README says
         with pytest.raises(PinWrong) as wrong:
             access.sign_in(ws, "O01", "0000")
         assert wrong.value.locked_for is None
@@ -83,13 +83,14 @@ def test_wrong_pins_back_off_growing_and_survive_a_restart(clocked, tmp_path: Pa
         access.sign_in(reopened, "O01", "0000")
     assert wrong.value.locked_for is None
     actions = _actions(reopened)
-    assert actions.count("session.pin_failed") == 5 and actions.count("session.sign_in_refused") == 2
+    assert actions.count("session.pin_failed") == 6 and actions.count("session.sign_in_refused") == 2
     assert audit.verify(reopened.db) == []
     reopened.close()
 
 
 def test_backoff_is_capped() -> None:
-    assert access.backoff(access.FREE_ATTEMPTS - 1) is None
+    assert access.backoff(access.FREE_ATTEMPTS) is None
+    assert access.backoff(access.FREE_ATTEMPTS + 1) == access.BACKOFF_FIRST
     assert access.backoff(50) == access.BACKOFF_MAX
 
 
@@ -191,7 +192,7 @@ def test_a_person_changes_their_own_pin_with_the_current_one(demo_workspace: Wor
 
 def test_changing_a_pin_is_refused_while_wrong_pins_back_off(clocked) -> None:
     ws, _clock = clocked
-    for _ in range(access.FREE_ATTEMPTS):
+    for _ in range(access.FREE_ATTEMPTS + 1):
         with pytest.raises(PinWrong):
             access.change_pin(ws, "O01", "0000", "424242", "424242")
     with pytest.raises(SignInLocked):  # even the right PIN waits out the back-off

@@ -94,3 +94,28 @@ def test_stopping_midway_leaves_no_thread_working_on_the_file(tmp_path: Path, ke
         size = os.fstat(dst.fileno()).st_size
     assert size < len(data)  # stopped: the rest was never copied
     assert os.stat(dst.name).st_size == size if isinstance(dst.name, str) else True
+
+
+class _Trickle(io.RawIOBase):
+    """A source that answers with short reads, as pipes, FUSE and network shares may."""
+
+    def __init__(self, data: bytes, first: int) -> None:
+        self.data, self.pos, self.first = data, 0, first
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:  # type: ignore[no-untyped-def, override]
+        limit = self.first if self.pos == 0 else 7 * 1024
+        n = min(len(b), limit, len(self.data) - self.pos)
+        b[:n] = self.data[self.pos:self.pos + n]
+        self.pos += n
+        return n
+
+
+@pytest.mark.parametrize("first", [1, 1000, BUF - 1])
+def test_a_short_first_read_is_not_taken_for_the_end_of_the_file(first: int) -> None:
+    data = os.urandom(3 * BUF + 11)
+    out = io.BytesIO()
+    (digest, n), _ = drive(crypto.copy_hashing(_Trickle(data, first), out, buffer_size=BUF))
+    assert n == len(data) and out.getvalue() == data and digest == hashlib.sha256(data).hexdigest()

@@ -71,3 +71,23 @@ def test_a_lone_statement_from_another_thread_does_not_join_a_transaction_that_r
     writer.join(5)
     assert ws.settings.get("probe.rolled_back") is None
     assert ws.settings.get("probe.lone") == "1"  # its own write survived the other's rollback
+
+
+def test_a_commit_that_fails_leaves_no_transaction_open(workspace: Workspace) -> None:
+    """A COMMIT refused (here by a deferred foreign key; on a device, a full disk) rolls back:
+    the next transaction starts normally instead of failing until a restart."""
+    import sqlite3
+
+    import pytest
+
+    ws = workspace
+    ws.db.execute("PRAGMA foreign_keys = ON")
+    ws.db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
+    ws.db.execute("CREATE TABLE child (p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")
+    with pytest.raises(sqlite3.IntegrityError):
+        with transaction(ws.db):
+            ws.db.execute("INSERT INTO child VALUES (42)")  # checked only at COMMIT
+    assert not ws.db.conn.in_transaction
+    with transaction(ws.db):
+        ws.settings.set("probe.after", "1")
+    assert ws.settings.get("probe.after") == "1"
