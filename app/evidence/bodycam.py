@@ -450,7 +450,7 @@ class CameraImport(FileImport):
     def __init__(self, locker: EvidenceLocker, volume: CameraVolume, *, inspection_id: str | None,
                  officer_certs: Sequence[str] = (), evidence_type: EvidenceType | str | None = "audiovisual",
                  files: Sequence[Path] | None = None, cancel: threading.Event | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic, actor: str | None = None) -> None:
         certs = list(officer_certs)
         if not certs:
             wearer = assigned_officer(locker.ws, volume)
@@ -463,7 +463,7 @@ class CameraImport(FileImport):
         super().__init__(locker, list(files) if files is not None else pending_files(locker, volume),
                          inspection_id=inspection_id, officer_certs=certs, evidence_type=evidence_type,
                          source_kind=EvidenceSourceKind.BODY_CAMERA, source_label=volume.serial,
-                         cancel=cancel, clock=clock)
+                         cancel=cancel, clock=clock, actor=actor)
 
     def _detail(self, path: Path) -> str:
         return self.volume.serial

@@ -246,7 +246,7 @@ class CaptureSession:
                  segment_seconds: float = DEFAULT_SEGMENT_SECONDS,
                  on_frame: Callable[[Frame], None] | None = None,
                  on_event: Callable[[CaptureEvent], None] | None = None,
-                 sealer: Executor | None = None) -> None:
+                 sealer: Executor | None = None, operator: str | None = None) -> None:
         # Checked now, so a wrong officer or type fails before a frame is recorded (R15).
         self.evidence_type = evidence_type_of(evidence_type)
         locker.collectors(officer_certs, inspection_id)
@@ -254,6 +254,7 @@ class CaptureSession:
         self.source = source
         self.officer_certs = tuple(officer_certs)
         self.inspection_id = inspection_id
+        self.operator = operator  # who is at the device: named in the audit log as the one who sealed
         self.segment_seconds = float(segment_seconds)
         self.on_frame = on_frame
         self.on_event = on_event
@@ -291,10 +292,14 @@ class CaptureSession:
         """A recording is under way (between two segments too)."""
         return self._writer is not None or (self._want_recording and self.running)
 
-    def set_collectors(self, officer_certs: Sequence[str], inspection_id: str | None) -> None:
-        """Name the officers and inspection for the next photo and segment (an open segment keeps its own)."""
+    def set_collectors(self, officer_certs: Sequence[str], inspection_id: str | None,
+                       operator: str | None = None) -> None:
+        """Name the officers, inspection and operator for the next photo and segment (an open
+        segment keeps its own)."""
         self.locker.collectors(officer_certs, inspection_id)
         self.officer_certs, self.inspection_id = tuple(officer_certs), inspection_id
+        if operator is not None:
+            self.operator = operator
 
     def start_recording(self) -> None:
         """Begin a recording at the next frame."""
@@ -404,7 +409,7 @@ class CaptureSession:
 
     def _seal_segment(self, journal: SegmentJournal, path: Path) -> IngestResult:
         try:
-            result = seal_closed_segment(self.locker, journal, path)
+            result = seal_closed_segment(self.locker, journal, path, actor=self.operator)
         except UserFacingError as exc:
             self._fail(exc)  # the files stay; recovery seals them on the next start
             raise
@@ -424,7 +429,7 @@ class CaptureSession:
                 io.BytesIO(encoded.tobytes()), evidence_type=kind, officer_certs=certs,
                 source_kind=EvidenceSourceKind.WEBCAM, source_detail=self.source.detail,
                 original_name=f"{self.session_id}-photo-{frame.number:06d}.jpg",
-                inspection_id=inspection_id, captured_at=frame.at)
+                inspection_id=inspection_id, captured_at=frame.at, actor=self.operator)
         except UserFacingError as exc:
             self._fail(exc)
             raise

@@ -123,7 +123,8 @@ class FileImport:
     def __init__(self, locker: EvidenceLocker, paths: Sequence[Path], *, inspection_id: str | None,
                  officer_certs: Sequence[str], evidence_type: EvidenceType | str | None,
                  source_kind: EvidenceSourceKind = EvidenceSourceKind.FILE, source_label: str = "",
-                 cancel: threading.Event | None = None, clock: Callable[[], float] = time.monotonic) -> None:
+                 cancel: threading.Event | None = None, clock: Callable[[], float] = time.monotonic,
+                 actor: str | None = None) -> None:
         # Checked now, before any file is read, so a wrong type fails fast (R15).
         self.evidence_type = evidence_type_of(evidence_type)
         locker.collectors(officer_certs, inspection_id)
@@ -137,6 +138,9 @@ class FileImport:
         self.cancel = cancel or threading.Event()
         self.clock = clock
         self.report = ImportReport()
+        # Who is at the device: the audit log names them as the one who sealed, which is
+        # what keeps a team leader from reviewing their own import (app.review).
+        self.actor = actor
         self.started: dict[Path, os.stat_result] = {}  # each file's state when its import began
 
     def total_bytes(self) -> int:
@@ -258,7 +262,7 @@ class FileImport:
         intake = self.locker.intake(
             evidence_type=self.evidence_type, officer_certs=self.officer_certs, source_kind=self.source_kind,
             source_detail=self._detail(path), original_name=path.name, inspection_id=self.inspection_id,
-            captured_at=self._captured_at(path, stat, media_type))
+            captured_at=self._captured_at(path, stat, media_type), actor=self.actor)
         # A camera card is often imported again with files already sealed. When name
         # and size match an item, hash without copying: a read, no write, and no
         # staging file; only a real mismatch goes on to the (one-pass) copy.

@@ -309,10 +309,11 @@ def start_segment(folder: RecordingFolder, index: int, *, source_detail: str, of
     return SegmentWriter(folder, journal, round(fps * seconds))
 
 
-def seal_closed_segment(locker: EvidenceLocker, journal: SegmentJournal, path: Path) -> IngestResult:
+def seal_closed_segment(locker: EvidenceLocker, journal: SegmentJournal, path: Path, *,
+                        actor: str | None = None) -> IngestResult:
     """Seal a segment the live session just closed, then remove its files (only after the commit)."""
     fault_pause("closed", journal.index)
-    result = seal_segment(locker, journal, path)
+    result = seal_segment(locker, journal, path, actor=actor)
     fault_pause("sealed", journal.index)
     remove_sealed(path.parent, journal.index)
     return result
@@ -331,7 +332,8 @@ def fault_pause(point: str, index: int) -> None:
 
 
 def seal_segment(locker: EvidenceLocker, journal: SegmentJournal, path: Path, *, recovered: bool = False,
-                 derived_from: str | None = None, derivation: str | None = None) -> IngestResult:
+                 derived_from: str | None = None, derivation: str | None = None,
+                 actor: str | None = None) -> IngestResult:
     """Seal a segment file as it is, with the collectors and start time of its journal.
 
     A segment sealed by recovery rather than by the live session carries
@@ -345,7 +347,7 @@ def seal_segment(locker: EvidenceLocker, journal: SegmentJournal, path: Path, *,
             fh, evidence_type=journal.evidence_type, officer_certs=journal.officers,
             source_kind=EvidenceSourceKind(journal.source_kind), source_detail=detail, original_name=name,
             inspection_id=journal.inspection_id, captured_at=datetime.fromisoformat(journal.started_at),
-            derived_from=derived_from, derivation=derivation)
+            derived_from=derived_from, derivation=derivation, actor=actor)
         return _drive_with_pause(steps, journal.index)
 
 

@@ -151,3 +151,46 @@ def test_several_items_are_decided_each_on_its_own(review: ReviewService) -> Non
     assert [d.item_sha256 for d in made] == others
     assert len(refused) == 1 and isinstance(refused[0], ReviewRefused)
     assert review.history(mine) == []
+
+
+def test_a_team_leader_importing_under_an_officer_s_certificate_still_cannot_review_it(
+        review: ReviewService, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Through the real import path: the person at the device (not the first certificate
+    ticked) is who sealed, so the self-review rule holds for imports and camera captures."""
+    from app.evidence.importer import FileImport
+
+    photo = tmp_path / "IMG_0001.JPG"
+    photo.write_bytes(b"\xff\xd8\xff\xe0" + b"imported" * 50 + b"\xff\xd9")
+    job = FileImport(review.locker, [photo], inspection_id=TASK, officer_certs=[O01_CERT],
+                     evidence_type="audiovisual", actor="L01")
+    for _ in job.run():
+        pass
+    [item] = job.report.imported
+    assert item.officer_ids == ("O01",)
+    with pytest.raises(ReviewRefused):
+        review.decide(item.sha256, "approve", reviewer="L01")
+
+
+def test_a_camera_photo_names_the_operator_as_the_one_who_sealed(demo_workspace: Workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from app.evidence.capture import CaptureSession, VideoSource
+
+    video = tmp_path / "cam.mp4"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=2:size=320x240:rate=10",
+                    "-c:v", "mpeg4", str(video)], check=True)
+    locker = EvidenceLocker(demo_workspace)
+    session = CaptureSession(locker, VideoSource(video, pace=True), officer_certs=[O01_CERT], inspection_id=TASK,
+                             operator="L01")
+    session.start()
+    try:
+        import time
+        deadline = time.monotonic() + 10
+        while session.frames_read < 3 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        future = session.take_photo()
+        item = future.result(10).item
+    finally:
+        session.stop()
+    with pytest.raises(ReviewRefused):
+        ReviewService(locker).decide(item.sha256, "approve", reviewer="L01")

@@ -107,6 +107,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.setProperty("keepThroughLock", True)  # an import goes on behind the idle lock
         self.locker = locker
+        self.operator = officer  # the signed-in person, named as the one who sealed
         self.language = language
         self.setWindowTitle(self.tr("导入证据"))
         self.setModal(True)  # nobody signs out or imports twice while files are sealed
@@ -324,7 +325,8 @@ class ImportDialog(QDialog):
         options: dict[str, Any] = dict(
             inspection_id=self.inspection.currentData(), cancel=threading.Event(),
             officer_certs=[o.cert_no or "" for o in self.checked_officers()],
-            evidence_type=self.evidence_type.currentData())
+            evidence_type=self.evidence_type.currentData(),
+            actor=self.operator.id if self.operator is not None else None)
         try:
             # Type (R15), officers and inspection are checked before any file is read.
             if self.camera is not None and self.bodycam is not None:

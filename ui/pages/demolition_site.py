@@ -273,7 +273,8 @@ class InventoryTab(DemolitionTab):
         ctx = self.ctx
         assert ctx is not None
         dialog = CameraDialog(ctx.service.locker, lambda: (ctx.service.certs(ctx.case), None),
-                              self.link_camera_photo, language=ctx.language, parent=self, **panel_options)
+                              self.link_camera_photo, language=ctx.language, parent=self,
+                              operator=lambda: ctx.actor, **panel_options)
         dialog.open()
         return dialog
 

@@ -96,13 +96,15 @@ class CameraPanel(QWidget):
     def __init__(self, locker: EvidenceLocker, context: Context, source_factory: SourceFactory = paced_source, *,
                  segment_seconds: float = 60.0, cameras: Callable[[], list[CameraInfo]] = list_cameras,
                  sealer: Executor | None = None, recover: bool = True, language: str = "zh",
-                 on_sealed: Callable[[EvidenceItem], None] | None = None, parent: QWidget | None = None) -> None:
+                 on_sealed: Callable[[EvidenceItem], None] | None = None,
+                 operator: Callable[[], str | None] = lambda: None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cameraPanel")
         self.locker, self.context, self.source_factory = locker, context, source_factory
         self.segment_seconds = segment_seconds
         self.language = language
         self.on_sealed = on_sealed
+        self.operator = operator  # the signed-in person: the audit log names them as the one who sealed
         self.sealer = sealer or DatabaseLane()
         self.session: CaptureSession | None = None
         self.last_sha256: str | None = None
@@ -212,7 +214,7 @@ class CameraPanel(QWidget):
         if self.session is None:
             return
         try:
-            self.session.set_collectors(*self.context())
+            self.session.set_collectors(*self.context(), operator=self.operator())
             self.session.take_photo()
         except UserFacingError as exc:
             self._show_error(exc)
@@ -223,7 +225,7 @@ class CameraPanel(QWidget):
             return
         if checked:
             try:
-                self.session.set_collectors(*self.context())
+                self.session.set_collectors(*self.context(), operator=self.operator())
             except UserFacingError as exc:
                 self.record_button.setChecked(False)
                 self._show_error(exc)
