@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
@@ -47,6 +49,8 @@ KEEP_THROUGH_LOCK = "keepThroughLock"
 
 # The setting is read at start; its module (the sync client) is not loaded for it.
 AUTO_SYNC_SETTING = "sync.auto_when_reachable"
+
+log = logging.getLogger(__name__)
 
 PAGE_KEYS = ("today", "inspections", "evidence", "demolition", "review", "sync", "settings")
 
@@ -242,17 +246,32 @@ class MainWindow(QMainWindow):
     # --- sign-in ---------------------------------------------------------------
     def switch_user(self) -> None:
         """Back to the sign-in page; the work area is not shown to the next person."""
-        if self.officer is not None:
-            access.record_session(self.ws, self.officer.id, "sign_out")
+        leaving = self.officer
+        self._cover_dialogs()
         self._show_sign_in(None)
+        if leaving is not None:
+            self._record_session(leaving, "sign_out")
 
     def lock(self) -> None:
-        """Idle lock: the sign-in page covers the work area, which keeps its state."""
+        """Idle lock: the sign-in page covers the work area, which keeps its state.
+
+        The screen is covered first and the lock audited after: a database that cannot
+        write at that moment must not leave the work on show (it is said on the page).
+        """
         if self.officer is None:
             return
-        access.record_session(self.ws, self.officer.id, "lock")
+        locking = self.officer
         self._cover_dialogs()
-        self._show_sign_in(self.officer)
+        self._show_sign_in(locking)
+        self._record_session(locking, "lock")
+
+    def _record_session(self, person: Officer, action: str) -> None:
+        try:
+            access.record_session(self.ws, person.id, action)
+        except (UserFacingError, sqlite3.Error) as exc:
+            log.error("could not audit session.%s of %s: %s", action, person.id, exc)
+            self.sign_in_page.hint.setText(self.sign_in_page.hint.text() + "\n" + self.tr(
+                "（审计日志暂时无法写入：%1）").replace("%1", str(exc)))
 
     def _cover_dialogs(self) -> None:
         """Nothing of the work may show over the lock: an open dialog is closed (rejected),

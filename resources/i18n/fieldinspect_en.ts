@@ -50,73 +50,73 @@
 <context>
     <name>CameraPanel</name>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="120" />
+        <location filename="../../ui/widgets/camera_panel.py" line="122" />
         <source>摄像头 {0}：{1}</source>
         <translation>Camera {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="121" />
+        <location filename="../../ui/widgets/camera_panel.py" line="123" />
         <source>视频文件…</source>
         <translation>Video file…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="123" />
+        <location filename="../../ui/widgets/camera_panel.py" line="125" />
         <source>选择摄像头</source>
         <translation>Choose a camera</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="125" />
+        <location filename="../../ui/widgets/camera_panel.py" line="127" />
         <source>未选择画面来源</source>
         <translation>No source selected</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="131" />
+        <location filename="../../ui/widgets/camera_panel.py" line="133" />
         <source>拍照</source>
         <translation>Take photo</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="132" />
-        <location filename="../../ui/widgets/camera_panel.py" line="320" />
+        <location filename="../../ui/widgets/camera_panel.py" line="134" />
+        <location filename="../../ui/widgets/camera_panel.py" line="322" />
         <source>开始录像</source>
         <translation>Start recording</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="148" />
+        <location filename="../../ui/widgets/camera_panel.py" line="150" />
         <source>画面来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="174" />
+        <location filename="../../ui/widgets/camera_panel.py" line="176" />
         <source>选择视频文件</source>
         <translation>Choose a video file</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="175" />
+        <location filename="../../ui/widgets/camera_panel.py" line="177" />
         <source>视频文件 (*.mp4 *.avi *.mov *.mkv *.m4v)</source>
         <translation>Video files (*.mp4 *.avi *.mov *.mkv *.m4v)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="285" />
+        <location filename="../../ui/widgets/camera_panel.py" line="287" />
         <source>已恢复并封存 {0} 段上次中断的录像</source>
         <translation>Recovered and sealed {0} segment(s) interrupted last time</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="320" />
+        <location filename="../../ui/widgets/camera_panel.py" line="322" />
         <source>停止录像</source>
         <translation>Stop recording</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="326" />
+        <location filename="../../ui/widgets/camera_panel.py" line="328" />
         <source>● 录像中 第 {0} 段 已录 {1:02d}:{2:02d}</source>
         <translation>● Recording segment {0}, {1:02d}:{2:02d} recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="328" />
+        <location filename="../../ui/widgets/camera_panel.py" line="330" />
         <source>已封存 照片 {0} 张 录像 {1} 段</source>
         <translation>Sealed: {0} photo(s), {1} segment(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="330" />
+        <location filename="../../ui/widgets/camera_panel.py" line="332" />
         <source>最近封存 SHA-256 {0}…</source>
         <translation>Last sealed SHA-256 {0}…</translation>
     </message>
@@ -700,42 +700,42 @@ Standard: %2</translation>
 <context>
     <name>DocumentsTab</name>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="204" />
+        <location filename="../../ui/pages/demolition_custody.py" line="205" />
         <source>文书与执法检查文书同一标准：内嵌字体、中文自动换行、页码。</source>
         <translation>Same standard as the inspection documents: embedded font, Chinese line wrapping, page numbers.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="208" />
+        <location filename="../../ui/pages/demolition_custody.py" line="209" />
         <source>财物登记清单（一式两份）</source>
         <translation>Inventory list (two copies)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="209" />
+        <location filename="../../ui/pages/demolition_custody.py" line="210" />
         <source>强制拆除现场笔录</source>
         <translation>Record of the demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="210" />
+        <location filename="../../ui/pages/demolition_custody.py" line="211" />
         <source>财物移交清单（最近一次）</source>
         <translation>Handover receipt (latest)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="211" />
+        <location filename="../../ui/pages/demolition_custody.py" line="212" />
         <source>财物标签（二维码）</source>
         <translation>Item labels (QR codes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="205" />
+        <location filename="../../ui/pages/demolition_custody.py" line="206" />
         <source>生成</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="233" />
+        <location filename="../../ui/pages/demolition_custody.py" line="234" />
         <source>正在生成…</source>
         <translation>Generating…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="245" />
+        <location filename="../../ui/pages/demolition_custody.py" line="246" />
         <source>已生成：%1</source>
         <translation>Generated: %1</translation>
     </message>
@@ -1108,207 +1108,207 @@ Standard: %2</translation>
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="111" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="112" />
         <source>导入证据</source>
         <translation>Import evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="126" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="127" />
         <source>文件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="127" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="128" />
         <source>选择文件…</source>
         <translation>Choose files…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="129" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="130" />
         <source>选择文件夹…</source>
         <translation>Choose a folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="131" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="132" />
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="144" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="145" />
         <source>执法记录仪</source>
         <translation>Body cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="150" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="151" />
         <source>重新检测</source>
         <translation>Detect again</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="152" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="153" />
         <source>导入所选记录仪的新文件</source>
         <translation>Import the new files of the selected camera</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="165" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="166" />
         <source>不关联检查任务</source>
         <translation>No inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="181" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="182" />
         <source>请选择证据种类（必填）</source>
         <translation>Choose the evidence type (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="184" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="185" />
         <source>须为法定八种证据之一（R15，《中华人民共和国行政处罚法》第四十六条）</source>
         <translation>Must be one of the eight statutory types (R15, Administrative Penalty Law Art. 46)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="187" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="188" />
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="188" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="189" />
         <source>采集人员</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="189" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="190" />
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="205" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="206" />
         <source>开始导入</source>
         <translation>Start import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="208" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="209" />
         <source>取消导入</source>
         <translation>Cancel import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="210" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="211" />
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="239" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="240" />
         <source>来源：执法记录仪 %1，%2 个新文件</source>
         <translation>Source: body camera %1, %2 new file(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="261" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="262" />
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="262" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="263" />
         <source>照片、视频和录音 (*.jpg *.jpeg *.png *.heic *.tif *.mp4 *.mov *.avi *.mkv *.3gp *.wav *.mp3 *.amr *.m4a);;所有文件 (*)</source>
         <translation>Photos, video and audio (*.jpg *.jpeg *.png *.heic *.tif *.mp4 *.mov *.avi *.mkv *.3gp *.wav *.mp3 *.amr *.m4a);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="268" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="269" />
         <source>选择文件夹（如相机的 DCIM）</source>
         <translation>Choose a folder (such as a camera's DCIM)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="278" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="279" />
         <source>本机尚未安装执法记录仪识别模块；可用“选择文件夹…”导入记录仪的文件。</source>
         <translation>Body-camera detection is not available here; use “Choose a folder…” to import a camera's files.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="282" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="283" />
         <source>正在检测执法记录仪…</source>
         <translation>Detecting body cameras…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="295" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="296" />
         <source>配发：%1</source>
         <translation>Assigned to: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="295" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="296" />
         <source>未配发</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="296" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="297" />
         <source>%1 个新文件</source>
         <translation>%1 new file(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="299" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="300" />
         <source>未检测到执法记录仪。</source>
         <translation>No body camera found.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="303" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="304" />
         <source>检测执法记录仪失败：</source>
         <translation>Detecting body cameras failed: </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="322" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="323" />
         <source>请先选择要导入的文件或文件夹。</source>
         <translation>Choose the files or folder to import first.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="340" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="342" />
         <source>所选位置没有可导入的文件。</source>
         <translation>There is nothing to import there.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="345" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="347" />
         <source>准备导入 %1 个文件，共 %2</source>
         <translation>Ready to import %1 file(s), %2 in all</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="363" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="365" />
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="389" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="391" />
         <source>文件 %1/%2</source>
         <translation>File %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="394" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="396" />
         <source>剩余约 %1</source>
         <translation>About %1 left</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="400" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="402" />
         <source>导入中断：</source>
         <translation>Import stopped: </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="407" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="409" />
         <source>已导入并封存 %1 项</source>
         <translation>Imported and sealed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="408" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="410" />
         <source>重复（证据库中已有，未再次封存）%1 项</source>
         <translation>Duplicates (already in the store, not sealed again): %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="409" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="411" />
         <source>失败 %1 项</source>
         <translation>Failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="412" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="414" />
         <source>导入已取消：已封存的文件保留为证据，正在导入的文件未留下任何内容。</source>
         <translation>Import cancelled: files already sealed stay as evidence; the file being imported left nothing behind.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="413" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="415" />
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="416" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="418" />
         <source>导入完成，用时 %1</source>
         <translation>Import finished in %1</translation>
     </message>
@@ -1626,17 +1626,17 @@ Standard: %2</translation>
         <translation>Images (*.jpg *.jpeg *.png *.heic *.webp)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="301" />
+        <location filename="../../ui/pages/demolition_site.py" line="297" />
         <source>正在封存照片…</source>
         <translation>Sealing photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="311" />
+        <location filename="../../ui/pages/demolition_site.py" line="331" />
         <source>已拍照 %1 张（已封存）</source>
         <translation>%1 photo(s) taken (sealed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="312" />
+        <location filename="../../ui/pages/demolition_site.py" line="332" />
         <source>尚未拍照</source>
         <translation>No photo yet</translation>
     </message>
@@ -1644,63 +1644,68 @@ Standard: %2</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="65" />
-        <location filename="../../ui/main_window.py" line="73" />
+        <location filename="../../ui/main_window.py" line="66" />
+        <location filename="../../ui/main_window.py" line="74" />
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="71" />
+        <location filename="../../ui/main_window.py" line="72" />
         <source>切换用户</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="105" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="105" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="105" />
+        <location filename="../../ui/main_window.py" line="99" />
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="106" />
+        <location filename="../../ui/main_window.py" line="100" />
         <source>强制拆除</source>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="107" />
+        <location filename="../../ui/main_window.py" line="101" />
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349" />
+        <location filename="../../ui/main_window.py" line="274" />
+        <source>（审计日志暂时无法写入：%1）</source>
+        <translation>(The audit log cannot be written just now: %1)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="392" />
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="351" />
+        <location filename="../../ui/main_window.py" line="394" />
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="444" />
+        <location filename="../../ui/main_window.py" line="489" />
         <source>PIN 已修改，下次登录请使用新 PIN。</source>
         <translation>PIN changed; sign in with the new PIN from now on.</translation>
     </message>
@@ -2105,32 +2110,32 @@ Standard: %2</translation>
 <context>
     <name>PinPanel</name>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="85" />
+        <location filename="../../ui/pages/sign_in.py" line="86" />
         <source>PIN（4–8 位数字）</source>
         <translation>PIN (4–8 digits)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="86" />
+        <location filename="../../ui/pages/sign_in.py" line="87" />
         <source>再次输入 PIN</source>
         <translation>Enter the PIN again</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="91" />
+        <location filename="../../ui/pages/sign_in.py" line="92" />
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="93" />
+        <location filename="../../ui/pages/sign_in.py" line="94" />
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="107" />
+        <location filename="../../ui/pages/sign_in.py" line="108" />
         <source>首次登录，请设置本人 PIN 并再次输入确认。</source>
         <translation>First sign-in: choose your PIN and enter it again to confirm.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="108" />
+        <location filename="../../ui/pages/sign_in.py" line="109" />
         <source>请输入本人 PIN。</source>
         <translation>Enter your PIN.</translation>
     </message>
@@ -2256,22 +2261,22 @@ Standard: %2</translation>
 <context>
     <name>ReturnedCard</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="49" />
+        <location filename="../../ui/pages/today.py" line="53" />
         <source>退回：</source>
         <translation>Returned: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="52" />
+        <location filename="../../ui/pages/today.py" line="56" />
         <source>审核意见（%1）：</source>
         <translation>Review comment (%1): </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="55" />
+        <location filename="../../ui/pages/today.py" line="59" />
         <source>补正情况</source>
         <translation>What you corrected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="57" />
+        <location filename="../../ui/pages/today.py" line="61" />
         <source>答复并重新提交</source>
         <translation>Answer and resubmit</translation>
     </message>
@@ -2553,20 +2558,25 @@ Standard: %2</translation>
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="128" />
+        <location filename="../../ui/pages/sign_in.py" line="129" />
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="130" />
-        <location filename="../../ui/pages/sign_in.py" line="170" />
+        <location filename="../../ui/pages/sign_in.py" line="131" />
+        <location filename="../../ui/pages/sign_in.py" line="171" />
         <source>请选择本人登录</source>
         <translation>Choose yourself to sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="172" />
+        <location filename="../../ui/pages/sign_in.py" line="173" />
         <source>屏幕已锁定。%1 输入 PIN 可继续当前工作；其他人员登录即切换用户。</source>
         <translation>Screen locked. %1 can enter the PIN to carry on; anyone else signing in switches user.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="205" />
+        <source>无法记录登录：%1</source>
+        <translation>The sign-in cannot be recorded: %1</translation>
     </message>
 </context>
 <context>
@@ -2880,17 +2890,17 @@ Standard: %2</translation>
 <context>
     <name>TaskCard</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="28" />
+        <location filename="../../ui/pages/today.py" line="32" />
         <source>信用 %1</source>
         <translation>Credit %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="32" />
+        <location filename="../../ui/pages/today.py" line="36" />
         <source>执法人员：</source>
         <translation>Officers: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="33" />
+        <location filename="../../ui/pages/today.py" line="37" />
         <source>辅助：</source>
         <translation>Assisting: </translation>
     </message>
@@ -2898,17 +2908,17 @@ Standard: %2</translation>
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="75" />
+        <location filename="../../ui/pages/today.py" line="79" />
         <source>退回待补正</source>
         <translation>Returned for correction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="86" />
+        <location filename="../../ui/pages/today.py" line="90" />
         <source>今天没有分配给您的检查任务。</source>
         <translation>No inspection tasks are assigned to you today.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="107" />
+        <location filename="../../ui/pages/today.py" line="111" />
         <source>今日任务</source>
         <translation>Today's tasks</translation>
     </message>

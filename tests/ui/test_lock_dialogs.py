@@ -30,3 +30,22 @@ def test_the_lock_closes_dialogs_and_keeps_an_import_going(app, qtbot, demo_work
     _sign_in(qtbot, window, "O01")
     assert importing.isVisible()  # the import is back, as it was
     assert not other.isVisible()
+
+
+def test_the_lock_covers_the_screen_even_when_the_audit_cannot_be_written(app, qtbot, demo_workspace: Workspace,
+                                                                          monkeypatch) -> None:
+    from app import access
+
+    window = MainWindow(demo_workspace)
+    qtbot.addWidget(window)
+    window.show()
+    _sign_in(qtbot, window, "O01")
+
+    def disk_full(*_a, **_k):  # type: ignore[no-untyped-def]
+        import sqlite3
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(access, "record_session", disk_full)
+    window.lock()
+    assert window.body.currentIndex() == 0 and window.officer is None  # locked all the same
+    assert "审计日志暂时无法写入" in window.sign_in_page.hint.text()

@@ -8,6 +8,7 @@ work area, which keeps its state underneath.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
@@ -197,8 +198,11 @@ class SignInPage(QWidget):
                                                taking_over_from=self._locked_id())
             else:
                 person = access.sign_in(self.ws, officer.id, panel.pin.text(), taking_over_from=self._locked_id())
-        except UserFacingError as exc:
-            panel.message.setText(exc.message(self.language))
+        except (UserFacingError, sqlite3.Error) as exc:
+            # A database that cannot be written (another program holds it, the disk is full)
+            # is said here too: nobody is signed in without the sign-in being recorded.
+            panel.message.setText(exc.message(self.language) if isinstance(exc, UserFacingError)
+                                  else self.tr("无法记录登录：%1").replace("%1", str(exc)))
             panel.pin.clear()
             panel.confirm.clear()
             return False
