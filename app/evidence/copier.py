@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import BinaryIO
 
 from app.crypto import copy_hashing
 from app.evidence.store import EvidenceStore, StagedFile
@@ -37,6 +38,7 @@ class BackgroundCopy:
         self._stop = threading.Event()
         self._done = threading.Event()
         self._claimed = False
+        self._hold: BinaryIO | None = None
         self._thread = threading.Thread(target=self._run, name=f"copy {path.name}", daemon=True)
         self._thread.start()
 
@@ -51,6 +53,11 @@ class BackgroundCopy:
                             self.ticked.set()
                         except StopIteration as stop:
                             self._result = stop.value
+                            if isinstance(self._result, StagedFile):
+                                # Held open until it is sealed or discarded: an import in another
+                                # process sweeps only staging files nobody has open, and this one
+                                # may wait minutes behind a large file before its seal.
+                                self._hold = open(self._result.path, "rb")  # noqa: SIM115
                             return
                         if self._stop.is_set():
                             raise CopyStopped(self.path.name)
@@ -81,3 +88,6 @@ class BackgroundCopy:
         self._thread.join()
         if not self._claimed and isinstance(self._result, StagedFile):
             self.store.discard(self._result)
+        if self._hold is not None:
+            self._hold.close()
+            self._hold = None

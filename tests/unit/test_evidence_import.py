@@ -148,3 +148,19 @@ def test_cli_import_then_verify(demo_workspace: Workspace, dcim: Path, capsys: p
     assert cli.main([args[0], str(dcim / "101MEDIA"), *args[1:]]) == 1  # the junk file failed
     assert "notes.bin" in capsys.readouterr().err
     assert {"verify", "import"} <= set(cli.COMMANDS)
+
+
+def test_a_staged_file_waiting_for_its_seal_is_not_swept_by_another_import(locker: EvidenceLocker,
+                                                                           tmp_path: Path) -> None:
+    """Two files are copied at once; the second may wait minutes behind a large first one.
+    Another import's sweep takes only staging files nobody has open, so it leaves this one."""
+    from app.evidence.copier import BackgroundCopy
+    from app.evidence.importer import sweep_dead_staging
+
+    video = write(tmp_path / "wait.mp4", b"\x00\x00\x00\x18ftypisom" + os.urandom(2 * MiB))
+    copy = BackgroundCopy(locker.store, video)
+    assert copy.wait(10)
+    [staged] = locker.store.staging.glob("incoming-*.part")  # copied, closed, waiting for its seal
+    assert sweep_dead_staging(locker.store, grace_s=0) == 0 and staged.exists()
+    copy.stop()  # never sealed after all (the import was cancelled): the copy removes it itself
+    assert not staged.exists() and nothing_staged(locker)
