@@ -100,6 +100,14 @@ class PinAlreadySet(AccessError):
                          f"{officer_id} already has a PIN; sign in with it.")
 
 
+class FirstPinNotAllowed(AccessError):
+    def __init__(self, officer_id: str) -> None:
+        super().__init__(f"{officer_id} 为带队/审核人员，首个 PIN 须由管理员在本机设置（fieldinspect pin {officer_id}），"
+                         "不能在登录页自行设置。",
+                         f"{officer_id} is a team leader: their first PIN is set by an administrator on this "
+                         f"device (fieldinspect pin {officer_id}), not on the sign-in page.")
+
+
 class PinRequired(AccessError):
     def __init__(self, officer_id: str) -> None:
         super().__init__(f"{officer_id} 尚未设置 PIN，请先设置（输入两次）。",
@@ -172,11 +180,18 @@ def _take_over(ws: Workspace, person_id: str, previous: str | None) -> None:
 
 def set_first_pin(ws: Workspace, person_id: str, pin: str, confirm: str, *,
                   taking_over_from: str | None = None) -> Officer:
-    """A person without a PIN sets one, typed twice; it signs them in."""
+    """A person without a PIN sets one, typed twice; it signs them in.
+
+    Not a team leader: whoever reached the device could otherwise claim a leader who has
+    no PIN yet and review and approve in their name. Their first PIN is issued
+    (:func:`issue_pin`).
+    """
     person = _person(ws, person_id)
     pins = PinRepository(ws.db)
     if pins.get(person_id) is not None:
         raise PinAlreadySet(person_id)
+    if person.role is StaffRole.TEAM_LEADER:
+        raise FirstPinNotAllowed(person_id)
     _check_pin(pin)
     if pin != confirm:
         raise PinMismatch()
@@ -187,6 +202,16 @@ def set_first_pin(ws: Workspace, person_id: str, pin: str, confirm: str, *,
         ws.audit.append(person_id, "session.pin_set", person_id)
         ws.audit.append(person_id, "session.sign_in", person_id, first_pin=True)
     return person
+
+
+def issue_pin(ws: Workspace, person_id: str, pin: str, confirm: str, *, by: str) -> None:
+    """An administrator gives a person a (new) PIN on the device; the back-off starts afresh."""
+    _check_pin(pin)
+    if pin != confirm:
+        raise PinMismatch()
+    with transaction(ws.db):
+        seed_pin(ws, person_id, pin, actor=by)
+        SignInAttemptRepository(ws.db).set(person_id, 0, None)
 
 
 def seed_pin(ws: Workspace, person_id: str, pin: str, *, actor: str = "system") -> None:

@@ -14,7 +14,7 @@ from app.workspace import Workspace
 from local_db.database import latest_version
 from local_db.errors import UserFacingError
 
-COMMANDS = ("demo", "status", "verify", "import", "cameras", "sync", "bundle", "pair")
+COMMANDS = ("demo", "status", "verify", "import", "cameras", "sync", "bundle", "pair", "pin")
 
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="将该序列号的记录仪分配给 --officer / assign the camera with this serial to --officer")
     p.add_argument("--officer", metavar="CERT", default=None, help="执法证号或人员编号 / certificate number or id")
     p.add_argument("--by", default="cli", metavar="ID", help="操作人（记入审计日志）/ who assigns (audit log)")
+    _data_arg(p)
+    p = sub.add_parser("pin", help="为人员设置 PIN（管理员）/ issue a person's PIN (administrator)")
+    p.add_argument("person", metavar="ID", help="人员编号或执法证号 / person id or certificate number")
+    p.add_argument("--by", default="admin", metavar="ID", help="操作人（记入审计日志）/ who issues it (audit log)")
     _data_arg(p)
     p = sub.add_parser("sync", help="结束值班同步：上传数据包到总部并取回执 / end-of-shift sync to HQ")
     p.add_argument("--server", default=None, metavar="URL",
@@ -356,11 +360,36 @@ def _pair(args: argparse.Namespace) -> int:
         ws.close()
 
 
+def _pin(args: argparse.Namespace) -> int:
+    """Ask for the PIN twice (without echo at a terminal; two lines on standard input otherwise)."""
+    import getpass
+
+    from app import access
+
+    ws = Workspace.open(args.data or paths.default_data_folder())
+    try:
+        person = next((o for o in ws.officers.all() if args.person in (o.id, o.cert_no)), None)
+        if person is None:
+            print(f"名册中没有 {args.person} / {args.person} is not on the roster", file=sys.stderr)
+            return 2
+        if sys.stdin.isatty():
+            pin = getpass.getpass(f"{person.name} 的新 PIN / new PIN: ")
+            confirm = getpass.getpass("再次输入 / again: ")
+        else:
+            pin, confirm = (sys.stdin.readline().strip() for _ in range(2))
+        access.issue_pin(ws, person.id, pin, confirm, by=args.by)
+        print(f"已为 {person.name}（{person.id}）设置 PIN / PIN issued to {person.id}")
+        return 0
+    finally:
+        ws.close()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return {"demo": _demo, "status": _status, "verify": _verify, "import": _import,
-                "cameras": _cameras, "sync": _sync, "bundle": _bundle, "pair": _pair}[args.command](args)
+                "cameras": _cameras, "sync": _sync, "bundle": _bundle, "pair": _pair,
+                "pin": _pin}[args.command](args)
     except UserFacingError as exc:
         print(exc.zh, file=sys.stderr)
         print(exc.en, file=sys.stderr)

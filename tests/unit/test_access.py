@@ -16,6 +16,7 @@ from app.onsite.rules import EntryRefused
 from app.onsite.service import OnsiteService
 from app.workspace import Workspace
 from local_db.access_repository import PinRepository
+from local_db.database import transaction
 
 TASK = "JC-2026-1101"  # O01 + O02, assistant A01
 DEMO_NOW = datetime(2026, 11, 23, 8, 30, tzinfo=CHINA_TZ)
@@ -197,3 +198,31 @@ def test_changing_a_pin_is_refused_while_wrong_pins_back_off(clocked) -> None:
             access.change_pin(ws, "O01", "0000", "424242", "424242")
     with pytest.raises(SignInLocked):  # even the right PIN waits out the back-off
         access.change_pin(ws, "O01", "1001", "424242", "424242")
+
+
+def test_a_team_leader_without_a_pin_cannot_claim_one_at_the_sign_in_page(demo_workspace: Workspace) -> None:
+    """Whoever reached the device (an auxiliary, say) could otherwise become a reviewer."""
+    ws = demo_workspace
+    with transaction(ws.db):
+        ws.db.execute("DELETE FROM staff_pins WHERE officer_id = 'L01'")
+    with pytest.raises(access.FirstPinNotAllowed):
+        access.set_first_pin(ws, "L01", "777777", "777777")
+    assert not access.has_pin(ws, "L01")
+    access.issue_pin(ws, "L01", "777777", "777777", by="admin")  # the administrator gives one
+    assert access.sign_in(ws, "L01", "777777").id == "L01"
+    assert [e.action for e in ws.audit.repo.entries()][-2:] == ["session.pin_set", "session.sign_in"]
+
+
+def test_the_pin_command_issues_a_pin_read_from_standard_input(demo_workspace: Workspace) -> None:
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run([sys.executable, "-m", "app.cli", "pin", "O03", "--by", "admin",
+                           "--data", str(demo_workspace.folder)], input="246810\n246810\n",
+                          capture_output=True, text=True, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert access.sign_in(demo_workspace, "O03", "246810").id == "O03"
+    wrong = subprocess.run([sys.executable, "-m", "app.cli", "pin", "O03", "--data", str(demo_workspace.folder)],
+                           input="246810\n135790\n", capture_output=True, text=True, cwd=root)
+    assert wrong.returncode == 2 and "differ" in wrong.stderr

@@ -183,7 +183,10 @@ class SignInPage(QWidget):
     def choose(self, officer: Officer) -> None:
         """Ask the chosen person for their PIN (or to set one)."""
         self.chosen = officer
-        self.pin_panel.ask(officer, first=not access.has_pin(self.ws, officer.id))
+        first = not access.has_pin(self.ws, officer.id)
+        self.pin_panel.ask(officer, first=first)
+        if first and officer.role is StaffRole.TEAM_LEADER:  # said at once, not after typing twice
+            self.pin_panel.message.setText(access.FirstPinNotAllowed(officer.id).message(self.language))
         self.stack.setCurrentIndex(1)
 
     def submit(self) -> bool:
