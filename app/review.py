@@ -182,7 +182,11 @@ class ReviewService:
 
     def _check_certificate(self, leader: Officer, item: EvidenceItem) -> None:
         day = self.ws.clock().date()
-        if not leader.certificate_valid_on(day, leader.agency_id):
+        # R1: valid for the agency whose inspection the item belongs to (the leader's own
+        # agency only for items of no inspection).
+        inspection = self.ws.inspections.get(item.inspection_id) if item.inspection_id else None
+        agency = inspection.agency_id if inspection is not None else leader.agency_id
+        if not leader.certificate_valid_on(day, agency):
             raise ReviewRefused(f"{leader.name}的执法证件无效（过期、吊销或非本机关签发），不能签署审核决定。",
                                 f"{leader.id}'s certificate is not valid (expired, revoked or not issued "
                                 "by this agency); they cannot sign a review decision.")

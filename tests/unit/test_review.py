@@ -194,3 +194,16 @@ def test_a_camera_photo_names_the_operator_as_the_one_who_sealed(demo_workspace:
         session.stop()
     with pytest.raises(ReviewRefused):
         ReviewService(locker).decide(item.sha256, "approve", reviewer="L01")
+
+
+def test_R1_a_leader_whose_certificate_is_for_another_agency_cannot_review_its_items(
+        review: ReviewService) -> None:
+    ws = review.ws
+    sha = capture(review, 3)
+    with transaction(ws.db):  # the item's inspection belongs to another agency than L01's certificate
+        ws.db.execute("INSERT INTO agencies (id, name) SELECT 'AG-OTHER', '另一执法局' "
+                      "WHERE NOT EXISTS (SELECT 1 FROM agencies WHERE id = 'AG-OTHER')")
+        ws.db.execute("UPDATE inspections SET agency_id = 'AG-OTHER' WHERE id = ?", [TASK])
+    with pytest.raises(ReviewRefused) as err:
+        review.decide(sha, "approve", reviewer="L01")
+    assert "非本机关签发" in err.value.zh
