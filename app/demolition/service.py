@@ -33,7 +33,7 @@ from app.evidence.coverage import (
 )
 from app.evidence.locker import EvidenceLocker
 from app.evidence.records import seal_record
-from app.gates.findings import STAFFING, Finding, Severity
+from app.gates.findings import STAFFING, Finding, Severity, finding
 from app.gates.staffing import check_staffing
 from app.workspace import Workspace
 from local_db.database import transaction
@@ -95,14 +95,37 @@ class DemolitionService:
         return WorkCalendar(self.ws.calendar.all(), self.ws.calendar.years())
 
     def night_hours(self) -> NightHours:
-        """R22's night window from the settings (``HH:MM``), default 22:00–06:00."""
-        def read(key: str, default: time) -> time:
-            value = self.ws.settings.get(key)
-            try:
-                return time.fromisoformat(value) if value else default
-            except ValueError:
-                return default
-        return NightHours(read(rules.NIGHT_START_SETTING, time(22, 0)), read(rules.NIGHT_END_SETTING, time(6, 0)))
+        """R22's night window from the settings (``HH:MM``), default 22:00–06:00.
+
+        A setting that cannot be read, or a window of no length, falls back to the
+        default — the stricter reading — and :meth:`night_hours_findings` says so.
+        """
+        night, _ = self._night_hours_read()
+        return night
+
+    def night_hours_findings(self) -> list[Finding]:
+        """A warning, citing R22, when the night-hours settings were not usable."""
+        _, problem = self._night_hours_read()
+        if not problem:
+            return []
+        return [finding("R22", Severity.WARN, "R22.night_setting",
+                        f"夜间时段设置（{problem}）无法使用，已按默认 22:00–06:00 核验。",
+                        f"The night-hours setting ({problem}) cannot be used; the default 22:00–06:00 applies.",
+                        rules.NIGHT_AND_HOLIDAYS)]
+
+    def _night_hours_read(self) -> tuple[NightHours, str]:
+        default = NightHours(time(22, 0), time(6, 0))
+        values = {key: self.ws.settings.get(key) for key in (rules.NIGHT_START_SETTING, rules.NIGHT_END_SETTING)}
+        if not any(values.values()):
+            return default, ""
+        try:
+            start = time.fromisoformat(values[rules.NIGHT_START_SETTING] or "22:00")
+            end = time.fromisoformat(values[rules.NIGHT_END_SETTING] or "06:00")
+        except ValueError:
+            return default, " / ".join(f"{k}={v!r}" for k, v in values.items() if v)
+        if start == end:
+            return default, f"{start:%H:%M}–{end:%H:%M}"
+        return NightHours(start, end), ""
 
     def start_findings(self, case_id: str, at: datetime | None = None) -> list[Finding]:
         """Everything the start looks at: R1 staffing, R20, R21 and R22 at ``at`` (default now)."""
@@ -112,7 +135,8 @@ class DemolitionService:
         calendar = self.calendar()
         return [*check_staffing(case.officer_ids, roster, case.agency_id, moment),
                 *rules.precondition_findings(case, calendar, moment.astimezone(CHINA_TZ).date()),
-                *rules.timing_findings(moment, calendar, self.night_hours())]
+                *rules.timing_findings(moment, calendar, self.night_hours()),
+                *self.night_hours_findings()]
 
     def operation_window(self, case_id: str) -> tuple[datetime, datetime] | None:
         """From the first start to the end (or now while the operation runs); None before the start."""

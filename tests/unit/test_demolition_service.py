@@ -332,6 +332,17 @@ def test_the_night_hours_are_a_setting(svc: DemolitionService, ws: Workspace, cl
     assert "R22.night" not in {f.code for f in svc.start_findings(READY)}
 
 
+@pytest.mark.parametrize("start,end", [("22h", "06:00"), ("22:00", "22:00")])
+def test_R22_an_unusable_night_setting_falls_back_to_the_default_and_says_so(
+        svc: DemolitionService, ws: Workspace, clock: MovingClock, start: str, end: str) -> None:
+    ws.settings.set("demolition.night_start", start)
+    ws.settings.set("demolition.night_end", end)
+    clock.at(2026, 11, 23, 22, 30)
+    found = {f.code: f for f in svc.start_findings(READY)}
+    assert "R22.night" in found  # the default 22:00–06:00 still applies
+    assert "R22.night_setting" in found and "22:00–06:00" in found["R22.night_setting"].zh
+
+
 def test_R16_a_gap_with_its_reason_lets_the_operation_end(svc: DemolitionService, clock: MovingClock) -> None:
     started(svc, clock)
     record_video(svc, datetime(2026, 11, 23, 9, 0, tzinfo=CHINA_TZ), 600)  # 09:00–09:10, then the camera failed
