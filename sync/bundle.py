@@ -301,8 +301,11 @@ def _resend(pending: dict, out: Path) -> Generator[int, None, BundleInfo | None]
     except OSError:
         return None
     if out.exists() and out.resolve() == src.resolve():
-        yield pending["size"]
-        return info
+        # Sent from where it lies: read it once to be sure the bytes are still the bundle's
+        # (a damaged file would otherwise cost a whole upload and a rejection).
+        with open(src, "rb", buffering=0) as fh:
+            sha, _ = yield from crypto.copy_hashing(fh, None)
+        return info if sha == pending["sha256"] else None
     partial = out.with_name(out.name + ".partial")
     try:
         with open(src, "rb", buffering=0) as fh_in, open(partial, "wb") as fh_out:

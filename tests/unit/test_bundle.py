@@ -198,3 +198,15 @@ def test_outbox_bundles_are_removed_once_acknowledged_or_rejected_and_usb_bundle
     state.apply_receipt(kit.ws, kit.hq.ingest(usb.path, device_id=kit.device.device_id))
     assert usb.path.exists()
     assert EvidenceStore(kit.ws.folder).exists(sha)  # the originals stay in the store
+
+
+def test_a_damaged_bundle_waiting_to_be_resent_is_replaced_not_sent(kit: Kit) -> None:
+    kit.seal_note(1)
+    first = kit.build("a.age")
+    data = bytearray(first.path.read_bytes())
+    data[len(data) // 2] ^= 0x01  # same size, one bit changed on the disk
+    first.path.chmod(0o644)
+    first.path.write_bytes(bytes(data))
+    again = bundle.run(bundle.build_bundle(kit.ws, first.path, device=kit.device))
+    assert not again.resent and again.sequence == 2  # superseded, rebuilt from the store
+    assert kit.hq.ingest(again.path, device_id=kit.device.device_id).fields()["sequence"] == 2
