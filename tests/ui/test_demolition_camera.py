@@ -48,8 +48,8 @@ def ws(data_folder: Path):
     workspace.close()
 
 
-def test_R24_a_photo_taken_with_the_camera_is_sealed_linked_and_counted(app, qtbot, ws: Workspace,
-                                                                       video: Path) -> None:
+def open_inventory(qtbot, ws: Workspace):  # type: ignore[no-untyped-def]
+    """The main window on the ready case's inventory tab, signed in as O01."""
     window = MainWindow(ws)
     qtbot.addWidget(window)
     window.show()
@@ -57,8 +57,13 @@ def test_R24_a_photo_taken_with_the_camera_is_sealed_linked_and_counted(app, qtb
     window.show_page("demolition")
     page = window.demolition_page
     page.select_case(CASE)
-    inv = page.inventory
-    page.show_tab(inv)
+    page.show_tab(page.inventory)
+    return window, page.inventory
+
+
+def test_R24_a_photo_taken_with_the_camera_is_sealed_linked_and_counted(app, qtbot, ws: Workspace,
+                                                                       video: Path) -> None:
+    window, inv = open_inventory(qtbot, ws)
     assert inv.camera_button.isEnabled()
 
     dialog = inv.open_camera(source_factory=lambda target: VideoSource(target, pace=True), cameras=lambda: [])
@@ -95,15 +100,7 @@ def test_R24_only_a_sealed_photo_can_be_linked(ws: Workspace) -> None:
 
 def test_R24_an_item_waits_for_its_photos_and_a_late_photo_never_lands_on_the_next_item(
         app, qtbot, ws: Workspace) -> None:
-    window = MainWindow(ws)
-    qtbot.addWidget(window)
-    window.show()
-    window.sign_in(ws.officers.get("O01"))
-    window.show_page("demolition")
-    page = window.demolition_page
-    page.select_case(CASE)
-    inv = page.inventory
-    page.show_tab(inv)
+    window, inv = open_inventory(qtbot, ws)
     inv.name.setText("冰箱")
     inv.attach_photo(specimen.sample_photo(1))
     assert not inv.add.isEnabled()  # the photo is still being sealed: the item cannot go in without it
