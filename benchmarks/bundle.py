@@ -18,10 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from childproc import run_child  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CHUNK = 1 << 20
@@ -88,18 +90,6 @@ def _vm_hwm_kib() -> int:
         if line.startswith("VmHWM:"):
             return int(line.split()[1])
     return 0
-
-
-def run_child(cmd: list[str], **kw: object) -> tuple[str, float, int]:
-    """Run ``cmd``; its stdout, wall time and peak RSS in KiB (of the child and its waited-for children)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, **kw)  # type: ignore[call-overload]
-    out = proc.stdout.read() if proc.stdout else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"{cmd} failed")
-    return out.strip(), elapsed, usage.ru_maxrss
 
 
 def main() -> None:

@@ -25,6 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from childproc import run_child  # noqa: E402
+
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = Path("/var/tmp/fieldinspect-import-bench")
 MiB = 1 << 20
@@ -51,19 +54,6 @@ def child_import(data: str, camera: str) -> None:
     assert last is not None and not job.report.failed
     print(f"{elapsed:.6f} {len(job.report.imported)} {last.bytes_done} {last.rate_bps:.0f}")
     ws.close()
-
-
-def run_child(cmd: list[str]) -> tuple[str, float, int]:
-    """Run ``cmd``; return its stdout, wall time and peak RSS in KiB (Linux ru_maxrss unit)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    out = proc.stdout.read() if proc.stdout else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"{cmd[0]} failed with {os.waitstatus_to_exitcode(status)}")
-    peak = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss // 1024
-    return out.strip(), elapsed, peak
 
 
 def camera_plan(size_mib: int, files: int) -> list[tuple[str, int]]:

@@ -14,11 +14,13 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from childproc import run_child  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CHUNK = 1 << 20
@@ -43,20 +45,6 @@ def child_seal(data: str, source: str) -> None:
     sha256_file(source)  # hashing alone, for context: what the copy and fsync add
     print(f"{sealed:.6f} {time.perf_counter() - start:.6f} {item.sha256}")
     ws.close()
-
-
-def run_child(cmd: list[str]) -> tuple[str, float, int]:
-    """Run ``cmd``; return its stdout, wall time and peak RSS in KiB (Linux ru_maxrss unit)."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
-    out = proc.stdout.read() if proc.stdout else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode:
-        raise SystemExit(f"{cmd[0]} failed with {proc.returncode}")
-    peak = usage.ru_maxrss if sys.platform != "darwin" else usage.ru_maxrss // 1024
-    return out.strip(), elapsed, peak
 
 
 def write_source(path: Path, size: int) -> None:
