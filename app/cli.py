@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from app import demo, paths
@@ -83,6 +84,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
+def _workspace(args: argparse.Namespace) -> Iterator[Workspace]:
+    """The data folder the command names (or the per-user one), closed whatever happens."""
+    ws = Workspace.open(args.data or paths.default_data_folder())
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
 def _demo(args: argparse.Namespace) -> int:
     folder = args.data or paths.default_data_folder()
     ws = Workspace.open(folder, create=True)
@@ -99,12 +110,10 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    folder = args.data or paths.default_data_folder()
-    ws = Workspace.open(folder)
-    try:
+    with _workspace(args) as ws:
         ref = ws.reference_sets.latest()
         problems = verify_audit(ws.db)
-        print(f"数据目录 / data folder: {folder}")
+        print(f"数据目录 / data folder: {ws.folder}")
         print(f"数据库结构版本 / schema version: {latest_version()}")
         print(f"基础数据 / reference data: {ref['version'] + ' (' + ref['source'] + ')' if ref else '—'}")
         print(f"执法人员 / staff: {len(ws.officers.all())}")
@@ -112,8 +121,6 @@ def _status(args: argparse.Namespace) -> int:
         print(f"检查任务 / inspections: {len(ws.inspections.overview())}")
         print(f"审计日志 / audit log: {'完整 intact' if not problems else f'{len(problems)} 处异常 problems'}")
         return 0 if not problems else 1
-    finally:
-        ws.close()
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -144,9 +151,7 @@ def _import(args: argparse.Namespace) -> int:
     if args.camera is None and not args.officer:
         print("请用 --officer 给出执法证号。\nName the collecting officer with --officer CERT.", file=sys.stderr)
         return 2
-    folder = args.data or paths.default_data_folder()
-    ws = Workspace.open(folder)
-    try:
+    with _workspace(args) as ws:
         locker = EvidenceLocker(ws)
         job: FileImport
         if args.camera is not None:
@@ -171,8 +176,6 @@ def _import(args: argparse.Namespace) -> int:
                 last, shown_at = base, time.monotonic()
         print(file=sys.stderr)
         report = job.report
-    finally:
-        ws.close()
     for item in report.imported:
         print(f"已封存 / sealed: #{item.seal_seq} {item.sha256} {item.original_name}")
     for path, item in report.duplicates:
@@ -203,9 +206,7 @@ def _cameras(args: argparse.Namespace) -> int:
     from app.evidence.locker import EvidenceLocker
     from local_db.evidence_sources_repository import CameraAssignmentRepository
 
-    folder = args.data or paths.default_data_folder()
-    ws = Workspace.open(folder)
-    try:
+    with _workspace(args) as ws:
         if args.assign is not None:
             if not args.officer:
                 print("请用 --officer 给出执法证号。\nName the officer with --officer CERT.", file=sys.stderr)
@@ -226,17 +227,13 @@ def _cameras(args: argparse.Namespace) -> int:
             print(f"  使用人 / assigned officer: {wearer}")
             print(f"  待导入 / pending files: {len(pending_files(locker, v))}")
         return 0
-    finally:
-        ws.close()
 
 
 def _sync(args: argparse.Namespace) -> int:
     from app.device import DeviceIdentity
     from sync import client
 
-    folder = args.data or paths.default_data_folder()
-    ws = Workspace.open(folder)
-    try:
+    with _workspace(args) as ws:
         server = args.server or ws.settings.get(client.SERVER_SETTING)
         if not server:
             print("请用 --server 给出总部接收端地址。\nName the HQ receiver with --server URL.", file=sys.stderr)
@@ -254,10 +251,8 @@ def _sync(args: argparse.Namespace) -> int:
                 print({"checking": "等待总部回执 / waiting for HQ's receipt",
                        "reference": "获取基础数据 / fetching reference data"}[p.phase], flush=True)
 
-        outcome = client.run(client.sync_to_hq(ws, server, device=DeviceIdentity.load_or_create(folder),
+        outcome = client.run(client.sync_to_hq(ws, server, device=DeviceIdentity.load_or_create(ws.folder),
                                                officer_id=args.officer, chunk_size=args.chunk_mib << 20), show)
-    finally:
-        ws.close()
     for bundle_id in outcome.acknowledged:
         print(f"总部已确认 / acknowledged by HQ: {bundle_id}")
     for bundle_id, code, zh, en in outcome.rejected:
@@ -302,9 +297,7 @@ def _bundle(args: argparse.Namespace) -> int:
     from sync.errors import NothingToSend
     from sync.receipt import SignedReceipt
 
-    folder = args.data or paths.default_data_folder()
-    ws = Workspace.open(folder)
-    try:
+    with _workspace(args) as ws:
         if args.receipt is not None:
             try:
                 receipt = SignedReceipt.from_json(args.receipt.read_bytes())
@@ -317,7 +310,7 @@ def _bundle(args: argparse.Namespace) -> int:
         if args.out is None:
             print("请用 --out 给出数据包文件。\nName the bundle file with --out FILE.", file=sys.stderr)
             return 2
-        steps = build_bundle(ws, args.out, device=DeviceIdentity.load_or_create(folder), officer_id=args.officer)
+        steps = build_bundle(ws, args.out, device=DeviceIdentity.load_or_create(ws.folder), officer_id=args.officer)
         try:
             while True:
                 done = next(steps)
@@ -335,16 +328,12 @@ def _bundle(args: argparse.Namespace) -> int:
         print(f"数据包 / bundle: {info.path}{again}")
         print(f"批次 / id: {info.bundle_id} (#{info.sequence}); {info.size} bytes; SHA-256 {info.sha256}")
         return 0
-    finally:
-        ws.close()
 
 
 def _pair(args: argparse.Namespace) -> int:
     from sync.pairing import pair, pair_with_folder
 
-    folder = args.data or paths.default_data_folder()
-    ws = Workspace.open(folder)
-    try:
+    with _workspace(args) as ws:
         if args.hq_dir is not None:
             done = pair_with_folder(ws, args.hq_dir, actor=args.by, replace=args.replace)
         elif args.recipient and args.hq_key:
@@ -356,8 +345,6 @@ def _pair(args: argparse.Namespace) -> int:
             return 2
         print(f"已配对 / paired: {done.recipient}")
         return 0
-    finally:
-        ws.close()
 
 
 def _pin(args: argparse.Namespace) -> int:
@@ -366,8 +353,7 @@ def _pin(args: argparse.Namespace) -> int:
 
     from app import access
 
-    ws = Workspace.open(args.data or paths.default_data_folder())
-    try:
+    with _workspace(args) as ws:
         person = next((o for o in ws.officers.all() if args.person in (o.id, o.cert_no)), None)
         if person is None:
             print(f"名册中没有 {args.person} / {args.person} is not on the roster", file=sys.stderr)
@@ -380,8 +366,6 @@ def _pin(args: argparse.Namespace) -> int:
         access.issue_pin(ws, person.id, pin, confirm, by=args.by)
         print(f"已为 {person.name}（{person.id}）设置 PIN / PIN issued to {person.id}")
         return 0
-    finally:
-        ws.close()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
