@@ -8,7 +8,8 @@ themselves (tests/unit/test_evidence_crypto_module.py). The modules:
 - ``streaming``: copy and hash in one pass (evidence intake, bundles);
 - ``signing``: Ed25519 keys and signatures (seals, receipts, reference data);
 - ``pins``: salted scrypt PIN hashes;
-- ``age``: the age v1 format for X25519 recipients, streamed.
+- ``age``: the age v1 format for X25519 recipients, streamed;
+- ``envelope``: AES-256-GCM key wrapping, HKDF, Argon2id, the device master key.
 """
 
 from __future__ import annotations
@@ -57,7 +58,20 @@ from app.crypto.age import (  # noqa: F401
     AgeWriter,
     AgeReader,
 )
-
+from app.crypto.envelope import (  # noqa: F401
+    KEY_BYTES,
+    Argon2Params,
+    DEFAULT_ARGON2,
+    KeyUnwrapError,
+    MasterKey,
+    derive_key,
+    derive_pin_key,
+    open_bytes,
+    random_key,
+    seal_bytes,
+    unwrap_key,
+    wrap_key,
+)
 
 from typing import TYPE_CHECKING
 
