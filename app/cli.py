@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app import demo, paths
 from app.audit import verify as verify_audit
+from app.clock import system_clock
 from app.workspace import Workspace
 from local_db.database import latest_version
 from local_db.errors import UserFacingError
@@ -23,6 +24,11 @@ def _data_arg(p: argparse.ArgumentParser) -> None:
                    help="数据目录 / data folder (default: the per-user data folder)")
 
 
+def _officer_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--officer", default=None, metavar="ID",
+                   help="本人人员编号（须输入 PIN）/ your person id (the PIN is asked for)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldinspect", description="现场执法检查终端 FieldInspect")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -31,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="不生成演示照片和视频 / without the sample photos and video")
     _data_arg(p)
     p = sub.add_parser("status", help="检查数据目录并显示概况 / check a data folder and summarise it")
+    _officer_arg(p)
     _data_arg(p)
     p = sub.add_parser("verify", help="核验证据与封存记录 / verify the evidence and seal records of a data folder")
     p.add_argument("path", type=Path, help="数据目录或数据包 / data folder, or a bundle file")
@@ -38,6 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="在总部登记的设备公钥 PEM / the device public key enrolled at HQ (default: the folder's own)")
     p.add_argument("--hq-identity", type=Path, default=None,
                    help="核验数据包时：总部 age 私钥文件 / for a bundle: the HQ age identity file (hq-age.key)")
+    _officer_arg(p)
     p = sub.add_parser("bundle", help="生成同步数据包（离线传输）/ write a sync bundle for offline transfer")
     p.add_argument("--out", type=Path, default=None, help="数据包文件 / bundle file")
     p.add_argument("--officer", default=None, metavar="ID", help="人员编号 / officer id")
@@ -49,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recipient", default=None, help="总部 age 公钥 age1… / HQ age recipient")
     p.add_argument("--hq-key", type=Path, default=None, help="总部签名公钥 PEM / HQ signing public key PEM")
     p.add_argument("--replace", action="store_true", help="替换已配对的总部密钥 / replace pinned HQ keys")
-    p.add_argument("--by", default="cli", metavar="ID", help="操作人（记入审计日志）/ who pairs (audit log)")
+    p.add_argument("--by", default=None, metavar="ID", help="操作人（须输入 PIN）/ who pairs (the PIN is asked for)")
     _data_arg(p)
     p = sub.add_parser("import", help="导入并封存照片、视频 / import and seal photos and videos")
     p.add_argument("paths", type=Path, nargs="*", metavar="PATH", help="文件或文件夹（如 DCIM） / files or folders")
@@ -69,11 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--assign", metavar="SERIAL", default=None,
                    help="将该序列号的记录仪分配给 --officer / assign the camera with this serial to --officer")
     p.add_argument("--officer", metavar="CERT", default=None, help="执法证号或人员编号 / certificate number or id")
-    p.add_argument("--by", default="cli", metavar="ID", help="操作人（记入审计日志）/ who assigns (audit log)")
+    p.add_argument("--by", default=None, metavar="ID", help="操作人（须输入 PIN）/ who acts (the PIN is asked for)")
     _data_arg(p)
     p = sub.add_parser("pin", help="为人员设置 PIN（管理员）/ issue a person's PIN (administrator)")
     p.add_argument("person", metavar="ID", help="人员编号或执法证号 / person id or certificate number")
-    p.add_argument("--by", default="admin", metavar="ID", help="操作人（记入审计日志）/ who issues it (audit log)")
+    p.add_argument("--by", default=None, metavar="ID",
+                   help="设备管理员（须输入 PIN）/ the administrator issuing it (the PIN is asked for)")
     _data_arg(p)
     p = sub.add_parser("sync", help="结束值班同步：上传数据包到总部并取回执 / end-of-shift sync to HQ")
     p.add_argument("--server", default=None, metavar="URL",
@@ -84,33 +93,85 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class SignInNeeded(UserFacingError):
+    def __init__(self, option: str) -> None:
+        super().__init__(f"请用 {option} 给出本人的人员编号（脚本中也可用环境变量 FIELDINSPECT_OFFICER）；"
+                         "PIN 在终端输入，或由环境变量 FIELDINSPECT_PIN 提供。",
+                         f"Say who you are with {option} ID (in scripts also FIELDINSPECT_OFFICER); the PIN is "
+                         "typed at the terminal, or given in the environment variable FIELDINSPECT_PIN.")
+
+
+def _ask_pin(prompt: str) -> str:
+    """The PIN of the person acting: from FIELDINSPECT_PIN (scripts), else typed without echo."""
+    import getpass
+    import os
+
+    pin = os.environ.get("FIELDINSPECT_PIN")
+    if pin is not None:
+        return pin
+    if not sys.stdin.isatty():
+        raise UserFacingError("需要 PIN：请在终端运行，或设置环境变量 FIELDINSPECT_PIN。",
+                              "A PIN is needed: run at a terminal, or set FIELDINSPECT_PIN.")
+    return getpass.getpass(prompt)
+
+
 @contextmanager
-def _workspace(args: argparse.Namespace) -> Iterator[Workspace]:
-    """The data folder the command names (or the per-user one), closed whatever happens."""
-    ws = Workspace.open(args.data or paths.default_data_folder())
+def _workspace(args: argparse.Namespace, person: str | None = None, option: str = "--officer"
+               ) -> Iterator[Workspace]:
+    """The data folder the command names (or the per-user one), unlocked by ``person``'s PIN.
+
+    Closed whatever happens. Nothing opens without the PIN: the database, the
+    evidence and the device key are all wrapped by the master key it unlocks.
+    """
+    import os
+
+    from app import access, unlock
+
+    person = person or os.environ.get("FIELDINSPECT_OFFICER")
+    if not person:
+        raise SignInNeeded(option)
+    folder = args.data or paths.default_data_folder()
+    custody = unlock.open_custody(folder)
     try:
+        officer = custody.person(person)
+        keys = custody.unlock(officer.id, _ask_pin(f"{officer.name}（{officer.id}）的 PIN / PIN: "),
+                              now=system_clock().replace(microsecond=0))
+    except BaseException:
+        custody.close()
+        raise
+    ws = unlock.open_with_keys(custody, keys)
+    try:
+        access.record_unlock(ws, officer.id)
+        if keys.pin_must_change:
+            print(f"{officer.name} 的 PIN 少于 {access.PIN_MIN} 位，请在登录窗口或“设置”中更换。\n"
+                  f"{officer.id}'s PIN is shorter than {access.PIN_MIN} digits; change it in the window "
+                  "(Settings).", file=sys.stderr)
         yield ws
     finally:
         ws.close()
 
 
 def _demo(args: argparse.Namespace) -> int:
+    from app import unlock
+    from app.custody import Custody
+
     folder = args.data or paths.default_data_folder()
-    ws = Workspace.open(folder, create=True)
+    if Custody.present(folder):
+        print(f"数据目录已有数据，未改动 / the data folder already holds data, left unchanged: {folder}")
+        return 0
+    ws = unlock.create(folder)
     try:
-        seeded = demo.seed(ws, media=not args.no_media)
+        demo.seed(ws, media=not args.no_media)
         inspections = len(ws.inspections.overview())
     finally:
         ws.close()
-    if seeded:
-        print(f"已载入演示数据 / demo data loaded: {folder} ({inspections} inspections)")
-    else:
-        print(f"数据目录已有数据，未改动 / the data folder already holds data, left unchanged: {folder}")
+    print(f"已载入演示数据 / demo data loaded: {folder} ({inspections} inspections)")
+    print("演示 PIN 见 README.md / the demo PINs are listed in README.md")
     return 0
 
 
 def _status(args: argparse.Namespace) -> int:
-    with _workspace(args) as ws:
+    with _workspace(args, args.officer) as ws:
         ref = ws.reference_sets.latest()
         problems = verify_audit(ws.db)
         print(f"数据目录 / data folder: {ws.folder}")
@@ -129,7 +190,9 @@ def _verify(args: argparse.Namespace) -> int:
     if args.path.is_file():
         return _verify_bundle(args)
 
-    report = verify_folder(args.path, public_key=args.public_key)
+    args.data = args.path
+    with _workspace(args, args.officer) as ws:
+        report = verify_folder(args.path, public_key=args.public_key, keys=ws.keys)
     print(f"数据目录 / data folder: {report.folder}")
     print(f"设备 / device: {report.device_id or '—'}")
     print(f"封存记录 / seal records: {report.records}; 已核验文件 / files checked: {report.files}")
@@ -151,7 +214,7 @@ def _import(args: argparse.Namespace) -> int:
     if args.camera is None and not args.officer:
         print("请用 --officer 给出执法证号。\nName the collecting officer with --officer CERT.", file=sys.stderr)
         return 2
-    with _workspace(args) as ws:
+    with _workspace(args, args.officer[0] if args.officer else None) as ws:
         locker = EvidenceLocker(ws)
         job: FileImport
         if args.camera is not None:
@@ -206,12 +269,12 @@ def _cameras(args: argparse.Namespace) -> int:
     from app.evidence.locker import EvidenceLocker
     from local_db.evidence_sources_repository import CameraAssignmentRepository
 
-    with _workspace(args) as ws:
+    with _workspace(args, args.by, "--by") as ws:
         if args.assign is not None:
             if not args.officer:
                 print("请用 --officer 给出执法证号。\nName the officer with --officer CERT.", file=sys.stderr)
                 return 2
-            done = assign_camera(ws, args.assign, args.officer, actor=args.by)
+            done = assign_camera(ws, args.assign, args.officer, actor=ws.keys.person_id)
             print(f"已分配 / assigned: {done.serial} → {done.officer_id}")
             return 0
         locker = EvidenceLocker(ws)
@@ -230,10 +293,9 @@ def _cameras(args: argparse.Namespace) -> int:
 
 
 def _sync(args: argparse.Namespace) -> int:
-    from app.device import DeviceIdentity
     from sync import client
 
-    with _workspace(args) as ws:
+    with _workspace(args, args.officer) as ws:
         server = args.server or ws.settings.get(client.SERVER_SETTING)
         if not server:
             print("请用 --server 给出总部接收端地址。\nName the HQ receiver with --server URL.", file=sys.stderr)
@@ -251,8 +313,8 @@ def _sync(args: argparse.Namespace) -> int:
                 print({"checking": "等待总部回执 / waiting for HQ's receipt",
                        "reference": "获取基础数据 / fetching reference data"}[p.phase], flush=True)
 
-        outcome = client.run(client.sync_to_hq(ws, server, device=DeviceIdentity.load_or_create(ws.folder),
-                                               officer_id=args.officer, chunk_size=args.chunk_mib << 20), show)
+        outcome = client.run(client.sync_to_hq(ws, server, device=ws.device,
+                                               officer_id=ws.keys.person_id, chunk_size=args.chunk_mib << 20), show)
     for bundle_id in outcome.acknowledged:
         print(f"总部已确认 / acknowledged by HQ: {bundle_id}")
     for bundle_id, code, zh, en in outcome.rejected:
@@ -291,26 +353,25 @@ def _verify_bundle(args: argparse.Namespace) -> int:
 
 
 def _bundle(args: argparse.Namespace) -> int:
-    from app.device import DeviceIdentity
     from sync import state
     from sync.bundle import build_bundle
     from sync.errors import NothingToSend
     from sync.receipt import SignedReceipt
 
-    with _workspace(args) as ws:
+    with _workspace(args, args.officer) as ws:
         if args.receipt is not None:
             try:
                 receipt = SignedReceipt.from_json(args.receipt.read_bytes())
             except ValueError as exc:
                 print(f"回执文件格式错误 / not a receipt file: {exc}", file=sys.stderr)
                 return 2
-            fields = state.apply_receipt(ws, receipt, actor=args.officer or "cli")
+            fields = state.apply_receipt(ws, receipt, actor=ws.keys.person_id)
             print(f"回执已核验，已标记为已同步 / receipt verified, marked as synced: {fields['bundle_id']}")
             return 0
         if args.out is None:
             print("请用 --out 给出数据包文件。\nName the bundle file with --out FILE.", file=sys.stderr)
             return 2
-        steps = build_bundle(ws, args.out, device=DeviceIdentity.load_or_create(ws.folder), officer_id=args.officer)
+        steps = build_bundle(ws, args.out, device=ws.device, officer_id=ws.keys.person_id)
         try:
             while True:
                 done = next(steps)
@@ -333,12 +394,12 @@ def _bundle(args: argparse.Namespace) -> int:
 def _pair(args: argparse.Namespace) -> int:
     from sync.pairing import pair, pair_with_folder
 
-    with _workspace(args) as ws:
+    with _workspace(args, args.by, "--by") as ws:
         if args.hq_dir is not None:
-            done = pair_with_folder(ws, args.hq_dir, actor=args.by, replace=args.replace)
+            done = pair_with_folder(ws, args.hq_dir, actor=ws.keys.person_id, replace=args.replace)
         elif args.recipient and args.hq_key:
-            done = pair(ws, recipient=args.recipient, signing_pub_pem=args.hq_key.read_bytes(), actor=args.by,
-                        replace=args.replace)
+            done = pair(ws, recipient=args.recipient, signing_pub_pem=args.hq_key.read_bytes(),
+                        actor=ws.keys.person_id, replace=args.replace)
         else:
             print("请给出 --hq-dir，或 --recipient 与 --hq-key。\n"
                   "Give --hq-dir, or both --recipient and --hq-key.", file=sys.stderr)
@@ -353,7 +414,7 @@ def _pin(args: argparse.Namespace) -> int:
 
     from app import access
 
-    with _workspace(args) as ws:
+    with _workspace(args, args.by, "--by") as ws:
         person = next((o for o in ws.officers.all() if args.person in (o.id, o.cert_no)), None)
         if person is None:
             print(f"名册中没有 {args.person} / {args.person} is not on the roster", file=sys.stderr)
@@ -363,7 +424,7 @@ def _pin(args: argparse.Namespace) -> int:
             confirm = getpass.getpass("再次输入 / again: ")
         else:
             pin, confirm = (sys.stdin.readline().strip() for _ in range(2))
-        access.issue_pin(ws, person.id, pin, confirm, by=args.by)
+        access.issue_pin(ws, person.id, pin, confirm, by=ws.keys.person_id)
         print(f"已为 {person.name}（{person.id}）设置 PIN / PIN issued to {person.id}")
         return 0
 

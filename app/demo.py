@@ -19,11 +19,10 @@ from app import paths, reference
 from app.demolition.specimen import seed_cases as seed_demolition_cases
 from app.domain import Inspection, InspectionSource, InspectionStatus
 from app.workspace import Workspace
-from local_db.access_repository import PinRepository
 from local_db.database import transaction
 
 TASKS_FORMAT = "fieldinspect.demo-tasks/1"
-PINS_FORMAT = "fieldinspect.demo-pins/1"
+PINS_FORMAT = "fieldinspect.demo-pins/2"
 
 
 def _shift_day(text: str | None, days: int) -> str | None:
@@ -48,17 +47,14 @@ def shifted_reference(document: dict, days: int) -> dict:
 
 
 def seed_pins(ws: Workspace, pins_file: Path = paths.DEMO_PINS) -> None:
-    """The demo PINs (README.md), shipped already hashed so seeding stays fast.
+    """The demo PINs (README.md): each person gets a copy of the master key under theirs; audited."""
+    from app.access import seed_pin
 
-    Inside the caller's transaction; each PIN set is audited like any other.
-    """
     document = json.loads(Path(pins_file).read_text("utf-8"))
     if document.get("format") != PINS_FORMAT:
         raise reference.ReferenceDataError(str(pins_file), "演示 PIN 格式不符", "unexpected demo PIN format")
-    pins = PinRepository(ws.db)
-    for person_id, pin_hash in document["pins"].items():
-        pins.set(person_id, pin_hash, ws.clock().replace(microsecond=0))
-        ws.audit.append("system", "session.pin_set", person_id, demo=True)
+    for person_id, pin in document["pins"].items():
+        seed_pin(ws, person_id, pin, demo=True)
 
 
 def seed(ws: Workspace, *, reference_file: Path = paths.DEMO_REFERENCE,
@@ -98,7 +94,7 @@ def seed(ws: Workspace, *, reference_file: Path = paths.DEMO_REFERENCE,
             ))
         ws.audit.append("system", "demo.seeded", ref.version, shift_days=days,
                         inspections=len(tasks["inspections"]))
-        seed_pins(ws)
+    seed_pins(ws)
     seed_demolition_cases(ws, days)
     if media:
         from app.evidence.demo_media import seed_media  # OpenCV loads only when media are wanted

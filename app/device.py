@@ -1,8 +1,10 @@
 """The device identity: one Ed25519 key pair per installation.
 
-The key pair lives in ``<data>/device/``. The private key signs every seal record
-made on this device; the public key is enrolled at HQ (see :meth:`DeviceIdentity.export`)
-and is all a third party needs to check the seals (docs/FORMATS.md).
+The public key lives in ``<data>/device/device.pub.pem``; the private key rests only
+wrapped by the device master key (``app.custody``) and is in memory while someone is
+signed in. It signs every seal record made on this device; the public key is
+enrolled at HQ (see :meth:`DeviceIdentity.export`) and is all a third party needs
+to check the seals (docs/FORMATS.md).
 
 The device id is derived from the public key — the first 32 hex digits of the
 SHA-256 of its 32 raw bytes — so it cannot be claimed by another key.
@@ -20,7 +22,7 @@ from app.atomic_files import write_new_file
 from local_db.errors import UserFacingError
 
 DEVICE_DIR = "device"
-PRIVATE_KEY_FILE = "device.key.pem"
+LEGACY_PRIVATE_KEY_FILE = "device.key.pem"  # an earlier version kept the key in the clear here
 PUBLIC_KEY_FILE = "device.pub.pem"
 EXPORT_FORMAT = "fieldinspect.device/1"
 DEVICE_ID_HEX_DIGITS = 32
@@ -92,24 +94,19 @@ class DeviceIdentity:
         return self.public.public_pem
 
     @classmethod
-    def load_or_create(cls, data_folder: Path) -> DeviceIdentity:
-        """Load the key pair of ``data_folder``, creating it on first use.
+    def from_private_key(cls, data_folder: Path, key: crypto.SigningKey) -> DeviceIdentity:
+        """The identity of ``key`` (unwrapped by the key custody); writes the public half if missing.
 
-        The private key file is created owner-only (0600), atomically, and is never
-        replaced once it exists.
+        The private key is never written here: it rests only wrapped by the device
+        master key (``app.custody``).
         """
         folder = device_folder(data_folder)
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        private_path = folder / PRIVATE_KEY_FILE
-        if not private_path.exists():
-            key = crypto.generate_signing_key()
-            try:
-                write_new_file(private_path, crypto.private_key_pem(key), mode=0o600)
-            except FileExistsError:
-                pass  # another process created it first; use theirs
-        identity = cls._load(folder)
+        pub = key.public_key()
+        identity = cls(folder=folder, private_key=key,
+                       public=DevicePublicKey(pub, device_id_for(pub), crypto.public_key_pem(pub)))
         public_path = folder / PUBLIC_KEY_FILE
         if not public_path.exists():
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             try:
                 write_new_file(public_path, identity.public_key_pem, mode=0o644)
             except FileExistsError:
@@ -119,21 +116,13 @@ class DeviceIdentity:
         return identity
 
     @classmethod
-    def _load(cls, folder: Path) -> DeviceIdentity:
-        private_path = folder / PRIVATE_KEY_FILE
-        try:
-            key = crypto.load_private_key_pem(private_path.read_bytes())
-        except crypto.KeyFormatError as exc:
-            raise DeviceKeyError(private_path, "不是 Ed25519 私钥", f"not an Ed25519 private key: {exc}") from None
-        except OSError as exc:
-            raise DeviceKeyError(private_path, exc.strerror or str(exc), exc.strerror or str(exc)) from None
-        if os.name == "posix" and private_path.stat().st_mode & 0o077:
-            # Refuse rather than silently fix: a readable key may already be copied.
-            raise DeviceKeyError(private_path, "私钥文件权限过宽，应为 0600",
-                                 "the private key file is readable by others; it must be 0600")
-        pub = key.public_key()
-        return cls(folder=folder, private_key=key,
-                   public=DevicePublicKey(pub, device_id_for(pub), crypto.public_key_pem(pub)))
+    def generate(cls, data_folder: Path) -> DeviceIdentity:
+        """A new key pair for ``data_folder`` (its public half written there), held in memory.
+
+        A data folder's own identity comes from its key custody, which keeps the
+        private key wrapped by the master key (``app.custody``).
+        """
+        return cls.from_private_key(data_folder, crypto.generate_signing_key())
 
     def sign(self, data: bytes) -> bytes:
         """Ed25519 signature of ``data`` with the device key."""

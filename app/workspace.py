@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 
 from app.audit import AuditLog
 from app.clock import Clock, system_clock
 from local_db.database import Database, open_database
+
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
+    from app.custody import Custody, UnlockedKeys
+    from app.device import DeviceIdentity
+
 from local_db.repositories import (
     AgencyRepository,
     CalendarRepository,
@@ -26,8 +33,12 @@ from local_db.repositories import (
 
 @dataclass
 class Workspace:
+    """The database and keys of a data folder, unlocked by a signed-in person (``app.custody``)."""
+
     folder: Path
     db: Database
+    keys: UnlockedKeys
+    custody: Custody | None = None
     clock: Clock = system_clock
     audit: AuditLog = field(init=False)
 
@@ -46,13 +57,27 @@ class Workspace:
         self.settings = SettingsRepository(self.db)
 
     @classmethod
-    def open(cls, folder: Path, *, create: bool = False, clock: Clock = system_clock) -> Workspace:
-        """Open the data folder; see :func:`local_db.database.open_database` for the refusals."""
+    def open(cls, folder: Path, *, keys: UnlockedKeys, custody: Custody | None = None, create: bool = False,
+             clock: Clock = system_clock) -> Workspace:
+        """Open the data folder with unlocked keys; see :func:`local_db.database.open_database` for the refusals."""
         folder = Path(folder)
-        return cls(folder=folder, db=open_database(folder, create=create), clock=clock)
+        return cls(folder=folder, db=open_database(folder, key=keys.db_key, create=create), keys=keys,
+                   custody=custody, clock=clock)
+
+    @property
+    def master(self) -> MasterKey:
+        """The device master key (evidence file keys are wrapped by it)."""
+        return self.keys.master
+
+    @property
+    def device(self) -> DeviceIdentity:
+        """The device's signing identity, unwrapped at sign-in."""
+        return self.keys.device
 
     def has_reference_data(self) -> bool:
         return self.reference_sets.latest() is not None
 
     def close(self) -> None:
         self.db.conn.close()
+        if self.custody is not None:
+            self.custody.close()

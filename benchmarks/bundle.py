@@ -78,7 +78,7 @@ def child_build(cache: str, out: str) -> None:
     data = Path(cache) / "data"
     ws = Workspace.open(data)
     start = time.perf_counter()
-    info = run(build_bundle(ws, Path(out), device=DeviceIdentity.load_or_create(data)))
+    info = run(build_bundle(ws, Path(out), device=DeviceIdentity.generate(data)))
     elapsed = time.perf_counter() - start
     ws.close()
     print(f"{elapsed:.6f} {info.size} {info.resent} {_vm_hwm_kib()}")

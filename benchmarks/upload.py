@@ -90,7 +90,7 @@ def main() -> None:
     run = Path(tempfile.mkdtemp(prefix="upload-bench-", dir=args.cache))
     hq_dir = run / "hq"
     keys.keygen(hq_dir)
-    device = DeviceIdentity.load_or_create(run / "device")
+    device = DeviceIdentity.generate(run / "device")
     store = HqStore(hq_dir)
     store.enroll(device.public_key_pem)
     store.close()

@@ -1,4 +1,4 @@
-"""Repositories for sign-in PINs, wrong-PIN back-off and review decisions (migration 0007)."""
+"""Repositories for review decisions (migration 0007; PINs moved to the key custody, migration 0012)."""
 
 from __future__ import annotations
 
@@ -7,34 +7,6 @@ from datetime import datetime
 
 from app.domain import ReviewDecision, ReviewDecisionKind
 from local_db.repositories import Repository
-
-
-class PinRepository(Repository):
-    def get(self, officer_id: str) -> str | None:
-        for r in self._rows("SELECT pin_hash FROM staff_pins WHERE officer_id = ?", [officer_id]):
-            return r["pin_hash"]
-        return None
-
-    def set(self, officer_id: str, pin_hash: str, at: datetime) -> None:
-        self._upsert("staff_pins", {"officer_id": officer_id, "pin_hash": pin_hash,
-                                    "set_at": at.isoformat()}, pk="officer_id")
-
-    def with_pin(self) -> set[str]:
-        return {r["officer_id"] for r in self._rows("SELECT officer_id FROM staff_pins")}
-
-
-class SignInAttemptRepository(Repository):
-    def get(self, officer_id: str) -> tuple[int, datetime | None]:
-        """(wrong PINs in a row, locked until) of a person; (0, None) when none."""
-        for r in self._rows("SELECT failures, locked_until FROM sign_in_attempts WHERE officer_id = ?",
-                            [officer_id]):
-            return r["failures"], datetime.fromisoformat(r["locked_until"]) if r["locked_until"] else None
-        return 0, None
-
-    def set(self, officer_id: str, failures: int, locked_until: datetime | None) -> None:
-        self._upsert("sign_in_attempts", {"officer_id": officer_id, "failures": failures,
-                                          "locked_until": locked_until.isoformat() if locked_until else None},
-                     pk="officer_id")
 
 
 def _decision(r: dict) -> ReviewDecision:

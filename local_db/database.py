@@ -29,6 +29,9 @@ from local_db.errors import (
     DataFolderReadOnly,
 )
 
+# What other layers catch instead of importing the driver themselves.
+DatabaseError = sqlite3.Error
+
 DB_FILENAME = "fieldinspect.sqlite"
 # "FINS" — marks the file as ours, so a foreign SQLite file is never migrated.
 APPLICATION_ID = 0x46494E53
@@ -210,7 +213,7 @@ def transaction(db: Database) -> Iterator[None]:
             raise
 
 
-def open_database(folder: Path, *, create: bool = False) -> Database:
+def open_database(folder: Path, *, key: bytes, create: bool = False) -> Database:
     """Open (and migrate) the database in the data folder ``folder``.
 
     With ``create`` the folder is made when missing; otherwise a missing folder is

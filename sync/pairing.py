@@ -39,7 +39,11 @@ class HqPairing:
 
 
 def pair(ws: Workspace, *, recipient: str, signing_pub_pem: bytes, actor: str, replace: bool = False) -> HqPairing:
-    """Pin HQ's keys in the workspace settings (audited). Validates both first."""
+    """Pin HQ's keys in the workspace settings (audited). Validates both first.
+
+    The device master key is sealed to HQ's age recipient at the same time, so HQ
+    can re-key the folder for a new key store (``fieldinspect-hq recover``).
+    """
     try:
         crypto.age_recipient_bytes(recipient)
     except crypto.AgeError as exc:
@@ -53,6 +57,8 @@ def pair(ws: Workspace, *, recipient: str, signing_pub_pem: bytes, actor: str, r
     if current is not None and (current.recipient, current.signing_pub_pem) != (recipient, pem) and not replace:
         raise PairingError("本设备已与另一总部密钥配对；如确需更换，请使用 --replace。",
                            "This device is already paired with other HQ keys; use --replace to change them.")
+    if ws.custody is not None:  # HQ can recover the folder if this machine's key store is lost
+        ws.custody.seal_for_hq(ws.keys, recipient)
     with transaction(ws.db):
         ws.settings.set(RECIPIENT, recipient)
         ws.settings.set(SIGNING_PUB, pem.decode("ascii"))

@@ -13,7 +13,9 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import paths
+from app import access, paths, unlock
+from app.custody import Custody, UnlockedKeys
+from app.domain import Officer
 from app.workspace import Workspace
 from local_db.errors import UserFacingError
 from ui.main_window import PAGE_KEYS, MainWindow
@@ -71,14 +73,26 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     return app
 
 
-def open_workspace(data: Path | None) -> Workspace:
-    """The named folder must exist; the default one is created and seeded on first start."""
-    ws = Workspace.open(data) if data else Workspace.open(paths.default_data_folder(), create=True)
-    if not ws.has_reference_data():
+def first_start(data: Path | None) -> Workspace | None:
+    """The default folder is created and seeded with the demo data on the first start.
+
+    Returns the new workspace (its keys held by whoever starts it, until the sign-in
+    page asks for a PIN), or None when the folder already exists: it is then
+    unlocked at the sign-in page. A folder named with ``--data`` must exist.
+    """
+    from app.custody import Custody
+
+    folder = data or paths.default_data_folder()
+    if data is not None or Custody.present(folder):
+        return None
+    ws = unlock.create(folder)
+    try:
         from app import demo  # only on a first start: keeps the JSON parsing off the usual path
 
         demo.seed(ws, media=True)
-    recover_recordings(ws)
+    except BaseException:
+        ws.close()
+        raise
     return ws
 
 
@@ -95,11 +109,41 @@ def recover_recordings(ws: Workspace) -> int:
     return len(recover_open_segments(EvidenceLocker(ws)))
 
 
-def _find_staff(ws: Workspace, key: str):
-    for o in ws.officers.all():
-        if key in (o.id, o.cert_no):
-            return o
-    return None
+def _find_staff(people: Sequence[Officer], key: str) -> Officer | None:
+    return next((o for o in people if key in (o.id, o.cert_no)), None)
+
+
+class ColdStart:
+    """The sign-in page over a locked data folder; a right PIN opens the main window."""
+
+    def __init__(self, custody: Custody, language: str) -> None:
+        from ui.pages.sign_in import SignInPage
+
+        self.custody = custody
+        self.language = language
+        self.window: MainWindow | None = None
+        self.page = SignInPage(None, language, custody=custody)
+        self.page.setWindowTitle(self.page.tr("现场执法检查终端"))
+        self.page.resize(1280, 800)
+        self.page.set_staff(custody.people(), datetime_today())
+        self.page.unlocked.connect(self.open)
+
+    def open(self, person: Officer, keys: UnlockedKeys) -> MainWindow:
+        ws = unlock.open_with_keys(self.custody, keys)
+        access.record_unlock(ws, person.id)
+        recover_recordings(ws)
+        window = MainWindow(ws, self.language)
+        window.sign_in(ws.officers.get(person.id) or person)
+        window.show()
+        self.page.hide()
+        self.window = window
+        return window
+
+
+def datetime_today():
+    from app.clock import system_clock
+
+    return system_clock().date()
 
 
 def run_gui(argv: Sequence[str]) -> int:
@@ -107,7 +151,8 @@ def run_gui(argv: Sequence[str]) -> int:
     app = create_application()
     language = args.lang or "zh"
     try:
-        ws = open_workspace(args.data)
+        ws = first_start(args.data)
+        custody = None if ws is not None else unlock.open_custody(args.data or paths.default_data_folder())
     except UserFacingError as exc:
         install_translators(app, language)
         print(exc.message(language), file=sys.stderr)
@@ -115,38 +160,64 @@ def run_gui(argv: Sequence[str]) -> int:
             QMessageBox.critical(None, "现场执法检查终端" if language == "zh" else "FieldInspect",
                                  exc.message(language))
         return 2
-    language = args.lang or ws.settings.get("language", "zh") or "zh"
+    if ws is not None:
+        language = args.lang or ws.settings.get("language", "zh") or "zh"
     app._translators = install_translators(app, language)  # keep them alive with the app
-    window = MainWindow(ws, language)
+    people = ws.officers.all() if ws is not None else custody.people()
+    officer = None
     if args.officer:
-        officer = _find_staff(ws, args.officer)
+        officer = _find_staff(people, args.officer)
         if officer is None:
             print(f"unknown officer {args.officer}", file=sys.stderr)
             return 2
-        # The PIN is never skipped: it is typed, or given to a script through the
-        # environment (not the command line, which other users can read).
-        window.sign_in_page.choose(officer)
-        pin = os.environ.get("FIELDINSPECT_PIN")
-        if pin is not None:
-            window.sign_in_page.pin_panel.pin.setText(pin)
-            if window.sign_in_page.pin_panel.first:
-                window.sign_in_page.pin_panel.confirm.setText(pin)
-            if not window.sign_in_page.submit():
-                print(window.sign_in_page.pin_panel.message.text(), file=sys.stderr)
-                return 2
-        if args.page and window.officer is not None:
-            window.show_page(args.page)
-    window.show()
+    pin = os.environ.get("FIELDINSPECT_PIN") if officer is not None else None
+    cold = None
+    if ws is None:
+        cold = ColdStart(custody, language)
+        if officer is not None:
+            cold.page.choose(officer)
+            if pin is not None:
+                cold.page.pin_panel.pin.setText(pin)
+                if not cold.page.submit():
+                    print(cold.page.pin_panel.message.text(), file=sys.stderr)
+                    return 2
+        shown = cold.window or cold.page
+    else:
+        window = MainWindow(ws, language)
+        if officer is not None:
+            # The PIN is never skipped: it is typed, or given to a script through the
+            # environment (not the command line, which other users can read).
+            window.sign_in_page.choose(officer)
+            if pin is not None:
+                window.sign_in_page.pin_panel.pin.setText(pin)
+                if not window.sign_in_page.submit():
+                    print(window.sign_in_page.pin_panel.message.text(), file=sys.stderr)
+                    return 2
+        shown = window
+    if args.page:
+        def go(window: MainWindow) -> None:
+            if window.officer is not None:
+                window.show_page(args.page)
+        if isinstance(shown, MainWindow):
+            go(shown)
+        elif cold is not None:
+            cold.page.unlocked.connect(lambda *_: go(cold.window))
+    shown.show()
     if args.exit_when_ready or args.screenshot:
         def ready() -> None:
+            target = cold.window if cold is not None and cold.window is not None else shown
             if args.screenshot:
-                window.grab().save(str(args.screenshot))
+                target.grab().save(str(args.screenshot))
             print(f"READY {time.time():.6f}", flush=True)
             app.quit()
         QTimer.singleShot(0, ready)
     code = app.exec()
-    ws.close()
+    final = cold.window if cold is not None else shown
+    if isinstance(final, MainWindow):
+        final.ws.close()
+    elif custody is not None:
+        custody.close()
     return code
 
 
-__all__ = ["run_gui", "create_application", "open_workspace"]
+__all__ = ["run_gui", "create_application", "first_start"]

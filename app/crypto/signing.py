@@ -87,3 +87,21 @@ def load_public_key_pem(data: bytes) -> VerifyKey:
     if not isinstance(key, Ed25519PublicKey):
         raise KeyFormatError("not an Ed25519 public key")
     return key
+
+
+def private_key_raw(key: SigningKey) -> bytes:
+    """The 32-byte Ed25519 seed: what the device wraps with its master key (never stored bare)."""
+    from cryptography.hazmat.primitives import serialization
+
+    return key.private_bytes(serialization.Encoding.Raw, serialization.PrivateFormat.Raw,
+                             serialization.NoEncryption())
+
+
+def signing_key_from_raw(seed: bytes) -> SigningKey:
+    """The Ed25519 private key of a 32-byte seed (see :func:`private_key_raw`)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    try:
+        return Ed25519PrivateKey.from_private_bytes(seed)
+    except ValueError as exc:
+        raise KeyFormatError(str(exc)) from None

@@ -84,7 +84,7 @@ class EvidenceLocker:
 
     def __init__(self, ws: Workspace, device: DeviceIdentity | None = None) -> None:
         self.ws = ws
-        self.device = device or DeviceIdentity.load_or_create(ws.folder)
+        self.device = device or ws.device
         self.store = EvidenceStore(ws.folder)
         self.items = EvidenceRepository(ws.db)
         self.seals = SealRepository(ws.db)

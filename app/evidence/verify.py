@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any
 
 
@@ -44,6 +45,10 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "audit-altered": ("审计日志链异常", "audit log chain broken"),
     "audit-mismatch": ("封存记录与审计日志不符", "seal record differs from the audit log"),
 }
+
+
+if TYPE_CHECKING:
+    from app.custody import UnlockedKeys
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +94,8 @@ class _Row:
     signed: bool
 
 
-def open_read_only(folder: Path) -> Database:
-    """The data folder's database, opened so that nothing can be written."""
+def open_read_only(folder: Path, key: bytes) -> Database:
+    """The data folder's database, opened with its key so that nothing can be written."""
     folder = Path(folder)
     path = folder / DB_FILENAME
     if not path.is_file():
@@ -99,14 +104,14 @@ def open_read_only(folder: Path) -> Database:
     return Database(connect_read_only(path))
 
 
-def verify_folder(folder: Path, *, public_key: Path | None = None) -> VerifyReport:
-    """Check the data folder ``folder``; ``public_key`` pins the key enrolled at HQ.
+def verify_folder(folder: Path, *, keys: UnlockedKeys, public_key: Path | None = None) -> VerifyReport:
+    """Check the data folder ``folder``, unlocked with ``keys``; ``public_key`` pins the key enrolled at HQ.
 
     Without ``public_key`` the folder's own ``device/device.pub.pem`` is used,
     which proves integrity but not that the key is the enrolled one.
     """
     folder = Path(folder)
-    db = open_read_only(folder)
+    db = open_read_only(folder, keys.db_key)
     try:
         return _verify(folder, db, public_key or device_folder(folder) / PUBLIC_KEY_FILE)
     finally:

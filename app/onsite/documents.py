@@ -59,7 +59,7 @@ class InspectionDocuments:
     @property
     def device(self) -> DeviceIdentity:
         if self._device is None:
-            self._device = DeviceIdentity.load_or_create(self.ws.folder)
+            self._device = self.ws.device
         return self._device
 
     def available(self, inspection_id: str) -> list[DocumentKind]:

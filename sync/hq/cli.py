@@ -4,7 +4,8 @@
 which HQ signs receipts and the reference data it publishes (devices pin its
 public key), and the age X25519 identity bundles are encrypted to. ``enroll``
 registers a device's public key; ``publish`` signs reference data for devices to
-pull; ``ingest`` takes a bundle brought on a USB stick and writes its receipt.
+pull; ``ingest`` takes a bundle brought on a USB stick and writes its receipt;
+``recover`` re-keys a device's data folder for a new key store with HQ's identity.
 """
 
 from __future__ import annotations
@@ -85,6 +86,47 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _recover(args: argparse.Namespace) -> int:
+    """Open the master key sealed to HQ, give the folder a new key store entry and one PIN."""
+    import getpass
+
+    from app import access, unlock
+    from app.custody import Custody, check_new_pin
+    from local_db.database import transaction
+    from local_db.errors import UserFacingError
+
+    try:
+        identity = keys.age_identity(args.dir)
+    except OSError as exc:
+        print(f"无法读取总部私钥 / cannot read HQ's identity in {args.dir}: {exc.strerror}", file=sys.stderr)
+        return 2
+    if sys.stdin.isatty():
+        pin = getpass.getpass(f"{args.person} 的新 PIN / new PIN: ")
+        confirm = getpass.getpass("再次输入 / again: ")
+    else:
+        pin, confirm = (sys.stdin.readline().strip() for _ in range(2))
+    try:
+        check_new_pin(pin, confirm)  # before anything changes
+        custody, recovered = Custody.recover(args.data, identity)
+        ws = unlock.open_with_keys(custody, recovered)
+        try:
+            person = ws.officers.get(args.person)
+            if person is None:
+                raise access.UnknownPerson(args.person)
+            custody.set_pin(recovered, person.id, pin, confirm, by="hq", now=ws.clock().replace(microsecond=0))
+            with transaction(ws.db):
+                ws.audit.append("hq", "custody.recovered", custody.installation, pin_issued_to=person.id)
+        finally:
+            ws.close()
+    except UserFacingError as exc:
+        print(exc.zh, file=sys.stderr)
+        print(exc.en, file=sys.stderr)
+        return 2
+    print(f"已恢复 / recovered: {args.data}; {person.name}（{person.id}）可用新 PIN 登录，其他人员的 PIN 须重新设置。\n"
+          f"{person.id} signs in with the new PIN; everyone else's PIN must be issued again.")
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="fieldinspect-hq", description="执法监督平台参考接收端 / reference HQ receiver")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -101,13 +143,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--device", required=True, help="设备标识 / device id")
     p.add_argument("--receipt", type=Path, default=None, help="回执输出文件 / where to write the receipt")
     p.add_argument("bundle", type=Path)
+    p = sub.add_parser("recover", help="为丢失密钥库的设备恢复数据目录 / re-key a device folder whose key store was lost")
+    p.add_argument("--dir", type=Path, required=True, help="总部目录（含 age 私钥）/ HQ folder (with its age identity)")
+    p.add_argument("--data", type=Path, required=True, help="设备数据目录 / the device's data folder")
+    p.add_argument("--person", required=True, metavar="ID",
+                   help="恢复后首先登录的人员（新 PIN 输入两次）/ who signs in first (new PIN, typed twice)")
     from sync.hq import server
 
     server.add_serve_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "serve":
         return server.run_serve(args)
-    return {"keygen": _keygen, "enroll": _enroll, "publish": _publish, "ingest": _ingest}[args.command](args)
+    return {"keygen": _keygen, "enroll": _enroll, "publish": _publish, "ingest": _ingest,
+            "recover": _recover}[args.command](args)
 
 
 if __name__ == "__main__":

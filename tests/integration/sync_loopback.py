@@ -161,7 +161,7 @@ def enroll_and_pair(ws, hq_dir: Path):  # noqa: ANN001, ANN201
     from sync.hq.store import HqStore
     from sync.pairing import pair_with_folder
 
-    device = DeviceIdentity.load_or_create(ws.folder)
+    device = ws.device
     store = HqStore(hq_dir)
     try:
         store.enroll(device.public_key_pem)

@@ -21,6 +21,7 @@ import pytest
 from app import cli
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
+from keys_kit import keys_of
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -51,6 +52,8 @@ from app.evidence.bodycam import (CameraImport, delete_from_camera, find_camera_
 from app.evidence.locker import EvidenceLocker
 from app.workspace import Workspace
 from local_db.evidence_sources_repository import CameraAssignmentRepository
+import os; sys.path.insert(0, os.environ["FIELDINSPECT_TESTS"])
+from keys_kit import open_workspace
 
 step, mnt, data, src = sys.argv[1], Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4])
 out = {}
@@ -71,7 +74,7 @@ def run_cli(*args):
     return code, buf.getvalue()
 
 def volumes():
-    ws = Workspace.open(Path(data))
+    ws = open_workspace(Path(data))
     try:
         found = find_camera_volumes(assignments=CameraAssignmentRepository(ws.db))
         locker = EvidenceLocker(ws)
@@ -86,14 +89,16 @@ if step == "first":
     copy_onto_card(src / "first")
     out["volumes"] = volumes()
     serial = out["volumes"][0]["serial"]
+    os.environ["FIELDINSPECT_PIN"] = "200101"  # L01 assigns the camera
     out["assign"] = run_cli("cameras", "--assign", serial, "--officer", "33010621001", "--by", "L01")
+    os.environ["FIELDINSPECT_PIN"] = "100101"
     out["listing"] = run_cli("cameras")
     out["import"] = run_cli("import", "--camera", str(mnt), "--inspection", "JC-2026-1101")
     out["after"] = volumes()
 elif step == "again":
     copy_onto_card(src / "again")
     out["volumes"] = volumes()
-    ws = Workspace.open(Path(data))
+    ws = open_workspace(Path(data))
     try:
         locker = EvidenceLocker(ws)
         [volume] = find_camera_volumes(assignments=CameraAssignmentRepository(ws.db))
@@ -182,10 +187,10 @@ def test_a_camera_card_on_a_real_fat_volume_is_found_imported_and_cleared_on_req
     assert "DCIM/100MEDIA/VID_0001.MP4" not in again["files"]
     assert {"DCIM/100MEDIA/IMG_0002.JPG", "VIDEO/REC_0003.MP4", "VIDEO/REC_0004.MP4"} <= set(again["files"])
 
-    report = verify_folder(data)
+    report = verify_folder(data, keys=keys_of(data))
     assert report.ok, [p.describe("en") for p in report.problems]
     assert report.records == 4
-    ws = Workspace.open(data)
+    ws = open_workspace(data)
     try:
         actions = [(e.action, e.actor) for e in ws.audit.repo.entries() if e.action.startswith("camera.")]
         assert actions == [("camera.assigned", "L01"), ("camera.file_deleted", "O01")]

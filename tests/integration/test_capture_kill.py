@@ -23,6 +23,7 @@ from app.evidence.segments import PAUSE_ENV, RECOVERED_SUFFIX, recording_root
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
 from local_db.database import DB_FILENAME
+from keys_kit import create_workspace, open_workspace, keys_of
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFICERS = ["33010621001", "33010621002"]
@@ -34,8 +35,10 @@ from pathlib import Path
 from app.workspace import Workspace
 from app.evidence.locker import EvidenceLocker
 from app.evidence.capture import CaptureSession, VideoSource, SegmentStarted, SegmentSealed
+import os; sys.path.insert(0, os.environ["FIELDINSPECT_TESTS"])
+from keys_kit import open_workspace
 
-ws = Workspace.open(Path(sys.argv[1]))
+ws = open_workspace(Path(sys.argv[1]))
 def report(event):
     if isinstance(event, SegmentStarted):
         print("started", event.index, flush=True)
@@ -65,7 +68,7 @@ def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     data = tmp_path / "data"
-    ws = Workspace.open(data, create=True)
+    ws = create_workspace(data)
     demo.seed(ws)
     ws.close()
     return data
@@ -109,14 +112,14 @@ def check_after_kill(folder: Path, session: str, expect_recovered: int) -> tuple
     conn = sqlite3.connect(folder / DB_FILENAME)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
-    report = verify_folder(folder)
+    report = verify_folder(folder, keys=keys_of(folder))
     assert report.ok, [p.describe("en") for p in report.problems]
     sealed_before = report.records
 
-    ws = Workspace.open(folder)
+    ws = open_workspace(folder)
     locker = EvidenceLocker(ws)
     results = recover_open_segments(locker)
-    report = verify_folder(folder)
+    report = verify_folder(folder, keys=keys_of(folder))
     assert report.ok, [p.describe("en") for p in report.problems]
     assert [r.error for r in results] == [None] * len(results)
     recovered = [r for r in results if r.item is not None and not r.already_sealed]
@@ -139,7 +142,7 @@ def check_after_kill(folder: Path, session: str, expect_recovered: int) -> tuple
         assert copy.duration_ms == r.frames * 1000 // 25
     # nothing is left to recover, and a second run changes nothing
     assert list(recording_root(folder).iterdir()) == []
-    assert recover_open_segments(locker) == [] and verify_folder(folder).records == report.records
+    assert recover_open_segments(locker) == [] and verify_folder(folder, keys=keys_of(folder)).records == report.records
     return locker, results
 
 

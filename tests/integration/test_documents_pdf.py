@@ -52,7 +52,7 @@ def page_count(pdf: Path) -> int:
 
 @pytest.fixture(scope="module")
 def device(tmp_path_factory: pytest.TempPathFactory) -> DeviceIdentity:
-    return DeviceIdentity.load_or_create(tmp_path_factory.mktemp("device"))
+    return DeviceIdentity.generate(tmp_path_factory.mktemp("device"))
 
 
 def _record_texts(record) -> list[str]:

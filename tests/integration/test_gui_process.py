@@ -24,7 +24,7 @@ def test_first_start_creates_and_seeds_the_default_folder(tmp_path: Path) -> Non
     folder = tmp_path / "home" / "FieldInspect"
     shot = tmp_path / "shot.png"
     result = _run("--officer", "O01", "--page", "inspections", "--screenshot", str(shot),
-                  env={"FIELDINSPECT_DATA": str(folder), "FIELDINSPECT_PIN": "1001"})
+                  env={"FIELDINSPECT_DATA": str(folder), "FIELDINSPECT_PIN": "100101"})
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("READY ")
     assert (folder / "fieldinspect.sqlite").exists()

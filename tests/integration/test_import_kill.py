@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 
+from keys_kit import keys_of
 from app import cli
 from app.crypto import sha256_file
 from app.evidence.copier import FILES_IN_FLIGHT
@@ -164,7 +165,7 @@ def test_sigkill_leaves_a_consistent_store_and_the_rerun_seals_each_file_once(
     finally:
         conn.close()
     assert sealed == rows and len(sealed) == 2  # the two files before the large one, whole
-    report = verify_folder(data)
+    report = verify_folder(data, keys=keys_of(data))
     stored = set(EvidenceStore(data).stored_hashes())
     if point == "commit":
         # the large file reached its address but its seal did not commit: reported, not hidden
@@ -184,7 +185,7 @@ def test_sigkill_leaves_a_consistent_store_and_the_rerun_seals_each_file_once(
     result = subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert staging_files(data) == []
-    report = verify_folder(data)
+    report = verify_folder(data, keys=keys_of(data))
     assert report.ok, [p.describe("en") for p in report.problems]
     sources = sorted((camera_folder / "DCIM" / "100MEDIA").iterdir())
     expected = {sha256_file(p)[0]: p.name for p in sources}

@@ -78,7 +78,7 @@ def test_R14_the_notice_code_decodes_to_a_code_signed_by_this_device(closed_insp
     run("pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "n"))
     page = next(tmp_path.glob("n*.png"))
     decoded = run("zbarimg", "--raw", "-q", str(page)).strip()
-    signed = qr.verify_code(decoded, DeviceIdentity.load_or_create(closed_inspection.folder).public.public_key)
+    signed = qr.verify_code(decoded, closed_inspection.device.public.public_key)
     assert signed.code.inspection_id == TASK
     assert signed.code.officer_certs == ("33010621001", "33010621002")
 

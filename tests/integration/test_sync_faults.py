@@ -21,6 +21,7 @@ from sync.state import pending_summary
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sync_loopback import CuttingProxy, HqProcess, enroll_and_pair, hq_counts, make_hq, run_python  # noqa: E402
+from keys_kit import create_workspace  # noqa: E402
 
 pytestmark = pytest.mark.integration
 CHUNK = 32 << 10
@@ -30,7 +31,7 @@ FAST = upload.Backoff(first=0.05, cap=0.5)
 @pytest.fixture
 def field(tmp_path: Path):
     """A demo device with sealed photos and a video, enrolled at and paired with a fresh HQ."""
-    ws = Workspace.open(tmp_path / "data", create=True)
+    ws = create_workspace(tmp_path / "data")
     demo.seed(ws, media=True)
     hq_dir = make_hq(tmp_path / "hq")
     device = enroll_and_pair(ws, hq_dir)
@@ -116,8 +117,10 @@ from pathlib import Path
 from app.device import DeviceIdentity
 from app.workspace import Workspace
 from sync import client, upload
-ws = Workspace.open(Path(sys.argv[1]))
-client.run(client.sync_to_hq(ws, sys.argv[2], device=DeviceIdentity.load_or_create(ws.folder),
+import os; sys.path.insert(0, os.environ["FIELDINSPECT_TESTS"])
+from keys_kit import open_workspace
+ws = open_workspace(Path(sys.argv[1]))
+client.run(client.sync_to_hq(ws, sys.argv[2], device=ws.device,
                              chunk_size=int(sys.argv[3]), reference=False))
 """
 
@@ -172,12 +175,12 @@ def test_an_unenrolled_device_is_refused_at_once_with_a_clear_message(tmp_path: 
     from sync.reachability import ReachabilityWatch, hq_reachable
     from sync_loopback import free_port
 
-    ws = Workspace.open(tmp_path / "data", create=True)
+    ws = create_workspace(tmp_path / "data")
     try:
         demo.seed(ws)
         hq_dir = make_hq(tmp_path / "hq")
         pair_with_folder(ws, hq_dir, actor="A01")  # paired, but HQ never enrolled this device
-        device = DeviceIdentity.load_or_create(ws.folder)
+        device = ws.device
         with HqProcess(hq_dir) as hq:
             assert hq_reachable(hq.url)
             started = time.monotonic()

@@ -20,12 +20,13 @@ from sync.receipt import SignedReceipt
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sync_loopback import HqProcess, enroll_and_pair, hq_counts, make_hq  # noqa: E402
+from keys_kit import create_workspace
 
 pytestmark = pytest.mark.integration
 
 
 def test_r18_tuspy_uploads_a_bundle_with_sha1_checksums_and_resumes_by_head(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "data", create=True)
+    ws = create_workspace(tmp_path / "data")
     try:
         demo.seed(ws, media=True)
         hq_dir = make_hq(tmp_path / "hq")

@@ -177,7 +177,7 @@ def test_R17_quick_check_passes_intact_items_and_names_each_kind_of_damage(seale
     assert [p.kind for p in check_seal(b, seals[b.sha256], key, locker.store).problems] == ["missing-file"]
     assert [p.kind for p in check_seal(c, forged, key, locker.store).problems] == ["altered-record"]
     assert "officers" in check_seal(c, forged, key, locker.store).problems[0].detail
-    other_key = DeviceIdentity.load_or_create(tmp_path / "other").public
+    other_key = DeviceIdentity.generate(tmp_path / "other").public
     assert [p.kind for p in check_seal(c, seals[c.sha256], other_key, locker.store).problems] == ["bad-signature"]
     assert [p.kind for p in check_seal(c, None, key, locker.store).problems] == ["unsealed-item"]
     text = check_seal(a, seals[a.sha256], key, locker.store).describe("zh")[0]

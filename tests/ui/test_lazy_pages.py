@@ -22,10 +22,11 @@ def test_a_fresh_window_loads_none_of_the_heavy_modules(tmp_path: Path) -> None:
     code = f"""
 import sys
 from pathlib import Path
-from ui.application import create_application, open_workspace
+from app import unlock
+from ui.application import create_application
 from ui.main_window import MainWindow
 app = create_application()
-window = MainWindow(open_workspace(Path({str(data)!r})))
+window = MainWindow(unlock.unlock(Path({str(data)!r}), "O01", "100101"))
 window.show()
 app.processEvents()
 print(" ".join(m for m in {HEAVY!r} if m in sys.modules))

@@ -36,7 +36,7 @@ def test_sign_in_then_today_then_inspections(app, qtbot, demo_workspace: Workspa
     assert [c.officer.id for c in cards] == ["O01", "O02", "O03", "O04", "O05", "L01", "A01"]
     qtbot.mouseClick(cards[0], Qt.MouseButton.LeftButton)
     assert window.officer is None  # the PIN first
-    qtbot.keyClicks(window.sign_in_page.pin_panel.pin, "1001")  # O01's demo PIN
+    qtbot.keyClicks(window.sign_in_page.pin_panel.pin, "100101")  # O01's demo PIN
     qtbot.mouseClick(window.sign_in_page.pin_panel.ok_button, Qt.MouseButton.LeftButton)
     assert window.officer.id == "O01" and window.body.currentIndex() == 1
     assert window.current_page() == "today"
@@ -131,15 +131,15 @@ def test_the_signed_in_person_changes_their_pin_in_settings(app, qtbot, demo_wor
     window.sign_in(demo_workspace.officers.get("O01"))
     window.show_page("settings")
     page = window.settings_page
-    page.current_pin.setText("1001")
-    page.new_pin.setText("424242")
-    page.confirm_pin.setText("424243")
+    page.current_pin.setText("100101")
+    page.new_pin.setText("472913")
+    page.confirm_pin.setText("472914")
     qtbot.mouseClick(page.change_pin, Qt.MouseButton.LeftButton)
     assert "不一致" in page.pin_message.text() or "match" in page.pin_message.text()
     assert page.current_pin.text() == ""  # never left on screen
-    page.current_pin.setText("1001")
-    page.new_pin.setText("424242")
-    page.confirm_pin.setText("424242")
+    page.current_pin.setText("100101")
+    page.new_pin.setText("472913")
+    page.confirm_pin.setText("472913")
     qtbot.mouseClick(page.change_pin, Qt.MouseButton.LeftButton)
     assert "已修改" in page.pin_message.text()
-    assert access.sign_in(demo_workspace, "O01", "424242").id == "O01"
+    assert access.sign_in(demo_workspace, "O01", "472913").id == "O01"

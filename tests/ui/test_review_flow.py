@@ -16,7 +16,7 @@ from ui.main_window import MainWindow
 from ui.models.evidence_gallery import SealState
 
 TASK = "JC-2026-1101"
-PINS = {"O01": "1001", "L01": "2001", "A01": "3001"}
+PINS = {"O01": "100101", "L01": "200101", "A01": "300101"}
 
 
 def _window(qtbot, ws: Workspace) -> MainWindow:
@@ -115,19 +115,12 @@ def test_wrong_pin_is_refused_on_the_page_and_audited(app, qtbot, demo_workspace
     assert [e.action for e in demo_workspace.audit.repo.entries()][-1] == "session.pin_failed"
 
 
-def test_first_sign_in_sets_a_pin_typed_twice(app, qtbot, demo_workspace: Workspace) -> None:
+def test_a_person_without_a_pin_is_told_an_administrator_issues_it(app, qtbot, demo_workspace: Workspace) -> None:
     window = _window(qtbot, demo_workspace)
     page = window.sign_in_page
     qtbot.mouseClick(next(c for c in page.cards if c.officer.id == "O03"), Qt.MouseButton.LeftButton)
-    assert page.pin_panel.first and page.pin_panel.confirm.isVisible()
-    qtbot.keyClicks(page.pin_panel.pin, "5678")
-    qtbot.keyClicks(page.pin_panel.confirm, "5679")
-    qtbot.mouseClick(page.pin_panel.ok_button, Qt.MouseButton.LeftButton)
-    assert window.officer is None and "不一致" in page.pin_panel.message.text()
-    qtbot.keyClicks(page.pin_panel.pin, "5678")
-    qtbot.keyClicks(page.pin_panel.confirm, "5678")
-    qtbot.mouseClick(page.pin_panel.ok_button, Qt.MouseButton.LeftButton)
-    assert window.officer.id == "O03"
+    assert not page.pin_panel.ok_button.isEnabled() and "设备管理员" in page.pin_panel.message.text()
+    assert not page.submit() and window.officer is None
 
 
 def test_R1_auxiliary_staff_see_why_review_is_not_theirs(app, qtbot, demo_workspace: Workspace) -> None:

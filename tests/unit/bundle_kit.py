@@ -52,7 +52,7 @@ def make_kit(ws: Workspace, tmp_path: Path, *, hq_name: str = "hq") -> Kit:
     hq_dir = tmp_path / hq_name
     keys.keygen(hq_dir)
     pair_with_folder(ws, hq_dir, actor="O01")
-    device = DeviceIdentity.load_or_create(ws.folder)
+    device = ws.device
     hq = HqStore(hq_dir)
     hq.enroll(device.public_key_pem)
     out = tmp_path / "out"

@@ -322,7 +322,8 @@ def test_import_never_deletes_from_the_camera(locker: EvidenceLocker, card: Path
 # --- command line ------------------------------------------------------------------------------
 
 def test_cli_cameras_assign_and_import_from_camera(demo_workspace: Workspace, card: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+                                                   capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     folder = str(demo_workspace.folder)
     demo_workspace.close()
     assert cli.main(["cameras", "--root", str(card), "--data", folder]) == 0
@@ -330,8 +331,10 @@ def test_cli_cameras_assign_and_import_from_camera(demo_workspace: Workspace, ca
     assert "C3471325208909" in out and "未分配 / not assigned" in out and "pending files: 3" in out
     assert cli.main(["import", "--camera", str(card), "--inspection", INSPECTION, "--data", folder]) == 2
     assert "not assigned" in capsys.readouterr().err
-    assert cli.main(["cameras", "--assign", "C3471325208909", "--officer", "33010621003", "--by", "L01",
-                     "--data", folder]) == 0
+    with monkeypatch.context() as m:
+        m.setenv("FIELDINSPECT_PIN", "200101")  # L01 signs in to assign
+        assert cli.main(["cameras", "--assign", "C3471325208909", "--officer", "33010621003", "--by", "L01",
+                         "--data", folder]) == 0
     capsys.readouterr()
     assert cli.main(["import", "--camera", str(card), "--inspection", INSPECTION, "--data", folder]) == 0
     assert "imported 3" in capsys.readouterr().out

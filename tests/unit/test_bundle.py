@@ -150,7 +150,7 @@ def test_lost_bundle_file_is_superseded(kit: Kit) -> None:
 def test_bundle_needs_pairing(demo_workspace, tmp_path: Path) -> None:
     from app.device import DeviceIdentity
 
-    device = DeviceIdentity.load_or_create(demo_workspace.folder)
+    device = demo_workspace.device
     with pytest.raises(NotPaired) as err:
         bundle.run(bundle.build_bundle(demo_workspace, tmp_path / "x.age", device=device))
     assert "pair" in err.value.en and "配对" in err.value.zh

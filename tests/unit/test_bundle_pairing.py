@@ -70,7 +70,7 @@ def test_keygen_adds_the_age_identity_to_an_older_folder(tmp_path: Path) -> None
 def test_hq_cli_enroll_and_publish(tmp_path: Path, capsys) -> None:
     hq = tmp_path / "hq"
     assert hq_cli.main(["keygen", "--dir", str(hq)]) == 0
-    device = DeviceIdentity.load_or_create(tmp_path / "device")
+    device = DeviceIdentity.generate(tmp_path / "device")
     export = tmp_path / "device.json"
     export.write_text(device.export())
     assert hq_cli.main(["enroll", "--dir", str(hq), str(export)]) == 0  # the export JSON works too

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import pytest
 
+from keys_kit import keys_of
 from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence import errors
 from app.evidence.capture import (
@@ -94,7 +95,7 @@ def test_R17_recording_is_cut_into_segments_each_sealed_with_every_frame(locker:
         assert item.original_name == f"{session.session_id}-{e.index:04d}.mp4"
         assert item.captured_at == locker.ws.clock().replace(microsecond=0)
     assert isinstance(events[-1], (SourceEnded, SegmentSealed))
-    report = verify_folder(locker.ws.folder)
+    report = verify_folder(locker.ws.folder, keys=keys_of(locker.ws.folder))
     assert report.ok and report.records == 4
     # sealed segments leave nothing behind in the recording folder
     assert list(recording_root(locker.ws.folder).iterdir()) == []
@@ -122,7 +123,7 @@ def test_R15_photo_is_a_sealed_jpeg_of_the_frame_on_screen(locker: EvidenceLocke
     assert image.shape == (240, 320, 3)
     assert item.source_kind is EvidenceSourceKind.WEBCAM and item.original_name.endswith(".jpg")
     assert [e.duplicate for e in events if isinstance(e, PhotoSealed)] == [False, False]
-    assert verify_folder(locker.ws.folder).ok
+    assert verify_folder(locker.ws.folder, keys=keys_of(locker.ws.folder)).ok
 
 
 def test_camera_unplugged_mid_recording_seals_the_segment_and_reports_CameraLost(
@@ -147,7 +148,7 @@ def test_camera_unplugged_mid_recording_seals_the_segment_and_reports_CameraLost
     assert sealed and sum(ffprobe_frames(locker.store.path_for(e.item.sha256)) for e in sealed) == \
         session.frames_recorded == session.frames_read
     assert lost[0].segments == len(sealed) == session.segments_started  # as its message says
-    assert verify_folder(locker.ws.folder).ok
+    assert verify_folder(locker.ws.folder, keys=keys_of(locker.ws.folder)).ok
 
 
 def test_stopping_a_recording_seals_it_and_preview_goes_on(locker: EvidenceLocker, video: Path) -> None:

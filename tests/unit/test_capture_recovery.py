@@ -18,6 +18,7 @@ from pathlib import Path
 import cv2
 import pytest
 
+from keys_kit import keys_of
 from app.evidence.locker import EvidenceLocker
 from app.evidence.recovery import DERIVATION, read_layout, recover_open_segments, write_mp4
 from app.evidence.segments import (
@@ -139,7 +140,7 @@ def test_R17_cut_off_segment_is_sealed_as_is_plus_a_playable_derived_copy(locker
     assert copy.derived_from == original.sha256 and copy.derivation == DERIVATION
     assert copy.source_detail.endswith(RECOVERED_SUFFIX) and copy.duration_ms == result.frames * 40
     assert framemd5(locker.store.path_for(copy.sha256)) == full_md5[:result.frames]
-    assert verify_folder(locker.ws.folder).ok
+    assert verify_folder(locker.ws.folder, keys=keys_of(locker.ws.folder)).ok
     assert not folder.path.exists() and recover_open_segments(locker) == []
 
 

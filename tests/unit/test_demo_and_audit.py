@@ -10,6 +10,7 @@ from app import audit, demo
 from app.clock import CHINA_TZ, fixed_clock
 from app.domain import InspectionStatus
 from app.workspace import Workspace
+from keys_kit import create_workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +22,7 @@ def test_demo_seeds_once(demo_workspace: Workspace) -> None:
 
 def test_demo_dates_follow_the_clock(tmp_path: Path) -> None:
     later = datetime(2027, 3, 10, 9, 0, tzinfo=CHINA_TZ)  # 107 days after the anchor
-    ws = Workspace.open(tmp_path / "d", create=True, clock=fixed_clock(later))
+    ws = create_workspace(tmp_path / "d", clock=fixed_clock(later))
     demo.seed(ws)
     rows = {r.id: r for r in ws.inspections.overview()}
     assert rows["JC-2026-1101"].scheduled_at.date() == date(2027, 3, 10)

@@ -25,6 +25,7 @@ from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.errors import UserFacingError
 from demolition_flow import MovingClock, link_video
+from keys_kit import open_workspace, keys_of
 
 ID_NO = "330106198001011234"
 
@@ -36,7 +37,7 @@ def clock() -> MovingClock:
 
 @pytest.fixture
 def ws(data_folder: Path, clock: MovingClock):
-    workspace = Workspace.open(data_folder, clock=clock)
+    workspace = open_workspace(data_folder, clock=clock)
     assert demo.seed(workspace)
     yield workspace
     workspace.close()
@@ -236,7 +237,7 @@ def test_R16_the_end_needs_recordings_over_the_whole_operation_then_R24_seals_th
     assert [e["kind"] for e in sealed["events"]] == ["start"]  # the end is written with the seal
     with pytest.raises(DemolitionStateError):
         count(svc, 9)  # sealed: nothing more is counted
-    report = verify_folder(ws.folder)
+    report = verify_folder(ws.folder, keys=keys_of(ws.folder))
     assert report.ok, [p.describe() for p in report.problems]
 
 

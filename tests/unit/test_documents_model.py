@@ -117,7 +117,7 @@ def test_R10_rectification_follow_up_not_before_the_deadline() -> None:
 def test_R1_notice_names_two_officers_with_distinct_certificates(tmp_path: Path) -> None:
     from app.device import DeviceIdentity
 
-    notice = specimen.notice(DeviceIdentity.load_or_create(tmp_path))
+    notice = specimen.notice(DeviceIdentity.generate(tmp_path))
     twice = (notice.officers[0], OfficerLine("张伟（重复）", notice.officers[0].cert_no))
     with pytest.raises(DocumentInputInvalid) as caught:
         dataclasses.replace(notice, officers=twice)
@@ -127,7 +127,7 @@ def test_R1_notice_names_two_officers_with_distinct_certificates(tmp_path: Path)
 def test_R14_printed_code_must_describe_this_document(tmp_path: Path) -> None:
     from app.device import DeviceIdentity
 
-    device = DeviceIdentity.load_or_create(tmp_path)
+    device = DeviceIdentity.generate(tmp_path)
     notice = specimen.notice(device)
     with pytest.raises(DocumentInputInvalid) as caught:
         dataclasses.replace(notice, inspection_id="JC-2026-1102")
@@ -140,7 +140,7 @@ def test_R14_printed_code_must_describe_this_document(tmp_path: Path) -> None:
 def test_R13_card_needs_department_phone_and_what_may_be_supervised(tmp_path: Path) -> None:
     from app.device import DeviceIdentity
 
-    card = specimen.supervision_card(DeviceIdentity.load_or_create(tmp_path))
+    card = specimen.supervision_card(DeviceIdentity.generate(tmp_path))
     for change in ({"supervision_phone": ""}, {"department": " "}, {"supervised_points": ()}):
         with pytest.raises(DocumentInputInvalid) as caught:
             dataclasses.replace(card, **change)

@@ -19,12 +19,12 @@ CODE = qr.InspectionCode(BASE, "JC-2026-1101", "QH-XC-ZHZF", ("33010621001", "33
 
 @pytest.fixture(scope="module")
 def device(tmp_path_factory: pytest.TempPathFactory) -> DeviceIdentity:
-    return DeviceIdentity.load_or_create(tmp_path_factory.mktemp("device"))
+    return DeviceIdentity.generate(tmp_path_factory.mktemp("device"))
 
 
 @pytest.fixture(scope="module")
 def other_device(tmp_path_factory: pytest.TempPathFactory) -> DeviceIdentity:
-    return DeviceIdentity.load_or_create(tmp_path_factory.mktemp("other"))
+    return DeviceIdentity.generate(tmp_path_factory.mktemp("other"))
 
 
 def test_R14_canonical_query_is_the_documented_text(device: DeviceIdentity) -> None:
@@ -115,5 +115,5 @@ def test_code_too_long_to_scan_is_refused(device: DeviceIdentity) -> None:
 
 
 def test_signer_protocol_is_met_by_the_device_identity(tmp_path: Path) -> None:
-    identity = DeviceIdentity.load_or_create(tmp_path)
+    identity = DeviceIdentity.generate(tmp_path)
     assert isinstance(identity.device_id, str) and len(identity.sign(b"x")) == qr.SIGNATURE_LENGTH

@@ -6,13 +6,13 @@ import hashlib
 import io
 import json
 import os
-import stat
 from pathlib import Path
 
 import pytest
 
 from app import crypto
-from app.device import PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, DeviceIdentity, DeviceKeyError, DevicePublicKey
+from app.device import PUBLIC_KEY_FILE, DeviceIdentity, DeviceKeyError, DevicePublicKey
+from keys_kit import create_workspace, open_workspace
 
 
 class CountingReader(io.RawIOBase):
@@ -62,18 +62,25 @@ def test_sign_and_verify_and_pem_round_trip() -> None:
         crypto.load_public_key_pem(b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")
 
 
-def test_device_key_created_once_owner_only(tmp_path: Path) -> None:
-    device = DeviceIdentity.load_or_create(tmp_path)
-    private = tmp_path / "device" / PRIVATE_KEY_FILE
-    assert stat.S_IMODE(private.stat().st_mode) == 0o600
-    assert not list((tmp_path / "device").glob("*.tmp"))  # the atomic write left no temp file
-    again = DeviceIdentity.load_or_create(tmp_path)
-    assert again.device_id == device.device_id
-    assert private.read_bytes() == crypto.private_key_pem(again.private_key)
+def test_device_key_rests_only_wrapped_and_comes_back_at_unlock(tmp_path: Path) -> None:
+    ws = create_workspace(tmp_path / "d")
+    device = ws.device
+    ws.close()
+    files = [p for p in (tmp_path / "d" / "device").iterdir()]
+    assert {p.name for p in files} >= {PUBLIC_KEY_FILE, "gate.sqlite", "installation"}
+    raw = crypto.private_key_raw(device.private_key)
+    for p in (tmp_path / "d").rglob("*"):
+        if p.is_file():
+            data = p.read_bytes()
+            assert raw not in data and b"PRIVATE KEY" not in data, p
+    again = open_workspace(tmp_path / "d")
+    assert again.device.device_id == device.device_id
+    assert again.device.public.verify(again.device.sign(b"x"), b"x")
+    again.close()
 
 
 def test_device_id_is_derived_from_the_public_key(tmp_path: Path) -> None:
-    device = DeviceIdentity.load_or_create(tmp_path)
+    device = DeviceIdentity.generate(tmp_path)
     der_tail = crypto.public_key_raw(device.public.public_key)
     assert device.device_id == hashlib.sha256(der_tail).hexdigest()[:32]
     loaded = DevicePublicKey.load(tmp_path / "device" / PUBLIC_KEY_FILE)
@@ -82,32 +89,20 @@ def test_device_id_is_derived_from_the_public_key(tmp_path: Path) -> None:
 
 
 def test_export_gives_public_key_and_id_for_enrollment(tmp_path: Path) -> None:
-    device = DeviceIdentity.load_or_create(tmp_path)
+    device = DeviceIdentity.generate(tmp_path)
     exported = json.loads(device.export())
     assert exported["device_id"] == device.device_id
     assert DevicePublicKey.from_pem(exported["public_key_pem"].encode()).device_id == device.device_id
     assert "PRIVATE" not in device.export()
 
 
-def test_readable_private_key_is_refused_not_fixed(tmp_path: Path) -> None:
-    DeviceIdentity.load_or_create(tmp_path)
-    private = tmp_path / "device" / PRIVATE_KEY_FILE
-    private.chmod(0o644)
-    with pytest.raises(DeviceKeyError) as err:
-        DeviceIdentity.load_or_create(tmp_path)
-    assert "0600" in err.value.en
-    assert stat.S_IMODE(private.stat().st_mode) == 0o644
-
-
-def test_damaged_or_mismatched_key_is_a_user_facing_error(tmp_path: Path) -> None:
-    DeviceIdentity.load_or_create(tmp_path)
+def test_mismatched_public_key_is_a_user_facing_error(tmp_path: Path) -> None:
+    DeviceIdentity.generate(tmp_path)
     other = tmp_path / "other"
-    DeviceIdentity.load_or_create(other)
+    DeviceIdentity.generate(other)
     # a public key from another device beside this private key
+    key = crypto.generate_signing_key()
     (tmp_path / "device" / PUBLIC_KEY_FILE).write_bytes((other / "device" / PUBLIC_KEY_FILE).read_bytes())
-    with pytest.raises(DeviceKeyError, match="不匹配"):
-        DeviceIdentity.load_or_create(tmp_path)
-    (other / "device" / PRIVATE_KEY_FILE).write_bytes(b"not a key")
-    with pytest.raises(DeviceKeyError) as err:
-        DeviceIdentity.load_or_create(other)
+    with pytest.raises(DeviceKeyError, match="不匹配") as err:
+        DeviceIdentity.from_private_key(tmp_path, key)
     assert err.value.zh and err.value.en

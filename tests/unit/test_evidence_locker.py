@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from keys_kit import keys_of
 from app.clock import fixed_clock
 from app.crypto import canonical_json, sha256_hex
 from app.device import DeviceIdentity
@@ -283,7 +284,7 @@ def test_media_is_judged_by_content(head: bytes, expected: str | None) -> None:
 
 
 def test_locker_uses_the_workspace_device_key(demo_workspace: Workspace) -> None:
-    device = DeviceIdentity.load_or_create(demo_workspace.folder)
+    device = demo_workspace.device
     assert EvidenceLocker(demo_workspace).device.device_id == device.device_id
 
 
@@ -302,7 +303,7 @@ def test_a_file_placed_without_its_seal_is_set_aside_at_the_next_start(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(orphan)
     os.chmod(path, 0o444)
-    assert verify_folder(locker.ws.folder).kinds() == {"unsealed-file"}
+    assert verify_folder(locker.ws.folder, keys=keys_of(locker.ws.folder)).kinds() == {"unsealed-file"}
 
     EvidenceLocker(locker.ws)  # a start moments after: another process may still commit it
     assert path.exists()
@@ -312,6 +313,6 @@ def test_a_file_placed_without_its_seal_is_set_aside_at_the_next_start(
     assert not path.exists() and locker.store.exists(kept)
     [aside] = (locker.store.root / "unsealed").iterdir()
     assert aside.name.startswith(sha + ".") and aside.read_bytes() == orphan
-    assert verify_folder(locker.ws.folder).ok
+    assert verify_folder(locker.ws.folder, keys=keys_of(locker.ws.folder)).ok
     last = locker.ws.audit.repo.last()
     assert last is not None and (last.action, last.target) == ("evidence.unsealed_set_aside", sha)

@@ -6,6 +6,7 @@ import io
 
 import pytest
 
+from keys_kit import keys_of
 from app.crypto import sha256_hex
 from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.locker import EvidenceLocker
@@ -39,7 +40,7 @@ def test_a_record_is_sealed_in_the_chain_and_verifies(locker: EvidenceLocker) ->
     assert read_record(locker, item.sha256) == {"format": "fieldinspect.review/1", "decision": "approve",
                                                 "item": original}
     assert not is_record(locker.items.get(original))
-    report = verify_folder(locker.ws.folder)
+    report = verify_folder(locker.ws.folder, keys=keys_of(locker.ws.folder))
     assert report.ok, [p.describe() for p in report.problems]
 
 

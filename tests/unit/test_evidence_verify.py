@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from keys_kit import keys_of
 from app import cli, crypto
 from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.locker import EvidenceLocker
@@ -54,13 +55,13 @@ def store_path(folder: Path, sha: str) -> Path:
 
 def kinds(folder: Path) -> dict[str, list[tuple[int | None, str | None]]]:
     found: dict[str, list[tuple[int | None, str | None]]] = {}
-    for p in verify_folder(folder).problems:
+    for p in verify_folder(folder, keys=keys_of(folder)).problems:
         found.setdefault(p.kind, []).append((p.seq, p.sha256))
     return found
 
 
 def test_intact_folder_verifies(folder: Path) -> None:
-    report = verify_folder(folder)
+    report = verify_folder(folder, keys=keys_of(folder))
     assert report.ok and report.records == 3 and report.files == 3
     assert cli.main(["verify", str(folder)]) == 0
 
@@ -89,7 +90,7 @@ def test_altered_seal_field(folder: Path, seq: int) -> None:
     record["size"] += 1
     conn.execute("UPDATE seal_records SET record = ? WHERE seq = ?",
                  [crypto.canonical_json(record).decode(), seq])
-    problems = verify_folder(folder).problems
+    problems = verify_folder(folder, keys=keys_of(folder)).problems
     assert [(p.kind, p.seq, p.sha256) for p in problems] == [("altered-record", seq, sha)]
     assert "size" in problems[0].detail
 
@@ -178,7 +179,7 @@ def test_evidence_row_edited_behind_the_seal(folder: Path) -> None:
     conn.execute("DROP TRIGGER evidence_sealed_columns_no_update")
     _, sha, _ = seal(conn, 1)
     conn.execute("UPDATE evidence SET inspection_id = 'JC-2026-1102' WHERE sha256 = ?", [sha])
-    problems = verify_folder(folder).problems
+    problems = verify_folder(folder, keys=keys_of(folder)).problems
     assert [(p.kind, p.seq) for p in problems] == [("record-mismatch", 1)]
     assert "inspection_id" in problems[0].detail
 
@@ -186,13 +187,13 @@ def test_evidence_row_edited_behind_the_seal(folder: Path) -> None:
 def test_another_device_key_is_detected(folder: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.pub.pem"
     other.write_bytes(crypto.public_key_pem(crypto.generate_signing_key().public_key()))
-    report = verify_folder(folder, public_key=other)
+    report = verify_folder(folder, keys=keys_of(folder), public_key=other)
     assert {p.kind for p in report.problems} == {"bad-signature", "wrong-device"}
     assert cli.main(["verify", str(folder), "--public-key", str(other)]) == 1
 
 
 def test_folder_without_evidence_verifies_as_empty(workspace: Workspace) -> None:
-    report = verify_folder(workspace.folder)
+    report = verify_folder(workspace.folder, keys=keys_of(workspace.folder))
     assert report.ok and report.records == 0 and report.files == 0
 
 
@@ -212,5 +213,5 @@ def test_verify_changes_nothing_on_disk(folder: Path) -> None:
                 for p in sorted(folder.rglob("*")) if p.is_file()}
 
     before = snapshot()
-    assert verify_folder(folder).ok
+    assert verify_folder(folder, keys=keys_of(folder)).ok
     assert snapshot() == before

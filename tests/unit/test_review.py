@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from keys_kit import keys_of
 from app import audit
 from app.access import RoleRefused
 from app.domain import EvidenceSourceKind, EvidenceType, ReviewDecisionKind
@@ -47,7 +48,7 @@ def test_R17_a_decision_is_a_sealed_record_and_the_original_is_unchanged(review:
     assert review.locker.items.get(sha) == before
     assert review.locker.store.path_for(sha).read_bytes().startswith(b"\xff\xd8")
     assert review.queue(inspection_id=TASK) == []  # the review record itself is never queued
-    assert verify_folder(review.ws.folder).ok
+    assert verify_folder(review.ws.folder, keys=keys_of(review.ws.folder)).ok
     last = list(review.ws.audit.repo.entries())[-1]
     assert (last.action, last.actor, last.target) == ("review.approve", "L01", sha)
     assert last.detail["record"] == decision.record_sha256

@@ -37,7 +37,7 @@ def hq():  # type: ignore[no-untyped-def]
 
 
 def test_the_wait_for_a_receipt_yields_between_polls_and_stops_when_closed(hq: str, tmp_path: Path) -> None:
-    device = DeviceIdentity.load_or_create(tmp_path)
+    device = DeviceIdentity.generate(tmp_path)
     steps = outcome_steps(hq, hq + "/files/abc", device, timeout=600, poll=0.01)
     started = time.monotonic()
     for _ in range(3):

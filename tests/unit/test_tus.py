@@ -55,7 +55,7 @@ def signed(device: DeviceIdentity, method: str, path: str, **extra: str) -> dict
 
 @pytest.fixture
 def device(tmp_path: Path) -> DeviceIdentity:
-    return DeviceIdentity.load_or_create(tmp_path / "dev")
+    return DeviceIdentity.generate(tmp_path / "dev")
 
 
 @pytest.fixture
@@ -181,7 +181,7 @@ def test_bytes_past_the_committed_offset_are_cut_off_on_resume(rx: Receiver, dev
 
 def test_only_enrolled_devices_with_fresh_signatures_may_upload(tmp_path: Path, rx: Receiver,
                                                                 device: DeviceIdentity) -> None:
-    stranger = DeviceIdentity.load_or_create(tmp_path / "stranger")
+    stranger = DeviceIdentity.generate(tmp_path / "stranger")
     r = rx.client.post("/files", headers=signed(stranger, "POST", "/files", **{"Upload-Length": "5"}))
     assert r.status_code == 401 and "not enrolled" in r.text
     r = rx.client.post("/files", headers={**T, "Upload-Length": "5"})
@@ -197,7 +197,7 @@ def test_only_enrolled_devices_with_fresh_signatures_may_upload(tmp_path: Path, 
 
 
 def test_a_device_cannot_touch_another_devices_upload(tmp_path: Path, device: DeviceIdentity) -> None:
-    other = DeviceIdentity.load_or_create(tmp_path / "other")
+    other = DeviceIdentity.generate(tmp_path / "other")
     rx = Receiver(tmp_path / "up2", [device, other])
     url = create(rx, device, 5)
     assert head(rx, other, url).status_code == 403

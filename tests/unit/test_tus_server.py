@@ -26,7 +26,7 @@ def _auth(device: DeviceIdentity, method: str, path: str) -> dict[str, str]:
 def hq(tmp_path: Path):
     folder = tmp_path / "hq"
     keys.keygen(folder)
-    device = DeviceIdentity.load_or_create(tmp_path / "dev")
+    device = DeviceIdentity.generate(tmp_path / "dev")
     store = HqStore(folder)
     store.enroll(device.public_key_pem)
     store.close()
@@ -47,7 +47,7 @@ def test_reference_data_is_served_signed_only_to_enrolled_devices(hq, tmp_path: 
         assert base64.b64decode(body["data"]) == data
         hq_pub = crypto.load_public_key_pem((folder / keys.SIGNING_PUB).read_bytes())
         assert crypto.verify_signature(hq_pub, base64.b64decode(body["signature"]), data)
-        stranger = DeviceIdentity.load_or_create(tmp_path / "stranger")
+        stranger = DeviceIdentity.generate(tmp_path / "stranger")
         r = web.get("/reference", headers=_auth(stranger, "GET", "/reference"))
         assert r.status_code == 401 and "未在总部登记" in r.json()["zh"]
 

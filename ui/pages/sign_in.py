@@ -1,14 +1,15 @@
-"""Who works on this device: pick yourself, then your PIN (set at first sign-in).
+"""Who works on this device: pick yourself, then your PIN.
 
 The PIN check, its back-off and the audit entries are the core's
-(``app.access``); this page only collects what was typed and shows the answer.
-The same page serves the idle lock and switching user: it is shown over the
-work area, which keeps its state underneath.
+(``app.custody``, ``app.access``); this page only collects what was typed and
+shows the answer. At a cold start there is no workspace yet: the cards come from
+the custody's gate and a right PIN unlocks the keys (``unlocked``). The same page
+then serves the idle lock and switching user over the open workspace
+(``signed_in``), shown over the work area, which keeps its state underneath.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
@@ -28,8 +29,11 @@ from PySide6.QtWidgets import (
 )
 
 from app import access
+from app.clock import Clock, system_clock
+from app.custody import Custody, PinRequired
 from app.domain import CertificateState, Officer, StaffRole
 from app.workspace import Workspace
+from local_db.database import DatabaseError
 from local_db.errors import UserFacingError
 from ui.labels import label
 from ui.workers import emit
@@ -75,7 +79,7 @@ class PinPanel(QFrame):
         self.who.setObjectName("staffName")
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        digits = QRegularExpressionValidator(QRegularExpression(r"[0-9]{0,8}"), self)
+        digits = QRegularExpressionValidator(QRegularExpression(r"[0-9]{0,12}"), self)
         self.pin = QLineEdit()
         self.confirm = QLineEdit()
         for field in (self.pin, self.confirm):
@@ -83,7 +87,7 @@ class PinPanel(QFrame):
             field.setValidator(digits)
             field.setMinimumHeight(48)
             field.setInputMethodHints(Qt.InputMethodHint.ImhDigitsOnly)
-        self.pin.setPlaceholderText(self.tr("PIN（4–8 位数字）"))
+        self.pin.setPlaceholderText(self.tr("PIN（6–12 位数字）"))
         self.confirm.setPlaceholderText(self.tr("再次输入 PIN"))
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -116,11 +120,15 @@ class PinPanel(QFrame):
 
 
 class SignInPage(QWidget):
-    signed_in = Signal(object)  # Officer, after the core accepted the PIN
+    signed_in = Signal(object)  # Officer, after the core accepted the PIN (workspace open)
+    unlocked = Signal(object, object)  # Officer and UnlockedKeys, at a cold start (no workspace yet)
 
-    def __init__(self, workspace: Workspace, language: str = "zh", parent: QWidget | None = None) -> None:
+    def __init__(self, workspace: Workspace | None, language: str = "zh", parent: QWidget | None = None, *,
+                 custody: Custody | None = None, clock: Clock = system_clock) -> None:
         super().__init__(parent)
         self.ws = workspace
+        self.custody = custody if custody is not None else workspace.custody if workspace is not None else None
+        self.clock = workspace.clock if workspace is not None else clock
         self.language = language
         self.chosen: Officer | None = None
         self.locked_by: Officer | None = None  # whose locked session a sign-in here would end
@@ -183,10 +191,11 @@ class SignInPage(QWidget):
     def choose(self, officer: Officer) -> None:
         """Ask the chosen person for their PIN (or to set one)."""
         self.chosen = officer
-        first = not access.has_pin(self.ws, officer.id)
-        self.pin_panel.ask(officer, first=first)
-        if first and officer.role is StaffRole.TEAM_LEADER:  # said at once, not after typing twice
-            self.pin_panel.message.setText(access.FirstPinNotAllowed(officer.id).message(self.language))
+        has_pin = self.custody is not None and self.custody.has_pin(officer.id)
+        self.pin_panel.ask(officer, first=False)
+        self.pin_panel.ok_button.setEnabled(has_pin)
+        if not has_pin:  # said at once: a PIN is issued by an administrator, never claimed here
+            self.pin_panel.message.setText(PinRequired(officer.id).message(self.language))
         self.stack.setCurrentIndex(1)
 
     def submit(self) -> bool:
@@ -195,13 +204,15 @@ class SignInPage(QWidget):
         if officer is None:
             return False
         panel = self.pin_panel
+        keys = None
         try:
-            if panel.first:
-                person = access.set_first_pin(self.ws, officer.id, panel.pin.text(), panel.confirm.text(),
-                                               taking_over_from=self._locked_id())
+            if self.ws is None:
+                assert self.custody is not None
+                keys = self.custody.unlock(officer.id, panel.pin.text(), now=self.clock().replace(microsecond=0))
+                person = officer
             else:
                 person = access.sign_in(self.ws, officer.id, panel.pin.text(), taking_over_from=self._locked_id())
-        except (UserFacingError, sqlite3.Error) as exc:
+        except (UserFacingError, DatabaseError) as exc:
             # A database that cannot be written (another program holds it, the disk is full)
             # is said here too: nobody is signed in without the sign-in being recorded.
             panel.message.setText(exc.message(self.language) if isinstance(exc, UserFacingError)
@@ -210,5 +221,8 @@ class SignInPage(QWidget):
             panel.confirm.clear()
             return False
         self.show_cards()
-        emit(self.signed_in, person)
+        if keys is not None:
+            emit(self.unlocked, person, keys)
+        else:
+            emit(self.signed_in, person)
         return True

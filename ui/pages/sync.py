@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain import Officer
+from app.custody import UnlockedKeys
 from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.errors import UserFacingError
@@ -53,15 +54,12 @@ def sync_pool() -> QThreadPool:
     return _sync_pool
 
 
-def run_sync(folder: Path, server: str, officer_id: str | None,
+def run_sync(folder: Path, keys: UnlockedKeys, server: str, officer_id: str | None,
              chunk_size: int = 8 << 20) -> Generator[client.SyncProgress, None, client.SyncOutcome]:
-    """The sync on its own connection to the data folder (the job's body)."""
-    from app.device import DeviceIdentity
-
-    ws = Workspace.open(folder)
+    """The sync on its own connection to the data folder (the job's body), with the window's keys."""
+    ws = Workspace.open(folder, keys=keys)
     try:
-        device = DeviceIdentity.load_or_create(folder)
-        return (yield from client.sync_to_hq(ws, server, device=device, officer_id=officer_id,
+        return (yield from client.sync_to_hq(ws, server, device=ws.device, officer_id=officer_id,
                                              chunk_size=chunk_size))
     finally:
         ws.close()
@@ -241,7 +239,7 @@ class SyncPage(QWidget):
             return
         self._save_server()
         officer = self.current_officer()
-        self.job = Job(run_sync, Path(self.ws.folder), server, officer.id if officer else None, self.chunk_size)
+        self.job = Job(run_sync, Path(self.ws.folder), self.ws.keys, server, officer.id if officer else None, self.chunk_size)
         self.job.progress.connect(self._progress)
         self.job.result.connect(self._done)
         self.job.error.connect(self._failed)

@@ -1,0 +1,86 @@
+"""Opening a data folder for work: create it with new keys, or unlock it with a PIN.
+
+Every entry point (the window, the command line, tests) comes through here, so the
+keys always come from the custody (``app.custody``) and nothing opens without them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.clock import Clock, system_clock
+from app.custody import Custody, UnlockedKeys
+from app.keystore import OsKeyStore
+from app.workspace import Workspace
+from local_db.database import check_data_folder, transaction
+
+
+def create(folder: Path, *, keystore: OsKeyStore | None = None, clock: Clock = system_clock,
+           **custody_options: object) -> Workspace:
+    """A new data folder (created when missing): new keys, an empty database.
+
+    The workspace returned is unlocked for whoever creates it (seeding demo data,
+    issuing the first PINs); once closed, only a PIN opens it again.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    check_data_folder(folder)
+    custody, keys = Custody.create(folder, keystore, **custody_options)
+    try:
+        return Workspace.open(folder, keys=keys, custody=custody, create=True, clock=clock)
+    except BaseException:
+        custody.close()
+        raise
+
+
+def open_custody(folder: Path, *, keystore: OsKeyStore | None = None, **custody_options: object) -> Custody:
+    """The custody of an existing folder, for the sign-in page (nothing unlocked yet)."""
+    folder = Path(folder)
+    check_data_folder(folder)
+    return Custody.open(folder, keystore, **custody_options)
+
+
+def open_with_keys(custody: Custody, keys: UnlockedKeys, *, clock: Clock = system_clock) -> Workspace:
+    """The workspace of an unlocked custody: opens the database, then brings the gate up to date.
+
+    Audit entries made while the database was locked (wrong PINs at a cold start)
+    move into the audit log, and the sign-in cards are refreshed from the roster.
+    """
+    ws = Workspace.open(custody.folder, keys=keys, custody=custody, clock=clock)
+    try:
+        flush_gate(ws)
+    except BaseException:
+        ws.db.conn.close()
+        raise
+    return ws
+
+
+def unlock(folder: Path, person_id: str, pin: str, *, keystore: OsKeyStore | None = None,
+           clock: Clock = system_clock, **custody_options: object) -> Workspace:
+    """Open ``folder`` for ``person_id`` with their PIN (the command line's way in)."""
+    custody = open_custody(folder, keystore=keystore, **custody_options)
+    try:
+        person = custody.person(person_id)
+        keys = custody.unlock(person.id, pin, now=clock().replace(microsecond=0))
+    except BaseException:  # a refusal's audit entry stays in the gate for the next unlock to move
+        custody.close()
+        raise
+    try:
+        return open_with_keys(custody, keys, clock=clock)
+    except BaseException:
+        custody.close()
+        raise
+
+
+def flush_gate(ws: Workspace) -> None:
+    """Move the gate's pending audit entries into the audit log and refresh its cards."""
+    custody = ws.custody
+    if custody is None:
+        return
+    pending = custody.pending_audit()
+    if pending:
+        with transaction(ws.db):
+            for _, at, actor, action, target, detail in pending:
+                ws.audit.append(actor, action, target, **detail, recorded_at=at.isoformat())
+        custody.drop_pending_audit(pending[-1][0])
+    custody.refresh_people(ws.officers.all())
