@@ -12,7 +12,7 @@ from pathlib import Path
 from app import demo, paths
 from app.audit import verify as verify_audit
 from app.workspace import Workspace
-from local_db.database import latest_version
+from local_db.database import check_data_folder, latest_version
 from local_db.errors import UserFacingError
 
 COMMANDS = ("demo", "status", "verify", "import", "cameras", "sync", "bundle", "pair", "pin")
@@ -87,7 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
 @contextmanager
 def _workspace(args: argparse.Namespace) -> Iterator[Workspace]:
     """The data folder the command names (or the per-user one), closed whatever happens."""
-    ws = Workspace.open(args.data or paths.default_data_folder())
+    folder = args.data or paths.default_data_folder()
+    check_data_folder(folder)  # a missing or read-only folder is named before any key is asked for
+    ws = Workspace.open(folder)
     try:
         yield ws
     finally:

@@ -46,10 +46,11 @@ class Workspace:
         self.settings = SettingsRepository(self.db)
 
     @classmethod
-    def open(cls, folder: Path, *, create: bool = False, clock: Clock = system_clock) -> Workspace:
-        """Open the data folder; see :func:`local_db.database.open_database` for the refusals."""
+    def open(cls, folder: Path, *, db_key: bytes, create: bool = False,
+             clock: Clock = system_clock) -> Workspace:
+        """Open the data folder with its database key; see :func:`local_db.database.open_database`."""
         folder = Path(folder)
-        return cls(folder=folder, db=open_database(folder, create=create), clock=clock)
+        return cls(folder=folder, db=open_database(folder, key=db_key, create=create), clock=clock)
 
     def has_reference_data(self) -> bool:
         return self.reference_sets.latest() is not None

@@ -11,6 +11,7 @@ import pytest
 from app import demo
 from app.clock import CHINA_TZ, fixed_clock
 from app.workspace import Workspace
+from tests.database_key import TEST_DB_KEY
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -29,7 +30,7 @@ def data_folder(tmp_path: Path) -> Path:
 @pytest.fixture
 def workspace(data_folder: Path):
     """An opened, empty workspace on a fixed clock."""
-    ws = Workspace.open(data_folder, clock=fixed_clock(DEMO_NOW))
+    ws = Workspace.open(data_folder, db_key=TEST_DB_KEY, clock=fixed_clock(DEMO_NOW))
     yield ws
     ws.close()
 

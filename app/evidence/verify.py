@@ -89,24 +89,25 @@ class _Row:
     signed: bool
 
 
-def open_read_only(folder: Path) -> Database:
-    """The data folder's database, opened so that nothing can be written."""
+def open_read_only(folder: Path, key: bytes) -> Database:
+    """The data folder's database, opened with its key so that nothing can be written."""
     folder = Path(folder)
     path = folder / DB_FILENAME
     if not path.is_file():
         raise DataFolderMissing(path)
-    inspect_file(path)
-    return Database(connect_read_only(path))
+    inspect_file(path, key)
+    return Database(connect_read_only(path, key))
 
 
-def verify_folder(folder: Path, *, public_key: Path | None = None) -> VerifyReport:
-    """Check the data folder ``folder``; ``public_key`` pins the key enrolled at HQ.
+def verify_folder(folder: Path, *, db_key: bytes, public_key: Path | None = None) -> VerifyReport:
+    """Check the data folder ``folder``, whose database opens with ``db_key``;
+    ``public_key`` pins the key enrolled at HQ.
 
     Without ``public_key`` the folder's own ``device/device.pub.pem`` is used,
     which proves integrity but not that the key is the enrolled one.
     """
     folder = Path(folder)
-    db = open_read_only(folder)
+    db = open_read_only(folder, db_key)
     try:
         return _verify(folder, db, public_key or device_folder(folder) / PUBLIC_KEY_FILE)
     finally:

@@ -51,6 +51,7 @@ from app.evidence.bodycam import (CameraImport, delete_from_camera, find_camera_
 from app.evidence.locker import EvidenceLocker
 from app.workspace import Workspace
 from local_db.evidence_sources_repository import CameraAssignmentRepository
+from tests.database_key import TEST_DB_KEY
 
 step, mnt, data, src = sys.argv[1], Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4])
 out = {}
@@ -71,7 +72,7 @@ def run_cli(*args):
     return code, buf.getvalue()
 
 def volumes():
-    ws = Workspace.open(Path(data))
+    ws = Workspace.open(Path(data), db_key=TEST_DB_KEY)
     try:
         found = find_camera_volumes(assignments=CameraAssignmentRepository(ws.db))
         locker = EvidenceLocker(ws)
@@ -93,7 +94,7 @@ if step == "first":
 elif step == "again":
     copy_onto_card(src / "again")
     out["volumes"] = volumes()
-    ws = Workspace.open(Path(data))
+    ws = Workspace.open(Path(data), db_key=TEST_DB_KEY)
     try:
         locker = EvidenceLocker(ws)
         [volume] = find_camera_volumes(assignments=CameraAssignmentRepository(ws.db))
@@ -182,10 +183,10 @@ def test_a_camera_card_on_a_real_fat_volume_is_found_imported_and_cleared_on_req
     assert "DCIM/100MEDIA/VID_0001.MP4" not in again["files"]
     assert {"DCIM/100MEDIA/IMG_0002.JPG", "VIDEO/REC_0003.MP4", "VIDEO/REC_0004.MP4"} <= set(again["files"])
 
-    report = verify_folder(data)
+    report = verify_folder(data, db_key=TEST_DB_KEY)
     assert report.ok, [p.describe("en") for p in report.problems]
     assert report.records == 4
-    ws = Workspace.open(data)
+    ws = Workspace.open(data, db_key=TEST_DB_KEY)
     try:
         actions = [(e.action, e.actor) for e in ws.audit.repo.entries() if e.action.startswith("camera.")]
         assert actions == [("camera.assigned", "L01"), ("camera.file_deleted", "O01")]

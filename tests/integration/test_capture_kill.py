@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import queue
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -34,8 +33,9 @@ from pathlib import Path
 from app.workspace import Workspace
 from app.evidence.locker import EvidenceLocker
 from app.evidence.capture import CaptureSession, VideoSource, SegmentStarted, SegmentSealed
+from tests.database_key import TEST_DB_KEY, connect_raw
 
-ws = Workspace.open(Path(sys.argv[1]))
+ws = Workspace.open(Path(sys.argv[1]), db_key=TEST_DB_KEY)
 def report(event):
     if isinstance(event, SegmentStarted):
         print("started", event.index, flush=True)
@@ -65,7 +65,7 @@ def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     data = tmp_path / "data"
-    ws = Workspace.open(data, create=True)
+    ws = Workspace.open(data, db_key=TEST_DB_KEY, create=True)
     demo.seed(ws)
     ws.close()
     return data
@@ -106,17 +106,17 @@ def record_and_kill(folder: Path, video: Path, until: str, *, after_s: float = 0
 
 def check_after_kill(folder: Path, session: str, expect_recovered: int) -> tuple[EvidenceLocker, list]:
     """The state a killed process leaves is consistent; recovery then seals the rest."""
-    conn = sqlite3.connect(folder / DB_FILENAME)
+    conn = connect_raw(folder / DB_FILENAME)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
-    report = verify_folder(folder)
+    report = verify_folder(folder, db_key=TEST_DB_KEY)
     assert report.ok, [p.describe("en") for p in report.problems]
     sealed_before = report.records
 
-    ws = Workspace.open(folder)
+    ws = Workspace.open(folder, db_key=TEST_DB_KEY)
     locker = EvidenceLocker(ws)
     results = recover_open_segments(locker)
-    report = verify_folder(folder)
+    report = verify_folder(folder, db_key=TEST_DB_KEY)
     assert report.ok, [p.describe("en") for p in report.problems]
     assert [r.error for r in results] == [None] * len(results)
     recovered = [r for r in results if r.item is not None and not r.already_sealed]
@@ -139,7 +139,7 @@ def check_after_kill(folder: Path, session: str, expect_recovered: int) -> tuple
         assert copy.duration_ms == r.frames * 1000 // 25
     # nothing is left to recover, and a second run changes nothing
     assert list(recording_root(folder).iterdir()) == []
-    assert recover_open_segments(locker) == [] and verify_folder(folder).records == report.records
+    assert recover_open_segments(locker) == [] and verify_folder(folder, db_key=TEST_DB_KEY).records == report.records
     return locker, results
 
 

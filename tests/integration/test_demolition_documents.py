@@ -18,6 +18,7 @@ from app.demolition.documents import COPIES, DemolitionDocument, DemolitionDocum
 from app.demolition.service import DemolitionService
 from app.workspace import Workspace
 from demolition_flow import LONG_NAME, MovingClock, complete_operation
+from tests.database_key import TEST_DB_KEY
 
 pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in ("pdffonts", "pdftoppm", "pdftotext", "zbarimg")),
                                 reason="poppler-utils and zbar-tools are needed")
@@ -32,7 +33,7 @@ def run(*args: str) -> str:
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[DemolitionDocument, Path]:
     folder = tmp_path_factory.mktemp("demolition")
     clock = MovingClock(datetime(2026, 11, 23, 8, 30, tzinfo=CHINA_TZ))
-    ws = Workspace.open(folder, create=True, clock=clock)
+    ws = Workspace.open(folder, db_key=TEST_DB_KEY, create=True, clock=clock)
     demo.seed(ws)
     s = DemolitionService(ws)
     handover = complete_operation(s, clock, items=22)

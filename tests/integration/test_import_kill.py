@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -37,6 +36,7 @@ from app.evidence.importer import STAGING_GRACE_S
 from app.evidence.store import EvidenceStore
 from app.evidence.verify import verify_folder
 from local_db.database import DB_FILENAME
+from tests.database_key import TEST_DB_KEY, connect_raw
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
@@ -156,7 +156,7 @@ def test_sigkill_leaves_a_consistent_store_and_the_rerun_seals_each_file_once(
     assert proc.wait() == -signal.SIGKILL
     killed_at = time.time()
 
-    conn = sqlite3.connect(data / DB_FILENAME)
+    conn = connect_raw(data / DB_FILENAME)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         sealed = {r[0] for r in conn.execute("SELECT sha256 FROM seal_records")}
@@ -164,7 +164,7 @@ def test_sigkill_leaves_a_consistent_store_and_the_rerun_seals_each_file_once(
     finally:
         conn.close()
     assert sealed == rows and len(sealed) == 2  # the two files before the large one, whole
-    report = verify_folder(data)
+    report = verify_folder(data, db_key=TEST_DB_KEY)
     stored = set(EvidenceStore(data).stored_hashes())
     if point == "commit":
         # the large file reached its address but its seal did not commit: reported, not hidden
@@ -184,11 +184,11 @@ def test_sigkill_leaves_a_consistent_store_and_the_rerun_seals_each_file_once(
     result = subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert staging_files(data) == []
-    report = verify_folder(data)
+    report = verify_folder(data, db_key=TEST_DB_KEY)
     assert report.ok, [p.describe("en") for p in report.problems]
     sources = sorted((camera_folder / "DCIM" / "100MEDIA").iterdir())
     expected = {sha256_file(p)[0]: p.name for p in sources}
-    conn = sqlite3.connect(data / DB_FILENAME)
+    conn = connect_raw(data / DB_FILENAME)
     try:
         names = sorted(r[0] for r in conn.execute("SELECT original_name FROM evidence"))
         assert {r[0] for r in conn.execute("SELECT sha256 FROM seal_records")} == set(expected)

@@ -17,6 +17,7 @@ from sync.hq.store import HqStore
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sync_loopback import HqProcess, enroll_and_pair, hq_counts, make_hq  # noqa: E402
+from tests.database_key import TEST_DB_KEY
 
 pytestmark = pytest.mark.integration
 EXE = Path(sys.executable).parent / "fieldinspect"
@@ -31,7 +32,7 @@ def device_folder(tmp_path: Path):
     data = tmp_path / "data"
     assert _cli("demo", "--data", str(data)).returncode == 0
     hq_dir = make_hq(tmp_path / "hq")
-    ws = Workspace.open(data)
+    ws = Workspace.open(data, db_key=TEST_DB_KEY)
     try:
         device = enroll_and_pair(ws, hq_dir)
     finally:
@@ -51,7 +52,7 @@ def test_r18_headless_sync_is_acknowledged_and_pulls_signed_reference_data(devic
         assert hq_counts(hq_dir, device.device_id)["bundles"] == 1
         again = _cli("sync", "--server", hq.url, "--data", str(data))
         assert again.returncode == 0 and "nothing to send" in again.stdout
-    ws = Workspace.open(data)
+    ws = Workspace.open(data, db_key=TEST_DB_KEY)
     try:
         assert ws.reference_sets.latest()["source"] == "hq"
         assert ws.settings.get("sync.server_url") is None  # the command line saves nothing by itself
@@ -66,7 +67,7 @@ def test_r18_a_restored_old_copy_is_rejected_with_hqs_reason_and_exit_1(device_f
     shutil.copytree(data, backup)
     with HqProcess(hq_dir) as hq:
         assert _cli("sync", "--server", hq.url, "--data", str(data)).returncode == 0
-        ws = Workspace.open(backup)
+        ws = Workspace.open(backup, db_key=TEST_DB_KEY)
         try:
             with transaction(ws.db):
                 ws.audit.append("O01", "test.after_restore", "JC-2026-1101")
@@ -75,7 +76,7 @@ def test_r18_a_restored_old_copy_is_rejected_with_hqs_reason_and_exit_1(device_f
         result = _cli("sync", "--server", hq.url, "--data", str(backup))
     assert result.returncode == 1, result.stderr
     assert "rejected by HQ" in result.stdout
-    ws = Workspace.open(backup)
+    ws = Workspace.open(backup, db_key=TEST_DB_KEY)
     try:
         [rejection] = ws.db.execute("SELECT code, message_zh, message_en FROM sync_rejections").fetchall()
     finally:

@@ -5,7 +5,6 @@ nothing twice; R17: what HQ holds is what was sealed, the receipt proves it)."""
 from __future__ import annotations
 
 import signal
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -21,6 +20,7 @@ from sync.state import pending_summary
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sync_loopback import CuttingProxy, HqProcess, enroll_and_pair, hq_counts, make_hq, run_python  # noqa: E402
+from tests.database_key import TEST_DB_KEY, connect_raw
 
 pytestmark = pytest.mark.integration
 CHUNK = 32 << 10
@@ -30,7 +30,7 @@ FAST = upload.Backoff(first=0.05, cap=0.5)
 @pytest.fixture
 def field(tmp_path: Path):
     """A demo device with sealed photos and a video, enrolled at and paired with a fresh HQ."""
-    ws = Workspace.open(tmp_path / "data", create=True)
+    ws = Workspace.open(tmp_path / "data", db_key=TEST_DB_KEY, create=True)
     demo.seed(ws, media=True)
     hq_dir = make_hq(tmp_path / "hq")
     device = enroll_and_pair(ws, hq_dir)
@@ -116,7 +116,8 @@ from pathlib import Path
 from app.device import DeviceIdentity
 from app.workspace import Workspace
 from sync import client, upload
-ws = Workspace.open(Path(sys.argv[1]))
+from tests.database_key import TEST_DB_KEY
+ws = Workspace.open(Path(sys.argv[1]), db_key=TEST_DB_KEY)
 client.run(client.sync_to_hq(ws, sys.argv[2], device=DeviceIdentity.load_or_create(ws.folder),
                              chunk_size=int(sys.argv[3]), reference=False))
 """
@@ -130,7 +131,7 @@ def test_r18_a_killed_client_resumes_from_hqs_offset_after_restart(field, tmp_pa
             code = KILLED_CLIENT.replace("sys.argv[1]", repr(str(ws.folder))).replace(
                 "sys.argv[2]", repr(slow.url)).replace("int(sys.argv[3])", str(CHUNK))
             child = run_python(code)
-            db = sqlite3.connect(f"file:{ws.folder / 'fieldinspect.sqlite'}?mode=ro", uri=True)
+            db = connect_raw(f"file:{ws.folder / 'fieldinspect.sqlite'}?mode=ro", uri=True)
             deadline = time.monotonic() + 60
             offset = 0
             while time.monotonic() < deadline and child.poll() is None:
@@ -172,7 +173,7 @@ def test_an_unenrolled_device_is_refused_at_once_with_a_clear_message(tmp_path: 
     from sync.reachability import ReachabilityWatch, hq_reachable
     from sync_loopback import free_port
 
-    ws = Workspace.open(tmp_path / "data", create=True)
+    ws = Workspace.open(tmp_path / "data", db_key=TEST_DB_KEY, create=True)
     try:
         demo.seed(ws)
         hq_dir = make_hq(tmp_path / "hq")

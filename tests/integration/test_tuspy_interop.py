@@ -20,12 +20,13 @@ from sync.receipt import SignedReceipt
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sync_loopback import HqProcess, enroll_and_pair, hq_counts, make_hq  # noqa: E402
+from tests.database_key import TEST_DB_KEY
 
 pytestmark = pytest.mark.integration
 
 
 def test_r18_tuspy_uploads_a_bundle_with_sha1_checksums_and_resumes_by_head(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "data", create=True)
+    ws = Workspace.open(tmp_path / "data", db_key=TEST_DB_KEY, create=True)
     try:
         demo.seed(ws, media=True)
         hq_dir = make_hq(tmp_path / "hq")

@@ -14,6 +14,7 @@ from app.evidence.locker import EvidenceLocker
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
 from ui.widgets.camera_panel import CameraPanel
+from tests.database_key import TEST_DB_KEY
 
 OFFICERS = ("33010621001", "33010621002")
 
@@ -70,7 +71,7 @@ def test_R17_panel_previews_takes_a_photo_and_records_sealed_segments(app, qtbot
     assert len(photos) == 1 and len(videos) == panel.segments_sealed >= 2
     assert all(i.inspection_id == "JC-2026-1101" and i.officer_certs == OFFICERS for i in items)
     assert panel.last_sha256 in {i.sha256 for i in items}
-    assert verify_folder(demo_workspace.folder).ok
+    assert verify_folder(demo_workspace.folder, db_key=TEST_DB_KEY).ok
     assert (tmp_path / "camera_panel.png").stat().st_size > 10_000
 
     # closing the widget stops the session cleanly
@@ -94,7 +95,7 @@ def test_panel_reports_camera_lost(app, qtbot, demo_workspace: Workspace, video:
     assert panel.record_button.text() == "开始录像" and not panel.photo_button.isEnabled()
     # the segment open when the camera went is sealed all the same
     qtbot.waitUntil(lambda: panel.segments_sealed == panel.session.segments_started >= 1, timeout=5000)
-    assert verify_folder(demo_workspace.folder).ok
+    assert verify_folder(demo_workspace.folder, db_key=TEST_DB_KEY).ok
     panel.close()
 
 

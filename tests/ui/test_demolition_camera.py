@@ -21,6 +21,7 @@ from app.evidence.verify import verify_folder
 from app.workspace import Workspace
 from demolition_flow import WITNESS_ID, MovingClock, signature_png
 from ui.main_window import MainWindow
+from tests.database_key import TEST_DB_KEY
 
 CASE = specimen.READY_CASE
 
@@ -36,7 +37,7 @@ def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def ws(data_folder: Path):
     clock = MovingClock(datetime(2026, 11, 23, 9, 0, tzinfo=CHINA_TZ))
-    workspace = Workspace.open(data_folder, clock=clock)
+    workspace = Workspace.open(data_folder, db_key=TEST_DB_KEY, clock=clock)
     demo.seed(workspace)
     s = DemolitionService(workspace)
     s.start(CASE, actor="O01")
@@ -86,7 +87,7 @@ def test_R24_a_photo_taken_with_the_camera_is_sealed_linked_and_counted(app, qtb
     assert not inv.error.isVisible(), inv.error.text()
     [counted] = window.demolition.inventory.items(CASE)
     assert counted.photo_sha256s == (sha,)
-    assert verify_folder(ws.folder).ok
+    assert verify_folder(ws.folder, db_key=TEST_DB_KEY).ok
 
 
 def test_R24_only_a_sealed_photo_can_be_linked(ws: Workspace) -> None:

@@ -22,6 +22,7 @@ from demolition_flow import MovingClock, link_video
 from ui.main_window import MainWindow
 from ui.models.demolition_inventory import ITEM_ROLE, InventoryModel
 from ui.widgets.signature_pad import SignaturePad
+from tests.database_key import TEST_DB_KEY
 
 CASE = specimen.READY_CASE
 
@@ -46,7 +47,7 @@ def clock() -> MovingClock:
 
 @pytest.fixture
 def ws(data_folder: Path, clock: MovingClock):
-    workspace = Workspace.open(data_folder, clock=clock)
+    workspace = Workspace.open(data_folder, db_key=TEST_DB_KEY, clock=clock)
     assert demo.seed(workspace)
     yield workspace
     workspace.close()

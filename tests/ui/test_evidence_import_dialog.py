@@ -17,6 +17,7 @@ from app.evidence.verify import verify_folder
 from app.workspace import Workspace
 from ui.dialogs.import_dialog import ImportDialog, bodycam_module, format_bytes, format_duration
 from ui.pages.evidence import EvidencePage
+from tests.database_key import TEST_DB_KEY
 
 MiB = 1 << 20
 
@@ -85,7 +86,7 @@ def test_a_folder_is_imported_with_progress_and_a_report(page: EvidencePage, qtb
     assert "已导入并封存 3 项" in text and "失败 1 项" in text
     assert "notes.bin" in text and "不是可识别的照片、视频或录音" in text  # the core's own Chinese message
     assert page.model.rowCount() == 3  # the gallery was reloaded
-    assert verify_folder(page.ws.folder).ok
+    assert verify_folder(page.ws.folder, db_key=TEST_DB_KEY).ok
 
     again = run(qtbot, dialog)  # the same card again: nothing sealed twice
     assert again.imported == [] and len(again.duplicates) == 3
@@ -128,7 +129,7 @@ def nothing_half_done(page: EvidencePage, report) -> None:
     assert len(locker.seals.all()) == len(report.imported)
     assert list(locker.store.stored_hashes()) == sorted(i.sha256 for i in report.imported)
     assert not locker.store.staging.exists() or list(locker.store.staging.iterdir()) == []
-    assert verify_folder(page.ws.folder).ok
+    assert verify_folder(page.ws.folder, db_key=TEST_DB_KEY).ok
 
 
 def test_cancelling_inside_a_file_keeps_what_is_sealed_and_leaves_nothing_of_that_file(

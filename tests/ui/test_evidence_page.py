@@ -23,6 +23,7 @@ from ui.main_window import MainWindow
 from ui.models.evidence_gallery import ITEM_ROLE, SEAL_ROLE, SealState
 from ui.pages.evidence import EvidencePage, view_folder
 from ui.thumbnails import THUMBNAIL_SIZE, cache_folder, thumbnail_path
+from tests.database_key import TEST_DB_KEY
 
 T0 = datetime(2026, 11, 23, 8, 0, tzinfo=CHINA_TZ)
 PAIR = ["33010621001", "33010621002"]
@@ -97,7 +98,7 @@ def test_thumbnails_appear_and_are_cached_outside_the_evidence_store(page: Evide
     assert cached == sorted(f"{i.sha256}.jpg" for i in sealed.items.all())
     store_names = [p.relative_to(folder / "evidence").as_posix() for p in (folder / "evidence").rglob("*")]
     assert not any("thumbnails" in n or n.endswith(".jpg") for n in store_names)
-    assert verify_folder(folder).ok  # nothing was added to or changed in the store
+    assert verify_folder(folder, db_key=TEST_DB_KEY).ok  # nothing was added to or changed in the store
     assert list(sealed.store.stored_hashes()) == sorted(i.sha256 for i in sealed.items.all())
 
     by_name = {i.original_name: i for i in sealed.items.all()}
@@ -272,7 +273,7 @@ def test_R17_a_photo_taken_in_the_camera_tab_is_sealed_and_joins_the_gallery(pag
     qtbot.waitUntil(lambda: page.model.rowCount() == 6, timeout=10_000)
     photo = next(i for i in page.model.items() if i.source_kind.value == "webcam")
     assert photo.inspection_id == "JC-2026-1101" and photo.officer_certs[0] == "33010621001"
-    assert verify_folder(page.ws.folder).ok
+    assert verify_folder(page.ws.folder, db_key=TEST_DB_KEY).ok
 
 
 def test_a_page_deleted_while_a_job_runs_does_not_crash(app, qtbot, sealed: EvidenceLocker) -> None:

@@ -19,13 +19,14 @@ from ui.pages.sync import SyncPage
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "integration"))
 from sync_loopback import CuttingProxy, HqProcess, enroll_and_pair, free_port, hq_counts, make_hq  # noqa: E402
+from tests.database_key import TEST_DB_KEY
 
 SHOTS = Path("/tmp/7b")
 
 
 @pytest.fixture
 def field(tmp_path: Path):
-    ws = Workspace.open(tmp_path / "data", create=True)
+    ws = Workspace.open(tmp_path / "data", db_key=TEST_DB_KEY, create=True)
     demo.seed(ws, media=True)
     hq_dir = make_hq(tmp_path / "hq")
     device = enroll_and_pair(ws, hq_dir)

@@ -17,6 +17,7 @@ from app.onsite.service import OnsiteService
 from app.workspace import Workspace
 from local_db.access_repository import PinRepository
 from local_db.database import transaction
+from tests.database_key import TEST_DB_KEY
 
 TASK = "JC-2026-1101"  # O01 + O02, assistant A01
 DEMO_NOW = datetime(2026, 11, 23, 8, 30, tzinfo=CHINA_TZ)
@@ -35,7 +36,7 @@ class Clock:
 @pytest.fixture
 def clocked(tmp_path: Path):
     clock = Clock()
-    ws = Workspace.open(tmp_path / "d", create=True, clock=clock)
+    ws = Workspace.open(tmp_path / "d", db_key=TEST_DB_KEY, create=True, clock=clock)
     demo.seed(ws)
     yield ws, clock
     ws.close()
@@ -70,7 +71,7 @@ def test_wrong_pins_back_off_growing_and_survive_a_restart(clocked, tmp_path: Pa
         access.sign_in(ws, "O01", "1001")
     assert locked.value.remaining == timedelta(seconds=30) and "30 秒" in locked.value.zh
     ws.close()
-    reopened = Workspace.open(tmp_path / "d", clock=clock)  # an application restart does not reset it
+    reopened = Workspace.open(tmp_path / "d", db_key=TEST_DB_KEY, clock=clock)  # an application restart does not reset it
     with pytest.raises(SignInLocked):
         access.sign_in(reopened, "O01", "1001")
     clock.now += timedelta(seconds=31)

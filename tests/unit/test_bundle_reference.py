@@ -17,13 +17,14 @@ from sync.hq.store import HqStore
 from sync.pairing import pair_with_folder
 from sync.reference_pull import apply_reference
 from tests.conftest import DEMO_NOW
+from tests.database_key import TEST_DB_KEY
 
 
 @pytest.fixture
 def setup(tmp_path: Path):
     keys.keygen(tmp_path / "hq")
     hq = HqStore(tmp_path / "hq")
-    ws = Workspace.open(tmp_path / "device", create=True, clock=fixed_clock(DEMO_NOW))
+    ws = Workspace.open(tmp_path / "device", db_key=TEST_DB_KEY, create=True, clock=fixed_clock(DEMO_NOW))
     pair_with_folder(ws, tmp_path / "hq", actor="admin")
     yield ws, hq
     ws.close()
@@ -76,7 +77,7 @@ def test_signed_but_malformed_reference_loads_nothing(setup) -> None:
 
 
 def test_unpaired_device_refuses_reference(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "d", create=True)
+    ws = Workspace.open(tmp_path / "d", db_key=TEST_DB_KEY, create=True)
     try:
         with pytest.raises(NotPaired):
             apply_reference(ws, b"{}", b"\0" * 64)

@@ -32,6 +32,7 @@ from app.evidence.locker import EvidenceLocker
 from app.evidence.segments import JOURNAL_FORMAT, SegmentJournal, recording_root
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
+from tests.database_key import TEST_DB_KEY
 
 OFFICERS = ["33010621001", "33010621002"]
 SECONDS, FPS = 10, 25
@@ -94,7 +95,7 @@ def test_R17_recording_is_cut_into_segments_each_sealed_with_every_frame(locker:
         assert item.original_name == f"{session.session_id}-{e.index:04d}.mp4"
         assert item.captured_at == locker.ws.clock().replace(microsecond=0)
     assert isinstance(events[-1], (SourceEnded, SegmentSealed))
-    report = verify_folder(locker.ws.folder)
+    report = verify_folder(locker.ws.folder, db_key=TEST_DB_KEY)
     assert report.ok and report.records == 4
     # sealed segments leave nothing behind in the recording folder
     assert list(recording_root(locker.ws.folder).iterdir()) == []
@@ -122,7 +123,7 @@ def test_R15_photo_is_a_sealed_jpeg_of_the_frame_on_screen(locker: EvidenceLocke
     assert image.shape == (240, 320, 3)
     assert item.source_kind is EvidenceSourceKind.WEBCAM and item.original_name.endswith(".jpg")
     assert [e.duplicate for e in events if isinstance(e, PhotoSealed)] == [False, False]
-    assert verify_folder(locker.ws.folder).ok
+    assert verify_folder(locker.ws.folder, db_key=TEST_DB_KEY).ok
 
 
 def test_camera_unplugged_mid_recording_seals_the_segment_and_reports_CameraLost(
@@ -147,7 +148,7 @@ def test_camera_unplugged_mid_recording_seals_the_segment_and_reports_CameraLost
     assert sealed and sum(ffprobe_frames(locker.store.path_for(e.item.sha256)) for e in sealed) == \
         session.frames_recorded == session.frames_read
     assert lost[0].segments == len(sealed) == session.segments_started  # as its message says
-    assert verify_folder(locker.ws.folder).ok
+    assert verify_folder(locker.ws.folder, db_key=TEST_DB_KEY).ok
 
 
 def test_stopping_a_recording_seals_it_and_preview_goes_on(locker: EvidenceLocker, video: Path) -> None:

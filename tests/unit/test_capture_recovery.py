@@ -31,6 +31,7 @@ from app.evidence.segments import (
 )
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
+from tests.database_key import TEST_DB_KEY
 
 OFFICERS = ("33010621001", "33010621002")
 
@@ -139,7 +140,7 @@ def test_R17_cut_off_segment_is_sealed_as_is_plus_a_playable_derived_copy(locker
     assert copy.derived_from == original.sha256 and copy.derivation == DERIVATION
     assert copy.source_detail.endswith(RECOVERED_SUFFIX) and copy.duration_ms == result.frames * 40
     assert framemd5(locker.store.path_for(copy.sha256)) == full_md5[:result.frames]
-    assert verify_folder(locker.ws.folder).ok
+    assert verify_folder(locker.ws.folder, db_key=TEST_DB_KEY).ok
     assert not folder.path.exists() and recover_open_segments(locker) == []
 
 

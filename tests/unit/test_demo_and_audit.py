@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import sqlite3
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
@@ -10,6 +9,8 @@ from app import audit, demo
 from app.clock import CHINA_TZ, fixed_clock
 from app.domain import InspectionStatus
 from app.workspace import Workspace
+from local_db.database import Connection
+from tests.database_key import TEST_DB_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +22,7 @@ def test_demo_seeds_once(demo_workspace: Workspace) -> None:
 
 def test_demo_dates_follow_the_clock(tmp_path: Path) -> None:
     later = datetime(2027, 3, 10, 9, 0, tzinfo=CHINA_TZ)  # 107 days after the anchor
-    ws = Workspace.open(tmp_path / "d", create=True, clock=fixed_clock(later))
+    ws = Workspace.open(tmp_path / "d", db_key=TEST_DB_KEY, create=True, clock=fixed_clock(later))
     demo.seed(ws)
     rows = {r.id: r for r in ws.inspections.overview()}
     assert rows["JC-2026-1101"].scheduled_at.date() == date(2027, 3, 10)
@@ -60,7 +61,7 @@ def test_audit_chain_verifies_and_detects_edits(demo_workspace: Workspace) -> No
 def test_audit_chain_detects_a_removed_entry(demo_workspace: Workspace) -> None:
     for n in range(3):
         demo_workspace.audit.append("O01", "test.action", f"T{n}")
-    conn: sqlite3.Connection = demo_workspace.db.conn
+    conn: Connection = demo_workspace.db.conn
     conn.commit()
     conn.execute("DROP TRIGGER audit_log_no_delete")
     conn.execute("DELETE FROM audit_log WHERE seq = 2")

@@ -17,12 +17,13 @@ from app.evidence.demo_media import SHOTS, SOURCE_DETAIL, seed_media
 from app.evidence.locker import EvidenceLocker
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
+from tests.database_key import TEST_DB_KEY
 
 DEMO_NOW = datetime(2026, 11, 23, 8, 30, tzinfo=CHINA_TZ)  # the demo files' anchor morning
 
 
 def test_demo_media_are_sealed_quickly_and_verify(tmp_path: Path) -> None:
-    ws = Workspace.open(tmp_path / "d", create=True, clock=fixed_clock(DEMO_NOW))
+    ws = Workspace.open(tmp_path / "d", db_key=TEST_DB_KEY, create=True, clock=fixed_clock(DEMO_NOW))
     assert demo.seed(ws)
     started = time.perf_counter()
     items = seed_media(ws)
@@ -48,7 +49,7 @@ def test_demo_media_are_sealed_quickly_and_verify(tmp_path: Path) -> None:
                              "stream=nb_read_frames,codec_name", "-of", "csv=p=0",
                              str(locker.store.path_for(video.sha256))], capture_output=True, text=True, check=True)
     assert frames.stdout.strip() == "mpeg4,30" and video.duration_ms == 3000
-    assert verify_folder(ws.folder).ok
+    assert verify_folder(ws.folder, db_key=TEST_DB_KEY).ok
     # a second call adds nothing
     assert seed_media(ws) == [] and len(locker.items.all()) == 5
     ws.close()
@@ -57,12 +58,12 @@ def test_demo_media_are_sealed_quickly_and_verify(tmp_path: Path) -> None:
 
 def test_seed_with_media_is_idempotent_and_default_seed_has_no_evidence(tmp_path: Path) -> None:
     """Workspaces for tests keep an empty seal chain; the first start of the application asks for media."""
-    plain = Workspace.open(tmp_path / "plain", create=True, clock=fixed_clock(DEMO_NOW))
+    plain = Workspace.open(tmp_path / "plain", db_key=TEST_DB_KEY, create=True, clock=fixed_clock(DEMO_NOW))
     assert demo.seed(plain)
     assert EvidenceLocker(plain).items.all() == []
     plain.close()
 
-    ws = Workspace.open(tmp_path / "media", create=True, clock=fixed_clock(DEMO_NOW))
+    ws = Workspace.open(tmp_path / "media", db_key=TEST_DB_KEY, create=True, clock=fixed_clock(DEMO_NOW))
     assert demo.seed(ws, media=True)
     assert not demo.seed(ws, media=True)  # already seeded: nothing changes
     locker = EvidenceLocker(ws)

@@ -4,7 +4,6 @@ R1, R16, R20–R26 and the audit trail."""
 from __future__ import annotations
 
 import io
-import sqlite3
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +23,9 @@ from app.evidence.verify import verify_folder
 from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.errors import UserFacingError
+from local_db.database import IntegrityError
 from demolition_flow import MovingClock, link_video
+from tests.database_key import TEST_DB_KEY
 
 ID_NO = "330106198001011234"
 
@@ -36,7 +37,7 @@ def clock() -> MovingClock:
 
 @pytest.fixture
 def ws(data_folder: Path, clock: MovingClock):
-    workspace = Workspace.open(data_folder, clock=clock)
+    workspace = Workspace.open(data_folder, db_key=TEST_DB_KEY, clock=clock)
     assert demo.seed(workspace)
     yield workspace
     workspace.close()
@@ -128,7 +129,7 @@ def test_R20_R21_case_entered_on_the_device_and_bad_input_saves_nothing(svc: Dem
     with pytest.raises(DemolitionRefused) as err:
         svc.update_case(case.id, means="cut_power", actor="O01")
     assert err.value.rule == "R23"
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         ws.db.execute("UPDATE demolition_cases SET means = 'cut_water' WHERE id = ?", [case.id])
 
 
@@ -211,7 +212,7 @@ def test_R24_an_item_edited_after_counting_is_a_new_version_never_an_update(svc:
     assert [i.quantity for i in svc.inventory.items(READY)] == [3]
     assert [e.version for e in svc.inventory.edits(READY)] == [2]
     for sql in ("UPDATE demolition_item_versions SET quantity = '9'", "DELETE FROM demolition_item_versions"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(IntegrityError, match="append-only"):
             ws.db.execute(sql)
 
 
@@ -236,7 +237,7 @@ def test_R16_the_end_needs_recordings_over_the_whole_operation_then_R24_seals_th
     assert [e["kind"] for e in sealed["events"]] == ["start"]  # the end is written with the seal
     with pytest.raises(DemolitionStateError):
         count(svc, 9)  # sealed: nothing more is counted
-    report = verify_folder(ws.folder)
+    report = verify_folder(ws.folder, db_key=TEST_DB_KEY)
     assert report.ok, [p.describe() for p in report.problems]
 
 
@@ -464,8 +465,8 @@ def test_R24_R26_signatures_refusals_and_witnesses_cannot_be_changed_or_removed(
                        image_png=signature_png("周明"), actor="O01")
     svc.inventory.record_refusal(READY, document="inventory", reason="当事人拒绝在清单上签名", actor="O01")
     assert svc.ws.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] >= 1
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         svc.ws.db.execute(f"DELETE FROM {table}")
     if table != "demolition_witnesses":  # witnesses refused UPDATE since migration 0008
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(IntegrityError):
             svc.ws.db.execute(f"UPDATE {table} SET case_id = case_id")

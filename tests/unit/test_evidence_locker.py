@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import json
 import os
-import sqlite3
 import stat
 import struct
 from datetime import date, timedelta
@@ -21,6 +20,8 @@ from app.evidence import errors, media
 from app.evidence.locker import EvidenceLocker, add_months
 from app.evidence.seal import GENESIS_PREV, record_hash
 from app.workspace import Workspace
+from local_db.database import IntegrityError
+from tests.database_key import TEST_DB_KEY
 
 O1, O2 = "33010621001", "33010621002"
 
@@ -141,7 +142,7 @@ def test_R15_database_refuses_a_type_outside_the_eight(locker: EvidenceLocker) -
     item = ingest(locker, jpeg("a")).item
     row = dict(next(locker.items.raw_rows()))
     row.update(sha256="f" * 64, evidence_type="photo", retain_until=item.retain_until.isoformat())
-    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+    with pytest.raises(IntegrityError, match="CHECK"):
         locker.ws.db.execute(f"INSERT INTO evidence ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                              list(row.values()))
 
@@ -218,11 +219,11 @@ def test_R17_database_refuses_edit_and_delete_of_sealed_rows(locker: EvidenceLoc
                 "DELETE FROM evidence", "UPDATE seal_records SET signature = ''", "DELETE FROM seal_records",
                 "UPDATE evidence_access_log SET actor = 'x'", "DELETE FROM evidence_access_log",
                 "UPDATE evidence SET retain_until = '2026-12-01'"):
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(IntegrityError):
             db.execute(sql)
     db.execute("UPDATE evidence SET retain_until = '2030-01-01'")  # keeping longer is allowed
     db.execute("UPDATE evidence SET retention_class = 'case', retain_until = NULL, case_id = 'AJ-1'")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         db.execute("UPDATE evidence SET retention_class = 'unlinked', retain_until = '2031-01-01'")
 
 
@@ -302,7 +303,7 @@ def test_a_file_placed_without_its_seal_is_set_aside_at_the_next_start(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(orphan)
     os.chmod(path, 0o444)
-    assert verify_folder(locker.ws.folder).kinds() == {"unsealed-file"}
+    assert verify_folder(locker.ws.folder, db_key=TEST_DB_KEY).kinds() == {"unsealed-file"}
 
     EvidenceLocker(locker.ws)  # a start moments after: another process may still commit it
     assert path.exists()
@@ -312,6 +313,6 @@ def test_a_file_placed_without_its_seal_is_set_aside_at_the_next_start(
     assert not path.exists() and locker.store.exists(kept)
     [aside] = (locker.store.root / "unsealed").iterdir()
     assert aside.name.startswith(sha + ".") and aside.read_bytes() == orphan
-    assert verify_folder(locker.ws.folder).ok
+    assert verify_folder(locker.ws.folder, db_key=TEST_DB_KEY).ok
     last = locker.ws.audit.repo.last()
     assert last is not None and (last.action, last.target) == ("evidence.unsealed_set_aside", sha)

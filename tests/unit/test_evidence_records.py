@@ -12,6 +12,7 @@ from app.evidence.locker import EvidenceLocker
 from app.evidence.records import is_record, read_record, record_bytes, seal_record
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
+from tests.database_key import TEST_DB_KEY
 
 O1, O2 = "33010621001", "33010621002"
 
@@ -39,7 +40,7 @@ def test_a_record_is_sealed_in_the_chain_and_verifies(locker: EvidenceLocker) ->
     assert read_record(locker, item.sha256) == {"format": "fieldinspect.review/1", "decision": "approve",
                                                 "item": original}
     assert not is_record(locker.items.get(original))
-    report = verify_folder(locker.ws.folder)
+    report = verify_folder(locker.ws.folder, db_key=TEST_DB_KEY)
     assert report.ok, [p.describe() for p in report.problems]
 
 

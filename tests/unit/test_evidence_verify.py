@@ -7,7 +7,7 @@ import base64
 import io
 import json
 import os
-import sqlite3
+from sqlcipher3 import dbapi2 as sqlcipher
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +20,7 @@ from app.evidence.seal import record_hash
 from app.evidence.verify import PROBLEM_KINDS, verify_folder
 from app.workspace import Workspace
 from local_db.database import DB_FILENAME
+from tests.database_key import TEST_DB_KEY, connect_raw
 
 
 @pytest.fixture
@@ -35,15 +36,15 @@ def folder(demo_workspace: Workspace) -> Iterator[Path]:
     yield demo_workspace.folder
 
 
-def raw(folder: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(folder / DB_FILENAME, isolation_level=None)
+def raw(folder: Path) -> sqlcipher.Connection:
+    conn = connect_raw(folder / DB_FILENAME, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = OFF")
     for trigger in ("seal_records_no_update", "seal_records_no_delete", "evidence_no_delete"):
         conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")  # what someone with the file could do
     return conn
 
 
-def seal(conn: sqlite3.Connection, seq: int) -> tuple[bytes, str, dict]:
+def seal(conn: sqlcipher.Connection, seq: int) -> tuple[bytes, str, dict]:
     record, sha = conn.execute("SELECT record, sha256 FROM seal_records WHERE seq = ?", [seq]).fetchone()
     return record.encode(), sha, json.loads(record)
 
@@ -54,13 +55,13 @@ def store_path(folder: Path, sha: str) -> Path:
 
 def kinds(folder: Path) -> dict[str, list[tuple[int | None, str | None]]]:
     found: dict[str, list[tuple[int | None, str | None]]] = {}
-    for p in verify_folder(folder).problems:
+    for p in verify_folder(folder, db_key=TEST_DB_KEY).problems:
         found.setdefault(p.kind, []).append((p.seq, p.sha256))
     return found
 
 
 def test_intact_folder_verifies(folder: Path) -> None:
-    report = verify_folder(folder)
+    report = verify_folder(folder, db_key=TEST_DB_KEY)
     assert report.ok and report.records == 3 and report.files == 3
     assert cli.main(["verify", str(folder)]) == 0
 
@@ -89,7 +90,7 @@ def test_altered_seal_field(folder: Path, seq: int) -> None:
     record["size"] += 1
     conn.execute("UPDATE seal_records SET record = ? WHERE seq = ?",
                  [crypto.canonical_json(record).decode(), seq])
-    problems = verify_folder(folder).problems
+    problems = verify_folder(folder, db_key=TEST_DB_KEY).problems
     assert [(p.kind, p.seq, p.sha256) for p in problems] == [("altered-record", seq, sha)]
     assert "size" in problems[0].detail
 
@@ -129,7 +130,7 @@ def test_deleted_newest_record_with_its_row_and_file(folder: Path) -> None:
     assert kinds(folder) == {"deleted-record": [(3, None)]}
 
 
-def _forge(folder: Path, conn: sqlite3.Connection, *, seq: int, prev: str) -> str:
+def _forge(folder: Path, conn: sqlcipher.Connection, *, seq: int, prev: str) -> str:
     """A plausible record for a planted file, signed with a key that is not the device's."""
     data = b"\xff\xd8\xff\xe0planted" * 40
     sha = crypto.sha256_hex(data)
@@ -178,7 +179,7 @@ def test_evidence_row_edited_behind_the_seal(folder: Path) -> None:
     conn.execute("DROP TRIGGER evidence_sealed_columns_no_update")
     _, sha, _ = seal(conn, 1)
     conn.execute("UPDATE evidence SET inspection_id = 'JC-2026-1102' WHERE sha256 = ?", [sha])
-    problems = verify_folder(folder).problems
+    problems = verify_folder(folder, db_key=TEST_DB_KEY).problems
     assert [(p.kind, p.seq) for p in problems] == [("record-mismatch", 1)]
     assert "inspection_id" in problems[0].detail
 
@@ -186,13 +187,13 @@ def test_evidence_row_edited_behind_the_seal(folder: Path) -> None:
 def test_another_device_key_is_detected(folder: Path, tmp_path: Path) -> None:
     other = tmp_path / "other.pub.pem"
     other.write_bytes(crypto.public_key_pem(crypto.generate_signing_key().public_key()))
-    report = verify_folder(folder, public_key=other)
+    report = verify_folder(folder, db_key=TEST_DB_KEY, public_key=other)
     assert {p.kind for p in report.problems} == {"bad-signature", "wrong-device"}
     assert cli.main(["verify", str(folder), "--public-key", str(other)]) == 1
 
 
 def test_folder_without_evidence_verifies_as_empty(workspace: Workspace) -> None:
-    report = verify_folder(workspace.folder)
+    report = verify_folder(workspace.folder, db_key=TEST_DB_KEY)
     assert report.ok and report.records == 0 and report.files == 0
 
 
@@ -212,5 +213,5 @@ def test_verify_changes_nothing_on_disk(folder: Path) -> None:
                 for p in sorted(folder.rglob("*")) if p.is_file()}
 
     before = snapshot()
-    assert verify_folder(folder).ok
+    assert verify_folder(folder, db_key=TEST_DB_KEY).ok
     assert snapshot() == before

@@ -19,6 +19,7 @@ from sync.hq.store import HqStore
 from sync.tarstream import TarStream
 from tests.conftest import DEMO_NOW
 from tests.unit.bundle_kit import Kit, kit, make_kit  # noqa: F401  (fixture)
+from tests.database_key import TEST_DB_KEY
 
 
 def _snapshot(hq: HqStore) -> tuple:
@@ -129,7 +130,7 @@ def test_changed_manifest_breaks_the_device_signature(kit: Kit) -> None:
 
 
 def test_foreign_device_and_unenrolled_device_are_rejected(kit: Kit, tmp_path: Path) -> None:
-    other_ws = Workspace.open(tmp_path / "other-data", create=True, clock=fixed_clock(DEMO_NOW))
+    other_ws = Workspace.open(tmp_path / "other-data", db_key=TEST_DB_KEY, create=True, clock=fixed_clock(DEMO_NOW))
     demo.seed(other_ws)
     other = make_kit(other_ws, tmp_path / "o", hq_name="unused")
     shutil.rmtree(other.hq_dir)
@@ -179,7 +180,7 @@ def test_fork_in_the_seal_chain_is_rejected(kit: Kit, tmp_path: Path) -> None:
     kit.seal_note(1)
     kit.hq.ingest(kit.build("mine.age").path, device_id=kit.device.device_id)
 
-    twin_ws = Workspace.open(copy, clock=fixed_clock(DEMO_NOW))
+    twin_ws = Workspace.open(copy, db_key=TEST_DB_KEY, clock=fixed_clock(DEMO_NOW))
     twin = Kit(twin_ws, kit.device, kit.hq_dir, kit.hq, kit.out)
     twin.seal_note(99)
     dummy = twin.build("dummy.age")  # use up sequence 1 on the copy, so the sequence is not what clashes

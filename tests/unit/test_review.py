@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 
 import pytest
 
@@ -17,6 +16,8 @@ from app.onsite.service import OnsiteService
 from app.review import ReviewRefused, ReviewService
 from app.workspace import Workspace
 from local_db.database import transaction
+from local_db.database import DatabaseError
+from tests.database_key import TEST_DB_KEY
 
 TASK = "JC-2026-1101"
 O01_CERT, O02_CERT, L01_CERT = "33010621001", "33010621002", "33010621010"
@@ -47,7 +48,7 @@ def test_R17_a_decision_is_a_sealed_record_and_the_original_is_unchanged(review:
     assert review.locker.items.get(sha) == before
     assert review.locker.store.path_for(sha).read_bytes().startswith(b"\xff\xd8")
     assert review.queue(inspection_id=TASK) == []  # the review record itself is never queued
-    assert verify_folder(review.ws.folder).ok
+    assert verify_folder(review.ws.folder, db_key=TEST_DB_KEY).ok
     last = list(review.ws.audit.repo.entries())[-1]
     assert (last.action, last.actor, last.target) == ("review.approve", "L01", sha)
     assert last.detail["record"] == decision.record_sha256
@@ -133,9 +134,9 @@ def test_a_decision_links_to_a_finding_of_the_inspection(review: ReviewService) 
 def test_review_rows_are_append_only_and_the_audit_chain_holds(review: ReviewService) -> None:
     sha = capture(review, 1)
     review.decide(sha, "return", reviewer="L01", comment="补拍")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"), transaction(review.ws.db):
+    with pytest.raises(DatabaseError, match="append-only"), transaction(review.ws.db):
         review.ws.db.execute("UPDATE review_decisions SET decision = 'approve'")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"), transaction(review.ws.db):
+    with pytest.raises(DatabaseError, match="append-only"), transaction(review.ws.db):
         review.ws.db.execute("DELETE FROM review_decisions")
     assert review.history(sha)[0].decision is ReviewDecisionKind.RETURN
     assert audit.verify(review.ws.db) == []
