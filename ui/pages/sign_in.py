@@ -8,7 +8,6 @@ work area, which keeps its state underneath.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from app import access
 from app.domain import CertificateState, Officer, StaffRole
 from app.workspace import Workspace
+from local_db.database import Error as DbError
 from local_db.errors import UserFacingError
 from ui.labels import label
 from ui.workers import emit
@@ -201,7 +201,7 @@ class SignInPage(QWidget):
                                                taking_over_from=self._locked_id())
             else:
                 person = access.sign_in(self.ws, officer.id, panel.pin.text(), taking_over_from=self._locked_id())
-        except (UserFacingError, sqlite3.Error) as exc:
+        except (UserFacingError, DbError) as exc:
             # A database that cannot be written (another program holds it, the disk is full)
             # is said here too: nobody is signed in without the sign-in being recorded.
             panel.message.setText(exc.message(self.language) if isinstance(exc, UserFacingError)
