@@ -39,7 +39,8 @@ def _no_pause(step: str, path: Path) -> None:
     """Crash tests replace this to stop the process at a named step of the encryption."""
 
 
-# Called after each durable step of :func:`encrypt_plain_file`, with its name and the file.
+# Called after each durable step of :func:`encrypt_plain_file` and :func:`backup_to`,
+# with its name and the file.
 at_step: Callable[[str, Path], None] = _no_pause
 
 
@@ -178,6 +179,29 @@ def encrypt_plain_file(path: Path, key: bytes) -> None:
     at_step("replaced", path)
     fsync_path(folder)
     at_step("synced", path)
+
+
+def backup_to(conn: Connection, dest: Path, key: bytes) -> None:
+    """Write a copy of ``conn``'s database to ``dest``, encrypted with ``key``, atomically.
+
+    The copy is built beside ``dest`` and renamed over it once on disk, so a kill leaves
+    the previous copy or the new one, never a torn file under the name.
+    """
+    staging = dest.with_name(dest.name + ENCRYPTING_SUFFIX)
+    for stale in (staging, staging.with_name(staging.name + "-journal")):
+        _remove(stale)
+    target = connect(staging, key)
+    try:
+        conn.backup(target)
+    except BaseException:
+        target.close()
+        _remove(staging)
+        raise
+    target.close()
+    fsync_path(staging)
+    at_step("copied", dest)
+    os.replace(staging, dest)
+    fsync_path(dest.parent)
 
 
 def encrypt_plain_backups(folder: Path, prefix: str, key: bytes) -> list[Path]:

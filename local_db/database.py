@@ -250,11 +250,6 @@ def open_database(folder: Path, *, key: bytes, create: bool = False) -> Database
     conn = cipher.connect(path, key)
     _configure(conn)
     if version and version < latest_version():
-        backup = path.with_name(f"{DB_FILENAME}.before-v{latest_version()}")
-        dest = cipher.connect(backup, key)
-        try:
-            conn.backup(dest)
-        finally:
-            dest.close()
+        cipher.backup_to(conn, path.with_name(f"{DB_FILENAME}.before-v{latest_version()}"), key)
     migrate(conn)
     return Database(conn)

@@ -275,3 +275,25 @@ def test_a_failed_export_leaves_the_plain_file_as_it_was(tmp_path: Path, monkeyp
     assert _every_row(db.conn) == rows
     db.conn.close()
     _assert_no_plaintext(folder)
+
+
+def test_a_kill_while_the_copy_before_a_migration_is_written_leaves_no_torn_copy(data_folder: Path) -> None:
+    conn = connect_raw(data_folder / DB_FILENAME, isolation_level=None)
+    migrate(conn, target=latest_version() - 1)
+    _add_person(conn)
+    conn.close()
+    backup = BACKUP.format(latest_version())
+    child = subprocess.run([sys.executable, "-c", KILLED, str(data_folder), "copied", backup, TEST_DB_KEY.hex()],
+                           cwd=ROOT, capture_output=True, text=True)
+    assert child.returncode == -signal.SIGKILL, child.stdout + child.stderr
+    assert not (data_folder / backup).exists()  # the copy is complete under its name, or absent
+
+    db = open_database(data_folder, key=TEST_DB_KEY)
+    assert db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == latest_version()
+    db.conn.close()
+    kept = connect_raw(data_folder / backup)
+    assert kept.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == latest_version() - 1
+    assert kept.execute("SELECT name FROM subjects WHERE id = 'S-SECRET'").fetchone() == (PERSON,)
+    kept.close()
+    assert not [p.name for p in data_folder.iterdir() if p.name.endswith(cipher.ENCRYPTING_SUFFIX)]
+    _assert_no_plaintext(data_folder)
