@@ -131,13 +131,12 @@ def encrypt_plain_file(path: Path, key: bytes) -> None:
     1. ``settled``: the plain file takes in its WAL and leaves WAL mode, so no -wal or
        -shm of the plain file is left to be replayed into the encrypted one.
     2. ``exported``: every table, index, trigger and row goes into ``<name>.encrypting``
-       (``sqlcipher_export``), checked row for row, then flushed to disk.
+       (``sqlcipher_export``), checked (rows per table, ``quick_check``), flushed to disk.
     3. ``replaced``: ``os.replace`` puts it under the old name; ``synced``: the folder
        is flushed. A kill before the rename leaves the plain file, whole and usable;
        after it, the encrypted one. A ``.encrypting`` file left by a kill is rebuilt.
     """
     check_key(key)
-    folder = path.parent
     plain = connect(path, None)
     try:
         plain.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -151,11 +150,7 @@ def encrypt_plain_file(path: Path, key: bytes) -> None:
             raise dbapi.OperationalError(f"{path.name}{leftover} is still there (the file is in use)")
     at_step("settled", path)
 
-    staging = path.with_name(path.name + ENCRYPTING_SUFFIX)
-    for stale in (staging, staging.with_name(staging.name + "-journal")):
-        _remove(stale)
-    enc = connect(staging, key)
-    try:
+    def export(enc: Connection) -> None:
         enc.execute("ATTACH DATABASE ? AS plain KEY ''", (f"{path.resolve().as_uri()}?mode=ro",))
         enc.execute("SELECT sqlcipher_export('main', 'plain')")
         # sqlcipher_export copies the schema and the rows, not the header fields.
@@ -168,17 +163,8 @@ def encrypt_plain_file(path: Path, key: bytes) -> None:
         check = enc.execute("PRAGMA quick_check(1)").fetchone()[0]
         if check != "ok":
             raise dbapi.DatabaseError(f"the encrypted copy of {path.name} fails its check: {check}")
-    except BaseException:
-        enc.close()
-        _remove(staging)
-        raise
-    enc.close()
-    fsync_path(staging)
-    at_step("exported", path)
-    os.replace(staging, path)
-    at_step("replaced", path)
-    fsync_path(folder)
-    at_step("synced", path)
+
+    _replace_with_new(path, key, export, written="exported")
 
 
 def backup_to(conn: Connection, dest: Path, key: bytes) -> None:
@@ -187,21 +173,29 @@ def backup_to(conn: Connection, dest: Path, key: bytes) -> None:
     The copy is built beside ``dest`` and renamed over it once on disk, so a kill leaves
     the previous copy or the new one, never a torn file under the name.
     """
+    _replace_with_new(dest, key, conn.backup, written="copied")
+
+
+def _replace_with_new(dest: Path, key: bytes, fill: Callable[[Connection], object], *, written: str) -> None:
+    """Build an encrypted database as ``<dest>.encrypting`` with ``fill``, then put it under
+    ``dest``: flushed, renamed, and the folder flushed. A stale one left by a kill is rebuilt."""
     staging = dest.with_name(dest.name + ENCRYPTING_SUFFIX)
     for stale in (staging, staging.with_name(staging.name + "-journal")):
         _remove(stale)
     target = connect(staging, key)
     try:
-        conn.backup(target)
+        fill(target)
     except BaseException:
         target.close()
         _remove(staging)
         raise
     target.close()
     fsync_path(staging)
-    at_step("copied", dest)
+    at_step(written, dest)
     os.replace(staging, dest)
+    at_step("replaced", dest)
     fsync_path(dest.parent)
+    at_step("synced", dest)
 
 
 def encrypt_plain_backups(folder: Path, prefix: str, key: bytes) -> list[Path]:
