@@ -13,7 +13,7 @@ from app import demo, paths
 from app.audit import verify as verify_audit
 from app.clock import system_clock
 from app.workspace import Workspace
-from local_db.database import latest_version
+from local_db.database import check_data_folder, latest_version
 from local_db.errors import UserFacingError
 
 COMMANDS = ("demo", "status", "verify", "import", "cameras", "sync", "bundle", "pair", "pin")

@@ -49,10 +49,12 @@ PIN_MIN, PIN_MAX = 6, 12
 FREE_ATTEMPTS = 3  # wrong PINs allowed before the first wait: the fourth waits 30 s
 BACKOFF_FIRST = timedelta(seconds=30)
 BACKOFF_MAX = timedelta(hours=1)
-# The production cost of a PIN's key: at least 250 ms and 64 MiB on the target
-# machine (tests/unit/test_custody.py measures it). Tests may lower it.
-PIN_KDF = crypto.DEFAULT_ARGON2
-PIN_KDF_FLOOR = Argon2Params(time_cost=2, memory_kib=64 * 1024)
+# The cost of a PIN's key is measured on the device when its folder is created
+# (:func:`calibrate_pin_kdf`): 64 MiB, and as many passes as make it take at least
+# PIN_KDF_SECONDS. Set PIN_KDF to fixed parameters to skip the measurement (tests).
+PIN_KDF: Argon2Params | None = None
+PIN_KDF_SECONDS = 0.25
+_META_KDF = "pin-kdf"
 
 _CTX_DB = b"db-key"
 _CTX_DEVICE = b"device-signing-key"
@@ -172,6 +174,26 @@ def check_new_pin(pin: str, confirm: str) -> None:
         raise PinTrivial()
     if pin != confirm:
         raise PinMismatch()
+
+
+def calibrate_pin_kdf(seconds: float = PIN_KDF_SECONDS, *, memory_kib: int = 64 * 1024) -> Argon2Params:
+    """Argon2id at ``memory_kib`` with enough passes to take at least ``seconds`` here.
+
+    Each candidate is timed twice and the faster run counts, so a busy moment does not
+    make the cost look higher than it is; a margin of 20 % is added on top.
+    """
+    for passes in range(crypto.DEFAULT_ARGON2.time_cost, 64):
+        params = Argon2Params(time_cost=passes, memory_kib=memory_kib)
+        best = min(_time_kdf(params) for _ in range(2))
+        if best >= seconds * 1.2:
+            return params
+    return params
+
+
+def _time_kdf(params: Argon2Params) -> float:
+    start = time.perf_counter()
+    crypto.derive_pin_key("000000", b"calibration-salt", params)
+    return time.perf_counter() - start
 
 
 def backoff(failures: int) -> timedelta | None:
@@ -415,13 +437,23 @@ class Custody:
             raise PinMismatch()
         self.person(person_id)
         salt = os.urandom(16)
-        kdf = self.kdf or PIN_KDF
+        kdf = self.kdf or PIN_KDF or self._calibrated_kdf()
         wrapped = crypto.wrap_key(self._pin_key(person_id, pin, salt, kdf), keys.master.secret,
                                   context=_master_context(person_id))
         with self.gate.transaction():
             self.gate.set_pin_wrap(PinWrap(person_id, salt, kdf.as_dict(), wrapped, len(pin),
                                            now.isoformat(), by))
             self.gate.set_attempts(person_id, Attempts(0, 0.0, "", 0.0))
+
+    def _calibrated_kdf(self) -> Argon2Params:
+        """The PIN cost measured on this machine, once per gate (kept in it)."""
+        stored = self.gate.meta(_META_KDF)
+        if stored is not None:
+            return Argon2Params.from_dict(json.loads(stored))
+        params = calibrate_pin_kdf()
+        with self.gate.transaction():
+            self.gate.set_meta(_META_KDF, json.dumps(params.as_dict()).encode())
+        return params
 
     def lock_remaining(self, person_id: str) -> float:
         """Seconds before ``person_id`` may try a PIN again (0: now)."""

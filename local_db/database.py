@@ -1,16 +1,19 @@
-"""Opening the local SQLite database safely, and migrating it forward.
+"""Opening the local database (SQLCipher 4) safely, and migrating it forward.
 
 Opening is done in two steps. First the file is inspected read-only: header,
-integrity, application id and schema version. Only a file that is ours (or a new,
-empty one) and not newer than this program is then opened for writing and
+key, integrity, application id and schema version. Only a file that is ours (or a
+new, empty one) and not newer than this program is then opened for writing and
 migrated. Every refusal leaves the file and the folder exactly as they were.
+
+The file is encrypted with the caller's 32-byte key (see :mod:`local_db.cipher`).
+A plain SQLite file of ours left by an earlier version is encrypted in place,
+once, before anything else is written to it.
 """
 
 from __future__ import annotations
 
 import errno
 import os
-import sqlite3
 import threading
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -21,21 +24,32 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from local_db import cipher
+from local_db.cipher import (  # noqa: F401  (the DB-API names other layers catch and use)
+    Connection,
+    Cursor,
+    DatabaseError,
+    Error,
+    IntegrityError,
+    OperationalError,
+    ProgrammingError,
+    Row,
+    connect_read_only,
+    dbapi,
+)
 from local_db.errors import (
     DatabaseCorrupt,
     DatabaseForeign,
     DatabaseTooNew,
+    DatabaseUnreadable,
     DataFolderMissing,
     DataFolderReadOnly,
 )
 
-# What other layers catch instead of importing the driver themselves.
-DatabaseError = sqlite3.Error
-
 DB_FILENAME = "fieldinspect.sqlite"
 # "FINS" — marks the file as ours, so a foreign SQLite file is never migrated.
 APPLICATION_ID = 0x46494E53
-_SQLITE_HEADER = b"SQLite format 3\x00"
+_SQLITE_HEADER = cipher.SQLITE_HEADER
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,32 +91,31 @@ def check_data_folder(folder: Path) -> None:
     os.unlink(probe)
 
 
-def connect_read_only(path: Path) -> sqlite3.Connection:
-    """A connection that cannot write and leaves no file behind.
-
-    A read-only connection to a WAL database still creates -wal and -shm files;
-    when there is no WAL to honour, immutable=1 reads the file and nothing else.
-    """
-    wal = path.with_name(path.name + "-wal")
-    params = "mode=ro" if wal.exists() and wal.stat().st_size else "mode=ro&immutable=1"
-    return sqlite3.connect(f"{path.resolve().as_uri()}?{params}", uri=True)
-
-
-def inspect_file(path: Path) -> int:
+def inspect_file(path: Path, key: bytes) -> int:
     """Return the schema version of an existing database file, or 0 for an empty one.
 
-    Raises when the file is damaged, foreign, or newer than this program.
-    Nothing is written: see :func:`connect_read_only`.
+    Raises when the file cannot be opened with ``key``, is damaged, foreign, or newer
+    than this program. A plain SQLite file of an earlier version is inspected as it
+    is. Nothing is written: see :func:`connect_read_only`.
     """
     with open(path, "rb") as fh:
         header = fh.read(len(_SQLITE_HEADER))
-    if header != _SQLITE_HEADER:
-        raise DatabaseCorrupt(path, "文件头不是 SQLite 格式" if header else "文件为空")
+    if not header:
+        raise DatabaseCorrupt(path, "文件为空")
+    plain = header == _SQLITE_HEADER
     try:
-        conn = connect_read_only(path)
-    except sqlite3.Error as exc:
+        conn = connect_read_only(path, key)
+    except Error as exc:
         raise DatabaseCorrupt(path, str(exc)) from None
     try:
+        try:
+            # The first read decrypts page 1: with the wrong key, or bytes that are not
+            # a database of ours (damaged or foreign, they look alike), it fails here.
+            conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+        except DatabaseError as exc:
+            if plain:
+                raise DatabaseCorrupt(path, str(exc)) from None
+            raise DatabaseUnreadable(path) from None
         check = conn.execute("PRAGMA quick_check(1)").fetchone()[0]
         if check != "ok":
             raise DatabaseCorrupt(path, check)
@@ -115,7 +128,7 @@ def inspect_file(path: Path) -> int:
         if "schema_version" not in tables:
             return 0
         version = conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
-    except sqlite3.DatabaseError as exc:
+    except DatabaseError as exc:
         raise DatabaseCorrupt(path, str(exc)) from None
     finally:
         conn.close()
@@ -124,7 +137,7 @@ def inspect_file(path: Path) -> int:
     return version
 
 
-def _configure(conn: sqlite3.Connection) -> None:
+def _configure(conn: Connection) -> None:
     conn.execute("PRAGMA journal_mode = WAL")
     # Evidence and seal records are written here: a power cut must not lose a
     # committed transaction.
@@ -133,7 +146,7 @@ def _configure(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA busy_timeout = 5000")
 
 
-def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
+def migrate(conn: Connection, target: int | None = None) -> list[int]:
     """Apply the migrations after the current version, up to ``target``; return those applied."""
     conn.execute(
         "CREATE TABLE IF NOT EXISTS schema_version ("
@@ -153,7 +166,7 @@ def migrate(conn: sqlite3.Connection, target: int | None = None) -> list[int]:
                 f"BEGIN;\n{m.sql}\n;INSERT INTO schema_version (version, name, applied_at) "
                 f"VALUES ({int(m.version)}, '{name}', '{applied_at}');\nCOMMIT;"
             )
-        except sqlite3.Error:
+        except BaseException:  # the caller's module may be sqlite3 or sqlcipher3
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
@@ -173,7 +186,7 @@ class Database:
     ``execute`` and the connection.
     """
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Connection) -> None:
         self.conn = conn
         # The GUI thread and the database worker share this connection. A transaction
         # holds the lock from BEGIN to COMMIT, and every statement takes it, so another
@@ -181,7 +194,7 @@ class Database:
         # failing with "cannot start a transaction within a transaction").
         self.lock = threading.RLock()
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Cursor:
         with self.lock:
             return self.conn.execute(sql, tuple(params))
 
@@ -214,31 +227,29 @@ def transaction(db: Database) -> Iterator[None]:
 
 
 def open_database(folder: Path, *, key: bytes, create: bool = False) -> Database:
-    """Open (and migrate) the database in the data folder ``folder``.
+    """Open (and migrate) the database in the data folder ``folder`` with the 32-byte ``key``.
 
     With ``create`` the folder is made when missing; otherwise a missing folder is
-    an error. Before an existing database is migrated, a copy is kept beside it as
-    ``fieldinspect.sqlite.before-vN``.
+    an error. A plain file of ours from an earlier version, and the plain copies it
+    kept, are first encrypted in place. Before an existing database is migrated, an
+    encrypted copy is kept beside it as ``fieldinspect.sqlite.before-vN``.
     """
+    cipher.check_key(key)
     folder = Path(folder)
     if create:
         folder.mkdir(parents=True, exist_ok=True)
     check_data_folder(folder)
     path = folder / DB_FILENAME
-    version = inspect_file(path) if path.exists() else 0
+    version = inspect_file(path, key) if path.exists() else 0
+    if path.exists() and cipher.is_plain_sqlite(path):
+        cipher.encrypt_plain_file(path, key)
+    cipher.encrypt_plain_backups(folder, DB_FILENAME, key)
 
-    # One connection, used from one thread at a time: the UI runs all database work
-    # through a single serial executor, so check_same_thread would only get in the way.
     # Autocommit outside explicit transactions: a lone write commits at once, and
     # transaction() groups writes with BEGIN IMMEDIATE … COMMIT.
-    conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    conn = cipher.connect(path, key)
     _configure(conn)
-    if path.exists() and version and version < latest_version():
-        backup = path.with_name(f"{DB_FILENAME}.before-v{latest_version()}")
-        dest = sqlite3.connect(backup)
-        try:
-            conn.backup(dest)
-        finally:
-            dest.close()
+    if version and version < latest_version():
+        cipher.backup_to(conn, path.with_name(f"{DB_FILENAME}.before-v{latest_version()}"), key)
     migrate(conn)
     return Database(conn)

@@ -71,3 +71,22 @@ class DatabaseTooNew(UserFacingError):
         self.path = path
         self.found = found
         self.supported = supported
+
+
+class DatabaseUnreadable(DatabaseCorrupt):
+    """An encrypted file (or bytes that look like one) that this device's key does not open.
+
+    A wrong key, a damaged file and another device's database look alike from their
+    first bytes, so the message names all three.
+    """
+
+    def __init__(self, path: Path) -> None:
+        UserFacingError.__init__(
+            self,
+            f"无法用本设备的密钥打开数据库文件：{path}。\n"
+            "该文件已损坏、来自另一台设备，或密钥不正确。文件未作任何改动；请联系技术支持并保留该文件。",
+            f"The database file cannot be opened with this device's key: {path}.\n"
+            "It is damaged, from another device, or the key is wrong. The file has not been changed; "
+            "contact support and keep the file.",
+        )
+        self.path = path

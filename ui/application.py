@@ -123,7 +123,7 @@ class ColdStart:
         self.language = language
         self.window: MainWindow | None = None
         self.page = SignInPage(None, language, custody=custody)
-        self.page.setWindowTitle(self.page.tr("现场执法检查终端"))
+        self.page.setWindowTitle(QApplication.translate("MainWindow", "现场执法检查终端"))
         self.page.resize(1280, 800)
         self.page.set_staff(custody.people(), datetime_today())
         self.page.unlocked.connect(self.open)

@@ -25,7 +25,7 @@ from app import access
 from app.domain import InspectionOverview, InspectionStatus, Officer
 from app.workspace import Workspace
 from local_db.access_repository import ReviewDecisionRepository
-from local_db.database import DatabaseError, latest_version, transaction
+from local_db.database import Error as DbError, latest_version, transaction
 from local_db.errors import UserFacingError
 from ui.labels import label
 from ui.idle import IdleWatcher
@@ -268,7 +268,7 @@ class MainWindow(QMainWindow):
     def _record_session(self, person: Officer, action: str) -> None:
         try:
             access.record_session(self.ws, person.id, action)
-        except (UserFacingError, DatabaseError) as exc:
+        except (UserFacingError, DbError) as exc:
             log.error("could not audit session.%s of %s: %s", action, person.id, exc)
             self.sign_in_page.hint.setText(self.sign_in_page.hint.text() + "\n" + self.tr(
                 "（审计日志暂时无法写入：%1）").replace("%1", str(exc)))

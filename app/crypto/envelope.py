@@ -90,8 +90,9 @@ class Argon2Params:
         return cls(int(d["t"]), int(d["m"]), int(d["p"]))
 
 
-# 64 MiB and 3 passes: measured on the 2-core reference machine at about 0.3 s
-# (benchmarks/argon2.py calibrates on the device itself; the floor is 250 ms and 64 MiB).
+# The least cost a PIN's key is derived with: 64 MiB and 3 passes (about 0.19 s on the
+# 2-core reference machine). Each device measures its own and adds passes until a
+# derivation takes at least 250 ms (app.custody.calibrate_pin_kdf).
 DEFAULT_ARGON2 = Argon2Params(time_cost=3, memory_kib=64 * 1024, parallelism=1)
 
 

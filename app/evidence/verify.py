@@ -100,8 +100,8 @@ def open_read_only(folder: Path, key: bytes) -> Database:
     path = folder / DB_FILENAME
     if not path.is_file():
         raise DataFolderMissing(path)
-    inspect_file(path)
-    return Database(connect_read_only(path))
+    inspect_file(path, key)
+    return Database(connect_read_only(path, key))
 
 
 def verify_folder(folder: Path, *, keys: UnlockedKeys, public_key: Path | None = None) -> VerifyReport:

@@ -4,32 +4,32 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="159" />
+        <location filename="../../ui/models/review_queue.py" line="159"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="160" />
+        <location filename="../../ui/models/review_queue.py" line="160"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="161" />
+        <location filename="../../ui/models/review_queue.py" line="161"/>
         <source>人员</source>
         <translation>Person</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="162" />
+        <location filename="../../ui/models/review_queue.py" line="162"/>
         <source>操作</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="163" />
+        <location filename="../../ui/models/review_queue.py" line="163"/>
         <source>对象</source>
         <translation>Target</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="164" />
+        <location filename="../../ui/models/review_queue.py" line="164"/>
         <source>详情</source>
         <translation>Details</translation>
     </message>
@@ -37,12 +37,12 @@
 <context>
     <name>CameraDialog</name>
     <message>
-        <location filename="../../ui/dialogs/camera_dialog.py" line="27" />
+        <location filename="../../ui/dialogs/camera_dialog.py" line="27"/>
         <source>现场拍照</source>
         <translation>Photograph on site</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/camera_dialog.py" line="31" />
+        <location filename="../../ui/dialogs/camera_dialog.py" line="31"/>
         <source>完成</source>
         <translation>Done</translation>
     </message>
@@ -50,73 +50,73 @@
 <context>
     <name>CameraPanel</name>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="122" />
+        <location filename="../../ui/widgets/camera_panel.py" line="122"/>
         <source>摄像头 {0}：{1}</source>
         <translation>Camera {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="123" />
+        <location filename="../../ui/widgets/camera_panel.py" line="123"/>
         <source>视频文件…</source>
         <translation>Video file…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="125" />
+        <location filename="../../ui/widgets/camera_panel.py" line="125"/>
         <source>选择摄像头</source>
         <translation>Choose a camera</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="127" />
+        <location filename="../../ui/widgets/camera_panel.py" line="127"/>
         <source>未选择画面来源</source>
         <translation>No source selected</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="133" />
+        <location filename="../../ui/widgets/camera_panel.py" line="133"/>
         <source>拍照</source>
         <translation>Take photo</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="134" />
-        <location filename="../../ui/widgets/camera_panel.py" line="322" />
+        <location filename="../../ui/widgets/camera_panel.py" line="134"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="322"/>
         <source>开始录像</source>
         <translation>Start recording</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="150" />
+        <location filename="../../ui/widgets/camera_panel.py" line="150"/>
         <source>画面来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="176" />
+        <location filename="../../ui/widgets/camera_panel.py" line="176"/>
         <source>选择视频文件</source>
         <translation>Choose a video file</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="177" />
+        <location filename="../../ui/widgets/camera_panel.py" line="177"/>
         <source>视频文件 (*.mp4 *.avi *.mov *.mkv *.m4v)</source>
         <translation>Video files (*.mp4 *.avi *.mov *.mkv *.m4v)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="287" />
+        <location filename="../../ui/widgets/camera_panel.py" line="287"/>
         <source>已恢复并封存 {0} 段上次中断的录像</source>
         <translation>Recovered and sealed {0} segment(s) interrupted last time</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="322" />
+        <location filename="../../ui/widgets/camera_panel.py" line="322"/>
         <source>停止录像</source>
         <translation>Stop recording</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="328" />
+        <location filename="../../ui/widgets/camera_panel.py" line="328"/>
         <source>● 录像中 第 {0} 段 已录 {1:02d}:{2:02d}</source>
         <translation>● Recording segment {0}, {1:02d}:{2:02d} recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="330" />
+        <location filename="../../ui/widgets/camera_panel.py" line="330"/>
         <source>已封存 照片 {0} 张 录像 {1} 段</source>
         <translation>Sealed: {0} photo(s), {1} segment(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="332" />
+        <location filename="../../ui/widgets/camera_panel.py" line="332"/>
         <source>最近封存 SHA-256 {0}…</source>
         <translation>Last sealed SHA-256 {0}…</translation>
     </message>
@@ -124,22 +124,22 @@
 <context>
     <name>ChecklistModel</name>
     <message>
-        <location filename="../../ui/models/checklist_table.py" line="67" />
+        <location filename="../../ui/models/checklist_table.py" line="67"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/models/checklist_table.py" line="67" />
+        <location filename="../../ui/models/checklist_table.py" line="67"/>
         <source>检查事项</source>
         <translation>Check item</translation>
     </message>
     <message>
-        <location filename="../../ui/models/checklist_table.py" line="67" />
+        <location filename="../../ui/models/checklist_table.py" line="67"/>
         <source>结果</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/models/checklist_table.py" line="67" />
+        <location filename="../../ui/models/checklist_table.py" line="67"/>
         <source>发现的问题</source>
         <translation>Problem found</translation>
     </message>
@@ -147,125 +147,125 @@
 <context>
     <name>ChecklistStep</name>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="39" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="39"/>
         <source>检查项</source>
         <translation>Check items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="40" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="40"/>
         <source>只检查已公布的检查事项（R6）。不符合的写明问题；轻微违法先采取柔性措施，不予处罚的记录依据和教育情况（R11）；拟处罚的须选择裁量基准条款，调整适用须有批准记录（R12）。</source>
         <translation>Only published check items are inspected (R6). Describe each non-compliance; for minor violations offer flexible measures first and record the no-penalty ground and the education given (R11); a proposed penalty names its discretion benchmark clause, and departing from it needs an approval record (R12).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="85" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="85"/>
         <source>发现的问题（事实、地点、程度）</source>
         <translation>Problem found (facts, place, extent)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="88" />
-        <location filename="../../ui/pages/onsite_checklist.py" line="90" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="88"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="90"/>
         <source>整改建议</source>
         <translation>Rectification advice</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="89" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="89"/>
         <source>发现的问题</source>
         <translation>Problem found</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="93" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="93"/>
         <source>轻微违法（R11）</source>
         <translation>Minor violation (R11)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="104" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="104"/>
         <source>已采取的柔性措施：</source>
         <translation>Flexible measures taken:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="109" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="109"/>
         <source>已对当事人进行教育</source>
         <translation>The party was educated</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="110" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="110"/>
         <source>不予处罚情形（《行政处罚法》第三十三条）：</source>
         <translation>No-penalty ground (Administrative Penalty Law Art. 33):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="117" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="117"/>
         <source>证据（本次检查已封存的材料）：</source>
         <translation>Evidence (sealed material of this inspection):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="119" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="119"/>
         <source>保存本项并转到下一项</source>
         <translation>Save and go to the next item</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="124" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="124"/>
         <source>拟处罚（R12）</source>
         <translation>Proposed penalty (R12)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="128" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="128"/>
         <source>如：罚款5000元</source>
         <translation>e.g. a fine of 5,000 yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="130" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="130"/>
         <source>调整适用基准的理由（无则留空）</source>
         <translation>Reason for departing from the benchmark (leave empty if none)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="133" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="133"/>
         <source>主要负责人或集体讨论</source>
         <translation>Agency head or collective decision</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="137" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="137"/>
         <source>记录拟处罚</source>
         <translation>Record the proposed penalty</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="141" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="141"/>
         <source>裁量基准</source>
         <translation>Discretion benchmark</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="142" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="142"/>
         <source>拟处罚</source>
         <translation>Proposed penalty</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="143" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="143"/>
         <source>调整理由</source>
         <translation>Reason for departing</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="144" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="144"/>
         <source>批准文号</source>
         <translation>Approval reference</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="145" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="145"/>
         <source>批准人</source>
         <translation>Approved by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="146" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="146"/>
         <source>批准时间</source>
         <translation>Approved at</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="207" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="207"/>
         <source>依据：%1
 标准：%2</source>
         <translation>Basis: %1
 Standard: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="231" />
+        <location filename="../../ui/pages/onsite_checklist.py" line="231"/>
         <source>已记录拟处罚：%1</source>
         <translation>Proposed penalty recorded: %1</translation>
     </message>
@@ -273,32 +273,32 @@ Standard: %2</translation>
 <context>
     <name>CloseStep</name>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="39" />
+        <location filename="../../ui/pages/onsite.py" line="39"/>
         <source>结束检查</source>
         <translation>Close the inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="40" />
+        <location filename="../../ui/pages/onsite.py" line="40"/>
         <source>结束前核对：亮证（R2）、回避告知（R3）、签名或拒签（R9）、责令改正与复查（R10）、监督卡（R13）；每项未完成的要求下方注明其法律依据。</source>
         <translation>Before closing: certificates shown (R2), recusal asked (R3), signatures or refusal (R9), rectification order and follow-up (R10), supervision card (R13); each open requirement below cites its legal source.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="44" />
+        <location filename="../../ui/pages/onsite.py" line="44"/>
         <source>结束检查并锁定笔录</source>
         <translation>Close the inspection and lock the record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="52" />
+        <location filename="../../ui/pages/onsite.py" line="52"/>
         <source>检查已于 %1 结束，笔录已锁定。</source>
         <translation>The inspection ended at %1; the record is locked.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="61" />
+        <location filename="../../ui/pages/onsite.py" line="61"/>
         <source>各项要求均已满足。</source>
         <translation>Every requirement is met.</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/onsite.py" line="62" />
+        <location filename="../../ui/pages/onsite.py" line="62"/>
         <source>尚不能结束（%n 项未完成）</source>
         <translation>
             <numerusform>Cannot close yet (%n requirement open)</numerusform>
@@ -306,7 +306,7 @@ Standard: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="63" />
+        <location filename="../../ui/pages/onsite.py" line="63"/>
         <source>可以结束检查</source>
         <translation>The inspection can be closed</translation>
     </message>
@@ -314,152 +314,152 @@ Standard: %2</translation>
 <context>
     <name>CustodyTab</name>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="36" />
+        <location filename="../../ui/pages/demolition_custody.py" line="36"/>
         <source>执行结束后：移交保管、通知领取、向当事人移交（可部分移交，接收人签名）或记录拒收（R24）；财物登记清单一式两份，双方签名（R26）。</source>
         <translation>After the operation: move items to storage, notify the party to collect, hand items over (all or some, signed by the recipient) or record a refusal (R24); the inventory list is made in two copies, signed by both sides (R26).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="41" />
+        <location filename="../../ui/pages/demolition_custody.py" line="41"/>
         <source>勾选要办理的财物</source>
         <translation>Tick the items concerned</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="45" />
+        <location filename="../../ui/pages/demolition_custody.py" line="45"/>
         <source>保管与通知</source>
         <translation>Storage and notice</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="48" />
+        <location filename="../../ui/pages/demolition_custody.py" line="48"/>
         <source>移交保管</source>
         <translation>Move to storage</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="54" />
+        <location filename="../../ui/pages/demolition_custody.py" line="54"/>
         <source>登记领取通知</source>
         <translation>Record the notice to collect</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="56" />
+        <location filename="../../ui/pages/demolition_custody.py" line="56"/>
         <source>保管地点</source>
         <translation>Storage place</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="58" />
+        <location filename="../../ui/pages/demolition_custody.py" line="58"/>
         <source>通知书文号</source>
         <translation>Notice number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="59" />
+        <location filename="../../ui/pages/demolition_custody.py" line="59"/>
         <source>领取期限</source>
         <translation>Collect by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="62" />
+        <location filename="../../ui/pages/demolition_custody.py" line="62"/>
         <source>移交给当事人 / 拒收</source>
         <translation>Hand over to the party / refusal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="68" />
+        <location filename="../../ui/pages/demolition_custody.py" line="68"/>
         <source>移交并由接收人签收</source>
         <translation>Hand over, signed by the recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="72" />
+        <location filename="../../ui/pages/demolition_custody.py" line="72"/>
         <source>记录拒收</source>
         <translation>Record refusal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="74" />
+        <location filename="../../ui/pages/demolition_custody.py" line="74"/>
         <source>接收人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="75" />
+        <location filename="../../ui/pages/demolition_custody.py" line="75"/>
         <source>身份证号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="76" />
+        <location filename="../../ui/pages/demolition_custody.py" line="76"/>
         <source>接收人签名</source>
-        <translation>Recipient's signature</translation>
+        <translation>Recipient&apos;s signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="78" />
+        <location filename="../../ui/pages/demolition_custody.py" line="78"/>
         <source>拒收情况</source>
         <translation>Refusal details</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="81" />
+        <location filename="../../ui/pages/demolition_custody.py" line="81"/>
         <source>文书签名</source>
         <translation>Signatures on documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="84" />
+        <location filename="../../ui/pages/demolition_custody.py" line="84"/>
         <source>财物登记清单</source>
         <translation>Inventory list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="85" />
+        <location filename="../../ui/pages/demolition_custody.py" line="85"/>
         <source>强制拆除现场笔录</source>
         <translation>Record of the demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="87" />
+        <location filename="../../ui/pages/demolition_custody.py" line="87"/>
         <source>执法人员</source>
         <translation>Officer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="88" />
+        <location filename="../../ui/pages/demolition_custody.py" line="88"/>
         <source>当事人</source>
         <translation>Party</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="89" />
+        <location filename="../../ui/pages/demolition_custody.py" line="89"/>
         <source>见证人</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="91" />
+        <location filename="../../ui/pages/demolition_custody.py" line="91"/>
         <source>签名人姓名（执法人员为当前登录人）</source>
-        <translation>Signer's name (an officer signs as the signed-in user)</translation>
+        <translation>Signer&apos;s name (an officer signs as the signed-in user)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="94" />
+        <location filename="../../ui/pages/demolition_custody.py" line="94"/>
         <source>保存签名</source>
         <translation>Save signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="96" />
+        <location filename="../../ui/pages/demolition_custody.py" line="96"/>
         <source>文书</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="96" />
+        <location filename="../../ui/pages/demolition_custody.py" line="96"/>
         <source>身份</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="97" />
+        <location filename="../../ui/pages/demolition_custody.py" line="97"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="97" />
+        <location filename="../../ui/pages/demolition_custody.py" line="97"/>
         <source>签名</source>
         <translation>Signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="101" />
+        <location filename="../../ui/pages/demolition_custody.py" line="101"/>
         <source>当事人拒绝签名的情况（见证人须先签名）</source>
         <translation>How the party refused to sign (the witness signs first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="102" />
+        <location filename="../../ui/pages/demolition_custody.py" line="102"/>
         <source>记录当事人拒签</source>
-        <translation>Record the party's refusal</translation>
+        <translation>Record the party&apos;s refusal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="104" />
+        <location filename="../../ui/pages/demolition_custody.py" line="104"/>
         <source>拒签</source>
         <translation>Refusal</translation>
     </message>
@@ -467,52 +467,52 @@ Standard: %2</translation>
 <context>
     <name>Demolition</name>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="18" />
+        <location filename="../../ui/pages/demolition_base.py" line="18"/>
         <source>待执行</source>
         <translation>Planned</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="19" />
+        <location filename="../../ui/pages/demolition_base.py" line="19"/>
         <source>执行中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="20" />
+        <location filename="../../ui/pages/demolition_base.py" line="20"/>
         <source>已暂停</source>
         <translation>Paused</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="21" />
+        <location filename="../../ui/pages/demolition_base.py" line="21"/>
         <source>已结束</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="22" />
+        <location filename="../../ui/pages/demolition_base.py" line="22"/>
         <source>已终止</source>
         <translation>Abandoned</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="27" />
+        <location filename="../../ui/pages/demolition_base.py" line="27"/>
         <source>开始执行</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="28" />
+        <location filename="../../ui/pages/demolition_base.py" line="28"/>
         <source>暂停</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="29" />
+        <location filename="../../ui/pages/demolition_base.py" line="29"/>
         <source>恢复执行</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="30" />
+        <location filename="../../ui/pages/demolition_base.py" line="30"/>
         <source>终止执行</source>
         <translation>Abandon</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="31" />
+        <location filename="../../ui/pages/demolition_base.py" line="31"/>
         <source>执行结束</source>
         <translation>Ended</translation>
     </message>
@@ -520,82 +520,82 @@ Standard: %2</translation>
 <context>
     <name>DemolitionCaseDialog</name>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="44" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="44"/>
         <source>强制拆除案件</source>
         <translation>Forced demolition case</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="44" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="44"/>
         <source>新建强制拆除案件</source>
         <translation>New forced demolition case</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="74" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="74"/>
         <source>案件编号</source>
         <translation>Case number</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="74" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="74"/>
         <source>当事人</source>
         <translation>Party</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="75" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="75"/>
         <source>当事人证件号码</source>
-        <translation>Party's ID number</translation>
+        <translation>Party&apos;s ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="75" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="75"/>
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="76" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="76"/>
         <source>拆除对象</source>
         <translation>Structure</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="76" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="76"/>
         <source>强制拆除决定书</source>
         <translation>Demolition decision</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="77" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="77"/>
         <source>公告文号</source>
         <translation>Announcement no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="77" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="77"/>
         <source>公告送达日</source>
         <translation>Announcement served</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="78" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="78"/>
         <source>自行拆除期限</source>
         <translation>Self-demolition deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="78" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="78"/>
         <source>清除财物期限</source>
         <translation>Removal deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="79" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="79"/>
         <source>到场通知文号</source>
         <translation>Notice to attend no.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="79" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="79"/>
         <source>计划执行时间</source>
         <translation>Scheduled for</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="80" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="80"/>
         <source>另一名执法人员</source>
         <translation>Second officer</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="80" />
+        <location filename="../../ui/dialogs/demolition_case_dialog.py" line="80"/>
         <source>拆除方式</source>
         <translation>Means</translation>
     </message>
@@ -603,42 +603,42 @@ Standard: %2</translation>
 <context>
     <name>DemolitionPage</name>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="130" />
+        <location filename="../../ui/pages/demolition.py" line="130"/>
         <source>强制拆除</source>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="146" />
+        <location filename="../../ui/pages/demolition.py" line="146"/>
         <source>前置条件</source>
         <translation>Preconditions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="146" />
+        <location filename="../../ui/pages/demolition.py" line="146"/>
         <source>现场执行</source>
         <translation>Operation</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="147" />
+        <location filename="../../ui/pages/demolition.py" line="147"/>
         <source>财物清点</source>
         <translation>Inventory</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="147" />
+        <location filename="../../ui/pages/demolition.py" line="147"/>
         <source>保管与移交</source>
         <translation>Custody and handover</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="148" />
+        <location filename="../../ui/pages/demolition.py" line="148"/>
         <source>文书</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="158" />
+        <location filename="../../ui/pages/demolition.py" line="158"/>
         <source>新建案件</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="225" />
+        <location filename="../../ui/pages/demolition.py" line="225"/>
         <source>您不是本案的执法人员，只能查看。</source>
         <translation>You are not an officer of this case; view only.</translation>
     </message>
@@ -646,53 +646,53 @@ Standard: %2</translation>
 <context>
     <name>DocumentsStep</name>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="22" />
+        <location filename="../../ui/pages/onsite_documents.py" line="22"/>
         <source>文书</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="23" />
+        <location filename="../../ui/pages/onsite_documents.py" line="23"/>
         <source>行政检查通知书和监督卡带有本机签名的检查码（R14）；现场检查笔录在签名前可打印草稿供当事人阅看，全部签名后打印正式文书（R9）。</source>
         <translation>The inspection notice and the supervision card carry the inspection code signed by this device (R14); before signing, the on-site record prints as a draft for the party to read, and as the final document once everyone has signed (R9).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="27" />
+        <location filename="../../ui/pages/onsite_documents.py" line="27"/>
         <source>生成</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="25" />
+        <location filename="../../ui/pages/onsite_documents.py" line="25"/>
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="64" />
-        <location filename="../../ui/pages/onsite_documents.py" line="98" />
+        <location filename="../../ui/pages/onsite_documents.py" line="64"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="98"/>
         <source>已生成：%1</source>
         <translation>Generated: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="68" />
+        <location filename="../../ui/pages/onsite_documents.py" line="68"/>
         <source>尚未生成</source>
         <translation>Not generated yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="87" />
+        <location filename="../../ui/pages/onsite_documents.py" line="87"/>
         <source>正在生成…</source>
         <translation>Generating…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="97" />
+        <location filename="../../ui/pages/onsite_documents.py" line="97"/>
         <source>（草稿：签名完成后再生成正式文书）</source>
         <translation> (draft: generate the final document after signing)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="112" />
+        <location filename="../../ui/pages/onsite_documents.py" line="112"/>
         <source>导出文书</source>
         <translation>Export document</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="116" />
+        <location filename="../../ui/pages/onsite_documents.py" line="116"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -700,42 +700,42 @@ Standard: %2</translation>
 <context>
     <name>DocumentsTab</name>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="205" />
+        <location filename="../../ui/pages/demolition_custody.py" line="205"/>
         <source>文书与执法检查文书同一标准：内嵌字体、中文自动换行、页码。</source>
         <translation>Same standard as the inspection documents: embedded font, Chinese line wrapping, page numbers.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="209" />
+        <location filename="../../ui/pages/demolition_custody.py" line="209"/>
         <source>财物登记清单（一式两份）</source>
         <translation>Inventory list (two copies)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="210" />
+        <location filename="../../ui/pages/demolition_custody.py" line="210"/>
         <source>强制拆除现场笔录</source>
         <translation>Record of the demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="211" />
+        <location filename="../../ui/pages/demolition_custody.py" line="211"/>
         <source>财物移交清单（最近一次）</source>
         <translation>Handover receipt (latest)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="212" />
+        <location filename="../../ui/pages/demolition_custody.py" line="212"/>
         <source>财物标签（二维码）</source>
         <translation>Item labels (QR codes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="206" />
+        <location filename="../../ui/pages/demolition_custody.py" line="206"/>
         <source>生成</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="234" />
+        <location filename="../../ui/pages/demolition_custody.py" line="234"/>
         <source>正在生成…</source>
         <translation>Generating…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="246" />
+        <location filename="../../ui/pages/demolition_custody.py" line="246"/>
         <source>已生成：%1</source>
         <translation>Generated: %1</translation>
     </message>
@@ -743,305 +743,305 @@ Standard: %2</translation>
 <context>
     <name>EvidenceDetail</name>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="93" />
+        <location filename="../../ui/pages/evidence_detail.py" line="93"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="94" />
+        <location filename="../../ui/pages/evidence_detail.py" line="94"/>
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="95" />
+        <location filename="../../ui/pages/evidence_detail.py" line="95"/>
         <source>校验</source>
         <translation>Verify</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="96" />
+        <location filename="../../ui/pages/evidence_detail.py" line="96"/>
         <source>复制到本人查看目录并用系统程序打开；查看记入访问记录（R17）</source>
         <translation>Copy to your viewing folder and open with the system viewer; the view is logged (R17)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="97" />
+        <location filename="../../ui/pages/evidence_detail.py" line="97"/>
         <source>重新计算原件的 SHA-256 并与封存记录比对</source>
-        <translation>Recompute the original's SHA-256 and compare it with the seal record</translation>
+        <translation>Recompute the original&apos;s SHA-256 and compare it with the seal record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="110" />
+        <location filename="../../ui/pages/evidence_detail.py" line="110"/>
         <source>文件名</source>
         <translation>File name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="110" />
+        <location filename="../../ui/pages/evidence_detail.py" line="110"/>
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="111" />
+        <location filename="../../ui/pages/evidence_detail.py" line="111"/>
         <source>文件类型</source>
         <translation>Media type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="111" />
+        <location filename="../../ui/pages/evidence_detail.py" line="111"/>
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="112" />
+        <location filename="../../ui/pages/evidence_detail.py" line="112"/>
         <source>拍摄时间</source>
         <translation>Captured</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="112" />
+        <location filename="../../ui/pages/evidence_detail.py" line="112"/>
         <source>入库时间</source>
         <translation>Ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="113" />
+        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="113" />
+        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
         <source>采集人员</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="114" />
+        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="114" />
+        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
         <source>派生自</source>
         <translation>Derived from</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="115" />
+        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
         <source>保存期限</source>
         <translation>Retention</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="115" />
+        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
         <source>封存序号</source>
         <translation>Seal no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="124" />
+        <location filename="../../ui/pages/evidence_detail.py" line="124"/>
         <source>访问记录（查看、导出）</source>
         <translation>Access log (views, exports)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="155" />
+        <location filename="../../ui/pages/evidence_detail.py" line="155"/>
         <source>未选择证据</source>
         <translation>No item selected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="162" />
+        <location filename="../../ui/pages/evidence_detail.py" line="162"/>
         <source>现场拍摄（摄像头 %1）</source>
         <translation>Captured on site (camera %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="162" />
+        <location filename="../../ui/pages/evidence_detail.py" line="162"/>
         <source>执法记录仪 %1</source>
         <translation>Body camera %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="163" />
+        <location filename="../../ui/pages/evidence_detail.py" line="163"/>
         <source>文件导入：%1</source>
         <translation>Imported file: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="166" />
+        <location filename="../../ui/pages/evidence_detail.py" line="166"/>
         <source>%1（%2 字节）</source>
         <translation>%1 (%2 bytes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="173" />
+        <location filename="../../ui/pages/evidence_detail.py" line="173"/>
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="174" />
+        <location filename="../../ui/pages/evidence_detail.py" line="174"/>
         <source>—（原件）</source>
         <translation>— (original)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="175" />
+        <location filename="../../ui/pages/evidence_detail.py" line="175"/>
         <source>随案件 %1 保存（R19）</source>
         <translation>Kept with case %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="177" />
+        <location filename="../../ui/pages/evidence_detail.py" line="177"/>
         <source>至少保存至 %1（R19）</source>
         <translation>Kept at least until %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="199" />
+        <location filename="../../ui/pages/evidence_detail.py" line="199"/>
         <source>无预览</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="199" />
+        <location filename="../../ui/pages/evidence_detail.py" line="199"/>
         <source>正在生成预览…</source>
         <translation>Making the preview…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="203" />
+        <location filename="../../ui/pages/evidence_detail.py" line="203"/>
         <source>封存状态：正在核验…</source>
         <translation>Seal: checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="205" />
+        <location filename="../../ui/pages/evidence_detail.py" line="205"/>
         <source>✖ 封存异常：</source>
         <translation>✖ Seal problem: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="208" />
+        <location filename="../../ui/pages/evidence_detail.py" line="208"/>
         <source>✔ 校验通过：原件的 SHA-256 与封存记录一致（已完整重新计算）</source>
-        <translation>✔ Verified: the original's SHA-256 matches its seal (fully recomputed)</translation>
+        <translation>✔ Verified: the original&apos;s SHA-256 matches its seal (fully recomputed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="210" />
+        <location filename="../../ui/pages/evidence_detail.py" line="210"/>
         <source>✓ 封存完好：签名有效，原件存在且大小与封存一致</source>
         <translation>✓ Seal intact: signature valid, original present with its sealed size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="221" />
+        <location filename="../../ui/pages/evidence_detail.py" line="221"/>
         <source>查看</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="221" />
+        <location filename="../../ui/pages/evidence_detail.py" line="221"/>
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="229" />
+        <location filename="../../ui/pages/evidence_detail.py" line="229"/>
         <source>尚无查看或导出</source>
         <translation>No views or exports yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="240" />
+        <location filename="../../ui/pages/evidence_detail.py" line="240"/>
         <source>正在校验：重新计算原件的 SHA-256…</source>
-        <translation>Verifying: recomputing the original's SHA-256…</translation>
+        <translation>Verifying: recomputing the original&apos;s SHA-256…</translation>
     </message>
 </context>
 <context>
     <name>EvidencePage</name>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="81" />
+        <location filename="../../ui/pages/evidence.py" line="81"/>
         <source>证据材料</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="85" />
+        <location filename="../../ui/pages/evidence.py" line="85"/>
         <source>导入…</source>
         <translation>Import…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="97" />
+        <location filename="../../ui/pages/evidence.py" line="97"/>
         <source>拍摄时间（新→旧）</source>
         <translation>Captured (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="98" />
+        <location filename="../../ui/pages/evidence.py" line="98"/>
         <source>拍摄时间（旧→新）</source>
         <translation>Captured (oldest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="99" />
+        <location filename="../../ui/pages/evidence.py" line="99"/>
         <source>入库时间（新→旧）</source>
         <translation>Ingested (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="100" />
+        <location filename="../../ui/pages/evidence.py" line="100"/>
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="104" />
+        <location filename="../../ui/pages/evidence.py" line="104"/>
         <source>搜索：文件名、SHA-256、人员、任务…</source>
         <translation>Search: file name, SHA-256, staff, task…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="153" />
+        <location filename="../../ui/pages/evidence.py" line="153"/>
         <source>证据库</source>
         <translation>Evidence store</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="154" />
+        <location filename="../../ui/pages/evidence.py" line="154"/>
         <source>现场拍摄</source>
         <translation>Capture on site</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="220" />
+        <location filename="../../ui/pages/evidence.py" line="220"/>
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="221" />
+        <location filename="../../ui/pages/evidence.py" line="221"/>
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="223" />
+        <location filename="../../ui/pages/evidence.py" line="223"/>
         <source>全部证据种类</source>
         <translation>All evidence types</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="225" />
+        <location filename="../../ui/pages/evidence.py" line="225"/>
         <source>全部人员</source>
         <translation>All staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="252" />
+        <location filename="../../ui/pages/evidence.py" line="252"/>
         <source>显示 %1 / 共 %2 项</source>
         <translation>Showing %1 of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="281" />
+        <location filename="../../ui/pages/evidence.py" line="281"/>
         <source>请先登录：查看和导出原件须记录操作人员（R17）。</source>
         <translation>Sign in first: every view or export of an original records who did it (R17).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="296" />
+        <location filename="../../ui/pages/evidence.py" line="296"/>
         <source>已记录查看并打开：%1</source>
         <translation>View logged and opened: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="303" />
+        <location filename="../../ui/pages/evidence.py" line="303"/>
         <source>导出原件到文件夹</source>
         <translation>Export the original to a folder</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="306" />
+        <location filename="../../ui/pages/evidence.py" line="306"/>
         <source>导出原件</source>
         <translation>Export original</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="306" />
+        <location filename="../../ui/pages/evidence.py" line="306"/>
         <source>导出用途（记入访问记录）：</source>
         <translation>Purpose of the export (written to the access log):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="316" />
+        <location filename="../../ui/pages/evidence.py" line="316"/>
         <source>请填写导出用途：每次导出原件都记入访问记录（R17）。</source>
         <translation>Give the purpose: every export of an original is logged (R17).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="324" />
+        <location filename="../../ui/pages/evidence.py" line="324"/>
         <source>已导出并记录：%1</source>
         <translation>Exported and logged: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="368" />
+        <location filename="../../ui/pages/evidence.py" line="368"/>
         <source>采集人员：%1 · 检查任务：%2（在“证据库”的筛选中选择）</source>
-        <translation>Collected by: %1 · inspection: %2 (choose it in the Evidence store's filter)</translation>
+        <translation>Collected by: %1 · inspection: %2 (choose it in the Evidence store&apos;s filter)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="393" />
+        <location filename="../../ui/pages/evidence.py" line="393"/>
         <source>现场拍摄（摄像头拍照、录像并即时封存）将在此处提供。</source>
         <translation>On-site capture (webcam photos and video, sealed at once) appears here.</translation>
     </message>
@@ -1049,42 +1049,42 @@ Standard: %2</translation>
 <context>
     <name>EvidenceType</name>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="49" />
+        <location filename="../../ui/models/evidence_gallery.py" line="49"/>
         <source>书证</source>
         <translation>Documentary evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="50" />
+        <location filename="../../ui/models/evidence_gallery.py" line="50"/>
         <source>物证</source>
         <translation>Physical evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="51" />
+        <location filename="../../ui/models/evidence_gallery.py" line="51"/>
         <source>视听资料</source>
         <translation>Audiovisual material</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="52" />
+        <location filename="../../ui/models/evidence_gallery.py" line="52"/>
         <source>电子数据</source>
         <translation>Electronic data</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="53" />
+        <location filename="../../ui/models/evidence_gallery.py" line="53"/>
         <source>证人证言</source>
         <translation>Witness testimony</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="54" />
+        <location filename="../../ui/models/evidence_gallery.py" line="54"/>
         <source>当事人的陈述</source>
-        <translation>Party's statement</translation>
+        <translation>Party&apos;s statement</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="55" />
+        <location filename="../../ui/models/evidence_gallery.py" line="55"/>
         <source>鉴定意见</source>
         <translation>Expert opinion</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="56" />
+        <location filename="../../ui/models/evidence_gallery.py" line="56"/>
         <source>勘验笔录、现场笔录</source>
         <translation>Inspection or on-site record</translation>
     </message>
@@ -1092,7 +1092,7 @@ Standard: %2</translation>
 <context>
     <name>GatePanel</name>
     <message numerus="yes">
-        <location filename="../../ui/pages/gate_panel.py" line="42" />
+        <location filename="../../ui/pages/gate_panel.py" line="42"/>
         <source>不得开始检查（%n 项阻止）</source>
         <translation>
             <numerusform>Cannot start (%n blocking finding)</numerusform>
@@ -1100,7 +1100,7 @@ Standard: %2</translation>
         </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/gate_panel.py" line="45" />
+        <location filename="../../ui/pages/gate_panel.py" line="45"/>
         <source>可以依法开始检查</source>
         <translation>May lawfully start</translation>
     </message>
@@ -1108,207 +1108,207 @@ Standard: %2</translation>
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="112" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="112"/>
         <source>导入证据</source>
         <translation>Import evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="127" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="127"/>
         <source>文件</source>
         <translation>Files</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="128" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="128"/>
         <source>选择文件…</source>
         <translation>Choose files…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="130" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="130"/>
         <source>选择文件夹…</source>
         <translation>Choose a folder…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="132" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="132"/>
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="145" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="145"/>
         <source>执法记录仪</source>
         <translation>Body cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="151" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="151"/>
         <source>重新检测</source>
         <translation>Detect again</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="153" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="153"/>
         <source>导入所选记录仪的新文件</source>
         <translation>Import the new files of the selected camera</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="166" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="166"/>
         <source>不关联检查任务</source>
         <translation>No inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="182" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="182"/>
         <source>请选择证据种类（必填）</source>
         <translation>Choose the evidence type (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="185" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="185"/>
         <source>须为法定八种证据之一（R15，《中华人民共和国行政处罚法》第四十六条）</source>
         <translation>Must be one of the eight statutory types (R15, Administrative Penalty Law Art. 46)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="188" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="188"/>
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="189" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="189"/>
         <source>采集人员</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="190" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="190"/>
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="206" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="206"/>
         <source>开始导入</source>
         <translation>Start import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="209" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="209"/>
         <source>取消导入</source>
         <translation>Cancel import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="211" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="211"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="240" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="240"/>
         <source>来源：执法记录仪 %1，%2 个新文件</source>
         <translation>Source: body camera %1, %2 new file(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="262" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="262"/>
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="263" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="263"/>
         <source>照片、视频和录音 (*.jpg *.jpeg *.png *.heic *.tif *.mp4 *.mov *.avi *.mkv *.3gp *.wav *.mp3 *.amr *.m4a);;所有文件 (*)</source>
         <translation>Photos, video and audio (*.jpg *.jpeg *.png *.heic *.tif *.mp4 *.mov *.avi *.mkv *.3gp *.wav *.mp3 *.amr *.m4a);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="269" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="269"/>
         <source>选择文件夹（如相机的 DCIM）</source>
-        <translation>Choose a folder (such as a camera's DCIM)</translation>
+        <translation>Choose a folder (such as a camera&apos;s DCIM)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="279" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="279"/>
         <source>本机尚未安装执法记录仪识别模块；可用“选择文件夹…”导入记录仪的文件。</source>
-        <translation>Body-camera detection is not available here; use “Choose a folder…” to import a camera's files.</translation>
+        <translation>Body-camera detection is not available here; use “Choose a folder…” to import a camera&apos;s files.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="283" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="283"/>
         <source>正在检测执法记录仪…</source>
         <translation>Detecting body cameras…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="296" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="296"/>
         <source>配发：%1</source>
         <translation>Assigned to: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="296" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="296"/>
         <source>未配发</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="297" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="297"/>
         <source>%1 个新文件</source>
         <translation>%1 new file(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="300" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="300"/>
         <source>未检测到执法记录仪。</source>
         <translation>No body camera found.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="304" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="304"/>
         <source>检测执法记录仪失败：</source>
         <translation>Detecting body cameras failed: </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="323" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="323"/>
         <source>请先选择要导入的文件或文件夹。</source>
         <translation>Choose the files or folder to import first.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="342" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="342"/>
         <source>所选位置没有可导入的文件。</source>
         <translation>There is nothing to import there.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="347" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="347"/>
         <source>准备导入 %1 个文件，共 %2</source>
         <translation>Ready to import %1 file(s), %2 in all</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="365" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="365"/>
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="391" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="391"/>
         <source>文件 %1/%2</source>
         <translation>File %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="396" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="396"/>
         <source>剩余约 %1</source>
         <translation>About %1 left</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="402" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="402"/>
         <source>导入中断：</source>
         <translation>Import stopped: </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="409" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="409"/>
         <source>已导入并封存 %1 项</source>
         <translation>Imported and sealed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="410" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="410"/>
         <source>重复（证据库中已有，未再次封存）%1 项</source>
         <translation>Duplicates (already in the store, not sealed again): %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="411" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="411"/>
         <source>失败 %1 项</source>
         <translation>Failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="414" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="414"/>
         <source>导入已取消：已封存的文件保留为证据，正在导入的文件未留下任何内容。</source>
         <translation>Import cancelled: files already sealed stay as evidence; the file being imported left nothing behind.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="415" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="415"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="418" />
+        <location filename="../../ui/dialogs/import_dialog.py" line="418"/>
         <source>导入完成，用时 %1</source>
         <translation>Import finished in %1</translation>
     </message>
@@ -1316,92 +1316,92 @@ Standard: %2</translation>
 <context>
     <name>InspectionDetail</name>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="55" />
+        <location filename="../../ui/pages/inspections.py" line="55"/>
         <source>开始检查</source>
         <translation>Start inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="57" />
+        <location filename="../../ui/pages/inspections.py" line="57"/>
         <source>现场笔录</source>
         <translation>On-site record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="59" />
+        <location filename="../../ui/pages/inspections.py" line="59"/>
         <source>综合查一次：同一对象的其他待检查任务并入本任务（R7）</source>
-        <translation>One visit for all: merge the subject's other planned tasks into this one (R7)</translation>
+        <translation>One visit for all: merge the subject&apos;s other planned tasks into this one (R7)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="73" />
+        <location filename="../../ui/pages/inspections.py" line="73"/>
         <source>检查对象</source>
         <translation>Subject</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="73" />
+        <location filename="../../ui/pages/inspections.py" line="73"/>
         <source>统一社会信用代码</source>
         <translation>Unified social credit code</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="74" />
+        <location filename="../../ui/pages/inspections.py" line="74"/>
         <source>信用等级 / 名单</source>
         <translation>Credit grade / list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="74" />
+        <location filename="../../ui/pages/inspections.py" line="74"/>
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="75" />
+        <location filename="../../ui/pages/inspections.py" line="75"/>
         <source>检查来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="75" />
+        <location filename="../../ui/pages/inspections.py" line="75"/>
         <source>检查计划备案</source>
         <translation>Plan filing</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="76" />
+        <location filename="../../ui/pages/inspections.py" line="76"/>
         <source>执法人员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="76" />
+        <location filename="../../ui/pages/inspections.py" line="76"/>
         <source>预告</source>
         <translation>Pre-notice</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="77" />
+        <location filename="../../ui/pages/inspections.py" line="77"/>
         <source>本机关本季度 / 本年度已检查</source>
         <translation>Inspected by this agency this quarter / year</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="98" />
+        <location filename="../../ui/pages/inspections.py" line="98"/>
         <source>不适用（非计划检查）</source>
         <translation>Not applicable (not a planned inspection)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="101" />
+        <location filename="../../ui/pages/inspections.py" line="101"/>
         <source>辅助：</source>
         <translation>Assisting: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="114" />
+        <location filename="../../ui/pages/inspections.py" line="114"/>
         <source>辅助</source>
         <translation>auxiliary</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="119" />
+        <location filename="../../ui/pages/inspections.py" line="119"/>
         <source>%1，%2 发布，%3 期满</source>
         <translation>%1, published %2, period ends %3</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="122" />
+        <location filename="../../ui/pages/inspections.py" line="122"/>
         <source>无需预告或未预告</source>
         <translation>No pre-notice needed or none published</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="125" />
+        <location filename="../../ui/pages/inspections.py" line="125"/>
         <source>合并 %1 个同一对象的任务</source>
         <translation>Merge %1 task(s) for the same subject</translation>
     </message>
@@ -1409,37 +1409,37 @@ Standard: %2</translation>
 <context>
     <name>InspectionTableModel</name>
     <message>
-        <location filename="../../ui/models/inspection_table.py" line="44" />
+        <location filename="../../ui/models/inspection_table.py" line="44"/>
         <source>任务编号</source>
         <translation>Task no.</translation>
     </message>
     <message>
-        <location filename="../../ui/models/inspection_table.py" line="45" />
+        <location filename="../../ui/models/inspection_table.py" line="45"/>
         <source>检查对象</source>
         <translation>Subject</translation>
     </message>
     <message>
-        <location filename="../../ui/models/inspection_table.py" line="46" />
+        <location filename="../../ui/models/inspection_table.py" line="46"/>
         <source>信用/名单</source>
         <translation>Credit / list</translation>
     </message>
     <message>
-        <location filename="../../ui/models/inspection_table.py" line="47" />
+        <location filename="../../ui/models/inspection_table.py" line="47"/>
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/models/inspection_table.py" line="48" />
+        <location filename="../../ui/models/inspection_table.py" line="48"/>
         <source>计划时间</source>
         <translation>Scheduled</translation>
     </message>
     <message>
-        <location filename="../../ui/models/inspection_table.py" line="50" />
+        <location filename="../../ui/models/inspection_table.py" line="50"/>
         <source>执法人员</source>
         <translation>Officers</translation>
     </message>
     <message>
-        <location filename="../../ui/models/inspection_table.py" line="51" />
+        <location filename="../../ui/models/inspection_table.py" line="51"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
@@ -1447,17 +1447,17 @@ Standard: %2</translation>
 <context>
     <name>InspectionsPage</name>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="142" />
+        <location filename="../../ui/pages/inspections.py" line="142"/>
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="145" />
+        <location filename="../../ui/pages/inspections.py" line="145"/>
         <source>搜索：对象名称、信用代码、编号、人员…</source>
         <translation>Search: subject, credit code, task no., staff…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/inspections.py" line="201" />
+        <location filename="../../ui/pages/inspections.py" line="201"/>
         <source>共 %n 项</source>
         <translation>
             <numerusform>%n item</numerusform>
@@ -1468,62 +1468,62 @@ Standard: %2</translation>
 <context>
     <name>InventoryModel</name>
     <message>
-        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <location filename="../../ui/models/demolition_inventory.py" line="73"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <location filename="../../ui/models/demolition_inventory.py" line="73"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <location filename="../../ui/models/demolition_inventory.py" line="73"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <location filename="../../ui/models/demolition_inventory.py" line="73"/>
         <source>数量</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/models/demolition_inventory.py" line="73" />
+        <location filename="../../ui/models/demolition_inventory.py" line="73"/>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/models/demolition_inventory.py" line="74" />
+        <location filename="../../ui/models/demolition_inventory.py" line="74"/>
         <source>状况</source>
         <translation>Condition</translation>
     </message>
     <message>
-        <location filename="../../ui/models/demolition_inventory.py" line="74" />
+        <location filename="../../ui/models/demolition_inventory.py" line="74"/>
         <source>箱号/标签</source>
         <translation>Box/label</translation>
     </message>
     <message>
-        <location filename="../../ui/models/demolition_inventory.py" line="74" />
+        <location filename="../../ui/models/demolition_inventory.py" line="74"/>
         <source>保管地点</source>
         <translation>Storage place</translation>
     </message>
     <message>
-        <location filename="../../ui/models/demolition_inventory.py" line="74" />
+        <location filename="../../ui/models/demolition_inventory.py" line="74"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/models/demolition_inventory.py" line="75" />
+        <location filename="../../ui/models/demolition_inventory.py" line="75"/>
         <source>版本</source>
         <translation>Version</translation>
     </message>
     <message>
-        <location filename="../../ui/models/demolition_inventory.py" line="75" />
+        <location filename="../../ui/models/demolition_inventory.py" line="75"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/models/demolition_inventory.py" line="92" />
+        <location filename="../../ui/models/demolition_inventory.py" line="92"/>
         <source>清点后修改：%1</source>
         <translation>Edited after counting: %1</translation>
     </message>
@@ -1531,112 +1531,112 @@ Standard: %2</translation>
 <context>
     <name>InventoryTab</name>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="188" />
+        <location filename="../../ui/pages/demolition_site.py" line="188"/>
         <source>逐项清点造册：每项现场拍照（照片即时封存），标注箱号/标签号（R24）。清点后修改生成新版本并注明原因，原记录保留。</source>
         <translation>Count item by item: photograph each in place (photos are sealed at once) and give it a box or label number (R24). An edit after counting is a new version with its reason; the counted record stays.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="190" />
+        <location filename="../../ui/pages/demolition_site.py" line="190"/>
         <source>登记财物</source>
         <translation>Count an item</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="198" />
+        <location filename="../../ui/pages/demolition_site.py" line="198"/>
         <source>件</source>
         <translation>pcs</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="204" />
+        <location filename="../../ui/pages/demolition_site.py" line="204"/>
         <source>相机拍照</source>
         <translation>Take photo</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="206" />
+        <location filename="../../ui/pages/demolition_site.py" line="206"/>
         <source>选择照片文件</source>
         <translation>Choose photo files</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="210" />
+        <location filename="../../ui/pages/demolition_site.py" line="210"/>
         <source>修改原因（修改已清点的财物时必填）</source>
         <translation>Reason for the edit (required when editing a counted item)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="211" />
+        <location filename="../../ui/pages/demolition_site.py" line="211"/>
         <source>登记本项</source>
         <translation>Add this item</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="214" />
+        <location filename="../../ui/pages/demolition_site.py" line="214"/>
         <source>保存修改（新版本）</source>
         <translation>Save edit (new version)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="219" />
+        <location filename="../../ui/pages/demolition_site.py" line="219"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="219" />
+        <location filename="../../ui/pages/demolition_site.py" line="219"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="220" />
+        <location filename="../../ui/pages/demolition_site.py" line="220"/>
         <source>数量</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="220" />
+        <location filename="../../ui/pages/demolition_site.py" line="220"/>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="221" />
+        <location filename="../../ui/pages/demolition_site.py" line="221"/>
         <source>状况</source>
         <translation>Condition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="221" />
+        <location filename="../../ui/pages/demolition_site.py" line="221"/>
         <source>箱号/标签号</source>
         <translation>Box/label no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="222" />
+        <location filename="../../ui/pages/demolition_site.py" line="222"/>
         <source>保管地点</source>
         <translation>Storage place</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="224" />
+        <location filename="../../ui/pages/demolition_site.py" line="224"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="227" />
+        <location filename="../../ui/pages/demolition_site.py" line="227"/>
         <source>修改原因</source>
         <translation>Edit reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="288" />
+        <location filename="../../ui/pages/demolition_site.py" line="288"/>
         <source>选择现场照片</source>
         <translation>Choose photos taken on site</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="289" />
+        <location filename="../../ui/pages/demolition_site.py" line="289"/>
         <source>图片 (*.jpg *.jpeg *.png *.heic *.webp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.heic *.webp)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="297" />
+        <location filename="../../ui/pages/demolition_site.py" line="297"/>
         <source>正在封存照片…</source>
         <translation>Sealing photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="331" />
+        <location filename="../../ui/pages/demolition_site.py" line="331"/>
         <source>已拍照 %1 张（已封存）</source>
         <translation>%1 photo(s) taken (sealed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="332" />
+        <location filename="../../ui/pages/demolition_site.py" line="332"/>
         <source>尚未拍照</source>
         <translation>No photo yet</translation>
     </message>
@@ -1644,68 +1644,69 @@ Standard: %2</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="66" />
-        <location filename="../../ui/main_window.py" line="74" />
+        <location filename="../../ui/application.py" line="126"/>
+        <location filename="../../ui/main_window.py" line="66"/>
+        <location filename="../../ui/main_window.py" line="74"/>
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="72" />
+        <location filename="../../ui/main_window.py" line="72"/>
         <source>切换用户</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="100"/>
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="100"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="99"/>
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="99"/>
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99" />
+        <location filename="../../ui/main_window.py" line="99"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100" />
+        <location filename="../../ui/main_window.py" line="100"/>
         <source>强制拆除</source>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101" />
+        <location filename="../../ui/main_window.py" line="101"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274" />
+        <location filename="../../ui/main_window.py" line="274"/>
         <source>（审计日志暂时无法写入：%1）</source>
         <translation>(The audit log cannot be written just now: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="392" />
+        <location filename="../../ui/main_window.py" line="392"/>
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="394" />
+        <location filename="../../ui/main_window.py" line="394"/>
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489" />
+        <location filename="../../ui/main_window.py" line="489"/>
         <source>PIN 已修改，下次登录请使用新 PIN。</source>
         <translation>PIN changed; sign in with the new PIN from now on.</translation>
     </message>
@@ -1713,42 +1714,42 @@ Standard: %2</translation>
 <context>
     <name>OnsitePage</name>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="88" />
+        <location filename="../../ui/pages/onsite.py" line="88"/>
         <source>返回任务列表</source>
         <translation>Back to the task list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="108" />
+        <location filename="../../ui/pages/onsite.py" line="108"/>
         <source>1 开场</source>
         <translation>1 Opening</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="108" />
+        <location filename="../../ui/pages/onsite.py" line="108"/>
         <source>2 检查项</source>
         <translation>2 Check items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="108" />
+        <location filename="../../ui/pages/onsite.py" line="108"/>
         <source>3 处理</source>
         <translation>3 Outcome</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="109" />
+        <location filename="../../ui/pages/onsite.py" line="109"/>
         <source>4 签名</source>
         <translation>4 Signatures</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="109" />
+        <location filename="../../ui/pages/onsite.py" line="109"/>
         <source>5 文书</source>
         <translation>5 Documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="109" />
+        <location filename="../../ui/pages/onsite.py" line="109"/>
         <source>6 结束</source>
         <translation>6 Close</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite.py" line="161" />
+        <location filename="../../ui/pages/onsite.py" line="161"/>
         <source>%1 · 开始于 %2 · 地点：%3 · 已检查 %4/%5 项</source>
         <translation>%1 · started %2 · place: %3 · %4 of %5 items checked</translation>
     </message>
@@ -1756,252 +1757,252 @@ Standard: %2</translation>
 <context>
     <name>OpeningStep</name>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="24" />
+        <location filename="../../ui/pages/onsite_opening.py" line="24"/>
         <source>开场：亮证、告知回避、当事人</source>
         <translation>Opening: certificates, recusal, the party</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="25" />
+        <location filename="../../ui/pages/onsite_opening.py" line="25"/>
         <source>笔录的第一项为执法人员出示执法证件（R2，《行政处罚法》第五十五条），随后告知当事人申请回避的权利并记录其答复（R3，《行政处罚法》第四十三条）。</source>
         <translation>The record opens with each officer showing the enforcement certificate (R2, Administrative Penalty Law Art. 55); then the party is told of the right to ask for recusal and the answer is recorded (R3, Administrative Penalty Law Art. 43).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="27" />
+        <location filename="../../ui/pages/onsite_opening.py" line="27"/>
         <source>出示执法证件（R2）</source>
         <translation>Certificates shown (R2)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="31" />
+        <location filename="../../ui/pages/onsite_opening.py" line="31"/>
         <source>告知回避权利（R3）</source>
         <translation>Right to ask for recusal (R3)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="33" />
+        <location filename="../../ui/pages/onsite_opening.py" line="33"/>
         <source>“执法人员与你方有直接利害关系或者有其他关系可能影响公正执法的，你方有权申请回避。是否申请回避？”</source>
         <translation>“If an officer has a direct interest in this matter or another relationship that may affect fair enforcement, you have the right to ask for recusal. Do you ask for recusal?”</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="35" />
-        <location filename="../../ui/pages/onsite_opening.py" line="102" />
+        <location filename="../../ui/pages/onsite_opening.py" line="35"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="102"/>
         <source>不申请回避</source>
         <translation>No recusal requested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="36" />
-        <location filename="../../ui/pages/onsite_opening.py" line="102" />
+        <location filename="../../ui/pages/onsite_opening.py" line="36"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="102"/>
         <source>申请回避</source>
         <translation>Recusal requested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="46" />
+        <location filename="../../ui/pages/onsite_opening.py" line="46"/>
         <source>申请回避的对象和理由</source>
         <translation>Whom the party asks to withdraw, and why</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="48" />
+        <location filename="../../ui/pages/onsite_opening.py" line="48"/>
         <source>记录答复</source>
         <translation>Record the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="56" />
+        <location filename="../../ui/pages/onsite_opening.py" line="56"/>
         <source>在场当事人</source>
         <translation>Party present</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="60" />
+        <location filename="../../ui/pages/onsite_opening.py" line="60"/>
         <source>法定代表人、负责人、委托代理人…</source>
         <translation>Legal representative, person in charge, agent…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="62" />
+        <location filename="../../ui/pages/onsite_opening.py" line="62"/>
         <source>当事人不在场（须由见证人签名，R9）</source>
         <translation>The party is absent (a witness must sign, R9)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="63" />
+        <location filename="../../ui/pages/onsite_opening.py" line="63"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="64" />
+        <location filename="../../ui/pages/onsite_opening.py" line="64"/>
         <source>身份</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="65" />
+        <location filename="../../ui/pages/onsite_opening.py" line="65"/>
         <source>身份证件号码</source>
         <translation>ID document number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="67" />
+        <location filename="../../ui/pages/onsite_opening.py" line="67"/>
         <source>保存当事人信息</source>
-        <translation>Save the party's details</translation>
+        <translation>Save the party&apos;s details</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="88" />
+        <location filename="../../ui/pages/onsite_opening.py" line="88"/>
         <source>✔ %1 已出示执法证 %2（%3）</source>
         <translation>✔ %1 showed certificate %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="93" />
+        <location filename="../../ui/pages/onsite_opening.py" line="93"/>
         <source>%1 出示执法证 %2</source>
         <translation>%1 shows certificate %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="100" />
+        <location filename="../../ui/pages/onsite_opening.py" line="100"/>
         <source>尚未记录</source>
         <translation>Not recorded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="103" />
+        <location filename="../../ui/pages/onsite_opening.py" line="103"/>
         <source>已记录（%1）：%2</source>
         <translation>Recorded (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="114" />
+        <location filename="../../ui/pages/onsite_opening.py" line="114"/>
         <source>请选择当事人的答复。</source>
-        <translation>Choose the party's answer.</translation>
+        <translation>Choose the party&apos;s answer.</translation>
     </message>
 </context>
 <context>
     <name>OperationTab</name>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="35" />
+        <location filename="../../ui/pages/demolition_site.py" line="35"/>
         <source>遇有风险立即暂停并记录原因（R25）；全程录像（R16）；当事人不到场的，须有公证或见证人（R24）。</source>
         <translation>Pause at once when a risk arises and record why (R25); record video throughout (R16); without the party, a notary or witness must attend (R24).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="40" />
+        <location filename="../../ui/pages/demolition_site.py" line="40"/>
         <source>当事人到场情况</source>
-        <translation>Party's presence</translation>
+        <translation>Party&apos;s presence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="42" />
+        <location filename="../../ui/pages/demolition_site.py" line="42"/>
         <source>到场</source>
         <translation>Present</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="43" />
+        <location filename="../../ui/pages/demolition_site.py" line="43"/>
         <source>未到场</source>
         <translation>Absent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="45" />
+        <location filename="../../ui/pages/demolition_site.py" line="45"/>
         <source>保存到场情况</source>
         <translation>Save presence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="51" />
+        <location filename="../../ui/pages/demolition_site.py" line="51"/>
         <source>到场人</source>
         <translation>Person present</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="54" />
+        <location filename="../../ui/pages/demolition_site.py" line="54"/>
         <source>公证或见证人</source>
         <translation>Notary or witness</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="57" />
+        <location filename="../../ui/pages/demolition_site.py" line="57"/>
         <source>见证人</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="58" />
+        <location filename="../../ui/pages/demolition_site.py" line="58"/>
         <source>公证人员</source>
         <translation>Notary</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="60" />
+        <location filename="../../ui/pages/demolition_site.py" line="60"/>
         <source>本人与本案当事人及执法机关均无利害关系。</source>
         <translation>I have no interest in this case, with the party or with the agency.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="63" />
+        <location filename="../../ui/pages/demolition_site.py" line="63"/>
         <source>登记见证人</source>
         <translation>Record witness</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="65" />
+        <location filename="../../ui/pages/demolition_site.py" line="65"/>
         <source>身份</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="65" />
+        <location filename="../../ui/pages/demolition_site.py" line="65"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="66" />
+        <location filename="../../ui/pages/demolition_site.py" line="66"/>
         <source>身份证号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="66" />
+        <location filename="../../ui/pages/demolition_site.py" line="66"/>
         <source>公证机构</source>
         <translation>Notary office</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="67" />
+        <location filename="../../ui/pages/demolition_site.py" line="67"/>
         <source>无利害关系声明</source>
         <translation>Statement of no interest</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="67" />
+        <location filename="../../ui/pages/demolition_site.py" line="67"/>
         <source>签名</source>
         <translation>Signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="77" />
+        <location filename="../../ui/pages/demolition_site.py" line="77"/>
         <source>暂停或终止的原因</source>
         <translation>Reason for pausing or abandoning</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="79" />
+        <location filename="../../ui/pages/demolition_site.py" line="79"/>
         <source>紧急情况理由（夜间或节假日恢复时）</source>
         <translation>Emergency reason (to resume at night or on a holiday)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="80" />
+        <location filename="../../ui/pages/demolition_site.py" line="80"/>
         <source>暂停</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="80" />
+        <location filename="../../ui/pages/demolition_site.py" line="80"/>
         <source>恢复执行</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="81" />
+        <location filename="../../ui/pages/demolition_site.py" line="81"/>
         <source>终止执行</source>
         <translation>Abandon</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="91" />
+        <location filename="../../ui/pages/demolition_site.py" line="91"/>
         <source>关联本次执行的录像</source>
-        <translation>Link this operation's recordings</translation>
+        <translation>Link this operation&apos;s recordings</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="93" />
+        <location filename="../../ui/pages/demolition_site.py" line="93"/>
         <source>结束执行并封存清单</source>
         <translation>End and seal the inventory</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="97" />
+        <location filename="../../ui/pages/demolition_site.py" line="97"/>
         <source>录像中断的原因（R16）</source>
         <translation>Why the recording stopped (R16)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="98" />
+        <location filename="../../ui/pages/demolition_site.py" line="98"/>
         <source>记录缺口原因</source>
         <translation>Record gap reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="115" />
+        <location filename="../../ui/pages/demolition_site.py" line="115"/>
         <source>状态：%1</source>
         <translation>Status: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="130" />
+        <location filename="../../ui/pages/demolition_site.py" line="130"/>
         <source>已关联录像 %1 段。</source>
         <translation>%1 recording(s) linked.</translation>
     </message>
@@ -2009,72 +2010,72 @@ Standard: %2</translation>
 <context>
     <name>OutcomeStep</name>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="19" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="19"/>
         <source>处理：责令改正与监督卡</source>
         <translation>Outcome: rectification order and supervision card</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="20" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="20"/>
         <source>需要整改的，一次告知、全程跟踪、及时复核：下达责令限期改正通知书，并自动生成复查任务（R10，宁夏某市《2025年行政执法重点工作任务分工方案》二（五））。发放行政执法案件监督卡并在笔录中注明（R13，同一方案 五（十四））。</source>
-        <translation>Where rectification is needed — tell once, follow throughout, re-inspect promptly — issue a rectification order with a deadline; a follow-up re-inspection task is created (R10, a Ningxia city government's 2025 Task Plan for Key Administrative Enforcement Work, section 2(5)). Hand over the supervision card and note it in the record (R13, the same plan, section 5(14)).</translation>
+        <translation>Where rectification is needed — tell once, follow throughout, re-inspect promptly — issue a rectification order with a deadline; a follow-up re-inspection task is created (R10, a Ningxia city government&apos;s 2025 Task Plan for Key Administrative Enforcement Work, section 2(5)). Hand over the supervision card and note it in the record (R13, the same plan, section 5(14)).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="24" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="24"/>
         <source>责令（限期）改正（R10）</source>
         <translation>Rectification order (R10)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="32" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="32"/>
         <source>下达责令改正通知书</source>
         <translation>Issue the rectification order</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="36" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="36"/>
         <source>需整改的检查项</source>
         <translation>Items to correct</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="37" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="37"/>
         <source>整改期限</source>
         <translation>Deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="38" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="38"/>
         <source>逾期后果</source>
         <translation>Consequence if not corrected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="43" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="43"/>
         <source>行政执法案件监督卡（R13）</source>
         <translation>Supervision card (R13)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="46" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="46"/>
         <source>记录已发放监督卡</source>
         <translation>Record that the card was handed over</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="49" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="49"/>
         <source>接收人</source>
         <translation>Received by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="60" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="60"/>
         <source>无（没有需要整改的不符合项）</source>
         <translation>None (no non-compliant item needs correcting)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="74" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="74"/>
         <source>已下达 %1，整改期限 %2；复查任务 %3 定于 %4。</source>
         <translation>Issued %1, deadline %2; follow-up task %3 scheduled for %4.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="80" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="80"/>
         <source>已于 %1 发放给 %2</source>
         <translation>Handed to %2 at %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="83" />
+        <location filename="../../ui/pages/onsite_outcome.py" line="83"/>
         <source>尚未发放</source>
         <translation>Not handed over yet</translation>
     </message>
@@ -2082,27 +2083,27 @@ Standard: %2</translation>
 <context>
     <name>OverrideDialog</name>
     <message>
-        <location filename="../../ui/dialogs/override_dialog.py" line="28" />
+        <location filename="../../ui/dialogs/override_dialog.py" line="28"/>
         <source>依法例外开始检查</source>
         <translation>Start under a lawful exception</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/override_dialog.py" line="31" />
+        <location filename="../../ui/dialogs/override_dialog.py" line="31"/>
         <source>以下阻止项依法允许例外。每项须填写理由、依据文号和批准人，并写入审计日志。</source>
         <translation>The law allows an exception to the blocks below. Each needs a reason, a reference and an approver, and is written to the audit log.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/override_dialog.py" line="43" />
+        <location filename="../../ui/dialogs/override_dialog.py" line="43"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/override_dialog.py" line="44" />
+        <location filename="../../ui/dialogs/override_dialog.py" line="44"/>
         <source>依据文号</source>
         <translation>Reference</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/override_dialog.py" line="45" />
+        <location filename="../../ui/dialogs/override_dialog.py" line="45"/>
         <source>批准人</source>
         <translation>Approved by</translation>
     </message>
@@ -2110,32 +2111,32 @@ Standard: %2</translation>
 <context>
     <name>PinPanel</name>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="86" />
-        <source>PIN（4–8 位数字）</source>
-        <translation>PIN (4–8 digits)</translation>
+        <location filename="../../ui/pages/sign_in.py" line="90"/>
+        <source>PIN（6–12 位数字）</source>
+        <translation>PIN (6–12 digits)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="87" />
+        <location filename="../../ui/pages/sign_in.py" line="91"/>
         <source>再次输入 PIN</source>
         <translation>Enter the PIN again</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="92" />
+        <location filename="../../ui/pages/sign_in.py" line="96"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="94" />
+        <location filename="../../ui/pages/sign_in.py" line="98"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="108" />
+        <location filename="../../ui/pages/sign_in.py" line="112"/>
         <source>首次登录，请设置本人 PIN 并再次输入确认。</source>
         <translation>First sign-in: choose your PIN and enter it again to confirm.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="109" />
+        <location filename="../../ui/pages/sign_in.py" line="113"/>
         <source>请输入本人 PIN。</source>
         <translation>Enter your PIN.</translation>
     </message>
@@ -2143,117 +2144,117 @@ Standard: %2</translation>
 <context>
     <name>PreconditionsTab</name>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="43" />
+        <location filename="../../ui/pages/demolition.py" line="43"/>
         <source>案件与公告</source>
         <translation>Case and announcement</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="47" />
+        <location filename="../../ui/pages/demolition.py" line="47"/>
         <source>应急预案与救济情况</source>
         <translation>Emergency plan and remedies</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="50" />
+        <location filename="../../ui/pages/demolition.py" line="50"/>
         <source>应急预案（R20）：警戒、救护、撤离、报告……</source>
         <translation>Emergency plan (R20): cordon, first aid, evacuation, reporting…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="51" />
+        <location filename="../../ui/pages/demolition.py" line="51"/>
         <source>当事人已申请行政复议</source>
         <translation>The party has applied for reconsideration</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="52" />
+        <location filename="../../ui/pages/demolition.py" line="52"/>
         <source>当事人已提起行政诉讼</source>
         <translation>The party has brought a lawsuit</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="53" />
+        <location filename="../../ui/pages/demolition.py" line="53"/>
         <source>修改案件信息</source>
         <translation>Edit case</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="54" />
+        <location filename="../../ui/pages/demolition.py" line="54"/>
         <source>保存</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="67" />
+        <location filename="../../ui/pages/demolition.py" line="67"/>
         <source>紧急情况理由（仅用于夜间或节假日，写入审计日志）</source>
         <translation>Emergency reason (only at night or on a holiday; written to the audit log)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="68" />
+        <location filename="../../ui/pages/demolition.py" line="68"/>
         <source>开始执行</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="81" />
+        <location filename="../../ui/pages/demolition.py" line="81"/>
         <source>当事人</source>
         <translation>Party</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="81" />
+        <location filename="../../ui/pages/demolition.py" line="81"/>
         <source>地点</source>
         <translation>Place</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="81" />
+        <location filename="../../ui/pages/demolition.py" line="81"/>
         <source>拆除对象</source>
         <translation>Structure</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="82" />
+        <location filename="../../ui/pages/demolition.py" line="82"/>
         <source>拆除方式</source>
         <translation>Means</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="82" />
+        <location filename="../../ui/pages/demolition.py" line="82"/>
         <source>决定书</source>
         <translation>Decision</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="83" />
+        <location filename="../../ui/pages/demolition.py" line="83"/>
         <source>公告文号</source>
         <translation>Announcement no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="83" />
+        <location filename="../../ui/pages/demolition.py" line="83"/>
         <source>公告送达日</source>
         <translation>Announcement served</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="84" />
+        <location filename="../../ui/pages/demolition.py" line="84"/>
         <source>自行拆除期限</source>
         <translation>Self-demolition deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="85" />
+        <location filename="../../ui/pages/demolition.py" line="85"/>
         <source>清除财物期限</source>
         <translation>Removal deadline</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="86" />
+        <location filename="../../ui/pages/demolition.py" line="86"/>
         <source>到场通知</source>
         <translation>Notice to attend</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="86" />
+        <location filename="../../ui/pages/demolition.py" line="86"/>
         <source>状态</source>
         <translation>Status</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="102" />
+        <location filename="../../ui/pages/demolition.py" line="102"/>
         <source>不得开始强制拆除（%1 项阻止）</source>
         <translation>The demolition may not start (%1 blocking)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="103" />
+        <location filename="../../ui/pages/demolition.py" line="103"/>
         <source>前置条件已满足，可以依法开始执行</source>
         <translation>Preconditions met: the demolition may lawfully start</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition.py" line="105" />
+        <location filename="../../ui/pages/demolition.py" line="105"/>
         <source>已开始执行，前置条件在开始时已核验。</source>
         <translation>Started; the preconditions were checked at the start.</translation>
     </message>
@@ -2261,22 +2262,22 @@ Standard: %2</translation>
 <context>
     <name>ReturnedCard</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="53" />
+        <location filename="../../ui/pages/today.py" line="53"/>
         <source>退回：</source>
         <translation>Returned: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="56" />
+        <location filename="../../ui/pages/today.py" line="56"/>
         <source>审核意见（%1）：</source>
         <translation>Review comment (%1): </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="59" />
+        <location filename="../../ui/pages/today.py" line="59"/>
         <source>补正情况</source>
         <translation>What you corrected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="61" />
+        <location filename="../../ui/pages/today.py" line="61"/>
         <source>答复并重新提交</source>
         <translation>Answer and resubmit</translation>
     </message>
@@ -2284,137 +2285,137 @@ Standard: %2</translation>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/pages/review.py" line="61" />
+        <location filename="../../ui/pages/review.py" line="61"/>
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="82" />
+        <location filename="../../ui/pages/review.py" line="82"/>
         <source>审核意见（退回时必填）</source>
         <translation>Comment (required to return)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="84" />
+        <location filename="../../ui/pages/review.py" line="84"/>
         <source>关联检查项编号（可选）</source>
         <translation>Link to check item code (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="85" />
+        <location filename="../../ui/pages/review.py" line="85"/>
         <source>通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="86" />
+        <location filename="../../ui/pages/review.py" line="86"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="87" />
+        <location filename="../../ui/pages/review.py" line="87"/>
         <source>标为关键证据</source>
         <translation>Mark as key evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="101" />
+        <location filename="../../ui/pages/review.py" line="101"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="102" />
+        <location filename="../../ui/pages/review.py" line="102"/>
         <source>关联</source>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="127" />
+        <location filename="../../ui/pages/review.py" line="127"/>
         <source>对象（任务编号、SHA-256…）</source>
         <translation>Target (task number, SHA-256…)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="155" />
+        <location filename="../../ui/pages/review.py" line="155"/>
         <source>待审核</source>
         <translation>Awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="156" />
+        <location filename="../../ui/pages/review.py" line="156"/>
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="157" />
+        <location filename="../../ui/pages/review.py" line="157"/>
         <source>逾期未导入/未同步</source>
         <translation>Overdue (not ingested / not synced)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="190" />
+        <location filename="../../ui/pages/review.py" line="190"/>
         <source>只有带队/审核人员可以审核证据、查看审计日志和逾期提醒。您当前的身份不能使用本页。</source>
         <translation>Only team leaders review evidence and read the audit log and overdue flags. Your role cannot use this page.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="226" />
+        <location filename="../../ui/pages/review.py" line="226"/>
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="227" />
+        <location filename="../../ui/pages/review.py" line="227"/>
         <source>全部采集人</source>
         <translation>All collectors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="233" />
+        <location filename="../../ui/pages/review.py" line="233"/>
         <source>未关联任务</source>
         <translation>No inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="249" />
+        <location filename="../../ui/pages/review.py" line="249"/>
         <source>%1 项待审核</source>
         <translation>%1 awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="275" />
+        <location filename="../../ui/pages/review.py" line="275"/>
         <source>正在签署审核决定…</source>
         <translation>Signing the review decisions…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="285" />
+        <location filename="../../ui/pages/review.py" line="285"/>
         <source>已签署 %1 项审核决定。</source>
         <translation>%1 review decision(s) signed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="306" />
+        <location filename="../../ui/pages/review.py" line="306"/>
         <source>审计日志链校验失败：第 %1 条起被改动或删除（%2 处问题）。</source>
         <translation>Audit chain check failed: entries altered or removed from no. %1 (%2 problem(s)).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="310" />
+        <location filename="../../ui/pages/review.py" line="310"/>
         <source>审计日志链完整：%1 条记录，未发现改动或删除。</source>
         <translation>Audit chain intact: %1 entries, none altered or removed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="311" />
+        <location filename="../../ui/pages/review.py" line="311"/>
         <source>全部人员</source>
         <translation>Everyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="312" />
+        <location filename="../../ui/pages/review.py" line="312"/>
         <source>全部操作</source>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="349" />
+        <location filename="../../ui/pages/review.py" line="349"/>
         <source>未同步</source>
         <translation>Not synced</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="349" />
+        <location filename="../../ui/pages/review.py" line="349"/>
         <source>未导入</source>
         <translation>Not ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="353" />
+        <location filename="../../ui/pages/review.py" line="353"/>
         <source>期限 %1</source>
         <translation>due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="355" />
+        <location filename="../../ui/pages/review.py" line="355"/>
         <source>执法记录应在收班后 %1 小时内导入并同步（本机关设置）；以下 %2 项已逾期。</source>
         <translation>Recordings are to be ingested and synced within %1 hours of the end of duty (agency setting); %2 are overdue.</translation>
     </message>
@@ -2422,77 +2423,77 @@ Standard: %2</translation>
 <context>
     <name>ReviewQueueModel</name>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="30" />
+        <location filename="../../ui/models/review_queue.py" line="30"/>
         <source>待审核</source>
         <translation>Awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="31" />
+        <location filename="../../ui/models/review_queue.py" line="31"/>
         <source>已答复，待再审</source>
         <translation>Answered, to review again</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="32" />
+        <location filename="../../ui/models/review_queue.py" line="32"/>
         <source>已通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="33" />
+        <location filename="../../ui/models/review_queue.py" line="33"/>
         <source>关键证据</source>
         <translation>Key evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="34" />
+        <location filename="../../ui/models/review_queue.py" line="34"/>
         <source>已退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="37" />
+        <location filename="../../ui/models/review_queue.py" line="37"/>
         <source>校验中…</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="38" />
+        <location filename="../../ui/models/review_queue.py" line="38"/>
         <source>封存完好</source>
         <translation>Seal intact</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="39" />
+        <location filename="../../ui/models/review_queue.py" line="39"/>
         <source>已重新校验</source>
         <translation>Re-verified</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="40" />
+        <location filename="../../ui/models/review_queue.py" line="40"/>
         <source>封存异常</source>
         <translation>Seal broken</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="45" />
+        <location filename="../../ui/models/review_queue.py" line="45"/>
         <source>采集时间</source>
         <translation>Captured</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="46" />
+        <location filename="../../ui/models/review_queue.py" line="46"/>
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="47" />
+        <location filename="../../ui/models/review_queue.py" line="47"/>
         <source>采集人</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="48" />
+        <location filename="../../ui/models/review_queue.py" line="48"/>
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="49" />
+        <location filename="../../ui/models/review_queue.py" line="49"/>
         <source>审核状态</source>
         <translation>Review state</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="50" />
+        <location filename="../../ui/models/review_queue.py" line="50"/>
         <source>封存</source>
         <translation>Seal</translation>
     </message>
@@ -2500,57 +2501,57 @@ Standard: %2</translation>
 <context>
     <name>SettingsPage</name>
     <message>
-        <location filename="../../ui/pages/settings.py" line="17" />
+        <location filename="../../ui/pages/settings.py" line="17"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="23" />
+        <location filename="../../ui/pages/settings.py" line="23"/>
         <source>界面语言在下次启动时生效。</source>
         <translation>The interface language takes effect at the next start.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="31" />
+        <location filename="../../ui/pages/settings.py" line="31"/>
         <source>界面语言</source>
         <translation>Interface language</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="33" />
+        <location filename="../../ui/pages/settings.py" line="33"/>
         <source>数据目录</source>
         <translation>Data folder</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="34" />
+        <location filename="../../ui/pages/settings.py" line="34"/>
         <source>基础数据版本</source>
         <translation>Reference data version</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="35" />
+        <location filename="../../ui/pages/settings.py" line="35"/>
         <source>数据库结构版本</source>
         <translation>Database schema version</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="36" />
+        <location filename="../../ui/pages/settings.py" line="36"/>
         <source>修改本人 PIN</source>
         <translation>Change my PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="41" />
+        <location filename="../../ui/pages/settings.py" line="41"/>
         <source>修改 PIN</source>
         <translation>Change PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="47" />
+        <location filename="../../ui/pages/settings.py" line="47"/>
         <source>当前 PIN</source>
         <translation>Current PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="48" />
+        <location filename="../../ui/pages/settings.py" line="48"/>
         <source>新 PIN</source>
         <translation>New PIN</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/settings.py" line="49" />
+        <location filename="../../ui/pages/settings.py" line="49"/>
         <source>再次输入新 PIN</source>
         <translation>New PIN again</translation>
     </message>
@@ -2558,23 +2559,23 @@ Standard: %2</translation>
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="129" />
+        <location filename="../../ui/pages/sign_in.py" line="137"/>
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="131" />
-        <location filename="../../ui/pages/sign_in.py" line="171" />
+        <location filename="../../ui/pages/sign_in.py" line="139"/>
+        <location filename="../../ui/pages/sign_in.py" line="179"/>
         <source>请选择本人登录</source>
         <translation>Choose yourself to sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="173" />
+        <location filename="../../ui/pages/sign_in.py" line="181"/>
         <source>屏幕已锁定。%1 输入 PIN 可继续当前工作；其他人员登录即切换用户。</source>
         <translation>Screen locked. %1 can enter the PIN to carry on; anyone else signing in switches user.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="205" />
+        <location filename="../../ui/pages/sign_in.py" line="219"/>
         <source>无法记录登录：%1</source>
         <translation>The sign-in cannot be recorded: %1</translation>
     </message>
@@ -2582,12 +2583,12 @@ Standard: %2</translation>
 <context>
     <name>SignaturePad</name>
     <message>
-        <location filename="../../ui/widgets/signature_pad.py" line="45" />
+        <location filename="../../ui/widgets/signature_pad.py" line="45"/>
         <source>请在此区域内签名</source>
         <translation>Sign inside this area</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/signature_pad.py" line="139" />
+        <location filename="../../ui/widgets/signature_pad.py" line="139"/>
         <source>请在此处签名</source>
         <translation>Sign here</translation>
     </message>
@@ -2595,92 +2596,92 @@ Standard: %2</translation>
 <context>
     <name>SignatureStep</name>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="28" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="28"/>
         <source>签名</source>
         <translation>Signatures</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="29" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="29"/>
         <source>现场检查笔录由执法人员和当事人签名；当事人拒绝签名的，注明理由并由见证人签名；当事人不在场的，由见证人签名（R9，《行政处罚法》第五十五条、《行政强制法》第十八条）。</source>
         <translation>The on-site record is signed by the officers and the party; a refusal is noted with its reason and signed by a witness; when the party is absent a witness signs (R9, Administrative Penalty Law Art. 55, Administrative Coercion Law Art. 18).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="32" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="32"/>
         <source>签名人</source>
         <translation>Signer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="41" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="41"/>
         <source>身份证件号码</source>
         <translation>ID document number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="42" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="42"/>
         <source>身份</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="43" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="43"/>
         <source>执法人员</source>
         <translation>Officer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="44" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="44"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="45" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="45"/>
         <source>证件号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="47" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="47"/>
         <source>签名板（手写笔、手指或鼠标）</source>
         <translation>Signature pad (pen, finger or mouse)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="52" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="52"/>
         <source>清除</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="54" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="54"/>
         <source>保存签名</source>
         <translation>Save signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="68" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="68"/>
         <source>当事人拒绝签名</source>
         <translation>The party refuses to sign</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="71" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="71"/>
         <source>拒签理由或情况</source>
         <translation>Reason or circumstances of the refusal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="73" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="73"/>
         <source>记录拒签（须先由见证人签名）</source>
         <translation>Record the refusal (a witness signs first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="75" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="75"/>
         <source>理由</source>
         <translation>Reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="76" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="76"/>
         <source>见证人签名</source>
         <translation>Witness signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="98" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="98"/>
         <source>当事人拒绝签名：%1</source>
         <translation>The party refused to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="113" />
+        <location filename="../../ui/pages/onsite_signatures.py" line="113"/>
         <source>请先在签名板上签名。</source>
         <translation>Sign on the pad first.</translation>
     </message>
@@ -2688,162 +2689,162 @@ Standard: %2</translation>
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../ui/pages/sync.py" line="89" />
+        <location filename="../../ui/pages/sync.py" line="87"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="91" />
+        <location filename="../../ui/pages/sync.py" line="89"/>
         <source>收班时将加密、签名的数据包断点续传至执法监督平台；总部签名回执核验后，记录才标记为已同步。</source>
-        <translation>At the end of the shift, the encrypted, signed bundle is uploaded to the supervision platform and resumes after any interruption; records are marked synced only when HQ's signed receipt verifies.</translation>
+        <translation>At the end of the shift, the encrypted, signed bundle is uploaded to the supervision platform and resumes after any interruption; records are marked synced only when HQ&apos;s signed receipt verifies.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="98" />
+        <location filename="../../ui/pages/sync.py" line="96"/>
         <source>总部可连接时自动同步</source>
         <translation>Sync automatically when HQ is reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="104" />
+        <location filename="../../ui/pages/sync.py" line="102"/>
         <source>总部接收端地址</source>
         <translation>HQ receiver URL</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="106" />
+        <location filename="../../ui/pages/sync.py" line="104"/>
         <source>总部连接状态</source>
         <translation>HQ connection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="107" />
+        <location filename="../../ui/pages/sync.py" line="105"/>
         <source>当前基础数据</source>
         <translation>Current reference data</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="109" />
+        <location filename="../../ui/pages/sync.py" line="107"/>
         <source>结束值班同步</source>
         <translation>End-of-shift sync</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="116" />
+        <location filename="../../ui/pages/sync.py" line="114"/>
         <source>待发送</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="121" />
+        <location filename="../../ui/pages/sync.py" line="119"/>
         <source>没有正在进行的上传</source>
         <translation>No upload in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="123" />
+        <location filename="../../ui/pages/sync.py" line="121"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="127" />
+        <location filename="../../ui/pages/sync.py" line="125"/>
         <source>正在上传</source>
         <translation>In flight</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="139" />
+        <location filename="../../ui/pages/sync.py" line="137"/>
         <source>总部已确认</source>
         <translation>Acknowledged by HQ</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="141" />
+        <location filename="../../ui/pages/sync.py" line="139"/>
         <source>总部拒收</source>
         <translation>Rejected by HQ</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="216" />
+        <location filename="../../ui/pages/sync.py" line="214"/>
         <source>本设备尚未与总部配对（fieldinspect pair --hq-dir 目录）。</source>
         <translation>This device is not paired with HQ yet (fieldinspect pair --hq-dir DIR).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="218" />
+        <location filename="../../ui/pages/sync.py" line="216"/>
         <source>没有待同步的数据：所有记录均已被总部确认。</source>
         <translation>Nothing to send: HQ has acknowledged every record.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="220" />
+        <location filename="../../ui/pages/sync.py" line="218"/>
         <source>证据 %1 件（%2），检查记录 %3 份，审计记录 %4 条</source>
         <translation>%1 evidence items (%2), %3 inspection records, %4 audit entries</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="224" />
+        <location filename="../../ui/pages/sync.py" line="222"/>
         <source>待确认的数据包：%1（%2），将原样续传</source>
         <translation>Bundle awaiting a receipt: %1 (%2); it will be resumed as it is</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="240" />
+        <location filename="../../ui/pages/sync.py" line="238"/>
         <source>请先填写总部接收端地址。</source>
         <translation>Enter the HQ receiver URL first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="248" />
+        <location filename="../../ui/pages/sync.py" line="246"/>
         <source>已取消；下次同步将从断点继续。</source>
         <translation>Cancelled; the next sync resumes where this one stopped.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="254" />
+        <location filename="../../ui/pages/sync.py" line="252"/>
         <source>正在准备数据包…</source>
         <translation>Preparing the bundle…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="263" />
+        <location filename="../../ui/pages/sync.py" line="261"/>
         <source>正在生成加密数据包：已写入 %1</source>
         <translation>Building the encrypted bundle: %1 written</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="266" />
+        <location filename="../../ui/pages/sync.py" line="264"/>
         <source>已发送 %1 / %2 · 速率 %3/s · 剩余 %4</source>
         <translation>Sent %1 / %2 · %3/s · %4 left</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="270" />
+        <location filename="../../ui/pages/sync.py" line="268"/>
         <source>连接中断，正在重试：%1</source>
         <translation>Connection lost, retrying: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="274" />
+        <location filename="../../ui/pages/sync.py" line="272"/>
         <source>已全部送达，等待总部核验并签发回执…</source>
         <translation>All bytes delivered; waiting for HQ to check the bundle and sign a receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="277" />
+        <location filename="../../ui/pages/sync.py" line="275"/>
         <source>正在获取并核验总部基础数据…</source>
-        <translation>Fetching and verifying HQ's reference data…</translation>
+        <translation>Fetching and verifying HQ&apos;s reference data…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="284" />
+        <location filename="../../ui/pages/sync.py" line="282"/>
         <source>总部已确认 %1 个数据包。</source>
         <translation>HQ acknowledged %1 bundle(s).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="286" />
+        <location filename="../../ui/pages/sync.py" line="284"/>
         <source>总部拒收 %1 个数据包，原因见下表。</source>
         <translation>HQ rejected %1 bundle(s); see the reasons below.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="288" />
+        <location filename="../../ui/pages/sync.py" line="286"/>
         <source>没有待同步的数据。</source>
         <translation>Nothing to send.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="290" />
+        <location filename="../../ui/pages/sync.py" line="288"/>
         <source>基础数据已更新。</source>
         <translation>Reference data updated.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="297" />
+        <location filename="../../ui/pages/sync.py" line="295"/>
         <source>同步失败：%1</source>
         <translation>Sync failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="322" />
+        <location filename="../../ui/pages/sync.py" line="320"/>
         <source>可连接</source>
         <translation>Reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="322" />
+        <location filename="../../ui/pages/sync.py" line="320"/>
         <source>无法连接</source>
         <translation>Not reachable</translation>
     </message>
@@ -2851,56 +2852,56 @@ Standard: %2</translation>
 <context>
     <name>SyncTables</name>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="70" />
-        <location filename="../../ui/models/sync_tables.py" line="80" />
+        <location filename="../../ui/models/sync_tables.py" line="70"/>
+        <location filename="../../ui/models/sync_tables.py" line="80"/>
         <source>批次</source>
         <translation>Bundle</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="70" />
+        <location filename="../../ui/models/sync_tables.py" line="70"/>
         <source>序号</source>
         <translation>Sequence</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="71" />
+        <location filename="../../ui/models/sync_tables.py" line="71"/>
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="71" />
+        <location filename="../../ui/models/sync_tables.py" line="71"/>
         <source>回执时间</source>
         <translation>Receipt time</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="80" />
+        <location filename="../../ui/models/sync_tables.py" line="80"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="81" />
+        <location filename="../../ui/models/sync_tables.py" line="81"/>
         <source>代码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="81" />
+        <location filename="../../ui/models/sync_tables.py" line="81"/>
         <source>总部给出的原因</source>
-        <translation>HQ's reason</translation>
+        <translation>HQ&apos;s reason</translation>
     </message>
 </context>
 <context>
     <name>TaskCard</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="32" />
+        <location filename="../../ui/pages/today.py" line="32"/>
         <source>信用 %1</source>
         <translation>Credit %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="36" />
+        <location filename="../../ui/pages/today.py" line="36"/>
         <source>执法人员：</source>
         <translation>Officers: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="37" />
+        <location filename="../../ui/pages/today.py" line="37"/>
         <source>辅助：</source>
         <translation>Assisting: </translation>
     </message>
@@ -2908,211 +2909,211 @@ Standard: %2</translation>
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="79" />
+        <location filename="../../ui/pages/today.py" line="79"/>
         <source>退回待补正</source>
         <translation>Returned for correction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="90" />
+        <location filename="../../ui/pages/today.py" line="90"/>
         <source>今天没有分配给您的检查任务。</source>
         <translation>No inspection tasks are assigned to you today.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="111" />
+        <location filename="../../ui/pages/today.py" line="111"/>
         <source>今日任务</source>
-        <translation>Today's tasks</translation>
+        <translation>Today&apos;s tasks</translation>
     </message>
 </context>
 <context>
     <name>labels</name>
     <message>
-        <location filename="../../ui/labels.py" line="24" />
+        <location filename="../../ui/labels.py" line="24"/>
         <source>计划检查</source>
         <translation>Plan</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="25" />
+        <location filename="../../ui/labels.py" line="25"/>
         <source>专项行动</source>
         <translation>Campaign</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="26" />
+        <location filename="../../ui/labels.py" line="26"/>
         <source>投诉举报</source>
         <translation>Complaint</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="27" />
+        <location filename="../../ui/labels.py" line="27"/>
         <source>突发事件</source>
         <translation>Emergency</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="28" />
+        <location filename="../../ui/labels.py" line="28"/>
         <source>上级交办</source>
         <translation>Assignment</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="29" />
+        <location filename="../../ui/labels.py" line="29"/>
         <source>整改复查</source>
         <translation>Follow-up re-inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="30" />
+        <location filename="../../ui/labels.py" line="30"/>
         <source>符合</source>
         <translation>Compliant</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="31" />
+        <location filename="../../ui/labels.py" line="31"/>
         <source>不符合</source>
         <translation>Non-compliant</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="32" />
+        <location filename="../../ui/labels.py" line="32"/>
         <source>不适用</source>
         <translation>Not applicable</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="33" />
+        <location filename="../../ui/labels.py" line="33"/>
         <source>未检查</source>
         <translation>Not checked</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="34" />
+        <location filename="../../ui/labels.py" line="34"/>
         <source>指导</source>
         <translation>Guidance</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="35" />
+        <location filename="../../ui/labels.py" line="35"/>
         <source>建议</source>
         <translation>Advice</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="36" />
+        <location filename="../../ui/labels.py" line="36"/>
         <source>提醒</source>
         <translation>Reminder</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="37" />
+        <location filename="../../ui/labels.py" line="37"/>
         <source>规劝</source>
         <translation>Persuasion</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="38" />
+        <location filename="../../ui/labels.py" line="38"/>
         <source>约谈</source>
         <translation>Interview</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="39" />
+        <location filename="../../ui/labels.py" line="39"/>
         <source>（无）</source>
         <translation>(none)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="40" />
+        <location filename="../../ui/labels.py" line="40"/>
         <source>轻微并及时改正，没有造成危害后果（第三十三条第一款）</source>
         <translation>Minor, promptly corrected, no harm (Art. 33 para. 1)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="42" />
+        <location filename="../../ui/labels.py" line="42"/>
         <source>初次违法且危害后果轻微并及时改正（第三十三条第一款）</source>
         <translation>First violation, minor harm, promptly corrected (Art. 33 para. 1)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="44" />
+        <location filename="../../ui/labels.py" line="44"/>
         <source>有证据足以证明没有主观过错（第三十三条第二款）</source>
         <translation>Sufficient evidence of no fault (Art. 33 para. 2)</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="47" />
+        <location filename="../../ui/labels.py" line="47"/>
         <source>当事人</source>
         <translation>Party</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="48" />
+        <location filename="../../ui/labels.py" line="48"/>
         <source>见证人</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="49" />
+        <location filename="../../ui/labels.py" line="49"/>
         <source>待检查</source>
         <translation>Planned</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="50" />
+        <location filename="../../ui/labels.py" line="50"/>
         <source>检查中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="51" />
+        <location filename="../../ui/labels.py" line="51"/>
         <source>已办结</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="52" />
+        <location filename="../../ui/labels.py" line="52"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="53" />
+        <location filename="../../ui/labels.py" line="53"/>
         <source>已备案</source>
         <translation>Filed</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="54" />
+        <location filename="../../ui/labels.py" line="54"/>
         <source>备案中</source>
         <translation>Filing pending</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="55" />
+        <location filename="../../ui/labels.py" line="55"/>
         <source>未备案</source>
         <translation>Not filed</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="56" />
+        <location filename="../../ui/labels.py" line="56"/>
         <source>—</source>
         <translation>—</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="57" />
+        <location filename="../../ui/labels.py" line="57"/>
         <source>白名单</source>
         <translation>White list</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="58" />
+        <location filename="../../ui/labels.py" line="58"/>
         <source>黑名单</source>
         <translation>Black list</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="46" />
-        <location filename="../../ui/labels.py" line="59" />
+        <location filename="../../ui/labels.py" line="46"/>
+        <location filename="../../ui/labels.py" line="59"/>
         <source>执法人员</source>
         <translation>Officer</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="60" />
+        <location filename="../../ui/labels.py" line="60"/>
         <source>辅助人员</source>
         <translation>Auxiliary staff</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="61" />
+        <location filename="../../ui/labels.py" line="61"/>
         <source>带队/审核</source>
         <translation>Team leader</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="62" />
+        <location filename="../../ui/labels.py" line="62"/>
         <source>执法证有效</source>
         <translation>Certificate valid</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="63" />
+        <location filename="../../ui/labels.py" line="63"/>
         <source>执法证已过期</source>
         <translation>Certificate expired</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="64" />
+        <location filename="../../ui/labels.py" line="64"/>
         <source>执法证已吊销</source>
         <translation>Certificate revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="65" />
+        <location filename="../../ui/labels.py" line="65"/>
         <source>无执法证</source>
         <translation>No certificate</translation>
     </message>

@@ -21,7 +21,7 @@ import pytest
 from app import cli
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
-from keys_kit import keys_of
+from keys_kit import keys_of, open_workspace
 
 pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]

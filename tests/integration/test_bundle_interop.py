@@ -126,6 +126,9 @@ def test_usb_round_trip_and_verify_reports(device_with_evidence, tmp_path: Path)
     run(HQ_EXE, "ingest", "--dir", hq, "--device", device_id, bundle)
     receipt = bundle.with_name("shift.age.receipt.json")
     fieldinspect("bundle", "--receipt", receipt, "--data", data)
-    again = fieldinspect("bundle", "--out", tmp_path / "next.age", "--data", data)
-    assert "Nothing to send" in again.stdout.decode()
+    # Nothing sealed since: the next bundle carries only the audit entries of the
+    # command-line sign-ins made after the first one (each is an act, and audited).
+    fieldinspect("bundle", "--out", tmp_path / "next.age", "--data", data)
+    after = fieldinspect("verify", tmp_path / "next.age", "--hq-identity", hq / "hq-age.key").stdout.decode()
+    assert "intact" in after and "seal records: 0" in after
     assert not (tmp_path / "next.age").exists()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import queue
 import signal
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -24,6 +23,7 @@ from app.evidence.verify import verify_folder
 from app.workspace import Workspace
 from local_db.database import DB_FILENAME
 from keys_kit import create_workspace, open_workspace, keys_of
+from tests.database_key import connect_raw
 
 ROOT = Path(__file__).resolve().parents[2]
 OFFICERS = ["33010621001", "33010621002"]
@@ -109,7 +109,7 @@ def record_and_kill(folder: Path, video: Path, until: str, *, after_s: float = 0
 
 def check_after_kill(folder: Path, session: str, expect_recovered: int) -> tuple[EvidenceLocker, list]:
     """The state a killed process leaves is consistent; recovery then seals the rest."""
-    conn = sqlite3.connect(folder / DB_FILENAME)
+    conn = connect_raw(folder / DB_FILENAME, keys_of(folder).db_key)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
     report = verify_folder(folder, keys=keys_of(folder))

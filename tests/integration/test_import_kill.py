@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -31,6 +30,7 @@ from pathlib import Path
 import pytest
 
 from keys_kit import keys_of
+from tests.database_key import connect_raw
 from app import cli
 from app.crypto import sha256_file
 from app.evidence.copier import FILES_IN_FLIGHT
@@ -157,7 +157,7 @@ def test_sigkill_leaves_a_consistent_store_and_the_rerun_seals_each_file_once(
     assert proc.wait() == -signal.SIGKILL
     killed_at = time.time()
 
-    conn = sqlite3.connect(data / DB_FILENAME)
+    conn = connect_raw(data / DB_FILENAME, keys_of(data).db_key)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         sealed = {r[0] for r in conn.execute("SELECT sha256 FROM seal_records")}
@@ -189,7 +189,7 @@ def test_sigkill_leaves_a_consistent_store_and_the_rerun_seals_each_file_once(
     assert report.ok, [p.describe("en") for p in report.problems]
     sources = sorted((camera_folder / "DCIM" / "100MEDIA").iterdir())
     expected = {sha256_file(p)[0]: p.name for p in sources}
-    conn = sqlite3.connect(data / DB_FILENAME)
+    conn = connect_raw(data / DB_FILENAME, keys_of(data).db_key)
     try:
         names = sorted(r[0] for r in conn.execute("SELECT original_name FROM evidence"))
         assert {r[0] for r in conn.execute("SELECT sha256 FROM seal_records")} == set(expected)

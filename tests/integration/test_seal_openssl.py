@@ -1,5 +1,5 @@
 """An independent verifier, written only from docs/FORMATS.md "Seal records":
-hashlib, the sqlite3 module and the ``openssl`` command line — nothing of app.evidence.
+hashlib, the sqlcipher3 module (with the database key) and the ``openssl`` command line — nothing of app.evidence.
 It must agree with ``fieldinspect verify`` on a good folder and on tampered ones.
 """
 
@@ -10,12 +10,15 @@ import hashlib
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sqlcipher3 import dbapi2 as sqlcipher
+
+from keys_kit import keys_of
+from tests.database_key import connect_raw
 
 pytestmark = [
     pytest.mark.integration,
@@ -50,7 +53,7 @@ def independent_verify(folder: Path, scratch: Path) -> list[str]:
     der = subprocess.run(["openssl", "pkey", "-pubin", "-in", str(pub), "-outform", "DER"],
                          capture_output=True, check=True).stdout
     device_id = hashlib.sha256(der[-32:]).hexdigest()[:32]
-    conn = sqlite3.connect(f"{(folder / 'fieldinspect.sqlite').as_uri()}?mode=ro", uri=True)
+    conn = connect_raw(f"{(folder / 'fieldinspect.sqlite').as_uri()}?mode=ro", keys_of(folder).db_key, uri=True)
     rows = conn.execute("SELECT seq, record, signature FROM seal_records ORDER BY seq").fetchall()
     conn.close()
     prev, named = GENESIS, set()
@@ -105,8 +108,8 @@ def both(folder: Path, scratch: Path) -> tuple[list[str], int]:
     return independent_verify(folder, scratch), fieldinspect("verify", str(folder)).returncode
 
 
-def _raw(folder: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(folder / "fieldinspect.sqlite", isolation_level=None)
+def _raw(folder: Path) -> sqlcipher.Connection:
+    conn = connect_raw(folder / "fieldinspect.sqlite", keys_of(folder).db_key, isolation_level=None)
     conn.execute("DROP TRIGGER seal_records_no_update")
     return conn
 

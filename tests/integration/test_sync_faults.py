@@ -5,7 +5,6 @@ nothing twice; R17: what HQ holds is what was sealed, the receipt proves it)."""
 from __future__ import annotations
 
 import signal
-import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -22,6 +21,7 @@ from sync.state import pending_summary
 sys.path.insert(0, str(Path(__file__).parent))
 from sync_loopback import CuttingProxy, HqProcess, enroll_and_pair, hq_counts, make_hq, run_python  # noqa: E402
 from keys_kit import create_workspace  # noqa: E402
+from tests.database_key import connect_raw  # noqa: E402
 
 pytestmark = pytest.mark.integration
 CHUNK = 32 << 10
@@ -133,7 +133,7 @@ def test_r18_a_killed_client_resumes_from_hqs_offset_after_restart(field, tmp_pa
             code = KILLED_CLIENT.replace("sys.argv[1]", repr(str(ws.folder))).replace(
                 "sys.argv[2]", repr(slow.url)).replace("int(sys.argv[3])", str(CHUNK))
             child = run_python(code)
-            db = sqlite3.connect(f"file:{ws.folder / 'fieldinspect.sqlite'}?mode=ro", uri=True)
+            db = connect_raw(f"file:{ws.folder / 'fieldinspect.sqlite'}?mode=ro", ws.keys.db_key, uri=True)
             deadline = time.monotonic() + 60
             offset = 0
             while time.monotonic() < deadline and child.poll() is None:

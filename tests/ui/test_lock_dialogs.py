@@ -42,8 +42,8 @@ def test_the_lock_covers_the_screen_even_when_the_audit_cannot_be_written(app, q
     _sign_in(qtbot, window, "O01")
 
     def disk_full(*_a, **_k):  # type: ignore[no-untyped-def]
-        import sqlite3
-        raise sqlite3.OperationalError("database or disk is full")
+        from local_db.database import OperationalError
+        raise OperationalError("database or disk is full")
 
     monkeypatch.setattr(access, "record_session", disk_full)
     window.lock()

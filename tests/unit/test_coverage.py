@@ -4,7 +4,6 @@ their reasons, and the finding that refuses to close an operation with an unexpl
 from __future__ import annotations
 
 import shutil
-import sqlite3
 import subprocess
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -26,6 +25,7 @@ from app.evidence.coverage import (
 from app.evidence.locker import EvidenceLocker
 from app.gates.findings import Severity
 from app.workspace import Workspace
+from local_db.database import IntegrityError
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=CHINA_TZ)
 OP = "QC-2026-0007"  # a forced demolition
@@ -165,9 +165,9 @@ def test_R16_a_gap_reason_must_be_given_by_someone_on_the_roster(demo_workspace:
 
 def test_R16_recorded_reasons_cannot_be_edited_or_removed(demo_workspace: Workspace) -> None:
     record_gap_reason(demo_workspace, OP, at(0), at(10), "设备故障", recorded_by="O01")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(IntegrityError, match="append-only"):
         demo_workspace.db.execute("UPDATE recording_gap_reasons SET reason = '无'")
-    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+    with pytest.raises(IntegrityError, match="append-only"):
         demo_workspace.db.execute("DELETE FROM recording_gap_reasons")
 
 

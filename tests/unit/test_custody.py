@@ -42,11 +42,23 @@ def demo_folder(tmp_path: Path) -> Path:
     return tmp_path / "data"
 
 
-def test_the_production_pin_cost_is_at_least_250_ms_and_64_mib() -> None:
-    params = crypto.DEFAULT_ARGON2
+def test_the_pin_cost_measured_here_is_at_least_250_ms_and_64_mib() -> None:
+    params = custody.calibrate_pin_kdf()
     assert params.memory_kib >= 64 * 1024
     best = min(_timed(lambda: crypto.derive_pin_key("583920", os.urandom(16), params)) for _ in range(3))
     assert best >= 0.25, f"Argon2id with {params} took {best:.3f} s on this machine"
+
+
+def test_a_new_folder_measures_its_pin_cost_once_and_keeps_it(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(custody, "PIN_KDF", None)
+    calls = []
+    monkeypatch.setattr(custody, "calibrate_pin_kdf", lambda: calls.append(1) or crypto.Argon2Params(2, 8192))
+    ws = create_workspace(tmp_path / "d", clock=fixed_clock(NOW))
+    demo.seed(ws)
+    assert calls == [1]  # six PINs issued, one measurement
+    assert ws.custody.gate.pin_wrap("O01").kdf == {"t": 2, "m": 8192, "p": 1}
+    ws.close()
 
 
 def _timed(fn) -> float:  # noqa: ANN001

@@ -76,7 +76,7 @@ def test_a_lone_statement_from_another_thread_does_not_join_a_transaction_that_r
 def test_a_commit_that_fails_leaves_no_transaction_open(workspace: Workspace) -> None:
     """A COMMIT refused (here by a deferred foreign key; on a device, a full disk) rolls back:
     the next transaction starts normally instead of failing until a restart."""
-    import sqlite3
+    from local_db.database import IntegrityError
 
     import pytest
 
@@ -84,7 +84,7 @@ def test_a_commit_that_fails_leaves_no_transaction_open(workspace: Workspace) ->
     ws.db.execute("PRAGMA foreign_keys = ON")
     ws.db.execute("CREATE TABLE parent (id INTEGER PRIMARY KEY)")
     ws.db.execute("CREATE TABLE child (p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(IntegrityError):
         with transaction(ws.db):
             ws.db.execute("INSERT INTO child VALUES (42)")  # checked only at COMMIT
     assert not ws.db.conn.in_transaction

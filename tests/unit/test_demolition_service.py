@@ -4,7 +4,7 @@ R1, R16, R20–R26 and the audit trail."""
 from __future__ import annotations
 
 import io
-import sqlite3
+from local_db.database import dbapi
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -129,7 +129,7 @@ def test_R20_R21_case_entered_on_the_device_and_bad_input_saves_nothing(svc: Dem
     with pytest.raises(DemolitionRefused) as err:
         svc.update_case(case.id, means="cut_power", actor="O01")
     assert err.value.rule == "R23"
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(dbapi.IntegrityError):
         ws.db.execute("UPDATE demolition_cases SET means = 'cut_water' WHERE id = ?", [case.id])
 
 
@@ -212,7 +212,7 @@ def test_R24_an_item_edited_after_counting_is_a_new_version_never_an_update(svc:
     assert [i.quantity for i in svc.inventory.items(READY)] == [3]
     assert [e.version for e in svc.inventory.edits(READY)] == [2]
     for sql in ("UPDATE demolition_item_versions SET quantity = '9'", "DELETE FROM demolition_item_versions"):
-        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        with pytest.raises(dbapi.IntegrityError, match="append-only"):
             ws.db.execute(sql)
 
 
@@ -465,8 +465,8 @@ def test_R24_R26_signatures_refusals_and_witnesses_cannot_be_changed_or_removed(
                        image_png=signature_png("周明"), actor="O01")
     svc.inventory.record_refusal(READY, document="inventory", reason="当事人拒绝在清单上签名", actor="O01")
     assert svc.ws.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] >= 1
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(dbapi.IntegrityError):
         svc.ws.db.execute(f"DELETE FROM {table}")
     if table != "demolition_witnesses":  # witnesses refused UPDATE since migration 0008
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(dbapi.IntegrityError):
             svc.ws.db.execute(f"UPDATE {table} SET case_id = case_id")

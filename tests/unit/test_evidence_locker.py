@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
-import sqlite3
+from local_db.database import dbapi
 import stat
 import struct
 from datetime import date, timedelta
@@ -142,7 +142,7 @@ def test_R15_database_refuses_a_type_outside_the_eight(locker: EvidenceLocker) -
     item = ingest(locker, jpeg("a")).item
     row = dict(next(locker.items.raw_rows()))
     row.update(sha256="f" * 64, evidence_type="photo", retain_until=item.retain_until.isoformat())
-    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+    with pytest.raises(dbapi.IntegrityError, match="CHECK"):
         locker.ws.db.execute(f"INSERT INTO evidence ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
                              list(row.values()))
 
@@ -219,11 +219,11 @@ def test_R17_database_refuses_edit_and_delete_of_sealed_rows(locker: EvidenceLoc
                 "DELETE FROM evidence", "UPDATE seal_records SET signature = ''", "DELETE FROM seal_records",
                 "UPDATE evidence_access_log SET actor = 'x'", "DELETE FROM evidence_access_log",
                 "UPDATE evidence SET retain_until = '2026-12-01'"):
-        with pytest.raises(sqlite3.IntegrityError):
+        with pytest.raises(dbapi.IntegrityError):
             db.execute(sql)
     db.execute("UPDATE evidence SET retain_until = '2030-01-01'")  # keeping longer is allowed
     db.execute("UPDATE evidence SET retention_class = 'case', retain_until = NULL, case_id = 'AJ-1'")
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(dbapi.IntegrityError):
         db.execute("UPDATE evidence SET retention_class = 'unlinked', retain_until = '2031-01-01'")
 
 

@@ -7,13 +7,13 @@ import base64
 import io
 import json
 import os
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from keys_kit import keys_of
+from tests.database_key import connect_raw
 from app import cli, crypto
 from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.locker import EvidenceLocker
@@ -36,15 +36,15 @@ def folder(demo_workspace: Workspace) -> Iterator[Path]:
     yield demo_workspace.folder
 
 
-def raw(folder: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(folder / DB_FILENAME, isolation_level=None)
+def raw(folder: Path):
+    conn = connect_raw(folder / DB_FILENAME, keys_of(folder).db_key, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = OFF")
     for trigger in ("seal_records_no_update", "seal_records_no_delete", "evidence_no_delete"):
         conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")  # what someone with the file could do
     return conn
 
 
-def seal(conn: sqlite3.Connection, seq: int) -> tuple[bytes, str, dict]:
+def seal(conn, seq: int) -> tuple[bytes, str, dict]:
     record, sha = conn.execute("SELECT record, sha256 FROM seal_records WHERE seq = ?", [seq]).fetchone()
     return record.encode(), sha, json.loads(record)
 
@@ -130,7 +130,7 @@ def test_deleted_newest_record_with_its_row_and_file(folder: Path) -> None:
     assert kinds(folder) == {"deleted-record": [(3, None)]}
 
 
-def _forge(folder: Path, conn: sqlite3.Connection, *, seq: int, prev: str) -> str:
+def _forge(folder: Path, conn, *, seq: int, prev: str) -> str:
     """A plausible record for a planted file, signed with a key that is not the device's."""
     data = b"\xff\xd8\xff\xe0planted" * 40
     sha = crypto.sha256_hex(data)

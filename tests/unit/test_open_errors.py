@@ -18,10 +18,12 @@ from local_db.errors import (
     DatabaseCorrupt,
     DatabaseForeign,
     DatabaseTooNew,
+    DatabaseUnreadable,
     DataFolderMissing,
     DataFolderReadOnly,
     UserFacingError,
 )
+from tests.database_key import TEST_DB_KEY, connect_raw
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,19 +37,46 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
     return out
 
 
-def assert_refused(folder: Path, error: type[UserFacingError]) -> UserFacingError:
+def assert_refused(folder: Path, error: type[UserFacingError], key: bytes = TEST_DB_KEY) -> UserFacingError:
     before = snapshot(folder)
     with pytest.raises(error) as info:
-        open_database(folder)
+        open_database(folder, key=key)
     assert snapshot(folder) == before
     assert info.value.zh and info.value.en and info.value.zh != info.value.en
     return info.value
 
 
-def test_random_bytes_are_refused_as_corrupt(data_folder: Path) -> None:
+def test_random_bytes_are_refused_as_unreadable_with_this_key(data_folder: Path) -> None:
+    # An encrypted file looks like random bytes: damaged, foreign and wrong key look alike.
     (data_folder / DB_FILENAME).write_bytes(os.urandom(8192))
+    err = assert_refused(data_folder, DatabaseUnreadable)
+    assert isinstance(err, DatabaseCorrupt)
+    assert "本设备的密钥" in err.zh and "this device's key" in err.en
+    assert "另一台设备" in err.zh and "another device" in err.en and "the key is wrong" in err.en
+
+
+def test_a_database_under_another_key_is_refused_and_left_unchanged(data_folder: Path) -> None:
+    db = open_database(data_folder, key=TEST_DB_KEY)
+    db.execute("INSERT INTO agencies (id, name) VALUES ('A', 'x')")
+    db.conn.close()
+    other = bytes(reversed(TEST_DB_KEY))
+    assert_refused(data_folder, DatabaseUnreadable, key=other)
+    # and the right key still opens it afterwards
+    assert open_database(data_folder, key=TEST_DB_KEY).execute("SELECT name FROM agencies").fetchone() == ("x",)
+
+
+def test_a_plain_sqlite_file_with_a_bad_header_is_refused_as_corrupt(data_folder: Path) -> None:
+    conn = sqlite3.connect(data_folder / DB_FILENAME)
+    conn.execute(f"PRAGMA application_id = {database.APPLICATION_ID}")
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    path = data_folder / DB_FILENAME
+    data = bytearray(path.read_bytes())
+    data[100:4096] = b"\xff" * (4096 - 100)  # the schema page of a plain file, overwritten
+    path.write_bytes(bytes(data))
     err = assert_refused(data_folder, DatabaseCorrupt)
-    assert "不是 SQLite" in err.zh
+    assert not isinstance(err, DatabaseUnreadable)
 
 
 def test_empty_file_is_refused_as_corrupt(data_folder: Path) -> None:
@@ -56,7 +85,7 @@ def test_empty_file_is_refused_as_corrupt(data_folder: Path) -> None:
 
 
 def test_damaged_pages_are_refused_as_corrupt(data_folder: Path) -> None:
-    db = open_database(data_folder)
+    db = open_database(data_folder, key=TEST_DB_KEY)
     db.execute("INSERT INTO agencies (id, name) VALUES ('A', 'x')")
     db.conn.commit()
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -69,8 +98,10 @@ def test_damaged_pages_are_refused_as_corrupt(data_folder: Path) -> None:
     assert_refused(data_folder, DatabaseCorrupt)
 
 
-def test_another_programs_database_is_refused(data_folder: Path) -> None:
-    conn = sqlite3.connect(data_folder / DB_FILENAME)
+@pytest.mark.parametrize("plain", [True, False], ids=["plain", "encrypted"])
+def test_another_programs_database_is_refused(data_folder: Path, plain: bool) -> None:
+    path = data_folder / DB_FILENAME
+    conn = sqlite3.connect(path) if plain else connect_raw(path)
     conn.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
     conn.commit()
     conn.close()
@@ -78,8 +109,8 @@ def test_another_programs_database_is_refused(data_folder: Path) -> None:
 
 
 def test_a_newer_schema_is_refused(data_folder: Path) -> None:
-    open_database(data_folder).conn.close()
-    conn = sqlite3.connect(data_folder / DB_FILENAME)
+    open_database(data_folder, key=TEST_DB_KEY).conn.close()
+    conn = connect_raw(data_folder / DB_FILENAME)
     conn.execute("INSERT INTO schema_version VALUES (99, 'future', '2030-01-01')")
     conn.commit()
     conn.close()
@@ -87,10 +118,19 @@ def test_a_newer_schema_is_refused(data_folder: Path) -> None:
     assert err.found == 99 and "99" in err.zh and "99" in err.en
 
 
+def test_a_newer_plain_file_is_refused_and_not_encrypted(data_folder: Path) -> None:
+    conn = sqlite3.connect(data_folder / DB_FILENAME)
+    database.migrate(conn)
+    conn.execute("INSERT INTO schema_version VALUES (99, 'future', '2030-01-01')")
+    conn.commit()
+    conn.close()
+    assert_refused(data_folder, DatabaseTooNew)
+
+
 def test_a_missing_folder_is_refused_and_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere" / "data"
     with pytest.raises(DataFolderMissing):
-        open_database(missing)
+        open_database(missing, key=TEST_DB_KEY)
     assert not missing.exists() and not missing.parent.exists()
 
 
@@ -121,7 +161,7 @@ def test_a_read_only_folder_is_refused_and_left_unchanged() -> None:
     base = Path(tempfile.mkdtemp())
     try:
         folder = base / "data"
-        open_database(folder, create=True).conn.close()
+        open_database(folder, key=TEST_DB_KEY, create=True).conn.close()
         before = snapshot(folder)
         result = _run_on_read_only(folder)
         folder.chmod(0o755)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-import sqlite3
+from local_db.database import dbapi
 
 import pytest
 
@@ -134,9 +134,9 @@ def test_a_decision_links_to_a_finding_of_the_inspection(review: ReviewService) 
 def test_review_rows_are_append_only_and_the_audit_chain_holds(review: ReviewService) -> None:
     sha = capture(review, 1)
     review.decide(sha, "return", reviewer="L01", comment="补拍")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"), transaction(review.ws.db):
+    with pytest.raises(dbapi.DatabaseError, match="append-only"), transaction(review.ws.db):
         review.ws.db.execute("UPDATE review_decisions SET decision = 'approve'")
-    with pytest.raises(sqlite3.DatabaseError, match="append-only"), transaction(review.ws.db):
+    with pytest.raises(dbapi.DatabaseError, match="append-only"), transaction(review.ws.db):
         review.ws.db.execute("DELETE FROM review_decisions")
     assert review.history(sha)[0].decision is ReviewDecisionKind.RETURN
     assert audit.verify(review.ws.db) == []

@@ -33,7 +33,7 @@ from app.clock import Clock, system_clock
 from app.custody import Custody, PinRequired
 from app.domain import CertificateState, Officer, StaffRole
 from app.workspace import Workspace
-from local_db.database import DatabaseError
+from local_db.database import Error as DbError
 from local_db.errors import UserFacingError
 from ui.labels import label
 from ui.workers import emit
@@ -212,7 +212,7 @@ class SignInPage(QWidget):
                 person = officer
             else:
                 person = access.sign_in(self.ws, officer.id, panel.pin.text(), taking_over_from=self._locked_id())
-        except (UserFacingError, DatabaseError) as exc:
+        except (UserFacingError, DbError) as exc:
             # A database that cannot be written (another program holds it, the disk is full)
             # is said here too: nobody is signed in without the sign-in being recorded.
             panel.message.setText(exc.message(self.language) if isinstance(exc, UserFacingError)
