@@ -174,26 +174,20 @@ def run_gui(argv: Sequence[str]) -> int:
     cold = None
     if ws is None:
         cold = ColdStart(custody, language)
-        if officer is not None:
-            cold.page.choose(officer)
-            if pin is not None:
-                cold.page.pin_panel.pin.setText(pin)
-                if not cold.page.submit():
-                    print(cold.page.pin_panel.message.text(), file=sys.stderr)
-                    return 2
-        shown = cold.window or cold.page
+        page = cold.page
     else:
         window = MainWindow(ws, language)
-        if officer is not None:
-            # The PIN is never skipped: it is typed, or given to a script through the
-            # environment (not the command line, which other users can read).
-            window.sign_in_page.choose(officer)
-            if pin is not None:
-                window.sign_in_page.pin_panel.pin.setText(pin)
-                if not window.sign_in_page.submit():
-                    print(window.sign_in_page.pin_panel.message.text(), file=sys.stderr)
-                    return 2
-        shown = window
+        page = window.sign_in_page
+    if officer is not None:
+        # The PIN is never skipped: it is typed, or given to a script through the
+        # environment (not the command line, which other users can read).
+        page.choose(officer)
+        if pin is not None:
+            page.pin_panel.pin.setText(pin)
+            if not page.submit():
+                print(page.pin_panel.message.text(), file=sys.stderr)
+                return 2
+    shown = (cold.window or cold.page) if cold is not None else window
     if args.page:
         def go(window: MainWindow) -> None:
             if window.officer is not None:
