@@ -15,7 +15,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The GUI takes options only; a first word that is not an option names a
     # subcommand of the core (an unknown one gets argparse's error from there).
     if args and not args[0].startswith("-"):
-        from app import cli
+        from cli import main as cli
 
         return cli.main(args)
     from ui.application import run_gui

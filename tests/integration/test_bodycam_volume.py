@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from app import cli
+from cli import main as cli
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
 from keys_kit import keys_of, open_workspace
@@ -46,7 +46,7 @@ fi
 DRIVER = r"""
 import contextlib, io, json, shutil, sys
 from pathlib import Path
-from app import cli
+from cli import main as cli
 from app.evidence.bodycam import (CameraImport, delete_from_camera, find_camera_volumes, pending_files,
                                   verify_imported)
 from app.evidence.locker import EvidenceLocker

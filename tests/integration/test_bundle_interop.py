@@ -33,7 +33,7 @@ def run(*args: str | Path, ok: bool = True, **kw: object) -> subprocess.Complete
 
 
 def fieldinspect(*args: str | Path, ok: bool = True) -> subprocess.CompletedProcess:
-    return run(sys.executable, "-m", "app.cli", *args, ok=ok)
+    return run(sys.executable, "-m", "cli", *args, ok=ok)
 
 
 @pytest.fixture

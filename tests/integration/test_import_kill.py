@@ -1,7 +1,7 @@
 """SIGKILL during ``fieldinspect import``: nothing half-imported survives, and running
 the import again completes every file exactly once (R17).
 
-The import runs in a subprocess through ``app.cli.main`` with a hook that makes it
+The import runs in a subprocess through ``cli.main`` with a hook that makes it
 stop and wait at a named point, then it is killed there:
 
 - ``copy-large``: 64 MiB into the copy of a 200 MiB file (on the copy's thread);
@@ -31,7 +31,7 @@ import pytest
 
 from keys_kit import keys_of
 from tests.database_key import connect_raw
-from app import cli
+from cli import main as cli
 from app.crypto import sha256_file
 from app.evidence.copier import FILES_IN_FLIGHT
 from app.evidence.importer import STAGING_GRACE_S
@@ -96,7 +96,7 @@ else:
         conn.set_trace_callback(on_statement)
     database._configure = traced
 
-from app import cli
+from cli import main as cli
 sys.exit(cli.main(args))
 """
 
@@ -182,7 +182,7 @@ def test_sigkill_leaves_a_consistent_store_and_the_rerun_seals_each_file_once(
 
     # the next import sweeps what the killed one left once nobody can still be finishing it
     time.sleep(max(0.0, killed_at + STAGING_GRACE_S + 0.5 - time.time()))
-    result = subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert staging_files(data) == []
     report = verify_folder(data, keys=keys_of(data))

@@ -33,7 +33,7 @@ FIELDS = {"format", "seq", "prev", "sha256", "size", "media_type", "evidence_typ
 
 
 def fieldinspect(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app.cli", *args], cwd=ROOT, capture_output=True, text=True,
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
 
 

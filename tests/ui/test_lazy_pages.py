@@ -17,7 +17,7 @@ HEAVY = ("reportlab", "cv2", "numpy", "sync.upload", "ui.pages.evidence", "ui.pa
 
 def test_a_fresh_window_loads_none_of_the_heavy_modules(tmp_path: Path) -> None:
     data = tmp_path / "data"
-    subprocess.run([sys.executable, "-m", "app.cli", "demo", "--no-media", "--data", str(data)],
+    subprocess.run([sys.executable, "-m", "cli", "demo", "--no-media", "--data", str(data)],
                    cwd=ROOT, check=True, capture_output=True)
     code = f"""
 import sys

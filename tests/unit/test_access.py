@@ -211,20 +211,20 @@ def test_the_pin_command_issues_a_pin_read_from_standard_input(demo_workspace: W
 
     root = Path(__file__).resolve().parents[2]
     env = {**os.environ, "FIELDINSPECT_PIN": "200101"}  # the administrator's own PIN
-    done = subprocess.run([sys.executable, "-m", "app.cli", "pin", "O03", "--by", "L01",
+    done = subprocess.run([sys.executable, "-m", "cli", "pin", "O03", "--by", "L01",
                            "--data", str(demo_workspace.folder)], input="246810\n246810\n",
                           capture_output=True, text=True, cwd=root, env=env)
     assert done.returncode == 0, done.stderr
     assert access.sign_in(demo_workspace, "O03", "246810").id == "O03"
-    wrong = subprocess.run([sys.executable, "-m", "app.cli", "pin", "O03", "--by", "L01",
+    wrong = subprocess.run([sys.executable, "-m", "cli", "pin", "O03", "--by", "L01",
                             "--data", str(demo_workspace.folder)],
                            input="246810\n135790\n", capture_output=True, text=True, cwd=root, env=env)
     assert wrong.returncode == 2 and "differ" in wrong.stderr
-    anonymous = subprocess.run([sys.executable, "-m", "app.cli", "pin", "O03", "--data", str(demo_workspace.folder)],
+    anonymous = subprocess.run([sys.executable, "-m", "cli", "pin", "O03", "--data", str(demo_workspace.folder)],
                                input="246810\n246810\n", capture_output=True, text=True, cwd=root,
                                env={k: v for k, v in env.items() if k != "FIELDINSPECT_OFFICER"})
     assert anonymous.returncode == 2 and "--by" in anonymous.stderr
-    unauthenticated = subprocess.run([sys.executable, "-m", "app.cli", "pin", "O03", "--by", "L01", "--data",
+    unauthenticated = subprocess.run([sys.executable, "-m", "cli", "pin", "O03", "--by", "L01", "--data",
                                       str(demo_workspace.folder)], input="246810\n246810\n", capture_output=True,
                                      text=True, cwd=root, env={**env, "FIELDINSPECT_PIN": "999990"})
     assert unauthenticated.returncode == 2 and "Wrong PIN" in unauthenticated.stderr

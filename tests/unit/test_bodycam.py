@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app import cli
+from cli import main as cli
 from app.clock import CHINA_TZ
 from app.domain import EvidenceSourceKind
 from app.evidence import bodycam, errors

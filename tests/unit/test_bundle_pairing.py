@@ -96,7 +96,7 @@ def test_hq_cli_enroll_and_publish(tmp_path: Path, capsys) -> None:
 
 
 def test_verify_bundle_needs_the_hq_identity(tmp_path: Path, capsys) -> None:
-    from app import cli
+    from cli import main as cli
 
     bundle = tmp_path / "x.age"
     bundle.write_bytes(b"age-encryption.org/v1\n")

@@ -72,7 +72,7 @@ def test_audit_chain_detects_a_removed_entry(demo_workspace: Workspace) -> None:
 
 def test_cli_demo_then_status(tmp_path: Path) -> None:
     folder = tmp_path / "new" / "data"
-    run = lambda *a: subprocess.run([sys.executable, "-m", "app.cli", *a, "--data", str(folder)],  # noqa: E731
+    run = lambda *a: subprocess.run([sys.executable, "-m", "cli", *a, "--data", str(folder)],  # noqa: E731
                                     cwd=ROOT, capture_output=True, text=True)
     first = run("demo")
     assert first.returncode == 0 and "已载入演示数据" in first.stdout

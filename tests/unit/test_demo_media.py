@@ -10,7 +10,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from app import cli, demo
+from app import demo
+from cli import main as cli
 from app.clock import CHINA_TZ, fixed_clock
 from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.demo_media import SHOTS, SOURCE_DETAIL, seed_media

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app import cli
+from cli import main as cli
 from app.evidence import errors
 from app.evidence.store import EvidenceStore
 from app.evidence.importer import FileImport, import_paths

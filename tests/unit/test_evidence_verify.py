@@ -14,7 +14,8 @@ import pytest
 
 from keys_kit import keys_of
 from tests.database_key import connect_raw
-from app import cli, crypto
+from app import crypto
+from cli import main as cli
 from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.locker import EvidenceLocker
 from app.evidence.seal import record_hash

@@ -104,7 +104,7 @@ def test_a_missing_staging_folder_is_nothing_to_sweep(tmp_path: Path) -> None:
 
 
 def test_the_command_line_shows_the_rate_and_time_left_only_to_a_person() -> None:
-    from app.cli import _progress_line
+    from cli.main import _progress_line
 
     step = ImportProgress(300 * MB, 1000 * MB, 2, 5, None, rate_bps=50 * MB, seconds_left=14.2)
     assert _progress_line(step, with_rate=True) == " 30%  2/5    50.0 MB/s  剩余 / left 0:14"

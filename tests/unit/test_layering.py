@@ -62,3 +62,17 @@ def test_importing_every_core_module_loads_no_qt() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_command_line_sits_above_the_core_and_sync() -> None:
+    # cli/ is an interface like ui/: it may use app/, local_db/ and sync/, and nothing
+    # below it imports it; app/ never reaches up into sync/ (sync builds on app).
+    leaks = [
+        f"{p.relative_to(ROOT)}: {name}"
+        for p in _core_files()
+        for name in _imports(p)  # ast.walk: imports inside functions count too
+        if name.split(".")[0] == "cli" or (p.relative_to(ROOT).parts[0] in ("app", "local_db")
+                                             and name.split(".")[0] == "sync")
+    ]
+    assert leaks == []
+

@@ -135,7 +135,7 @@ def test_a_missing_folder_is_refused_and_not_created(tmp_path: Path) -> None:
 
 
 def test_cli_reports_errors_in_both_languages_with_exit_status_2(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, "-m", "app.cli", "status", "--data", str(tmp_path / "none")],
+    result = subprocess.run([sys.executable, "-m", "cli", "status", "--data", str(tmp_path / "none")],
                             cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 2
     assert "数据目录不存在" in result.stderr and "does not exist" in result.stderr
@@ -144,7 +144,7 @@ def test_cli_reports_errors_in_both_languages_with_exit_status_2(tmp_path: Path)
 
 def _run_on_read_only(folder: Path) -> subprocess.CompletedProcess:
     """Run ``status`` where the data folder cannot be written, as a real user would meet it."""
-    cmd = [sys.executable, "-m", "app.cli", "status", "--data", str(folder)]
+    cmd = [sys.executable, "-m", "cli", "status", "--data", str(folder)]
     if os.geteuid() != 0:
         folder.chmod(0o555)
         return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
