@@ -142,10 +142,11 @@ def _workspace(args: argparse.Namespace, person: str | None = None, option: str 
     ws = unlock.open_with_keys(custody, keys)
     try:
         access.record_unlock(ws, officer.id)
-        if keys.pin_must_change:
-            print(f"{officer.name} 的 PIN 少于 {access.PIN_MIN} 位，请在登录窗口或“设置”中更换。\n"
-                  f"{officer.id}'s PIN is shorter than {access.PIN_MIN} digits; change it in the window "
-                  "(Settings).", file=sys.stderr)
+        if keys.pin_must_change:  # an earlier version's PIN: nothing is done with it but replace it
+            raise UserFacingError(
+                f"{officer.name} 的 PIN 来自早期版本，须先更换：请在登录窗口登录，按提示设置 {access.PIN_MIN}–12 位的新 PIN。",
+                f"{officer.id}'s PIN is from an earlier version and must be replaced first: sign in in the "
+                f"window and choose a new PIN of {access.PIN_MIN}–12 digits there.")
         yield ws
     finally:
         ws.close()
