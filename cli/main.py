@@ -29,6 +29,13 @@ def _officer_arg(p: argparse.ArgumentParser) -> None:
                    help="本人人员编号（须输入 PIN）/ your person id (the PIN is asked for)")
 
 
+def subcommands() -> list[tuple[str, str]]:
+    """Each subcommand with its one-line help, in the order ``--help`` lists them."""
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {c.dest: c.help for c in sub._choices_actions}
+    return [(name, helps.get(name, "")) for name in sub.choices]
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldinspect", description="现场执法检查终端 FieldInspect")
     sub = parser.add_subparsers(dest="command", required=True)
