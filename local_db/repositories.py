@@ -31,7 +31,8 @@ from app.domain import (
     Subject,
     SubjectKind,
 )
-from local_db.database import Database
+from local_db.database import Database, IntegrityError
+from local_db.errors import RecordConflict
 
 
 def _d(value: str | None) -> date | None:
@@ -55,11 +56,14 @@ class Repository:
     def _upsert(self, table: str, row: dict, pk: str) -> None:
         cols = list(row)
         updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != pk)
-        self.db.execute(
-            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-            f"ON CONFLICT({pk}) DO UPDATE SET {updates}",
-            [row[c] for c in cols],
-        )
+        try:
+            self.db.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+                f"ON CONFLICT({pk}) DO UPDATE SET {updates}",
+                [row[c] for c in cols],
+            )
+        except IntegrityError as exc:  # another key (a certificate number) taken, a missing parent
+            raise RecordConflict(table, str(exc)) from None
 
     def _insert_all(self, table: str, rows: Iterable[dict]) -> None:
         for row in rows:
