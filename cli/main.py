@@ -447,6 +447,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.zh, file=sys.stderr)
         print(exc.en, file=sys.stderr)
         return 2
+    except OSError as exc:  # a folder of another user, a full disk, a read-only medium
+        zh, en = _os_error_text(exc)
+        print(zh, file=sys.stderr)
+        print(en, file=sys.stderr)
+        return 2
+
+
+def _os_error_text(exc: OSError) -> tuple[str, str]:
+    import errno
+
+    where = exc.filename or ""
+    if isinstance(exc, PermissionError):
+        return (f"没有权限访问 {where}：数据目录属于其他用户或权限被改动。请以目录所有者的身份运行。未作任何改动。",
+                f"No permission to access {where}: the data folder belongs to another user or its permissions "
+                "were changed. Run as the folder's owner. Nothing was changed.")
+    if exc.errno == errno.ENOSPC:
+        return (f"磁盘空间已满（{where}）：请腾出空间后重试。已完成的部分保持不变。",
+                f"The disk is full ({where}): free some space and try again. What was finished is kept.")
+    if exc.errno == errno.EROFS:
+        return (f"介质为只读（{where}），无法写入。", f"The medium is read-only ({where}); nothing can be written.")
+    return (f"文件操作失败：{where}（{exc.strerror or exc}）。", f"A file operation failed: {where} ({exc.strerror or exc}).")
 
 
 if __name__ == "__main__":
