@@ -69,20 +69,24 @@ def head_body(*, device_id: str, state: dict[str, Any], at: datetime, problems: 
     })
 
 
-def sign_head(db: Database, device: DeviceIdentity, at: datetime) -> tuple[bytes, bytes]:
-    """Sign the head of the chains as they are now and keep it; (body, raw signature).
+def make_head(db: Database, device: DeviceIdentity, at: datetime) -> tuple[bytes, bytes]:
+    """Sign the head of the chains as they are now; (body, raw signature). :func:`keep_head` stores it.
 
-    Call inside the caller's transaction. ``problems`` in the head are the kinds
-    the device's own check (:func:`self_check`) found, so HQ learns of a dropped
-    trigger or a forged entry even when the bundle's content looks sound.
+    ``problems`` in the head are the kinds the device's own check
+    (:func:`self_check`) found, so HQ learns of a dropped trigger or a forged
+    entry even when the bundle's content looks sound.
     """
     state = chain_state(db)
     body = head_body(device_id=device.device_id, state=state, at=at, problems=self_check(db, device.public))
-    signature = device.sign(body)
+    return body, device.sign(body)
+
+
+def keep_head(db: Database, body: bytes, signature: bytes) -> None:
+    """Keep a signed head on the device (inside the caller's transaction)."""
+    head = json.loads(body)
     db.execute("INSERT INTO chain_heads (body, signature, audit_seq, seal_seq) VALUES (?, ?, ?, ?)",
                [body.decode("utf-8"), base64.b64encode(signature).decode("ascii"),
-                state["audit_seq"], state["seal_seq"]])
-    return body, signature
+                head["audit_seq"], head["seal_seq"]])
 
 
 def parse_head(body: bytes, signature: bytes, key: DevicePublicKey) -> dict[str, Any] | None:
