@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app import demo, paths
-from app.audit import verify as verify_audit
 from app.clock import system_clock
 from app.workspace import Workspace
 from local_db.database import check_data_folder, latest_version
@@ -179,16 +178,23 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    from app.evidence.verify import verify_folder
+
     with _workspace(args, args.officer) as ws:
         ref = ws.reference_sets.latest()
-        problems = verify_audit(ws.db)
+        # the chains, their signatures, heads and triggers; the originals are hashed by verify only
+        problems = verify_folder(ws.folder, keys=ws.keys, check_files=False).problems
         print(f"数据目录 / data folder: {ws.folder}")
         print(f"数据库结构版本 / schema version: {latest_version()}")
         print(f"基础数据 / reference data: {ref['version'] + ' (' + ref['source'] + ')' if ref else '—'}")
         print(f"执法人员 / staff: {len(ws.officers.all())}")
         print(f"检查对象 / subjects: {len(ws.subjects.all())}")
         print(f"检查任务 / inspections: {len(ws.inspections.overview())}")
-        print(f"审计日志 / audit log: {'完整 intact' if not problems else f'{len(problems)} 处异常 problems'}")
+        print(f"审计日志与封存链 / audit log and seal chain: "
+              f"{'完整 intact' if not problems else f'{len(problems)} 处异常 problems'}")
+        for problem in problems:
+            print(problem.describe("zh"))
+            print("  " + problem.describe("en"))
         return 0 if not problems else 1
 
 

@@ -363,11 +363,19 @@ class AuditRepository(Repository):
 
     def insert(self, entry: AuditEntry) -> None:
         self.db.execute(
-            "INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash, signature) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [entry.seq, entry.at.isoformat(), entry.actor, entry.action, entry.target,
-             json.dumps(entry.detail, ensure_ascii=False, sort_keys=True), entry.prev_hash, entry.hash],
+             json.dumps(entry.detail, ensure_ascii=False, sort_keys=True), entry.prev_hash, entry.hash,
+             entry.signature],
         )
+
+    def signing_began_after(self) -> int | None:
+        """How many entries predate audit signing (migration 0013); None when the record is gone."""
+        if not self.db.has_table("audit_signing"):
+            return None
+        row = self.db.execute("SELECT began_after FROM audit_signing WHERE id = 1").fetchone()
+        return int(row[0]) if row else None
 
     def entries(self) -> Iterator[AuditEntry]:
         for r in self._rows("SELECT * FROM audit_log ORDER BY seq"):
@@ -378,6 +386,7 @@ class AuditRepository(Repository):
         return AuditEntry(
             seq=r["seq"], at=datetime.fromisoformat(r["at"]), actor=r["actor"], action=r["action"],
             target=r["target"], detail=json.loads(r["detail"]), prev_hash=r["prev_hash"], hash=r["hash"],
+            signature=r.get("signature") or "",
         )
 
 
