@@ -390,6 +390,16 @@ def receipt_block(receipt: Any, who: str = "被检查人") -> Flowable:
                                                  ("LINEBELOW", (3, 0), (3, 0), 0.5, RULE)], rowHeights=[17 * mm])
 
 
+def closing_with_code(code: str, seal: Flowable, caption: str = "扫码核验本文书") -> Flowable:
+    """The document code (when there is one) at the left, the seal area at the right, side by side."""
+    if not code:
+        return seal
+    block = qr_block(code, caption, 24)
+    return plain_table([[block, seal]], (48, CONTENT_WIDTH / mm - 48), [
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+
+
 def qr_block(payload: str, caption: str, symbol_mm: float = 32) -> Flowable:
     """The inspection code (R14) with a caption under it, centred in its own small table."""
     s = styles()

@@ -214,8 +214,9 @@ def _story(record: OnsiteRecord) -> list[Flowable]:
     story.append(CondPageBreak(60 * mm))
     closing = L.para("以上笔录已交当事人阅读（或已向当事人宣读），与现场情况一致。", s.body_indent)
     # The seal goes with the signatures, so neither stands alone on a page.
+    seal = L.issuer_block(record.agency.name, record.ended_at.astimezone(CHINA_TZ).date(), 120)
     story.append(KeepTogether([Spacer(1, 6), closing, Spacer(1, 4), _signatures(record),
-                               L.issuer_block(record.agency.name, record.ended_at.astimezone(CHINA_TZ).date())]))
+                               L.closing_with_code(record.document_code, seal)]))
     return story
 
 

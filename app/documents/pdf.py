@@ -135,8 +135,9 @@ class DocumentTemplate(BaseDocTemplate):
             canv.drawImage(image, x, y - 1.5 * mm, width * scale, height * scale, mask="auto")
         else:
             canv.line(x, y - 1, x + 50 * mm, y - 1)
-        canv.setFont(fonts.FONT_NAME, 10.5)
-        canv.drawRightString(PAGE_WIDTH - MARGIN_X, y, "（当事人逐页签名或注明拒签）")
+        if not sign.note:  # a refusal note takes the whole line
+            canv.setFont(fonts.FONT_NAME, 10.5)
+            canv.drawRightString(PAGE_WIDTH - MARGIN_X, y, "（当事人逐页签名或注明拒签）")
         canv.restoreState()
 
     def _page_done(self, canv: Canvas, _doc: BaseDocTemplate) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from app.clock import CHINA_TZ
 from app.device import DeviceIdentity
 from app.documents import model as M
-from app.documents import qr
+from app.documents import doc_code, qr
 from app.documents.model.common import cn_day
 from app.documents.numbering import DocumentNumbers
 from app.domain import (
@@ -104,6 +104,9 @@ class InspectionDocuments:
         number = self.numbers.issue(self.document_key(inspection_id, kind), self._inspection(inspection_id).agency_id,
                                     kind.doc_type, self.ws.keys.person_id or "system")
         doc = dataclasses.replace(doc, **{field: number.number})  # type: ignore[type-var]
+        if kind is DocumentKind.RECORD:  # the record's QR: its number and content, signed by this device
+            doc = dataclasses.replace(doc, document_code=doc_code.sign_code(  # type: ignore[type-var]
+                "record", number.number, doc, self.device, self.ws.clock()))
         if kind is DocumentKind.RESULT and doc.rectification_order_no:  # type: ignore[attr-defined]
             # The result cites the order issued with it: the order is issued (numbered) too.
             order = self.numbers.issue(self.document_key(inspection_id, DocumentKind.ORDER),
