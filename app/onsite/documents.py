@@ -104,6 +104,13 @@ class InspectionDocuments:
         number = self.numbers.issue(self.document_key(inspection_id, kind), self._inspection(inspection_id).agency_id,
                                     kind.doc_type, self.ws.keys.person_id or "system")
         doc = dataclasses.replace(doc, **{field: number.number})  # type: ignore[type-var]
+        if kind in (DocumentKind.NOTICE, DocumentKind.CARD):  # the code names what this document states
+            inspection = self._inspection(inspection_id)
+            day = qr.parse_code(doc.verification_url).code.day  # type: ignore[attr-defined]
+            content = {f.name: getattr(doc, f.name) for f in dataclasses.fields(doc)  # type: ignore[arg-type]
+                       if f.name != "verification_url"}
+            doc = dataclasses.replace(doc, verification_url=self._code(  # type: ignore[type-var]
+                inspection, day, record_hash=doc_code.record_hash(content)))
         if kind is DocumentKind.RECORD:  # the record's QR: its number and content, signed by this device
             doc = dataclasses.replace(doc, document_code=doc_code.sign_code(  # type: ignore[type-var]
                 "record", number.number, doc, self.device, self.ws.clock()))
@@ -158,11 +165,12 @@ class InspectionDocuments:
         assert s is not None
         return M.SubjectLine(name=s.name, address=s.address, uscc=s.uscc or "", representative=s.representative or "")
 
-    def _code(self, inspection: Inspection, day: date) -> str:
+    def _code(self, inspection: Inspection, day: date, record_hash: str = "") -> str:
         code = qr.InspectionCode(
             base_url=self.ws.settings.get(VERIFY_URL_SETTING) or DEMO_VERIFY_URL, inspection_id=inspection.id,
             agency_id=inspection.agency_id, officer_certs=tuple(o.cert_no for o in self._officers(inspection)),
-            day=day)
+            day=day, record_hash=record_hash,
+            signed_at=self.ws.clock().replace(microsecond=0) if record_hash else None)
         return qr.build_code(code, self.device)
 
     def _names(self) -> dict[str, str]:
