@@ -170,3 +170,9 @@ def test_a_label_code_verifies_with_openssl_and_a_changed_one_does_not(rendered:
     fields = text.split("|")
     fields[3] = ("0" if fields[3][0] != "0" else "1") + fields[3][1:]  # another item record
     assert not openssl_verifies("|".join(fields))
+
+
+def test_a_label_states_agency_case_item_and_date_in_text(rendered: dict) -> None:
+    text = "".join(run("pdftotext", "-raw", "-f", "1", "-l", "1", str(rendered[DemolitionDocument.LABELS]), "-").split())
+    assert text.count("清河市西城区综合行政执法局") >= 12
+    assert f"案件{CASE}第1项" in text and "餐椅1" in text and "清点日期2026年11月23日" in text
