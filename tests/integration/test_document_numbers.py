@@ -24,7 +24,7 @@ from app.workspace import Workspace
 from local_db.database import IntegrityError, OperationalError
 from tests.integration.test_onsite_documents import TASK, closed_inspection  # noqa: F401 - the fixture
 
-pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in ("pdftotext", "pdfinfo", "pdffonts")),
+pytestmark = pytest.mark.skipif(not all(shutil.which(t) for t in ("pdftotext", "pdfinfo", "pdffonts", "pdftoppm")),
                                 reason="poppler-utils is needed")
 AGENCY = "清河市西城区综合行政执法局"
 
@@ -86,7 +86,7 @@ def test_a_draft_record_has_no_number_and_says_so(demo_workspace: Workspace, tmp
 
 @pytest.mark.parametrize("kind", list(DocumentKind))
 def test_every_document_prints_number_agency_seal_and_page_line_and_no_rule_code(
-        closed_inspection: Workspace, kind: DocumentKind) -> None:
+        closed_inspection: Workspace, kind: DocumentKind, tmp_path: Path) -> None:
     docs = InspectionDocuments(closed_inspection)
     doc = docs.build(TASK, kind)
     number = doc.card_no if kind is DocumentKind.CARD else doc.document_no
@@ -94,6 +94,8 @@ def test_every_document_prints_number_agency_seal_and_page_line_and_no_rule_code
     pdf = docs.render(TASK, kind)
     pages = pages_text(pdf)
     whole = "".join(pages)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "p")], check=True, capture_output=True)
+    assert len(list(tmp_path.glob("p*.png"))) == len(pages)
     assert number in whole and AGENCY in whole
     for n, page in enumerate(pages, start=1):
         assert f"第{n}页共{len(pages)}页" in page
