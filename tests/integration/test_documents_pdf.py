@@ -241,3 +241,12 @@ def test_long_finding_wraps_inside_its_column(long_record, tmp_path: Path) -> No
         assert left < x0 and x1 <= right, f"{word} at {x0:.1f}–{x1:.1f}, column {left:.1f}–{right:.1f}"
         assert x1 < table_right
     assert "".join(w for *_, w in sorted(lines, key=lambda line: line[1])) in finding
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_no_internal_rule_code_and_one_date_style(rendered: dict[str, Rendered], name: str) -> None:
+    text = flat(run("pdftotext", "-raw", str(rendered[name].path), "-"))
+    assert not re.search(r"R\d+", text), re.findall(r".{6}R\d+.{6}", text)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|年0\d月|月0\d日", text)
+    pages = page_count(rendered[name].path)
+    assert f"第{pages}页共{pages}页" in text
