@@ -43,8 +43,8 @@ SHADE = colors.HexColor("#eeeeee")
 # --- Text --------------------------------------------------------------------------
 
 def text(value: str) -> str:
-    """User text made safe for Paragraph markup, line breaks kept, rare characters in the fallback face."""
-    return fonts.with_fallback(escape(value or "").replace("\n", "<br/>"))
+    """User text made safe for Paragraph markup, line breaks kept."""
+    return escape(value or "").replace("\n", "<br/>")
 
 
 # One date style in every document: 2026年5月12日 (no leading zeros), times as 8时05分.
@@ -113,13 +113,13 @@ def styles() -> Styles:
 
 
 def para(value: str, style: ParagraphStyle | None = None) -> Paragraph:
-    """A Paragraph of plain user text (escaped)."""
-    return Paragraph(text(value), style or styles().body)
+    """A Paragraph of plain user text (escaped; a character the Song face lacks in the fallback face)."""
+    return Paragraph(fonts.with_fallback(text(value)), style or styles().body)
 
 
 def markup(value: str, style: ParagraphStyle | None = None) -> Paragraph:
-    """A Paragraph of markup the caller has already escaped."""
-    return Paragraph(value, style or styles().body)
+    """A Paragraph of markup the caller has already escaped (a character the Song face lacks in the fallback face)."""
+    return Paragraph(fonts.with_fallback(value), style or styles().body)
 
 
 class TitleLine(Flowable):

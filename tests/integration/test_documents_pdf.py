@@ -250,3 +250,16 @@ def test_no_internal_rule_code_and_one_date_style(rendered: dict[str, Rendered],
     assert not re.search(r"\d{4}-\d{2}-\d{2}|年0\d月|月0\d日", text)
     pages = page_count(rendered[name].path)
     assert f"第{pages}页共{pages}页" in text
+
+
+def test_a_character_the_song_face_lacks_prints_in_the_fallback_face(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from app.documents import fonts
+
+    assert not fonts.covered("堃")  # outside GB 2312: not in the cut Song face
+    doc = replace(specimen.rectification_order(), subject=replace(specimen.SUBJECT, name="清河市西城区李堃餐饮店"))
+    pdf = rectification.render_rectification_order(doc, tmp_path / "order.pdf")
+    assert "李堃餐饮店" in flat(run("pdftotext", "-raw", str(pdf), "-"))
+    names = {row.split()[0].split("+")[-1] for row in run("pdffonts", str(pdf)).splitlines()[2:]}
+    assert names == {"UMingCN", "WenQuanYiMicroHei"}
