@@ -176,6 +176,14 @@ def _calendar(doc: _Reader) -> dict[int, tuple[HolidayCalendarDay, ...]]:
     return out
 
 
+def _doc_code(agency: _Reader) -> str:
+    """``doc_code``: the agency's 机关代字 in its 文号 (optional; the agency's name stands in for it)."""
+    code = (agency.str("doc_code", optional=True) or "").strip()
+    if any(c in code for c in "〔〕"):
+        raise agency._err("doc_code", "机关代字不能含〔〕", "the agency code must not contain 〔〕")
+    return code
+
+
 def _doc_type_codes(agency: _Reader) -> tuple[tuple[str, str], ...]:
     """``doc_type_codes``: the 代字 of each document type in the agency's 文号 (optional, FORMATS.md)."""
     from app.documents.numbering import DOC_TYPES
@@ -205,7 +213,7 @@ def parse(document: dict) -> ReferenceSet:
     agencies = tuple(
         Agency(id=a.str("id"), name=a.str("name"), region=a.str("region", optional=True) or "",
                supervision_phone=a.str("supervision_phone", optional=True) or "",
-               doc_code=a.str("doc_code", optional=True) or "", doc_type_codes=_doc_type_codes(a))
+               doc_code=_doc_code(a), doc_type_codes=_doc_type_codes(a))
         for a, _ in _items(doc, "agencies")
     )
     _unique("agencies", [a.id for a in agencies], "机关编号", "agency id")

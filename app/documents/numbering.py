@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from app.clock import CHINA_TZ
 from local_db.database import IntegrityError, transaction
+from local_db.errors import UserFacingError
 
 if TYPE_CHECKING:
     from app.domain import Agency
@@ -117,12 +118,13 @@ class DocumentNumbers:
         return IssuedNumber(document, agency_id, doc_type, now.year, seq, number, now, actor)
 
 
-class DocumentNumberTaken(RuntimeError):
+class DocumentNumberTaken(UserFacingError):
     """Two types' 代字 give the same text: the reference data must tell them apart."""
 
     def __init__(self, number: str) -> None:
-        super().__init__(f"文号 {number} 已被另一类文书使用，请检查基础数据中的机关代字。"
-                         f" / number {number} is already used by another document type; check the agency codes.")
+        super().__init__(f"文号 {number} 已被另一类文书使用，请检查基础数据中的机关代字与文书类型代字。",
+                         f"The number {number} is already used by another document type; the agency's codes in "
+                         "the reference data must tell the types apart.")
 
 
 def _issued(row: tuple) -> IssuedNumber:

@@ -114,3 +114,16 @@ def test_reference_data_without_a_numbering_scheme_numbers_with_the_agency_name(
     closed_inspection.agencies.save(dataclasses.replace(agency, doc_code="", doc_type_codes=()))
     docs = InspectionDocuments(closed_inspection)
     assert docs.build(TASK, DocumentKind.RESULT).document_no == f"{AGENCY}检告〔2026〕1号"
+
+
+def test_two_types_that_would_print_the_same_number_are_refused_in_words(closed_inspection: Workspace) -> None:
+    from app.documents.numbering import DocumentNumberTaken
+
+    agency = closed_inspection.agencies.get("QH-XC-ZHZF")
+    closed_inspection.agencies.save(dataclasses.replace(agency, doc_type_codes=(("card", "检"), ("notice", "检"))))
+    docs = InspectionDocuments(closed_inspection)
+    assert docs.build(TASK, DocumentKind.NOTICE).document_no == "清西综执检〔2026〕1号"
+    with pytest.raises(DocumentNumberTaken) as info:
+        docs.build(TASK, DocumentKind.CARD)
+    assert "清西综执检〔2026〕1号" in info.value.zh
+    assert DocumentNumbers(closed_inspection).get(InspectionDocuments.document_key(TASK, DocumentKind.CARD)) is None
