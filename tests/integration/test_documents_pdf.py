@@ -263,3 +263,17 @@ def test_a_character_the_song_face_lacks_prints_in_the_fallback_face(tmp_path: P
     assert "李堃餐饮店" in flat(run("pdftotext", "-raw", str(pdf), "-"))
     names = {row.split()[0].split("+")[-1] for row in run("pdffonts", str(pdf)).splitlines()[2:]}
     assert names == {"UMingCN", "WenQuanYiMicroHei"}
+
+
+@pytest.mark.parametrize("extra", range(0, 9))
+def test_the_seal_area_never_stands_alone_on_a_page(extra: int, tmp_path: Path) -> None:
+    """However the items fall, the page with the seal area also holds the last paragraph of the body."""
+    from dataclasses import replace
+
+    doc = specimen.written_result()
+    doc = replace(doc, items=doc.items + doc.items[:1] * extra)
+    pdf = written_result.render_written_result(doc, tmp_path / "result.pdf")
+    pages = [flat(run("pdftotext", "-f", str(n), "-l", str(n), "-raw", str(pdf), "-"))
+             for n in range(1, page_count(pdf) + 1)]
+    sealed = [p for p in pages if "（印章）" in p]
+    assert len(sealed) == 1 and "如对检查结果有异议" in sealed[0]
