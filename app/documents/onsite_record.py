@@ -164,13 +164,13 @@ def _signatures(record: OnsiteRecord) -> Flowable:
     return table
 
 
-def _story(record: OnsiteRecord) -> list[Flowable]:
+def _story(record: OnsiteRecord, draft: bool = False) -> list[Flowable]:
     s = L.styles()
     subject = record.subject
     officers = "；".join(f"{o.name}（执法证号 {o.cert_no}）" for o in record.officers)
     same_day = record.ended_at.astimezone(CHINA_TZ).date() == record.started_at.astimezone(CHINA_TZ).date()
     end = L.clock_time(record.ended_at) if same_day else L.when(record.ended_at)
-    story: list[Flowable] = L.heading(record.agency.name, TITLE, record.document_no)
+    story: list[Flowable] = L.heading(record.agency.name, TITLE, "" if draft else record.document_no)
     story.append(L.field_table([
         ("*检查时间", f"{L.when(record.started_at)} 至 {end}"),
         ("*检查地点", record.place),
@@ -216,7 +216,7 @@ def _story(record: OnsiteRecord) -> list[Flowable]:
     # The seal goes with the signatures, so neither stands alone on a page.
     seal = L.issuer_block(record.agency.name, record.ended_at.astimezone(CHINA_TZ).date(), 120)
     story.append(KeepTogether([Spacer(1, 6), closing, Spacer(1, 4), _signatures(record),
-                               L.closing_with_code(record.document_code, seal)]))
+                               L.closing_with_code("" if draft else record.document_code, seal)]))
     return story
 
 
@@ -235,7 +235,7 @@ def page_signature(record: OnsiteRecord) -> pdf.PageSignature:
 def _produce(record: OnsiteRecord, draft: bool, progress: pdf.Progress | None) -> Callable[[BinaryIO], None]:
     if not draft:
         check_final(record)
-    story = _story(record)  # built before the file is opened: a bad image fails without a trace on disk
+    story = _story(record, draft)  # built before the file is opened: a bad image fails without a trace on disk
     sign = page_signature(record)
     return lambda fh: pdf.build(fh, story, title=TITLE, document_no="" if draft else record.document_no,
                               draft=draft, progress=progress, page_signature=sign, draft_mark="草稿 未签名")
