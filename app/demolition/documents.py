@@ -344,9 +344,10 @@ class DemolitionDocuments:
         story.append(L.para(f"清点财物 {len(items)} 项，详见《财物登记清单》（一式两份）。", s.body))
         if case.inventory_sha256:
             story.append(L.para(f"清单封存 SHA-256：{case.inventory_sha256}", s.small))
-        story.append(L.para(f"执法人员：{self._officers(case)}", s.body))
+        officers = L.para(f"执法人员：{self._officers(case)}", s.body)
         sigs = [x for x in self.s.inventory.signatures(case.id) if x.document == "record"]
-        story.append(KeepTogether([Spacer(1, 6), self._signature_block(
+        # The last body line goes with the signatures and the seal, so they never stand alone on a page.
+        story.append(KeepTogether([officers, Spacer(1, 6), self._signature_block(
             sigs, (("officer", "执法人员"), ("party", "当事人"), ("witness", "见证人"))),
                                    *self._refusal_lines(case, "record"), self._seal(case, DemolitionDocument.RECORD)]))
         return story
