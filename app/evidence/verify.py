@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
 
 from app.audit import verify as verify_audit
 from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
@@ -113,12 +115,12 @@ def verify_folder(folder: Path, *, keys: UnlockedKeys, public_key: Path | None =
     folder = Path(folder)
     db = open_read_only(folder, keys.db_key)
     try:
-        return _verify(folder, db, public_key or device_folder(folder) / PUBLIC_KEY_FILE)
+        return _verify(folder, db, public_key or device_folder(folder) / PUBLIC_KEY_FILE, keys.master)
     finally:
         db.conn.close()
 
 
-def _verify(folder: Path, db: Database, key_path: Path) -> VerifyReport:
+def _verify(folder: Path, db: Database, key_path: Path, master: MasterKey | None = None) -> VerifyReport:
     problems: list[Problem] = []
     key_problem: Problem | None = None
     try:
@@ -169,7 +171,7 @@ def _verify(folder: Path, db: Database, key_path: Path) -> VerifyReport:
     for sha in sorted(set(evidence_rows) - sealed):
         problems.append(Problem("unsealed-item", sha256=sha))
 
-    problems += _check_files(EvidenceStore(folder), chain, evidence_rows, report)
+    problems += _check_files(EvidenceStore(folder, master), chain, evidence_rows, report)
     report.problems = problems
     return report
 
