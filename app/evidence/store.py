@@ -28,6 +28,7 @@ from app.crypto.filecrypt import (
     FileCryptError,
     MasterKeyLocked,
     encrypt_hashing,
+    plaintext_fd,
     sha256_encrypted,
 )
 from app.evidence.media import SNIFF_BYTES
@@ -147,6 +148,21 @@ class EvidenceStore:
         (altered, cut, another device's), :class:`MasterKeyLocked` without the key.
         """
         return EncryptedReader(self.path_for(sha256), self.master)
+
+    @contextlib.contextmanager
+    def plaintext_path(self, sha256: str) -> Iterator[str]:
+        """A path to the original's plaintext for a tool that reads files (ffprobe, ffmpeg, OpenCV).
+
+        The plaintext lives in an anonymous memory file (``memfd``) for the duration of
+        the ``with`` block and is never written to a disk; the path
+        ``/proc/<pid>/fd/<n>`` opens it from this process and its children.
+        """
+        with self.open(sha256) as reader:
+            fd = plaintext_fd(reader, name=f"fieldinspect-{sha256[:12]}")
+        try:
+            yield f"/proc/{os.getpid()}/fd/{fd}"
+        finally:
+            os.close(fd)
 
     def open_staged(self, staged: StagedFile) -> EncryptedReader:
         """A staged file's plaintext (to read its duration before it is sealed)."""
