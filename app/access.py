@@ -186,8 +186,7 @@ def record_unlock(ws: Workspace, person_id: str) -> None:
 
 def pin_must_change(ws: Workspace, person_id: str) -> bool:
     """True when the person's PIN predates the rules (shorter than the minimum) and must change."""
-    wrap = _custody(ws).gate.pin_wrap(person_id)
-    return wrap is not None and wrap.digits < PIN_MIN
+    return _custody(ws).pin_must_change(person_id)
 
 
 def change_pin(ws: Workspace, person_id: str, current: str, new: str, confirm: str) -> None:

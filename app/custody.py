@@ -34,7 +34,7 @@ from pathlib import Path
 from app import crypto
 from app.atomic_files import fsync_dir, write_new_file
 from app.crypto import Argon2Params, KeyUnwrapError, MasterKey
-from app.device import DEVICE_DIR, DeviceIdentity
+from app.device import DEVICE_DIR, LEGACY_PRIVATE_KEY_FILE, DeviceIdentity
 from app.domain import Officer, StaffRole
 from app.keystore import KeyStoreSecretMissing, OsKeyStore
 from local_db.errors import UserFacingError
@@ -59,6 +59,13 @@ _META_KDF = "pin-kdf"
 _CTX_DB = b"db-key"
 _CTX_DEVICE = b"device-signing-key"
 _META_SEEN = "latest-time"
+# A folder of an earlier version (plain database, device key in the clear, scrypt PIN
+# hashes) is adopted: its PIN hashes move into the gate, and until each of those
+# people has chosen a new PIN the master key is also kept wrapped under the OS
+# secret alone (the transitional wrap), which the last PIN change deletes.
+_META_LEGACY_PINS = "legacy-pins"
+_META_LEGACY_MASTER = "legacy-master"
+_CTX_LEGACY = b"legacy-master-key"
 
 BootClock = Callable[[], tuple[str, float]]
 
@@ -251,7 +258,9 @@ class Custody:
 
     @staticmethod
     def present(folder: Path) -> bool:
-        return (Path(folder) / DEVICE_DIR / GATE_FILENAME).is_file()
+        # The installation id is written last: a gate without it was cut short.
+        device_dir = Path(folder) / DEVICE_DIR
+        return (device_dir / GATE_FILENAME).is_file() and (device_dir / INSTALLATION_FILE).is_file()
 
     @classmethod
     def open(cls, folder: Path, keystore: OsKeyStore | None = None, **kw: object) -> Custody:
@@ -302,7 +311,8 @@ class Custody:
         return custody, UnlockedKeys(master, db_key, device, person_id=None)
 
     @classmethod
-    def _new_gate(cls, folder: Path, store: OsKeyStore, master: MasterKey, **kw: object) -> Custody:
+    def _new_gate(cls, folder: Path, store: OsKeyStore, master: MasterKey, *,
+                  before_installation: Callable[[Gate, bytes], object] | None = None, **kw: object) -> Custody:
         """A new installation id, OS secret and gate for ``master``'s folder."""
         device_dir = folder / DEVICE_DIR
         installation = uuid.uuid4().hex
@@ -310,6 +320,9 @@ class Custody:
         store.put(installation, secret)
         (device_dir / GATE_FILENAME).unlink(missing_ok=True)
         gate = Gate(device_dir / GATE_FILENAME, _gate_key(secret))
+        if before_installation is not None:
+            with gate.transaction():
+                before_installation(gate, secret)
         # The installation id names the key-store entry; written last, so a gate whose
         # creation was cut short is never taken for a usable one.
         path = device_dir / INSTALLATION_FILE
@@ -356,6 +369,62 @@ class Custody:
         custody = cls._new_gate(folder, store, master, **kw)
         return custody, keys
 
+    @staticmethod
+    def legacy(folder: Path) -> bool:
+        """True for a data folder of an earlier version: a device key in the clear and no custody."""
+        folder = Path(folder)
+        return not Custody.present(folder) and (folder / DEVICE_DIR / LEGACY_PRIVATE_KEY_FILE).is_file()
+
+    @classmethod
+    def adopt(cls, folder: Path, legacy_pins: dict[str, str], roster: Iterable[Officer],
+              keystore: OsKeyStore | None = None, **kw: object) -> Custody:
+        """Take a folder of an earlier version into custody, keeping its device key.
+
+        The device key that lay in the clear in ``device/device.key.pem`` is wrapped
+        by a new master key (the device id, enrolled at HQ, stays the same) and the
+        file is removed; ``legacy_pins`` (person → scrypt hash, read from the old
+        database) move into the gate. Those people sign in with their old PIN once
+        and must choose a new one there (:meth:`set_pin` drops the old hash). Until
+        the last has, the master key is also wrapped under the OS secret alone.
+
+        A kill at any point leaves either the old folder (run again) or the adopted one.
+        """
+        folder = Path(folder)
+        device_dir = folder / DEVICE_DIR
+        pem_path = device_dir / LEGACY_PRIVATE_KEY_FILE
+        try:
+            signing = crypto.load_private_key_pem(pem_path.read_bytes())
+        except (OSError, crypto.KeyFormatError) as exc:
+            raise KeysDamaged(f"{LEGACY_PRIVATE_KEY_FILE}: {exc}") from None
+        store = keystore or OsKeyStore()  # no key store: stop before anything is written
+        master = MasterKey(crypto.random_key())
+        keys_path = device_dir / KEYS_FILE
+        keys_path.unlink(missing_ok=True)  # left by an adoption cut short: it unlocks nothing
+        write_new_file(keys_path, json.dumps({
+            "format": KEYS_FORMAT,
+            "db_key": master.wrap(crypto.random_key(), context=_CTX_DB).hex(),
+            "device_key": master.wrap(crypto.private_key_raw(signing), context=_CTX_DEVICE).hex(),
+        }, indent=1).encode("ascii"), mode=0o600)
+        # The gate is complete before the installation id (written last by _new_gate)
+        # makes the custody present.
+        custody = cls._new_gate(folder, store, master, before_installation=lambda gate, secret: (
+            gate.set_meta(_META_LEGACY_PINS, json.dumps(legacy_pins, sort_keys=True).encode("ascii")),
+            gate.set_meta(_META_LEGACY_MASTER, crypto.wrap_key(_legacy_key(secret), master.secret,
+                                                               context=_CTX_LEGACY)),
+            gate.replace_cards([card_of(o) for o in roster]),
+            gate.add_pending_audit(datetime.now().astimezone().replace(microsecond=0), "system",
+                                   "custody.adopted", "", {"people_to_change_pin": sorted(legacy_pins)}),
+        ), **kw)
+        custody.remove_legacy_key_file()
+        return custody
+
+    def remove_legacy_key_file(self) -> None:
+        """Delete the device key an earlier version kept in the clear (it is wrapped in keys.json)."""
+        path = self.folder / DEVICE_DIR / LEGACY_PRIVATE_KEY_FILE
+        if path.exists():
+            path.unlink()
+            fsync_dir(path.parent)
+
     def close(self) -> None:
         self.gate.close()
 
@@ -375,11 +444,18 @@ class Custody:
         with self.gate.transaction():
             self.gate.replace_cards([card_of(o) for o in roster])
 
+    def pin_must_change(self, person_id: str) -> bool:
+        """True when the person's PIN is one of an earlier version's (too short, or a legacy hash)."""
+        wrap = self.gate.pin_wrap(person_id)
+        if wrap is None:
+            return person_id in self._legacy_pins()
+        return wrap.digits < PIN_MIN
+
     def has_pin(self, person_id: str) -> bool:
-        return self.gate.pin_wrap(person_id) is not None
+        return self.gate.pin_wrap(person_id) is not None or person_id in self._legacy_pins()
 
     def with_pin(self) -> set[str]:
-        return self.gate.with_pin()
+        return self.gate.with_pin() | set(self._legacy_pins())
 
     # --- unlocking --------------------------------------------------------------------
 
@@ -391,7 +467,8 @@ class Custody:
         """
         self.person(person_id)
         wrap = self.gate.pin_wrap(person_id)
-        if wrap is None:
+        legacy_hash = self._legacy_pins().get(person_id) if wrap is None else None
+        if wrap is None and legacy_hash is None:
             raise PinRequired(person_id)
         self._see(now)
         remaining = self._remaining_lock(person_id)
@@ -400,7 +477,7 @@ class Custody:
                 self.gate.add_pending_audit(now, person_id, "session.sign_in_refused", person_id,
                                             {"reason": "locked", "remaining_seconds": int(remaining + 0.999)})
             raise SignInLocked(timedelta(seconds=remaining))
-        master = self._open_wrap(wrap, pin)
+        master = self._open_wrap(wrap, pin) if wrap is not None else self._open_legacy(legacy_hash, pin)
         if master is None:
             failures = self.gate.attempts(person_id).failures + 1
             wait = backoff(failures)
@@ -415,7 +492,7 @@ class Custody:
         if self.gate.attempts(person_id).failures:
             with self.gate.transaction():
                 self.gate.set_attempts(person_id, Attempts(0, 0.0, "", 0.0))
-        return self._keys(master, person_id, pin_must_change=wrap.digits < PIN_MIN)
+        return self._keys(master, person_id, pin_must_change=wrap is None or wrap.digits < PIN_MIN)
 
     def check_pin(self, keys: UnlockedKeys, person_id: str, pin: str, *, now: datetime) -> UnlockedKeys:
         """Like :meth:`unlock` for a folder already open: the PIN must unlock the same master key."""
@@ -440,10 +517,31 @@ class Custody:
         kdf = self.kdf or PIN_KDF or self._calibrated_kdf()
         wrapped = crypto.wrap_key(self._pin_key(person_id, pin, salt, kdf), keys.master.secret,
                                   context=_master_context(person_id))
+        legacy = self._legacy_pins()
         with self.gate.transaction():
             self.gate.set_pin_wrap(PinWrap(person_id, salt, kdf.as_dict(), wrapped, len(pin),
                                            now.isoformat(), by))
             self.gate.set_attempts(person_id, Attempts(0, 0.0, "", 0.0))
+            if person_id in legacy:
+                del legacy[person_id]
+                if legacy:
+                    self.gate.set_meta(_META_LEGACY_PINS, json.dumps(legacy, sort_keys=True).encode("ascii"))
+                else:  # the last old PIN is gone: so is the wrap under the OS secret alone
+                    self.gate.delete_meta(_META_LEGACY_PINS)
+                    self.gate.delete_meta(_META_LEGACY_MASTER)
+
+    def replace_old_pin(self, keys: UnlockedKeys, pin: str, confirm: str, *, now: datetime) -> UnlockedKeys:
+        """The signed-in person replaces a PIN of an earlier version (the rules apply to the new one).
+
+        Audited through the gate (the database may still be locked at a cold start).
+        """
+        person_id = keys.person_id
+        if person_id is None or not self.pin_must_change(person_id):
+            raise CustodyError("无需更换 PIN。", "There is no old PIN to replace.")
+        self.set_pin(keys, person_id, pin, confirm, by=person_id, now=now)
+        with self.gate.transaction():
+            self.gate.add_pending_audit(now, person_id, "session.pin_changed", person_id, {"reason": "old-format"})
+        return UnlockedKeys(keys.master, keys.db_key, keys.device, person_id, pin_must_change=False)
 
     def _calibrated_kdf(self) -> Argon2Params:
         """The PIN cost measured on this machine, once per gate (kept in it)."""
@@ -505,6 +603,20 @@ class Custody:
         except KeyUnwrapError:
             return None
 
+    def _legacy_pins(self) -> dict[str, str]:
+        stored = self.gate.meta(_META_LEGACY_PINS)
+        return json.loads(stored) if stored else {}
+
+    def _open_legacy(self, stored_hash: str | None, pin: str) -> MasterKey | None:
+        """The master key through the transitional wrap, when ``pin`` matches the old scrypt hash."""
+        wrapped = self.gate.meta(_META_LEGACY_MASTER)
+        if stored_hash is None or wrapped is None or not crypto.pin_matches(pin, stored_hash):
+            return None
+        try:
+            return MasterKey(crypto.unwrap_key(_legacy_key(self._os_secret), wrapped, context=_CTX_LEGACY))
+        except KeyUnwrapError:
+            raise KeysDamaged("过渡期主密钥无法解开 / the transitional master key wrap does not open") from None
+
     def _remaining_lock(self, person_id: str) -> float:
         """What is left of the lock, counted on the boot clock; re-anchored after a restart."""
         a = self.gate.attempts(person_id)
@@ -549,6 +661,10 @@ def _folder_keys(folder: Path, master: MasterKey, person_id: str | None, *,
         raise KeysDamaged("数据库或设备密钥无法解开 / the database or device key does not unwrap") from None
     device = DeviceIdentity.from_private_key(folder, signing)
     return UnlockedKeys(master, db_key, device, person_id, pin_must_change)
+
+
+def _legacy_key(os_secret: bytes) -> bytes:
+    return crypto.derive_key(os_secret, info=b"fieldinspect/legacy-master")
 
 
 def _gate_key(os_secret: bytes) -> bytes:

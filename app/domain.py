@@ -229,6 +229,7 @@ class AuditEntry:
     detail: dict = field(default_factory=dict)
     prev_hash: str = ""
     hash: str = ""
+    signature: str = ""  # base64 Ed25519 by the device key over app.audit.signing_message(hash)
 
 
 @dataclass(frozen=True, slots=True)

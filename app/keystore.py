@@ -59,7 +59,7 @@ class OsKeyStore:
         import keyring.errors
 
         self._errors = keyring.errors
-        self.backend = backend if backend is not None else keyring.get_keyring()
+        self.backend = backend if backend is not None else (_native_backend() or keyring.get_keyring())
         name = type(self.backend).__module__
         chained = getattr(self.backend, "backends", None)
         if chained is not None and not chained:
@@ -99,3 +99,53 @@ class OsKeyStore:
             pass
         except self._errors.KeyringError as exc:
             raise KeyStoreUnavailable(str(exc) or type(exc).__name__) from None
+
+
+def preload() -> None:
+    """Import keyring and the platform's back end now (the window does this before Qt loads:
+    PySide6 reads the source of every module imported after it, which doubled their cost)."""
+    import keyring.core  # noqa: F401
+
+    _native_module()
+
+
+def _native_module() -> Any | None:
+    import sys
+
+    if sys.platform.startswith("linux"):
+        from keyring.backends.SecretService import Keyring as Native
+    elif sys.platform == "win32":
+        from keyring.backends.Windows import WinVaultKeyring as Native
+    elif sys.platform == "darwin":
+        from keyring.backends.macOS import Keyring as Native
+    else:
+        return None
+    return Native
+
+
+def _native_backend() -> Any | None:
+    """The platform's own key store, without keyring's search through every back end.
+
+    The search imports and probes each back end it knows (on Linux that alone took
+    about 130 ms of the start-up, most of it loading the macOS one). Where the user
+    has chosen a back end (``PYTHON_KEYRING_BACKEND``, a ``keyringrc.cfg``) or one was
+    set in this process (``keyring.set_keyring``), or the native one is not usable,
+    None: keyring decides as it always does, refusals included.
+    """
+    import os
+
+    import keyring.core
+    from keyring.util import platform_
+
+    if os.environ.get("PYTHON_KEYRING_BACKEND") or keyring.core._keyring_backend is not None:
+        return None
+    if os.path.exists(os.path.join(platform_.config_root(), "keyringrc.cfg")):
+        return None
+    Native = _native_module()
+    if Native is None:
+        return None
+    try:
+        Native.priority  # noqa: B018  (raises when the store is not there or does not answer)
+    except Exception:
+        return None
+    return Native()

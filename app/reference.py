@@ -35,7 +35,7 @@ from app.domain import (
     SubjectKind,
 )
 from local_db.database import Database, transaction
-from local_db.errors import UserFacingError
+from local_db.errors import RecordConflict, UserFacingError
 from local_db.onsite_repository import DiscretionBenchmarkRepository
 from local_db.repositories import (
     AgencyRepository,
@@ -187,6 +187,7 @@ def parse(document: dict) -> ReferenceSet:
                supervision_phone=a.str("supervision_phone", optional=True) or "")
         for a, _ in _items(doc, "agencies")
     )
+    _unique("agencies", [a.id for a in agencies], "机关编号", "agency id")
     agency_ids = {a.id for a in agencies}
 
     officers = []
@@ -206,6 +207,8 @@ def parse(document: dict) -> ReferenceSet:
         if officer.agency_id not in agency_ids:
             raise ReferenceDataError(f"{where}.agency_id", "未知机关", "unknown agency")
         officers.append(officer)
+    _unique("officers", [o.id for o in officers], "人员编号", "person id")
+    _unique("officers", [o.cert_no for o in officers], "执法证号", "certificate number", field="cert_no")
 
     subjects = []
     for s, where in _items(doc, "subjects"):
@@ -223,12 +226,14 @@ def parse(document: dict) -> ReferenceSet:
             uscc=code, representative=s.str("representative", optional=True),
         ))
 
+    _unique("subjects", [s.id for s in subjects], "检查对象编号", "subject id")
     items = tuple(
         CheckItem(code=c.str("code"), name=c.str("name"), legal_basis=c.str("legal_basis"),
                   standard=c.str("standard"), field=c.str("field", optional=True) or "",
                   published=bool(c.obj.get("published", True)))
         for c, _ in _items(doc, "check_items")
     )
+    _unique("check_items", [i.code for i in items], "检查事项代码", "check item code", field="code")
     item_codes = {i.code for i in items}
 
     def known(codes: tuple[str, ...], where: str) -> tuple[str, ...]:
@@ -273,12 +278,29 @@ def parse(document: dict) -> ReferenceSet:
             raise ReferenceDataError(f"{where}.subject_id", "未知检查对象", "unknown subject")
         notices.append(notice)
 
+    _unique("checklist_templates", [t.id for t in templates], "检查表编号", "checklist id")
+    _unique("plans", [p.id for p in plans], "检查计划编号", "plan id")
+    _unique("pre_notices", [n.id for n in notices], "预告编号", "pre-notice id")
     return ReferenceSet(
         publisher=doc.str("publisher"), version=doc.str("version"), issued_at=doc.datetime("issued_at"),
         agencies=agencies, officers=tuple(officers), subjects=tuple(subjects), check_items=items,
         templates=templates, plans=tuple(plans), pre_notices=tuple(notices), calendar=_calendar(doc),
         sha256=sha256_hex(canonical_json(document)), benchmarks=tuple(benchmarks),
     )
+
+
+def _unique(section: str, values: list[str | None], what_zh: str, what_en: str, *,
+            field: str = "id") -> None:
+    """Refuse a set that lists one key twice (the database would refuse it half-way)."""
+    seen: dict[str, int] = {}
+    for n, value in enumerate(values):
+        if value is None:
+            continue
+        if value in seen:
+            raise ReferenceDataError(f"$.{section}[{n}].{field}",
+                                     f"{what_zh} {value} 重复（另见第 {seen[value] + 1} 项）",
+                                     f"{what_en} {value} is listed twice (also entry {seen[value] + 1})")
+        seen[value] = n
 
 
 def load_file(path: Path) -> ReferenceSet:
@@ -303,7 +325,13 @@ def import_set(db: Database, ref: ReferenceSet, *, source: str,
     with transaction(db):
         for repository, objects in batches:
             for obj in objects:
-                repository.save(obj)
+                try:
+                    repository.save(obj)
+                except RecordConflict as exc:  # e.g. a certificate number another person holds here
+                    raise ReferenceDataError(
+                        f"{type(obj).__name__} {getattr(obj, 'id', getattr(obj, 'code', ''))}",
+                        f"与本机已有数据冲突（{exc.reason}），参考数据未导入",
+                        f"conflicts with data already on this device ({exc.reason}); nothing was imported") from None
         DiscretionBenchmarkRepository(db).replace_all(ref.benchmarks)
         for year, days in ref.calendar.items():
             CalendarRepository(db).replace_year(year, days)

@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.clock import Clock, system_clock
-from app.custody import Custody, UnlockedKeys
+from app.custody import Custody, CustodyError, UnlockedKeys
 from app.keystore import OsKeyStore
 from app.workspace import Workspace
+from local_db import legacy
 from local_db.database import check_data_folder, transaction
 
 
@@ -34,10 +35,24 @@ def create(folder: Path, *, keystore: OsKeyStore | None = None, clock: Clock = s
 
 
 def open_custody(folder: Path, *, keystore: OsKeyStore | None = None, **custody_options: object) -> Custody:
-    """The custody of an existing folder, for the sign-in page (nothing unlocked yet)."""
+    """The custody of an existing folder, for the sign-in page (nothing unlocked yet).
+
+    A folder of an earlier version (device key in the clear, plain database) is
+    adopted first: see :meth:`app.custody.Custody.adopt`.
+    """
     folder = Path(folder)
     check_data_folder(folder)
-    return Custody.open(folder, keystore, **custody_options)
+    if Custody.legacy(folder):
+        pins, roster = legacy.read_sign_in(folder)
+        if not pins:
+            raise CustodyError(
+                "此数据目录来自早期版本，其中无人设有 PIN，无法登录。目录未作任何改动，请联系技术支持。",
+                "This data folder is from an earlier version and nobody in it has a PIN, so nobody can sign "
+                "in. The folder has not been changed; contact support.")
+        return Custody.adopt(folder, pins, roster, keystore, **custody_options)
+    custody = Custody.open(folder, keystore, **custody_options)
+    custody.remove_legacy_key_file()  # an adoption cut short after the custody was complete
+    return custody
 
 
 def open_with_keys(custody: Custody, keys: UnlockedKeys, *, clock: Clock = system_clock) -> Workspace:

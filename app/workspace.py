@@ -43,7 +43,8 @@ class Workspace:
     audit: AuditLog = field(init=False)
 
     def __post_init__(self) -> None:
-        self.audit = AuditLog(self.db, self.clock)
+        # Every entry is signed with the device key (docs/FORMATS.md, "Audit log").
+        self.audit = AuditLog(self.db, self.clock, signer=self.keys.device)
         self.agencies = AgencyRepository(self.db)
         self.officers = OfficerRepository(self.db)
         self.subjects = SubjectRepository(self.db)

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from app import demo, paths
-from app.audit import verify as verify_audit
 from app.clock import system_clock
 from app.workspace import Workspace
 from local_db.database import check_data_folder, latest_version
@@ -27,6 +26,13 @@ def _data_arg(p: argparse.ArgumentParser) -> None:
 def _officer_arg(p: argparse.ArgumentParser) -> None:
     p.add_argument("--officer", default=None, metavar="ID",
                    help="本人人员编号（须输入 PIN）/ your person id (the PIN is asked for)")
+
+
+def subcommands() -> list[tuple[str, str]]:
+    """Each subcommand with its one-line help, in the order ``--help`` lists them."""
+    sub = next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {c.dest: c.help for c in sub._choices_actions}
+    return [(name, helps.get(name, "")) for name in sub.choices]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -142,10 +148,11 @@ def _workspace(args: argparse.Namespace, person: str | None = None, option: str 
     ws = unlock.open_with_keys(custody, keys)
     try:
         access.record_unlock(ws, officer.id)
-        if keys.pin_must_change:
-            print(f"{officer.name} 的 PIN 少于 {access.PIN_MIN} 位，请在登录窗口或“设置”中更换。\n"
-                  f"{officer.id}'s PIN is shorter than {access.PIN_MIN} digits; change it in the window "
-                  "(Settings).", file=sys.stderr)
+        if keys.pin_must_change:  # an earlier version's PIN: nothing is done with it but replace it
+            raise UserFacingError(
+                f"{officer.name} 的 PIN 来自早期版本，须先更换：请在登录窗口登录，按提示设置 {access.PIN_MIN}–12 位的新 PIN。",
+                f"{officer.id}'s PIN is from an earlier version and must be replaced first: sign in in the "
+                f"window and choose a new PIN of {access.PIN_MIN}–12 digits there.")
         yield ws
     finally:
         ws.close()
@@ -171,16 +178,23 @@ def _demo(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
+    from app.evidence.verify import verify_folder
+
     with _workspace(args, args.officer) as ws:
         ref = ws.reference_sets.latest()
-        problems = verify_audit(ws.db)
+        # the chains, their signatures, heads and triggers; the originals are hashed by verify only
+        problems = verify_folder(ws.folder, keys=ws.keys, check_files=False).problems
         print(f"数据目录 / data folder: {ws.folder}")
         print(f"数据库结构版本 / schema version: {latest_version()}")
         print(f"基础数据 / reference data: {ref['version'] + ' (' + ref['source'] + ')' if ref else '—'}")
         print(f"执法人员 / staff: {len(ws.officers.all())}")
         print(f"检查对象 / subjects: {len(ws.subjects.all())}")
         print(f"检查任务 / inspections: {len(ws.inspections.overview())}")
-        print(f"审计日志 / audit log: {'完整 intact' if not problems else f'{len(problems)} 处异常 problems'}")
+        print(f"审计日志与封存链 / audit log and seal chain: "
+              f"{'完整 intact' if not problems else f'{len(problems)} 处异常 problems'}")
+        for problem in problems:
+            print(problem.describe("zh"))
+            print("  " + problem.describe("en"))
         return 0 if not problems else 1
 
 
@@ -439,6 +453,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(exc.zh, file=sys.stderr)
         print(exc.en, file=sys.stderr)
         return 2
+    except OSError as exc:  # a folder of another user, a full disk, a read-only medium
+        zh, en = _os_error_text(exc)
+        print(zh, file=sys.stderr)
+        print(en, file=sys.stderr)
+        return 2
+
+
+def _os_error_text(exc: OSError) -> tuple[str, str]:
+    import errno
+
+    where = exc.filename or ""
+    if isinstance(exc, PermissionError):
+        return (f"没有权限访问 {where}：数据目录属于其他用户或权限被改动。请以目录所有者的身份运行。未作任何改动。",
+                f"No permission to access {where}: the data folder belongs to another user or its permissions "
+                "were changed. Run as the folder's owner. Nothing was changed.")
+    if exc.errno == errno.ENOSPC:
+        return (f"磁盘空间已满（{where}）：请腾出空间后重试。已完成的部分保持不变。",
+                f"The disk is full ({where}): free some space and try again. What was finished is kept.")
+    if exc.errno == errno.EROFS:
+        return (f"介质为只读（{where}），无法写入。", f"The medium is read-only ({where}); nothing can be written.")
+    return (f"文件操作失败：{where}（{exc.strerror or exc}）。", f"A file operation failed: {where} ({exc.strerror or exc}).")
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ once, before anything else is written to it.
 from __future__ import annotations
 
 import errno
+import re
 import os
 import threading
 import tempfile
@@ -70,6 +71,35 @@ def migrations() -> list[Migration]:
     if [m.version for m in found] != list(range(1, len(found) + 1)):
         raise RuntimeError("migration numbers must run 1, 2, 3… without gaps")
     return found
+
+
+_DDL = re.compile(
+    r"\b(?:CREATE\s+TRIGGER\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)\s+[^;]*?\bON\s+(\w+)"
+    r"|DROP\s+TRIGGER\s+(?:IF\s+EXISTS\s+)?(\w+)|DROP\s+TABLE\s+(?:IF\s+EXISTS\s+)?(\w+))",
+    re.IGNORECASE)
+
+
+def expected_triggers() -> list[str]:
+    """The triggers the migrations leave in place (the append-only guards among them).
+
+    A trigger goes with a dropped table, as SQLite drops it with the table.
+    """
+    names: dict[str, str] = {}  # trigger → table
+    for m in migrations():
+        for created, table, dropped, dropped_table in _DDL.findall(m.sql):
+            if created:
+                names[created] = table
+            elif dropped:
+                names.pop(dropped, None)
+            else:
+                names = {t: on for t, on in names.items() if on != dropped_table}
+    return list(names)
+
+
+def missing_triggers(db: Database) -> list[str]:
+    """Triggers the migrations created that the database no longer has (someone dropped them)."""
+    present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    return [name for name in expected_triggers() if name not in present]
 
 
 def latest_version() -> int:

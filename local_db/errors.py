@@ -90,3 +90,14 @@ class DatabaseUnreadable(DatabaseCorrupt):
             "contact support and keep the file.",
         )
         self.path = path
+
+
+class RecordConflict(UserFacingError):
+    """A record that the database refuses: a key another record already holds, or one that
+    refers to a record that does not exist. Raised instead of the driver's IntegrityError."""
+
+    def __init__(self, table: str, reason: str) -> None:
+        super().__init__(f"记录与已有数据冲突，未保存（{table}：{reason}）。",
+                         f"The record conflicts with data already held and was not saved ({table}: {reason}).")
+        self.table = table
+        self.reason = reason

@@ -130,6 +130,9 @@ class Gate:
 
     # --- roster cards ---------------------------------------------------------------
 
+    def delete_meta(self, name: str) -> None:
+        self.conn.execute("DELETE FROM meta WHERE name = ?", (name,))
+
     def cards(self) -> list[dict[str, Any]]:
         return [json.loads(r[0]) for r in self.conn.execute("SELECT card FROM people ORDER BY id")]
 

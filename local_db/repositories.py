@@ -31,7 +31,8 @@ from app.domain import (
     Subject,
     SubjectKind,
 )
-from local_db.database import Database
+from local_db.database import Database, IntegrityError
+from local_db.errors import RecordConflict
 
 
 def _d(value: str | None) -> date | None:
@@ -55,11 +56,14 @@ class Repository:
     def _upsert(self, table: str, row: dict, pk: str) -> None:
         cols = list(row)
         updates = ", ".join(f"{c} = excluded.{c}" for c in cols if c != pk)
-        self.db.execute(
-            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
-            f"ON CONFLICT({pk}) DO UPDATE SET {updates}",
-            [row[c] for c in cols],
-        )
+        try:
+            self.db.execute(
+                f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))}) "
+                f"ON CONFLICT({pk}) DO UPDATE SET {updates}",
+                [row[c] for c in cols],
+            )
+        except IntegrityError as exc:  # another key (a certificate number) taken, a missing parent
+            raise RecordConflict(table, str(exc)) from None
 
     def _insert_all(self, table: str, rows: Iterable[dict]) -> None:
         for row in rows:
@@ -359,11 +363,19 @@ class AuditRepository(Repository):
 
     def insert(self, entry: AuditEntry) -> None:
         self.db.execute(
-            "INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash, signature) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [entry.seq, entry.at.isoformat(), entry.actor, entry.action, entry.target,
-             json.dumps(entry.detail, ensure_ascii=False, sort_keys=True), entry.prev_hash, entry.hash],
+             json.dumps(entry.detail, ensure_ascii=False, sort_keys=True), entry.prev_hash, entry.hash,
+             entry.signature],
         )
+
+    def signing_began_after(self) -> int | None:
+        """How many entries predate audit signing (migration 0013); None when the record is gone."""
+        if not self.db.has_table("audit_signing"):
+            return None
+        row = self.db.execute("SELECT began_after FROM audit_signing WHERE id = 1").fetchone()
+        return int(row[0]) if row else None
 
     def entries(self) -> Iterator[AuditEntry]:
         for r in self._rows("SELECT * FROM audit_log ORDER BY seq"):
@@ -374,6 +386,7 @@ class AuditRepository(Repository):
         return AuditEntry(
             seq=r["seq"], at=datetime.fromisoformat(r["at"]), actor=r["actor"], action=r["action"],
             target=r["target"], detail=json.loads(r["detail"]), prev_hash=r["prev_hash"], hash=r["hash"],
+            signature=r.get("signature") or "",
         )
 
 

@@ -2,7 +2,8 @@
 
 Layout and order of the tar (docs/FORMATS.md, "Bundle"): tag files first —
 ``bagit.txt``, ``bag-info.txt``, ``manifest-sha256.txt``, ``device.pub.pem``,
-``tagmanifest-sha256.txt``, ``tagmanifest-sha256.txt.sig`` — then the payload in
+``chain-head.json`` and its ``.sig``, ``tagmanifest-sha256.txt``,
+``tagmanifest-sha256.txt.sig`` — then the payload in
 manifest order, so a reader can check the signature and then every file as it streams.
 """
 
@@ -15,9 +16,11 @@ MANIFEST = "manifest-sha256.txt"
 TAGMANIFEST = "tagmanifest-sha256.txt"
 SIGNATURE = "tagmanifest-sha256.txt.sig"
 DEVICE_PUB = "device.pub.pem"
-TAG_ORDER = ("bagit.txt", BAG_INFO, MANIFEST, DEVICE_PUB, TAGMANIFEST, SIGNATURE)
+CHAIN_HEAD = "chain-head.json"            # fieldinspect.chain-head/1, as signed (app.chains)
+CHAIN_HEAD_SIG = "chain-head.json.sig"    # its raw 64-byte Ed25519 signature by the device key
+TAG_ORDER = ("bagit.txt", BAG_INFO, MANIFEST, DEVICE_PUB, CHAIN_HEAD, CHAIN_HEAD_SIG, TAGMANIFEST, SIGNATURE)
 # tag files listed in the tag manifest (the signature signs the tag manifest, so it is not in it)
-TAGGED = ("bagit.txt", BAG_INFO, MANIFEST, DEVICE_PUB)
+TAGGED = ("bagit.txt", BAG_INFO, MANIFEST, DEVICE_PUB, CHAIN_HEAD, CHAIN_HEAD_SIG)
 
 AUDIT_FILE = "data/audit/audit.jsonl"
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from app import crypto
+from app import chains, crypto
 from app.device import DeviceIdentity
 from app.crypto.filecrypt import EncryptedReader
 from app.evidence.store import EvidenceStore
@@ -30,7 +30,7 @@ from local_db.sync_repository import SyncRepository
 from sync import bag
 from sync.errors import NothingToSend
 from sync.pairing import pairing
-from sync.state import discard_outbox_file
+from sync.state import check_acknowledged, discard_outbox_file
 from sync.records_export import snapshots
 from sync.tarstream import TarStream
 
@@ -158,8 +158,10 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
             ws.audit.append(officer_id or "system", "sync.bundle_superseded", pending["id"],
                             reason="file missing or changed before a receipt")
         discard_outbox_file(ws, pending["path"])  # a changed file is no use to anyone
+    check_acknowledged(ws)  # an acknowledged record that changed would never reach HQ again
     plan = _plan(ws, repo, device)
     created = ws.clock().replace(microsecond=0)
+    head, head_signature = chains.make_head(ws.db, device, created)
     fields = [
         ("Bagging-Date", created.date().isoformat()),
         ("Bag-Software-Agent", "FieldInspect"),
@@ -180,6 +182,8 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
         bag.BAG_INFO: bag.bag_info(fields),
         bag.MANIFEST: bag.manifest([(p.path, p.sha256) for p in plan.payload]),
         bag.DEVICE_PUB: device.public_key_pem,
+        bag.CHAIN_HEAD: head,
+        bag.CHAIN_HEAD_SIG: head_signature,
     }
     tagmanifest = bag.manifest([(name, crypto.sha256_hex(tags[name])) for name in bag.TAGGED])
     tags[bag.TAGMANIFEST] = tagmanifest
@@ -231,6 +235,7 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
             "audit_from": plan.audit_range[0] if plan.audit_range else None,
             "audit_to": plan.audit_range[1] if plan.audit_range else None,
         }, plan.items)
+        chains.keep_head(ws.db, head, head_signature)
         ws.audit.append(officer_id or "system", "sync.bundle_made", info.bundle_id, sequence=info.sequence,
                         sha256=info.sha256, size=info.size, seal_range=list(plan.seal_range or []),
                         audit_range=list(plan.audit_range or []))
@@ -263,7 +268,7 @@ def _plan(ws: Workspace, repo: SyncRepository, device: DeviceIdentity) -> _Plan:
     audit_to = repo.last_audit_seq()
     lines = [crypto.canonical_json({
         "seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "action": e.action, "target": e.target,
-        "detail": e.detail, "prev_hash": e.prev_hash, "hash": e.hash}) + b"\n"
+        "detail": e.detail, "prev_hash": e.prev_hash, "hash": e.hash, "signature": e.signature}) + b"\n"
         for e in repo.audit_entries_between(audit_head, audit_to)]
     if lines:
         data = b"".join(lines)

@@ -9,7 +9,9 @@ are plain files with bag paths; the tag manifest is signed by the device key; th
 tag files and every payload file match their manifests (hashed while being
 written, never read twice); each seal record is signed, well-formed, of this
 device, linked to its predecessor, and its original has the sealed SHA-256 and
-size; audit entries hash and link; the ranges in ``bag-info.txt`` match.
+size; audit entries hash, link and carry the device's signature; the chain head
+is signed by the device and names the last seal and audit entry of the bag; the
+ranges in ``bag-info.txt`` match.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from app import crypto
-from app.audit import entry_hash
+from app.audit import SIGNING_BEGAN, entry_hash, signature_of, signing_message
+from app.chains import parse_head
 from app.device import DevicePublicKey
 from app.domain import AuditEntry
 from app.evidence.seal import SEAL_FIELDS, SEAL_FORMAT, record_bytes, record_hash
@@ -32,6 +35,7 @@ from sync.errors import BundleRejected
 
 _PATH = re.compile(
     r"^(bagit\.txt|bag-info\.txt|manifest-sha256\.txt|tagmanifest-sha256\.txt(\.sig)?|device\.pub\.pem"
+    r"|chain-head\.json(\.sig)?"
     r"|data/evidence/[0-9a-f]{64}|data/seals/[0-9]{8}\.(json|sig)|data/audit/audit\.jsonl"
     r"|data/records/inspections/[^/\\\x00]{1,200}\.json)$")
 _READ = 1 << 20
@@ -87,6 +91,9 @@ class CheckedBundle:
     audit: list[AuditLine] = field(default_factory=list)
     inspections: dict[str, str] = field(default_factory=dict)   # id → sha256
     files: dict[str, str] = field(default_factory=dict)          # bag path → sha256 (as read)
+    head: dict[str, Any] = field(default_factory=dict)           # the signed chain head's fields
+    head_body: bytes = b""
+    head_signature: bytes = b""
 
     @property
     def seal_range(self) -> tuple[int, int] | None:
@@ -157,6 +164,8 @@ def check(folder: Path, files: dict[str, str], *, device_key: DevicePublicKey,
     for name, sha in tagged.items():
         if files.get(name) != sha:
             raise BundleRejected.of("manifest-mismatch", name)
+    if bag.CHAIN_HEAD not in tagged or bag.CHAIN_HEAD_SIG not in tagged:
+        raise BundleRejected.of("bad-chain-head", "chain-head.json missing")
     if set(bag.TAGGED) - set(tagged):
         raise BundleRejected.of("not-a-bag", "tag manifest incomplete")
     payload = {name: sha for name, sha in files.items() if name.startswith("data/")}
@@ -178,7 +187,19 @@ def check(folder: Path, files: dict[str, str], *, device_key: DevicePublicKey,
     result = CheckedBundle(folder, info, bundle_id, sequence, claimed, ciphertext[0], ciphertext[1],
                            crypto.sha256_hex(tagmanifest), files=files)
     result.seals = _seals(folder, payload, device_key)
-    result.audit = _audit(folder, payload)
+    result.audit = _audit(folder, payload, device_key)
+    result.head_body = (folder / bag.CHAIN_HEAD).read_bytes()
+    result.head_signature = (folder / bag.CHAIN_HEAD_SIG).read_bytes()
+    head = parse_head(result.head_body, result.head_signature, device_key)
+    if head is None:
+        raise BundleRejected.of("bad-chain-head", "malformed or not signed by the device key")
+    for chain, last in (("seal", result.seals[-1] if result.seals else None),
+                        ("audit", result.audit[-1] if result.audit else None)):
+        if last is not None and (head[f"{chain}_seq"], head[f"{chain}_hash"]) != (
+                last.seq, last.digest if isinstance(last, SealEntry) else last.hash):
+            raise BundleRejected.of("bad-chain-head", f"the head's {chain} seq {head[f'{chain}_seq']} is not "
+                                                      f"the bag's last, {last.seq}")
+    result.head = head
     result.inspections = {n.rsplit("/", 1)[1][:-5]: sha for n, sha in payload.items()
                           if n.startswith("data/records/inspections/")}
     if info.get("FieldInspect-Seal-Range") != _range_text(result.seal_range) \
@@ -232,10 +253,17 @@ def _record(data: bytes) -> dict[str, Any] | None:
     return value if ok else None
 
 
-def _audit(folder: Path, payload: dict[str, str]) -> list[AuditLine]:
+def _audit(folder: Path, payload: dict[str, str], key: DevicePublicKey) -> list[AuditLine]:
+    """The bag's audit entries, each hashed, linked and signed by the device.
+
+    Only entries written before the device began signing may be unsigned, and
+    only when the bag also holds the signed ``audit.signing_began`` entry that covers them.
+    """
     if bag.AUDIT_FILE not in payload:
         return []
     lines: list[AuditLine] = []
+    unsigned: list[int] = []
+    covered = 0
     from datetime import datetime
 
     with open(folder / bag.AUDIT_FILE, "rb") as fh:
@@ -244,14 +272,22 @@ def _audit(folder: Path, payload: dict[str, str]) -> list[AuditLine]:
                 v = json.loads(raw)
                 entry = AuditEntry(seq=v["seq"], at=datetime.fromisoformat(v["at"]), actor=v["actor"],
                                    action=v["action"], target=v["target"], detail=v["detail"],
-                                   prev_hash=v["prev_hash"], hash=v["hash"])
-            except (ValueError, KeyError, TypeError):
+                                   prev_hash=v["prev_hash"], hash=v["hash"], signature=v.get("signature", ""))
+            except (ValueError, KeyError, TypeError, AttributeError):
                 raise BundleRejected.of("audit-fork", "an audit line is malformed") from None
             if entry_hash(entry) != entry.hash:
                 raise BundleRejected.of("audit-fork", f"audit seq {entry.seq}: altered")
             if lines and (entry.seq != lines[-1].seq + 1 or entry.prev_hash != lines[-1].hash):
                 raise BundleRejected.of("audit-fork", f"audit seq {entry.seq}: not linked")
+            if not entry.signature:
+                unsigned.append(entry.seq)
+            elif not key.verify(signature_of(entry), signing_message(entry.hash)):
+                raise BundleRejected.of("bad-audit", f"audit seq {entry.seq}: not signed by the device key")
+            elif entry.action == SIGNING_BEGAN and isinstance(entry.detail.get("covers"), int):
+                covered = max(covered, entry.detail["covers"])
             lines.append(AuditLine(entry.seq, entry.prev_hash, entry.hash, entry.action))
+    if any(seq > covered for seq in unsigned):
+        raise BundleRejected.of("bad-audit", f"audit seq {next(s for s in unsigned if s > covered)}: unsigned")
     return lines
 
 

@@ -21,6 +21,13 @@ REJECTION_REASONS: dict[str, tuple[str, str]] = {
     "audit-gap": ("审计日志不连续", "audit chain gap: earlier entries are missing"),
     "audit-fork": ("审计日志分叉或被改动", "audit chain fork or altered entry"),
     "sequence-reused": ("批次序号已被另一个包使用", "the bundle sequence was already used by a different bundle"),
+    "bad-audit": ("审计日志条目缺少设备签名或签名无效", "an audit entry is unsigned or its signature is invalid"),
+    "bad-chain-head": ("链头缺失、签名无效或与包内链不符",
+                       "the chain head is missing, not signed by the device, or differs from the chains in the bag"),
+    "chain-not-extended": ("链未延续总部已接受的链头（链尾被截断或改写）",
+                           "the chains do not extend the head HQ last accepted (tail cut or rewritten)"),
+    "device-tampered": ("设备自检发现数据被篡改", "the device's own check found its data tampered with"),
+    "revoked": ("设备已被总部吊销", "the device was revoked by HQ"),
 }
 
 
@@ -46,6 +53,19 @@ class NothingToSend(UserFacingError):
     def __init__(self) -> None:
         super().__init__("没有待同步的数据：所有记录均已被总部确认。",
                          "Nothing to send: HQ has acknowledged every record.")
+
+
+class AcknowledgedChanged(UserFacingError):
+    """A record HQ acknowledged is no longer on the device as HQ acknowledged it: no bundle is made.
+
+    Its seq would otherwise be skipped as already acknowledged, and whatever now
+    stands in its place would never reach HQ.
+    """
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(f"总部已确认的记录已被改动或删除，不能生成数据包，请联系设备管理员：{detail}",
+                         f"A record HQ acknowledged was changed or removed; no bundle is made, "
+                         f"call the device administrator: {detail}")
 
 
 class NotPaired(UserFacingError):

@@ -20,7 +20,7 @@ from app.domain import EvidenceItem
 from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.sync_repository import SyncRepository
-from sync.errors import ReceiptInvalid
+from sync.errors import AcknowledgedChanged, ReceiptInvalid
 from sync.pairing import current_pairing, pairing
 from sync.receipt import RECEIPT_FORMAT, SignedReceipt
 from sync.records_export import snapshots
@@ -74,6 +74,39 @@ def apply_receipt(ws: Workspace, receipt: SignedReceipt, *, actor: str = "system
                         seal_head=head.get("seal_seq"), audit_head=head.get("audit_seq"))
     discard_outbox_file(ws, bundle["path"])
     return fields
+
+
+def check_acknowledged(ws: Workspace) -> None:
+    """Raise :class:`AcknowledgedChanged` when a seal record HQ acknowledged is gone or differs.
+
+    Checked against what this device sent in acknowledged bundles (``sync_bundle_items``)
+    and against the seal-chain head in each of HQ's receipts.
+    """
+    held = {seq: (sha, crypto.sha256_hex(record.encode("utf-8"))) for seq, sha, record in
+            ws.db.execute("SELECT seq, sha256, record FROM seal_records")}
+    acknowledged = ws.db.execute(
+        "SELECT i.seal_seq, i.item_key FROM sync_bundle_items i JOIN sync_bundles b ON b.id = i.bundle_id "
+        "WHERE i.kind = 'evidence' AND b.state = 'acknowledged' ORDER BY i.seal_seq")
+    for seq, sha in acknowledged:
+        if held.get(seq, (None,))[0] != sha:
+            raise AcknowledgedChanged(f"seal seq {seq} ({sha[:16]}…)")
+    repo = SyncRepository(ws.db)
+    for bundle in repo.bundles():
+        receipt = repo.receipt(bundle["id"]) if bundle["state"] == "acknowledged" else None
+        head = (_json(receipt["body"]).get("chain_head") or {}) if receipt else {}
+        seq, digest = head.get("seal_seq"), head.get("seal_hash")
+        if isinstance(seq, int) and seq > 0 and held.get(seq, (None, None))[1] != digest:
+            raise AcknowledgedChanged(f"seal seq {seq}, HQ's head in the receipt for {bundle['id']}")
+
+
+def _json(text: str) -> dict:
+    import json
+
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 OUTBOX = Path("sync") / "outbox"

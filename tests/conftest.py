@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -15,6 +12,7 @@ from app import custody, demo
 from app.clock import CHINA_TZ, fixed_clock
 from app.crypto import Argon2Params
 from app.workspace import Workspace
+import secret_service
 from keys_kit import create_workspace
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -27,67 +25,26 @@ os.environ["FIELDINSPECT_TESTS"] = str(Path(__file__).parent)
 # Argon2 at a test cost in this process; tests/unit/test_custody.py measures the real one.
 custody.PIN_KDF = Argon2Params(time_cost=1, memory_kib=8 * 1024)
 
-_SECRET_SERVICE: list[subprocess.Popen] = []
+_SECRET_SERVICE: list[secret_service.SecretService] = []
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """A private session bus and an unlocked gnome-keyring (a real Secret Service) for the run.
 
     Every test process and its children store the data folders' key-store secrets
-    there; the user's own key store is never touched.
+    there (a child pytest inherits the parent's); the user's own key store is never touched.
     """
-    if os.environ.get("FIELDINSPECT_TEST_SECRET_SERVICE"):
-        return  # a child pytest inherits the parent's
-    home = Path(tempfile.mkdtemp(prefix="fieldinspect-keyring-"))
-    runtime = home / "run"
-    runtime.mkdir(mode=0o700)
-    env = {**os.environ, "HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_RUNTIME_DIR": str(runtime)}
-    for tool in ("dbus-daemon", "gnome-keyring-daemon"):
-        if shutil.which(tool) is None:
-            raise pytest.UsageError(f"the tests need a Secret Service: {tool} is not installed "
-                                    "(Debian: dbus-daemon gnome-keyring; .ci/run installs them)")
-    bus = subprocess.Popen(["dbus-daemon", "--session", "--nofork", "--print-address=1"], stdout=subprocess.PIPE,
-                           stderr=subprocess.DEVNULL,
-                           env=env)
-    address = bus.stdout.readline().decode().strip()
-    env["DBUS_SESSION_BUS_ADDRESS"] = address
-    keyring_daemon = subprocess.Popen(["gnome-keyring-daemon", "--foreground", "--unlock", "--components=secrets"],
-                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                      env=env)
-    keyring_daemon.stdin.write(b"fieldinspect-tests")
-    keyring_daemon.stdin.close()
-    _SECRET_SERVICE.extend([keyring_daemon, bus])
-    os.environ.update({"DBUS_SESSION_BUS_ADDRESS": address, "XDG_RUNTIME_DIR": str(runtime),
-                       "FIELDINSPECT_TEST_SECRET_SERVICE": str(home)})
-    _wait_for_secret_service()
-
-
-def _wait_for_secret_service() -> None:
-    import time
-
-    import keyring
-    from keyring.backends import SecretService
-
-    backend = SecretService.Keyring()
-    for _ in range(100):
-        try:
-            backend.set_password("FieldInspect-test", "probe", "ok")
-            if backend.get_password("FieldInspect-test", "probe") == "ok":
-                keyring.set_keyring(backend)
-                return
-        except Exception:  # the daemon is still starting
-            pass
-        time.sleep(0.05)
-    raise pytest.UsageError("the Secret Service (gnome-keyring) did not answer")
+    try:
+        service = secret_service.start()
+    except secret_service.SecretServiceMissing as exc:
+        raise pytest.UsageError(str(exc)) from None
+    if service is not None:
+        _SECRET_SERVICE.append(service)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    for proc in _SECRET_SERVICE:
-        proc.terminate()
-        proc.wait(timeout=10)
-    home = os.environ.get("FIELDINSPECT_TEST_SECRET_SERVICE")
-    if _SECRET_SERVICE and home:
-        shutil.rmtree(home, ignore_errors=True)
+    for service in _SECRET_SERVICE:
+        service.stop()
 
 # The demo files are anchored on Monday 2026-11-23; a clock on that morning
 # seeds them unshifted, so tests can name the dates in the files.

@@ -25,7 +25,15 @@ LANGUAGES = ("zh", "en")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="fieldinspect", description="现场执法检查终端 FieldInspect")
+    from cli.main import subcommands
+
+    width = max(len(name) for name, _ in subcommands())
+    epilog = ("不带子命令时打开窗口；子命令无需显示器 / without a subcommand the window opens; the subcommands "
+              "need no display:\n" + "\n".join(f"  {name:<{width}}  {text}" for name, text in subcommands())
+              + "\n\n各子命令的选项：fieldinspect 子命令 --help / a subcommand's options: fieldinspect COMMAND --help")
+    p = argparse.ArgumentParser(prog="fieldinspect", description="现场执法检查终端 FieldInspect",
+                                usage="fieldinspect [窗口选项 / window options]  |  fieldinspect COMMAND ...",
+                                epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--data", type=Path, help="数据目录 / data folder (default: per-user data folder)")
     p.add_argument("--lang", choices=LANGUAGES, help="界面语言 / interface language")
     p.add_argument("--officer", help="预选登录人员（编号或执法证号），仍须输入 PIN；脚本可用环境变量 FIELDINSPECT_PIN "
@@ -146,8 +154,36 @@ def datetime_today():
     return system_clock().date()
 
 
+NO_DISPLAY = ("没有可用的显示器（未设置 DISPLAY 或 WAYLAND_DISPLAY），窗口无法打开。请在图形桌面中启动；"
+              "无需窗口的操作请用子命令（见 fieldinspect --help）。",
+              "No display is available (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot "
+              "open. Start it from a graphical desktop; for work without a window use a subcommand (see "
+              "fieldinspect --help).")
+
+
+def display_missing(env: dict[str, str] | None = None, platform: str = sys.platform) -> bool:
+    """True where Qt would look for a display server and there is none (Linux and the like).
+
+    Qt would abort then with a message about a missing xcb library, which is not the cause.
+    """
+    env = os.environ if env is None else env
+    if platform in ("win32", "darwin"):
+        return False
+    qpa = env.get("QT_QPA_PLATFORM", "")
+    if qpa.startswith("wayland"):
+        return not env.get("WAYLAND_DISPLAY")
+    if qpa and not qpa.startswith("xcb"):  # offscreen, vnc, eglfs, linuxfb: no display server needed
+        return False
+    return not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY")
+
+
 def run_gui(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
+    if display_missing():
+        zh, en = NO_DISPLAY
+        print(zh if args.lang != "en" else en, file=sys.stderr)
+        print(en if args.lang != "en" else zh, file=sys.stderr)
+        return 2
     app = create_application()
     language = args.lang or "zh"
     try:

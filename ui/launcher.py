@@ -18,6 +18,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from cli import main as cli
 
         return cli.main(args)
+    # The core and the key store load before Qt: once PySide6 is imported it reads the
+    # source of every module imported after it, which made their import twice as slow.
+    from app import unlock  # noqa: F401
+    from app.keystore import preload
+
+    preload()
     from ui.application import run_gui
 
     return run_gui(args)

@@ -16,6 +16,7 @@ from typing import Any
 
 from app import crypto
 from app.audit import AuditLog
+from app.chains import seal_floor
 from app.device import DeviceIdentity
 from app.domain import EvidenceItem, SealRow
 from local_db.evidence_repository import EvidenceRepository, SealRepository
@@ -70,9 +71,10 @@ def seal_item(item: EvidenceItem, *, device: DeviceIdentity, evidence: EvidenceR
     The transaction also serialises writers (BEGIN IMMEDIATE), so two seals can
     never take the same ``seq`` or ``prev``.
     """
-    last = seals.last()
-    seq = last.seq + 1 if last else 1
-    prev = record_hash(last.record) if last else GENESIS_PREV
+    # Above the highest seq ever used or acknowledged (app.chains): a seq HQ holds is
+    # never given to other content, even if its record was removed behind our back.
+    top, prev = seal_floor(seals.db)
+    seq = top + 1
     data = record_bytes(build_record(item, seq=seq, prev=prev, device_id=device.device_id))
     row = SealRow(seq=seq, sha256=item.sha256, record=data, signature=device.sign(data))
     evidence.insert(item)

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from app.crypto import MasterKey
 
 from app.audit import verify as verify_audit
+from app.chains import ANCHOR_PROBLEMS, anchor_problems
 from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
 from app.evidence.seal import AUDIT_ACTION, GENESIS_PREV, SEAL_FIELDS, SEAL_FORMAT, record_bytes, record_hash
 from app.evidence.store import EvidenceStore
@@ -29,6 +30,7 @@ from local_db.repositories import AuditRepository
 # kind → (Chinese, English) description, in the order a reader meets them.
 PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "missing-public-key": ("缺少设备公钥，无法核验签名", "device public key missing; signatures cannot be checked"),
+    "public-key-replaced": ("数据目录中的设备公钥文件与设备密钥不符", "the folder's public key file is not the device key's"),
     "missing-file": ("证据文件缺失", "evidence file missing"),
     "altered-file": ("证据文件内容被改动", "evidence file content altered"),
     "altered-record": ("封存记录内容被改动", "seal record altered"),
@@ -45,6 +47,10 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "unsealed-item": ("证据条目没有封存记录", "evidence row without a seal record"),
     "unsealed-file": ("证据库中有未封存的文件", "file in the store without a seal"),
     "audit-altered": ("审计日志链异常", "audit log chain broken"),
+    "audit-forged": ("审计日志条目的签名不是本设备密钥所签（伪造或重新串链）",
+                     "audit entry not signed by the device key (forged or re-chained)"),
+    "audit-unsigned": ("开始签名之后出现未签名的审计日志条目", "unsigned audit entry after signing began"),
+    **ANCHOR_PROBLEMS,
     "audit-mismatch": ("封存记录与审计日志不符", "seal record differs from the audit log"),
 }
 
@@ -106,35 +112,49 @@ def open_read_only(folder: Path, key: bytes) -> Database:
     return Database(connect_read_only(path, key))
 
 
-def verify_folder(folder: Path, *, keys: UnlockedKeys, public_key: Path | None = None) -> VerifyReport:
+def verify_folder(folder: Path, *, keys: UnlockedKeys, public_key: Path | None = None,
+                  check_files: bool = True) -> VerifyReport:
     """Check the data folder ``folder``, unlocked with ``keys``; ``public_key`` pins the key enrolled at HQ.
 
-    Without ``public_key`` the folder's own ``device/device.pub.pem`` is used,
-    which proves integrity but not that the key is the enrolled one.
+    Without ``public_key`` the device key unwrapped from the custody is used (not
+    ``device/device.pub.pem``, which anyone with the folder could replace), which
+    proves integrity but not that the key is the enrolled one. ``check_files=False``
+    skips hashing the originals (``fieldinspect status``).
     """
     folder = Path(folder)
     db = open_read_only(folder, keys.db_key)
     try:
-        return _verify(folder, db, public_key or device_folder(folder) / PUBLIC_KEY_FILE, keys.master)
+        key = None if public_key is not None else getattr(keys, "device", None)
+        return _verify(folder, db, public_key or device_folder(folder) / PUBLIC_KEY_FILE,
+                       key=key.public if key is not None else None, check_files=check_files,
+                       master=getattr(keys, "master", None))
     finally:
         db.conn.close()
 
 
-def _verify(folder: Path, db: Database, key_path: Path, master: MasterKey | None = None) -> VerifyReport:
+def _verify(folder: Path, db: Database, key_path: Path, *, key: DevicePublicKey | None = None,
+            check_files: bool = True, master: MasterKey | None = None) -> VerifyReport:
     problems: list[Problem] = []
     key_problem: Problem | None = None
     try:
-        key: DevicePublicKey | None = DevicePublicKey.load(key_path)
+        on_file: DevicePublicKey | None = DevicePublicKey.load(key_path)
     except DeviceKeyError as exc:
-        key = None
+        on_file = None
         key_problem = Problem("missing-public-key", detail=f"{key_path}: {exc.en.splitlines()[0]}")
+    if key is None:
+        key = on_file
+    elif on_file is not None and on_file.device_id != key.device_id:
+        problems.append(Problem("public-key-replaced", detail=f"{key_path}: {on_file.device_id} ≠ {key.device_id}"))
     report = VerifyReport(folder=folder, device_id=key.device_id if key else None)
 
     anchors: dict[int, str] = {}
     for entry in AuditRepository(db).entries():
         if entry.action == AUDIT_ACTION and isinstance(entry.detail.get("seq"), int):
             anchors[entry.detail["seq"]] = str(entry.detail.get("record_sha256"))
-    problems += [Problem("audit-altered", detail=f"audit seq {p.seq}: {p.problem}") for p in verify_audit(db)]
+    audit_kinds = {"forged": "audit-forged", "unsigned": "audit-unsigned"}
+    problems += [Problem(audit_kinds.get(p.problem, "audit-altered"), detail=f"audit seq {p.seq}: {p.problem}")
+                 for p in verify_audit(db, key)]
+    problems += [Problem(p.kind, detail=p.detail) for p in anchor_problems(db, key)]
 
     # A folder last opened by a version before evidence existed has no tables: nothing sealed.
     has_evidence = db.has_table("seal_records") and db.has_table("evidence")
@@ -171,7 +191,8 @@ def _verify(folder: Path, db: Database, key_path: Path, master: MasterKey | None
     for sha in sorted(set(evidence_rows) - sealed):
         problems.append(Problem("unsealed-item", sha256=sha))
 
-    problems += _check_files(EvidenceStore(folder, master), chain, evidence_rows, report)
+    if check_files:
+        problems += _check_files(EvidenceStore(folder, master), chain, evidence_rows, report)
     report.problems = problems
     return report
 

@@ -5,6 +5,7 @@ which HQ signs receipts and the reference data it publishes (devices pin its
 public key), and the age X25519 identity bundles are encrypted to. ``enroll``
 registers a device's public key; ``publish`` signs reference data for devices to
 pull; ``ingest`` takes a bundle brought on a USB stick and writes its receipt;
+``revoke`` refuses a lost device's bundles signed after a given time;
 ``recover`` re-keys a device's data folder for a new key store with HQ's identity.
 """
 
@@ -86,6 +87,37 @@ def _ingest(args: argparse.Namespace) -> int:
     return 0
 
 
+def _revoke(args: argparse.Namespace) -> int:
+    """A lost or stolen device: bundles it signed after ``--from`` are refused with the reason."""
+    from datetime import datetime
+
+    from sync.hq.store import HqStore
+
+    try:
+        since = datetime.fromisoformat(args.since)
+    except ValueError:
+        since = None
+    if since is None or since.tzinfo is None:
+        print("--from 须为带时区的 ISO 8601 时间，如 2026-11-23T18:00:00+08:00\n"
+              "--from must be an ISO 8601 time with a UTC offset, e.g. 2026-11-23T18:00:00+08:00", file=sys.stderr)
+        return 2
+    if not args.reason.strip():
+        print("请用 --reason 说明吊销原因 / give the reason with --reason", file=sys.stderr)
+        return 2
+    store = HqStore(args.dir)
+    try:
+        store.revoke(args.device, since, args.reason.strip())
+    except KeyError:
+        print(f"设备未登记 / device not enrolled: {args.device}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    print(f"已吊销 / revoked: {args.device}，自 / from {since.isoformat()}：{args.reason.strip()}\n"
+          "此前已接收的数据仍然有效；替换设备须以新密钥登记。\n"
+          "What HQ accepted before stays valid; enroll a replacement device with its own new key.")
+    return 0
+
+
 def _recover(args: argparse.Namespace) -> int:
     """Open the master key sealed to HQ, give the folder a new key store entry and one PIN."""
     import getpass
@@ -143,6 +175,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--device", required=True, help="设备标识 / device id")
     p.add_argument("--receipt", type=Path, default=None, help="回执输出文件 / where to write the receipt")
     p.add_argument("bundle", type=Path)
+    p = sub.add_parser("revoke", help="吊销丢失或被盗的设备 / revoke a lost or stolen device")
+    p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
+    p.add_argument("--from", dest="since", required=True, metavar="TIME",
+                   help="自此时间起签名的数据包一律拒收（ISO 8601，带时区）/ refuse bundles signed after TIME "
+                        "(ISO 8601 with offset)")
+    p.add_argument("--reason", required=True, help="吊销原因 / why")
+    p.add_argument("device", help="设备标识 / device id")
     p = sub.add_parser("recover", help="为丢失密钥库的设备恢复数据目录 / re-key a device folder whose key store was lost")
     p.add_argument("--dir", type=Path, required=True, help="总部目录（含 age 私钥）/ HQ folder (with its age identity)")
     p.add_argument("--data", type=Path, required=True, help="设备数据目录 / the device's data folder")
@@ -155,7 +194,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         return server.run_serve(args)
     return {"keygen": _keygen, "enroll": _enroll, "publish": _publish, "ingest": _ingest,
-            "recover": _recover}[args.command](args)
+            "revoke": _revoke, "recover": _recover}[args.command](args)
 
 
 if __name__ == "__main__":

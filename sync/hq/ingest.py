@@ -5,7 +5,9 @@ Order: decrypt and unpack into ``incoming/`` and run the self-contained checks
 replay with the stored receipt, refuse a different bag under a used bundle id or
 sequence, check the seal and audit chains against what HQ already holds of the
 device (records HQ already has must be identical — a fork otherwise; the first
-new record must follow HQ's head — a gap otherwise), and store everything in one
+new record must follow HQ's head — a gap otherwise), refuse a revoked device's
+bundle signed after the revocation, check that the device-signed chain head extends
+the one HQ last accepted and names the end of the chains, and store everything in one
 SQLite transaction with the files, signing the receipt. Any refusal leaves HQ as
 it was.
 """
@@ -18,6 +20,7 @@ import shutil
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from app import crypto
@@ -61,7 +64,9 @@ def ingest(store: HqStore, bundle_path: Path, *, device_id: str) -> SignedReceip
             replay = _replay(store, checked)
             if replay is not None:
                 return replay
+            _check_revoked(store, checked)
             _check_continuity(store, checked)
+            _check_head(store, checked)
             return _store(store, checked)
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
@@ -76,6 +81,46 @@ def _replay(store: HqStore, checked: CheckedBundle) -> SignedReceipt | None:
     if row[0] == checked.bundle_id and row[1] == checked.tagmanifest_sha256:
         return store.receipt(checked.bundle_id)
     raise BundleRejected.of("sequence-reused", f"{checked.bundle_id} (sequence {checked.sequence})")
+
+
+def _check_revoked(store: HqStore, checked: CheckedBundle) -> None:
+    """A revoked device's bundles signed after the revocation time are refused, with the reason."""
+    revoked = store.revocation(checked.device_id)
+    if revoked is None:
+        return
+    since, reason = revoked
+    times = [checked.head.get("at"), checked.info.get("FieldInspect-Created-At")]
+    try:
+        signed = [datetime.fromisoformat(str(t)) for t in times]
+        late = any(t.tzinfo is None or t > since for t in signed)
+    except ValueError:
+        late = True
+    if late:
+        raise BundleRejected.of("revoked", f"{since.isoformat()}: {reason}")
+
+
+def _check_head(store: HqStore, checked: CheckedBundle) -> None:
+    """The signed head extends the one HQ last accepted and names the end of HQ's chains after this bag."""
+    head = checked.head
+    held = store.chain_head(checked.device_id)
+    stored = store.last_head(checked.device_id)
+    for chain, genesis in (("audit", AUDIT_GENESIS), ("seal", GENESIS_PREV)):
+        seq, digest = head[f"{chain}_seq"], head[f"{chain}_hash"]
+        if stored is not None and seq < stored[f"{chain}_seq"]:  # type: ignore[operator]
+            raise BundleRejected.of("chain-not-extended", f"{chain} seq {seq}; HQ last accepted a head at "
+                                                          f"{chain} seq {stored[f'{chain}_seq']}")
+        bag_last = checked.audit[-1] if chain == "audit" and checked.audit else (
+            checked.seals[-1] if chain == "seal" and checked.seals else None)
+        end_seq, end_hash = held[f"{chain}_seq"], held[f"{chain}_hash"] or genesis
+        if bag_last is not None and bag_last.seq >= end_seq:  # type: ignore[operator]
+            end_seq, end_hash = bag_last.seq, (bag_last.hash if chain == "audit" else bag_last.digest)  # type: ignore[union-attr]
+        if seq < end_seq or (seq == end_seq and digest != end_hash):  # type: ignore[operator]
+            raise BundleRejected.of("chain-not-extended", f"the head names {chain} seq {seq}, "
+                                                          f"HQ holds the chain up to {end_seq}")
+        if seq > end_seq:  # type: ignore[operator]
+            raise BundleRejected.of("bad-chain-head", f"the head names {chain} seq {seq}, which the bag does not carry")
+    if head["problems"]:
+        raise BundleRejected.of("device-tampered", ", ".join(map(str, head["problems"])))
 
 
 def _check_continuity(store: HqStore, checked: CheckedBundle) -> None:
@@ -126,6 +171,10 @@ def _store(store: HqStore, checked: CheckedBundle) -> SignedReceipt:
                          [(dev, s.seq, s.sha256, s.digest, bid) for s in checked.seals])
         conn.executemany("INSERT OR IGNORE INTO audit VALUES (?, ?, ?, ?, ?)",
                          [(dev, a.seq, a.hash, a.action, bid) for a in checked.audit])
+        h = checked.head
+        conn.execute("INSERT OR REPLACE INTO device_heads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (dev, checked.head_body, checked.head_signature, h["audit_seq"], h["audit_hash"],
+                      h["seal_seq"], h["seal_hash"], h["at"], bid))
         conn.executemany("INSERT OR IGNORE INTO snapshots VALUES (?, ?, ?, ?)",
                          [(dev, i, sha, bid) for i, sha in checked.inspections.items()])
         for seal in checked.seals:

@@ -69,6 +69,23 @@ CREATE TABLE IF NOT EXISTS evidence (
     sha256 TEXT PRIMARY KEY,
     size   INTEGER NOT NULL
 );
+CREATE TABLE IF NOT EXISTS device_heads (   -- the last chain head HQ accepted from each device
+    device_id  TEXT PRIMARY KEY REFERENCES devices(device_id),
+    body       BLOB NOT NULL,             -- fieldinspect.chain-head/1, as the device signed it
+    signature  BLOB NOT NULL,             -- raw Ed25519 by the device key
+    audit_seq  INTEGER NOT NULL,
+    audit_hash TEXT NOT NULL,
+    seal_seq   INTEGER NOT NULL,
+    seal_hash  TEXT NOT NULL,
+    at         TEXT NOT NULL,             -- the head's own time (device clock)
+    bundle_id  TEXT NOT NULL REFERENCES bundles(bundle_id)
+);
+CREATE TABLE IF NOT EXISTS revocations (    -- a lost or stolen device: nothing signed after revoked_from
+    device_id    TEXT PRIMARY KEY REFERENCES devices(device_id),
+    revoked_from TEXT NOT NULL,           -- ISO 8601 with offset
+    reason       TEXT NOT NULL,
+    recorded_at  TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS reference_data (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     published_at TEXT NOT NULL,
@@ -112,6 +129,33 @@ class HqStore:
     def device_public_key(self, device_id: str) -> DevicePublicKey | None:
         row = self.conn.execute("SELECT public_key_pem FROM devices WHERE device_id = ?", (device_id,)).fetchone()
         return DevicePublicKey.from_pem(row[0].encode("ascii")) if row else None
+
+    def revoke(self, device_id: str, revoked_from: datetime, reason: str) -> None:
+        """Refuse from now on every bundle of ``device_id`` signed after ``revoked_from``.
+
+        What HQ accepted before stays valid. A replacement device is enrolled with a
+        new key (a new device id); a revoked key is never enrolled again.
+        """
+        if revoked_from.tzinfo is None:
+            raise ValueError("the revocation time needs a UTC offset")
+        if not self.is_enrolled(device_id):
+            raise KeyError(device_id)
+        self.conn.execute("INSERT OR REPLACE INTO revocations VALUES (?, ?, ?, ?)",
+                          (device_id, revoked_from.isoformat(), reason, self.clock().isoformat()))
+
+    def revocation(self, device_id: str) -> tuple[datetime, str] | None:
+        """(from when, why) when ``device_id`` is revoked."""
+        row = self.conn.execute("SELECT revoked_from, reason FROM revocations WHERE device_id = ?",
+                                (device_id,)).fetchone()
+        return (datetime.fromisoformat(row[0]), row[1]) if row else None
+
+    def last_head(self, device_id: str) -> dict[str, object] | None:
+        """The fields of the last chain head HQ accepted from ``device_id``."""
+        row = self.conn.execute("SELECT audit_seq, audit_hash, seal_seq, seal_hash, at, bundle_id "
+                                "FROM device_heads WHERE device_id = ?", (device_id,)).fetchone()
+        if row is None:
+            return None
+        return dict(zip(("audit_seq", "audit_hash", "seal_seq", "seal_hash", "at", "bundle_id"), row, strict=True))
 
     # --- bundles ----------------------------------------------------------------------
 

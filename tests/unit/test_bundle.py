@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import io
 import os
 import tarfile
@@ -58,7 +60,7 @@ def test_bundle_holds_everything_unacknowledged_in_streaming_order(kit: Kit) -> 
     info = kit.build()
     members = _members(kit, info.path)
     names = list(members)
-    assert names[:6] == list(bag.TAG_ORDER)
+    assert names[:len(bag.TAG_ORDER)] == list(bag.TAG_ORDER)
     assert names[-1] == bag.evidence_path(sha)
     with EvidenceStore(kit.ws.folder, kit.ws.master).open(sha) as original:
         assert members[bag.evidence_path(sha)] == original.read()  # the bag holds the plaintext
@@ -69,6 +71,12 @@ def test_bundle_holds_everything_unacknowledged_in_streaming_order(kit: Kit) -> 
     assert info_fields["FieldInspect-Seal-Range"] == "1-1"
     assert info_fields["FieldInspect-Officer-Id"] == "O01"
     assert kit.device.public.verify(members[bag.SIGNATURE], members[bag.TAGMANIFEST])
+    # the signed chain head names the last seal and audit entry the bag carries
+    head = json.loads(members[bag.CHAIN_HEAD])
+    assert kit.device.public.verify(members[bag.CHAIN_HEAD_SIG], members[bag.CHAIN_HEAD])
+    last_audit = json.loads(members[bag.AUDIT_FILE].splitlines()[-1])
+    assert (head["seal_seq"], head["audit_seq"], head["audit_hash"]) == (1, last_audit["seq"], last_audit["hash"])
+    assert head["problems"] == []
     assert info.size == info.path.stat().st_size and info.sha256 == crypto.sha256_file(info.path)[0]
 
 

@@ -178,3 +178,26 @@ def test_the_write_probe_leaves_nothing_behind(data_folder: Path) -> None:
     assert list(data_folder.iterdir()) == []
     with pytest.raises(DataFolderReadOnly):
         database.check_data_folder(Path("/proc/self"))
+
+
+def test_a_folder_of_another_user_is_refused_in_words_not_a_traceback(tmp_path: Path) -> None:
+    """``verify`` where the folder's files may not be read (another user's, or permissions changed)."""
+    from tests.keys_kit import create_workspace
+
+    folder = tmp_path / "data"
+    create_workspace(folder).close()
+    before = snapshot(folder)
+    (folder / "device").chmod(0o000)
+    cmd = [sys.executable, "-m", "cli", "verify", str(folder)]
+    if os.geteuid() == 0:  # root reads anything: drop the capabilities that let it
+        if shutil.which("setpriv") is None:
+            pytest.skip("setpriv (util-linux) is needed to drop root's file capabilities")
+        cmd = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *cmd]
+    try:
+        result = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+    finally:
+        (folder / "device").chmod(0o700)
+    assert result.returncode == 2
+    assert "没有权限访问" in result.stderr and "No permission to access" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(folder) == before

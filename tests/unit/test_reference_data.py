@@ -61,6 +61,10 @@ def _broken(document: dict, mutate) -> dict:
     (lambda d: d["pre_notices"][0].update(scheduled_at="2026-11-23T09:30:00"), "pre_notices[0].scheduled_at"),
     (lambda d: d["pre_notices"][0].update(subject_id="S99"), "pre_notices[0].subject_id"),
     (lambda d: d["calendar"]["years"]["2026"]["workdays"].append("2026-10-08"), "calendar.years.2026.workdays[6]"),
+    (lambda d: d["officers"][1].update(cert_no=d["officers"][0]["cert_no"]), "officers[1].cert_no"),
+    (lambda d: d["officers"][2].update(id=d["officers"][0]["id"]), "officers[2].id"),
+    (lambda d: d["check_items"][1].update(code=d["check_items"][0]["code"]), "check_items[1].code"),
+    (lambda d: d["subjects"][1].update(id=d["subjects"][0]["id"]), "subjects[1].id"),
 ])
 def test_malformed_documents_name_the_field(document: dict, mutate, where: str) -> None:
     with pytest.raises(reference.ReferenceDataError) as info:
@@ -87,6 +91,34 @@ def test_import_is_all_or_nothing(workspace: Workspace, document: dict) -> None:
     reference.import_set(workspace.db, ref, source="file")
     assert len(workspace.officers.all()) == 7
     assert workspace.reference_sets.latest()["sha256"] == ref.sha256
+
+
+def test_a_set_that_gives_a_held_certificate_to_someone_else_is_refused_whole(workspace: Workspace,
+                                                                              document: dict) -> None:
+    reference.import_set(workspace.db, reference.parse(document), source="file")
+    before = workspace.officers.all()
+    taken = document["officers"][0]["cert_no"]
+    newcomer = {**document["officers"][0], "id": "O99", "name": "新同事"}
+    document["officers"] = [newcomer, *document["officers"][1:]]  # O01 left out, O99 gets O01's certificate
+    document["version"] += "-b"
+    ref = reference.parse(document)  # the set itself is consistent …
+    with pytest.raises(reference.ReferenceDataError) as info:  # … but not with what the device holds
+        reference.import_set(workspace.db, ref, source="file")
+    assert "冲突" in info.value.zh and "conflicts" in info.value.en and taken
+    assert workspace.officers.all() == before  # nothing of it was written
+
+
+def test_the_repository_says_what_conflicts_instead_of_a_driver_error(workspace: Workspace,
+                                                                      document: dict) -> None:
+    from dataclasses import replace
+
+    from local_db.errors import RecordConflict
+
+    reference.import_set(workspace.db, reference.parse(document), source="file")
+    o1, o2 = workspace.officers.get("O01"), workspace.officers.get("O02")
+    with pytest.raises(RecordConflict) as info:
+        workspace.officers.save(replace(o2, cert_no=o1.cert_no))
+    assert "officers" in info.value.zh and "UNIQUE" in info.value.en
 
 
 def test_reimport_updates_in_place(workspace: Workspace, document: dict) -> None:

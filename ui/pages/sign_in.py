@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import access
+from app import access, unlock
 from app.clock import Clock, system_clock
 from app.custody import Custody, PinRequired
 from app.domain import CertificateState, Officer, StaffRole
@@ -69,7 +69,7 @@ class StaffCard(QPushButton):
 
 
 class PinPanel(QFrame):
-    """The PIN of the chosen person; two fields when they have none yet."""
+    """The PIN of the chosen person; two fields when an old PIN must be replaced."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -108,9 +108,12 @@ class PinPanel(QFrame):
         layout.addStretch(1)
 
     def ask(self, officer: Officer, *, first: bool) -> None:
+        """Ask for the PIN; ``first``: for a new PIN, typed twice (an earlier version's PIN is replaced)."""
         self.who.setText(f"{officer.name}（{label(officer.role)}）")
-        self.hint.setText(self.tr("首次登录，请设置本人 PIN 并再次输入确认。") if first
+        self.hint.setText(self.tr("您的 PIN 来自早期版本，须更换：请设置 6–12 位数字的新 PIN，并再次输入确认。") if first
                           else self.tr("请输入本人 PIN。"))
+        self.ok_button.setText(self.tr("更换并登录") if first else self.tr("登录"))
+        self.ok_button.setEnabled(True)
         self.first = first
         self.confirm.setVisible(first)
         self.pin.clear()
@@ -132,6 +135,8 @@ class SignInPage(QWidget):
         self.language = language
         self.chosen: Officer | None = None
         self.locked_by: Officer | None = None  # whose locked session a sign-in here would end
+        # Who signed in with an earlier version's PIN and must replace it before going on.
+        self._replacing: tuple[Officer, object] | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(48, 32, 48, 32)
         title = QLabel(self.tr("现场执法检查终端"))
@@ -186,6 +191,7 @@ class SignInPage(QWidget):
 
     def show_cards(self) -> None:
         self.chosen = None
+        self._replacing = None
         self.stack.setCurrentIndex(0)
 
     def choose(self, officer: Officer) -> None:
@@ -204,6 +210,8 @@ class SignInPage(QWidget):
         if officer is None:
             return False
         panel = self.pin_panel
+        if self._replacing is not None:
+            return self._replace_old_pin()
         keys = None
         try:
             if self.ws is None:
@@ -220,6 +228,31 @@ class SignInPage(QWidget):
             panel.pin.clear()
             panel.confirm.clear()
             return False
+        assert self.custody is not None
+        if self.custody.pin_must_change(person.id):  # an earlier version's PIN: replaced before going on
+            self._replacing = (person, keys if keys is not None else self.ws.keys)
+            panel.ask(person, first=True)
+            return False
+        return self._done(person, keys)
+
+    def _replace_old_pin(self) -> bool:
+        assert self._replacing is not None and self.custody is not None
+        person, keys = self._replacing
+        panel = self.pin_panel
+        try:
+            new_keys = self.custody.replace_old_pin(keys, panel.pin.text(), panel.confirm.text(),
+                                                    now=self.clock().replace(microsecond=0))
+        except UserFacingError as exc:
+            panel.message.setText(exc.message(self.language))
+            panel.pin.clear()
+            panel.confirm.clear()
+            panel.pin.setFocus()
+            return False
+        if self.ws is not None:
+            unlock.flush_gate(self.ws)  # the change was audited in the gate; it moves into the log now
+        return self._done(person, new_keys if self.ws is None else None)
+
+    def _done(self, person: Officer, keys: object | None) -> bool:
         self.show_cards()
         if keys is not None:
             emit(self.unlocked, person, keys)
