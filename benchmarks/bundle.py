@@ -106,7 +106,7 @@ def main() -> None:
     recipient = (args.cache / "hq" / "hq-age.pub").read_text().strip()
     from app.evidence.store import EvidenceStore
 
-    objects = EvidenceStore(args.cache / "data").objects
+    objects = EvidenceStore(args.cache / "data", None).objects
     out_dir = args.cache / "out"
     out_dir.mkdir(exist_ok=True)
     for round_ in range(args.repeat):

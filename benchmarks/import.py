@@ -39,9 +39,9 @@ def child_import(data: str, camera: str) -> None:
     from app import demo
     from app.evidence.bodycam import CameraImport, camera_volume_at
     from app.evidence.locker import EvidenceLocker
-    from app.workspace import Workspace
+    from memkeys import new_workspace
 
-    ws = Workspace.open(Path(data), create=True)
+    ws = new_workspace(Path(data))  # new keys: originals are encrypted under its master key
     demo.seed(ws)
     locker = EvidenceLocker(ws)
     start = time.perf_counter()

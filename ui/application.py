@@ -242,6 +242,9 @@ def run_gui(argv: Sequence[str]) -> int:
             app.quit()
         QTimer.singleShot(0, ready)
     code = app.exec()
+    from app.evidence.viewing import clean_view_folders
+
+    clean_view_folders()  # decrypted copies made for the system viewer do not outlive the window
     final = cold.window if cold is not None else shown
     if isinstance(final, MainWindow):
         final.ws.close()

@@ -70,12 +70,12 @@ class DemolitionDocuments:
         dest = self.path_for(case_id, kind, f"_{handover_id}" if handover_id else "")
         dest.parent.mkdir(parents=True, exist_ok=True)
         if kind is DemolitionDocument.INVENTORY:
-            return pdf.write_atomic(dest, lambda fh: self._two_copies(case, fh, progress))
+            return pdf.write_atomic(dest, lambda fh: self._two_copies(case, fh, progress), master=self.s.ws.master)
         story = self.story(case_id, kind, handover_id=handover_id)
         produce: Callable[[BinaryIO], None] = lambda fh: pdf.build(  # noqa: E731
             fh, story, title=kind.title, document_no=case.decision_no or case.id, progress=progress,
             running_header=kind is not DemolitionDocument.LABELS)
-        return pdf.write_atomic(dest, produce)
+        return pdf.write_atomic(dest, produce, master=self.s.ws.master)  # kept encrypted in the data folder
 
     def _two_copies(self, case: DemolitionCase, out: BinaryIO, progress: pdf.Progress | None) -> None:
         """R26: both copies in one file, each numbered on its own (第 x 页 共 y 页 of its copy).

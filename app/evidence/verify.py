@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
 
 from app.audit import verify as verify_audit
 from app.chains import ANCHOR_PROBLEMS, anchor_problems
@@ -124,13 +126,14 @@ def verify_folder(folder: Path, *, keys: UnlockedKeys, public_key: Path | None =
     try:
         key = None if public_key is not None else getattr(keys, "device", None)
         return _verify(folder, db, public_key or device_folder(folder) / PUBLIC_KEY_FILE,
-                       key=key.public if key is not None else None, check_files=check_files)
+                       key=key.public if key is not None else None, check_files=check_files,
+                       master=getattr(keys, "master", None))
     finally:
         db.conn.close()
 
 
 def _verify(folder: Path, db: Database, key_path: Path, *, key: DevicePublicKey | None = None,
-            check_files: bool = True) -> VerifyReport:
+            check_files: bool = True, master: MasterKey | None = None) -> VerifyReport:
     problems: list[Problem] = []
     key_problem: Problem | None = None
     try:
@@ -189,7 +192,7 @@ def _verify(folder: Path, db: Database, key_path: Path, *, key: DevicePublicKey 
         problems.append(Problem("unsealed-item", sha256=sha))
 
     if check_files:
-        problems += _check_files(EvidenceStore(folder), chain, evidence_rows, report)
+        problems += _check_files(EvidenceStore(folder, master), chain, evidence_rows, report)
     report.problems = problems
     return report
 

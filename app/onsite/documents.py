@@ -11,6 +11,7 @@ import enum
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.clock import CHINA_TZ
 from app.device import DeviceIdentity
@@ -26,6 +27,9 @@ from app.domain import (
 from app.gates.planning import SOURCE_LABELS
 from app.onsite.service import OnsiteService
 from app.workspace import Workspace
+
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
 
 DOCUMENTS_DIR = "documents"
 VERIFY_URL_SETTING = "documents.verify_url"
@@ -84,9 +88,9 @@ class InspectionDocuments:
 
     def render(self, inspection_id: str, kind: DocumentKind, *, draft: bool = False,
                progress: Callable[[int], None] | None = None) -> Path:
-        """Write the document under ``<data>/documents/<inspection>/`` and return its path."""
+        """Write the document, encrypted, under ``<data>/documents/<inspection>/`` and return its path."""
         return render_document(kind, self.build(inspection_id, kind), self.path_for(inspection_id, kind),
-                               draft=draft, progress=progress)
+                               draft=draft, progress=progress, master=self.ws.master)
 
     # --- the parts ----------------------------------------------------------------------
 
@@ -270,15 +274,16 @@ class InspectionDocuments:
 
 
 def render_document(kind: DocumentKind, doc: object, dest: Path, *, draft: bool = False,
-                    progress: Callable[[int], None] | None = None) -> Path:
+                    progress: Callable[[int], None] | None = None, master: MasterKey | None = None) -> Path:
     """Render built input data to ``dest`` (no database access: safe on a worker thread).
 
     Only the on-site record has a draft form: the text read to the party before it signs.
+    With ``master`` (always, for a document kept in the data folder) the file is encrypted.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     if kind is DocumentKind.RECORD:
         from app.documents.onsite_record import render_onsite_record
-        return render_onsite_record(doc, dest, draft=draft, progress=progress)  # type: ignore[arg-type]
+        return render_onsite_record(doc, dest, draft=draft, progress=progress, master=master)  # type: ignore[arg-type]
     module, function = {
         DocumentKind.NOTICE: ("app.documents.notice", "render_notice"),
         DocumentKind.RESULT: ("app.documents.written_result", "render_written_result"),
@@ -286,4 +291,4 @@ def render_document(kind: DocumentKind, doc: object, dest: Path, *, draft: bool 
         DocumentKind.CARD: ("app.documents.supervision_card", "render_supervision_card"),
     }[kind]
     import importlib
-    return getattr(importlib.import_module(module), function)(doc, dest, progress=progress)
+    return getattr(importlib.import_module(module), function)(doc, dest, progress=progress, master=master)

@@ -16,6 +16,7 @@ from app.clock import CHINA_TZ
 from app.demolition import specimen
 from app.demolition.documents import COPIES, DemolitionDocument, DemolitionDocuments, label_payload
 from app.demolition.service import DemolitionService
+from app.crypto.filecrypt import read_encrypted
 from app.workspace import Workspace
 from demolition_flow import LONG_NAME, MovingClock, complete_operation
 from keys_kit import create_workspace
@@ -38,8 +39,14 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[DemolitionDocumen
     s = DemolitionService(ws)
     handover = complete_operation(s, clock, items=22)
     docs = DemolitionDocuments(s)
-    out = {k: docs.render(CASE, k, handover_id=handover.id if k is DemolitionDocument.HANDOVER else None)
-           for k in DemolitionDocument}
+    out = {}
+    plain = tmp_path_factory.mktemp("plain")  # the tools read the decrypted PDF, as an export is
+    for k in DemolitionDocument:
+        stored = docs.render(CASE, k, handover_id=handover.id if k is DemolitionDocument.HANDOVER else None)
+        data = stored.read_bytes()
+        assert data.startswith(b"FIE1") and b"%PDF" not in data  # kept encrypted in the data folder
+        out[k] = plain / stored.name
+        out[k].write_bytes(read_encrypted(stored, ws.master))
     yield out
     ws.close()
 
