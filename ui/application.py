@@ -220,7 +220,7 @@ def run_gui(argv: Sequence[str]) -> int:
         page.choose(officer)
         if pin is not None:
             page.pin_panel.pin.setText(pin)
-            if not page.submit():
+            if not page.submit() and not page.replacing_old_pin:  # a new PIN is asked for on screen
                 print(page.pin_panel.message.text(), file=sys.stderr)
                 return 2
     shown = (cold.window or cold.page) if cold is not None else window
