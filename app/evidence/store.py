@@ -45,11 +45,10 @@ SET_ASIDE_DIR = "unsealed"
 # the seal transaction); one still without a seal after this long never will be.
 UNSEALED_GRACE_S = 60.0
 READ_ONLY = 0o444
-# Written data could be handed to the disk in the background every so many bytes while
-# the copy runs (fdatasync), so that the final fsync finds little left. Measured with the
+# An fdatasync every so many bytes while the copy runs (0: none). Measured with the
 # encrypted store (benchmarks/import.py, 2 GiB in 12 files, best of 3): every 64 MiB
-# 3.51 s, never 3.15 s — each flush is a device cache flush on this disk — so the kernel's
-# own writeback and one fsync per file do it. 0 turns the periodic flush off.
+# 3.51 s, never 3.15 s — each is a device cache flush — so intake instead starts the
+# writeback of every 8 MiB without waiting (app.crypto.filecrypt.WRITEBACK_EVERY).
 FLUSH_EVERY = 0
 
 
