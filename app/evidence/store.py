@@ -188,6 +188,10 @@ class EvidenceStore:
         except FileCryptError:
             return None
 
+    def is_plaintext(self, sha256: str) -> bool:
+        """True when the file at the address is not in the FIE1 format (an earlier version's original)."""
+        return not _starts_with_magic(self.path_for(sha256))
+
     def plaintext_files(self) -> list[Path]:
         """Originals and set-aside files still in the clear (written by an earlier version)."""
         found: list[Path] = []

@@ -168,6 +168,9 @@ def test_an_upgraded_folder_is_encrypted_in_place_once(demo_workspace: Workspace
     locker = EvidenceLocker(ws)
     items = _make_plain(ws, locker)
     assert len(locker.store.plaintext_files()) == 3
+    # verify (read-only) names them for what they are, not as altered
+    report = verify_folder(ws.folder, keys=keys_of(ws.folder))
+    assert report.kinds() == {"plaintext-file"} and len(report.problems) == 3
     done = encrypt_folder_at_rest(ws)
     assert done == {"originals": 3, "documents": 1, "cache_removed": 1}
     for sha, data in items:
