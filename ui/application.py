@@ -186,6 +186,9 @@ def run_gui(argv: Sequence[str]) -> int:
         return 2
     app = create_application()
     language = args.lang or "zh"
+    from app.evidence.viewing import clean_view_folders
+
+    clean_view_folders()  # decrypted viewer copies a crash or a kill left behind
     try:
         ws = first_start(args.data)
         custody = None if ws is not None else unlock.open_custody(args.data or paths.default_data_folder())
