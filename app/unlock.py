@@ -60,10 +60,15 @@ def open_with_keys(custody: Custody, keys: UnlockedKeys, *, clock: Clock = syste
 
     Audit entries made while the database was locked (wrong PINs at a cold start)
     move into the audit log, and the sign-in cards are refreshed from the roster.
+    Evidence, documents and thumbnails an earlier version stored in the clear are
+    encrypted in place (``app/evidence/at_rest.py``).
     """
     ws = Workspace.open(custody.folder, keys=keys, custody=custody, clock=clock)
     try:
         flush_gate(ws)
+        from app.evidence.at_rest import encrypt_folder_at_rest
+
+        encrypt_folder_at_rest(ws)  # files an earlier version kept in the clear, once
     except BaseException:
         ws.db.conn.close()
         raise

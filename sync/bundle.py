@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 
 from app import chains, crypto
 from app.device import DeviceIdentity
+from app.crypto.filecrypt import EncryptedReader
 from app.evidence.store import EvidenceStore
 from app.workspace import Workspace
 from local_db.database import transaction
@@ -204,7 +205,9 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
                         tar.add_bytes(item.path, item.data)
                     else:
                         assert item.source is not None
-                        with open(item.source, "rb", buffering=0) as src:
+                        # Decrypted chunk by chunk on the way into the age stream: the bag holds
+                        # the original's plaintext, which its sealed SHA-256 states.
+                        with EncryptedReader(item.source, ws.master) as src:
                             for _ in tar.add_stream(item.path, src, item.size):
                                 yield sink.size
                     yield sink.size
@@ -272,7 +275,7 @@ def _plan(ws: Workspace, repo: SyncRepository, device: DeviceIdentity) -> _Plan:
         plan.payload.append(_Payload(bag.AUDIT_FILE, crypto.sha256_hex(data), len(data), data=data))
         plan.audit_range = (audit_head + 1, audit_to)
 
-    store = EvidenceStore(ws.folder)
+    store = EvidenceStore(ws.folder, ws.master)
     originals: list[_Payload] = []
     for row in seals:
         record = row["record"].encode("utf-8")

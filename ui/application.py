@@ -186,6 +186,9 @@ def run_gui(argv: Sequence[str]) -> int:
         return 2
     app = create_application()
     language = args.lang or "zh"
+    from app.evidence.viewing import clean_view_folders
+
+    clean_view_folders()  # decrypted viewer copies a crash or a kill left behind
     try:
         ws = first_start(args.data)
         custody = None if ws is not None else unlock.open_custody(args.data or paths.default_data_folder())
@@ -220,7 +223,7 @@ def run_gui(argv: Sequence[str]) -> int:
         page.choose(officer)
         if pin is not None:
             page.pin_panel.pin.setText(pin)
-            if not page.submit():
+            if not page.submit() and not page.replacing_old_pin:  # a new PIN is asked for on screen
                 print(page.pin_panel.message.text(), file=sys.stderr)
                 return 2
     shown = (cold.window or cold.page) if cold is not None else window
@@ -242,6 +245,9 @@ def run_gui(argv: Sequence[str]) -> int:
             app.quit()
         QTimer.singleShot(0, ready)
     code = app.exec()
+    from app.evidence.viewing import clean_view_folders
+
+    clean_view_folders()  # decrypted copies made for the system viewer do not outlive the window
     final = cold.window if cold is not None else shown
     if isinstance(final, MainWindow):
         final.ws.close()

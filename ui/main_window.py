@@ -251,6 +251,9 @@ class MainWindow(QMainWindow):
         self._show_sign_in(None)
         if leaving is not None:
             self._record_session(leaving, "sign_out")
+            from app.evidence.viewing import clean_view_folders
+
+            clean_view_folders()  # the next person finds none of the decrypted viewer copies
 
     def lock(self) -> None:
         """Idle lock: the sign-in page covers the work area, which keeps its state.

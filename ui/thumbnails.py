@@ -2,9 +2,11 @@
 
 The cache lives in ``<data>/cache/thumbnails/<sha256>.jpg``: a cache, not
 evidence — it is never inside ``evidence/``, may be deleted at any time and is
-rebuilt on demand. Originals are read only through the store's read-only
-``open``; reading one for a thumbnail is not a view by a person, so it is not
-logged (R17 logs people's views and exports).
+rebuilt on demand. A thumbnail shows the evidence, so it is stored encrypted like
+it (``FIE1``, its own key wrapped by the master key) and decoded from memory.
+Originals are read only through the store's decrypting ``open``; reading one for
+a thumbnail is not a view by a person, so it is not logged (R17 logs people's
+views and exports).
 
 Photos are decoded by ``QImageReader`` at a reduced size (JPEG decodes at 1/2,
 1/4, 1/8 scale directly); videos give the frame at 1 s, or the first frame of a
@@ -14,15 +16,14 @@ in a worker is a ``QImage``; the GUI thread turns finished images into pixmaps.
 
 from __future__ import annotations
 
-import contextlib
+import io
 import logging
-import os
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage, QImageReader, QPixmap
 
+from app.crypto.filecrypt import FileCryptError, MasterKeyLocked, read_encrypted
 from app.domain import EvidenceItem
 from app.evidence.store import EvidenceStore
 from ui.workers import Job, emit
@@ -70,13 +71,18 @@ def load_or_render(data_folder: Path, store: EvidenceStore, item: EvidenceItem,
     """The cached thumbnail, or a new one rendered and written to the cache."""
     path = thumbnail_path(data_folder, item.sha256)
     if path.is_file():
-        image = QImageReader(str(path)).read()
+        try:
+            image = QImage.fromData(read_encrypted(path, store.master))
+        except FileCryptError as exc:
+            if isinstance(exc, MasterKeyLocked):
+                raise
+            image = QImage()  # not ours, damaged, or plain from an earlier version: made again
         if not image.isNull():
             return image
     image = render_thumbnail(store, item, size)
     if image is None or image.isNull():
         return None
-    _write_atomically(image, path)
+    _write_atomically(store, image, path)
     return image
 
 
@@ -106,7 +112,7 @@ def _video_frame(store: EvidenceStore, item: EvidenceItem, size: int) -> QImage 
     import cv2  # large; only a worker that renders a video needs it
 
     frame = None
-    with store.open(item.sha256) as fh:
+    with store.open(item.sha256) as raw, io.BufferedReader(raw, 1 << 20) as fh:  # decrypted as OpenCV reads
         capture = cv2.VideoCapture(fh, cv2.CAP_FFMPEG, [])
         try:
             if not capture.isOpened():
@@ -129,16 +135,15 @@ def _video_frame(store: EvidenceStore, item: EvidenceItem, size: int) -> QImage 
     return image.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
 
 
-def _write_atomically(image: QImage, path: Path) -> None:
-    """Write the JPEG under a temporary name and rename it: a reader never sees half a file."""
+def _write_atomically(store: EvidenceStore, image: QImage, path: Path) -> None:
+    """Encode the JPEG in memory and write it encrypted, atomically: a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(f"{path.name}.{os.getpid()}-{threading.get_ident()}.part")
-    try:
-        if image.save(str(part), "JPG", JPEG_QUALITY):
-            os.replace(part, path)
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            part.unlink()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    if image.save(buffer, "JPG", JPEG_QUALITY):
+        buffer.close()
+        store.write_derived(path, bytes(data.data()))
 
 
 class ThumbnailCache(QObject):

@@ -91,7 +91,8 @@ class DemolitionDocuments:
 
     def render(self, case_id: str, kind: DemolitionDocument, *, handover_id: int | None = None,
                progress: pdf.Progress | None = None, draft: bool = False, out_dir: Path | None = None) -> Path:
-        """Write the document atomically into the case's documents folder (or ``out_dir``); returns its path.
+        """Write the document atomically, encrypted, into the case's documents folder — or plain into
+        ``out_dir``, an export — and return its path.
 
         Not a draft, the document is issued and gets its 文号 (once); a draft prints 草稿.
         """
@@ -104,15 +105,17 @@ class DemolitionDocuments:
             handover_id = self._handover_entry(case, None).id
         number = self.number(case, kind, handover_id, draft=draft)
         self._issued[self.document_key(case.id, kind, handover_id)] = number
+        # Kept encrypted in the data folder; written plain only where the user exports to (``out_dir``).
+        master = None if out_dir is not None else self.s.ws.master
         if kind is DemolitionDocument.INVENTORY:
-            return pdf.write_atomic(dest, lambda fh: self._two_copies(case, fh, progress, number))
+            return pdf.write_atomic(dest, lambda fh: self._two_copies(case, fh, progress, number), master=master)
         story = self.story(case_id, kind, handover_id=handover_id)
         sign = self._page_signature(case) if kind is DemolitionDocument.RECORD else None
         produce: Callable[[BinaryIO], None] = lambda fh: pdf.build(  # noqa: E731
             fh, story, title=kind.title, document_no=number, progress=progress,
             running_header=kind is not DemolitionDocument.LABELS, page_signature=sign,
             numbered=kind is not DemolitionDocument.LABELS)
-        return pdf.write_atomic(dest, produce)
+        return pdf.write_atomic(dest, produce, master=master)
 
     def _number_of(self, case: DemolitionCase, kind: DemolitionDocument, handover_id: int | None = None) -> str:
         """The number the document being printed carries ("" while a draft)."""

@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import BinaryIO
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from app.documents import layout as L
 from app.documents import pdf
+
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
 from app.documents.model import InspectionNotice
 
 TITLE = "行政检查通知书"
@@ -60,9 +64,10 @@ def _produce(notice: InspectionNotice, progress: pdf.Progress | None) -> Callabl
     return lambda fh: pdf.build(fh, story, title=TITLE, document_no=notice.document_no, progress=progress)
 
 
-def render_notice(notice: InspectionNotice, dest: Path, *, progress: pdf.Progress | None = None) -> Path:
+def render_notice(notice: InspectionNotice, dest: Path, *, progress: pdf.Progress | None = None,
+    master: MasterKey | None = None) -> Path:
     """Write the inspection notice to ``dest`` atomically."""
-    return pdf.write_atomic(dest, _produce(notice, progress))
+    return pdf.write_atomic(dest, _produce(notice, progress), master=master)
 
 
 def notice_bytes(notice: InspectionNotice) -> bytes:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, TableStyle
@@ -20,6 +20,9 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 from app.clock import CHINA_TZ
 from app.documents import layout as L
 from app.documents import pdf
+
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
 from app.documents.errors import RecordIncomplete
 from app.documents.model import ItemFinding, ItemResult, OnsiteRecord, Signature, SignerRole
 
@@ -242,12 +245,12 @@ def _produce(record: OnsiteRecord, draft: bool, progress: pdf.Progress | None) -
 
 
 def render_onsite_record(record: OnsiteRecord, dest: Path, *, draft: bool = False,
-                         progress: pdf.Progress | None = None) -> Path:
+                         progress: pdf.Progress | None = None, master: MasterKey | None = None) -> Path:
     """Write the record to ``dest`` atomically; ``progress(page)`` is called as each page is done.
 
     Not a draft: raises :class:`RecordIncomplete` (R1, R2, R3, R9) before anything is written.
     """
-    return pdf.write_atomic(dest, _produce(record, draft, progress))
+    return pdf.write_atomic(dest, _produce(record, draft, progress), master=master)
 
 
 def onsite_record_bytes(record: OnsiteRecord, *, draft: bool = False, progress: pdf.Progress | None = None) -> bytes:

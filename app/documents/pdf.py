@@ -11,7 +11,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -22,6 +22,9 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from app.atomic_files import fsync_dir
 from app.documents import fonts
 from app.documents.errors import DocumentWriteFailed
+
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
 from app.documents.layout import CONTENT_WIDTH, MARGIN_BOTTOM, MARGIN_TOP, MARGIN_X, PAGE_HEIGHT, PAGE_WIDTH
 
 _TOTAL_FORM = "fieldinspect_total_pages"
@@ -158,14 +161,25 @@ def build(out: BinaryIO, story: list[Flowable], *, title: str, document_no: str 
     doc.build(story, canvasmaker=_PagedCanvas)
 
 
-def write_atomic(dest: Path, produce: Callable[[BinaryIO], None]) -> Path:
+def write_atomic(dest: Path, produce: Callable[[BinaryIO], None], *, master: MasterKey | None = None) -> Path:
     """Write a file by ``produce(fh)`` under a temporary name in the same folder, fsync, rename.
 
     The destination appears only complete; on any failure nothing is left behind
-    and an existing file of that name is unchanged.
+    and an existing file of that name is unchanged. With ``master`` the file is
+    written encrypted (``FIE1``): every document kept in a data folder is, since it
+    names the party and the findings; the PDF is laid out in memory first (a few
+    hundred KiB at most).
     """
     dest = Path(dest)
     folder = dest.parent
+    if master is not None:
+        from app.crypto.filecrypt import write_encrypted
+
+        try:
+            write_encrypted(dest, to_bytes(produce), master, mode=0o600)
+        except OSError as exc:
+            raise DocumentWriteFailed(dest, exc.strerror or str(exc)) from None
+        return dest
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from app.documents import layout as L
 from app.documents import pdf
+
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
 from app.documents.model import RectificationOrder
 
 TITLE = "责令（限期）改正通知书"
@@ -53,9 +56,9 @@ def _produce(order: RectificationOrder, progress: pdf.Progress | None) -> Callab
 
 
 def render_rectification_order(order: RectificationOrder, dest: Path, *,
-                               progress: pdf.Progress | None = None) -> Path:
+                               progress: pdf.Progress | None = None, master: MasterKey | None = None) -> Path:
     """Write the rectification order to ``dest`` atomically."""
-    return pdf.write_atomic(dest, _produce(order, progress))
+    return pdf.write_atomic(dest, _produce(order, progress), master=master)
 
 
 def rectification_order_bytes(order: RectificationOrder) -> bytes:

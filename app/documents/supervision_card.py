@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any, BinaryIO
 
 from reportlab.lib.styles import ParagraphStyle
@@ -18,6 +19,9 @@ from reportlab.platypus import Flowable
 from app.documents import fonts
 from app.documents import layout as L
 from app.documents import pdf
+
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
 from app.documents.layout import RULE
 from app.documents.model import SupervisionCard
 
@@ -104,9 +108,10 @@ def _produce(card: SupervisionCard, progress: pdf.Progress | None) -> Callable[[
                               running_header=False)
 
 
-def render_supervision_card(card: SupervisionCard, dest: Path, *, progress: pdf.Progress | None = None) -> Path:
+def render_supervision_card(card: SupervisionCard, dest: Path, *, progress: pdf.Progress | None = None,
+    master: MasterKey | None = None) -> Path:
     """Write the card (page 1 front, page 2 back) to ``dest`` atomically."""
-    return pdf.write_atomic(dest, _produce(card, progress))
+    return pdf.write_atomic(dest, _produce(card, progress), master=master)
 
 
 def supervision_card_bytes(card: SupervisionCard) -> bytes:

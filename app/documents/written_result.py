@@ -6,12 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 from typing import Any, BinaryIO
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer
 
 from app.documents import layout as L
 from app.documents import pdf
+
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
 from app.documents.model import ItemResult, ResultItem, WrittenResult
 
 TITLE = "检查结果告知书"
@@ -72,9 +76,10 @@ def _produce(result: WrittenResult, progress: pdf.Progress | None) -> Callable[[
     return lambda fh: pdf.build(fh, story, title=TITLE, document_no=result.document_no, progress=progress)
 
 
-def render_written_result(result: WrittenResult, dest: Path, *, progress: pdf.Progress | None = None) -> Path:
+def render_written_result(result: WrittenResult, dest: Path, *, progress: pdf.Progress | None = None,
+    master: MasterKey | None = None) -> Path:
     """Write the written result to ``dest`` atomically."""
-    return pdf.write_atomic(dest, _produce(result, progress))
+    return pdf.write_atomic(dest, _produce(result, progress), master=master)
 
 
 def written_result_bytes(result: WrittenResult) -> bytes:

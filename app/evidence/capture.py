@@ -392,7 +392,7 @@ class CaptureSession:
 
     def _open_segment(self, sample: np.ndarray) -> None:
         if self._folder is None:
-            self._folder = RecordingFolder(self.locker.ws.folder, self.session_id)
+            self._folder = RecordingFolder(self.locker.ws.folder, self.session_id, master=self.locker.store.master)
         self.segments_started += 1
         self._writer = start_segment(
             self._folder, self.segments_started, source_detail=self.source.detail, officers=self.officer_certs,

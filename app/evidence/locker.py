@@ -21,6 +21,7 @@ from typing import BinaryIO, NoReturn, TypeVar
 
 from app.atomic_files import fsync_dir
 from app.crypto import copy_hashing
+from app.crypto.filecrypt import FileCryptError, MasterKeyLocked
 from app.device import DeviceIdentity
 from app.domain import EvidenceItem, Officer, EvidenceSourceKind, EvidenceType, RetentionClass
 from app.evidence import errors, media
@@ -85,7 +86,7 @@ class EvidenceLocker:
     def __init__(self, ws: Workspace, device: DeviceIdentity | None = None) -> None:
         self.ws = ws
         self.device = device or ws.device
-        self.store = EvidenceStore(ws.folder)
+        self.store = EvidenceStore(ws.folder, ws.master)
         self.items = EvidenceRepository(ws.db)
         self.seals = SealRepository(ws.db)
         self.access = EvidenceAccessRepository(ws.db)
@@ -170,7 +171,7 @@ class EvidenceLocker:
                 source_kind=intake.source_kind, source_detail=intake.source_detail,
                 officer_ids=tuple(o.id for o in officers), officer_certs=tuple(o.cert_no or "" for o in officers),
                 seal_seq=0, inspection_id=intake.inspection_id, original_name=intake.original_name,
-                duration_ms=media.duration_ms(staged.path, media_type) if media.is_timed(media_type) else None,
+                duration_ms=self._duration(staged, media_type),
                 derived_from=intake.derived_from, derivation=intake.derivation,
                 retention_class=RetentionClass.UNLINKED,
                 retain_until=add_months(now.date(), self.retention_months()),
@@ -192,6 +193,12 @@ class EvidenceLocker:
                 self.store.withdraw_unsealed(item.sha256)
             raise
         return IngestResult(dataclasses.replace(item, seal_seq=row.seq), duplicate=False)
+
+    def _duration(self, staged: StagedFile, media_type: str) -> int | None:
+        if not media.is_timed(media_type):
+            return None
+        with self.store.open_staged(staged) as fh:
+            return media.duration_ms(fh, media_type)
 
     def ingest_stream(self, src: BinaryIO, **kwargs: object) -> IngestResult:
         """:meth:`ingest_steps` run to the end, for callers that need no progress."""
@@ -235,8 +242,9 @@ class EvidenceLocker:
     def export(self, sha256: str, dest_folder: Path, *, actor: str, purpose: str = "") -> Path:
         """Copy the original out to ``dest_folder`` and log the export (R17).
 
-        The copy is checked against the seal while it is written; an original that
-        no longer matches is not handed out.
+        The original is decrypted into the copy and checked against the seal while it
+        is written; an original that no longer matches (or no longer decrypts) is not
+        handed out. The export is the plaintext: it verifies with ``sha256sum``.
         """
         item = self._item(sha256)
         dest_folder = Path(dest_folder)
@@ -248,9 +256,11 @@ class EvidenceLocker:
                 digest, size = drive(copy_hashing(src, dst))
                 dst.flush()
                 os.fsync(dst.fileno())
-        except FileNotFoundError:
+        except (FileNotFoundError, FileCryptError) as exc:
             with contextlib.suppress(FileNotFoundError):
                 part.unlink()
+            if isinstance(exc, MasterKeyLocked):
+                raise
             raise errors.OriginalAltered(sha256) from None
         if (digest, size) != (item.sha256, item.size):
             part.unlink()

@@ -6,8 +6,10 @@ garbage is refused, a ``.jpg`` that is really PNG is taken as PNG.
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from pathlib import Path
+from typing import BinaryIO
 
 SNIFF_BYTES = 64
 
@@ -50,7 +52,7 @@ def is_timed(media_type: str) -> bool:
     return media_type.startswith(("video/", "audio/"))
 
 
-def duration_ms(path: Path, media_type: str) -> int | None:
+def duration_ms(source: Path | BinaryIO, media_type: str) -> int | None:
     """Running time of an ISO base media (MP4/MOV/3GP) file, from its ``mvhd`` box.
 
     None for other formats and for a recording cut short before its index was
@@ -60,7 +62,7 @@ def duration_ms(path: Path, media_type: str) -> int | None:
     if media_type not in ("video/mp4", "video/quicktime", "video/3gpp", "audio/mp4"):
         return None
     try:
-        with open(path, "rb") as fh:
+        with (open(source, "rb") if isinstance(source, str | Path) else contextlib.nullcontext(source)) as fh:
             size = fh.seek(0, 2)
             moov = _find_box(fh, 0, size, b"moov")
             if moov is None:

@@ -24,20 +24,22 @@ import logging
 import math
 import os
 import struct
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import BinaryIO
 
+from app.crypto.filecrypt import FileCryptError, MasterKeyLocked
 from app.domain import EvidenceItem
 from app.evidence.errors import SourceUnreadable
 from app.evidence.locker import EvidenceLocker
+from app.evidence.memfiles import MemFile
 from app.evidence.segments import (
     LOCK_NAME,
     SegmentJournal,
     SessionLock,
+    open_segment,
     recording_root,
     remove_sealed,
     seal_segment,
@@ -96,7 +98,8 @@ def recover_open_segments(locker: EvidenceLocker) -> list[RecoveredSegment]:
                     log.warning("unreadable segment journal %s left in place", journal_path)
                     continue
                 results.append(_recover_one(locker, folder, journal))
-            for scratch in [*folder.glob(".*.tmp"), *folder.glob(".probe-*"), *folder.glob(".remux-*")]:
+            for scratch in [*folder.glob(".*.tmp"), *folder.glob(".probe-*"), *folder.glob(".remux-*"),
+                            *folder.glob(".*.closing.tmp")]:
                 scratch.unlink(missing_ok=True)  # half-written journals and copies: never evidence
         finally:
             leftovers = [p for p in folder.iterdir() if p.name != LOCK_NAME]
@@ -108,8 +111,25 @@ def recover_open_segments(locker: EvidenceLocker) -> list[RecoveredSegment]:
 
 
 def _recover_one(locker: EvidenceLocker, folder: Path, journal: SegmentJournal) -> RecoveredSegment:
-    video = folder / journal.file
-    layout = read_layout(video) if video.is_file() else None
+    stored = folder / journal.file
+    if not stored.is_file():
+        return _recover_plain(locker, folder, journal, stored, None)
+    # The segment's plaintext (a spool up to its last whole chunk) goes into memory only.
+    try:
+        with open_segment(stored, locker.store.master) as src, MemFile("recovered", ".mp4") as mem:
+            with open(mem.fd, "wb", closefd=False, buffering=0) as out:
+                while block := src.read(_CHUNK):
+                    out.write(block)
+            return _recover_plain(locker, folder, journal, stored, mem.path)
+    except (FileCryptError, OSError) as exc:
+        if isinstance(exc, MasterKeyLocked):
+            raise
+        return RecoveredSegment(journal, None, error=_as_user_error(exc, stored))
+
+
+def _recover_plain(locker: EvidenceLocker, folder: Path, journal: SegmentJournal, stored: Path,
+                   video: Path | None) -> RecoveredSegment:
+    layout = read_layout(video) if video is not None else None
     if layout is None or (not layout.has_index and layout.payload_end <= layout.payload_start):
         # Killed before the writer's first buffer reached the disk: headers at most, no frame.
         remove_sealed(folder, journal.index)
@@ -118,14 +138,14 @@ def _recover_one(locker: EvidenceLocker, folder: Path, journal: SegmentJournal) 
     try:
         result = seal_segment(locker, journal, video, recovered=True)
     except (UserFacingError, OSError) as exc:
-        return RecoveredSegment(journal, None, frames=frames, error=_as_user_error(exc, video))
+        return RecoveredSegment(journal, None, frames=frames, error=_as_user_error(exc, stored))
     derived = None
     if not layout.has_index and layout.samples and journal.codec_config:
         try:
             derived = _seal_remux(locker, journal, video, layout, result.item.sha256)
         except (UserFacingError, OSError) as exc:
             # The original is sealed; the files stay so that the next start makes the copy.
-            return RecoveredSegment(journal, result.item, None, result.duplicate, frames, _as_user_error(exc, video))
+            return RecoveredSegment(journal, result.item, None, result.duplicate, frames, _as_user_error(exc, stored))
     remove_sealed(folder, journal.index)
     return RecoveredSegment(journal, result.item, derived, already_sealed=result.duplicate, frames=frames)
 
@@ -138,18 +158,14 @@ def _as_user_error(exc: BaseException, video: Path) -> UserFacingError:
 
 def _seal_remux(locker: EvidenceLocker, journal: SegmentJournal, video: Path, layout: StreamLayout,
                 original_sha256: str) -> EvidenceItem:
-    fd, name = tempfile.mkstemp(prefix=".remux-", suffix=".mp4", dir=video.parent)
-    try:
-        with os.fdopen(fd, "wb") as dst, open(video, "rb") as src:
+    with MemFile("remux", ".mp4") as copy:  # built in memory, sealed encrypted
+        with open(copy.fd, "wb", closefd=False) as dst, open(video, "rb") as src:
             write_mp4(src, dst, layout.samples, config=bytes.fromhex(journal.codec_config), fps=journal.fps,
                       width=journal.width, height=journal.height)
         # The copy is made from these very bytes, so the same crash recovered twice gives the
         # same copy and the second seal is recognised as a duplicate.
-        return seal_segment(locker, journal, Path(name), recovered=True, derived_from=original_sha256,
+        return seal_segment(locker, journal, copy.path, recovered=True, derived_from=original_sha256,
                             derivation=DERIVATION).item
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
 
 
 # --- reading: where are the frames ---------------------------------------------------------------

@@ -1,7 +1,11 @@
 """Video segments being recorded: their folder, journal, writer, and sealing.
 
-A recording is cut into MPEG-4 (``mp4v``) segments written with OpenCV into
-``<data>/evidence/recording/<session>/segment-NNNN.mp4``. Beside each open
+A recording is cut into MPEG-4 (``mp4v``) segments. OpenCV writes each into an
+anonymous memory file (``app/evidence/memfiles.py``); what it has written is
+encrypted on the fly (``FIE1``, :data:`SPOOL_CHUNK` chunks) into
+``<data>/evidence/recording/<session>/segment-NNNN.mp4``, so no plaintext frame
+ever reaches the disk. When the segment closes, the finished MP4 replaces that
+spool, encrypted whole, before the journal records the close. Beside each open
 segment a small journal (``segment-NNNN.json``, format
 ``fieldinspect.segment/1``) says who recorded what, when, from which source, at
 which frame rate and size, and carries the encoder's configuration header (the
@@ -30,13 +34,18 @@ from collections.abc import Generator
 from dataclasses import asdict, dataclass, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 
 from app.atomic_files import fsync_dir
+from app.crypto.filecrypt import MAGIC, EncryptedReader, EncryptedWriter, FileCryptError
 from app.domain import EvidenceSourceKind
 from app.evidence.errors import EvidenceError
 from app.evidence.locker import EvidenceLocker, IngestResult
+from app.evidence.memfiles import MemFile
+
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
 from app.evidence.store import RECORDING_DIR, recording_root  # noqa: F401  (re-exported)
 
 JOURNAL_FORMAT = "fieldinspect.segment/1"
@@ -46,6 +55,9 @@ RECOVERED_SUFFIX = ";recovered"
 # Fault injection for crash tests: "<point>:<segment index>:<seconds>" makes the
 # sealer wait at that point (closed, sealing, sealed) so a test can kill the process there.
 PAUSE_ENV = "FIELDINSPECT_CAPTURE_PAUSE"
+# The open segment reaches the disk in chunks of this size: a crash loses at most the
+# bytes of one chunk plus what the encoder still buffered (about a second of video).
+SPOOL_CHUNK = 16 << 10
 
 
 class RecordingFailed(EvidenceError):
@@ -181,8 +193,9 @@ class SessionLock:
 class RecordingFolder:
     """The folder of one capture session, locked while the session runs."""
 
-    def __init__(self, data_folder: Path, session: str) -> None:
+    def __init__(self, data_folder: Path, session: str, *, master: MasterKey | None) -> None:
         self.session = session
+        self.master = master
         self.path = recording_root(data_folder) / session
         self.path.mkdir(parents=True, exist_ok=True)
         self.lock = SessionLock(self.path)
@@ -221,8 +234,8 @@ def codec_config(folder: Path, width: int, height: int, fps: float) -> bytes:
     import cv2  # OpenCV and NumPy load only when a camera records, not at every start
     import numpy as np
 
-    fd, name = tempfile.mkstemp(prefix=".probe-", suffix=".mp4", dir=folder)
-    os.close(fd)
+    probe = MemFile("probe", ".mp4")  # even a black frame is not written to the disk
+    name = str(probe.path)
     config = b""
     try:
         writer = cv2.VideoWriter(name, cv2.VideoWriter_fourcc(*FOURCC), float(fps), (width, height))
@@ -241,8 +254,7 @@ def codec_config(folder: Path, width: int, height: int, fps: float) -> bytes:
     except (cv2.error, AttributeError):  # an OpenCV without raw-stream access
         config = b""
     finally:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(name)
+        probe.close()
     _codec_configs[key] = config
     return config
 
@@ -252,7 +264,11 @@ if TYPE_CHECKING:
 
 
 class SegmentWriter:
-    """One open segment: the journal is on disk before the first frame is written."""
+    """One open segment: the journal is on disk before the first frame is written.
+
+    OpenCV writes into a memory file; after each frame the bytes it has flushed
+    there are appended, encrypted, to the segment's spool on disk.
+    """
 
     def __init__(self, folder: RecordingFolder, journal: SegmentJournal, frame_limit: int) -> None:
         self.folder = folder
@@ -260,16 +276,30 @@ class SegmentWriter:
         self.frame_limit = max(1, frame_limit)
         self.path = folder.segment_path(journal.index)
         self.journal_path = folder.journal_path(journal.index)
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            self._spool = EncryptedWriter(fd, folder.master, chunk_size=SPOOL_CHUNK)
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path)
+            raise
+        self._spool_fd = fd
+        self._spooled = 0
+        self._mem = MemFile(f"segment-{journal.index:04d}", ".mp4")
         write_atomic(self.journal_path, journal.to_json())
         import cv2
 
         self._cv2 = cv2
-        self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*FOURCC), journal.fps,
+        self._writer = cv2.VideoWriter(str(self._mem.path), cv2.VideoWriter_fourcc(*FOURCC), journal.fps,
                                        (journal.width, journal.height))
         if not self._writer.isOpened():
             self._writer.release()
+            self._abandon()
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.journal_path)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path)
             raise RecordingFailed(self.path, f"OpenCV cannot open an {FOURCC} writer")
         self.frames = 0
 
@@ -283,17 +313,60 @@ class SegmentWriter:
             image = self._cv2.resize(image, (self.journal.width, self.journal.height))
         self._writer.write(image)
         self.frames += 1
+        self._spool_new_bytes()
+
+    def _spool_new_bytes(self) -> None:
+        """Encrypt to disk every whole chunk the encoder has flushed into memory since the last call."""
+        size = self._mem.size
+        while size - self._spooled >= SPOOL_CHUNK:
+            self._spool.write(self._mem.pread(SPOOL_CHUNK, self._spooled))
+            self._spooled += SPOOL_CHUNK
+
+    def _abandon(self) -> None:
+        self._spool.abandon()
+        with contextlib.suppress(OSError):
+            os.close(self._spool_fd)
+        self._mem.close()
 
     def close(self, closed_at: datetime) -> SegmentJournal:
-        """Write the index and record the close in the journal; returns the final journal."""
+        """Write the index, put the finished segment on disk encrypted, record the close in the journal."""
         self._writer.release()
-        with contextlib.suppress(OSError):
-            with open(self.path, "rb+") as fh:
-                os.fsync(fh.fileno())
+        try:
+            tmp = self.path.with_name(f".{self.path.name}.closing.tmp")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            try:
+                with EncryptedWriter(fd, self.folder.master) as whole:
+                    offset, size = 0, self._mem.size
+                    while offset < size:
+                        block = self._mem.pread(1 << 20, offset)
+                        whole.write(block)
+                        offset += len(block)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, self.path)  # the spool gives way to the whole file, atomically
+            fsync_dir(self.path.parent)
+        finally:
+            self._abandon()
         self.journal = replace(self.journal, closed_at=closed_at.replace(microsecond=0).isoformat(),
                                frames=self.frames)
         write_atomic(self.journal_path, self.journal.to_json())
         return self.journal
+
+
+def open_segment(path: Path, master: MasterKey | None) -> BinaryIO:
+    """A segment's plaintext: a closed one whole, a spool a crash left up to its last whole chunk.
+
+    A plain MP4 (written by an earlier version, or a memory file) opens as it is.
+    """
+    with open(path, "rb") as fh:
+        encrypted = fh.read(len(MAGIC)) == MAGIC
+    if not encrypted:
+        return open(path, "rb", buffering=0)
+    try:
+        return EncryptedReader(path, master)
+    except FileCryptError:
+        return EncryptedReader(path, master, recover=True)
 
 
 def start_segment(folder: RecordingFolder, index: int, *, source_detail: str, officers: tuple[str, ...],
@@ -342,7 +415,7 @@ def seal_segment(locker: EvidenceLocker, journal: SegmentJournal, path: Path, *,
     detail = journal.source_detail + (RECOVERED_SUFFIX if recovered else "")
     name = journal.original_name if derived_from is None else journal.original_name.replace(
         ".mp4", f"-{derivation}.mp4")
-    with open(path, "rb", buffering=0) as fh:
+    with open_segment(path, locker.store.master) as fh:
         steps = locker.ingest_steps(
             fh, evidence_type=journal.evidence_type, officer_certs=journal.officers,
             source_kind=EvidenceSourceKind(journal.source_kind), source_detail=detail, original_name=name,

@@ -14,11 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from typing import Any
 
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
 
 from app.audit import verify as verify_audit
 from app.chains import ANCHOR_PROBLEMS, anchor_problems
 from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
 from app.evidence.seal import AUDIT_ACTION, GENESIS_PREV, SEAL_FIELDS, SEAL_FORMAT, record_bytes, record_hash
+from app.crypto import sha256_file
 from app.evidence.store import EvidenceStore
 from local_db.database import DB_FILENAME, Database, connect_read_only, inspect_file
 from local_db.errors import DataFolderMissing
@@ -31,6 +34,8 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "public-key-replaced": ("数据目录中的设备公钥文件与设备密钥不符", "the folder's public key file is not the device key's"),
     "missing-file": ("证据文件缺失", "evidence file missing"),
     "altered-file": ("证据文件内容被改动", "evidence file content altered"),
+    "plaintext-file": ("证据文件未加密（早期版本留下，下次解锁时加密）",
+                       "evidence file not encrypted (left by an earlier version; encrypted at the next unlock)"),
     "altered-record": ("封存记录内容被改动", "seal record altered"),
     "bad-signature": ("封存记录签名无效（记录内容未变）", "invalid signature on an unchanged seal record"),
     "malformed-record": ("封存记录格式错误", "seal record malformed"),
@@ -124,13 +129,14 @@ def verify_folder(folder: Path, *, keys: UnlockedKeys, public_key: Path | None =
     try:
         key = None if public_key is not None else getattr(keys, "device", None)
         return _verify(folder, db, public_key or device_folder(folder) / PUBLIC_KEY_FILE,
-                       key=key.public if key is not None else None, check_files=check_files)
+                       key=key.public if key is not None else None, check_files=check_files,
+                       master=getattr(keys, "master", None))
     finally:
         db.conn.close()
 
 
 def _verify(folder: Path, db: Database, key_path: Path, *, key: DevicePublicKey | None = None,
-            check_files: bool = True) -> VerifyReport:
+            check_files: bool = True, master: MasterKey | None = None) -> VerifyReport:
     problems: list[Problem] = []
     key_problem: Problem | None = None
     try:
@@ -189,7 +195,7 @@ def _verify(folder: Path, db: Database, key_path: Path, *, key: DevicePublicKey 
         problems.append(Problem("unsealed-item", sha256=sha))
 
     if check_files:
-        problems += _check_files(EvidenceStore(folder), chain, evidence_rows, report)
+        problems += _check_files(EvidenceStore(folder, master), chain, evidence_rows, report)
     report.problems = problems
     return report
 
@@ -312,6 +318,12 @@ def _check_files(store: EvidenceStore, chain: dict[int, _Row], evidence_rows: di
             continue
         actual, actual_size = store.hash_of(sha)
         report.files += 1
+        if actual == "" and store.is_plaintext(sha):
+            # An earlier version's original, not yet encrypted in place: hashed as it is.
+            actual, actual_size = sha256_file(store.path_for(sha))
+            if (actual, actual_size) == (sha, size):
+                problems.append(Problem("plaintext-file", seq, sha, str(store.path_for(sha))))
+                continue
         if actual != sha or actual_size != size:
             problems.append(Problem("altered-file", seq, sha,
                                     f"now {actual_size} bytes, SHA-256 {actual[:16]}…; sealed {size} bytes"))

@@ -12,6 +12,7 @@ import enum
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.clock import CHINA_TZ
 from app.device import DeviceIdentity
@@ -29,6 +30,9 @@ from app.domain import (
 from app.gates.planning import SOURCE_LABELS
 from app.onsite.service import OnsiteService
 from app.workspace import Workspace
+
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
 
 DOCUMENTS_DIR = "documents"
 VERIFY_URL_SETTING = "documents.verify_url"
@@ -129,7 +133,7 @@ class InspectionDocuments:
 
     def render(self, inspection_id: str, kind: DocumentKind, *, draft: bool = False,
                progress: Callable[[int], None] | None = None) -> Path:
-        """Write the document under ``<data>/documents/<inspection>/`` and return its path.
+        """Write the document, encrypted, under ``<data>/documents/<inspection>/`` and return its path.
 
         The on-site record prints as a draft while it is incomplete (R1, R2, R3, R9).
         """
@@ -137,7 +141,8 @@ class InspectionDocuments:
         if kind is DocumentKind.RECORD and not draft:
             from app.documents.onsite_record import record_problems
             draft = bool(record_problems(doc))  # type: ignore[arg-type]
-        return render_document(kind, doc, self.path_for(inspection_id, kind), draft=draft, progress=progress)
+        return render_document(kind, doc, self.path_for(inspection_id, kind), draft=draft, progress=progress,
+                               master=self.ws.master)
 
     # --- the parts ----------------------------------------------------------------------
 
@@ -318,15 +323,16 @@ class InspectionDocuments:
 
 
 def render_document(kind: DocumentKind, doc: object, dest: Path, *, draft: bool = False,
-                    progress: Callable[[int], None] | None = None) -> Path:
+                    progress: Callable[[int], None] | None = None, master: MasterKey | None = None) -> Path:
     """Render built input data to ``dest`` (no database access: safe on a worker thread).
 
     Only the on-site record has a draft form: the text read to the party before it signs.
+    With ``master`` (always, for a document kept in the data folder) the file is encrypted.
     """
     dest.parent.mkdir(parents=True, exist_ok=True)
     if kind is DocumentKind.RECORD:
         from app.documents.onsite_record import render_onsite_record
-        return render_onsite_record(doc, dest, draft=draft, progress=progress)  # type: ignore[arg-type]
+        return render_onsite_record(doc, dest, draft=draft, progress=progress, master=master)  # type: ignore[arg-type]
     module, function = {
         DocumentKind.NOTICE: ("app.documents.notice", "render_notice"),
         DocumentKind.RESULT: ("app.documents.written_result", "render_written_result"),
@@ -334,4 +340,4 @@ def render_document(kind: DocumentKind, doc: object, dest: Path, *, draft: bool 
         DocumentKind.CARD: ("app.documents.supervision_card", "render_supervision_card"),
     }[kind]
     import importlib
-    return getattr(importlib.import_module(module), function)(doc, dest, progress=progress)
+    return getattr(importlib.import_module(module), function)(doc, dest, progress=progress, master=master)

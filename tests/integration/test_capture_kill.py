@@ -128,17 +128,19 @@ def check_after_kill(folder: Path, session: str, expect_recovered: int) -> tuple
     assert report.records == sealed_before + len(recovered) + len(derived)
     for r in recovered:
         assert r.item.source_detail.endswith(RECOVERED_SUFFIX) and r.item.original_name.startswith(session)
-        original = locker.store.path_for(r.item.sha256)
-        layout = read_layout(original)
-        if layout.has_index:  # closed before the kill: it plays as it is, no copy needed
-            assert r.derived is None and ffprobe_frames(original) == r.journal.frames
-            continue
-        # cut off mid-write: the original (kept as it is) has no index and does not play ...
-        assert ffprobe_frames(original) is None and r.item.duration_ms is None
+        with locker.store.plaintext_path(r.item.sha256) as plain:  # decrypted into memory only
+            original = Path(plain)
+            layout = read_layout(original)
+            if layout.has_index:  # closed before the kill: it plays as it is, no copy needed
+                assert r.derived is None and ffprobe_frames(original) == r.journal.frames
+                continue
+            # cut off mid-write: the original (kept as it is) has no index and does not play ...
+            assert ffprobe_frames(original) is None and r.item.duration_ms is None
         # ... the derived copy does, with every complete frame, and names its original (R17)
         copy = r.derived
         assert copy is not None and copy.derived_from == r.item.sha256 and copy.derivation == DERIVATION
-        assert ffprobe_frames(locker.store.path_for(copy.sha256)) == r.frames > 0
+        with locker.store.plaintext_path(copy.sha256) as playable:
+            assert ffprobe_frames(Path(playable)) == r.frames > 0
         assert copy.duration_ms == r.frames * 1000 // 25
     # nothing is left to recover, and a second run changes nothing
     assert list(recording_root(folder).iterdir()) == []

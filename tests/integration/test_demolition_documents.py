@@ -19,6 +19,7 @@ from app.demolition import specimen
 from app.demolition.documents import COPIES, DemolitionDocument, DemolitionDocuments, item_code_id
 from app.documents import doc_code
 from app.demolition.service import DemolitionService
+from app.crypto.filecrypt import read_encrypted
 from app.workspace import Workspace
 from app.documents.specimen import signature_png
 from demolition_flow import LONG_NAME, MovingClock, complete_operation
@@ -42,8 +43,15 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[DemolitionDocumen
     s = DemolitionService(ws)
     handover = complete_operation(s, clock, items=22)
     docs = DemolitionDocuments(s)
-    out = {k: docs.render(CASE, k, handover_id=handover.id if k is DemolitionDocument.HANDOVER else None)
-           for k in DemolitionDocument}
+    out = {}
+    plain = tmp_path_factory.mktemp("plain")  # the tools read the decrypted PDF, as an export is
+    for k in DemolitionDocument:
+        stored = docs.render(CASE, k, handover_id=handover.id if k is DemolitionDocument.HANDOVER else None)
+        data = stored.read_bytes()
+        assert data.startswith(b"FIE1") and b"%PDF" not in data  # kept encrypted in the data folder
+        out[k] = plain / stored.name
+        out[k].write_bytes(read_encrypted(stored, ws.master))
+    (plain / "device.pub.pem").write_bytes((folder / "device" / "device.pub.pem").read_bytes())  # for openssl
     yield out
     ws.close()
 
@@ -152,7 +160,7 @@ def test_a_label_code_verifies_with_openssl_and_a_changed_one_does_not(rendered:
         str(tmp_path / "l"))
     text = run("zbarimg", "--quiet", "--raw", str(next(tmp_path.glob("l*.png")))).split()[0]
     pem = tmp_path / "device.pub.pem"
-    pem.write_bytes((rendered[DemolitionDocument.LABELS].parents[2] / "device" / "device.pub.pem").read_bytes())
+    pem.write_bytes((rendered[DemolitionDocument.LABELS].parent / "device.pub.pem").read_bytes())
 
     def openssl_verifies(code: str) -> bool:
         signed, _, signature = code.rpartition("|")

@@ -33,6 +33,15 @@ def run(*args: str) -> str:
     return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
+def plain(ws: Workspace, stored: Path) -> Path:
+    """The decrypted PDF (documents are kept encrypted in the data folder), for the PDF tools."""
+    from app.crypto.filecrypt import read_encrypted
+
+    out = stored.with_name("plain-" + stored.name)
+    out.write_bytes(read_encrypted(stored, ws.master))
+    return out
+
+
 def pages_text(pdf: Path) -> list[str]:
     count = int(re.search(r"^Pages:\s+(\d+)", run("pdfinfo", str(pdf)), re.M).group(1))
     return ["".join(run("pdftotext", "-f", str(n), "-l", str(n), "-raw", str(pdf), "-").split())
@@ -41,7 +50,7 @@ def pages_text(pdf: Path) -> list[str]:
 
 def test_an_issued_document_keeps_its_number_and_the_next_one_gets_the_next(closed_inspection: Workspace) -> None:
     docs = InspectionDocuments(closed_inspection)
-    first = docs.render(TASK, DocumentKind.NOTICE)
+    first = plain(closed_inspection, docs.render(TASK, DocumentKind.NOTICE))
     assert "清西综执检〔2026〕1号" in "".join(pages_text(first))
     docs.render(TASK, DocumentKind.NOTICE)  # a re-print: the same number
     assert docs.build(TASK, DocumentKind.NOTICE).document_no == "清西综执检〔2026〕1号"
@@ -75,7 +84,7 @@ def test_a_draft_record_has_no_number_and_says_so(demo_workspace: Workspace, tmp
     s.begin(TASK, actor="O01")
     docs = InspectionDocuments(demo_workspace)
     assert docs.build(TASK, DocumentKind.RECORD).document_no == ""  # incomplete: a draft
-    pdf = docs.render(TASK, DocumentKind.RECORD)
+    pdf = plain(demo_workspace, docs.render(TASK, DocumentKind.RECORD))
     text = "".join(pages_text(pdf))
     assert "草稿" in text and "检笔〔" not in text
     assert DocumentNumbers(demo_workspace).all() == []
@@ -91,7 +100,7 @@ def test_every_document_prints_number_agency_seal_and_page_line_and_no_rule_code
     doc = docs.build(TASK, kind)
     number = doc.card_no if kind is DocumentKind.CARD else doc.document_no
     assert re.fullmatch(r"清西综执\S+〔2026〕\d+号", number)
-    pdf = docs.render(TASK, kind)
+    pdf = plain(closed_inspection, docs.render(TASK, kind))
     pages = pages_text(pdf)
     whole = "".join(pages)
     subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "p")], check=True, capture_output=True)

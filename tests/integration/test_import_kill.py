@@ -138,7 +138,7 @@ def run_until_paused(point: str, args: list[str]) -> subprocess.Popen:
 
 
 def staging_files(data: Path) -> list[Path]:
-    staging = EvidenceStore(data).staging
+    staging = EvidenceStore(data, None).staging
     return sorted(staging.iterdir()) if staging.is_dir() else []
 
 
@@ -166,7 +166,7 @@ def test_sigkill_leaves_a_consistent_store_and_the_rerun_seals_each_file_once(
         conn.close()
     assert sealed == rows and len(sealed) == 2  # the two files before the large one, whole
     report = verify_folder(data, keys=keys_of(data))
-    stored = set(EvidenceStore(data).stored_hashes())
+    stored = set(EvidenceStore(data, None).stored_hashes())
     if point == "commit":
         # the large file reached its address but its seal did not commit: reported, not hidden
         assert [p.kind for p in report.problems] == ["unsealed-file"] and len(stored - sealed) == 1
@@ -200,6 +200,6 @@ def test_sigkill_leaves_a_consistent_store_and_the_rerun_seals_each_file_once(
             assert remembered == [f"DCIM/100MEDIA/{p.name}" for p in sources]
     finally:
         conn.close()
-    assert set(EvidenceStore(data).stored_hashes()) == set(expected)
+    assert set(EvidenceStore(data, None).stored_hashes()) == set(expected)
     assert f"imported {4 - 2}" in result.stdout  # the two sealed before the kill were not sealed again
     shutil.rmtree(data)

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from app.crypto.filecrypt import read_encrypted
+
 from app.device import DeviceIdentity
 from app.documents import qr
 from app.domain import CheckResultValue, SignerRole
@@ -54,13 +56,21 @@ def closed_inspection(demo_workspace: Workspace) -> Workspace:
     return demo_workspace
 
 
+def plain(ws: Workspace, stored: Path, scratch: Path) -> Path:
+    """The decrypted PDF (what an export hands out), for the PDF tools."""
+    out = scratch / ("plain-" + stored.name)
+    out.write_bytes(read_encrypted(stored, ws.master))
+    return out
+
+
 @pytest.mark.parametrize("kind", list(DocumentKind))
 def test_every_document_of_a_closed_inspection_renders_with_embedded_fonts(closed_inspection: Workspace,
                                                                           kind: DocumentKind, tmp_path: Path) -> None:
     docs = InspectionDocuments(closed_inspection)
     assert kind in docs.available(TASK)
-    pdf = docs.render(TASK, kind)
-    assert pdf == docs.path_for(TASK, kind) and pdf.is_file()
+    stored = docs.render(TASK, kind)
+    assert stored == docs.path_for(TASK, kind) and stored.read_bytes()[:4] == b"FIE1"
+    pdf = plain(closed_inspection, stored, tmp_path)
     fonts = run("pdffonts", str(pdf)).splitlines()[2:]
     assert fonts and all(" yes " in line.split("Identity")[-1] or "yes yes" in line for line in fonts), fonts
     run("pdftoppm", "-r", "60", "-png", str(pdf), str(tmp_path / "p"))
@@ -74,7 +84,7 @@ def test_every_document_of_a_closed_inspection_renders_with_embedded_fonts(close
 def test_R14_the_notice_code_decodes_to_a_code_signed_by_this_device(closed_inspection: Workspace,
                                                                       tmp_path: Path) -> None:
     docs = InspectionDocuments(closed_inspection)
-    pdf = docs.render(TASK, DocumentKind.NOTICE)
+    pdf = plain(closed_inspection, docs.render(TASK, DocumentKind.NOTICE), tmp_path)
     run("pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "n"))
     page = next(tmp_path.glob("n*.png"))
     decoded = run("zbarimg", "--raw", "-q", str(page)).strip()

@@ -46,6 +46,32 @@ def openssl_verify(pub: Path, record: bytes, signature: bytes, scratch: Path) ->
     return done.returncode == 0 and "Verified Successfully" in done.stdout
 
 
+def decrypt_fie1(blob: bytes, master: bytes) -> bytes | None:
+    """The plaintext of a FIE1 file, written from docs/FORMATS.md ("Encrypted files"); None if it fails."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    if blob[:4] != b"FIE1":
+        return None
+    chunk, wrapped_len = int.from_bytes(blob[4:8], "big"), int.from_bytes(blob[8:10], "big")
+    header, wrapped = blob[:10 + wrapped_len], blob[10:10 + wrapped_len]
+    try:
+        key = AESGCM(master).decrypt(wrapped[4:16], wrapped[16:], b"FIW1" + b"file-key")
+        body, out, i = blob[len(header):], [], 0
+        while True:
+            piece = body[:chunk + 16]
+            body = body[chunk + 16:]
+            final = len(piece) < chunk + 16
+            if not final and not body:  # a full chunk may not be last: the final one is shorter
+                return None
+            out.append(AESGCM(key).decrypt(i.to_bytes(11, "big") + bytes([final]), piece, header))
+            i += 1
+            if final:
+                return b"".join(out)
+    except (InvalidTag, ValueError):
+        return None
+
+
 def independent_verify(folder: Path, scratch: Path) -> list[str]:
     """Every failure found by the rules of docs/FORMATS.md; empty when the folder holds."""
     failures: list[str] = []
@@ -79,8 +105,8 @@ def independent_verify(folder: Path, scratch: Path) -> list[str]:
         if not path.is_file():
             failures.append(f"{seq}: file missing")
         else:
-            data = path.read_bytes()
-            if hashlib.sha256(data).hexdigest() != sha or len(data) != record["size"]:
+            data = decrypt_fie1(path.read_bytes(), keys_of(folder).master.secret)
+            if data is None or hashlib.sha256(data).hexdigest() != sha or len(data) != record["size"]:
                 failures.append(f"{seq}: file altered")
         prev = hashlib.sha256(record_bytes).hexdigest()
     for path in (folder / "evidence" / "sha256").glob("*/*"):
@@ -117,6 +143,25 @@ def _raw(folder: Path) -> sqlcipher.Connection:
 def test_good_folder_passes_both(folder: Path, tmp_path: Path) -> None:
     failures, code = both(folder, tmp_path / "s")
     assert failures == [] and code == 0
+
+
+def test_exported_originals_verify_with_sha256sum(folder: Path, tmp_path: Path) -> None:
+    """The store is encrypted; an export is the plaintext, and its seal checks with sha256sum."""
+    from app.evidence.locker import EvidenceLocker
+    from keys_kit import open_workspace
+
+    ws = open_workspace(folder)
+    try:
+        locker = EvidenceLocker(ws)
+        lines = []
+        for item in locker.items.all():
+            assert locker.store.path_for(item.sha256).read_bytes()[:4] == b"FIE1"
+            dest = locker.export(item.sha256, tmp_path / "out", actor="O01", purpose="核验")
+            lines.append(f"{item.sha256}  {dest}\n")
+    finally:
+        ws.close()
+    check = subprocess.run(["sha256sum", "-c", "-"], input="".join(lines), capture_output=True, text=True)
+    assert check.returncode == 0 and check.stdout.count(": OK") == len(lines) >= 3, check.stdout + check.stderr
 
 
 def test_altered_file_byte_fails_both(folder: Path, tmp_path: Path) -> None:

@@ -106,7 +106,7 @@ def test_panel_recovers_segments_left_by_a_crash_on_creation(app, qtbot, demo_wo
     # what a crashed session leaves: a closed segment and its journal, never sealed, lock gone with the process
     locker = EvidenceLocker(demo_workspace)
     source = VideoSource(video)
-    folder = RecordingFolder(demo_workspace.folder, "crashed")
+    folder = RecordingFolder(demo_workspace.folder, "crashed", master=demo_workspace.master)
     writer = start_segment(folder, 1, source_detail="webcam:0", officers=OFFICERS, inspection_id="JC-2026-1101",
                            evidence_type="audiovisual", started_at=demo_workspace.clock(), fps=source.fps,
                            size=source.size, seconds=60)

@@ -21,6 +21,7 @@ from app.evidence.verify import verify_folder
 from app.workspace import Workspace
 from ui.main_window import MainWindow
 from ui.models.evidence_gallery import ITEM_ROLE, SEAL_ROLE, SealState
+from app.crypto.filecrypt import read_encrypted
 from ui.pages.evidence import EvidencePage, view_folder
 from ui.thumbnails import THUMBNAIL_SIZE, cache_folder, thumbnail_path
 from keys_kit import keys_of
@@ -82,6 +83,13 @@ def names(page: EvidencePage) -> list[str]:
     return [page.proxy.index(r, 0).data(ITEM_ROLE).original_name for r in range(page.proxy.rowCount())]
 
 
+def cached_image(locker: EvidenceLocker, sha256: str) -> QImage:
+    """A cached thumbnail, decrypted: the cache file itself is FIE1, never a readable JPEG."""
+    path = thumbnail_path(locker.ws.folder, sha256)
+    assert path.read_bytes()[:4] == b"FIE1" and QImage(str(path)).isNull()
+    return QImage.fromData(read_encrypted(path, locker.ws.master))
+
+
 def wait_job(qtbot, job) -> None:
     assert job is not None
     qtbot.waitUntil(lambda: job.is_done, timeout=10_000)
@@ -102,12 +110,12 @@ def test_thumbnails_appear_and_are_cached_outside_the_evidence_store(page: Evide
     assert list(sealed.store.stored_hashes()) == sorted(i.sha256 for i in sealed.items.all())
 
     by_name = {i.original_name: i for i in sealed.items.all()}
-    red = QImage(str(thumbnail_path(folder, by_name["IMG_0001.JPG"].sha256)))
+    red = cached_image(sealed, by_name["IMG_0001.JPG"].sha256)
     assert max(red.width(), red.height()) == THUMBNAIL_SIZE and red.width() > red.height()
     assert red.pixelColor(red.width() // 2, 20).red() > 180  # a picture of the photo, not a placeholder
-    portrait = QImage(str(thumbnail_path(folder, by_name["IMG_0004.JPG"].sha256)))
+    portrait = cached_image(sealed, by_name["IMG_0004.JPG"].sha256)
     assert portrait.height() == THUMBNAIL_SIZE and portrait.width() < portrait.height()
-    frame = QImage(str(thumbnail_path(folder, by_name["VID_0003.MP4"].sha256)))
+    frame = cached_image(sealed, by_name["VID_0003.MP4"].sha256)
     colour = frame.pixelColor(frame.width() // 2, frame.height() // 2)
     assert colour.green() > 150 and colour.blue() < 80  # the frame at 1 s (green), not the first (blue)
     # reading originals for thumbnails is not a person's view: nothing logged (R17 logs people)
@@ -192,7 +200,8 @@ def test_R17_export_writes_the_original_and_logs_it(page: EvidencePage, qtbot, s
     assert "导出用途" in page.detail.message.text() and not out.exists()
     wait_job(qtbot, page.export_to(out, "移送法制审核"))
     [exported] = list(out.iterdir())
-    assert exported.read_bytes() == sealed.store.path_for(item.sha256).read_bytes()
+    with sealed.store.open(item.sha256) as original:
+        assert exported.read_bytes() == original.read()  # the export is the plaintext
     [entry] = sealed.access.for_item(item.sha256)
     assert (entry.action, entry.actor, entry.purpose, entry.destination) == \
         ("export", "O01", "移送法制审核", str(exported))
@@ -223,8 +232,10 @@ def test_R17_opening_in_the_system_viewer_is_a_logged_view(page: EvidencePage, q
     [url] = catcher.urls
     opened = Path(url.toLocalFile())
     assert opened.parent == view_folder(sealed.ws.folder, "O01")
-    assert "evidence" not in opened.relative_to(sealed.ws.folder).parts
-    assert opened.read_bytes() == sealed.store.path_for(item.sha256).read_bytes()
+    assert not opened.is_relative_to(sealed.ws.folder)  # decrypted copies never sit in the data folder
+    assert stat.S_IMODE(opened.parent.parent.stat().st_mode) == 0o700
+    with sealed.store.open(item.sha256) as original:
+        assert opened.read_bytes() == original.read()
     assert not os.access(opened, os.W_OK) or os.geteuid() == 0
     assert stat.S_IMODE(opened.stat().st_mode) == 0o444
     [entry] = sealed.access.for_item(item.sha256)

@@ -62,7 +62,8 @@ def test_bundle_holds_everything_unacknowledged_in_streaming_order(kit: Kit) -> 
     names = list(members)
     assert names[:len(bag.TAG_ORDER)] == list(bag.TAG_ORDER)
     assert names[-1] == bag.evidence_path(sha)
-    assert members[bag.evidence_path(sha)] == EvidenceStore(kit.ws.folder).path_for(sha).read_bytes()
+    with EvidenceStore(kit.ws.folder, kit.ws.master).open(sha) as original:
+        assert members[bag.evidence_path(sha)] == original.read()  # the bag holds the plaintext
     assert bag.seal_path(1) in members and bag.AUDIT_FILE in members
     assert bag.inspection_path("JC-2026-1101") in members
     info_fields = bag.parse_bag_info(members[bag.BAG_INFO])
@@ -98,7 +99,7 @@ def test_receipt_marks_synced_and_next_bundle_holds_only_new(kit: Kit) -> None:
     fields = state.apply_receipt(kit.ws, receipt)
     assert fields["evidence"] == [sha1]
     assert state.is_evidence_synced(kit.ws, 1)
-    assert EvidenceStore(kit.ws.folder).exists(sha1)  # R19: nothing deleted on acknowledgement
+    assert EvidenceStore(kit.ws.folder, kit.ws.master).exists(sha1)  # R19: nothing deleted on acknowledgement
     assert state.apply_receipt(kit.ws, receipt) == fields  # idempotent
     with pytest.raises(NothingToSend):
         kit.build("2.age")
@@ -205,7 +206,7 @@ def test_outbox_bundles_are_removed_once_acknowledged_or_rejected_and_usb_bundle
     usb = bundle.run(bundle.build_bundle(kit.ws, kit.out / "usb.age", device=kit.device))
     state.apply_receipt(kit.ws, kit.hq.ingest(usb.path, device_id=kit.device.device_id))
     assert usb.path.exists()
-    assert EvidenceStore(kit.ws.folder).exists(sha)  # the originals stay in the store
+    assert EvidenceStore(kit.ws.folder, kit.ws.master).exists(sha)  # the originals stay in the store
 
 
 def test_a_damaged_bundle_waiting_to_be_resent_is_replaced_not_sent(kit: Kit) -> None:

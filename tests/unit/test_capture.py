@@ -55,6 +55,12 @@ def ffprobe_frames(path: Path) -> int:
     return int(out)
 
 
+def stored_frames(locker: EvidenceLocker, sha256: str) -> int:
+    """Frames of a sealed original, counted by ffprobe on its plaintext (held in memory only)."""
+    with locker.store.plaintext_path(sha256) as path:
+        return ffprobe_frames(Path(path))
+
+
 @pytest.fixture(scope="module")
 def video(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return make_video(tmp_path_factory.mktemp("media") / "testsrc.mp4")
@@ -84,7 +90,7 @@ def test_R17_recording_is_cut_into_segments_each_sealed_with_every_frame(locker:
     sealed = [e for e in events if isinstance(e, SegmentSealed)]
     # 10 s in 3 s segments: 3 + 3 + 3 + 1
     assert [e.index for e in sealed] == [1, 2, 3, 4] and [e.frames for e in sealed] == [75, 75, 75, 25]
-    counted = [ffprobe_frames(locker.store.path_for(e.item.sha256)) for e in sealed]
+    counted = [stored_frames(locker, e.item.sha256) for e in sealed]
     assert counted == [75, 75, 75, 25] and sum(counted) == session.frames_read == session.frames_recorded
     for e in sealed:
         item = e.item
@@ -117,7 +123,8 @@ def test_R15_photo_is_a_sealed_jpeg_of_the_frame_on_screen(locker: EvidenceLocke
     session.stop()
     assert item.media_type == "image/jpeg" and item.evidence_type is EvidenceType.PHYSICAL
     assert other.result().item.evidence_type is EvidenceType.DOCUMENTARY
-    data = locker.store.path_for(item.sha256).read_bytes()
+    with locker.store.open(item.sha256) as fh:
+        data = fh.read()
     assert data[:3] == b"\xff\xd8\xff"
     image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)
     assert image.shape == (240, 320, 3)
@@ -145,7 +152,7 @@ def test_camera_unplugged_mid_recording_seals_the_segment_and_reports_CameraLost
     assert "摄像头" in lost[0].zh and "disconnected" in lost[0].en
     assert session.frames_read < SECONDS * FPS  # it did not simply reach the end
     sealed = [e for e in events if isinstance(e, SegmentSealed)]
-    assert sealed and sum(ffprobe_frames(locker.store.path_for(e.item.sha256)) for e in sealed) == \
+    assert sealed and sum(stored_frames(locker, e.item.sha256) for e in sealed) == \
         session.frames_recorded == session.frames_read
     assert lost[0].segments == len(sealed) == session.segments_started  # as its message says
     assert verify_folder(locker.ws.folder, keys=keys_of(locker.ws.folder)).ok
@@ -166,7 +173,7 @@ def test_stopping_a_recording_seals_it_and_preview_goes_on(locker: EvidenceLocke
     assert session.frames_read > read_before and session.frames_recorded == recorded  # preview only
     session.stop()
     (segment,) = [e for e in events if isinstance(e, SegmentSealed)]
-    assert ffprobe_frames(locker.store.path_for(segment.item.sha256)) == recorded == segment.frames
+    assert stored_frames(locker, segment.item.sha256) == recorded == segment.frames
 
 
 def test_journal_beside_an_open_segment_names_collectors_and_format(locker: EvidenceLocker, video: Path) -> None:

@@ -1,9 +1,9 @@
 """Recovery of segments a crash left behind, and the rebuilt index of a cut-off segment (R17).
 
-The files here are made by the real writer (SegmentWriter, OpenCV ``mp4v``); a
-"cut-off" segment is that file with its index removed and its tail cut mid-frame,
-which is what a killed writer leaves (tests/integration/test_capture_kill.py kills
-real processes).
+The files here are made by the real writer (SegmentWriter, OpenCV ``mp4v``), which
+keeps them encrypted on disk; a "cut-off" segment is that file's plaintext with its
+index removed and its tail cut mid-frame, spooled as a killed writer leaves it (whole
+chunks, no final chunk) (tests/integration/test_capture_kill.py kills real processes).
 """
 
 from __future__ import annotations
@@ -19,11 +19,16 @@ import cv2
 import pytest
 
 from keys_kit import keys_of
+import os
+
+from app.crypto.filecrypt import EncryptedWriter
 from app.evidence.locker import EvidenceLocker
 from app.evidence.recovery import DERIVATION, read_layout, recover_open_segments, write_mp4
 from app.evidence.segments import (
     RECOVERED_SUFFIX,
+    SPOOL_CHUNK,
     RecordingFolder,
+    open_segment,
     SegmentJournal,
     codec_config,
     recording_root,
@@ -58,7 +63,7 @@ def locker(demo_workspace: Workspace) -> EvidenceLocker:
 def record(locker: EvidenceLocker, frames: list, *, session: str = "S1", index: int = 1,
            officers: tuple[str, ...] = OFFICERS) -> tuple[RecordingFolder, SegmentJournal, Path]:
     """A closed segment written by the real writer, left unsealed, its session's lock released."""
-    folder = RecordingFolder(locker.ws.folder, session)
+    folder = RecordingFolder(locker.ws.folder, session, master=locker.store.master)
     writer = start_segment(folder, index, source_detail="webcam:0", officers=officers, inspection_id="JC-2026-1101",
                            evidence_type="audiovisual", started_at=locker.ws.clock().replace(microsecond=0),
                            fps=25.0, size=(320, 240), seconds=60)
@@ -69,14 +74,37 @@ def record(locker: EvidenceLocker, frames: list, *, session: str = "S1", index: 
     return folder, journal, writer.path
 
 
-def cut_off(path: Path, journal_path: Path, journal: SegmentJournal, keep: int) -> None:
+def plain(locker: EvidenceLocker, path: Path) -> bytes:
+    """A segment's plaintext, through the decrypting reader."""
+    with open_segment(path, locker.store.master) as fh:
+        return fh.read()
+
+
+def plain_copy(locker: EvidenceLocker, path: Path, scratch: Path) -> Path:
+    """The plaintext in a scratch file of the test, for ffmpeg and read_layout."""
+    scratch.write_bytes(plain(locker, path))
+    return scratch
+
+
+def spool(locker: EvidenceLocker, path: Path, data: bytes) -> bytes:
+    """Write ``data`` as a killed writer's spool (no final chunk); returns what survives of it."""
+    fd = os.open(path, os.O_WRONLY | os.O_TRUNC)
+    w = EncryptedWriter(fd, locker.store.master, chunk_size=SPOOL_CHUNK)
+    w.write(data)
+    w.abandon()
+    os.close(fd)
+    return data[:len(data) // SPOOL_CHUNK * SPOOL_CHUNK]
+
+
+def cut_off(locker: EvidenceLocker, path: Path, journal_path: Path, journal: SegmentJournal, keep: int) -> bytes:
     """Turn a closed segment into what a killed writer leaves: no moov, mdat to EOF, tail cut."""
-    data = path.read_bytes()
+    data = plain(locker, path)
     mdat = data.index(b"mdat") - 4
     cut = bytearray(data[:data.index(b"moov") - 4])[:keep]
     cut[mdat:mdat + 4] = struct.pack(">I", 0)
-    path.write_bytes(bytes(cut))
+    kept = spool(locker, path, bytes(cut))
     write_atomic(journal_path, _open_journal(journal))
+    return kept
 
 
 def _open_journal(journal: SegmentJournal) -> bytes:
@@ -93,7 +121,8 @@ def framemd5(path: Path) -> list[str]:
 def test_rebuilt_index_gives_back_every_frame_bit_exact(locker: EvidenceLocker, frames: list,
                                                         tmp_path: Path) -> None:
     """The container is rebuilt around the same coded frames: decoding gives identical pictures."""
-    _, journal, path = record(locker, frames)
+    _, journal, stored = record(locker, frames)
+    path = plain_copy(locker, stored, tmp_path / "segment.mp4")
     layout = read_layout(path)
     assert layout.has_index and len(layout.samples) == len(frames) == 75
     assert layout.samples[0][2] and sum(key for *_, key in layout.samples) >= 1  # starts on a key frame
@@ -110,8 +139,9 @@ def test_rebuilt_index_gives_back_every_frame_bit_exact(locker: EvidenceLocker, 
     assert again.read_bytes() == copy.read_bytes()
 
 
-def test_codec_header_probe_matches_the_writer(locker: EvidenceLocker, frames: list) -> None:
-    _, journal, path = record(locker, frames)
+def test_codec_header_probe_matches_the_writer(locker: EvidenceLocker, frames: list, tmp_path: Path) -> None:
+    _, journal, stored = record(locker, frames)
+    path = plain_copy(locker, stored, tmp_path / "segment.mp4")
     cap = cv2.VideoCapture(str(path), cv2.CAP_FFMPEG, [cv2.CAP_PROP_FORMAT, -1])
     index = int(cap.get(cv2.CAP_PROP_CODEC_EXTRADATA_INDEX))
     assert cap.grab()
@@ -121,12 +151,12 @@ def test_codec_header_probe_matches_the_writer(locker: EvidenceLocker, frames: l
 
 
 def test_R17_cut_off_segment_is_sealed_as_is_plus_a_playable_derived_copy(locker: EvidenceLocker,
-                                                                          frames: list) -> None:
+                                                                          frames: list, tmp_path: Path) -> None:
     folder, journal, path = record(locker, frames)
-    full_md5 = framemd5(path)
-    cut_off(path, folder.journal_path(1), journal, keep=path.stat().st_size * 2 // 3)
-    raw = path.read_bytes()
-    layout = read_layout(path)
+    full_md5 = framemd5(plain_copy(locker, path, tmp_path / "full.mp4"))
+    raw = cut_off(locker, path, folder.journal_path(1), journal, keep=path.stat().st_size * 2 // 3)
+    assert plain(locker, path) == raw
+    layout = read_layout(plain_copy(locker, path, tmp_path / "cut.mp4"))
     assert not layout.has_index and 0 < len(layout.samples) < len(frames)
 
     (result,) = recover_open_segments(locker)
@@ -139,14 +169,15 @@ def test_R17_cut_off_segment_is_sealed_as_is_plus_a_playable_derived_copy(locker
     # the derived copy names it, plays, and holds the complete frames unchanged
     assert copy.derived_from == original.sha256 and copy.derivation == DERIVATION
     assert copy.source_detail.endswith(RECOVERED_SUFFIX) and copy.duration_ms == result.frames * 40
-    assert framemd5(locker.store.path_for(copy.sha256)) == full_md5[:result.frames]
+    with locker.store.plaintext_path(copy.sha256) as playable:
+        assert framemd5(Path(playable)) == full_md5[:result.frames]
     assert verify_folder(locker.ws.folder, keys=keys_of(locker.ws.folder)).ok
     assert not folder.path.exists() and recover_open_segments(locker) == []
 
 
 def test_closed_but_unsealed_segment_is_sealed_without_a_copy(locker: EvidenceLocker, frames: list) -> None:
     folder, journal, path = record(locker, frames)
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    sha = hashlib.sha256(plain(locker, path)).hexdigest()
     (result,) = recover_open_segments(locker)
     assert result.item.sha256 == sha and result.derived is None and result.item.duration_ms == 3000
     assert [i.sha256 for i in locker.items.all()] == [sha]
@@ -154,7 +185,7 @@ def test_closed_but_unsealed_segment_is_sealed_without_a_copy(locker: EvidenceLo
 
 def test_a_journal_whose_segment_never_got_a_frame_is_dropped(locker: EvidenceLocker, frames: list) -> None:
     folder, journal, path = record(locker, frames)
-    path.write_bytes(path.read_bytes()[:44])  # headers only: killed before the first flush
+    spool(locker, path, plain(locker, path)[:44])  # headers only: killed before the first flush
     write_atomic(folder.journal_path(1), _open_journal(journal))
     (result,) = recover_open_segments(locker)
     assert result.item is None and result.frames == 0 and locker.items.all() == []

@@ -43,12 +43,13 @@ def test_demo_media_are_sealed_quickly_and_verify(tmp_path: Path) -> None:
         assert item.source_kind is EvidenceSourceKind.FILE and item.source_detail == SOURCE_DETAIL
         assert inspection.scheduled_at < item.captured_at < inspection.scheduled_at + timedelta(hours=1)
     for photo in photos:
-        image = cv2.imdecode(np.frombuffer(locker.store.path_for(photo.sha256).read_bytes(), np.uint8),
-                             cv2.IMREAD_COLOR)
+        with locker.store.open(photo.sha256) as fh:
+            image = cv2.imdecode(np.frombuffer(fh.read(), np.uint8), cv2.IMREAD_COLOR)
         assert image.shape == (480, 640, 3) and image.std() > 20  # a drawn scene, not a blank frame
-    frames = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0", "-show_entries",
-                             "stream=nb_read_frames,codec_name", "-of", "csv=p=0",
-                             str(locker.store.path_for(video.sha256))], capture_output=True, text=True, check=True)
+    with locker.store.plaintext_path(video.sha256) as plain:
+        frames = subprocess.run(["ffprobe", "-v", "error", "-count_frames", "-select_streams", "v:0",
+                                 "-show_entries", "stream=nb_read_frames,codec_name", "-of", "csv=p=0", plain],
+                                capture_output=True, text=True, check=True)
     assert frames.stdout.strip() == "mpeg4,30" and video.duration_ms == 3000
     assert verify_folder(ws.folder, keys=keys_of(ws.folder)).ok
     # a second call adds nothing

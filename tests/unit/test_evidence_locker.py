@@ -48,6 +48,12 @@ def count(ws: Workspace, table: str) -> int:
     return ws.db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
 
+def plain(locker: EvidenceLocker, sha256: str) -> bytes:
+    """The original's plaintext, through the decrypting reader (the file itself is FIE1)."""
+    with locker.store.open(sha256) as fh:
+        return fh.read()
+
+
 def store_files(locker: EvidenceLocker) -> list[str]:
     return list(locker.store.stored_hashes())
 
@@ -57,7 +63,8 @@ def test_R17_ingest_writes_read_only_original_at_its_content_address(locker: Evi
     item = ingest(locker, data).item
     path = locker.store.path_for(item.sha256)
     assert path == locker.ws.folder / "evidence" / "sha256" / item.sha256[:2] / item.sha256
-    assert path.read_bytes() == data
+    assert plain(locker, item.sha256) == data
+    assert path.read_bytes().startswith(b"FIE1") and data not in path.read_bytes()
     assert stat.S_IMODE(path.stat().st_mode) == 0o444
     assert item.media_type == "image/jpeg" and item.size == len(data)
     assert item.officer_ids == ("O01", "O02") and item.officer_certs == (O1, O2)
@@ -108,7 +115,7 @@ def test_unsealed_leftover_at_the_address_is_reused_or_replaced(locker: Evidence
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(leftover)
         item = ingest(locker, data).item
-        assert path.read_bytes() == data and item.sha256 == sha256_hex(data)
+        assert plain(locker, item.sha256) == data and item.sha256 == sha256_hex(data)
     assert list(locker.store.staging.iterdir()) == []
 
 
@@ -154,7 +161,7 @@ def test_R17_derived_item_points_to_its_original(locker: EvidenceLocker) -> None
     assert [d.sha256 for d in locker.items.derived_from(original.sha256)] == [still.sha256]
     record = json.loads(locker.seals.all()[1].record)
     assert (record["derived_from"], record["derivation"]) == (original.sha256, "still")
-    assert locker.store.path_for(original.sha256).read_bytes() == jpeg("video")  # the original is untouched
+    assert plain(locker, original.sha256) == jpeg("video")  # the original is untouched
     with pytest.raises(errors.UnknownEvidence):
         ingest(locker, jpeg("orphan"), derived_from="0" * 64)
 
@@ -192,7 +199,7 @@ def test_R19_removal_under_retention_is_refused_and_audited(locker: EvidenceLock
     (attempt,) = [e for e in locker.ws.audit.repo.entries() if e.action == "evidence.remove_refused"]
     assert (attempt.actor, attempt.target, attempt.detail["rule"], attempt.detail["reason"]) == (
         "O01", item.sha256, "R19", "拍错了")
-    assert locker.store.path_for(item.sha256).read_bytes() == jpeg("a") and locker.items.exists(item.sha256)
+    assert plain(locker, item.sha256) == jpeg("a") and locker.items.exists(item.sha256)
 
 
 def test_R17_removal_after_retention_is_still_refused_and_audited(locker: EvidenceLocker) -> None:

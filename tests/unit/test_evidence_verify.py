@@ -15,6 +15,7 @@ import pytest
 from keys_kit import keys_of
 from tests.database_key import connect_raw
 from app import crypto
+from app.crypto.filecrypt import write_encrypted
 from cli import main as cli
 from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.locker import EvidenceLocker
@@ -146,7 +147,7 @@ def _forge(folder: Path, conn, *, seq: int, prev: str) -> str:
     sha = crypto.sha256_hex(data)
     path = store_path(folder, sha)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    write_encrypted(path, data, keys_of(folder).master)  # planted by someone holding the keys
     _, _, template = seal(conn, 1)
     record = {**template, "seq": seq, "prev": prev, "sha256": sha, "size": len(data), "original_name": "x.jpg"}
     row = dict(zip([c[1] for c in conn.execute("PRAGMA table_info(evidence)")],

@@ -77,7 +77,7 @@ def test_time_without_reading_lowers_the_rate_and_a_still_clock_loses_no_bytes()
 
 
 def test_leftover_staging_files_are_swept_but_never_one_in_use(tmp_path: Path) -> None:
-    store = EvidenceStore(tmp_path)
+    store = EvidenceStore(tmp_path, None)
     store.staging.mkdir(parents=True)
     dead = store.staging / "incoming-dead.part"
     dead.write_bytes(b"half a copy")
@@ -99,7 +99,7 @@ def test_leftover_staging_files_are_swept_but_never_one_in_use(tmp_path: Path) -
 
 
 def test_a_missing_staging_folder_is_nothing_to_sweep(tmp_path: Path) -> None:
-    assert sweep_dead_staging(EvidenceStore(tmp_path)) == 0
+    assert sweep_dead_staging(EvidenceStore(tmp_path, None)) == 0
     assert not (tmp_path / "evidence").exists()
 
 

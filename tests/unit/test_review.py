@@ -46,7 +46,8 @@ def test_R17_a_decision_is_a_sealed_record_and_the_original_is_unchanged(review:
     assert payload["format"] == "fieldinspect.review/1" and payload["item"] == sha
     assert payload["decision"] == "approve" and payload["by"] == "L01" and payload["by_cert"] == L01_CERT
     assert review.locker.items.get(sha) == before
-    assert review.locker.store.path_for(sha).read_bytes().startswith(b"\xff\xd8")
+    with review.locker.store.open(sha) as fh:
+        assert fh.read().startswith(b"\xff\xd8")
     assert review.queue(inspection_id=TASK) == []  # the review record itself is never queued
     assert verify_folder(review.ws.folder, keys=keys_of(review.ws.folder)).ok
     last = list(review.ws.audit.repo.entries())[-1]

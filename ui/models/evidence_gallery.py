@@ -29,6 +29,7 @@ from app.crypto import copy_hashing
 from app.device import DevicePublicKey
 from app.domain import EvidenceItem, EvidenceType, SealRow
 from app.evidence.seal import SEAL_FIELDS, SEAL_FORMAT, item_fields, record_bytes
+from app.crypto.filecrypt import FileCryptError, MasterKeyLocked, ciphertext_size
 from app.evidence.store import EvidenceStore
 from app.evidence.verify import Problem
 from ui.workers import emit
@@ -99,9 +100,10 @@ def check_seal(item: EvidenceItem, row: SealRow | None, key: DevicePublicKey | N
     except OSError:
         problems.append(Problem("missing-file", item.seal_seq or None, item.sha256, str(path)))
     else:
-        if stored_size != sealed_size:
+        # The file is stored encrypted: its length follows from the sealed plaintext length.
+        if stored_size != ciphertext_size(sealed_size):
             problems.append(Problem("altered-file", item.seal_seq or None, item.sha256,
-                                    f"now {stored_size} bytes; sealed {sealed_size} bytes"))
+                                    f"now {stored_size} bytes stored; sealed {sealed_size} bytes"))
     return SealCheck(item.sha256, SealState.BROKEN if problems else SealState.SEALED, tuple(problems))
 
 
@@ -111,8 +113,13 @@ def rehash_steps(item: EvidenceItem, row: SealRow | None, key: DevicePublicKey |
     quick = check_seal(item, row, key, store)
     if any(p.kind == "missing-file" for p in quick.problems):
         return replace(quick, rehashed=True)
-    with store.open(item.sha256) as fh:
-        digest, size = yield from copy_hashing(fh, None)
+    try:
+        with store.open(item.sha256) as fh:
+            digest, size = yield from copy_hashing(fh, None)
+    except FileCryptError as exc:
+        if isinstance(exc, MasterKeyLocked):
+            raise
+        digest, size = "", 0  # altered, cut, or not encrypted: it matches no seal
     problems = [p for p in quick.problems if p.kind != "altered-file"]
     if (digest, size) != (item.sha256, _sealed_size(item, row)):
         problems.append(Problem("altered-file", item.seal_seq or None, item.sha256,

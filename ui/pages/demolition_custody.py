@@ -241,7 +241,7 @@ class DocumentsTab(DemolitionTab):
 
     def _done(self, path: Path) -> None:
         self.error.hide()
-        self.panel.preview(path)
+        self.panel.preview(path, self.ctx.service.ws.master if self.ctx is not None else None)
         self.shown = path
         self.state.setText(self.tr("已生成：%1").replace("%1", path.name))
 

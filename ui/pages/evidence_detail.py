@@ -40,13 +40,15 @@ from ui.models.evidence_gallery import (
 from ui.thumbnails import ThumbnailCache
 
 
-VIEW_DIR = Path("cache") / "view"
 VIEW_PURPOSE = "在系统查看器中打开"  # stored in the access log with each view (R17)
 
 
 def view_folder(data_folder: Path, officer_id: str) -> Path:
-    """Where copies opened in the system viewer go: per user, outside ``evidence/``."""
-    return Path(data_folder) / VIEW_DIR / officer_id
+    """Where decrypted copies opened in the system viewer go: a private 0700 folder outside the
+    data folder, removed by the application (``app/evidence/viewing.py``)."""
+    from app.evidence.viewing import private_view_folder
+
+    return private_view_folder(officer_id)
 
 
 def copy_for_viewing(locker: EvidenceLocker, item: EvidenceItem, actor: str,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -85,7 +84,7 @@ class DocumentsStep(OnsiteStep):
         dest = self.documents.path_for(inspection_id, kind)
         self.generate.setEnabled(False)
         self.state.setText(self.tr("正在生成…"))
-        self.job = Job(render_document, kind, doc, dest, draft=draft)
+        self.job = Job(render_document, kind, doc, dest, draft=draft, master=self.documents.ws.master)
         self.job.result.connect(lambda path, d=draft: self._done(path, d))
         self.job.error.connect(self._failed)
         self.job.finished.connect(lambda: self.generate.setEnabled(True))
@@ -102,7 +101,7 @@ class DocumentsStep(OnsiteStep):
         self.state.setText("")
 
     def _preview(self, path: Path) -> None:
-        self.panel.preview(path)
+        self.panel.preview(path, self.documents.ws.master)
         self.shown = path
 
     def _export(self) -> None:
@@ -112,5 +111,7 @@ class DocumentsStep(OnsiteStep):
         target, _ = QFileDialog.getSaveFileName(self, self.tr("导出文书"), str(Path.home() / self.shown.name),
                                                 "PDF (*.pdf)")
         if target:
-            shutil.copyfile(self.shown, target)
+            from app.crypto.filecrypt import read_encrypted
+
+            Path(target).write_bytes(read_encrypted(self.shown, self.documents.ws.master))  # the plain PDF
             self.state.setText(self.tr("已导出到 %1").replace("%1", target))

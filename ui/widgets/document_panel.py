@@ -7,10 +7,16 @@ Used by the on-site record and the forced demolition; rendering happens on a wor
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+
+if TYPE_CHECKING:
+    from app.crypto import MasterKey
 
 
 class DocumentPanel(QWidget):
@@ -31,6 +37,7 @@ class DocumentPanel(QWidget):
         self.view.setPageMode(QPdfView.PageMode.MultiPage)
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.shown: Path | None = None
+        self._buffer: QBuffer | None = None
         left = QVBoxLayout()
         left.addWidget(self.kinds, 1)
         for button in (self.generate, *extra_buttons):
@@ -41,12 +48,18 @@ class DocumentPanel(QWidget):
         body.addLayout(left)
         body.addWidget(self.view, 1)
 
-    def preview(self, path: Path) -> None:
-        """Show the PDF at ``path`` (the one on screen is closed first)."""
+    def preview(self, path: Path, master: MasterKey | None) -> None:
+        """Show the PDF at ``path``, decrypted into memory (the one on screen is closed first)."""
+        from app.crypto.filecrypt import read_encrypted
+
         self.pdf.close()
-        self.pdf.load(str(path))
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(read_encrypted(path, master)))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.pdf.load(self._buffer)
         self.shown = path
 
     def clear(self) -> None:
         self.pdf.close()
+        self._buffer = None
         self.shown = None
