@@ -4,7 +4,7 @@ Each agency numbers each document type on its own counter, which starts again at
 every year (the year of issue, China time). A number is given once, when a document
 is issued final, and is kept with the document's key: printing the document again
 shows the number it got, and no other document ever gets it (``document_numbers``
-is append-only, migration 0015). A draft gets no number; it is printed 草稿.
+is append-only, migration 0014). A draft gets no number; it is printed 草稿.
 
 The 代字 come from the reference data (``agencies[].doc_code`` and
 ``agencies[].doc_type_codes``, docs/FORMATS.md "Document numbers"); an agency that
