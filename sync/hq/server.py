@@ -15,9 +15,12 @@ enrolled in :class:`sync.hq.store.HqStore`):
   streamed to ``<hq>/plain/name``, the baseline of ``benchmarks/upload.py``.
 
 A finished upload is handed to one worker thread that calls ``HqStore.ingest`` and
-writes the outcome to ``<hq>/upload-results/{id}.json``. The uploads and results are
-on disk, so after a restart every finished upload that has no outcome yet is
-ingested again (ingest is idempotent), and nothing is lost.
+writes the outcome to ``<hq>/upload-results/{id}.json``. The uploads' state is in
+HQ's database (``uploads``), their bytes and the results in the HQ folder, so after a
+restart every finished upload that has no outcome yet is ingested again (ingest is
+idempotent), and nothing is lost. Nothing else lives in the process: several
+receivers that share one PostgreSQL database and one HQ folder serve the same
+devices, any of them resuming an upload another began (docs/ARCHITECTURE.md, "HQ").
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from starlette.routing import Route
 
 from sync import device_auth
 from sync.hq.tus import TusEndpoint
-from sync.hq.tus_store import TusStore, UploadGone, UploadNotFound, UploadState
+from sync.hq.tus_store import DbTusStore, UploadGone, UploadNotFound, UploadState
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +71,13 @@ def _verifier(store: Any, device_id: str):  # noqa: ANN202
 class Receiver:
     """The app's state: the HQ folder, its store, the uploads and their outcomes."""
 
-    def __init__(self, hq_dir: Path, *, plain_put: bool = False) -> None:
+    def __init__(self, hq_dir: Path, *, plain_put: bool = False, database: str | None = None) -> None:
         self.hq_dir = Path(hq_dir)
+        self.database = database
         self._stores = threading.local()  # one HqStore (one SQLite connection) per thread
         self._verifiers: dict[str, Any] = {}  # device id → verify(signature, message)
         self.store_for_thread()  # refuse to start on a folder that is not an HQ folder
-        self.uploads = TusStore(self.hq_dir / UPLOADS_DIR)
+        self.uploads = DbTusStore(self.hq_dir / UPLOADS_DIR, lambda: self.store_for_thread().db)
         self.results = self.hq_dir / RESULTS_DIR
         self.results.mkdir(parents=True, exist_ok=True)
         self.plain_put = plain_put
@@ -87,7 +91,7 @@ class Receiver:
 
         store = getattr(self._stores, "store", None)
         if store is None:
-            store = self._stores.store = HqStore(self.hq_dir)
+            store = self._stores.store = HqStore(self.hq_dir, database=self.database)
         return store
 
     # --- authentication ----------------------------------------------------------------
@@ -194,9 +198,10 @@ class Receiver:
                 Route("/plain/{name}", self.plain, methods=["PUT"])]
 
 
-def create_app(hq_dir: Path, *, plain_put: bool = False) -> Starlette:
-    """The receiver for the HQ folder ``hq_dir`` (made by ``fieldinspect-hq keygen``)."""
-    receiver = Receiver(hq_dir, plain_put=plain_put)
+def create_app(hq_dir: Path, *, plain_put: bool = False, database: str | None = None) -> Starlette:
+    """The receiver for the HQ folder ``hq_dir`` (made by ``fieldinspect-hq keygen``) and
+    its database (``sync.hq.db.resolve``: SQLite in the folder unless told otherwise)."""
+    receiver = Receiver(hq_dir, plain_put=plain_put, database=database)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -209,12 +214,21 @@ def create_app(hq_dir: Path, *, plain_put: bool = False) -> Starlette:
     return app
 
 
-def serve(hq_dir: Path, *, host: str = "127.0.0.1", port: int = 8470, plain_put: bool = False) -> None:
+def serve(hq_dir: Path, *, host: str = "127.0.0.1", port: int = 8470, plain_put: bool = False,
+          database: str | None = None) -> None:
     """Run the receiver with uvicorn until interrupted (loopback unless told otherwise)."""
     import uvicorn
 
-    uvicorn.run(create_app(hq_dir, plain_put=plain_put), host=host, port=port, log_level="warning",
+    uvicorn.run(create_app(hq_dir, plain_put=plain_put, database=database), host=host, port=port,
+                log_level="warning",
                 timeout_keep_alive=30)
+
+
+def add_database_option(p) -> None:  # noqa: ANN001 - argparse.ArgumentParser
+    p.add_argument("--database", default=None, metavar="URL",
+                   help="总部数据库：postgresql://… 或 SQLite 文件；默认环境变量 FIELDINSPECT_HQ_DATABASE，"
+                        "否则总部目录中的 hq.sqlite / HQ's database: postgresql://… or an SQLite file "
+                        "(default: $FIELDINSPECT_HQ_DATABASE, else hq.sqlite in the HQ folder)")
 
 
 def add_serve_parser(sub) -> None:  # noqa: ANN001 - argparse's private subparsers type
@@ -223,11 +237,12 @@ def add_serve_parser(sub) -> None:  # noqa: ANN001 - argparse's private subparse
     p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
     p.add_argument("--host", default="127.0.0.1", help="监听地址，默认仅本机 / listen address (default: loopback)")
     p.add_argument("--port", type=int, default=8470, help="端口 / port (default 8470)")
+    add_database_option(p)
     p.add_argument("--plain-put", action="store_true",
                    help="开启仅供基准测试的 PUT /plain/NAME / enable the benchmark-only plain PUT endpoint")
 
 
 def run_serve(args) -> int:  # noqa: ANN001
     print(f"总部接收端 / HQ receiver: http://{args.host}:{args.port}/files  ({args.dir})", flush=True)
-    serve(args.dir, host=args.host, port=args.port, plain_put=args.plain_put)
+    serve(args.dir, host=args.host, port=args.port, plain_put=args.plain_put, database=args.database)
     return 0

@@ -17,6 +17,8 @@ from sync.hq import keys
 from sync.hq.server import create_app
 from sync.hq.store import HqStore
 
+pytestmark = pytest.mark.usefixtures("hq_database")  # SQLite and PostgreSQL
+
 
 def _auth(device: DeviceIdentity, method: str, path: str) -> dict[str, str]:
     return {"Tus-Resumable": "1.0.0", "Authorization": authorization_header(device.device_id, device.sign, method, path)}
