@@ -19,7 +19,7 @@ once. With ``--kill`` one receiver is killed (SIGKILL) once a third of the devic
 have their receipt and started again a second later; the check must still pass.
 
     .venv/bin/python benchmarks/hq_load.py [--devices 50] [--notes 5] [--file-kib 0]
-        [--receivers 1,2] [--kill] [--database postgresql://…] [--profile]
+        [--receivers 1,2] [--ingest-workers 1] [--kill] [--database postgresql://…] [--profile]
 
 Without ``--database`` a throw-away PostgreSQL cluster is started (tests/pg_cluster.py;
 needs Debian's postgresql). ``--profile`` prints the CPU time used by the receivers,
@@ -118,7 +118,7 @@ def _postgres_cpu() -> float:
 
 
 def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, receivers: int, kill: bool,
-          timeout: float, profile: bool) -> bool:
+          timeout: float, profile: bool, workers: int) -> bool:
     from app import crypto
     from local_db.upload_repository import UploadRepository
     from sync import client, upload
@@ -134,15 +134,18 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
     for d in devices:
         store.enroll(d.identity.public_key_pem)
     store.close()
-    procs = [HqProcess(hq_dir).start() for _ in range(receivers)]
+    procs = [HqProcess(hq_dir, serve_args=["--ingest-workers", str(workers)]).start() for _ in range(receivers)]
     hq_pub = crypto.load_public_key_pem((hq_dir / keys.SIGNING_PUB).read_bytes())
     done = threading.Event()
     finished = [0]
     lock = threading.Lock()
     killed: list[str] = []
 
+    go = threading.Barrier(len(devices) + 1)  # every device starts at the same moment
+
     def sync(i: int, d: Device) -> tuple[float, bytes | None, str | None]:
         server = procs[i % receivers].url
+        go.wait()
         started = time.perf_counter()
         try:
             steps = upload.upload_file(UploadRepository(d.ws.db), d.bundle, key=d.bundle_id, server=server,
@@ -175,9 +178,11 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
     pg0, me0 = _postgres_cpu(), time.process_time()
     if kill:
         threading.Thread(target=killer, daemon=True).start()
-    t0 = time.perf_counter()
     with ThreadPoolExecutor(max_workers=len(devices)) as pool:
-        results = list(pool.map(lambda pair: sync(*pair), enumerate(devices)))
+        futures = [pool.submit(sync, i, d) for i, d in enumerate(devices)]
+        go.wait()
+        t0 = time.perf_counter()
+        results = [f.result() for f in futures]
     wall = time.perf_counter() - t0
     cpu = sum(_cpu_of(p.proc.pid) - cpu0.get(p.port, 0.0) for p in procs if p.proc)
     pg, me = _postgres_cpu() - pg0, time.process_time() - me0
@@ -216,7 +221,7 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
     def pct(p: float) -> float:
         return times[min(len(times) - 1, int(round(p / 100 * (len(times) - 1))))] if times else float("nan")
 
-    print(f"\n== {receivers} receiver(s), {len(devices)} devices, {mib:.1f} MiB in bundles"
+    print(f"\n== {receivers} receiver(s) × {workers} ingest worker(s), {len(devices)} devices, {mib:.1f} MiB in bundles"
           f" (mean {mib * 1024 / len(devices):.0f} KiB){' , one killed mid-run' if kill else ''}")
     for line in killed:
         print(f"   {line}, restarted 1 s later")
@@ -243,6 +248,7 @@ def main() -> int:
     parser.add_argument("--kill", action="store_true", help="kill one receiver mid-run and restart it")
     parser.add_argument("--database", default=None, help="a PostgreSQL server to use (a new schema per phase)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a device waits for its receipt")
+    parser.add_argument("--ingest-workers", type=int, default=1, help="serve --ingest-workers of each receiver")
     parser.add_argument("--profile", action="store_true", help="CPU seconds of receivers, PostgreSQL, clients")
     args = parser.parse_args()
     if not 1 <= args.devices <= 500:
@@ -280,7 +286,8 @@ def main() -> int:
                     else f"{args.database}?options=-csearch_path%3D{schema}"
             for d in devices:  # each phase sends every bundle afresh
                 d.ws.db.execute("DELETE FROM sync_uploads")
-            ok &= phase(devices, hq_keys, work, database, n, args.kill, args.timeout, args.profile)
+            ok &= phase(devices, hq_keys, work, database, n, args.kill, args.timeout, args.profile,
+                        args.ingest_workers)
         for d in devices:
             d.ws.close()
         return 0 if ok else 1

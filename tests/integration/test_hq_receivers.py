@@ -64,11 +64,18 @@ def _patch(base: str, device: DeviceIdentity, path: str, offset: int, chunk: byt
     return status
 
 
-def _receipt(base: str, device: DeviceIdentity, upload_path: str, timeout: float = 60.0) -> bytes:
+def _receipt(base: str, device: DeviceIdentity, upload_path: str, timeout: float = 60.0,
+             client: Any = None) -> bytes:
+    """The receipt for an upload, asked of ``base`` (or of a Starlette test ``client``)."""
     rid = "/receipts/" + upload_path.rsplit("/", 1)[1]
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        status, _, body = _request(base, device, "GET", rid)
+        if client is not None:
+            r = client.get(rid, headers={"Authorization": authorization_header(device.device_id, device.sign,
+                                                                                "GET", rid)})
+            status, body = r.status_code, r.content
+        else:
+            status, _, body = _request(base, device, "GET", rid)
         if status == 200:
             return body
         assert status in (202, 409), (status, body)
@@ -150,3 +157,58 @@ def test_one_bundle_finished_through_two_receivers_at_once_is_stored_once(shared
         store.close()
     assert not list((kit.hq_dir / "bags" / kit.device.device_id).glob("*/..*"))
     assert len(list((kit.hq_dir / "bags" / kit.device.device_id).iterdir())) == 1
+
+
+def test_every_hq_command_takes_the_database_from_its_option(pg_cluster, tmp_path: Path,  # noqa: ANN001
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    import subprocess
+
+    from sync_loopback import HQ_EXE
+
+    monkeypatch.delenv("FIELDINSPECT_HQ_DATABASE", raising=False)
+    url = pg_cluster.new_database()
+    hq = tmp_path / "hq"
+    keys.keygen(hq)
+    device = DeviceIdentity.generate(tmp_path / "dev")
+    pub = tmp_path / "device.pub.pem"
+    pub.write_bytes(device.public_key_pem)
+    run = subprocess.run([str(HQ_EXE), "enroll", "--dir", str(hq), "--database", url, str(pub)],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    run = subprocess.run([str(HQ_EXE), "revoke", "--dir", str(hq), "--database", url, "--from",
+                          "2026-11-23T18:00:00+08:00", "--reason", "lost", device.device_id],
+                         capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert not (hq / "hq.sqlite").exists()  # nothing went to the embedded default
+    store = HqStore(hq, database=url)
+    try:
+        assert store.is_enrolled(device.device_id) and store.revocation(device.device_id)[1] == "lost"
+        assert "uploads" in store.db.tables() and store.db.postgresql
+    finally:
+        store.close()
+
+
+def test_a_finished_upload_whose_receiver_died_is_adopted_by_another(shared_database: str, kit: Kit) -> None:
+    from starlette.testclient import TestClient
+
+    from sync.hq.server import create_app
+    from sync.hq.tus_store import DbTusStore
+
+    kit.seal_note(1)
+    data = kit.build().path.read_bytes()
+    with TestClient(create_app(kit.hq_dir)) as web:
+        receiver = web.app.state.receiver
+        # What a receiver killed between the last byte and its ingest leaves: a finished
+        # upload in the database and the folder, and no verdict.
+        orphans = DbTusStore(kit.hq_dir / "uploads", lambda: kit.hq.db)
+        state = orphans.create(len(data), "", kit.device.device_id)
+        with open(orphans.data_path(state.id), "r+b") as fh:
+            fh.write(data)
+            orphans.commit(state, fh, len(data))
+        receiver.adopt_orphans(older_than=60)  # too young: its own receiver may still be at it
+        time.sleep(0.3)
+        assert not (kit.hq_dir / "upload-results" / f"{state.id}.json").exists()
+        receiver.adopt_orphans(older_than=0)
+        body = _receipt("", kit.device, f"/files/{state.id}", client=web)
+    assert _valid(kit, body).body
+    assert kit.hq.counts(kit.device.device_id)["bundles"] == 1
