@@ -118,7 +118,7 @@ def _postgres_cpu() -> float:
 
 
 def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, receivers: int, kill: bool,
-          timeout: float, profile: bool, workers: int) -> bool:
+          timeout: float, profile: bool, workers: int, poll: float) -> bool:
     from app import crypto
     from local_db.upload_repository import UploadRepository
     from sync import client, upload
@@ -155,7 +155,7 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
                     next(steps)
             except StopIteration as stop:
                 url = stop.value
-            status, body = client.fetch_outcome(server, url, d.identity, timeout=timeout, poll=0.2,
+            status, body = client.fetch_outcome(server, url, d.identity, timeout=timeout, poll=poll,
                                                 backoff=upload.Backoff(0.1, 1.0))
             elapsed = time.perf_counter() - started
             with lock:
@@ -249,6 +249,8 @@ def main() -> int:
     parser.add_argument("--database", default=None, help="a PostgreSQL server to use (a new schema per phase)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds a device waits for its receipt")
     parser.add_argument("--ingest-workers", type=int, default=1, help="serve --ingest-workers of each receiver")
+    parser.add_argument("--poll", type=float, default=0.5,
+                        help="seconds between a device's receipt requests (the client's default: 0.5)")
     parser.add_argument("--profile", action="store_true", help="CPU seconds of receivers, PostgreSQL, clients")
     args = parser.parse_args()
     if not 1 <= args.devices <= 500:
@@ -287,7 +289,7 @@ def main() -> int:
             for d in devices:  # each phase sends every bundle afresh
                 d.ws.db.execute("DELETE FROM sync_uploads")
             ok &= phase(devices, hq_keys, work, database, n, args.kill, args.timeout, args.profile,
-                        args.ingest_workers)
+                        args.ingest_workers, args.poll)
         for d in devices:
             d.ws.close()
         return 0 if ok else 1

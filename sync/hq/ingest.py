@@ -200,12 +200,11 @@ def _store(store: HqStore, checked: CheckedBundle) -> SignedReceipt:
 
 
 def _place_blob(source: Path, target: Path) -> bool:
-    """Put ``source`` at its content address ``target`` atomically: synced, then renamed
-    into place (the blob store may be shared by several receivers; the same bytes may
-    arrive through two of them at once, and either rename leaves the same file).
-    False when another receiver's copy was already there."""
-    with open(source, "rb") as fh:
-        os.fsync(fh.fileno())
+    """Put ``source`` (synced when it was unpacked) at its content address ``target``
+    atomically, by a rename in the same filesystem, and sync the folder: the blob store
+    may be shared by several receivers, the same bytes may arrive through two of them
+    at once, and either rename leaves the same whole file. False when another
+    receiver's copy was already there."""
     target.parent.mkdir(parents=True, exist_ok=True)
     if target.exists():
         return False
