@@ -14,11 +14,12 @@ enrolled in :class:`sync.hq.store.HqStore`):
 - ``PUT /plain/{name}`` — only with ``plain_put=True`` (``serve --plain-put``): the body
   streamed to ``<hq>/plain/name``, the baseline of ``benchmarks/upload.py``.
 
-A finished upload is handed to one worker thread that calls ``HqStore.ingest`` and
-writes the outcome to ``<hq>/upload-results/{id}.json``. The uploads' state is in
-HQ's database (``uploads``), their bytes and the results in the HQ folder, so after a
-restart every finished upload that has no outcome yet is ingested again (ingest is
-idempotent), and nothing is lost. Nothing else lives in the process: several
+A finished upload is handed to an ingest thread (``--ingest-workers``; a device's
+bundles always to the same one) that calls ``HqStore.ingest`` and writes the outcome
+to ``<hq>/upload-results/{id}.json``. The uploads' state is in HQ's database
+(``uploads``), their bytes and the results in the HQ folder, so after a restart every
+finished upload that has no outcome yet is ingested again (ingest is idempotent), and
+nothing is lost. Nothing else lives in the process: several
 receivers that share one PostgreSQL database and one HQ folder serve the same
 devices, any of them resuming an upload another began (docs/ARCHITECTURE.md, "HQ").
 """
