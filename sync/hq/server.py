@@ -82,6 +82,7 @@ class Receiver:
         self._verifiers: dict[str, Any] = {}  # device id → verify(signature, message)
         self.store_for_thread()  # refuse to start on a folder that is not an HQ folder
         self.uploads = DbTusStore(self.hq_dir / UPLOADS_DIR, lambda: self.store_for_thread().db)
+        self.uploads.import_state_files()  # uploads an earlier version kept in JSON files
         self.results = self.hq_dir / RESULTS_DIR
         self.results.mkdir(parents=True, exist_ok=True)
         self.plain_put = plain_put

@@ -160,6 +160,25 @@ class DbTusStore(TusStore):
         super().__init__(folder)
         self._db = database
 
+    def import_state_files(self) -> int:
+        """Take over the state files an earlier receiver kept beside the bytes
+        (``<id>.json``), so uploads in flight across the upgrade resume; how many."""
+        taken = 0
+        for path in sorted(self.folder.glob("*.json")):
+            if not _ID.match(path.stem):
+                continue
+            try:
+                state = UploadState(**json.loads(path.read_text("utf-8")))
+            except (OSError, ValueError, TypeError):
+                continue
+            self._db().execute('INSERT INTO uploads (id, length, metadata, device_id, "offset", terminated) '
+                               "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                               (state.id, state.length, state.metadata, state.device_id, state.offset,
+                                int(state.terminated)))
+            os.replace(path, path.with_suffix(".json.imported"))
+            taken += 1
+        return taken
+
     def create(self, length: int, metadata: str, device_id: str) -> UploadState:
         state = UploadState(uuid.uuid4().hex, length, metadata, device_id)
         path = self.data_path(state.id)
