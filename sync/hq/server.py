@@ -183,7 +183,7 @@ class Receiver:
             outcome = {"state": "accepted", "receipt": receipt.to_json().decode("utf-8")}
         except BundleRejected as exc:
             outcome = {"state": "rejected", "code": exc.code, "zh": exc.reason_zh, "en": exc.reason_en}
-        except Exception:  # a fault of HQ, not of the bundle: no verdict; retried at the next start
+        except Exception:  # a fault of HQ, not of the bundle: no verdict; retried by the next sweep or start
             log.exception("ingest of upload %s failed", state.id)
             return
         path = self._result_path(state.id)
