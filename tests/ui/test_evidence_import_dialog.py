@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from keys_kit import as_
 import os
 import threading
 import time
@@ -190,7 +191,7 @@ def test_a_body_camera_is_found_and_its_new_files_sealed_for_its_wearer(page: Ev
     photo(root / "DCIM" / "100MEDIA" / "IMG_0001.JPG", (30, 30, 160))
     video(root / "DCIM" / "100MEDIA" / "VID_0002.MP4")
     (root / "DEVICE.TXT").write_text("设备编号: BC-0042\n", encoding="utf-8")
-    bodycam.assign_camera(page.ws, "BC-0042", "O03", actor="L01")
+    bodycam.assign_camera(page.ws, "BC-0042", "O03", actor=as_(bodycam, "L01"))
     dialog = page.open_import_dialog()
     assert dialog.detect([root]) is not None
     qtbot.waitUntil(lambda: dialog.camera_list.count() == 1, timeout=10_000)

@@ -3,6 +3,7 @@ verified deletion on request. Real media from ffmpeg, real SQLite, real files.""
 
 from __future__ import annotations
 
+from keys_kit import as_
 import os
 import shutil
 import subprocess
@@ -164,17 +165,17 @@ def test_label_and_volume_serial_come_from_a_real_fat_boot_sector(tmp_path: Path
 
 def test_assignment_is_set_changed_and_audited(locker: EvidenceLocker, card: Path) -> None:
     ws = locker.ws
-    assign_camera(ws, "C3471325208909", "33010621001", actor="L01", label="BODYCAM01")
+    assign_camera(ws, "C3471325208909", "33010621001", actor=as_(ws, "L01"), label="BODYCAM01")
     assert volume_of(locker, card).officer_id == "O01"
-    assign_camera(ws, "C3471325208909", "O02", actor="L01")
+    assign_camera(ws, "C3471325208909", "O02", actor=as_(ws, "L01"))
     assert volume_of(locker, card).officer_id == "O02"
     entries = audit(ws, "camera.assigned")
     assert [(e.actor, e.target, e.detail["officer_id"], e.detail["previous_officer_id"]) for e in entries] == [
         ("L01", "C3471325208909", "O01", None), ("L01", "C3471325208909", "O02", "O01")]
     with pytest.raises(CertificateRequired):
-        assign_camera(ws, "C3471325208909", "A01", actor="L01")  # auxiliary staff hold no certificate
+        assign_camera(ws, "C3471325208909", "A01", actor=as_(ws, "L01"))  # auxiliary staff hold no certificate
     with pytest.raises(errors.UnknownOfficer):
-        assign_camera(ws, "C3471325208909", "99999999999", actor="L01")
+        assign_camera(ws, "C3471325208909", "99999999999", actor=as_(ws, "L01"))
     assert CameraAssignmentRepository(ws.db).get("C3471325208909").officer_id == "O02"
 
 
@@ -182,7 +183,7 @@ def test_assignment_is_set_changed_and_audited(locker: EvidenceLocker, card: Pat
 
 def test_pending_files_before_and_after_import_and_after_replugging(
         locker: EvidenceLocker, card: Path, clips: dict[str, Path]) -> None:
-    assign_camera(locker.ws, "C3471325208909", "33010621001", actor="L01")
+    assign_camera(locker.ws, "C3471325208909", "33010621001", actor=as_(locker.ws, "L01"))
     volume = volume_of(locker, card)
     before = pending_files(locker, volume)
     assert sorted(p.name for p in before) == ["IMG_0002.JPG", "REC_0003.MP4", "VID_0001.MP4"]
@@ -291,7 +292,7 @@ def test_delete_refuses_a_file_changed_after_import_and_deletes_a_verified_one(
     assert checks["REC_0003.MP4"].problem == "changed" and checks["VID_0001.MP4"].ok
 
     with pytest.raises(CameraDeleteRefused) as info:
-        delete_from_camera(locker, volume, [verified, changed], actor="O01")
+        delete_from_camera(locker, volume, [verified, changed], actor=as_(locker, "O01"))
     assert "VIDEO/REC_0003.MP4" in info.value.zh and "changed" in info.value.en
     assert verified.exists() and changed.exists()  # nothing at all was deleted
     assert [e.detail["files"] for e in audit(locker.ws, "camera.delete_refused")] == [
@@ -299,10 +300,10 @@ def test_delete_refuses_a_file_changed_after_import_and_deletes_a_verified_one(
 
     unknown = put(verified, card / "VIDEO" / "NEW_0010.MP4")
     with pytest.raises(CameraDeleteRefused, match="尚未导入"):
-        delete_from_camera(locker, volume, [unknown], actor="O01")
+        delete_from_camera(locker, volume, [unknown], actor=as_(locker, "O01"))
     assert unknown.exists()
 
-    assert delete_from_camera(locker, volume, [verified], actor="O01") == [verified]
+    assert delete_from_camera(locker, volume, [verified], actor=as_(locker, "O01")) == [verified]
     assert not verified.exists() and changed.exists()
     deleted = audit(locker.ws, "camera.file_deleted")
     assert [(e.actor, e.detail["path"], e.detail["serial"]) for e in deleted] == [

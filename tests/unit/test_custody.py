@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from keys_kit import as_
 import os
 import shutil
 import subprocess
@@ -177,7 +178,7 @@ def test_refusals_while_locked_reach_the_audit_log_at_the_next_unlock(demo_folde
 def test_a_new_pin_needs_the_folder_unlocked_and_follows_the_rules(demo_folder: Path) -> None:
     ws = unlock.unlock(demo_folder, "L01", DEMO_PINS["L01"], clock=fixed_clock(NOW))
     try:
-        access.issue_pin(ws, "O03", "583920", "583920", by="L01")
+        access.issue_pin(ws, "O03", "583920", "583920", by=as_(ws, "L01"))
     finally:
         ws.close()
     again = unlock.unlock(demo_folder, "O03", "583920", clock=fixed_clock(NOW))

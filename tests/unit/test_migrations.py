@@ -34,8 +34,9 @@ def _columns(conn: sqlite3.Connection) -> dict[str, list[tuple]]:
     return {t: [r[1:] for r in conn.execute(f"PRAGMA table_info({t})")] for t in sorted(tables)}
 
 
-def test_numbers_run_without_gaps() -> None:
-    assert [m.version for m in migrations()] == list(range(1, latest_version() + 1))
+def test_numbers_are_unique_and_rising() -> None:
+    numbers = [m.version for m in migrations()]
+    assert numbers[0] == 1 and numbers == sorted(set(numbers)) and numbers[-1] == latest_version()
 
 
 def test_empty_file_migrates_to_latest(tmp_path: Path) -> None:
@@ -49,7 +50,7 @@ def test_empty_file_migrates_to_latest(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("plain", [False, True], ids=["encrypted", "plain"])
-@pytest.mark.parametrize("start", range(1, len(migrations())))
+@pytest.mark.parametrize("start", [m.version for m in migrations()][:-1])
 def test_every_earlier_version_migrates_to_the_same_schema(tmp_path: Path, start: int, plain: bool) -> None:
     fresh = open_database(tmp_path / "fresh", key=TEST_DB_KEY, create=True).conn
     old_dir = tmp_path / "old"

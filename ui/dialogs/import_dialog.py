@@ -170,7 +170,7 @@ class ImportDialog(QDialog):
         self.officers = QListWidget()
         self.officers.setFixedHeight(150)
         for o in locker.ws.officers.all():
-            if o.role is StaffRole.AUXILIARY or not o.cert_no:
+            if not o.role.certified or not o.cert_no:
                 continue  # auxiliary staff hold no certificate and never collect alone (R1)
             entry = QListWidgetItem(f"{o.name}  {o.cert_no}")
             entry.setSizeHint(QSize(0, 36))  # a finger can tick it
@@ -324,11 +324,11 @@ class ImportDialog(QDialog):
             return None
         options: dict[str, Any] = dict(
             inspection_id=self.inspection.currentData(), cancel=threading.Event(),
-            officer_certs=[o.cert_no or "" for o in self.checked_officers()],
             evidence_type=self.evidence_type.currentData(),
-            actor=self.operator.id if self.operator is not None else None)
+            actor=self.operator)
         try:
-            # Type (R15), officers and inspection are checked before any file is read.
+            # Type (R15), the person importing and the inspection are checked before any file is
+            # read; the collector is the signed-in person (a body camera: its assigned wearer).
             if self.camera is not None and self.bodycam is not None:
                 # Remembers what was taken in, so the camera's list of new files shrinks.
                 importer: FileImport = self.bodycam.CameraImport(self.locker, self.camera.volume,

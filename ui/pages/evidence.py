@@ -287,7 +287,7 @@ class EvidencePage(QWidget):
         if item is None or officer is None:
             return None
         folder = view_folder(self.ws.folder, officer.id)
-        job = Job(copy_for_viewing, self.locker, item, officer.id, folder)
+        job = Job(copy_for_viewing, self.locker, item, officer, folder)
         job.result.connect(lambda path: self._opened(item, path))
         return self._start("open", job, database_pool())
 
@@ -315,7 +315,7 @@ class EvidencePage(QWidget):
         if not purpose.strip():
             self.detail.say(self.tr("请填写导出用途：每次导出原件都记入访问记录（R17）。"), error=True)
             return None
-        job = Job(self.locker.export, item.sha256, folder, actor=officer.id, purpose=purpose.strip())
+        job = Job(self.locker.export, item.sha256, folder, actor=officer, purpose=purpose.strip())
         job.result.connect(lambda path: self._exported(item, path))
         return self._start("export", job, database_pool())
 

@@ -263,7 +263,7 @@ class ReviewPage(QWidget):
         shas = self.selected_shas()
         if self.officer is None or not shas or self.jobs.get("decide") is not None:
             return None
-        job = Job(self.service.decide_steps, shas, kind, reviewer=self.officer.id, comment=self.comment.text(),
+        job = Job(self.service.decide_steps, shas, kind, reviewer=self.officer, comment=self.comment.text(),
                   finding_ref=self.finding.text().strip())
         job.result.connect(self._decided)
         job.error.connect(lambda exc: self._decided(([], [exc])))

@@ -168,7 +168,7 @@ class SignInPage(QWidget):
         for card in self.cards:
             card.deleteLater()
         self.cards = []
-        order = {StaffRole.OFFICER: 0, StaffRole.TEAM_LEADER: 1, StaffRole.AUXILIARY: 2}
+        order = {StaffRole.OFFICER: 0, StaffRole.TEAM_LEADER: 1, StaffRole.AUXILIARY: 2, StaffRole.ADMINISTRATOR: 3}
         for n, officer in enumerate(sorted(staff, key=lambda o: (order[o.role], o.id))):
             card = StaffCard(officer, today)
             card.clicked.connect(lambda _=False, o=officer: self.choose(o))
