@@ -55,7 +55,7 @@ def open_inventory(qtbot, ws: Workspace):  # type: ignore[no-untyped-def]
     window = MainWindow(ws)
     qtbot.addWidget(window)
     window.show()
-    window.sign_in(ws.officers.get("O01"))
+    window.sign_in(as_(ws, "O01"))
     window.show_page("demolition")
     page = window.demolition_page
     page.select_case(CASE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from keys_kit import as_
 import os
 import stat
 from datetime import datetime, timedelta
@@ -301,7 +302,7 @@ def test_the_main_window_shows_the_evidence_page(app, qtbot, sealed: EvidenceLoc
     window = MainWindow(sealed.ws)
     qtbot.addWidget(window)
     window.show()
-    window.sign_in(sealed.ws.officers.get("O02"))
+    window.sign_in(as_(sealed.ws, "O02"))
     window.show_page("evidence")
     assert window.pages.currentWidget() is window.evidence_page
     assert window.evidence_page.model.rowCount() == 5

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
+from keys_kit import as_
 from app import paths
 from app.workspace import Workspace
 from ui.application import register_font
@@ -33,7 +34,7 @@ def test_sign_in_then_today_then_inspections(app, qtbot, demo_workspace: Workspa
     window = _window(qtbot, demo_workspace)
     assert window.body.currentIndex() == 0
     cards = window.sign_in_page.cards
-    assert [c.officer.id for c in cards] == ["O01", "O02", "O03", "O04", "O05", "L01", "A01"]
+    assert [c.officer.id for c in cards] == ["O01", "O02", "O03", "O04", "O05", "L01", "A01", "M01"]
     qtbot.mouseClick(cards[0], Qt.MouseButton.LeftButton)
     assert window.officer is None  # the PIN first
     qtbot.keyClicks(window.sign_in_page.pin_panel.pin, "100101")  # O01's demo PIN
@@ -68,7 +69,7 @@ def test_sign_in_then_today_then_inspections(app, qtbot, demo_workspace: Workspa
 def test_window_fits_a_1280x800_tablet_with_touch_sized_targets(app, qtbot, demo_workspace: Workspace) -> None:
     window = _window(qtbot, demo_workspace)
     assert window.width() <= 1280 and window.height() <= 800
-    window.sign_in(demo_workspace.officers.get("O02"))
+    window.sign_in(as_(demo_workspace, "O02"))
     for card in window.sign_in_page.cards:
         assert card.height() >= 44
     assert window.switch_button.height() >= 44
@@ -78,7 +79,7 @@ def test_window_fits_a_1280x800_tablet_with_touch_sized_targets(app, qtbot, demo
 
 def test_english_interface(english, qtbot, demo_workspace: Workspace) -> None:
     window = _window(qtbot, demo_workspace, "en")
-    window.sign_in(demo_workspace.officers.get("O01"))
+    window.sign_in(as_(demo_workspace, "O01"))
     assert [window.nav.item(i).text() for i in range(3)] == ["Today", "Inspections", "Evidence"]
     header = window.inspections_page.model.headerData(1, Qt.Orientation.Horizontal)
     assert header == "Subject"
@@ -99,7 +100,7 @@ def test_language_choice_is_saved(app, qtbot, demo_workspace: Workspace) -> None
 
 def test_gate_panel_shows_why_a_task_may_not_start(app, qtbot, demo_workspace: Workspace) -> None:
     window = _window(qtbot, demo_workspace)
-    window.sign_in(demo_workspace.officers.get("O03"))
+    window.sign_in(as_(demo_workspace, "O03"))
     page = window.inspections_page
     page.search.setText("JC-2026-1104")  # plan P2026-02 not filed (R4), O04's certificate expired (R1)
     page.table.selectRow(0)
@@ -128,7 +129,7 @@ def test_the_signed_in_person_changes_their_pin_in_settings(app, qtbot, demo_wor
 
     window = MainWindow(demo_workspace)
     qtbot.addWidget(window)
-    window.sign_in(demo_workspace.officers.get("O01"))
+    window.sign_in(as_(demo_workspace, "O01"))
     window.show_page("settings")
     page = window.settings_page
     page.current_pin.setText("100101")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from keys_kit import as_
 import io
 import os
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ class Kit:
 
     def seal_note(self, n: int) -> str:
         """Seal a small application record (an evidence item like any other)."""
-        return seal_record(EvidenceLocker(self.ws), "note", {"n": n}, officer_certs=[O1], actor=as_(self, "O01"),
+        return seal_record(EvidenceLocker(self.ws), "note", {"n": n}, officer_certs=[O1], actor="O01",
                            inspection_id="JC-2026-1101").item.sha256
 
     def seal_file(self, size: int) -> str:
@@ -43,7 +42,7 @@ class Kit:
             io.BytesIO(data), evidence_type=EvidenceType.AUDIOVISUAL, officer_certs=[O1],
             source_kind=EvidenceSourceKind.FILE,
             source_detail="test", original_name=f"clip-{size}.bin", inspection_id="JC-2026-1101",
-            actor=as_(io, "O01")).item.sha256
+            actor="O01").item.sha256
 
     def build(self, name: str = "bundle.age") -> BundleInfo:
         return bundle.run(bundle.build_bundle(self.ws, self.out / name, device=self.device, officer_id="O01"))
@@ -52,7 +51,7 @@ class Kit:
 def make_kit(ws: Workspace, tmp_path: Path, *, hq_name: str = "hq") -> Kit:
     hq_dir = tmp_path / hq_name
     keys.keygen(hq_dir)
-    pair_with_folder(ws, hq_dir, actor=as_(ws, "O01"))
+    pair_with_folder(ws, hq_dir, actor="O01")
     device = ws.device
     hq = HqStore(hq_dir)
     hq.enroll(device.public_key_pem)

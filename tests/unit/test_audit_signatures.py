@@ -3,7 +3,6 @@ covered by one signed entry that names how many it covers (docs/FORMATS.md, "Aud
 
 from __future__ import annotations
 
-from keys_kit import as_
 import base64
 from datetime import datetime
 from pathlib import Path
@@ -51,7 +50,7 @@ def _old_folder(tmp_path: Path, entries: int) -> Path:
     migrate(conn, target=12)
     prev = GENESIS
     for seq in range(1, entries + 1):
-        e = AuditEntry(seq=seq, at=CLOCK(), actor=as_(conn, "O01"), action="test.before", target=str(seq), detail={"n": seq},
+        e = AuditEntry(seq=seq, at=CLOCK(), actor="O01", action="test.before", target=str(seq), detail={"n": seq},
                        prev_hash=prev)
         prev = entry_hash(e)
         conn.execute("INSERT INTO audit_log (seq, at, actor, action, target, detail, prev_hash, hash) "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from keys_kit import as_
 import json
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from sync.pairing import PairingError, current_pairing, pair, pair_with_folder
 
 def test_pairing_pins_keys_and_is_audited(workspace: Workspace, tmp_path: Path) -> None:
     keys.keygen(tmp_path / "hq")
-    pinned = pair_with_folder(workspace, tmp_path / "hq", actor=as_(workspace, "admin"))
+    pinned = pair_with_folder(workspace, tmp_path / "hq", actor="admin")
     assert pinned.recipient == keys.age_recipient(tmp_path / "hq")
     assert current_pairing(workspace) == pinned
     assert any(e.action == "sync.paired" for e in workspace.audit.repo.entries())
@@ -33,7 +32,7 @@ def test_invalid_keys_are_refused(workspace: Workspace, tmp_path: Path, recipien
     keys.keygen(tmp_path / "hq")
     with pytest.raises(PairingError) as err:
         pair(workspace, recipient=recipient or keys.age_recipient(tmp_path / "hq"),
-             signing_pub_pem=pem or (tmp_path / "hq" / keys.SIGNING_PUB).read_bytes(), actor=as_(keys, "admin"))
+             signing_pub_pem=pem or (tmp_path / "hq" / keys.SIGNING_PUB).read_bytes(), actor="admin")
     assert fragment in err.value.en and "无效" in err.value.zh
     assert current_pairing(workspace) is None
 
@@ -41,19 +40,19 @@ def test_invalid_keys_are_refused(workspace: Workspace, tmp_path: Path, recipien
 def test_other_hq_keys_need_replace(workspace: Workspace, tmp_path: Path) -> None:
     keys.keygen(tmp_path / "a")
     keys.keygen(tmp_path / "b")
-    pair_with_folder(workspace, tmp_path / "a", actor=as_(workspace, "admin"))
+    pair_with_folder(workspace, tmp_path / "a", actor="admin")
     with pytest.raises(PairingError) as err:
-        pair_with_folder(workspace, tmp_path / "b", actor=as_(workspace, "admin"))
+        pair_with_folder(workspace, tmp_path / "b", actor="admin")
     assert "--replace" in err.value.en
     assert current_pairing(workspace).recipient == keys.age_recipient(tmp_path / "a")
-    pair_with_folder(workspace, tmp_path / "a", actor=as_(workspace, "admin"))  # the same keys again: fine
-    pair_with_folder(workspace, tmp_path / "b", actor=as_(workspace, "admin"), replace=True)
+    pair_with_folder(workspace, tmp_path / "a", actor="admin")  # the same keys again: fine
+    pair_with_folder(workspace, tmp_path / "b", actor="admin", replace=True)
     assert current_pairing(workspace).recipient == keys.age_recipient(tmp_path / "b")
 
 
 def test_missing_hq_folder_is_refused(workspace: Workspace, tmp_path: Path) -> None:
     with pytest.raises(PairingError) as err:
-        pair_with_folder(workspace, tmp_path / "nowhere", actor=as_(workspace, "admin"))
+        pair_with_folder(workspace, tmp_path / "nowhere", actor="admin")
     assert "HQ key folder" in err.value.en and "总部密钥目录" in err.value.zh
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from keys_kit import as_
 import json
 from pathlib import Path
 
@@ -26,7 +25,7 @@ def setup(tmp_path: Path):
     keys.keygen(tmp_path / "hq")
     hq = HqStore(tmp_path / "hq")
     ws = create_workspace(tmp_path / "device", clock=fixed_clock(DEMO_NOW))
-    pair_with_folder(ws, tmp_path / "hq", actor=as_(ws, "admin"))
+    pair_with_folder(ws, tmp_path / "hq", actor="admin")
     yield ws, hq
     ws.close()
     hq.close()
@@ -41,7 +40,7 @@ def test_published_reference_is_loaded_once(setup) -> None:
     ws, hq = setup
     hq.publish(paths.DEMO_REFERENCE.read_bytes())
     data, signature = hq.latest_reference()
-    ref = apply_reference(ws, data, signature, actor=as_(ws, "O01"))
+    ref = apply_reference(ws, data, signature, actor="O01")
     assert ref is not None and ws.reference_sets.latest()["source"] == "hq"
     assert len(ws.officers.all()) == len(ref.officers)
     assert apply_reference(ws, data, signature) is None  # the same document again: nothing to do

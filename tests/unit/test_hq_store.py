@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from keys_kit import as_
 import shutil
 import tarfile
 from collections.abc import Callable
@@ -138,7 +137,7 @@ def test_foreign_device_and_unenrolled_device_are_rejected(kit: Kit, tmp_path: P
     # the other device is paired with *our* HQ but never enrolled there
     from sync.pairing import pair_with_folder
 
-    pair_with_folder(other.ws, kit.hq_dir, actor=as_(other.ws, "O01"), replace=True)
+    pair_with_folder(other.ws, kit.hq_dir, actor="O01", replace=True)
     foreign = other.build("foreign.age")
     _rejected(kit, foreign.path, "foreign-device")  # uploaded under our device's id
     _rejected(kit, foreign.path, "not-enrolled", device_id=other.device.device_id)
