@@ -39,7 +39,7 @@ from app.custody import (  # noqa: F401  (the sign-in errors, for callers of thi
     backoff,
     check_new_pin,
 )
-from app.domain import Officer, StaffRole
+from app.domain import CertificateState, Officer, StaffRole
 from app.gates.findings import STAFFING, LegalSource
 from app.session import Session, SignedInBy
 from app.workspace import Workspace
@@ -192,6 +192,26 @@ def refusal(person: Officer, permission: Permission, *, day: date, agency: str |
         return RoleRefused(person, permission,
                            f"{person.name}不是本任务的执法人员，不能{_WHAT[permission][0]}。",
                            f"{person.id} is not an officer of this task and cannot {_WHAT[permission][1]}.")
+    return None
+
+
+def standing_notice(person: Officer, day: date) -> tuple[str, str] | None:
+    """What a person who may sign in but not act is told at sign-in and on the Today page (R1):
+    an officer or team leader whose certificate has expired or was revoked. None otherwise."""
+    if person.role not in _ENFORCING:
+        return None
+    state = person.certificate_state(day)
+    if state is CertificateState.EXPIRED:
+        return (f"{person.name}的执法证已于 {person.cert_expiry:%Y-%m-%d} 过期：在换发新证之前，不能以执法人员身份"
+                f"开始检查、记录、签名或采集证据，只能查看本人任务。依据：{STAFFING.zh}",
+                f"{person.name}'s enforcement certificate expired on {person.cert_expiry:%Y-%m-%d}: until it is "
+                "renewed they may not act as an enforcement officer (start, record, sign or capture), only read "
+                f"their own tasks. Source: {STAFFING.en}.")
+    if state is CertificateState.REVOKED:
+        return (f"{person.name}的执法证已被吊销：不能以执法人员身份开始检查、记录、签名或采集证据，只能查看本人任务。"
+                f"依据：{STAFFING.zh}",
+                f"{person.name}'s enforcement certificate was revoked: they may not act as an enforcement officer "
+                f"(start, record, sign or capture), only read their own tasks. Source: {STAFFING.en}.")
     return None
 
 

@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     _data_arg(p)
     p = sub.add_parser("status", help="检查数据目录并显示概况 / check a data folder and summarise it")
     _officer_arg(p)
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="审计记录的语言 / language of the audit entries")
+    p.add_argument("--audit", type=int, default=10, metavar="N",
+                   help="显示最近 N 条审计记录 / show the last N audit entries (default 10)")
     _data_arg(p)
     p = sub.add_parser("verify", help="核验证据与封存记录 / verify the evidence and seal records of a data folder")
     p.add_argument("path", type=Path, help="数据目录或数据包 / data folder, or a bundle file")
@@ -211,7 +214,21 @@ def _status(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem.describe("zh"))
             print("  " + problem.describe("en"))
+        _print_audit(ws, args.audit, args.lang)
         return 0 if not problems else 1
+
+
+def _print_audit(ws: Workspace, count: int, language: str) -> None:
+    """The last ``count`` audit entries, each as a sentence (``app.audit_words``)."""
+    from app.audit_words import describe
+
+    if count <= 0:
+        return
+    names = {o.id: o.name for o in ws.officers.all()}
+    entries = list(ws.audit.repo.entries())[-count:]
+    print("最近的审计记录：" if language == "zh" else "Recent audit entries:")
+    for e in entries:
+        print(f"  #{e.seq} {e.at:%Y-%m-%d %H:%M:%S}  {describe(e, language, names)}")
 
 
 def _verify(args: argparse.Namespace) -> int:

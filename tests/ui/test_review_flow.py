@@ -88,8 +88,8 @@ def test_officer_captures_leader_returns_one_approves_the_rest_officer_sees_the_
     assert "3" in page.message.text() and page.approve_button.isEnabled()
     # the audit tab shows the decisions and a whole chain
     page.tabs.setCurrentIndex(1)
-    page.action_filter.setCurrentIndex(page.action_filter.findData("review.approve"))
-    assert page.audit_model.rowCount() == 3
+    page.action_filter.setCurrentIndex(page.action_filter.findData("review."))
+    assert page.audit_model.rowCount() == 4  # the return, then the three approvals
     assert "完整" in page.chain.text()
 
     qtbot.mouseClick(window.switch_button, Qt.MouseButton.LeftButton)
