@@ -168,7 +168,7 @@ class MainWindow(QMainWindow):
         if key == "today":
             from ui.pages.today import TodayPage
 
-            today = TodayPage()
+            today = TodayPage(language=language)
             today.answer_requested.connect(self.answer_returned)
             return today
         if key == "inspections":

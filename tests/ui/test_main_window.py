@@ -144,3 +144,16 @@ def test_the_signed_in_person_changes_their_pin_in_settings(app, qtbot, demo_wor
     qtbot.mouseClick(page.change_pin, Qt.MouseButton.LeftButton)
     assert "已修改" in page.pin_message.text()
     assert access.sign_in(demo_workspace, "O01", "472913").id == "O01"
+
+
+def test_R1_the_expired_officer_is_told_at_sign_in_and_on_today_that_he_may_not_act(app, demo_workspace) -> None:
+    window = MainWindow(demo_workspace)
+    expired = demo_workspace.officers.get("O04")
+    window.sign_in_page.choose(expired)
+    assert "换发新证之前" in window.sign_in_page.pin_panel.hint.text()
+    window.sign_in(as_(demo_workspace, "O04"))
+    window.show_page("today")
+    assert window.today_page.notice.isVisibleTo(window.today_page) and "刘洋" in window.today_page.notice.text()
+    window.switch_user()
+    window.sign_in(as_(demo_workspace, "O01"))
+    assert not window.today_page.notice.isVisibleTo(window.today_page)

@@ -276,7 +276,7 @@ def _public_writers() -> list[tuple[str, Callable]]:
     return out
 
 
-ACTOR_NAMES = {"actor", "reviewer", "officer", "by", "operator", "person_id"}
+ACTOR_NAMES = {"actor", "reviewer", "officer", "by", "operator"}
 NOT_THE_ACTOR = {("assign_camera", "officer")}  # the wearer the camera is assigned to, not who acts
 
 

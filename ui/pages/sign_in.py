@@ -202,6 +202,10 @@ class SignInPage(QWidget):
         self.pin_panel.ok_button.setEnabled(has_pin)
         if not has_pin:  # said at once: a PIN is issued by an administrator, never claimed here
             self.pin_panel.message.setText(PinRequired(officer.id).message(self.language))
+        notice = access.standing_notice(officer, self.clock().date())
+        if notice is not None:  # R1: he may sign in and read his tasks, but not act as an officer
+            self.pin_panel.hint.setText(self.pin_panel.hint.text() + "\n"
+                                        + (notice[0] if self.language == "zh" else notice[1]))
         self.stack.setCurrentIndex(1)
 
     def submit(self) -> bool:
