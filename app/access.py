@@ -407,4 +407,5 @@ def _role_zh(person: Officer | None) -> str:
 
 
 def _role_en(person: Officer | None) -> str:
-    return person.role.value if person else "—"
+    return {StaffRole.OFFICER: "officer", StaffRole.AUXILIARY: "auxiliary staff", StaffRole.TEAM_LEADER: "team leader",
+            StaffRole.ADMINISTRATOR: "device administrator"}[person.role] if person else "—"
