@@ -36,7 +36,10 @@ def make_legacy_folder(folder: Path) -> bytes:
     _configure(conn)
     migrate(conn, target=11)
     db = Database(conn)
-    ref = reference.parse(json.loads(paths.DEMO_REFERENCE.read_text("utf-8")))
+    doc = json.loads(paths.DEMO_REFERENCE.read_text("utf-8"))
+    # that version's roster knew no device administrators (migration 0017 added the role)
+    doc["officers"] = [o for o in doc["officers"] if o["role"] != "administrator"]
+    ref = reference.parse(doc)
     reference.import_set(db, ref, source="demo")
     for person, pin in OLD_PINS.items():
         conn.execute("INSERT INTO staff_pins (officer_id, pin_hash, set_at) VALUES (?, ?, '2026-01-05T09:00:00+08:00')",
