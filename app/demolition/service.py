@@ -446,7 +446,8 @@ class DemolitionService:
         """The signed-in person's id, when an officer of this case with a valid certificate may take
         the step (auxiliary staff assist, R1); otherwise refused and audited."""
         return acting(self.ws, session, permission, case.id if case else "",
-                      agency=case.agency_id if case else None, assigned=officer_ids).id
+                      agency=case.agency_id if case else None, assigned=officer_ids,
+                      assisting=()).id  # a case names no auxiliary staff: none captures for it
 
     def _agency(self, actor: Session) -> str:
         officer = self.ws.officers.get(actor)

@@ -136,7 +136,7 @@ class FileImport:
             raise errors.UnknownInspection(inspection_id)
         person = acting(locker.ws, actor, Permission.CAPTURE, inspection_id or "",
                         agency=inspection.agency_id if inspection else None,
-                        assisting=inspection.assistant_ids if inspection else None)
+                        assisting=inspection.assistant_ids if inspection else ())  # auxiliary: his task only
         officer_certs = tuple(_collectors) if _collectors is not None else (person.cert_no or person.id,)
         locker.collectors(officer_certs, inspection_id)
         self.locker = locker
