@@ -186,7 +186,7 @@ def test_a_camera_photo_names_the_operator_as_the_one_who_sealed(demo_workspace:
                     "-c:v", "mpeg4", str(video)], check=True)
     locker = EvidenceLocker(demo_workspace)
     session = CaptureSession(locker, VideoSource(video, pace=True), officer_certs=[O01_CERT], inspection_id=TASK,
-                             operator="L01")
+                             operator=as_(demo_workspace, "L01"))
     session.start()
     try:
         import time

@@ -274,7 +274,7 @@ class InventoryTab(DemolitionTab):
         assert ctx is not None
         dialog = CameraDialog(ctx.service.locker, lambda: (ctx.service.certs(ctx.case), None),
                               self.link_camera_photo, language=ctx.language, parent=self,
-                              operator=lambda: ctx.actor.id, **panel_options)
+                              operator=lambda: ctx.actor, **panel_options)
         dialog.open()
         return dialog
 

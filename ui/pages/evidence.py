@@ -393,7 +393,7 @@ class EvidencePage(QWidget):
             return self._placeholder(self.tr("现场拍摄（摄像头拍照、录像并即时封存）将在此处提供。"))
         return CameraPanel(self.locker, self.capture_context, language=self.language,
                            on_sealed=self._captured, parent=self.camera_host,
-                           operator=lambda: officer.id if (officer := self.current_officer()) else None)
+                           operator=self.current_officer)
 
     def _captured(self, _item: EvidenceItem) -> None:
         # Photos and segments sealed by the camera join the gallery; a burst (recovered
