@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication
@@ -154,6 +157,10 @@ def test_R1_the_expired_officer_is_told_at_sign_in_and_on_today_that_he_may_not_
     window.sign_in(as_(demo_workspace, "O04"))
     window.show_page("today")
     assert window.today_page.notice.isVisibleTo(window.today_page) and "刘洋" in window.today_page.notice.text()
+    if os.environ.get("FIELDINSPECT_SCREENSHOTS"):  # docs/screenshots/today-expired.png
+        window.resize(1280, 800)
+        window.show()
+        window.grab().save(str(Path(os.environ["FIELDINSPECT_SCREENSHOTS"]) / "today-expired.png"))
     window.switch_user()
     window.sign_in(as_(demo_workspace, "O01"))
     assert not window.today_page.notice.isVisibleTo(window.today_page)
