@@ -17,6 +17,12 @@ class StaffRole(enum.StrEnum):
     OFFICER = "officer"  # 行政执法人员, holds an enforcement certificate
     AUXILIARY = "auxiliary"  # 执法辅助人员, assists, never counts as an officer (R1)
     TEAM_LEADER = "team_leader"  # 带队/审核人员, an officer who also reviews
+    ADMINISTRATOR = "administrator"  # 设备管理员, issues and resets PINs; no part in inspections
+
+    @property
+    def certified(self) -> bool:
+        """Whether the role holds an enforcement certificate (auxiliary staff and administrators do not)."""
+        return self not in (StaffRole.AUXILIARY, StaffRole.ADMINISTRATOR)
 
 
 class SubjectKind(enum.StrEnum):
@@ -108,14 +114,14 @@ class Officer:
         A certificate is valid through its expiry day, is void once revoked, and
         counts only for the agency that issued it (R1).
         """
-        if self.role is StaffRole.AUXILIARY or not self.cert_no:
+        if not self.role.certified or not self.cert_no:
             return False
         if self.revoked or self.cert_expiry is None:
             return False
         return day <= self.cert_expiry and self.cert_issuer == agency_id
 
     def certificate_state(self, day: date) -> CertificateState:
-        if self.role is StaffRole.AUXILIARY or not self.cert_no:
+        if not self.role.certified or not self.cert_no:
             return CertificateState.NONE
         if self.revoked:
             return CertificateState.REVOKED

@@ -222,7 +222,7 @@ def parse(document: dict) -> ReferenceSet:
     officers = []
     for o, where in _items(doc, "officers"):
         role = o.enum("role", StaffRole)
-        auxiliary = role is StaffRole.AUXILIARY
+        auxiliary = not role.certified  # auxiliary staff and administrators hold no certificate
         officer = Officer(
             id=o.str("id"), name=o.str("name"), role=role, agency_id=o.str("agency_id"),
             cert_no=None if auxiliary else o.str("cert_no"),

@@ -17,12 +17,14 @@ from __future__ import annotations
 from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 
-from app.access import Permission, require_id
+from app.access import Permission, acting, refuse
 from app.domain import EvidenceItem, Officer, ReviewDecision, ReviewDecisionKind
 from app.evidence import errors
 from app.evidence.locker import EvidenceLocker
 from app.evidence.records import media_type_for, seal_record
 from app.evidence.seal import AUDIT_ACTION as SEAL_AUDIT_ACTION
+from app.gates.findings import LegalSource
+from app.session import Session
 from local_db.access_repository import ReviewDecisionRepository
 from local_db.errors import UserFacingError
 from local_db.onsite_repository import OnsiteRepository
@@ -33,7 +35,12 @@ _LEADER_DECISIONS = (ReviewDecisionKind.APPROVE, ReviewDecisionKind.RETURN, Revi
 
 
 class ReviewRefused(UserFacingError):
-    """A review step the roles or the item's state do not allow; nothing was written."""
+    """A review step the roles or the item's state do not allow; nothing but the refusal was written."""
+
+
+# A team leader never reviews what he captured or imported: review is a second pair of eyes.
+SELF_REVIEW = LegalSource("审核制度：带队/审核人员不得审核本人采集或导入的证据（DOMAIN.md 人员职责表）",
+                          "the review rule: a team leader never reviews evidence he captured or imported")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +100,7 @@ class ReviewService:
 
     # --- deciding ------------------------------------------------------------------
 
-    def decide(self, sha256: str, decision: ReviewDecisionKind | str, *, reviewer: str,
+    def decide(self, sha256: str, decision: ReviewDecisionKind | str, *, reviewer: Session,
                comment: str = "", finding_ref: str = "") -> ReviewDecision:
         """Seal a team leader's decision on one item and make it the item's review state.
 
@@ -104,20 +111,25 @@ class ReviewService:
         decision = ReviewDecisionKind(decision)
         if decision not in _LEADER_DECISIONS:
             raise ValueError(f"not a team leader's decision: {decision}")
-        leader = require_id(self.ws, reviewer, Permission.REVIEW)
         item = self._item(sha256)
-        self._check_certificate(leader, item)
+        # R1: the certificate must be valid for the agency whose inspection the item belongs to
+        # (the leader's own agency only for items of no inspection).
+        inspection = self.ws.inspections.get(item.inspection_id) if item.inspection_id else None
+        leader = acting(self.ws, reviewer, Permission.REVIEW, item.sha256,
+                        agency=inspection.agency_id if inspection is not None else None)
         if leader.id in item.officer_ids or leader.id in self.decisions.sealed_by(item.sha256, SEAL_AUDIT_ACTION):
-            raise ReviewRefused(
-                f"{leader.name}本人采集了该证据，不能审核自己采集的证据；请由其他带队/审核人员审核。",
-                f"{leader.id} captured this item and cannot review it; another team leader must.")
+            refuse(self.ws, leader.id, ReviewRefused(
+                f"{leader.name}本人采集或导入了该证据，不能审核自己采集的证据；请由其他带队/审核人员审核。"
+                f"依据：{SELF_REVIEW.zh}",
+                f"{leader.id} captured or imported this item and cannot review it; another team leader must. "
+                f"Source: {SELF_REVIEW.en}."), item.sha256, act="review.self", rule="self-review")
         if decision is ReviewDecisionKind.RETURN and not comment.strip():
             raise ReviewRefused("退回须写明原因，以便执法人员补正。", "A return needs a comment saying what to correct.")
         if finding_ref:
             self._check_finding(item, finding_ref)
         return self._seal(item, decision, leader, comment.strip(), finding_ref.strip())
 
-    def decide_steps(self, shas: Sequence[str], decision: ReviewDecisionKind | str, *, reviewer: str,
+    def decide_steps(self, shas: Sequence[str], decision: ReviewDecisionKind | str, *, reviewer: Session,
                      comment: str = "", finding_ref: str = ""
                      ) -> Generator[int, None, tuple[list[ReviewDecision], list[UserFacingError]]]:
         """:meth:`decide` for several items, each sealed on its own; yields how many are done.
@@ -134,9 +146,9 @@ class ReviewService:
             yield n
         return made, refused
 
-    def answer(self, sha256: str, *, officer: str, comment: str) -> ReviewDecision:
+    def answer(self, sha256: str, *, officer: Session, comment: str) -> ReviewDecision:
         """The capturing officer answers a return; the item goes back into the queue."""
-        person = require_id(self.ws, officer, Permission.CAPTURE)
+        person = acting(self.ws, officer, Permission.CAPTURE, sha256)
         item = self._item(sha256)
         latest = self.decisions.latest([sha256]).get(sha256)
         if latest is None or latest.decision is not ReviewDecisionKind.RETURN:
@@ -179,17 +191,6 @@ class ReviewService:
         if item.media_type == _REVIEW_MEDIA_TYPE:
             raise ReviewRefused("审核决定本身不再审核。", "A review decision is not itself reviewed.")
         return item
-
-    def _check_certificate(self, leader: Officer, item: EvidenceItem) -> None:
-        day = self.ws.clock().date()
-        # R1: valid for the agency whose inspection the item belongs to (the leader's own
-        # agency only for items of no inspection).
-        inspection = self.ws.inspections.get(item.inspection_id) if item.inspection_id else None
-        agency = inspection.agency_id if inspection is not None else leader.agency_id
-        if not leader.certificate_valid_on(day, agency):
-            raise ReviewRefused(f"{leader.name}的执法证件无效（过期、吊销或非本机关签发），不能签署审核决定。",
-                                f"{leader.id}'s certificate is not valid (expired, revoked or not issued "
-                                "by this agency); they cannot sign a review decision.")
 
     def _check_finding(self, item: EvidenceItem, finding_ref: str) -> None:
         codes: Iterable[str] = ()

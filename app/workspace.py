@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from app.audit import AuditLog
 from app.clock import Clock, system_clock
+from app.session import Sessions
 from local_db.database import Database, open_database
 
 if TYPE_CHECKING:
@@ -45,6 +46,7 @@ class Workspace:
     def __post_init__(self) -> None:
         # Every entry is signed with the device key (docs/FORMATS.md, "Audit log").
         self.audit = AuditLog(self.db, self.clock, signer=self.keys.device)
+        self.sessions = Sessions()  # who is signed in (``app.session``); only the sign-in path adds
         self.agencies = AgencyRepository(self.db)
         self.officers = OfficerRepository(self.db)
         self.subjects = SubjectRepository(self.db)

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app import demo, paths
 from app.clock import system_clock
+from app.session import Session
 from app.workspace import Workspace
 from local_db.database import check_data_folder, latest_version
 from local_db.errors import UserFacingError
@@ -45,6 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
     _data_arg(p)
     p = sub.add_parser("status", help="检查数据目录并显示概况 / check a data folder and summarise it")
     _officer_arg(p)
+    p.add_argument("--lang", choices=("zh", "en"), default="zh", help="审计记录的语言 / language of the audit entries")
+    p.add_argument("--audit", type=int, default=10, metavar="N",
+                   help="显示最近 N 条审计记录 / show the last N audit entries (default 10)")
     _data_arg(p)
     p = sub.add_parser("verify", help="核验证据与封存记录 / verify the evidence and seal records of a data folder")
     p.add_argument("path", type=Path, help="数据目录或数据包 / data folder, or a bundle file")
@@ -55,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     _officer_arg(p)
     p = sub.add_parser("bundle", help="生成同步数据包（离线传输）/ write a sync bundle for offline transfer")
     p.add_argument("--out", type=Path, default=None, help="数据包文件 / bundle file")
-    p.add_argument("--officer", default=None, metavar="ID", help="人员编号 / officer id")
+    p.add_argument("--officer", default=None, metavar="ID", help="本人人员编号（须输入 PIN）/ your person id "
+                   "(the PIN is asked for)")
     p.add_argument("--receipt", type=Path, default=None,
                    help="载入总部回执（不生成数据包）/ apply HQ's receipt file instead of writing a bundle")
     _data_arg(p)
@@ -71,9 +76,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--camera", type=Path, default=None, metavar="MOUNT",
                    help="导入该执法记录仪卷上未导入的文件 / import the pending files of this body-camera volume")
     p.add_argument("--inspection", required=True, help="检查任务编号 / inspection id")
-    p.add_argument("--officer", action="append", metavar="CERT", default=[],
-                   help="执法证号，可重复；--camera 时默认为记录仪使用人 / certificate number, repeatable; "
-                        "with --camera the camera's assigned officer by default")
+    p.add_argument("--officer", default=None, metavar="ID",
+                   help="本人人员编号或执法证号（须输入 PIN），即采集人；--camera 时采集人为记录仪使用人 / "
+                        "your person id or certificate number (the PIN is asked for), the collector; with --camera "
+                        "the collector is the camera's assigned officer")
     p.add_argument("--type", default="audiovisual",
                    help="证据种类（行政处罚法第四十六条）/ evidence type key or label (default: audiovisual 视听资料)")
     _data_arg(p)
@@ -88,8 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     _data_arg(p)
     p = sub.add_parser("pin", help="为人员设置 PIN（管理员）/ issue a person's PIN (administrator)")
     p.add_argument("person", metavar="ID", help="人员编号或执法证号 / person id or certificate number")
-    p.add_argument("--by", default=None, metavar="ID",
-                   help="设备管理员（须输入 PIN）/ the administrator issuing it (the PIN is asked for)")
+    p.add_argument("--officer", "--by", dest="by", default=None, metavar="ID",
+                   help="设备管理员本人（须输入 PIN）/ the administrator issuing it (the PIN is asked for)")
     _data_arg(p)
     p = sub.add_parser("documents", help="生成检查任务或案件的全部文书 PDF / write every document of a task or case")
     which = p.add_mutually_exclusive_group(required=True)
@@ -107,7 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("sync", help="结束值班同步：上传数据包到总部并取回执 / end-of-shift sync to HQ")
     p.add_argument("--server", default=None, metavar="URL",
                    help="总部接收端地址 / HQ receiver URL (default: the one saved in settings)")
-    p.add_argument("--officer", default=None, metavar="ID", help="发起同步的执法人员 / officer starting the sync")
+    p.add_argument("--officer", default=None, metavar="ID", help="发起同步的本人人员编号（须输入 PIN）/ "
+                   "your person id (the PIN is asked for)")
     p.add_argument("--chunk-mib", type=int, default=8, help="每块大小 MiB / chunk size in MiB (default 8)")
     _data_arg(p)
     return parser
@@ -146,6 +153,7 @@ def _workspace(args: argparse.Namespace, person: str | None = None, option: str 
     import os
 
     from app import access, unlock
+    from app.session import SignedInBy
 
     person = person or os.environ.get("FIELDINSPECT_OFFICER")
     if not person:
@@ -161,7 +169,7 @@ def _workspace(args: argparse.Namespace, person: str | None = None, option: str 
         raise
     ws = unlock.open_with_keys(custody, keys)
     try:
-        access.record_unlock(ws, officer.id)
+        access.record_unlock(ws, officer.id, how=SignedInBy.CLI)  # ws.sessions.current: every act's author
         if keys.pin_must_change:  # an earlier version's PIN: nothing is done with it but replace it
             raise UserFacingError(
                 f"{officer.name} 的 PIN 来自早期版本，须先更换：请在登录窗口登录，按提示设置 {access.PIN_MIN}–12 位的新 PIN。",
@@ -170,6 +178,17 @@ def _workspace(args: argparse.Namespace, person: str | None = None, option: str 
         yield ws
     finally:
         ws.close()
+
+
+def _session(ws: Workspace, permission: str | None = None, target: str = "") -> Session:
+    """The session the command signed in with; with ``permission``, checked (a refusal is audited)."""
+    from app import access
+
+    session = ws.sessions.current
+    assert session is not None  # _workspace signed in
+    if permission is not None:
+        access.acting(ws, session, access.Permission(permission), target)
+    return session
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -209,7 +228,21 @@ def _status(args: argparse.Namespace) -> int:
         for problem in problems:
             print(problem.describe("zh"))
             print("  " + problem.describe("en"))
+        _print_audit(ws, args.audit, args.lang)
         return 0 if not problems else 1
+
+
+def _print_audit(ws: Workspace, count: int, language: str) -> None:
+    """The last ``count`` audit entries, each as a sentence (``app.audit_words``)."""
+    from app.audit_words import describe
+
+    if count <= 0:
+        return
+    names = {o.id: o.name for o in ws.officers.all()}
+    entries = list(ws.audit.repo.entries())[-count:]
+    print("最近的审计记录：" if language == "zh" else "Recent audit entries:")
+    for e in entries:
+        print(f"  #{e.seq} {e.at:%Y-%m-%d %H:%M:%S}  {describe(e, language, names)}")
 
 
 def _verify(args: argparse.Namespace) -> int:
@@ -239,11 +272,9 @@ def _import(args: argparse.Namespace) -> int:
         print("请给出要导入的文件或文件夹，或 --camera 挂载点（二者选一）。\n"
               "Name files or folders to import, or --camera MOUNT (one or the other).", file=sys.stderr)
         return 2
-    if args.camera is None and not args.officer:
-        print("请用 --officer 给出执法证号。\nName the collecting officer with --officer CERT.", file=sys.stderr)
-        return 2
-    with _workspace(args, args.officer[0] if args.officer else None) as ws:
+    with _workspace(args, args.officer) as ws:
         locker = EvidenceLocker(ws)
+        session = _session(ws)
         job: FileImport
         if args.camera is not None:
             from app.evidence.bodycam import CameraImport, camera_volume_at
@@ -251,11 +282,11 @@ def _import(args: argparse.Namespace) -> int:
 
             volume = camera_volume_at(args.camera, assignments=CameraAssignmentRepository(ws.db))
             print(f"执法记录仪 / body camera: {volume.serial} ({volume.label or '—'}) {volume.mount_point}")
-            job = CameraImport(locker, volume, inspection_id=args.inspection, officer_certs=args.officer,
+            job = CameraImport(locker, volume, inspection_id=args.inspection, actor=session,
                                evidence_type=args.type)
         else:
-            job = FileImport(locker, args.paths, inspection_id=args.inspection,
-                             officer_certs=args.officer, evidence_type=args.type)
+            job = FileImport(locker, args.paths, inspection_id=args.inspection, actor=session,
+                             evidence_type=args.type)
         tty = sys.stderr.isatty()
         last, shown_at = "", 0.0
         step: ImportProgress
@@ -302,7 +333,7 @@ def _cameras(args: argparse.Namespace) -> int:
             if not args.officer:
                 print("请用 --officer 给出执法证号。\nName the officer with --officer CERT.", file=sys.stderr)
                 return 2
-            done = assign_camera(ws, args.assign, args.officer, actor=ws.keys.person_id)
+            done = assign_camera(ws, args.assign, args.officer, actor=_session(ws))
             print(f"已分配 / assigned: {done.serial} → {done.officer_id}")
             return 0
         locker = EvidenceLocker(ws)
@@ -324,6 +355,7 @@ def _sync(args: argparse.Namespace) -> int:
     from sync import client
 
     with _workspace(args, args.officer) as ws:
+        _session(ws, "sync", "sync")
         server = args.server or ws.settings.get(client.SERVER_SETTING)
         if not server:
             print("请用 --server 给出总部接收端地址。\nName the HQ receiver with --server URL.", file=sys.stderr)
@@ -387,6 +419,7 @@ def _bundle(args: argparse.Namespace) -> int:
     from sync.receipt import SignedReceipt
 
     with _workspace(args, args.officer) as ws:
+        _session(ws, "sync", "receipt" if args.receipt is not None else "bundle")
         if args.receipt is not None:
             try:
                 receipt = SignedReceipt.from_json(args.receipt.read_bytes())
@@ -423,6 +456,7 @@ def _pair(args: argparse.Namespace) -> int:
     from sync.pairing import pair, pair_with_folder
 
     with _workspace(args, args.by, "--by") as ws:
+        _session(ws, "sync", "pair")
         if args.hq_dir is not None:
             done = pair_with_folder(ws, args.hq_dir, actor=ws.keys.person_id, replace=args.replace)
         elif args.recipient and args.hq_key:
@@ -442,17 +476,19 @@ def _pin(args: argparse.Namespace) -> int:
 
     from app import access
 
-    with _workspace(args, args.by, "--by") as ws:
+    with _workspace(args, args.by, "--officer") as ws:
         person = next((o for o in ws.officers.all() if args.person in (o.id, o.cert_no)), None)
         if person is None:
             print(f"名册中没有 {args.person} / {args.person} is not on the roster", file=sys.stderr)
             return 2
+        # Refused (and audited) before a PIN is asked for, unless an administrator acts for another.
+        access.check_may_issue_pin(ws, person.id, by=_session(ws))
         if sys.stdin.isatty():
             pin = getpass.getpass(f"{person.name} 的新 PIN / new PIN: ")
             confirm = getpass.getpass("再次输入 / again: ")
         else:
             pin, confirm = (sys.stdin.readline().strip() for _ in range(2))
-        access.issue_pin(ws, person.id, pin, confirm, by=ws.keys.person_id)
+        access.issue_pin(ws, person.id, pin, confirm, by=_session(ws))
         print(f"已为 {person.name}（{person.id}）设置 PIN / PIN issued to {person.id}")
         return 0
 

@@ -13,11 +13,13 @@ from pathlib import Path
 from app import unlock
 from app.clock import Clock, system_clock
 from app.custody import Custody, UnlockedKeys
+from app.session import Session
 from app.workspace import Workspace
 
 # The demo PINs (resources/demo/pins.json, README.md).
 DEMO_PINS = {"O01": "100101", "O02": "100202", "O04": "100404", "O05": "100505", "L01": "200101",
-             "A01": "300101"}
+             "A01": "300101", "M01": "400101"}
+TEST_PIN = "730519"  # issued in tests to a person the demo gives no PIN (O03)
 
 _keys: dict[Path, UnlockedKeys] = {}
 
@@ -70,3 +72,33 @@ def keys_of(folder: Path) -> UnlockedKeys:
         return custody.unlock("O01", DEMO_PINS["O01"], now=system_clock())
     finally:
         custody.close()
+
+
+def signed_in(ws: Workspace, person_id: str, pin: str | None = None) -> Session:
+    """The session of ``person_id`` on ``ws``, signed in with their PIN (the real path).
+
+    A person still signed in goes on with their session; one without a PIN (O03) is
+    given the test PIN first, as the demo seeding gives PINs.
+    """
+    from app import access
+
+    for session in ws.sessions._open.values():
+        if session.person.id == person_id:
+            return session
+    if pin is None:
+        pin = DEMO_PINS.get(person_id)
+        if pin is None or not access.has_pin(ws, person_id):
+            access.seed_pin(ws, person_id, TEST_PIN)
+            pin = TEST_PIN
+    return access.sign_in(ws, person_id, pin)
+
+
+def as_(where: object, person_id: str) -> Session:
+    """:func:`signed_in` on the workspace of ``where``: a workspace, or a service holding one."""
+    ws = where
+    for _ in range(4):
+        if isinstance(ws, Workspace):
+            return signed_in(ws, person_id)
+        ws = next((getattr(ws, a) for a in ("ws", "d", "locker", "service") if getattr(ws, a, None) is not None),
+                  None)
+    raise TypeError(f"no workspace in {where!r}")

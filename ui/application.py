@@ -138,10 +138,10 @@ class ColdStart:
 
     def open(self, person: Officer, keys: UnlockedKeys) -> MainWindow:
         ws = unlock.open_with_keys(self.custody, keys)
-        access.record_unlock(ws, person.id)
+        session = access.record_unlock(ws, person.id)
         recover_recordings(ws)
         window = MainWindow(ws, self.language)
-        window.sign_in(ws.officers.get(person.id) or person)
+        window.sign_in(session)
         window.show()
         self.page.hide()
         self.window = window

@@ -59,6 +59,7 @@ _LABELS: dict[tuple[type, str], str] = {
     (StaffRole, StaffRole.OFFICER.value): QT_TRANSLATE_NOOP("labels", "执法人员"),
     (StaffRole, StaffRole.AUXILIARY.value): QT_TRANSLATE_NOOP("labels", "辅助人员"),
     (StaffRole, StaffRole.TEAM_LEADER.value): QT_TRANSLATE_NOOP("labels", "带队/审核"),
+    (StaffRole, StaffRole.ADMINISTRATOR.value): QT_TRANSLATE_NOOP("labels", "设备管理员"),
     (CertificateState, CertificateState.VALID.value): QT_TRANSLATE_NOOP("labels", "执法证有效"),
     (CertificateState, CertificateState.EXPIRED.value): QT_TRANSLATE_NOOP("labels", "执法证已过期"),
     (CertificateState, CertificateState.REVOKED.value): QT_TRANSLATE_NOOP("labels", "执法证已吊销"),

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from app import access
 from app.domain import InspectionOverview, InspectionStatus, Officer
 from app.workspace import Workspace
+from app.session import Session
 from local_db.access_repository import ReviewDecisionRepository
 from local_db.database import Error as DbError, latest_version, transaction
 from local_db.errors import UserFacingError
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.ws = workspace
         self.language = language
         self.officer: Officer | None = None
+        self.session: Session | None = None  # the signed-in session every act is done with
         self.setWindowTitle(self.tr("现场执法检查终端"))
         self.resize(1280, 800)
         self.setMinimumSize(1024, 700)
@@ -166,7 +168,7 @@ class MainWindow(QMainWindow):
         if key == "today":
             from ui.pages.today import TodayPage
 
-            today = TodayPage()
+            today = TodayPage(language=language)
             today.answer_requested.connect(self.answer_returned)
             return today
         if key == "inspections":
@@ -181,18 +183,18 @@ class MainWindow(QMainWindow):
             return inspections
         if key == "evidence":
             from ui.pages.evidence import EvidencePage
-            return EvidencePage(ws, current_officer=lambda: self.officer, language=language)
+            return EvidencePage(ws, current_officer=lambda: self.session, language=language)
         if key == "review":
             from ui.pages.review import ReviewPage
             review = ReviewPage(ws, lambda: (self.evidence_page.locker, self.evidence_page.thumbnails), language)
-            review.set_officer(self.officer)
+            review.set_officer(self.session)
             return review
         if key == "demolition":
             from ui.pages.demolition import DemolitionPage
             return DemolitionPage()
         if key == "sync":
             from ui.pages.sync import SyncPage
-            return SyncPage(ws, current_officer=lambda: self.officer, language=language)
+            return SyncPage(ws, current_officer=lambda: self.session, language=language)
         if key == "onsite":
             from ui.pages.onsite import OnsitePage
             onsite = OnsitePage()
@@ -294,20 +296,22 @@ class MainWindow(QMainWindow):
         self.idle.stop()
         self.locked_by = locked_by
         self.officer = None
+        self.session = None
         self.user_label.setText("")
         self.switch_button.hide()
         self.sign_in_page.set_staff(self.ws.officers.all(), self.ws.clock().date())
         self.sign_in_page.set_locked(locked_by)
         self.body.setCurrentIndex(0)
 
-    def sign_in(self, officer: Officer) -> None:
-        """Open the work area for a person the core signed in (``app.access``).
+    def sign_in(self, session: Session) -> None:
+        """Open the work area for a person the core signed in (``app.access``), with their session.
 
         The person who locked the screen comes back to the page they left; anyone
         else takes over as a switch of user, and the one who locked is signed out.
         """
         # A switch of user was logged by the core with the sign-in (the one who locked
         # signed out first); only the window's state changes here.
+        officer = session.person
         resumed = self.locked_by is not None and self.locked_by.id == officer.id
         self.locked_by = None
         for dialog in self._kept_dialogs:
@@ -315,6 +319,7 @@ class MainWindow(QMainWindow):
                 dialog.show()
         self._kept_dialogs = []
         self.officer = officer
+        self.session = session
         self.user_label.setText(f"{officer.name}（{label(officer.role)}）")
         self.switch_button.show()
         self.idle.set_interval(access.idle_lock_minutes(self.ws) * 60_000)
@@ -342,7 +347,7 @@ class MainWindow(QMainWindow):
         self.page(PAGE_KEYS[row])
         self.pages.setCurrentIndex(row)
         if PAGE_KEYS[row] == "demolition":
-            self.demolition_page.open(self.demolition, self.officer, self.language)
+            self.demolition_page.open(self.demolition, self.session, self.language)
         emit(self.page_changed, PAGE_KEYS[row])
 
     def refresh(self) -> None:
@@ -355,7 +360,7 @@ class MainWindow(QMainWindow):
             self.today_page.set_tasks(self.officer, day, [r for r in rows if r.id in mine])
             self._show_returned()
         if self.is_built("review"):
-            self.review_page.set_officer(self.officer)
+            self.review_page.set_officer(self.session)
         ref = self.ws.reference_sets.latest()
         ref_text = f"{ref['version']}（{ref['source']}，{ref['imported_at'][:16].replace('T', ' ')}）" if ref else "—"
         self.settings_page.data_folder.setText(str(self.ws.folder))
@@ -421,7 +426,7 @@ class MainWindow(QMainWindow):
         from app.onsite.service import StartBlocked
 
         try:
-            self.onsite.begin(inspection_id, actor=self.officer.id, overrides=overrides or ())
+            self.onsite.begin(inspection_id, actor=self.session, overrides=overrides or ())
         except StartBlocked as blocked:
             blocks = blocked.decision.blocking
             if overrides is None and blocks and all(f.overridable for f in blocks):
@@ -442,7 +447,7 @@ class MainWindow(QMainWindow):
     def open_record(self, inspection_id: str) -> None:
         if self.officer is None:
             return
-        self.onsite_page.open(self.onsite, inspection_id, self.officer, self.language)
+        self.onsite_page.open(self.onsite, inspection_id, self.session, self.language)
         self.nav.clearSelection()
         self.pages.setCurrentWidget(self.onsite_page)
         emit(self.page_changed, "onsite")
@@ -452,7 +457,7 @@ class MainWindow(QMainWindow):
         if self.officer is None or not merged_ids:
             return
         try:
-            self.onsite.merge(keep_id, merged_ids, actor=self.officer.id)
+            self.onsite.merge(keep_id, merged_ids, actor=self.session)
         except UserFacingError as exc:
             self.inspections_page.detail.gates.show_note(exc.message(self.language))
             return
@@ -473,7 +478,7 @@ class MainWindow(QMainWindow):
         if self.officer is None:
             return False
         try:
-            self.review_page.service.answer(sha256, officer=self.officer.id, comment=text)
+            self.review_page.service.answer(sha256, officer=self.session, comment=text)
         except UserFacingError as exc:
             self.today_page.returned_message.setText(exc.message(self.language))
             return False

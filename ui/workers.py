@@ -16,7 +16,7 @@ thread (queued connections):
 
 Usage::
 
-    job = Job(locker.export, sha256, folder, actor=officer.id, purpose=purpose)
+    job = Job(locker.export, sha256, folder, actor=officer, purpose=purpose)
     job.result.connect(self._exported)
     job.error.connect(self._failed)
     job.bind(self).start(database_pool())

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any
 from app.crypto import sha256_hex
 from app.demolition.errors import DemolitionInputInvalid, DemolitionRefused, DemolitionStateError
 from app.demolition.rules import INVENTORY
+from app.access import Permission, refuse
 from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType
+from app.session import Session
 from local_db.database import transaction
 from local_db.demolition_repository import (
     CaseSignature,
@@ -76,31 +78,33 @@ class InventoryService:
 
     # --- photos ------------------------------------------------------------------------------
 
-    def take_photo(self, case_id: str, data: bytes, *, actor: str, captured_at: datetime | None = None) -> str:
+    def take_photo(self, case_id: str, data: bytes, *, actor: Session, captured_at: datetime | None = None) -> str:
         """Seal a photo taken in place and link it to the case; returns its SHA-256."""
-        case = self.d._in_state(case_id, actor, ("in_progress", "paused"), "拍照", "take a photo")
+        case, by = self.d._in_state(case_id, actor, ("in_progress", "paused"), "拍照", "take a photo",
+                                    Permission.CAPTURE)
         self.d.require_lawful_hours(case, "拍照", "take a photo")
         now = self.d.now()
 
         def link(item: EvidenceItem) -> None:
-            self.repo.link(case.id, item.sha256, "photo", now, actor)
-            self.ws.audit.append(actor, "demolition.photo", case.id, sha256=item.sha256)
+            self.repo.link(case.id, item.sha256, "photo", now, by)
+            self.ws.audit.append(by, "demolition.photo", case.id, sha256=item.sha256)
 
         result = self.d.locker.ingest_stream(
             io.BytesIO(data), evidence_type=EvidenceType.AUDIOVISUAL, officer_certs=self.d.certs(case),
             source_kind=EvidenceSourceKind.FILE, source_detail=f"demolition:{case.id}",
-            original_name=f"{case.id}_photo.jpg", captured_at=captured_at, actor=actor, then=link)
+            original_name=f"{case.id}_photo.jpg", captured_at=captured_at, actor=by, then=link)
         if result.duplicate and self.repo.unlinked(case.id, [result.item.sha256], "photo"):
             with transaction(self.ws.db):
                 link(result.item)
         return result.item.sha256
 
-    def link_photo(self, case_id: str, sha256: str, *, actor: str) -> str:
+    def link_photo(self, case_id: str, sha256: str, *, actor: Session) -> str:
         """Link a photo the camera has already sealed (the live camera panel) to the case.
 
         Only a sealed still image qualifies; linking twice changes nothing. Returns ``sha256``.
         """
-        case = self.d._in_state(case_id, actor, ("in_progress", "paused"), "拍照", "take a photo")
+        case, by = self.d._in_state(case_id, actor, ("in_progress", "paused"), "拍照", "take a photo",
+                                    Permission.CAPTURE)
         self.d.require_lawful_hours(case, "拍照", "take a photo")
         item = self.d.locker.items.get(sha256)
         if item is None or not item.media_type.startswith("image/"):
@@ -108,8 +112,8 @@ class InventoryService:
                                     "Only photos sealed in this device's evidence store can be linked.", INVENTORY)
         if self.repo.unlinked(case.id, [sha256], "photo"):
             with transaction(self.ws.db):
-                self.repo.link(case.id, sha256, "photo", self.d.now(), actor)
-                self.ws.audit.append(actor, "demolition.photo", case.id, sha256=sha256, source="camera")
+                self.repo.link(case.id, sha256, "photo", self.d.now(), by)
+                self.ws.audit.append(by, "demolition.photo", case.id, sha256=sha256, source="camera")
         return sha256
 
     # --- items (R24) ------------------------------------------------------------------------------
@@ -130,10 +134,10 @@ class InventoryService:
                 "The inventory is made before a notary or an independent witness: record one first.", INVENTORY)
 
     def add_item(self, case_id: str, *, name: str, category: str, quantity: Decimal | str | int, unit: str,
-                 condition: str, label_no: str, photos: Sequence[str], actor: str,
+                 condition: str, label_no: str, photos: Sequence[str], actor: Session,
                  storage_place: str = "") -> ItemVersion:
         """Count one item: photographed in place (sealed), with its box or label number (R24)."""
-        case = self.d._in_state(case_id, actor, ("in_progress", "paused"), "清点财物", "count property")
+        case, by = self.d._in_state(case_id, actor, ("in_progress", "paused"), "清点财物", "count property")
         self.d.require_lawful_hours(case, "清点财物", "count property")
         self.require_witnessed(case)
         with transaction(self.ws.db):
@@ -141,15 +145,15 @@ class InventoryService:
             version = self._checked(case, ItemVersion(
                 case.id, item_no, 1, name.strip(), category.strip(), _quantity(quantity), unit.strip(),
                 condition.strip(), label_no.strip(), storage_place.strip(), tuple(dict.fromkeys(photos)),
-                self.d.now(), actor))
+                self.d.now(), by))
             self.repo.add_version(version)
-            self.ws.audit.append(actor, "demolition.item_counted", case.id, item=item_no, name=version.name,
+            self.ws.audit.append(by, "demolition.item_counted", case.id, item=item_no, name=version.name,
                                  label=version.label_no, photos=list(version.photo_sha256s))
         return version
 
-    def edit_item(self, case_id: str, item_no: int, *, reason: str, actor: str, **changes: Any) -> ItemVersion:
+    def edit_item(self, case_id: str, item_no: int, *, reason: str, actor: Session, **changes: Any) -> ItemVersion:
         """An edit after counting: a new version with its reason; the counted version stays."""
-        case = self.d._in_state(case_id, actor, ("in_progress", "paused"), "修改清点记录", "edit a counted item")
+        case, by = self.d._in_state(case_id, actor, ("in_progress", "paused"), "修改清点记录", "edit a counted item")
         self.d.require_lawful_hours(case, "修改清点记录", "edit a counted item")
         current = self.repo.latest(case.id, item_no)
         if current is None:
@@ -168,10 +172,10 @@ class InventoryService:
         fields = {f: getattr(current, f) for f in ITEM_FIELDS} | values
         with transaction(self.ws.db):
             version = self._checked(case, ItemVersion(
-                case.id, item_no, current.version + 1, recorded_at=self.d.now(), recorded_by=actor,
+                case.id, item_no, current.version + 1, recorded_at=self.d.now(), recorded_by=by,
                 edit_reason=reason.strip(), **fields))
             self.repo.add_version(version)
-            self.ws.audit.append(actor, "demolition.item_edited", case.id, item=item_no, version=version.version,
+            self.ws.audit.append(by, "demolition.item_edited", case.id, item=item_no, version=version.version,
                                  reason=version.edit_reason,
                                  changes={k: [str(getattr(current, k)), str(v)] for k, v in values.items()
                                           if getattr(current, k) != v})
@@ -220,55 +224,56 @@ class InventoryService:
 
     # --- custody and handover (R24) ------------------------------------------------------------------
 
-    def store(self, case_id: str, item_nos: Iterable[int], *, storage_place: str, actor: str) -> CustodyEntry:
+    def store(self, case_id: str, item_nos: Iterable[int], *, storage_place: str, actor: Session) -> CustodyEntry:
         """Items taken to storage; the storage place is recorded."""
-        case = self._closed(case_id, actor, "移交保管", "move items to storage")
+        case, by = self._closed(case_id, actor, "移交保管", "move items to storage")
         items = self._known(case, item_nos, allowed=(COUNTED, STORED))
         if not storage_place.strip():
             raise DemolitionRefused("R24", "请填写保管地点。", "Give the storage place.", INVENTORY)
-        return self._custody(case, "stored", items, actor, storage_place=storage_place.strip())
+        return self._custody(case, "stored", items, by, storage_place=storage_place.strip())
 
-    def notify_collect(self, case_id: str, *, notice_no: str, collect_by: date, actor: str) -> CustodyEntry:
+    def notify_collect(self, case_id: str, *, notice_no: str, collect_by: date, actor: Session) -> CustodyEntry:
         """The notice telling the party to collect its property by ``collect_by``."""
-        case = self._closed(case_id, actor, "通知领取", "notify the party to collect")
+        case, by = self._closed(case_id, actor, "通知领取", "notify the party to collect")
         if not notice_no.strip():
             raise DemolitionRefused("R24", "请填写领取通知书文号。", "Give the notice's number.", INVENTORY)
         if collect_by <= self.d.now().date():
             raise DemolitionInputInvalid("领取期限须晚于今天。未保存。", "The collection date must be after today. "
                                          "Nothing was saved.")
-        return self._custody(case, "notice", (), actor, notice_no=notice_no.strip(), collect_by=collect_by)
+        return self._custody(case, "notice", (), by, notice_no=notice_no.strip(), collect_by=collect_by)
 
     def hand_over(self, case_id: str, item_nos: Iterable[int], *, recipient_name: str, recipient_id_no: str,
-                  signature_png: bytes, actor: str) -> CustodyEntry:
+                  signature_png: bytes, actor: Session) -> CustodyEntry:
         """Hand items to the party (all or some): recipient's identity and signature recorded."""
         from app.demolition.service import ID_NUMBER, valid_png
 
-        case = self._closed(case_id, actor, "移交财物", "hand over property")
+        case, by = self._closed(case_id, actor, "移交财物", "hand over property")
         items = self._known(case, item_nos, allowed=(COUNTED, STORED, REFUSED))
         id_no = recipient_id_no.strip().upper()
         if not recipient_name.strip() or not ID_NUMBER.match(id_no) or not valid_png(signature_png):
             raise DemolitionRefused("R24", "移交须记录接收人姓名、有效身份证号码和签名。未保存。",
                                     "A handover records the recipient's name, a valid ID number and signature. "
                                     "Nothing was saved.", INVENTORY)
-        return self._custody(case, "handover", items, actor, recipient_name=recipient_name.strip(),
+        return self._custody(case, "handover", items, by, recipient_name=recipient_name.strip(),
                              recipient_id_no=id_no, signature_png=signature_png,
                              signature_sha256=sha256_hex(signature_png))
 
-    def refuse(self, case_id: str, item_nos: Iterable[int], *, note: str, actor: str) -> CustodyEntry:
+    def refuse(self, case_id: str, item_nos: Iterable[int], *, note: str, actor: Session) -> CustodyEntry:
         """The party refuses to take items; what happened is written down."""
-        case = self._closed(case_id, actor, "记录拒收", "record a refusal")
+        case, by = self._closed(case_id, actor, "记录拒收", "record a refusal")
         items = self._known(case, item_nos, allowed=(COUNTED, STORED))
         if not note.strip():
             raise DemolitionRefused("R24", "拒收须记录情况。", "Describe the refusal.", INVENTORY)
-        return self._custody(case, "refused", items, actor, note=note.strip())
+        return self._custody(case, "refused", items, by, note=note.strip())
 
-    def sign(self, case_id: str, *, document: str, role: str, signer_name: str, image_png: bytes, actor: str,
+    def sign(self, case_id: str, *, document: str, role: str, signer_name: str, image_png: bytes, actor: Session,
              signer_ref: str = "") -> CaseSignature:
         """A signature on the inventory list (R26: both sides sign) or on the operation record."""
         from app.demolition.service import valid_png
 
         case = self.d.case(case_id)
-        self.d._officer(actor, case.officer_ids, "签名", "sign")
+        by = self.d._officer(actor, case.officer_ids, "签名", "sign",
+                             Permission.SIGN_AS_OFFICER if role == "officer" else Permission.PAD_SIGNATURE, case)
         if document not in ("inventory", "record") or role not in ("officer", "party", "witness"):
             raise ValueError(f"document {document!r} / role {role!r}")
         self._require_final(case, "签名", "signed")
@@ -281,12 +286,15 @@ class InventoryService:
                                         "A witness signature is made by a recorded witness (name, ID number, "
                                         "statement of no interest).", INVENTORY)
             signer_name, signer_ref = match[-1].name, str(match[-1].id)
-        if role == "officer":
-            officer = self.ws.officers.get(signer_ref)
-            if officer is None or signer_ref not in case.officer_ids:
-                raise DemolitionRefused("R26", "执法人员签名须由本案执法人员本人签署。",
-                                        "An officer's signature is made by an officer of the case.", INVENTORY)
-            signer_name = officer.name
+        if role == "officer":  # only the person acting signs as officer: never someone else's signature
+            if signer_ref.strip() and signer_ref.strip() != by:
+                refuse(self.ws, by, DemolitionRefused(
+                    "R26", f"执法人员签名须由本人登录后签署，不能代{signer_ref.strip()}签名。",
+                    f"An officer signs only when signed in himself; {by} cannot sign for {signer_ref.strip()}.",
+                    INVENTORY), case.id, act=Permission.SIGN_AS_OFFICER.value)
+            officer = self.ws.officers.get(by)
+            assert officer is not None
+            signer_name, signer_ref = officer.name, by
         if not signer_name.strip() or not valid_png(image_png):
             raise DemolitionRefused("R26", "请填写签名人姓名并签名。", "Give the signer's name and sign.", INVENTORY)
         digest = sha256_hex(image_png)
@@ -294,7 +302,7 @@ class InventoryService:
             sid = self.repo.add_signature(case.id, document=document, role=role, signer_name=signer_name.strip(),
                                           signer_ref=signer_ref.strip(), image_png=image_png, image_sha256=digest,
                                           signed_at=self.d.now())
-            self.ws.audit.append(actor, "demolition.signed", case.id, document=document, role=role,
+            self.ws.audit.append(by, "demolition.signed", case.id, document=document, role=role,
                                  signer=signer_name.strip(), image_sha256=digest)
         return next(s for s in self.repo.signatures(case.id) if s.id == sid)
 
@@ -307,10 +315,10 @@ class InventoryService:
                                     f"The list and the record are {what_en} once the operation has ended "
                                     "and the inventory is sealed.", INVENTORY)
 
-    def record_refusal(self, case_id: str, *, document: str, reason: str, actor: str) -> SignatureRefusal:
+    def record_refusal(self, case_id: str, *, document: str, reason: str, actor: Session) -> SignatureRefusal:
         """The party refuses to sign (R26): what happened is written down, and a witness must have signed."""
         case = self.d.case(case_id)
-        self.d._officer(actor, case.officer_ids, "记录拒签", "record a refusal to sign")
+        by = self.d._officer(actor, case.officer_ids, "记录拒签", "record a refusal to sign", case=case)
         if document not in ("inventory", "record"):
             raise ValueError(f"document {document!r}")
         self._require_final(case, "记录拒签", "refused")
@@ -321,15 +329,15 @@ class InventoryService:
             raise DemolitionRefused("R26", "当事人拒签的，须先由见证人在本文书上签名。",
                                     "When the party refuses, the witness signs this document first.", INVENTORY)
         with transaction(self.ws.db):
-            self.repo.add_refusal(case.id, document=document, reason=reason.strip(), at=self.d.now(), by=actor)
-            self.ws.audit.append(actor, "demolition.signature_refused", case.id, document=document,
+            self.repo.add_refusal(case.id, document=document, reason=reason.strip(), at=self.d.now(), by=by)
+            self.ws.audit.append(by, "demolition.signature_refused", case.id, document=document,
                                  reason=reason.strip())
         return self.repo.refusals(case.id)[-1]
 
     def refusals(self, case_id: str) -> list[SignatureRefusal]:
         return self.repo.refusals(case_id)
 
-    def _closed(self, case_id: str, actor: str, what_zh: str, what_en: str) -> DemolitionCase:
+    def _closed(self, case_id: str, actor: Session, what_zh: str, what_en: str) -> tuple[DemolitionCase, str]:
         return self.d._in_state(case_id, actor, ("ended", "abandoned"), what_zh, what_en)
 
     def _known(self, case: DemolitionCase, item_nos: Iterable[int], *, allowed: tuple[str, ...]) -> tuple[int, ...]:

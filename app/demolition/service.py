@@ -22,7 +22,7 @@ from app.deadlines import WorkCalendar
 from app.demolition import rules
 from app.demolition.errors import DemolitionBlocked, DemolitionInputInvalid, DemolitionRefused, DemolitionStateError
 from app.demolition.rules import INVENTORY, PAUSE, NightHours
-from app.domain import EvidenceItem, StaffRole
+from app.domain import EvidenceItem
 from app.evidence.coverage import (
     FULL_PROCESS_RECORDING,
     GapReasonRequired,
@@ -33,8 +33,10 @@ from app.evidence.coverage import (
 )
 from app.evidence.locker import EvidenceLocker
 from app.evidence.records import seal_record
-from app.gates.findings import STAFFING, Finding, Severity, finding
+from app.gates.findings import Finding, Severity, finding
 from app.gates.staffing import check_staffing
+from app.access import Permission, acting, refuse
+from app.session import Session
 from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.demolition_repository import DemolitionCase, DemolitionRepository, OperationEvent, Witness
@@ -181,32 +183,32 @@ class DemolitionService:
 
     def create_case(self, *, case_id: str, party_name: str, place: str, structure: str, announcement_no: str,
                     announcement_served_on: date, self_demolition_deadline: date, removal_deadline: date,
-                    officer_ids: Iterable[str], scheduled_at: datetime, actor: str, **optional: object) -> DemolitionCase:
+                    officer_ids: Iterable[str], scheduled_at: datetime, actor: Session, **optional: object) -> DemolitionCase:
         """Record a case entered on the device; the preconditions are judged at the start, not here."""
         officer_ids = tuple(dict.fromkeys(officer_ids))
-        self._officer(actor, officer_ids, "登记强制拆除案件", "record a demolition case")
+        by = self._officer(actor, officer_ids, "登记强制拆除案件", "record a demolition case")
         unknown = set(optional) - EDITABLE_FIELDS
         if unknown:
             raise ValueError(f"unknown case fields: {sorted(unknown)}")
         case = DemolitionCase(
-            id=case_id.strip(), agency_id=self._agency(actor), party_name=party_name.strip(), place=place.strip(),
+            id=case_id.strip(), agency_id=self._agency(by), party_name=party_name.strip(), place=place.strip(),
             structure=structure.strip(), announcement_no=announcement_no.strip(),
             announcement_served_on=announcement_served_on, self_demolition_deadline=self_demolition_deadline,
             removal_deadline=removal_deadline, officer_ids=officer_ids, scheduled_at=scheduled_at,
-            created_at=self.now(), created_by=actor, **optional)  # type: ignore[arg-type]
+            created_at=self.now(), created_by=by, **optional)  # type: ignore[arg-type]
         rules.validate_case(case)
         if self.repo.get(case.id) is not None:
             raise DemolitionInputInvalid(f"案件编号 {case.id} 已存在。", f"Case number {case.id} already exists.")
         with transaction(self.ws.db):
             self.repo.create(case)
-            self.ws.audit.append(actor, "demolition.case_created", case.id, announcement=case.announcement_no,
+            self.ws.audit.append(by, "demolition.case_created", case.id, announcement=case.announcement_no,
                                  served_on=case.announcement_served_on.isoformat())
         return self.case(case.id)
 
-    def update_case(self, case_id: str, *, actor: str, **changes: object) -> DemolitionCase:
+    def update_case(self, case_id: str, *, actor: Session, **changes: object) -> DemolitionCase:
         """Change the case's data before the start; every change is audited with old and new values."""
         case = self.case(case_id)
-        self._officer(actor, case.officer_ids, "修改案件信息", "change the case")
+        by = self._officer(actor, case.officer_ids, "修改案件信息", "change the case", case=case)
         if case.status != "planned":
             raise DemolitionStateError(f"案件 {case_id} 已开始执行，前置条件信息不能再修改。",
                                        f"Case {case_id} has started; its preconditions can no longer change.")
@@ -221,10 +223,10 @@ class DemolitionService:
             return case
         with transaction(self.ws.db):
             self.repo.update(case_id, **changes)
-            self.ws.audit.append(actor, "demolition.case_changed", case_id, changes=diff)
+            self.ws.audit.append(by, "demolition.case_changed", case_id, changes=diff)
         return self.case(case_id)
 
-    def record_emergency_plan(self, case_id: str, plan: str, *, actor: str) -> DemolitionCase:
+    def record_emergency_plan(self, case_id: str, plan: str, *, actor: Session) -> DemolitionCase:
         """R20: the emergency plan (应急预案), recorded before the start."""
         if not plan.strip():
             raise DemolitionRefused("R20", "应急预案内容不能为空。", "The emergency plan cannot be empty.",
@@ -233,52 +235,54 @@ class DemolitionService:
 
     # --- the operation (R22, R25) ---------------------------------------------------------------
 
-    def start(self, case_id: str, *, actor: str, emergency_reason: str = "") -> DemolitionCase:
+    def start(self, case_id: str, *, actor: Session, emergency_reason: str = "") -> DemolitionCase:
         """Start when R1, R20, R21 and R22 allow; an emergency reason lifts R22 only, and is audited."""
         case = self.case(case_id)
-        self._officer(actor, case.officer_ids, "开始强制拆除", "start the demolition")
+        by = self._officer(actor, case.officer_ids, "开始强制拆除", "start the demolition",
+                           Permission.START_INSPECTION, case)
         if case.status != "planned":
             raise DemolitionStateError(f"案件 {case_id} 的状态为 {case.status}，不能开始。",
                                        f"Case {case_id} is {case.status}; it cannot start.")
         now = self.now()
         lifted = self._decide(self.start_findings(case_id, now), emergency_reason, "不能开始强制拆除",
-                              "The demolition cannot start")
+                              "The demolition cannot start", by, case_id, "start_inspection")
         with transaction(self.ws.db):
             self.repo.update(case_id, status="in_progress")
-            self.repo.add_event(case_id, "start", now, actor, emergency_reason=emergency_reason.strip())
-            self.ws.audit.append(actor, "demolition.start", case_id, emergency_reason=emergency_reason.strip(),
+            self.repo.add_event(case_id, "start", now, by, emergency_reason=emergency_reason.strip())
+            self.ws.audit.append(by, "demolition.start", case_id, emergency_reason=emergency_reason.strip(),
                                  lifted=[f.code for f in lifted])
         return self.case(case_id)
 
-    def pause(self, case_id: str, *, reason: str, actor: str) -> DemolitionCase:
+    def pause(self, case_id: str, *, reason: str, actor: Session) -> DemolitionCase:
         """R25: a risk arises; the operation stops with the reason written down."""
-        case = self._in_state(case_id, actor, ("in_progress",), "暂停", "pause")
+        case, by = self._in_state(case_id, actor, ("in_progress",), "暂停", "pause")
         if not reason.strip():
             raise DemolitionRefused("R25", "暂停须记录原因（出现的风险）。", "A pause needs its reason (the risk).", PAUSE)
         with transaction(self.ws.db):
             self.repo.update(case.id, status="paused")
-            self.repo.add_event(case.id, "pause", self.now(), actor, reason=reason.strip())
-            self.ws.audit.append(actor, "demolition.pause", case.id, reason=reason.strip())
+            self.repo.add_event(case.id, "pause", self.now(), by, reason=reason.strip())
+            self.ws.audit.append(by, "demolition.pause", case.id, reason=reason.strip())
         return self.case(case_id)
 
-    def resume(self, case_id: str, *, actor: str, emergency_reason: str = "") -> DemolitionCase:
+    def resume(self, case_id: str, *, actor: Session, emergency_reason: str = "") -> DemolitionCase:
         """R25: the risk is over; resuming is forced execution again, so R22 is checked again."""
-        case = self._in_state(case_id, actor, ("paused",), "恢复", "resume")
+        case, by = self._in_state(case_id, actor, ("paused",), "恢复", "resume")
         now = self.now()
         roster = {o.id: o for o in self.ws.officers.all()}
         found = [*check_staffing(case.officer_ids, roster, case.agency_id, now),  # R1: a pause may last days
                  *rules.timing_findings(now, self.calendar(), self.night_hours())]
-        lifted = self._decide(found, emergency_reason, "不能恢复强制拆除", "The demolition cannot resume")
+        lifted = self._decide(found, emergency_reason, "不能恢复强制拆除", "The demolition cannot resume", by,
+                              case.id, "demolition.resume")
         with transaction(self.ws.db):
             self.repo.update(case.id, status="in_progress")
-            self.repo.add_event(case.id, "resume", now, actor, emergency_reason=emergency_reason.strip())
-            self.ws.audit.append(actor, "demolition.resume", case.id, emergency_reason=emergency_reason.strip(),
+            self.repo.add_event(case.id, "resume", now, by, emergency_reason=emergency_reason.strip())
+            self.ws.audit.append(by, "demolition.resume", case.id, emergency_reason=emergency_reason.strip(),
                                  lifted=[f.code for f in lifted])
         return self.case(case_id)
 
-    def abandon(self, case_id: str, *, reason: str, actor: str) -> DemolitionCase:
+    def abandon(self, case_id: str, *, reason: str, actor: Session) -> DemolitionCase:
         """R25: after a pause the operation is given up; what was counted is sealed all the same."""
-        case = self._in_state(case_id, actor, ("paused",), "终止", "abandon")
+        case, by = self._in_state(case_id, actor, ("paused",), "终止", "abandon")
         if not reason.strip():
             raise DemolitionRefused("R25", "终止执行须记录原因。", "Abandoning the operation needs a reason.", PAUSE)
         # R16: an abandoned operation is closed too; its recordings must cover it up to now,
@@ -286,16 +290,16 @@ class DemolitionService:
         blocks = [f for f in self.recording_findings(case_id, self.now()) if f.severity is Severity.BLOCK]
         if blocks:
             raise DemolitionBlocked("不能终止强制拆除", "The demolition cannot be abandoned", blocks)
-        return self._close(case, "abandon", actor, reason.strip())
+        return self._close(case, "abandon", by, reason.strip())
 
-    def end(self, case_id: str, *, actor: str) -> DemolitionCase:
+    def end(self, case_id: str, *, actor: Session) -> DemolitionCase:
         """End the operation: R24 witness and R16 recording coverage, then seal the inventory."""
-        case = self._in_state(case_id, actor, ("in_progress",), "结束", "end")
+        case, by = self._in_state(case_id, actor, ("in_progress",), "结束", "end")
         self.inventory.require_witnessed(case)
         blocks = [f for f in self.recording_findings(case_id, self.now()) if f.severity is Severity.BLOCK]
         if blocks:
             raise DemolitionBlocked("不能结束强制拆除", "The demolition cannot end", blocks)
-        return self._close(case, "end", actor, "")
+        return self._close(case, "end", by, "")
 
     def require_lawful_hours(self, case: DemolitionCase, what_zh: str, what_en: str) -> None:
         """R22 for work that continues the execution (counting, photographing): not at night
@@ -332,21 +336,21 @@ class DemolitionService:
 
     # --- presence and witness (R24) -----------------------------------------------------------------
 
-    def set_party(self, case_id: str, *, present: bool, name: str = "", actor: str) -> DemolitionCase:
+    def set_party(self, case_id: str, *, present: bool, name: str = "", actor: Session) -> DemolitionCase:
         """Whether the party (or its representative) is present, and who."""
-        case = self._in_state(case_id, actor, OPEN_STATES, "记录当事人到场情况", "record the party's presence")
+        case, by = self._in_state(case_id, actor, OPEN_STATES, "记录当事人到场情况", "record the party's presence")
         if present and not name.strip():
             raise DemolitionRefused("R24", "当事人到场的，请填写到场人姓名。", "Name the party's person present.",
                                     INVENTORY)
         with transaction(self.ws.db):
             self.repo.update(case.id, party_present=present, party_present_name=name.strip() if present else "")
-            self.ws.audit.append(actor, "demolition.party", case.id, present=present, name=name.strip())
+            self.ws.audit.append(by, "demolition.party", case.id, present=present, name=name.strip())
         return self.case(case_id)
 
     def add_witness(self, case_id: str, *, kind: str, name: str, id_no: str, no_interest: str,
-                    signature_png: bytes, actor: str, organisation: str = "") -> Witness:
+                    signature_png: bytes, actor: Session, organisation: str = "") -> Witness:
         """R24: a notary or independent witness, with identity, statement of no interest and signature."""
-        case = self._in_state(case_id, actor, OPEN_STATES, "登记见证人", "record a witness")
+        case, by = self._in_state(case_id, actor, OPEN_STATES, "登记见证人", "record a witness")
         if kind not in ("notary", "witness"):
             raise ValueError(f"witness kind {kind!r}")
         id_no = id_no.strip().upper()
@@ -370,17 +374,17 @@ class DemolitionService:
                                     INVENTORY)
         digest = sha256_hex(signature_png)
         witness = Witness(0, case.id, kind, name.strip(), id_no, organisation.strip(), no_interest.strip(),
-                          signature_png, digest, self.now(), actor)
+                          signature_png, digest, self.now(), by)
         with transaction(self.ws.db):
             self.repo.add_witness(witness)
-            self.ws.audit.append(actor, "demolition.witness", case.id, kind=kind, name=witness.name,
+            self.ws.audit.append(by, "demolition.witness", case.id, kind=kind, name=witness.name,
                                  id_no=id_no, signature_sha256=digest)
         return self.repo.witnesses(case.id)[-1]
 
-    def link_recording(self, case_id: str, sha256: str, *, actor: str) -> None:
+    def link_recording(self, case_id: str, sha256: str, *, actor: Session) -> None:
         """R16: a sealed video of this operation counts towards its coverage."""
         case = self.case(case_id)
-        self._officer(actor, case.officer_ids, "关联录像", "link a recording")
+        by = self._officer(actor, case.officer_ids, "关联录像", "link a recording", case=case)
         item = EvidenceRepository(self.ws.db).get(sha256)
         if item is None or recording_interval(item) is None:
             raise DemolitionRefused("R16", "只能关联本机证据库中有时长的原始录像。",
@@ -391,12 +395,12 @@ class DemolitionService:
                                     "Only recordings made by this case's officers can be linked.",
                                     FULL_PROCESS_RECORDING)
         with transaction(self.ws.db):
-            self.repo.link(case.id, sha256, "recording", self.now(), actor)
-            self.ws.audit.append(actor, "demolition.recording_linked", case.id, sha256=sha256)
+            self.repo.link(case.id, sha256, "recording", self.now(), by)
+            self.ws.audit.append(by, "demolition.recording_linked", case.id, sha256=sha256)
 
-    def explain_recording_gaps(self, case_id: str, *, reason: str, actor: str) -> int:
+    def explain_recording_gaps(self, case_id: str, *, reason: str, actor: Session) -> int:
         """R16: record ``reason`` for every gap in the recordings so far that has none; returns how many."""
-        case = self._in_state(case_id, actor, OPEN_STATES, "记录录像缺口原因", "explain recording gaps")
+        case, by = self._in_state(case_id, actor, OPEN_STATES, "记录录像缺口原因", "explain recording gaps")
         window = self.operation_window(case.id)
         if window is None or window[1] <= window[0]:
             return 0
@@ -406,7 +410,7 @@ class DemolitionService:
         if open_gaps and not reason.strip():
             raise GapReasonRequired()
         for gap in open_gaps:  # each is one transaction with its audit entry (app.evidence.coverage)
-            record_gap_reason(self.ws, case.id, gap.interval.start, gap.interval.end, reason, recorded_by=actor)
+            record_gap_reason(self.ws, case.id, gap.interval.start, gap.interval.end, reason, recorded_by=by)
         return len(open_gaps)
 
     # --- helpers ------------------------------------------------------------------------------------
@@ -417,32 +421,35 @@ class DemolitionService:
     def certs(self, case: DemolitionCase) -> list[str]:
         return [o.cert_no for o in (self.ws.officers.get(i) for i in case.officer_ids) if o and o.cert_no]
 
-    def _decide(self, found: list[Finding], emergency_reason: str, what_zh: str, what_en: str) -> list[Finding]:
-        """The blocks that stand; an emergency reason lifts the R22 ones (and only those)."""
+    def _decide(self, found: list[Finding], emergency_reason: str, what_zh: str, what_en: str, by: str,
+                case_id: str, act: str) -> list[Finding]:
+        """The blocks that stand (refused, on the record); an emergency reason lifts the R22 ones only."""
         blocks = rules.blocking(found)
         lifted = [f for f in blocks if f.rule == "R22" and f.overridable and emergency_reason.strip()]
         standing = [f for f in blocks if f not in lifted]
         if standing:
-            raise DemolitionBlocked(what_zh, what_en, standing)
+            refuse(self.ws, by, DemolitionBlocked(what_zh, what_en, standing), case_id, act=act,
+                   rule=",".join(dict.fromkeys(f.rule for f in standing)))
         return lifted
 
-    def _in_state(self, case_id: str, actor: str, states: tuple[str, ...], what_zh: str, what_en: str
-                  ) -> DemolitionCase:
+    def _in_state(self, case_id: str, actor: Session, states: tuple[str, ...], what_zh: str, what_en: str,
+                  permission: Permission = Permission.SIGN_AS_OFFICER) -> tuple[DemolitionCase, str]:
         case = self.case(case_id)
-        self._officer(actor, case.officer_ids, what_zh, what_en)
+        by = self._officer(actor, case.officer_ids, what_zh, what_en, permission, case)
         if case.status not in states:
             raise DemolitionStateError(f"案件 {case_id} 当前状态为 {case.status}，不能{what_zh}。",
                                        f"Case {case_id} is {case.status}; cannot {what_en}.")
-        return case
+        return case, by
 
-    def _officer(self, person_id: str, officer_ids: tuple[str, ...], what_zh: str, what_en: str) -> None:
-        person = self.ws.officers.get(person_id)
-        if person is None or person.role is StaffRole.AUXILIARY or person_id not in officer_ids:
-            raise DemolitionRefused("R1", f"只有本案的执法人员才能{what_zh}；辅助人员可以协助，但不能独立执法。",
-                                    f"Only an officer of this case may {what_en}; auxiliary staff assist only.",
-                                    STAFFING)
+    def _officer(self, session: Session, officer_ids: tuple[str, ...], what_zh: str, what_en: str,
+                 permission: Permission = Permission.SIGN_AS_OFFICER, case: DemolitionCase | None = None) -> str:
+        """The signed-in person's id, when an officer of this case with a valid certificate may take
+        the step (auxiliary staff assist, R1); otherwise refused and audited."""
+        return acting(self.ws, session, permission, case.id if case else "",
+                      agency=case.agency_id if case else None, assigned=officer_ids,
+                      assisting=()).id  # a case names no auxiliary staff: none captures for it
 
-    def _agency(self, actor: str) -> str:
+    def _agency(self, actor: Session) -> str:
         officer = self.ws.officers.get(actor)
         assert officer is not None  # _officer checked it
         return officer.agency_id

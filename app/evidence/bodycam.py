@@ -40,6 +40,7 @@ from app.domain import EvidenceSourceKind, EvidenceType, Officer
 from app.evidence import errors, media
 from app.evidence.importer import FileImport, collect_files
 from app.evidence.locker import EvidenceLocker, IngestResult
+from app.session import Session
 from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.evidence_sources_repository import (
@@ -394,8 +395,14 @@ def _windows_drives() -> list[MountedVolume]:
 
 # --- who wears which camera --------------------------------------------------------------
 
-def assign_camera(ws: Workspace, serial: str, officer: str, *, actor: str, label: str = "") -> CameraAssignment:
-    """Assign camera ``serial`` to ``officer`` (certificate number or roster id); audited."""
+def assign_camera(ws: Workspace, serial: str, officer: str, *, actor: Session, label: str = "") -> CameraAssignment:
+    """Assign camera ``serial`` to ``officer`` (certificate number or roster id); audited.
+
+    Done by a signed-in person who may keep the device's data (not auxiliary staff).
+    """
+    from app.access import Permission, acting
+
+    actor_id = acting(ws, actor, Permission.SYNC, serial.strip()).id
     if not serial.strip():
         raise errors.EvidenceError("记录仪序列号不能为空。", "The camera serial cannot be empty.")
     person = ws.officers.by_cert_no(officer) or ws.officers.get(officer)
@@ -404,11 +411,11 @@ def assign_camera(ws: Workspace, serial: str, officer: str, *, actor: str, label
     if not person.cert_no:
         raise CertificateRequired(person.id)
     repo = CameraAssignmentRepository(ws.db)
-    assignment = CameraAssignment(serial.strip(), person.id, label, ws.clock().replace(microsecond=0), actor)
+    assignment = CameraAssignment(serial.strip(), person.id, label, ws.clock().replace(microsecond=0), actor_id)
     with transaction(ws.db):
         previous = repo.get(assignment.serial)
         repo.set(assignment)
-        ws.audit.append(actor, "camera.assigned", assignment.serial, officer_id=person.id, label=label,
+        ws.audit.append(actor_id, "camera.assigned", assignment.serial, officer_id=person.id, label=label,
                         previous_officer_id=previous.officer_id if previous else None)
     return assignment
 
@@ -448,22 +455,22 @@ class CameraImport(FileImport):
     """Seal the pending files of a body camera as ``body_camera`` evidence of its wearer."""
 
     def __init__(self, locker: EvidenceLocker, volume: CameraVolume, *, inspection_id: str | None,
-                 officer_certs: Sequence[str] = (), evidence_type: EvidenceType | str | None = "audiovisual",
+                 actor: Session, evidence_type: EvidenceType | str | None = "audiovisual",
                  files: Sequence[Path] | None = None, cancel: threading.Event | None = None,
-                 clock: Callable[[], float] = time.monotonic, actor: str | None = None) -> None:
-        certs = list(officer_certs)
-        if not certs:
-            wearer = assigned_officer(locker.ws, volume)
-            if wearer is None or not wearer.cert_no:
-                raise CameraNotAssigned(volume.serial)
-            certs = [wearer.cert_no]
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        """``actor`` imports; the collector is the camera's wearer as assigned on this device,
+        never a name given here."""
+        wearer = assigned_officer(locker.ws, volume)
+        if wearer is None or not wearer.cert_no:
+            raise CameraNotAssigned(volume.serial)
+        certs = [wearer.cert_no]
         locker.collectors(certs, inspection_id)  # fail before the camera is read
         self.volume = volume
         self.sources = CameraImportRepository(locker.ws.db)
         super().__init__(locker, list(files) if files is not None else pending_files(locker, volume),
-                         inspection_id=inspection_id, officer_certs=certs, evidence_type=evidence_type,
+                         inspection_id=inspection_id, actor=actor, evidence_type=evidence_type,
                          source_kind=EvidenceSourceKind.BODY_CAMERA, source_label=volume.serial,
-                         cancel=cancel, clock=clock, actor=actor)
+                         cancel=cancel, clock=clock, _collectors=certs)
 
     def _detail(self, path: Path) -> str:
         return self.volume.serial

@@ -35,9 +35,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from app.access import Permission, acting
 from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType
 from app.evidence.errors import EvidenceError
 from app.evidence.locker import EvidenceLocker, IngestResult, evidence_type_of
+from app.session import Session
 from app.evidence.segments import (
     CameraLost,
     CameraUnavailable,
@@ -246,15 +248,16 @@ class CaptureSession:
                  segment_seconds: float = DEFAULT_SEGMENT_SECONDS,
                  on_frame: Callable[[Frame], None] | None = None,
                  on_event: Callable[[CaptureEvent], None] | None = None,
-                 sealer: Executor | None = None, operator: str | None = None) -> None:
+                 sealer: Executor | None = None, operator: Session | None = None) -> None:
         # Checked now, so a wrong officer or type fails before a frame is recorded (R15).
         self.evidence_type = evidence_type_of(evidence_type)
         locker.collectors(officer_certs, inspection_id)
+        operator_id = self._operator_id(locker, operator, inspection_id)
         self.locker = locker
         self.source = source
         self.officer_certs = tuple(officer_certs)
         self.inspection_id = inspection_id
-        self.operator = operator  # who is at the device: named in the audit log as the one who sealed
+        self.operator = operator_id  # who is at the device: named in the audit log as the one who sealed
         self.segment_seconds = float(segment_seconds)
         self.on_frame = on_frame
         self.on_event = on_event
@@ -293,13 +296,25 @@ class CaptureSession:
         return self._writer is not None or (self._want_recording and self.running)
 
     def set_collectors(self, officer_certs: Sequence[str], inspection_id: str | None,
-                       operator: str | None = None) -> None:
+                       operator: Session | None = None) -> None:
         """Name the officers, inspection and operator for the next photo and segment (an open
-        segment keeps its own)."""
+        segment keeps its own). The operator is the signed-in session, checked for capture."""
         self.locker.collectors(officer_certs, inspection_id)
+        operator_id = self._operator_id(self.locker, operator, inspection_id)
         self.officer_certs, self.inspection_id = tuple(officer_certs), inspection_id
-        if operator is not None:
-            self.operator = operator
+        if operator_id is not None:
+            self.operator = operator_id
+
+    @staticmethod
+    def _operator_id(locker: EvidenceLocker, operator: Session | None, inspection_id: str | None) -> str | None:
+        """The operator's id, once their session may capture for this inspection (refused and audited
+        otherwise)."""
+        if operator is None:
+            return None
+        inspection = locker.ws.inspections.get(inspection_id) if inspection_id else None
+        return acting(locker.ws, operator, Permission.CAPTURE, inspection_id or "",
+                      agency=inspection.agency_id if inspection else None,
+                      assisting=inspection.assistant_ids if inspection else ()).id
 
     def start_recording(self) -> None:
         """Begin a recording at the next frame."""

@@ -23,12 +23,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from app.access import Permission, acting
 from app.clock import CHINA_TZ
 from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType
 from app.evidence import errors, media
 from app.evidence.copier import FILES_IN_FLIGHT, BackgroundCopy
 from app.evidence.locker import EvidenceLocker, IngestResult, Intake, evidence_type_of
 from app.evidence.store import EvidenceStore
+from app.session import Session
 from local_db.errors import UserFacingError
 
 # Camera side files that are never evidence themselves (thumbnails, indexes, OS litter).
@@ -121,12 +123,21 @@ class FileImport:
     """One import run over ``paths`` (files or folders) into ``locker``."""
 
     def __init__(self, locker: EvidenceLocker, paths: Sequence[Path], *, inspection_id: str | None,
-                 officer_certs: Sequence[str], evidence_type: EvidenceType | str | None,
+                 actor: Session, evidence_type: EvidenceType | str | None,
                  source_kind: EvidenceSourceKind = EvidenceSourceKind.FILE, source_label: str = "",
                  cancel: threading.Event | None = None, clock: Callable[[], float] = time.monotonic,
-                 actor: str | None = None) -> None:
+                 _collectors: Sequence[str] | None = None) -> None:
+        """``actor``: the signed-in person importing, who is also the collector; only a body
+        camera's import (``app.evidence.bodycam.CameraImport``) names its wearer instead."""
         # Checked now, before any file is read, so a wrong type fails fast (R15).
         self.evidence_type = evidence_type_of(evidence_type)
+        inspection = locker.ws.inspections.get(inspection_id) if inspection_id else None
+        if inspection_id is not None and inspection is None:
+            raise errors.UnknownInspection(inspection_id)
+        person = acting(locker.ws, actor, Permission.CAPTURE, inspection_id or "",
+                        agency=inspection.agency_id if inspection else None,
+                        assisting=inspection.assistant_ids if inspection else ())  # auxiliary: his task only
+        officer_certs = tuple(_collectors) if _collectors is not None else (person.cert_no or person.id,)
         locker.collectors(officer_certs, inspection_id)
         self.locker = locker
         sweep_dead_staging(locker.store)
@@ -140,7 +151,7 @@ class FileImport:
         self.report = ImportReport()
         # Who is at the device: the audit log names them as the one who sealed, which is
         # what keeps a team leader from reviewing their own import (app.review).
-        self.actor = actor
+        self.actor = person.id
         self.started: dict[Path, os.stat_result] = {}  # each file's state when its import began
 
     def total_bytes(self) -> int:

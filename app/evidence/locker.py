@@ -19,6 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO, NoReturn, TypeVar
 
+from app.access import Permission, acting
 from app.atomic_files import fsync_dir
 from app.crypto import copy_hashing
 from app.crypto.filecrypt import FileCryptError, MasterKeyLocked
@@ -27,6 +28,7 @@ from app.domain import EvidenceItem, Officer, EvidenceSourceKind, EvidenceType, 
 from app.evidence import errors, media
 from app.evidence.seal import seal_item
 from app.evidence.store import EvidenceStore, StagedFile
+from app.session import Session
 from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.evidence_repository import EvidenceAccessRepository, EvidenceRepository, SealRepository
@@ -231,7 +233,8 @@ class EvidenceLocker:
             raise errors.OfficerRequired()
         found = []
         for cert in dict.fromkeys(certs):
-            officer = self.ws.officers.by_cert_no(cert)
+            # auxiliary staff, who hold no certificate, are named by their roster id
+            officer = self.ws.officers.by_cert_no(cert) or self.ws.officers.get(cert)
             if officer is None:
                 raise errors.UnknownOfficer(cert)
             found.append(officer)
@@ -239,7 +242,7 @@ class EvidenceLocker:
 
     # --- export and view (R17) ------------------------------------------------------
 
-    def export(self, sha256: str, dest_folder: Path, *, actor: str, purpose: str = "") -> Path:
+    def export(self, sha256: str, dest_folder: Path, *, actor: Session, purpose: str = "") -> Path:
         """Copy the original out to ``dest_folder`` and log the export (R17).
 
         The original is decrypted into the copy and checked against the seal while it
@@ -247,6 +250,7 @@ class EvidenceLocker:
         handed out. The export is the plaintext: it verifies with ``sha256sum``.
         """
         item = self._item(sha256)
+        by = acting(self.ws, actor, Permission.VIEW_EVIDENCE, sha256).id
         dest_folder = Path(dest_folder)
         dest_folder.mkdir(parents=True, exist_ok=True)
         dest = dest_folder / _export_name(item)
@@ -266,19 +270,20 @@ class EvidenceLocker:
             part.unlink()
             raise errors.OriginalAltered(sha256)
         with transaction(self.ws.db):
-            self._log_access(item, actor, "export", destination=str(dest), purpose=purpose)
+            self._log_access(item, by, "export", destination=str(dest), purpose=purpose)
             os.replace(part, dest)
         fsync_dir(dest_folder)
         return dest
 
     @contextlib.contextmanager
-    def view(self, sha256: str, *, actor: str, purpose: str = "") -> Iterator[BinaryIO]:
+    def view(self, sha256: str, *, actor: Session, purpose: str = "") -> Iterator[BinaryIO]:
         """Open the original read-only for display; the view is logged first (R17)."""
         item = self._item(sha256)
+        by = acting(self.ws, actor, Permission.VIEW_EVIDENCE, sha256).id
         if not self.store.exists(sha256):
             raise errors.OriginalAltered(sha256)
         with transaction(self.ws.db):
-            self._log_access(item, actor, "view", purpose=purpose)
+            self._log_access(item, by, "view", purpose=purpose)
         with self.store.open(sha256) as fh:
             yield fh
 
@@ -291,17 +296,18 @@ class EvidenceLocker:
 
     # --- removal: never (R17, R19) -------------------------------------------------------
 
-    def remove(self, sha256: str, *, actor: str, reason: str = "") -> NoReturn:
+    def remove(self, sha256: str, *, actor: Session, reason: str = "") -> NoReturn:
         """Refuse to delete an original, and write the attempt to the audit log.
 
         Under retention the refusal cites R19; after it, R17 still forbids this
         application to delete an original (disposal is an archive procedure).
         """
         item = self._item(sha256)
+        by = acting(self.ws, actor, Permission.VIEW_EVIDENCE, sha256).id
         today = self.ws.clock().date()
         retained = item.under_retention(today)
         with transaction(self.ws.db):
-            self.ws.audit.append(actor, "evidence.remove_refused", sha256, reason=reason,
+            self.ws.audit.append(by, "evidence.remove_refused", sha256, reason=reason,
                                  rule="R19" if retained else "R17",
                                  retain_until=item.retain_until.isoformat() if item.retain_until else None)
         if retained:

@@ -10,10 +10,21 @@ from datetime import datetime
 from app.deadlines import WorkCalendar
 from app.domain import Inspection, InspectionPlan, PreNotice
 from app.gates.findings import Finding, RuleSettings
-from app.gates.start import Override, StartContext, StartDecision, decide_start, evaluate_start
+from app.gates.start import Override, OverrideRefused, StartContext, StartDecision, decide_start, evaluate_start
+from app.session import Session
 from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.errors import UserFacingError
+
+
+class StartBlocked(UserFacingError):
+    """The start gates still block; ``decision``'s findings say why (each citing its source)."""
+
+    def __init__(self, decision: StartDecision) -> None:
+        self.decision = decision
+        self.blocking = tuple(decision.blocking)
+        super().__init__("不能开始检查：\n" + "\n".join(f.zh for f in self.blocking),
+                         "The inspection cannot start:\n" + "\n".join(f.en for f in self.blocking))
 
 
 class StartDataMissing(UserFacingError):
@@ -92,22 +103,35 @@ def check_start(ws: Workspace, inspection_id: str, *, now: datetime | None = Non
 
 
 def authorize_start(ws: Workspace, inspection_id: str, overrides: Iterable[Override] = (), *,
-                    actor: str, now: datetime | None = None, settings: RuleSettings | None = None,
+                    actor: Session, now: datetime | None = None, settings: RuleSettings | None = None,
                     item_codes: Iterable[str] | None = None) -> StartDecision:
     """Decide whether the inspection may start now, with the officer's overrides.
 
-    Refused overrides raise :class:`app.gates.OverrideRefused` and write nothing.
+    Only a signed-in officer of the task may ask (``app.access.acting``). A refused
+    override raises :class:`app.gates.OverrideRefused`, blocks that remain raise
+    :class:`StartBlocked`; either is one audit entry of the refusal and nothing else.
     When the decision allows the start, every accepted override is written to
-    the audit log (action ``gate.override``), in one transaction; when blocks
-    remain, the overrides took no effect and nothing is written.
+    the audit log (action ``gate.override``), in one transaction.
     """
+    from app.access import Permission, acting, refuse  # app.access imports the findings of this package
+
+    inspection = ws.inspections.get(inspection_id)
+    person = acting(ws, actor, Permission.START_INSPECTION, inspection_id,
+                    agency=inspection.agency_id if inspection else None,
+                    assigned=inspection.officer_ids if inspection else None)
     findings = check_start(ws, inspection_id, now=now, settings=settings, item_codes=item_codes)
-    decision = decide_start(findings, overrides)
-    if decision.allowed and decision.accepted:
+    try:
+        decision = decide_start(findings, overrides)
+    except OverrideRefused as exc:  # a refused override is a refused act: on the record
+        refuse(ws, person.id, exc, inspection_id, act=Permission.START_INSPECTION.value, rule=exc.rule)
+    if not decision.allowed:
+        refuse(ws, person.id, StartBlocked(decision), inspection_id, act=Permission.START_INSPECTION.value,
+               rule=",".join(dict.fromkeys(f.rule for f in decision.blocking)))
+    if decision.accepted:
         with transaction(ws.db):
             for o in decision.accepted:
                 ws.audit.append(
-                    actor, "gate.override", inspection_id,
+                    person.id, "gate.override", inspection_id,
                     rule=o.rule, reason=o.reason, reference=o.reference, approved_by=o.approved_by,
                     lifted=[f.code for f in decision.lifted if f.rule == o.rule],
                 )

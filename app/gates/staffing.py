@@ -34,7 +34,7 @@ def check_staffing(officer_ids: Sequence[str], roster: Mapping[str, Officer],
                                f"Officer {oid} is not on the roster and cannot count as an officer.",
                                STAFFING, related=(oid,)))
             continue
-        if o.role is StaffRole.AUXILIARY or not o.cert_no:
+        if not o.role.certified or not o.cert_no:
             out.append(finding("R1", Severity.BLOCK, "R1.auxiliary",
                                f"{o.name}是执法辅助人员，不持执法证，不能作为执法人员参加检查。",
                                f"{o.name} is auxiliary staff without an enforcement certificate and "

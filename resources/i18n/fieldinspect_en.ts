@@ -4,34 +4,24 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="159"/>
+        <location filename="../../ui/models/review_queue.py" line="160"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="160"/>
+        <location filename="../../ui/models/review_queue.py" line="161"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="161"/>
+        <location filename="../../ui/models/review_queue.py" line="162"/>
         <source>人员</source>
         <translation>Person</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="162"/>
-        <source>操作</source>
-        <translation>Action</translation>
-    </message>
-    <message>
         <location filename="../../ui/models/review_queue.py" line="163"/>
-        <source>对象</source>
-        <translation>Target</translation>
-    </message>
-    <message>
-        <location filename="../../ui/models/review_queue.py" line="164"/>
-        <source>详情</source>
-        <translation>Details</translation>
+        <source>记录</source>
+        <translation>Entry</translation>
     </message>
 </context>
 <context>
@@ -50,73 +40,73 @@
 <context>
     <name>CameraPanel</name>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="122"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="123"/>
         <source>摄像头 {0}：{1}</source>
         <translation>Camera {0}: {1}</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="123"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="124"/>
         <source>视频文件…</source>
         <translation>Video file…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="125"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="126"/>
         <source>选择摄像头</source>
         <translation>Choose a camera</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="127"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="128"/>
         <source>未选择画面来源</source>
         <translation>No source selected</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="133"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="134"/>
         <source>拍照</source>
         <translation>Take photo</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="134"/>
-        <location filename="../../ui/widgets/camera_panel.py" line="322"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="135"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="323"/>
         <source>开始录像</source>
         <translation>Start recording</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="150"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="151"/>
         <source>画面来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="176"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="177"/>
         <source>选择视频文件</source>
         <translation>Choose a video file</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="177"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="178"/>
         <source>视频文件 (*.mp4 *.avi *.mov *.mkv *.m4v)</source>
         <translation>Video files (*.mp4 *.avi *.mov *.mkv *.m4v)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="287"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="288"/>
         <source>已恢复并封存 {0} 段上次中断的录像</source>
         <translation>Recovered and sealed {0} segment(s) interrupted last time</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="322"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="323"/>
         <source>停止录像</source>
         <translation>Stop recording</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="328"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="329"/>
         <source>● 录像中 第 {0} 段 已录 {1:02d}:{2:02d}</source>
         <translation>● Recording segment {0}, {1:02d}:{2:02d} recorded</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="330"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="331"/>
         <source>已封存 照片 {0} 张 录像 {1} 段</source>
         <translation>Sealed: {0} photo(s), {1} segment(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/camera_panel.py" line="332"/>
+        <location filename="../../ui/widgets/camera_panel.py" line="333"/>
         <source>最近封存 SHA-256 {0}…</source>
         <translation>Last sealed SHA-256 {0}…</translation>
     </message>
@@ -467,52 +457,52 @@ Standard: %2</translation>
 <context>
     <name>Demolition</name>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="18"/>
+        <location filename="../../ui/pages/demolition_base.py" line="19"/>
         <source>待执行</source>
         <translation>Planned</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="19"/>
+        <location filename="../../ui/pages/demolition_base.py" line="20"/>
         <source>执行中</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="20"/>
+        <location filename="../../ui/pages/demolition_base.py" line="21"/>
         <source>已暂停</source>
         <translation>Paused</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="21"/>
+        <location filename="../../ui/pages/demolition_base.py" line="22"/>
         <source>已结束</source>
         <translation>Ended</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="22"/>
+        <location filename="../../ui/pages/demolition_base.py" line="23"/>
         <source>已终止</source>
         <translation>Abandoned</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="27"/>
+        <location filename="../../ui/pages/demolition_base.py" line="28"/>
         <source>开始执行</source>
         <translation>Start</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="28"/>
+        <location filename="../../ui/pages/demolition_base.py" line="29"/>
         <source>暂停</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="29"/>
+        <location filename="../../ui/pages/demolition_base.py" line="30"/>
         <source>恢复执行</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="30"/>
+        <location filename="../../ui/pages/demolition_base.py" line="31"/>
         <source>终止执行</source>
         <translation>Abandon</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_base.py" line="31"/>
+        <location filename="../../ui/pages/demolition_base.py" line="32"/>
         <source>执行结束</source>
         <translation>Ended</translation>
     </message>
@@ -743,187 +733,187 @@ Standard: %2</translation>
 <context>
     <name>EvidenceDetail</name>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="95"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="96"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="96"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="97"/>
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="97"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="98"/>
         <source>校验</source>
         <translation>Verify</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="98"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="99"/>
         <source>复制到本人查看目录并用系统程序打开；查看记入访问记录（R17）</source>
         <translation>Copy to your viewing folder and open with the system viewer; the view is logged (R17)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="99"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="100"/>
         <source>重新计算原件的 SHA-256 并与封存记录比对</source>
         <translation>Recompute the original&apos;s SHA-256 and compare it with the seal record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="112"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
         <source>文件名</source>
         <translation>File name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="112"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
         <source>文件类型</source>
         <translation>Media type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
         <source>拍摄时间</source>
         <translation>Captured</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
         <source>入库时间</source>
         <translation>Ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="116"/>
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="116"/>
         <source>采集人员</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="116"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="117"/>
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="116"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="117"/>
         <source>派生自</source>
         <translation>Derived from</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="117"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="118"/>
         <source>保存期限</source>
         <translation>Retention</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="117"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="118"/>
         <source>封存序号</source>
         <translation>Seal no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="126"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="127"/>
         <source>访问记录（查看、导出）</source>
         <translation>Access log (views, exports)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="157"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="158"/>
         <source>未选择证据</source>
         <translation>No item selected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="164"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="165"/>
         <source>现场拍摄（摄像头 %1）</source>
         <translation>Captured on site (camera %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="164"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="165"/>
         <source>执法记录仪 %1</source>
         <translation>Body camera %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="165"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="166"/>
         <source>文件导入：%1</source>
         <translation>Imported file: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="168"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="169"/>
         <source>%1（%2 字节）</source>
         <translation>%1 (%2 bytes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="175"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="176"/>
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="176"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="177"/>
         <source>—（原件）</source>
         <translation>— (original)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="177"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="178"/>
         <source>随案件 %1 保存（R19）</source>
         <translation>Kept with case %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="179"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="180"/>
         <source>至少保存至 %1（R19）</source>
         <translation>Kept at least until %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="201"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="202"/>
         <source>无预览</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="201"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="202"/>
         <source>正在生成预览…</source>
         <translation>Making the preview…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="205"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="206"/>
         <source>封存状态：正在核验…</source>
         <translation>Seal: checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="207"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="208"/>
         <source>✖ 封存异常：</source>
         <translation>✖ Seal problem: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="210"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="211"/>
         <source>✔ 校验通过：原件的 SHA-256 与封存记录一致（已完整重新计算）</source>
         <translation>✔ Verified: the original&apos;s SHA-256 matches its seal (fully recomputed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="212"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="213"/>
         <source>✓ 封存完好：签名有效，原件存在且大小与封存一致</source>
         <translation>✓ Seal intact: signature valid, original present with its sealed size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="223"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="224"/>
         <source>查看</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="223"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="224"/>
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="231"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="232"/>
         <source>尚无查看或导出</source>
         <translation>No views or exports yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="242"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="243"/>
         <source>正在校验：重新计算原件的 SHA-256…</source>
         <translation>Verifying: recomputing the original&apos;s SHA-256…</translation>
     </message>
@@ -1153,162 +1143,162 @@ Standard: %2</translation>
         <translation>No inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="182"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="183"/>
         <source>请选择证据种类（必填）</source>
         <translation>Choose the evidence type (required)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="185"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="186"/>
         <source>须为法定八种证据之一（R15，《中华人民共和国行政处罚法》第四十六条）</source>
         <translation>Must be one of the eight statutory types (R15, Administrative Penalty Law Art. 46)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="188"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="189"/>
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="189"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="190"/>
         <source>采集人员</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="190"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="191"/>
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="206"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="207"/>
         <source>开始导入</source>
         <translation>Start import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="209"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="210"/>
         <source>取消导入</source>
         <translation>Cancel import</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="211"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="212"/>
         <source>关闭</source>
         <translation>Close</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="240"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="241"/>
         <source>来源：执法记录仪 %1，%2 个新文件</source>
         <translation>Source: body camera %1, %2 new file(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="262"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="272"/>
         <source>选择证据文件</source>
         <translation>Choose evidence files</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="263"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="273"/>
         <source>照片、视频和录音 (*.jpg *.jpeg *.png *.heic *.tif *.mp4 *.mov *.avi *.mkv *.3gp *.wav *.mp3 *.amr *.m4a);;所有文件 (*)</source>
         <translation>Photos, video and audio (*.jpg *.jpeg *.png *.heic *.tif *.mp4 *.mov *.avi *.mkv *.3gp *.wav *.mp3 *.amr *.m4a);;All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="269"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="279"/>
         <source>选择文件夹（如相机的 DCIM）</source>
         <translation>Choose a folder (such as a camera&apos;s DCIM)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="279"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="289"/>
         <source>本机尚未安装执法记录仪识别模块；可用“选择文件夹…”导入记录仪的文件。</source>
         <translation>Body-camera detection is not available here; use “Choose a folder…” to import a camera&apos;s files.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="283"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="293"/>
         <source>正在检测执法记录仪…</source>
         <translation>Detecting body cameras…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="296"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="306"/>
         <source>配发：%1</source>
         <translation>Assigned to: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="296"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="306"/>
         <source>未配发</source>
         <translation>Not assigned</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="297"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="307"/>
         <source>%1 个新文件</source>
         <translation>%1 new file(s)</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="300"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="310"/>
         <source>未检测到执法记录仪。</source>
         <translation>No body camera found.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="304"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="314"/>
         <source>检测执法记录仪失败：</source>
         <translation>Detecting body cameras failed: </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="323"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="333"/>
         <source>请先选择要导入的文件或文件夹。</source>
         <translation>Choose the files or folder to import first.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="342"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="352"/>
         <source>所选位置没有可导入的文件。</source>
         <translation>There is nothing to import there.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="347"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="357"/>
         <source>准备导入 %1 个文件，共 %2</source>
         <translation>Ready to import %1 file(s), %2 in all</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="365"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="375"/>
         <source>正在取消…</source>
         <translation>Cancelling…</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="391"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="401"/>
         <source>文件 %1/%2</source>
         <translation>File %1/%2</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="396"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="406"/>
         <source>剩余约 %1</source>
         <translation>About %1 left</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="402"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="412"/>
         <source>导入中断：</source>
         <translation>Import stopped: </translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="409"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="419"/>
         <source>已导入并封存 %1 项</source>
         <translation>Imported and sealed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="410"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="420"/>
         <source>重复（证据库中已有，未再次封存）%1 项</source>
         <translation>Duplicates (already in the store, not sealed again): %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="411"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="421"/>
         <source>失败 %1 项</source>
         <translation>Failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="414"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="424"/>
         <source>导入已取消：已封存的文件保留为证据，正在导入的文件未留下任何内容。</source>
         <translation>Import cancelled: files already sealed stay as evidence; the file being imported left nothing behind.</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="415"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="425"/>
         <source>已取消</source>
         <translation>Cancelled</translation>
     </message>
     <message>
-        <location filename="../../ui/dialogs/import_dialog.py" line="418"/>
+        <location filename="../../ui/dialogs/import_dialog.py" line="428"/>
         <source>导入完成，用时 %1</source>
         <translation>Import finished in %1</translation>
     </message>
@@ -1645,68 +1635,68 @@ Standard: %2</translation>
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/application.py" line="134"/>
-        <location filename="../../ui/main_window.py" line="66"/>
-        <location filename="../../ui/main_window.py" line="74"/>
+        <location filename="../../ui/main_window.py" line="68"/>
+        <location filename="../../ui/main_window.py" line="76"/>
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="72"/>
+        <location filename="../../ui/main_window.py" line="74"/>
         <source>切换用户</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100"/>
+        <location filename="../../ui/main_window.py" line="102"/>
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100"/>
+        <location filename="../../ui/main_window.py" line="102"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99"/>
+        <location filename="../../ui/main_window.py" line="101"/>
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99"/>
+        <location filename="../../ui/main_window.py" line="101"/>
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99"/>
+        <location filename="../../ui/main_window.py" line="101"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100"/>
+        <location filename="../../ui/main_window.py" line="102"/>
         <source>强制拆除</source>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101"/>
+        <location filename="../../ui/main_window.py" line="103"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="279"/>
         <source>（审计日志暂时无法写入：%1）</source>
         <translation>(The audit log cannot be written just now: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="395"/>
+        <location filename="../../ui/main_window.py" line="400"/>
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="397"/>
+        <location filename="../../ui/main_window.py" line="402"/>
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="492"/>
+        <location filename="../../ui/main_window.py" line="497"/>
         <source>PIN 已修改，下次登录请使用新 PIN。</source>
         <translation>PIN changed; sign in with the new PIN from now on.</translation>
     </message>
@@ -2268,22 +2258,22 @@ Standard: %2</translation>
 <context>
     <name>ReturnedCard</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="53"/>
+        <location filename="../../ui/pages/today.py" line="54"/>
         <source>退回：</source>
         <translation>Returned: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="56"/>
+        <location filename="../../ui/pages/today.py" line="57"/>
         <source>审核意见（%1）：</source>
         <translation>Review comment (%1): </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="59"/>
+        <location filename="../../ui/pages/today.py" line="60"/>
         <source>补正情况</source>
         <translation>What you corrected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="61"/>
+        <location filename="../../ui/pages/today.py" line="62"/>
         <source>答复并重新提交</source>
         <translation>Answer and resubmit</translation>
     </message>
@@ -2291,137 +2281,188 @@ Standard: %2</translation>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/pages/review.py" line="61"/>
+        <location filename="../../ui/pages/review.py" line="62"/>
+        <location filename="../../ui/pages/review.py" line="324"/>
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="82"/>
+        <location filename="../../ui/pages/review.py" line="83"/>
         <source>审核意见（退回时必填）</source>
         <translation>Comment (required to return)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="84"/>
+        <location filename="../../ui/pages/review.py" line="85"/>
         <source>关联检查项编号（可选）</source>
         <translation>Link to check item code (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="85"/>
+        <location filename="../../ui/pages/review.py" line="86"/>
         <source>通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="86"/>
+        <location filename="../../ui/pages/review.py" line="87"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="87"/>
+        <location filename="../../ui/pages/review.py" line="88"/>
         <source>标为关键证据</source>
         <translation>Mark as key evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="101"/>
+        <location filename="../../ui/pages/review.py" line="102"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="102"/>
+        <location filename="../../ui/pages/review.py" line="103"/>
         <source>关联</source>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="127"/>
+        <location filename="../../ui/pages/review.py" line="128"/>
         <source>对象（任务编号、SHA-256…）</source>
         <translation>Target (task number, SHA-256…)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="155"/>
+        <location filename="../../ui/pages/review.py" line="148"/>
+        <source>选中一条记录，查看其原始内容</source>
+        <translation>Select an entry to see it as stored</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="165"/>
         <source>待审核</source>
         <translation>Awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="156"/>
+        <location filename="../../ui/pages/review.py" line="166"/>
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="157"/>
+        <location filename="../../ui/pages/review.py" line="167"/>
         <source>逾期未导入/未同步</source>
         <translation>Overdue (not ingested / not synced)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="190"/>
+        <location filename="../../ui/pages/review.py" line="200"/>
         <source>只有带队/审核人员可以审核证据、查看审计日志和逾期提醒。您当前的身份不能使用本页。</source>
         <translation>Only team leaders review evidence and read the audit log and overdue flags. Your role cannot use this page.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="226"/>
+        <location filename="../../ui/pages/review.py" line="236"/>
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="227"/>
+        <location filename="../../ui/pages/review.py" line="237"/>
         <source>全部采集人</source>
         <translation>All collectors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="233"/>
+        <location filename="../../ui/pages/review.py" line="243"/>
         <source>未关联任务</source>
         <translation>No inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="249"/>
+        <location filename="../../ui/pages/review.py" line="259"/>
         <source>%1 项待审核</source>
         <translation>%1 awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="275"/>
+        <location filename="../../ui/pages/review.py" line="285"/>
         <source>正在签署审核决定…</source>
         <translation>Signing the review decisions…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="285"/>
+        <location filename="../../ui/pages/review.py" line="295"/>
         <source>已签署 %1 项审核决定。</source>
         <translation>%1 review decision(s) signed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="306"/>
+        <location filename="../../ui/pages/review.py" line="316"/>
         <source>审计日志链校验失败：第 %1 条起被改动或删除（%2 处问题）。</source>
         <translation>Audit chain check failed: entries altered or removed from no. %1 (%2 problem(s)).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="310"/>
+        <location filename="../../ui/pages/review.py" line="320"/>
         <source>审计日志链完整：%1 条记录，未发现改动或删除。</source>
         <translation>Audit chain intact: %1 entries, none altered or removed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="311"/>
+        <location filename="../../ui/pages/review.py" line="322"/>
+        <source>仅被拒绝的操作</source>
+        <translation>Refused acts only</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="322"/>
+        <source>登录与 PIN</source>
+        <translation>Sign-in and PINs</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="323"/>
+        <source>检查</source>
+        <translation>Inspections</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="323"/>
+        <source>现场笔录</source>
+        <translation>On-site records</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="323"/>
+        <source>例外登记</source>
+        <translation>Recorded exceptions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="324"/>
+        <source>证据</source>
+        <translation>Evidence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="324"/>
+        <source>强制拆除</source>
+        <translation>Forced demolition</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="325"/>
+        <source>执法记录仪</source>
+        <translation>Body cameras</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="325"/>
+        <source>同步</source>
+        <translation>Sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="327"/>
         <source>全部人员</source>
         <translation>Everyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="312"/>
+        <location filename="../../ui/pages/review.py" line="328"/>
         <source>全部操作</source>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="349"/>
+        <location filename="../../ui/pages/review.py" line="365"/>
         <source>未同步</source>
         <translation>Not synced</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="349"/>
+        <location filename="../../ui/pages/review.py" line="365"/>
         <source>未导入</source>
         <translation>Not ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="353"/>
+        <location filename="../../ui/pages/review.py" line="369"/>
         <source>期限 %1</source>
         <translation>due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="355"/>
+        <location filename="../../ui/pages/review.py" line="371"/>
         <source>执法记录应在收班后 %1 小时内导入并同步（本机关设置）；以下 %2 项已逾期。</source>
         <translation>Recordings are to be ingested and synced within %1 hours of the end of duty (agency setting); %2 are overdue.</translation>
     </message>
@@ -2429,77 +2470,77 @@ Standard: %2</translation>
 <context>
     <name>ReviewQueueModel</name>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="30"/>
+        <location filename="../../ui/models/review_queue.py" line="31"/>
         <source>待审核</source>
         <translation>Awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="31"/>
+        <location filename="../../ui/models/review_queue.py" line="32"/>
         <source>已答复，待再审</source>
         <translation>Answered, to review again</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="32"/>
+        <location filename="../../ui/models/review_queue.py" line="33"/>
         <source>已通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="33"/>
+        <location filename="../../ui/models/review_queue.py" line="34"/>
         <source>关键证据</source>
         <translation>Key evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="34"/>
+        <location filename="../../ui/models/review_queue.py" line="35"/>
         <source>已退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="37"/>
+        <location filename="../../ui/models/review_queue.py" line="38"/>
         <source>校验中…</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="38"/>
+        <location filename="../../ui/models/review_queue.py" line="39"/>
         <source>封存完好</source>
         <translation>Seal intact</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="39"/>
+        <location filename="../../ui/models/review_queue.py" line="40"/>
         <source>已重新校验</source>
         <translation>Re-verified</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="40"/>
+        <location filename="../../ui/models/review_queue.py" line="41"/>
         <source>封存异常</source>
         <translation>Seal broken</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="45"/>
+        <location filename="../../ui/models/review_queue.py" line="46"/>
         <source>采集时间</source>
         <translation>Captured</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="46"/>
+        <location filename="../../ui/models/review_queue.py" line="47"/>
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="47"/>
+        <location filename="../../ui/models/review_queue.py" line="48"/>
         <source>采集人</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="48"/>
+        <location filename="../../ui/models/review_queue.py" line="49"/>
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="49"/>
+        <location filename="../../ui/models/review_queue.py" line="50"/>
         <source>审核状态</source>
         <translation>Review state</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="50"/>
+        <location filename="../../ui/models/review_queue.py" line="51"/>
         <source>封存</source>
         <translation>Seal</translation>
     </message>
@@ -2581,7 +2622,7 @@ Standard: %2</translation>
         <translation>Screen locked. %1 can enter the PIN to carry on; anyone else signing in switches user.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="227"/>
+        <location filename="../../ui/pages/sign_in.py" line="231"/>
         <source>无法记录登录：%1</source>
         <translation>The sign-in cannot be recorded: %1</translation>
     </message>
@@ -2682,12 +2723,12 @@ Standard: %2</translation>
         <translation>Witness signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="98"/>
+        <location filename="../../ui/pages/onsite_signatures.py" line="101"/>
         <source>当事人拒绝签名：%1</source>
         <translation>The party refused to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="113"/>
+        <location filename="../../ui/pages/onsite_signatures.py" line="116"/>
         <source>请先在签名板上签名。</source>
         <translation>Sign on the pad first.</translation>
     </message>
@@ -2695,162 +2736,162 @@ Standard: %2</translation>
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../ui/pages/sync.py" line="87"/>
+        <location filename="../../ui/pages/sync.py" line="88"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="89"/>
+        <location filename="../../ui/pages/sync.py" line="90"/>
         <source>收班时将加密、签名的数据包断点续传至执法监督平台；总部签名回执核验后，记录才标记为已同步。</source>
         <translation>At the end of the shift, the encrypted, signed bundle is uploaded to the supervision platform and resumes after any interruption; records are marked synced only when HQ&apos;s signed receipt verifies.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="96"/>
+        <location filename="../../ui/pages/sync.py" line="97"/>
         <source>总部可连接时自动同步</source>
         <translation>Sync automatically when HQ is reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="102"/>
+        <location filename="../../ui/pages/sync.py" line="103"/>
         <source>总部接收端地址</source>
         <translation>HQ receiver URL</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="104"/>
+        <location filename="../../ui/pages/sync.py" line="105"/>
         <source>总部连接状态</source>
         <translation>HQ connection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="105"/>
+        <location filename="../../ui/pages/sync.py" line="106"/>
         <source>当前基础数据</source>
         <translation>Current reference data</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="107"/>
+        <location filename="../../ui/pages/sync.py" line="108"/>
         <source>结束值班同步</source>
         <translation>End-of-shift sync</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="114"/>
+        <location filename="../../ui/pages/sync.py" line="115"/>
         <source>待发送</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="119"/>
+        <location filename="../../ui/pages/sync.py" line="120"/>
         <source>没有正在进行的上传</source>
         <translation>No upload in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="121"/>
+        <location filename="../../ui/pages/sync.py" line="122"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="125"/>
+        <location filename="../../ui/pages/sync.py" line="126"/>
         <source>正在上传</source>
         <translation>In flight</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="137"/>
+        <location filename="../../ui/pages/sync.py" line="138"/>
         <source>总部已确认</source>
         <translation>Acknowledged by HQ</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="139"/>
+        <location filename="../../ui/pages/sync.py" line="140"/>
         <source>总部拒收</source>
         <translation>Rejected by HQ</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="214"/>
+        <location filename="../../ui/pages/sync.py" line="215"/>
         <source>本设备尚未与总部配对（fieldinspect pair --hq-dir 目录）。</source>
         <translation>This device is not paired with HQ yet (fieldinspect pair --hq-dir DIR).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="216"/>
+        <location filename="../../ui/pages/sync.py" line="217"/>
         <source>没有待同步的数据：所有记录均已被总部确认。</source>
         <translation>Nothing to send: HQ has acknowledged every record.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="218"/>
+        <location filename="../../ui/pages/sync.py" line="219"/>
         <source>证据 %1 件（%2），检查记录 %3 份，审计记录 %4 条</source>
         <translation>%1 evidence items (%2), %3 inspection records, %4 audit entries</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="222"/>
+        <location filename="../../ui/pages/sync.py" line="223"/>
         <source>待确认的数据包：%1（%2），将原样续传</source>
         <translation>Bundle awaiting a receipt: %1 (%2); it will be resumed as it is</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="238"/>
+        <location filename="../../ui/pages/sync.py" line="239"/>
         <source>请先填写总部接收端地址。</source>
         <translation>Enter the HQ receiver URL first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="246"/>
+        <location filename="../../ui/pages/sync.py" line="252"/>
         <source>已取消；下次同步将从断点继续。</source>
         <translation>Cancelled; the next sync resumes where this one stopped.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="252"/>
+        <location filename="../../ui/pages/sync.py" line="258"/>
         <source>正在准备数据包…</source>
         <translation>Preparing the bundle…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="261"/>
+        <location filename="../../ui/pages/sync.py" line="267"/>
         <source>正在生成加密数据包：已写入 %1</source>
         <translation>Building the encrypted bundle: %1 written</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="264"/>
+        <location filename="../../ui/pages/sync.py" line="270"/>
         <source>已发送 %1 / %2 · 速率 %3/s · 剩余 %4</source>
         <translation>Sent %1 / %2 · %3/s · %4 left</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="268"/>
+        <location filename="../../ui/pages/sync.py" line="274"/>
         <source>连接中断，正在重试：%1</source>
         <translation>Connection lost, retrying: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="272"/>
+        <location filename="../../ui/pages/sync.py" line="278"/>
         <source>已全部送达，等待总部核验并签发回执…</source>
         <translation>All bytes delivered; waiting for HQ to check the bundle and sign a receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="275"/>
+        <location filename="../../ui/pages/sync.py" line="281"/>
         <source>正在获取并核验总部基础数据…</source>
         <translation>Fetching and verifying HQ&apos;s reference data…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="282"/>
+        <location filename="../../ui/pages/sync.py" line="288"/>
         <source>总部已确认 %1 个数据包。</source>
         <translation>HQ acknowledged %1 bundle(s).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="284"/>
+        <location filename="../../ui/pages/sync.py" line="290"/>
         <source>总部拒收 %1 个数据包，原因见下表。</source>
         <translation>HQ rejected %1 bundle(s); see the reasons below.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="286"/>
+        <location filename="../../ui/pages/sync.py" line="292"/>
         <source>没有待同步的数据。</source>
         <translation>Nothing to send.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="288"/>
+        <location filename="../../ui/pages/sync.py" line="294"/>
         <source>基础数据已更新。</source>
         <translation>Reference data updated.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="295"/>
+        <location filename="../../ui/pages/sync.py" line="301"/>
         <source>同步失败：%1</source>
         <translation>Sync failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="320"/>
+        <location filename="../../ui/pages/sync.py" line="326"/>
         <source>可连接</source>
         <translation>Reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="320"/>
+        <location filename="../../ui/pages/sync.py" line="326"/>
         <source>无法连接</source>
         <translation>Not reachable</translation>
     </message>
@@ -2897,17 +2938,17 @@ Standard: %2</translation>
 <context>
     <name>TaskCard</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="32"/>
+        <location filename="../../ui/pages/today.py" line="33"/>
         <source>信用 %1</source>
         <translation>Credit %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="36"/>
+        <location filename="../../ui/pages/today.py" line="37"/>
         <source>执法人员：</source>
         <translation>Officers: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="37"/>
+        <location filename="../../ui/pages/today.py" line="38"/>
         <source>辅助：</source>
         <translation>Assisting: </translation>
     </message>
@@ -2915,17 +2956,17 @@ Standard: %2</translation>
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="79"/>
+        <location filename="../../ui/pages/today.py" line="81"/>
         <source>退回待补正</source>
         <translation>Returned for correction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="90"/>
+        <location filename="../../ui/pages/today.py" line="97"/>
         <source>今天没有分配给您的检查任务。</source>
         <translation>No inspection tasks are assigned to you today.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="111"/>
+        <location filename="../../ui/pages/today.py" line="119"/>
         <source>今日任务</source>
         <translation>Today&apos;s tasks</translation>
     </message>
@@ -3105,21 +3146,26 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/labels.py" line="62"/>
+        <source>设备管理员</source>
+        <translation>Device administrator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/labels.py" line="63"/>
         <source>执法证有效</source>
         <translation>Certificate valid</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="63"/>
+        <location filename="../../ui/labels.py" line="64"/>
         <source>执法证已过期</source>
         <translation>Certificate expired</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="64"/>
+        <location filename="../../ui/labels.py" line="65"/>
         <source>执法证已吊销</source>
         <translation>Certificate revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/labels.py" line="65"/>
+        <location filename="../../ui/labels.py" line="66"/>
         <source>无执法证</source>
         <translation>No certificate</translation>
     </message>

@@ -53,7 +53,7 @@ from app.evidence.locker import EvidenceLocker
 from app.workspace import Workspace
 from local_db.evidence_sources_repository import CameraAssignmentRepository
 import os; sys.path.insert(0, os.environ["FIELDINSPECT_TESTS"])
-from keys_kit import open_workspace
+from keys_kit import as_, open_workspace
 
 step, mnt, data, src = sys.argv[1], Path(sys.argv[2]), sys.argv[3], Path(sys.argv[4])
 out = {}
@@ -102,7 +102,7 @@ elif step == "again":
     try:
         locker = EvidenceLocker(ws)
         [volume] = find_camera_volumes(assignments=CameraAssignmentRepository(ws.db))
-        job = CameraImport(locker, volume, inspection_id="JC-2026-1101")
+        job = CameraImport(locker, volume, inspection_id="JC-2026-1101", actor=as_(ws, "O01"))
         list(job.run())
         out["imported"] = sorted(i.original_name for i in job.report.imported)
         out["checks"] = {c.rel_path: c.problem for c in verify_imported(locker, volume)}

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.keys_kit import as_
 from app import demo
 from app.clock import CHINA_TZ
 from app.demolition import specimen
@@ -130,18 +131,18 @@ def test_an_item_edited_twice_after_counting_shows_every_version(tmp_path: Path)
         s = DemolitionService(ws)
         r = specimen.READY_CASE
         clock.at(2026, 11, 23, 9, 0)
-        s.start(r, actor="O01")
-        s.set_party(r, present=True, name="陈建国", actor="O01")
+        s.start(r, actor=as_(s, "O01"))
+        s.set_party(r, present=True, name="陈建国", actor=as_(s, "O01"))
         s.add_witness(r, kind="witness", name="周明", id_no="330106198001011234", no_interest="与本案无利害关系。",
-                      signature_png=signature_png("周明"), actor="O01")
-        photo = s.inventory.take_photo(r, specimen.sample_photo(1), actor="O01")
+                      signature_png=signature_png("周明"), actor=as_(s, "O01"))
+        photo = s.inventory.take_photo(r, specimen.sample_photo(1), actor=as_(s, "O01"))
         s.inventory.add_item(r, name="红木茶几", category="家具", quantity=7, unit="件", condition="完好",
-                             label_no="QC7-B001", photos=[photo], actor="O01", storage_place="A 区 3 号架")
+                             label_no="QC7-B001", photos=[photo], actor=as_(s, "O01"), storage_place="A 区 3 号架")
         clock.at(2026, 11, 23, 9, 20)
-        s.inventory.edit_item(r, 1, reason="复点少计一件", quantity="8", actor="O02")
+        s.inventory.edit_item(r, 1, reason="复点少计一件", quantity="8", actor=as_(s, "O02"))
         clock.at(2026, 11, 23, 9, 35)
         s.inventory.edit_item(r, 1, reason="当事人指认其中一件为邻居所有", quantity="6", condition="一件桌面有划痕",
-                              actor="O01")
+                              actor=as_(s, "O01"))
         pdf = DemolitionDocuments(s).render(r, DemolitionDocument.INVENTORY, out_dir=tmp_path)
         text = "".join(run("pdftotext", "-raw", str(pdf), "-").split())
         first_copy = text[:len(text) // 2]

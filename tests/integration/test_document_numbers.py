@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.keys_kit import as_
 from app.clock import CHINA_TZ, fixed_clock
 from app.documents.numbering import DocumentNumbers
 from app.onsite.documents import DocumentKind, InspectionDocuments
@@ -81,7 +82,7 @@ def test_the_counter_starts_again_each_year_and_numbers_are_never_taken_back(clo
 
 def test_a_draft_record_has_no_number_and_says_so(demo_workspace: Workspace, tmp_path: Path) -> None:
     s = OnsiteService(demo_workspace)
-    s.begin(TASK, actor="O01")
+    s.begin(TASK, actor=as_(s, "O01"))
     docs = InspectionDocuments(demo_workspace)
     assert docs.build(TASK, DocumentKind.RECORD).document_no == ""  # incomplete: a draft
     pdf = plain(demo_workspace, docs.render(TASK, DocumentKind.RECORD))

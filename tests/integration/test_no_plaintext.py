@@ -17,7 +17,7 @@ import pytest
 from app import demo, paths
 from app.evidence.importer import import_paths
 from app.evidence.locker import EvidenceLocker
-from tests.keys_kit import create_workspace
+from tests.keys_kit import as_, create_workspace
 
 pytestmark = pytest.mark.integration
 
@@ -61,7 +61,7 @@ def test_a_copied_data_folder_shows_no_names_ids_codes_or_image_bytes(tmp_path: 
         photo = _photo(source / "IMG_0001.JPG")
         video = _recording(source / "VID_0002.MP4")
         report = import_paths(EvidenceLocker(ws), [source], inspection_id="JC-2026-1101",
-                              officer_certs=["33010621001", "33010621002"], evidence_type="视听资料")
+                              actor=as_(ws, "O01"), evidence_type="视听资料")
         assert len(report.imported) == 2 and not report.failed
     finally:
         ws.close()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.keys_kit import as_
 from app.crypto.filecrypt import read_encrypted
 
 from app.device import DeviceIdentity
@@ -36,23 +37,23 @@ def run(*args: str) -> str:
 @pytest.fixture
 def closed_inspection(demo_workspace: Workspace) -> Workspace:
     s = OnsiteService(demo_workspace)
-    s.begin(TASK, actor="O01")
+    s.begin(TASK, actor=as_(s, "O01"))
     for o in ("O01", "O02"):
-        s.show_certificate(TASK, o, actor="O01")
-    s.ask_recusal(TASK, requested=False, actor="O01")
-    s.set_party(TASK, name="陈晓", role="负责人", id_no="330106198805051234", actor="O01")
+        s.show_certificate(TASK, o, actor=as_(s, "O01"))
+    s.ask_recusal(TASK, requested=False, actor=as_(s, "O01"))
+    s.set_party(TASK, name="陈晓", role="负责人", id_no="330106198805051234", actor=as_(s, "O01"))
     for code in ("SR-001", "HW-001", "HW-002", "RQ-002"):
-        s.record_result(TASK, code, result=CheckResultValue.COMPLIANT, actor="O01")
+        s.record_result(TASK, code, result=CheckResultValue.COMPLIANT, actor=as_(s, "O01"))
     s.record_result(TASK, "DQ-001", result=CheckResultValue.NON_COMPLIANT,
                     finding="后厨油烟净化设施未开启，排烟口可见明显油烟。" * 4,
-                    rectification_advice="立即开启油烟净化设施，每月清洗一次并留存清洗记录", actor="O01")
-    s.propose_penalty(TASK, "DQ-001", benchmark_id="DQ-001-B1", proposed="罚款5000元", actor="O01")
-    s.issue_order(TASK, deadline=date(2026, 12, 4), actor="O01")
-    s.hand_over_card(TASK, recipient="陈晓", actor="O01")
-    s.sign(TASK, role=SignerRole.OFFICER, signer_name="", signer_ref="O01", image_png=png(1), actor="O01")
-    s.sign(TASK, role=SignerRole.OFFICER, signer_name="", signer_ref="O02", image_png=png(2), actor="O02")
-    s.sign(TASK, role=SignerRole.PARTY, signer_name="陈晓", image_png=png(3), actor="O01")
-    s.close(TASK, actor="O01")
+                    rectification_advice="立即开启油烟净化设施，每月清洗一次并留存清洗记录", actor=as_(s, "O01"))
+    s.propose_penalty(TASK, "DQ-001", benchmark_id="DQ-001-B1", proposed="罚款5000元", actor=as_(s, "O01"))
+    s.issue_order(TASK, deadline=date(2026, 12, 4), actor=as_(s, "O01"))
+    s.hand_over_card(TASK, recipient="陈晓", actor=as_(s, "O01"))
+    s.sign(TASK, role=SignerRole.OFFICER, signer_name="", signer_ref="O01", image_png=png(1), actor=as_(s, "O01"))
+    s.sign(TASK, role=SignerRole.OFFICER, signer_name="", signer_ref="O02", image_png=png(2), actor=as_(s, "O02"))
+    s.sign(TASK, role=SignerRole.PARTY, signer_name="陈晓", image_png=png(3), actor=as_(s, "O01"))
+    s.close(TASK, actor=as_(s, "O01"))
     return demo_workspace
 
 

@@ -124,7 +124,7 @@ def folder(tmp_path: Path) -> Path:
         (media / f"IMG_{n}.JPG").write_bytes(b"\xff\xd8\xff\xe0" + os.urandom(4000))
     assert fieldinspect("demo", "--data", str(data)).returncode == 0
     done = fieldinspect("import", str(media), "--inspection", "JC-2026-1101", "--officer", "33010621001",
-                        "--officer", "33010621002", "--type", "视听资料", "--data", str(data))
+                        "--type", "视听资料", "--data", str(data))
     assert done.returncode == 0, done.stderr
     return data
 
@@ -148,7 +148,7 @@ def test_good_folder_passes_both(folder: Path, tmp_path: Path) -> None:
 def test_exported_originals_verify_with_sha256sum(folder: Path, tmp_path: Path) -> None:
     """The store is encrypted; an export is the plaintext, and its seal checks with sha256sum."""
     from app.evidence.locker import EvidenceLocker
-    from keys_kit import open_workspace
+    from keys_kit import as_, open_workspace
 
     ws = open_workspace(folder)
     try:
@@ -156,7 +156,7 @@ def test_exported_originals_verify_with_sha256sum(folder: Path, tmp_path: Path) 
         lines = []
         for item in locker.items.all():
             assert locker.store.path_for(item.sha256).read_bytes()[:4] == b"FIE1"
-            dest = locker.export(item.sha256, tmp_path / "out", actor="O01", purpose="核验")
+            dest = locker.export(item.sha256, tmp_path / "out", actor=as_(ws, "O01"), purpose="核验")
             lines.append(f"{item.sha256}  {dest}\n")
     finally:
         ws.close()

@@ -4,6 +4,7 @@ taken, linked to the case, and the item is counted with it."""
 
 from __future__ import annotations
 
+from keys_kit import as_
 import subprocess
 from datetime import datetime
 from pathlib import Path
@@ -40,11 +41,11 @@ def ws(data_folder: Path):
     workspace = open_workspace(data_folder, clock=clock)
     demo.seed(workspace)
     s = DemolitionService(workspace)
-    s.start(CASE, actor="O01")
-    s.set_party(CASE, present=True, name="陈建国", actor="O01")
+    s.start(CASE, actor=as_(s, "O01"))
+    s.set_party(CASE, present=True, name="陈建国", actor=as_(s, "O01"))
     s.add_witness(CASE, kind="witness", name="周明", id_no=WITNESS_ID,
                   no_interest="本人与本案当事人及执法机关均无利害关系，如实见证清点过程。",
-                  signature_png=signature_png("周明"), actor="O01")
+                  signature_png=signature_png("周明"), actor=as_(s, "O01"))
     yield workspace
     workspace.close()
 
@@ -54,7 +55,7 @@ def open_inventory(qtbot, ws: Workspace):  # type: ignore[no-untyped-def]
     window = MainWindow(ws)
     qtbot.addWidget(window)
     window.show()
-    window.sign_in(ws.officers.get("O01"))
+    window.sign_in(as_(ws, "O01"))
     window.show_page("demolition")
     page = window.demolition_page
     page.select_case(CASE)
@@ -93,9 +94,9 @@ def test_R24_a_photo_taken_with_the_camera_is_sealed_linked_and_counted(app, qtb
 def test_R24_only_a_sealed_photo_can_be_linked(ws: Workspace) -> None:
     s = DemolitionService(ws)
     with pytest.raises(DemolitionRefused):
-        s.inventory.link_photo(CASE, "0" * 64, actor="O01")
-    sha = s.inventory.take_photo(CASE, specimen.sample_photo(1), actor="O01")
-    assert s.inventory.link_photo(CASE, sha, actor="O01") == sha  # linking again changes nothing
+        s.inventory.link_photo(CASE, "0" * 64, actor=as_(s.inventory, "O01"))
+    sha = s.inventory.take_photo(CASE, specimen.sample_photo(1), actor=as_(s.inventory, "O01"))
+    assert s.inventory.link_photo(CASE, sha, actor=as_(s.inventory, "O01")) == sha  # linking again changes nothing
     assert s.repo.linked(CASE, "photo") == [sha]
 
 

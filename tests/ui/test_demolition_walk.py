@@ -4,6 +4,7 @@ with the recipient's signature and its receipt (R24, R26)."""
 
 from __future__ import annotations
 
+from keys_kit import as_
 import time
 from datetime import datetime
 from pathlib import Path
@@ -63,7 +64,7 @@ def test_R20_R26_an_operation_with_50_items_from_preconditions_to_the_signed_han
     window = MainWindow(ws)
     qtbot.addWidget(window)
     window.show()
-    window.sign_in(ws.officers.get("O01"))
+    window.sign_in(as_(ws, "O01"))
     window.show_page("demolition")
     page = window.demolition_page
     assert window.nav.currentItem().text() == "强制拆除"
@@ -206,7 +207,7 @@ def test_R20_R21_a_case_is_entered_on_the_device_and_its_dates_changed_before_th
         app, qtbot, ws: Workspace, clock: MovingClock) -> None:
     window = MainWindow(ws)
     qtbot.addWidget(window)
-    window.sign_in(ws.officers.get("O01"))
+    window.sign_in(as_(ws, "O01"))
     window.show_page("demolition")
     page = window.demolition_page
     dialog = page.case_dialog(None)

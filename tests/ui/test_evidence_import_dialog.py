@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from keys_kit import as_
 import os
 import threading
 import time
@@ -10,6 +11,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
+
+from PySide6.QtCore import Qt
 
 from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.locker import EvidenceLocker
@@ -40,7 +43,7 @@ def video(path: Path) -> Path:
 
 @pytest.fixture
 def page(app, qtbot, demo_workspace: Workspace) -> EvidencePage:
-    widget = EvidencePage(demo_workspace, current_officer=lambda: demo_workspace.officers.get("O01"))
+    widget = EvidencePage(demo_workspace, current_officer=lambda: as_(demo_workspace, "O01"))
     qtbot.addWidget(widget)
     widget.show()
     yield widget
@@ -76,7 +79,7 @@ def test_a_folder_is_imported_with_progress_and_a_report(page: EvidencePage, qtb
     assert sorted(i.original_name for i in report.imported) == ["IMG_0001.JPG", "IMG_0002.JPG", "VID_0003.MP4"]
     assert [p.name for p, _ in report.failed] == ["notes.bin"]
     assert {i.inspection_id for i in report.imported} == {"JC-2026-1103"}
-    assert {i.officer_certs for i in report.imported} == {("33010621001", "33010621002")}
+    assert {i.officer_certs for i in report.imported} == {("33010621001",)}  # the person importing
     steps = dialog.progress_steps
     total = sum(p.stat().st_size for p in card.rglob("*") if p.suffix in (".JPG", ".MP4", ".bin"))
     assert steps and steps[-1].bytes_done == steps[-1].bytes_total == total
@@ -103,8 +106,9 @@ def test_R15_an_evidence_type_is_required_before_anything_is_read(page: Evidence
     assert "R15" in dialog.message.toPlainText() and "第四十六条" in dialog.message.toPlainText()
     assert dialog.evidence_type.count() == 9  # a prompt and the eight statutory types
     dialog.set_evidence_type(EvidenceType.DOCUMENTARY)
-    dialog.set_officers([])
-    assert dialog.start() is None and "至少一名执法人员" in dialog.message.toPlainText()
+    # the collector is the signed-in person, shown and not to be chosen
+    assert [dialog.officers.item(n).data(Qt.ItemDataRole.UserRole).id for n in range(dialog.officers.count())] \
+        == ["O01"]
     assert EvidenceLocker(page.ws).items.all() == []
     dialog.reject()
 
@@ -190,7 +194,7 @@ def test_a_body_camera_is_found_and_its_new_files_sealed_for_its_wearer(page: Ev
     photo(root / "DCIM" / "100MEDIA" / "IMG_0001.JPG", (30, 30, 160))
     video(root / "DCIM" / "100MEDIA" / "VID_0002.MP4")
     (root / "DEVICE.TXT").write_text("设备编号: BC-0042\n", encoding="utf-8")
-    bodycam.assign_camera(page.ws, "BC-0042", "O03", actor="L01")
+    bodycam.assign_camera(page.ws, "BC-0042", "O03", actor=as_(page.ws, "L01"))
     dialog = page.open_import_dialog()
     assert dialog.detect([root]) is not None
     qtbot.waitUntil(lambda: dialog.camera_list.count() == 1, timeout=10_000)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from keys_kit import as_
 import os
 import stat
 from datetime import datetime, timedelta
@@ -70,7 +71,7 @@ def sealed(demo_workspace: Workspace, tmp_path: Path) -> EvidenceLocker:
 @pytest.fixture
 def page(app, qtbot, sealed: EvidenceLocker) -> EvidencePage:
     ws = sealed.ws
-    widget = EvidencePage(ws, current_officer=lambda: ws.officers.get("O01"))
+    widget = EvidencePage(ws, current_officer=lambda: as_(ws, "O01"))
     qtbot.addWidget(widget)
     widget.resize(1080, 730)
     widget.show()
@@ -288,7 +289,7 @@ def test_R17_a_photo_taken_in_the_camera_tab_is_sealed_and_joins_the_gallery(pag
 
 
 def test_a_page_deleted_while_a_job_runs_does_not_crash(app, qtbot, sealed: EvidenceLocker) -> None:
-    widget = EvidencePage(sealed.ws, current_officer=lambda: sealed.ws.officers.get("O01"))
+    widget = EvidencePage(sealed.ws, current_officer=lambda: as_(sealed.ws, "O01"))
     widget.show()
     job = widget.verify_selected()
     widget.deleteLater()
@@ -301,7 +302,7 @@ def test_the_main_window_shows_the_evidence_page(app, qtbot, sealed: EvidenceLoc
     window = MainWindow(sealed.ws)
     qtbot.addWidget(window)
     window.show()
-    window.sign_in(sealed.ws.officers.get("O02"))
+    window.sign_in(as_(sealed.ws, "O02"))
     window.show_page("evidence")
     assert window.pages.currentWidget() is window.evidence_page
     assert window.evidence_page.model.rowCount() == 5
@@ -329,7 +330,7 @@ def test_thumbnails_are_made_only_for_tiles_that_become_visible(app, qtbot, demo
     for n in range(40):
         path = jpeg(tmp_path / "many" / f"P{n:03d}.JPG", (n * 6, 100, 200 - n * 4), (160, 120))
         locker.ingest_file(path, evidence_type="书证", officer_certs=PAIR, captured_at=T0 + timedelta(minutes=n))
-    widget = EvidencePage(demo_workspace, current_officer=lambda: demo_workspace.officers.get("O01"))
+    widget = EvidencePage(demo_workspace, current_officer=lambda: as_(demo_workspace, "O01"))
     qtbot.addWidget(widget)
     widget.resize(1000, 600)  # about two rows of tiles visible
     widget.show()

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from keys_kit import as_
 from ui.main_window import AUTO_SYNC_SETTING, PAGE_KEYS, MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -40,7 +41,7 @@ def test_pages_are_built_when_first_shown_and_keep_their_place(app, qtbot, demo_
     window = MainWindow(demo_workspace)
     qtbot.addWidget(window)
     officer = next(o for o in demo_workspace.officers.all() if o.id == "O01")
-    window.sign_in(officer)
+    window.sign_in(as_(demo_workspace, officer.id))
     assert not window.is_built("evidence")
     window.show_page("evidence")
     assert window.is_built("evidence") and window.pages.currentWidget() is window.evidence_page

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
 from PySide6.QtWidgets import QApplication
 
+from keys_kit import as_
 from app import paths
 from app.workspace import Workspace
 from ui.application import register_font
@@ -33,7 +37,7 @@ def test_sign_in_then_today_then_inspections(app, qtbot, demo_workspace: Workspa
     window = _window(qtbot, demo_workspace)
     assert window.body.currentIndex() == 0
     cards = window.sign_in_page.cards
-    assert [c.officer.id for c in cards] == ["O01", "O02", "O03", "O04", "O05", "L01", "A01"]
+    assert [c.officer.id for c in cards] == ["O01", "O02", "O03", "O04", "O05", "L01", "A01", "M01"]
     qtbot.mouseClick(cards[0], Qt.MouseButton.LeftButton)
     assert window.officer is None  # the PIN first
     qtbot.keyClicks(window.sign_in_page.pin_panel.pin, "100101")  # O01's demo PIN
@@ -68,7 +72,7 @@ def test_sign_in_then_today_then_inspections(app, qtbot, demo_workspace: Workspa
 def test_window_fits_a_1280x800_tablet_with_touch_sized_targets(app, qtbot, demo_workspace: Workspace) -> None:
     window = _window(qtbot, demo_workspace)
     assert window.width() <= 1280 and window.height() <= 800
-    window.sign_in(demo_workspace.officers.get("O02"))
+    window.sign_in(as_(demo_workspace, "O02"))
     for card in window.sign_in_page.cards:
         assert card.height() >= 44
     assert window.switch_button.height() >= 44
@@ -78,7 +82,7 @@ def test_window_fits_a_1280x800_tablet_with_touch_sized_targets(app, qtbot, demo
 
 def test_english_interface(english, qtbot, demo_workspace: Workspace) -> None:
     window = _window(qtbot, demo_workspace, "en")
-    window.sign_in(demo_workspace.officers.get("O01"))
+    window.sign_in(as_(demo_workspace, "O01"))
     assert [window.nav.item(i).text() for i in range(3)] == ["Today", "Inspections", "Evidence"]
     header = window.inspections_page.model.headerData(1, Qt.Orientation.Horizontal)
     assert header == "Subject"
@@ -99,7 +103,7 @@ def test_language_choice_is_saved(app, qtbot, demo_workspace: Workspace) -> None
 
 def test_gate_panel_shows_why_a_task_may_not_start(app, qtbot, demo_workspace: Workspace) -> None:
     window = _window(qtbot, demo_workspace)
-    window.sign_in(demo_workspace.officers.get("O03"))
+    window.sign_in(as_(demo_workspace, "O03"))
     page = window.inspections_page
     page.search.setText("JC-2026-1104")  # plan P2026-02 not filed (R4), O04's certificate expired (R1)
     page.table.selectRow(0)
@@ -128,7 +132,7 @@ def test_the_signed_in_person_changes_their_pin_in_settings(app, qtbot, demo_wor
 
     window = MainWindow(demo_workspace)
     qtbot.addWidget(window)
-    window.sign_in(demo_workspace.officers.get("O01"))
+    window.sign_in(as_(demo_workspace, "O01"))
     window.show_page("settings")
     page = window.settings_page
     page.current_pin.setText("100101")
@@ -143,3 +147,20 @@ def test_the_signed_in_person_changes_their_pin_in_settings(app, qtbot, demo_wor
     qtbot.mouseClick(page.change_pin, Qt.MouseButton.LeftButton)
     assert "已修改" in page.pin_message.text()
     assert access.sign_in(demo_workspace, "O01", "472913").id == "O01"
+
+
+def test_R1_the_expired_officer_is_told_at_sign_in_and_on_today_that_he_may_not_act(app, demo_workspace) -> None:
+    window = MainWindow(demo_workspace)
+    expired = demo_workspace.officers.get("O04")
+    window.sign_in_page.choose(expired)
+    assert "换发新证之前" in window.sign_in_page.pin_panel.hint.text()
+    window.sign_in(as_(demo_workspace, "O04"))
+    window.show_page("today")
+    assert window.today_page.notice.isVisibleTo(window.today_page) and "刘洋" in window.today_page.notice.text()
+    if os.environ.get("FIELDINSPECT_SCREENSHOTS"):  # docs/screenshots/today-expired.png
+        window.resize(1280, 800)
+        window.show()
+        window.grab().save(str(Path(os.environ["FIELDINSPECT_SCREENSHOTS"]) / "today-expired.png"))
+    window.switch_user()
+    window.sign_in(as_(demo_workspace, "O01"))
+    assert not window.today_page.notice.isVisibleTo(window.today_page)

@@ -6,6 +6,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt
 from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QApplication
 
+from keys_kit import as_
 from app.domain import CheckResultValue, InspectionStatus, SignerRole
 from ui.main_window import MainWindow
 from ui.widgets.signature_pad import SignaturePad
@@ -35,7 +36,7 @@ def test_walk_one_inspection_from_task_to_closed_with_signatures(app, qtbot, dem
     window = MainWindow(ws)
     qtbot.addWidget(window)
     window.show()
-    window.sign_in(ws.officers.get("O01"))
+    window.sign_in(as_(ws, "O01"))
     window.show_page("inspections")
     assert window.inspections_page.select_task(TASK)
     detail = window.inspections_page.detail
@@ -95,7 +96,12 @@ def test_walk_one_inspection_from_task_to_closed_with_signatures(app, qtbot, dem
     sign = page.signatures
     qtbot.mouseClick(sign.save, Qt.MouseButton.LeftButton)  # an empty pad is not a signature
     assert sign.error.isVisible()
+    assert [sign.officer.itemData(i) for i in range(sign.officer.count())] == ["O01"]  # only himself
     for n, officer_id in enumerate(("O01", "O02")):
+        if officer_id == "O02":  # the second officer signs in himself to sign
+            window.sign_in(as_(ws, "O02"))
+            window.open_record(TASK)
+            page.show_step("signatures")
         sign.role.setCurrentIndex(sign.role.findData(SignerRole.OFFICER))
         sign.officer.setCurrentIndex(sign.officer.findData(officer_id))
         signature(sign.pad, n)
@@ -158,7 +164,7 @@ def test_merge_button_folds_the_subjects_other_task_into_the_selected_one(app, q
     window = MainWindow(ws)
     qtbot.addWidget(window)
     window.show()
-    window.sign_in(ws.officers.get("O03"))
+    window.sign_in(as_(ws, "O03"))
     window.show_page("inspections")
     assert window.inspections_page.select_task("JC-2026-1108")
     detail = window.inspections_page.detail

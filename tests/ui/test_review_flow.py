@@ -88,8 +88,8 @@ def test_officer_captures_leader_returns_one_approves_the_rest_officer_sees_the_
     assert "3" in page.message.text() and page.approve_button.isEnabled()
     # the audit tab shows the decisions and a whole chain
     page.tabs.setCurrentIndex(1)
-    page.action_filter.setCurrentIndex(page.action_filter.findData("review.approve"))
-    assert page.audit_model.rowCount() == 3
+    page.action_filter.setCurrentIndex(page.action_filter.findData("review."))
+    assert page.audit_model.rowCount() == 4  # the return, then the three approvals
     assert "完整" in page.chain.text()
 
     qtbot.mouseClick(window.switch_button, Qt.MouseButton.LeftButton)
@@ -134,7 +134,7 @@ def test_R1_auxiliary_staff_see_why_review_is_not_theirs(app, qtbot, demo_worksp
     page.search.setText(TASK)
     page.table.selectRow(0)
     start = page.detail.start_button
-    assert not start.isHidden() and not start.isEnabled() and "【R1】" in start.toolTip()
+    assert not start.isHidden() and not start.isEnabled() and "行政处罚法》第四十二条" in start.toolTip()
 
 
 def test_idle_lock_keeps_the_page_and_switching_user_signs_out(app, qtbot, demo_workspace: Workspace) -> None:

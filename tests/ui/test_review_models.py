@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import Qt
 
+from keys_kit import as_
 from app import audit
 from app.clock import CHINA_TZ
 from app.domain import AuditEntry, EvidenceItem, EvidenceSourceKind, EvidenceType, ReviewDecision, ReviewDecisionKind

@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app import demo
+from keys_kit import as_
 from app.workspace import Workspace
 from sync.bundle import build_bundle, run
 from sync.state import record_rejection
@@ -35,7 +36,7 @@ def field(tmp_path: Path):
 
 
 def _page(qtbot, ws: Workspace, **kw) -> SyncPage:  # noqa: ANN001
-    page = SyncPage(ws, current_officer=lambda: None, **kw)
+    page = SyncPage(ws, current_officer=lambda: as_(ws, "O01"), **kw)
     page.chunk_size = 32 << 10
     qtbot.addWidget(page)
     page.resize(1100, 760)

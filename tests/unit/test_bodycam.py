@@ -3,6 +3,7 @@ verified deletion on request. Real media from ffmpeg, real SQLite, real files.""
 
 from __future__ import annotations
 
+from keys_kit import as_
 import os
 import shutil
 import subprocess
@@ -86,6 +87,12 @@ def locker(demo_workspace: Workspace) -> EvidenceLocker:
     return EvidenceLocker(demo_workspace)
 
 
+def assigned(locker: EvidenceLocker, volume: bodycam.CameraVolume, cert: str) -> bodycam.CameraVolume:
+    """The camera assigned to the officer with ``cert`` on this device (the collector of its files)."""
+    bodycam.assign_camera(locker.ws, volume.serial, cert, actor=as_(locker, "O01"))
+    return volume
+
+
 def volume_of(locker: EvidenceLocker, root: Path) -> bodycam.CameraVolume:
     return camera_volume_at(root, assignments=CameraAssignmentRepository(locker.ws.db))
 
@@ -164,17 +171,17 @@ def test_label_and_volume_serial_come_from_a_real_fat_boot_sector(tmp_path: Path
 
 def test_assignment_is_set_changed_and_audited(locker: EvidenceLocker, card: Path) -> None:
     ws = locker.ws
-    assign_camera(ws, "C3471325208909", "33010621001", actor="L01", label="BODYCAM01")
+    assign_camera(ws, "C3471325208909", "33010621001", actor=as_(ws, "L01"), label="BODYCAM01")
     assert volume_of(locker, card).officer_id == "O01"
-    assign_camera(ws, "C3471325208909", "O02", actor="L01")
+    assign_camera(ws, "C3471325208909", "O02", actor=as_(ws, "L01"))
     assert volume_of(locker, card).officer_id == "O02"
     entries = audit(ws, "camera.assigned")
     assert [(e.actor, e.target, e.detail["officer_id"], e.detail["previous_officer_id"]) for e in entries] == [
         ("L01", "C3471325208909", "O01", None), ("L01", "C3471325208909", "O02", "O01")]
     with pytest.raises(CertificateRequired):
-        assign_camera(ws, "C3471325208909", "A01", actor="L01")  # auxiliary staff hold no certificate
+        assign_camera(ws, "C3471325208909", "A01", actor=as_(ws, "L01"))  # auxiliary staff hold no certificate
     with pytest.raises(errors.UnknownOfficer):
-        assign_camera(ws, "C3471325208909", "99999999999", actor="L01")
+        assign_camera(ws, "C3471325208909", "99999999999", actor=as_(ws, "L01"))
     assert CameraAssignmentRepository(ws.db).get("C3471325208909").officer_id == "O02"
 
 
@@ -182,12 +189,12 @@ def test_assignment_is_set_changed_and_audited(locker: EvidenceLocker, card: Pat
 
 def test_pending_files_before_and_after_import_and_after_replugging(
         locker: EvidenceLocker, card: Path, clips: dict[str, Path]) -> None:
-    assign_camera(locker.ws, "C3471325208909", "33010621001", actor="L01")
+    assign_camera(locker.ws, "C3471325208909", "33010621001", actor=as_(locker.ws, "L01"))
     volume = volume_of(locker, card)
     before = pending_files(locker, volume)
     assert sorted(p.name for p in before) == ["IMG_0002.JPG", "REC_0003.MP4", "VID_0001.MP4"]
 
-    job = CameraImport(locker, volume, inspection_id=INSPECTION)
+    job = CameraImport(locker, volume, inspection_id=INSPECTION, actor=as_(locker, "O01"))
     steps = list(job.run())
     assert len(job.report.imported) == 3 and not job.report.failed
     assert pending_files(locker, volume) == []
@@ -208,7 +215,7 @@ def test_pending_files_before_and_after_import_and_after_replugging(
     again = volume_of(locker, card)
     assert again.serial == volume.serial
     assert sorted(p.name for p in pending_files(locker, again)) == ["IMG_0005.JPG", "REC_0004.MP4"]
-    second = CameraImport(locker, again, inspection_id=INSPECTION)
+    second = CameraImport(locker, again, inspection_id=INSPECTION, actor=as_(locker, "O01"))
     list(second.run())
     # REC_0004 has the bytes of REC_0003: already sealed, remembered, not sealed twice
     assert [i.original_name for i in second.report.imported] == ["IMG_0005.JPG"]
@@ -222,12 +229,12 @@ def datetime_of(timestamp: float):  # type: ignore[no-untyped-def]
     return datetime.fromtimestamp(timestamp, CHINA_TZ)
 
 
-def test_a_camera_without_an_assigned_officer_needs_one_named(locker: EvidenceLocker, card: Path) -> None:
+def test_a_camera_without_an_assigned_officer_needs_one_assigned(locker: EvidenceLocker, card: Path) -> None:
     volume = volume_of(locker, card)
     with pytest.raises(CameraNotAssigned) as info:
-        CameraImport(locker, volume, inspection_id=INSPECTION)
+        CameraImport(locker, volume, inspection_id=INSPECTION, actor=as_(locker, "O01"))
     assert "C3471325208909" in info.value.zh and info.value.en
-    job = CameraImport(locker, volume, inspection_id=INSPECTION, officer_certs=["33010621002"])
+    job = CameraImport(locker, assigned(locker, volume, "33010621002"), inspection_id=INSPECTION, actor=as_(locker, "O01"))
     list(job.run())
     assert {i.officer_certs for i in job.report.imported} == {("33010621002",)}
 
@@ -236,7 +243,7 @@ def test_rate_and_time_left_are_plausible(locker: EvidenceLocker, card: Path) ->
     big = card / "VIDEO" / "REC_0009.MP4"
     with open(big, "wb") as fh:
         fh.write(b"\x00\x00\x00\x18ftypisom" + os.urandom(48 << 20))
-    job = CameraImport(locker, volume_of(locker, card), inspection_id=INSPECTION, officer_certs=["33010621001"])
+    job = CameraImport(locker, assigned(locker, volume_of(locker, card), "33010621001"), inspection_id=INSPECTION, actor=as_(locker, "O01"))
     started = time.monotonic()
     seen = [(time.monotonic(), step) for step in job.run()]
     in_big = [(t, s) for t, s in seen if s.current == big]
@@ -258,7 +265,7 @@ def test_R17_cancel_mid_file_on_a_camera_import_leaves_nothing_of_it(locker: Evi
         fh.write(b"\x00\x00\x00\x18ftypisom" + os.urandom(6 << 20))
     cancel = threading.Event()
     volume = volume_of(locker, card)
-    job = CameraImport(locker, volume, inspection_id=INSPECTION, officer_certs=["33010621001"], cancel=cancel)
+    job = CameraImport(locker, assigned(locker, volume, "33010621001"), inspection_id=INSPECTION, actor=as_(locker, "O01"), cancel=cancel)
     files_before = job.files
     for step in job.run():
         if step.current == big and step.bytes_done - sum(p.stat().st_size for p in files_before[:-1]) > 2 << 20:
@@ -278,7 +285,7 @@ def test_R17_cancel_mid_file_on_a_camera_import_leaves_nothing_of_it(locker: Evi
 def test_delete_refuses_a_file_changed_after_import_and_deletes_a_verified_one(
         locker: EvidenceLocker, card: Path) -> None:
     volume = volume_of(locker, card)
-    list(CameraImport(locker, volume, inspection_id=INSPECTION, officer_certs=["33010621001"]).run())
+    list(CameraImport(locker, assigned(locker, volume, "33010621001"), inspection_id=INSPECTION, actor=as_(locker, "O01")).run())
     changed, verified = card / "VIDEO" / "REC_0003.MP4", card / "DCIM" / "100MEDIA" / "VID_0001.MP4"
     stat = changed.stat()
     with open(changed, "r+b") as fh:  # one byte flipped, size and time kept as they were
@@ -313,8 +320,7 @@ def test_delete_refuses_a_file_changed_after_import_and_deletes_a_verified_one(
 
 def test_import_never_deletes_from_the_camera(locker: EvidenceLocker, card: Path) -> None:
     before = sorted(p.relative_to(card) for p in card.rglob("*"))
-    list(CameraImport(locker, volume_of(locker, card), inspection_id=INSPECTION,
-                      officer_certs=["33010621001"]).run())
+    list(CameraImport(locker, assigned(locker, volume_of(locker, card), "33010621001"), inspection_id=INSPECTION, actor=as_(locker, "O01")).run())
     assert sorted(p.relative_to(card) for p in card.rglob("*")) == before
     assert audit(locker.ws, "camera.file_deleted") == []
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from keys_kit import as_
 import os
 import shutil
 import subprocess
@@ -80,7 +81,7 @@ def test_the_secret_rests_in_the_real_secret_service(demo_folder: Path) -> None:
 
 def test_a_pin_opens_the_folder_and_a_wrong_one_does_not(demo_folder: Path) -> None:
     ws = unlock.unlock(demo_folder, "O02", DEMO_PINS["O02"], clock=fixed_clock(NOW))
-    assert ws.keys.person_id == "O02" and len(ws.officers.all()) == 7
+    assert ws.keys.person_id == "O02" and len(ws.officers.all()) == 8
     ws.close()
     with pytest.raises(PinWrong):
         unlock.unlock(demo_folder, "O02", "583920", clock=fixed_clock(NOW))
@@ -175,9 +176,9 @@ def test_refusals_while_locked_reach_the_audit_log_at_the_next_unlock(demo_folde
 
 
 def test_a_new_pin_needs_the_folder_unlocked_and_follows_the_rules(demo_folder: Path) -> None:
-    ws = unlock.unlock(demo_folder, "L01", DEMO_PINS["L01"], clock=fixed_clock(NOW))
+    ws = unlock.unlock(demo_folder, "M01", DEMO_PINS["M01"], clock=fixed_clock(NOW))  # the administrator
     try:
-        access.issue_pin(ws, "O03", "583920", "583920", by="L01")
+        access.issue_pin(ws, "O03", "583920", "583920", by=as_(ws, "M01"))
     finally:
         ws.close()
     again = unlock.unlock(demo_folder, "O03", "583920", clock=fixed_clock(NOW))

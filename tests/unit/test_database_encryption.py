@@ -25,6 +25,14 @@ ID_NUMBER = "330106199003071234"
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+
+def previous_version() -> int:
+    """The schema version before the latest (numbers may skip one taken by unmerged work)."""
+    from local_db.database import migrations
+
+    return [m.version for m in migrations()][-2]
+
+
 def _add_person(conn) -> None:
     conn.execute("INSERT INTO subjects (id, kind, name, uscc, representative, credit_grade) "
                  "VALUES ('S-SECRET', 'person', ?, ?, ?, 'B')", (PERSON, ID_NUMBER, PERSON))
@@ -131,7 +139,7 @@ def test_a_rollback_journal_holds_no_plaintext_either(data_folder: Path) -> None
 
 def test_the_copy_kept_before_a_schema_migration_is_encrypted(data_folder: Path) -> None:
     conn = connect_raw(data_folder / DB_FILENAME, isolation_level=None)
-    migrate(conn, target=latest_version() - 1)
+    migrate(conn, target=previous_version())
     _add_person(conn)
     conn.close()
     open_database(data_folder, key=TEST_DB_KEY).conn.close()
@@ -148,8 +156,8 @@ def _plain_folder(folder: Path, *, with_wal: bool) -> dict[str, list[tuple]]:
     path = folder / DB_FILENAME
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA journal_mode = WAL")
-    migrate(conn, target=latest_version() - 1)
-    backup = sqlite3.connect(folder / f"{DB_FILENAME}.before-v{latest_version() - 1}")
+    migrate(conn, target=previous_version())
+    backup = sqlite3.connect(folder / f"{DB_FILENAME}.before-v{previous_version()}")
     conn.backup(backup)
     backup.close()
     migrate(conn)
@@ -185,10 +193,10 @@ def test_a_plain_folder_is_encrypted_in_place_keeping_every_row(tmp_path: Path, 
     db.conn.close()
     _assert_no_plaintext(folder)
     assert sorted(p.name for p in folder.iterdir()) == [
-        DB_FILENAME, f"{DB_FILENAME}.before-v{latest_version() - 1}"]
+        DB_FILENAME, f"{DB_FILENAME}.before-v{previous_version()}"]
     assert _sqlcipher_child(folder / DB_FILENAME, TEST_DB_KEY).stdout.strip() == PERSON
-    kept = connect_raw(folder / f"{DB_FILENAME}.before-v{latest_version() - 1}")
-    assert kept.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == latest_version() - 1
+    kept = connect_raw(folder / f"{DB_FILENAME}.before-v{previous_version()}")
+    assert kept.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == previous_version()
     kept.close()
 
 
@@ -228,7 +236,7 @@ BACKUP = f"{DB_FILENAME}.before-v{{}}"
 def test_a_kill_at_each_step_of_the_encryption_leaves_a_usable_folder(tmp_path: Path, step: str, name: str) -> None:
     folder = tmp_path / "data"
     rows = _plain_folder(folder, with_wal=True)
-    target = BACKUP.format(latest_version() - 1) if name == "backup" else DB_FILENAME
+    target = BACKUP.format(previous_version()) if name == "backup" else DB_FILENAME
     child = subprocess.run([sys.executable, "-c", KILLED, str(folder), step, target, TEST_DB_KEY.hex()],
                            cwd=ROOT, capture_output=True, text=True)
     assert child.returncode == -signal.SIGKILL, child.stdout + child.stderr
@@ -279,7 +287,7 @@ def test_a_failed_export_leaves_the_plain_file_as_it_was(tmp_path: Path, monkeyp
 
 def test_a_kill_while_the_copy_before_a_migration_is_written_leaves_no_torn_copy(data_folder: Path) -> None:
     conn = connect_raw(data_folder / DB_FILENAME, isolation_level=None)
-    migrate(conn, target=latest_version() - 1)
+    migrate(conn, target=previous_version())
     _add_person(conn)
     conn.close()
     backup = BACKUP.format(latest_version())
@@ -292,7 +300,7 @@ def test_a_kill_while_the_copy_before_a_migration_is_written_leaves_no_torn_copy
     assert db.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == latest_version()
     db.conn.close()
     kept = connect_raw(data_folder / backup)
-    assert kept.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == latest_version() - 1
+    assert kept.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] == previous_version()
     assert kept.execute("SELECT name FROM subjects WHERE id = 'S-SECRET'").fetchone() == (PERSON,)
     kept.close()
     assert not [p.name for p in data_folder.iterdir() if p.name.endswith(cipher.ENCRYPTING_SUFFIX)]

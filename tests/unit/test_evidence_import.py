@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from keys_kit import as_
 
 from cli import main as cli
 from app.evidence import errors
@@ -40,9 +41,9 @@ def locker(demo_workspace: Workspace) -> EvidenceLocker:
     return EvidenceLocker(demo_workspace)
 
 
-def options() -> dict[str, object]:
-    return dict(inspection_id="JC-2026-1101", officer_certs=["33010621001", "33010621002"],
-                evidence_type="视听资料")
+def options(locker: EvidenceLocker, who: str = "O01") -> dict[str, object]:
+    """The collector is the signed-in person importing: no certificate is named."""
+    return dict(inspection_id="JC-2026-1101", actor=as_(locker, who), evidence_type="视听资料")
 
 
 def nothing_staged(locker: EvidenceLocker) -> bool:
@@ -52,7 +53,7 @@ def nothing_staged(locker: EvidenceLocker) -> bool:
 def test_folder_import_seals_media_reports_the_rest_and_shows_progress(
         locker: EvidenceLocker, dcim: Path) -> None:
     steps = []
-    report = import_paths(locker, [dcim], progress=steps.append, **options())
+    report = import_paths(locker, [dcim], progress=steps.append, **options(locker))
     assert sorted(i.original_name for i in report.imported) == ["IMG_0001.JPG", "VID_0002.MP4"]
     assert [(p.name, type(e)) for p, e in report.failed] == [("notes.bin", errors.UnsupportedMedia)]
     total = sum(p.stat().st_size for p in [dcim / "100MEDIA/IMG_0001.JPG", dcim / "100MEDIA/VID_0002.MP4",
@@ -66,21 +67,21 @@ def test_folder_import_seals_media_reports_the_rest_and_shows_progress(
 
 def test_already_imported_files_are_skipped(locker: EvidenceLocker, dcim: Path, tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
-    import_paths(locker, [dcim], **options())
+    import_paths(locker, [dcim], **options(locker))
     with monkeypatch.context() as m:
         # the same card again: recognised by hashing in place, nothing is copied
         m.setattr(locker.store, "stage", lambda *a, **k: pytest.fail("copied a file already sealed"))
-        again = import_paths(locker, [dcim], **options())
+        again = import_paths(locker, [dcim], **options(locker))
     assert again.imported == [] and len(again.duplicates) == 2
     copy = write(tmp_path / "elsewhere" / "same.mp4", (dcim / "100MEDIA" / "VID_0002.MP4").read_bytes())
-    report = import_paths(locker, [dcim, copy], **options())
+    report = import_paths(locker, [dcim, copy], **options(locker))
     assert report.imported == [] and len(report.duplicates) == 3
     assert len(locker.seals.all()) == 2
 
 
 def test_cancel_event_mid_file_leaves_nothing_of_that_file(locker: EvidenceLocker, dcim: Path) -> None:
     cancel = threading.Event()
-    job = FileImport(locker, [dcim], cancel=cancel, **options())
+    job = FileImport(locker, [dcim], cancel=cancel, **options(locker))
     for step in job.run():
         if step.current is not None and step.current.name == "VID_0002.MP4" and step.bytes_done > 2100:
             cancel.set()  # after the first MiB of the video was copied
@@ -106,7 +107,7 @@ def test_closing_the_generator_mid_copy_leaves_nothing(locker: EvidenceLocker, t
         return (yield from steps)
 
     monkeypatch.setattr(EvidenceStore, "stage", slow_stage)
-    job = FileImport(locker, [video], **options())
+    job = FileImport(locker, [video], **options(locker))
     run = job.run()
     next(run)  # before the file
     assert reached.wait(10)
@@ -122,21 +123,21 @@ def test_closing_the_generator_mid_copy_leaves_nothing(locker: EvidenceLocker, t
 
 def test_R15_import_needs_a_statutory_type_before_reading_files(locker: EvidenceLocker, dcim: Path) -> None:
     with pytest.raises(errors.EvidenceTypeInvalid):
-        FileImport(locker, [dcim], **{**options(), "evidence_type": "照片"})
+        FileImport(locker, [dcim], **{**options(locker), "evidence_type": "照片"})
 
 
 def test_unknown_inspection_or_officer_fails_the_batch_at_once(locker: EvidenceLocker, dcim: Path) -> None:
     with pytest.raises(errors.UnknownInspection):
-        FileImport(locker, [dcim], **{**options(), "inspection_id": "JC-1999-0001"})
-    with pytest.raises(errors.UnknownOfficer):
-        FileImport(locker, [dcim], **{**options(), "officer_certs": ["33010621001", "00000000000"]})
+        FileImport(locker, [dcim], **{**options(locker), "inspection_id": "JC-1999-0001"})
+    with pytest.raises(TypeError):  # no collector can be named: it is the person importing
+        FileImport(locker, [dcim], **{**options(locker), "officer_certs": ["33010621001", "00000000000"]})
 
 
 def test_cli_import_then_verify(demo_workspace: Workspace, dcim: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = str(demo_workspace.folder)
     demo_workspace.close()
     args = ["import", str(dcim / "100MEDIA"), "--inspection", "JC-2026-1101",
-            "--officer", "33010621001", "--officer", "33010621002", "--data", folder]
+            "--officer", "O01", "--data", folder]
     assert cli.main(args) == 0
     assert "imported 2" in capsys.readouterr().out
     assert cli.main(args) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from keys_kit import as_
 import io
 import json
 import os
@@ -168,12 +169,12 @@ def test_R17_derived_item_points_to_its_original(locker: EvidenceLocker) -> None
 
 def test_R17_export_copies_the_original_and_is_logged(locker: EvidenceLocker, tmp_path: Path) -> None:
     item = ingest(locker, jpeg("a")).item
-    dest = locker.export(item.sha256, tmp_path / "out", actor="O01", purpose="移送法制审核")
+    dest = locker.export(item.sha256, tmp_path / "out", actor=as_(locker, "O01"), purpose="移送法制审核")
     assert dest.read_bytes() == jpeg("a") and dest.suffix == ".jpg"
     (log,) = locker.access.for_item(item.sha256)
     assert (log.action, log.actor, log.destination, log.purpose) == ("export", "O01", str(dest), "移送法制审核")
     assert any(e.action == "evidence.export" and e.target == item.sha256 for e in locker.ws.audit.repo.entries())
-    with locker.view(item.sha256, actor="O02", purpose="review") as fh:
+    with locker.view(item.sha256, actor=as_(locker, "O02"), purpose="review") as fh:
         assert fh.read() == jpeg("a")
     assert [a.action for a in locker.access.for_item(item.sha256)] == ["export", "view"]
 
@@ -184,7 +185,7 @@ def test_R17_altered_original_is_not_exported(locker: EvidenceLocker, tmp_path: 
     path.chmod(0o644)
     path.write_bytes(jpeg("b"))
     with pytest.raises(errors.OriginalAltered):
-        locker.export(item.sha256, tmp_path / "out", actor="O01")
+        locker.export(item.sha256, tmp_path / "out", actor=as_(locker, "O01"))
     assert locker.access.for_item(item.sha256) == []
     assert list((tmp_path / "out").iterdir()) == []
 
@@ -194,7 +195,7 @@ def test_R19_removal_under_retention_is_refused_and_audited(locker: EvidenceLock
     assert item.retention_class is RetentionClass.UNLINKED
     assert item.retain_until == add_months(locker.ws.clock().date(), 6) == date(2027, 5, 23)
     with pytest.raises(errors.RetentionRefused) as err:
-        locker.remove(item.sha256, actor="O01", reason="拍错了")
+        locker.remove(item.sha256, actor=as_(locker, "O01"), reason="拍错了")
     assert "R19" in err.value.zh and "2027-05-23" in err.value.zh
     (attempt,) = [e for e in locker.ws.audit.repo.entries() if e.action == "evidence.remove_refused"]
     assert (attempt.actor, attempt.target, attempt.detail["rule"], attempt.detail["reason"]) == (
@@ -206,7 +207,7 @@ def test_R17_removal_after_retention_is_still_refused_and_audited(locker: Eviden
     item = ingest(locker, jpeg("a")).item
     locker.ws.audit.clock = locker.ws.clock = fixed_clock(locker.ws.clock() + timedelta(days=400))
     with pytest.raises(errors.OriginalsWriteOnce) as err:
-        locker.remove(item.sha256, actor="O01")
+        locker.remove(item.sha256, actor=as_(locker, "O01"))
     assert "118号" in err.value.zh
     assert [e.detail["rule"] for e in locker.ws.audit.repo.entries() if e.action == "evidence.remove_refused"] == ["R17"]
     assert locker.store.exists(item.sha256)
@@ -220,7 +221,7 @@ def test_R19_retention_months_are_configurable(locker: EvidenceLocker) -> None:
 
 def test_R17_database_refuses_edit_and_delete_of_sealed_rows(locker: EvidenceLocker, tmp_path: Path) -> None:
     item = ingest(locker, jpeg("a")).item
-    locker.export(item.sha256, tmp_path, actor="O01")
+    locker.export(item.sha256, tmp_path, actor=as_(locker, "O01"))
     db = locker.ws.db
     for sql in ("UPDATE evidence SET size = 1", "UPDATE evidence SET inspection_id = NULL",
                 "DELETE FROM evidence", "UPDATE seal_records SET signature = ''", "DELETE FROM seal_records",

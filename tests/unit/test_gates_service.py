@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from app.gates.service import StartBlocked
+from keys_kit import as_
 import pytest
 
 from app.audit import verify
@@ -51,7 +53,7 @@ def test_R7_demo_S06_inspection_in_next_quarter_is_allowed(demo_workspace: Works
 
 def test_R7_demo_approval_override_is_written_to_audit_log(demo_workspace: Workspace) -> None:
     ws = demo_workspace
-    decision = authorize_start(ws, "JC-2026-1105", [APPROVAL], actor="O02", item_codes=NOTICE_1105_ITEMS)
+    decision = authorize_start(ws, "JC-2026-1105", [APPROVAL], actor=as_(ws, "O02"), item_codes=NOTICE_1105_ITEMS)
     assert decision.allowed and decision.accepted == (APPROVAL,)
     [entry] = _overrides_logged(ws)
     assert entry.actor == "O02" and entry.target == "JC-2026-1105"
@@ -60,22 +62,25 @@ def test_R7_demo_approval_override_is_written_to_audit_log(demo_workspace: Works
     assert verify(ws.db) == []
 
 
-def test_R7_demo_override_with_empty_reason_is_refused_and_not_logged(demo_workspace: Workspace) -> None:
+def test_R7_demo_override_with_empty_reason_is_refused_and_only_the_refusal_logged(demo_workspace: Workspace) -> None:
     ws = demo_workspace
+    who = as_(ws, "O02")
     before = len(list(ws.audit.repo.entries()))
     with pytest.raises(OverrideRefused):
         authorize_start(ws, "JC-2026-1105", [Override("R7", " ", "清西执审〔2026〕8号", "周敏")],
-                        actor="O02", item_codes=NOTICE_1105_ITEMS)
-    assert len(list(ws.audit.repo.entries())) == before
+                        actor=who, item_codes=NOTICE_1105_ITEMS)
+    [refusal] = list(ws.audit.repo.entries())[before:]
+    assert (refusal.actor, refusal.action, refusal.detail["rule"]) == ("O02", "refused", "R7")
 
 
 def test_R7_demo_override_is_not_logged_while_other_blocks_remain(demo_workspace: Workspace) -> None:
     # DQ-001 is in the plan but YG-2026-044 did not announce it: R5 still blocks.
-    decision = authorize_start(demo_workspace, "JC-2026-1105", [APPROVAL], actor="O02",
-                               item_codes=(*NOTICE_1105_ITEMS, "DQ-001"))
-    assert not decision.allowed
-    assert {f.code for f in decision.blocking} == {"R5.items_not_announced"}
+    with pytest.raises(StartBlocked) as err:
+        authorize_start(demo_workspace, "JC-2026-1105", [APPROVAL], actor=as_(demo_workspace, "O02"),
+                        item_codes=(*NOTICE_1105_ITEMS, "DQ-001"))
+    assert {f.code for f in err.value.decision.blocking} == {"R5.items_not_announced"}
     assert _overrides_logged(demo_workspace) == []
+    assert list(demo_workspace.audit.repo.entries())[-1].action == "refused"  # the refusal is on the record
 
 
 def test_R7_demo_S13_open_tasks_are_proposed_for_merging(demo_workspace: Workspace) -> None:
@@ -88,7 +93,7 @@ def test_R4_demo_unfiled_plan_blocks_JC_2026_1104(demo_workspace: Workspace) -> 
     found = check_start(demo_workspace, "JC-2026-1104")
     assert "R4.plan_not_filed" in _codes(found)
     with pytest.raises(OverrideRefused):
-        authorize_start(demo_workspace, "JC-2026-1104", [Override("R4", "急需", "某号", "周敏")], actor="O03")
+        authorize_start(demo_workspace, "JC-2026-1104", [Override("R4", "急需", "某号", "周敏")], actor=as_(demo_workspace, "O03"))
 
 
 def test_R5_demo_notice_period_of_JC_2026_1102_has_not_ended(demo_workspace: Workspace) -> None:
@@ -121,7 +126,7 @@ def test_R1_demo_expired_certificate_in_JC_2026_1104(demo_workspace: Workspace) 
 def test_R1_R4_R5_R6_R7_demo_tasks_for_today_may_start(demo_workspace: Workspace, iid: str) -> None:
     found = check_start(demo_workspace, iid)
     assert _codes(found) == set()
-    assert authorize_start(demo_workspace, iid, actor="O01").allowed
+    assert authorize_start(demo_workspace, iid, actor=as_(demo_workspace, "O01")).allowed
 
 
 def test_R8_demo_every_inspection_shows_credit_and_every_finding_cites_its_source(

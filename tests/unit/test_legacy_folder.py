@@ -41,6 +41,8 @@ def make_legacy_folder(folder: Path) -> bytes:
         conn.execute("INSERT INTO agencies (id, name, region, supervision_phone) VALUES (?, ?, ?, ?)",
                      (a["id"], a["name"], a.get("region", ""), a.get("supervision_phone", "")))
     for o in document["officers"]:
+        if o["role"] == "administrator":  # that version's roster knew no device administrators
+            continue
         conn.execute("INSERT INTO officers (id, name, role, agency_id, cert_no, cert_issuer, cert_field, cert_expiry,"
                      " revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      (o["id"], o["name"], o["role"], o["agency_id"], o.get("cert_no"), o.get("cert_issuer"),

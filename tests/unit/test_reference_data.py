@@ -93,7 +93,7 @@ def test_import_is_all_or_nothing(workspace: Workspace, document: dict) -> None:
     assert workspace.officers.all() == [] and workspace.subjects.all() == []
     assert not workspace.has_reference_data()
     reference.import_set(workspace.db, ref, source="file")
-    assert len(workspace.officers.all()) == 7
+    assert len(workspace.officers.all()) == 8
     assert workspace.reference_sets.latest()["sha256"] == ref.sha256
 
 
@@ -130,7 +130,7 @@ def test_reimport_updates_in_place(workspace: Workspace, document: dict) -> None
     document["officers"][0]["revoked"] = True
     reference.import_set(workspace.db, reference.parse(document), source="file")
     assert workspace.officers.get("O01").revoked
-    assert len(workspace.officers.all()) == 7
+    assert len(workspace.officers.all()) == 8
 
 
 def test_the_agency_numbering_scheme_is_read_and_optional(document: dict) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from keys_kit import as_
 import io
 from local_db.database import dbapi
 
@@ -38,7 +39,7 @@ def capture(review: ReviewService, n: int, certs=(O01_CERT, O02_CERT), actor: st
 def test_R17_a_decision_is_a_sealed_record_and_the_original_is_unchanged(review: ReviewService) -> None:
     sha = capture(review, 1)
     before = review.locker.items.get(sha)
-    decision = review.decide(sha, "approve", reviewer="L01", comment="清晰")
+    decision = review.decide(sha, "approve", reviewer=as_(review, "L01"), comment="清晰")
     assert decision.decision is ReviewDecisionKind.APPROVE and decision.reviewer == "L01"
     record = review.locker.items.get(decision.record_sha256)
     assert record.derived_from == sha and record.derivation == "review" and record.officer_ids == ("L01",)
@@ -60,81 +61,83 @@ def test_the_queue_per_inspection_and_officer_and_the_latest_decision_wins(revie
     assert {e.item.sha256 for e in review.queue(inspection_id=TASK)} == {a, b, c}
     assert {e.item.sha256 for e in review.queue(officer_id="O01")} == {a, b}
     assert review.queue(inspection_id="JC-2026-1102") == []
-    review.decide(a, "return", reviewer="L01", comment="补拍招牌")
-    review.decide(b, "key", reviewer="L01")
+    review.decide(a, "return", reviewer=as_(review, "L01"), comment="补拍招牌")
+    review.decide(b, "key", reviewer=as_(review, "L01"))
     assert {e.item.sha256 for e in review.queue()} == {c}
     assert [e.item.sha256 for e in review.returned_to("O01")] == [a]
     assert [e.item.sha256 for e in review.returned_to("O02")] == [a]  # both collectors of a
     assert review.returned_to("O03") == []
-    answered = review.answer(a, officer="O01", comment="已补拍")
+    answered = review.answer(a, officer=as_(review, "O01"), comment="已补拍")
     assert answered.decision is ReviewDecisionKind.ANSWER
     assert review.returned_to("O01") == [] and {e.item.sha256 for e in review.queue()} == {a, c}
-    review.decide(a, "approve", reviewer="L01")
+    review.decide(a, "approve", reviewer=as_(review, "L01"))
     assert [d.decision for d in review.history(a)] == [ReviewDecisionKind.RETURN, ReviewDecisionKind.ANSWER,
                                                        ReviewDecisionKind.APPROVE]
     # the same decision twice is a second record, not a silent duplicate
-    review.decide(c, "approve", reviewer="L01")
-    review.decide(c, "approve", reviewer="L01")
+    review.decide(c, "approve", reviewer=as_(review, "L01"))
+    review.decide(c, "approve", reviewer=as_(review, "L01"))
     assert len(review.history(c)) == 2
 
 
 def test_only_a_team_leader_may_decide(review: ReviewService) -> None:
     sha = capture(review, 1)
-    for person, rule in (("A01", "【R1】"), ("O03", "带队/审核人员")):
+    for person, rule in (("A01", "执法辅助人员"), ("O03", "带队/审核人员")):
         with pytest.raises(RoleRefused) as err:
-            review.decide(sha, "approve", reviewer=person)
+            review.decide(sha, "approve", reviewer=as_(review, person))
         assert rule in err.value.zh and err.value.en
+    with pytest.raises(RoleRefused):  # a name is not a signed-in person
+        review.decide(sha, "approve", reviewer="L01")  # type: ignore[arg-type]
     assert review.history(sha) == []
 
 
 def test_a_team_leader_cannot_approve_what_they_captured(review: ReviewService) -> None:
     own = capture(review, 1, certs=(L01_CERT, O01_CERT), actor="L01")
     with pytest.raises(ReviewRefused) as err:
-        review.decide(own, "approve", reviewer="L01")
+        review.decide(own, "approve", reviewer=as_(review, "L01"))
     assert "不能审核自己采集的证据" in err.value.zh and "cannot review it" in err.value.en
     assert review.history(own) == []
     # at the device with the officers' certificates: still their own capture
     pressed = capture(review, 2, certs=(O01_CERT,), actor="L01")
     with pytest.raises(ReviewRefused):
-        review.decide(pressed, "key", reviewer="L01")
+        review.decide(pressed, "key", reviewer=as_(review, "L01"))
 
 
 def test_refused_decisions_write_nothing(review: ReviewService) -> None:
     sha = capture(review, 1)
     items = len(review.locker.items.all())
     with pytest.raises(ReviewRefused):
-        review.decide(sha, "return", reviewer="L01", comment="  ")
+        review.decide(sha, "return", reviewer=as_(review, "L01"), comment="  ")
     with pytest.raises(ReviewRefused) as err:
-        review.decide(sha, "approve", reviewer="L01", finding_ref="SR-001")  # inspection not started
+        review.decide(sha, "approve", reviewer=as_(review, "L01"), finding_ref="SR-001")  # inspection not started
     assert "SR-001" in err.value.zh and "SR-001" in err.value.en
     with pytest.raises(ReviewRefused):
-        review.answer(sha, officer="O01", comment="x")  # nothing was returned
+        review.answer(sha, officer=as_(review, "O01"), comment="x")  # nothing was returned
     assert review.history(sha) == [] and len(review.locker.items.all()) == items
 
 
 def test_an_answer_comes_from_the_officer_who_captured(review: ReviewService) -> None:
     sha = capture(review, 1, certs=(O01_CERT,))
-    review.decide(sha, "return", reviewer="L01", comment="模糊")
+    review.decide(sha, "return", reviewer=as_(review, "L01"), comment="模糊")
     with pytest.raises(ReviewRefused):
-        review.answer(sha, officer="O02", comment="已补正")
+        review.answer(sha, officer=as_(review, "O02"), comment="已补正")
     with pytest.raises(ReviewRefused):
-        review.answer(sha, officer="O01", comment="")
+        review.answer(sha, officer=as_(review, "O01"), comment="")
     assert review.returned_to("O01")[0].latest.comment == "模糊"
 
 
 def test_a_decision_links_to_a_finding_of_the_inspection(review: ReviewService) -> None:
     onsite = OnsiteService(review.ws)
-    onsite.begin(TASK, actor="O01")
+    onsite.begin(TASK, actor=as_(onsite, "O01"))
     sha = capture(review, 1)
-    decision = review.decide(sha, "key", reviewer="L01", finding_ref="SR-001")
+    decision = review.decide(sha, "key", reviewer=as_(review, "L01"), finding_ref="SR-001")
     assert decision.finding_ref == "SR-001"
     with pytest.raises(ReviewRefused):
-        review.decide(sha, "approve", reviewer="L01", finding_ref="NO-SUCH")
+        review.decide(sha, "approve", reviewer=as_(review, "L01"), finding_ref="NO-SUCH")
 
 
 def test_review_rows_are_append_only_and_the_audit_chain_holds(review: ReviewService) -> None:
     sha = capture(review, 1)
-    review.decide(sha, "return", reviewer="L01", comment="补拍")
+    review.decide(sha, "return", reviewer=as_(review, "L01"), comment="补拍")
     with pytest.raises(dbapi.DatabaseError, match="append-only"), transaction(review.ws.db):
         review.ws.db.execute("UPDATE review_decisions SET decision = 'approve'")
     with pytest.raises(dbapi.DatabaseError, match="append-only"), transaction(review.ws.db):
@@ -148,7 +151,7 @@ def test_several_items_are_decided_each_on_its_own(review: ReviewService) -> Non
 
     mine = capture(review, 1, certs=(L01_CERT,), actor="L01")
     others = [capture(review, 2), capture(review, 3)]
-    steps = review.decide_steps([others[0], mine, others[1]], "approve", reviewer="L01")
+    steps = review.decide_steps([others[0], mine, others[1]], "approve", reviewer=as_(review, "L01"))
     made, refused = drive(steps)
     assert [d.item_sha256 for d in made] == others
     assert len(refused) == 1 and isinstance(refused[0], ReviewRefused)
@@ -157,20 +160,20 @@ def test_several_items_are_decided_each_on_its_own(review: ReviewService) -> Non
 
 def test_a_team_leader_importing_under_an_officer_s_certificate_still_cannot_review_it(
         review: ReviewService, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """Through the real import path: the person at the device (not the first certificate
-    ticked) is who sealed, so the self-review rule holds for imports and camera captures."""
+    """Through the real import path: the person at the device is the collector and the one
+    who sealed (no certificate can be named instead), so the self-review rule holds."""
     from app.evidence.importer import FileImport
 
     photo = tmp_path / "IMG_0001.JPG"
     photo.write_bytes(b"\xff\xd8\xff\xe0" + b"imported" * 50 + b"\xff\xd9")
-    job = FileImport(review.locker, [photo], inspection_id=TASK, officer_certs=[O01_CERT],
-                     evidence_type="audiovisual", actor="L01")
+    job = FileImport(review.locker, [photo], inspection_id=TASK, evidence_type="audiovisual",
+                     actor=as_(review.locker, "L01"))
     for _ in job.run():
         pass
     [item] = job.report.imported
-    assert item.officer_ids == ("O01",)
+    assert item.officer_ids == ("L01",)
     with pytest.raises(ReviewRefused):
-        review.decide(item.sha256, "approve", reviewer="L01")
+        review.decide(item.sha256, "approve", reviewer=as_(review, "L01"))
 
 
 def test_a_camera_photo_names_the_operator_as_the_one_who_sealed(demo_workspace: Workspace, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -183,7 +186,7 @@ def test_a_camera_photo_names_the_operator_as_the_one_who_sealed(demo_workspace:
                     "-c:v", "mpeg4", str(video)], check=True)
     locker = EvidenceLocker(demo_workspace)
     session = CaptureSession(locker, VideoSource(video, pace=True), officer_certs=[O01_CERT], inspection_id=TASK,
-                             operator="L01")
+                             operator=as_(demo_workspace, "L01"))
     session.start()
     try:
         import time
@@ -195,7 +198,7 @@ def test_a_camera_photo_names_the_operator_as_the_one_who_sealed(demo_workspace:
     finally:
         session.stop()
     with pytest.raises(ReviewRefused):
-        ReviewService(locker).decide(item.sha256, "approve", reviewer="L01")
+        ReviewService(locker).decide(item.sha256, "approve", reviewer=as_(demo_workspace, "L01"))
 
 
 def test_R1_a_leader_whose_certificate_is_for_another_agency_cannot_review_its_items(
@@ -206,6 +209,6 @@ def test_R1_a_leader_whose_certificate_is_for_another_agency_cannot_review_its_i
         ws.db.execute("INSERT INTO agencies (id, name) SELECT 'AG-OTHER', '另一执法局' "
                       "WHERE NOT EXISTS (SELECT 1 FROM agencies WHERE id = 'AG-OTHER')")
         ws.db.execute("UPDATE inspections SET agency_id = 'AG-OTHER' WHERE id = ?", [TASK])
-    with pytest.raises(ReviewRefused) as err:
-        review.decide(sha, "approve", reviewer="L01")
+    with pytest.raises(RoleRefused) as err:
+        review.decide(sha, "approve", reviewer=as_(review, "L01"))
     assert "非本机关签发" in err.value.zh

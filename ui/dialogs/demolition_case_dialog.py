@@ -61,7 +61,7 @@ class DemolitionCaseDialog(QDialog):
         self.scheduled.setDisplayFormat("yyyy-MM-dd HH:mm")
         self.partner = QComboBox()
         for o in service.ws.officers.all():
-            if o.id != officer.id and o.role is not StaffRole.AUXILIARY and o.cert_no:
+            if o.id != officer.id and o.role.certified and o.cert_no:
                 self.partner.addItem(f"{o.name}（{o.cert_no}）", o.id)
         if case and len(case.officer_ids) > 1:
             self.partner.setCurrentIndex(max(0, self.partner.findData(case.officer_ids[1])))
@@ -111,9 +111,9 @@ class DemolitionCaseDialog(QDialog):
                 partner = self.partner.currentData()
                 self.saved = self.service.create_case(
                     case_id=self.case_id.text(), officer_ids=[self.officer.id, *([partner] if partner else [])],
-                    actor=self.officer.id, **values)  # type: ignore[arg-type]
+                    actor=self.officer, **values)  # type: ignore[arg-type]
             else:
-                self.saved = self.service.update_case(self.case.id, actor=self.officer.id, **values)
+                self.saved = self.service.update_case(self.case.id, actor=self.officer, **values)
         except UserFacingError as exc:
             self.error.setText(exc.message(self.language))
             self.error.show()

@@ -170,13 +170,14 @@ class ImportDialog(QDialog):
         self.officers = QListWidget()
         self.officers.setFixedHeight(150)
         for o in locker.ws.officers.all():
-            if o.role is StaffRole.AUXILIARY or not o.cert_no:
-                continue  # auxiliary staff hold no certificate and never collect alone (R1)
-            entry = QListWidgetItem(f"{o.name}  {o.cert_no}")
-            entry.setSizeHint(QSize(0, 36))  # a finger can tick it
+            # The collector is the person signed in (a body camera: its assigned wearer), never chosen here.
+            if officer is None or o.id != officer.id:
+                continue
+            entry = QListWidgetItem(f"{o.name}  {o.cert_no or ''}")
+            entry.setSizeHint(QSize(0, 36))
             entry.setData(Qt.ItemDataRole.UserRole, o)
-            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            entry.setCheckState(Qt.CheckState.Checked if officer and o.id == officer.id else Qt.CheckState.Unchecked)
+            entry.setFlags(entry.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+            entry.setCheckState(Qt.CheckState.Checked)
             self.officers.addItem(entry)
         self.evidence_type = QComboBox()
         self.evidence_type.addItem(self.tr("请选择证据种类（必填）"), None)
@@ -248,6 +249,15 @@ class ImportDialog(QDialog):
     def set_evidence_type(self, kind: EvidenceType | None) -> None:
         self.evidence_type.setCurrentIndex(max(0, self.evidence_type.findData(kind)))
 
+    def _show_collector(self, person: Officer) -> None:
+        self.officers.clear()
+        entry = QListWidgetItem(f"{person.name}  {person.cert_no or ''}")
+        entry.setSizeHint(QSize(0, 36))
+        entry.setData(Qt.ItemDataRole.UserRole, person)
+        entry.setFlags(entry.flags() & ~Qt.ItemFlag.ItemIsUserCheckable)
+        entry.setCheckState(Qt.CheckState.Checked)
+        self.officers.addItem(entry)
+
     def set_officers(self, officer_ids: Sequence[str]) -> None:
         for n in range(self.officers.count()):
             entry = self.officers.item(n)
@@ -310,7 +320,7 @@ class ImportDialog(QDialog):
         cam = self.cameras[row]
         self.set_paths(cam.pending, camera=cam)
         if cam.wearer is not None:
-            self.set_officers([cam.wearer.id])
+            self._show_collector(cam.wearer)  # a camera's files are its wearer's, as assigned
         if self.evidence_type.currentData() is None:
             self.set_evidence_type(EvidenceType.AUDIOVISUAL)  # recordings; the officer may change it (R15)
 
@@ -324,11 +334,11 @@ class ImportDialog(QDialog):
             return None
         options: dict[str, Any] = dict(
             inspection_id=self.inspection.currentData(), cancel=threading.Event(),
-            officer_certs=[o.cert_no or "" for o in self.checked_officers()],
             evidence_type=self.evidence_type.currentData(),
-            actor=self.operator.id if self.operator is not None else None)
+            actor=self.operator)
         try:
-            # Type (R15), officers and inspection are checked before any file is read.
+            # Type (R15), the person importing and the inspection are checked before any file is
+            # read; the collector is the signed-in person (a body camera: its assigned wearer).
             if self.camera is not None and self.bodycam is not None:
                 # Remembers what was taken in, so the camera's list of new files shrinks.
                 importer: FileImport = self.bodycam.CameraImport(self.locker, self.camera.volume,

@@ -12,6 +12,7 @@ from PySide6.QtCore import QSize
 from PySide6.QtGui import QBrush, QColor, QPixmap
 
 from app.audit import AuditProblem
+from app.audit_words import SYSTEM, describe, is_refusal, raw
 from app.domain import AuditEntry, ReviewDecisionKind
 from app.review import QueueEntry
 from ui.models.evidence_gallery import SealCheck, SealState, type_label
@@ -159,26 +160,32 @@ AUDIT_HEADERS = (
     QT_TRANSLATE_NOOP("AuditTableModel", "序号"),
     QT_TRANSLATE_NOOP("AuditTableModel", "时间"),
     QT_TRANSLATE_NOOP("AuditTableModel", "人员"),
-    QT_TRANSLATE_NOOP("AuditTableModel", "操作"),
-    QT_TRANSLATE_NOOP("AuditTableModel", "对象"),
-    QT_TRANSLATE_NOOP("AuditTableModel", "详情"),
+    QT_TRANSLATE_NOOP("AuditTableModel", "记录"),
 )
+REFUSALS = "@refusals"  # the action filter that keeps only refused acts (app.audit_words.is_refusal)
 
 
 class AuditTableModel(QAbstractTableModel):
     """The audit log, newest first, filtered by actor, action, date range and target.
 
+    Each entry reads as a sentence (``app.audit_words.describe``) in the interface
+    language; its raw form (action, target, detail) is the tooltip and :meth:`raw_at`.
     Entries named by the chain check (``app.audit.verify``) are shown in red.
     """
 
-    def __init__(self, parent: Any = None) -> None:
+    def __init__(self, parent: Any = None, language: str = "zh") -> None:
         super().__init__(parent)
+        self.language = language
+        self._names: dict[str, str] = {}
         self._all: list[AuditEntry] = []
         self._shown: list[AuditEntry] = []
         self._problems: dict[int, str] = {}
         self._filters: dict[str, Any] = {"actor": "", "action": "", "start": None, "end": None, "target": ""}
 
-    def set_entries(self, entries: Sequence[AuditEntry], problems: Sequence[AuditProblem] = ()) -> None:
+    def set_entries(self, entries: Sequence[AuditEntry], problems: Sequence[AuditProblem] = (),
+                    names: dict[str, str] | None = None) -> None:
+        """``names``: person id → name, for the sentences."""
+        self._names = dict(names or {})
         self._all = sorted(entries, key=lambda e: -e.seq)
         self._problems = {}
         for p in problems:
@@ -187,7 +194,8 @@ class AuditTableModel(QAbstractTableModel):
 
     def set_filters(self, *, actor: str | None = None, action: str | None = None, start: date | None = None,
                     end: date | None = None, target: str | None = None) -> None:
-        """Narrow the rows; ``action`` matches a prefix ("review." for every review decision)."""
+        """Narrow the rows; ``action`` matches a prefix ("review." for every review decision),
+        or is :data:`REFUSALS` for the refused acts only."""
         self._filters.update(actor=(actor or "").strip(), action=(action or "").strip(), start=start, end=end,
                              target=(target or "").strip().casefold())
         self._apply()
@@ -201,6 +209,12 @@ class AuditTableModel(QAbstractTableModel):
     def entry_at(self, row: int) -> AuditEntry:
         return self._shown[row]
 
+    def sentence_at(self, row: int) -> str:
+        return describe(self._shown[row], self.language, self._names)
+
+    def raw_at(self, row: int) -> str:
+        return raw(self._shown[row])
+
     def problem_of(self, seq: int) -> str | None:
         return self._problems.get(seq)
 
@@ -210,7 +224,7 @@ class AuditTableModel(QAbstractTableModel):
         self._shown = [
             e for e in self._all
             if (not f["actor"] or e.actor == f["actor"])
-            and (not f["action"] or e.action.startswith(f["action"]))
+            and (not f["action"] or (is_refusal(e) if f["action"] == REFUSALS else e.action.startswith(f["action"])))
             and (f["start"] is None or e.at.date() >= f["start"])
             and (f["end"] is None or e.at.date() <= f["end"])
             and (not f["target"] or f["target"] in e.target.casefold())
@@ -234,10 +248,11 @@ class AuditTableModel(QAbstractTableModel):
         e = self._shown[index.row()]
         if role == Qt.ItemDataRole.ForegroundRole and e.seq in self._problems:
             return QBrush(QColor("#b3261e"))
-        if role == Qt.ItemDataRole.ToolTipRole and e.seq in self._problems:
-            return self._problems[e.seq]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return "\n".join(filter(None, [self._problems.get(e.seq), raw(e)]))
         if role != Qt.ItemDataRole.DisplayRole:
             return None
-        detail = ", ".join(f"{k}={v}" for k, v in sorted(e.detail.items()) if v not in (None, "", [], {}))
-        return (str(e.seq), f"{e.at:%Y-%m-%d %H:%M:%S}", e.actor, e.action,
-                e.target[:16] + "…" if len(e.target) > 24 else e.target, detail)[index.column()]
+        if index.column() == 3:
+            return describe(e, self.language, self._names)
+        who = self._names.get(e.actor) or (SYSTEM[self.language] if e.actor == "system" else e.actor)
+        return (str(e.seq), f"{e.at:%Y-%m-%d %H:%M:%S}", who)[index.column()]

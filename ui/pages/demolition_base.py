@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.demolition.service import DemolitionService
 from app.domain import Officer
+from app.session import Session
 from local_db.demolition_repository import DemolitionCase
 from ui.widgets.work_step import WorkStep
 
@@ -35,12 +36,14 @@ def event_text(kind: str) -> str:
 class DemolitionContext:
     service: DemolitionService
     case: DemolitionCase
-    officer: Officer
+    officer: Officer | Session
     language: str
 
     @property
-    def actor(self) -> str:
-        return self.officer.id
+    def actor(self) -> Session:
+        """The signed-in session (it reads like the person, ``officer``): what the services take."""
+        assert isinstance(self.officer, Session)
+        return self.officer
 
 
 class DemolitionTab(WorkStep):

@@ -184,7 +184,7 @@ class CustodyTab(DemolitionTab):
         png = b"" if self.sign_pad.is_empty() else self.sign_pad.to_png()
         if self.attempt(lambda: ctx.service.inventory.sign(
                 ctx.case.id, document=self.document.currentData(), role=role, signer_name=self.signer.text(),
-                signer_ref=ctx.actor if role == "officer" else "", image_png=png, actor=ctx.actor)) is not None:
+                signer_ref=ctx.actor.id if role == "officer" else "", image_png=png, actor=ctx.actor)) is not None:
             self.sign_pad.clear()
             self.signer.clear()
 

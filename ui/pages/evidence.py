@@ -287,7 +287,7 @@ class EvidencePage(QWidget):
         if item is None or officer is None:
             return None
         folder = view_folder(self.ws.folder, officer.id)
-        job = Job(copy_for_viewing, self.locker, item, officer.id, folder)
+        job = Job(copy_for_viewing, self.locker, item, officer, folder)
         job.result.connect(lambda path: self._opened(item, path))
         return self._start("open", job, database_pool())
 
@@ -315,7 +315,7 @@ class EvidencePage(QWidget):
         if not purpose.strip():
             self.detail.say(self.tr("请填写导出用途：每次导出原件都记入访问记录（R17）。"), error=True)
             return None
-        job = Job(self.locker.export, item.sha256, folder, actor=officer.id, purpose=purpose.strip())
+        job = Job(self.locker.export, item.sha256, folder, actor=officer, purpose=purpose.strip())
         job.result.connect(lambda path: self._exported(item, path))
         return self._start("export", job, database_pool())
 
@@ -393,7 +393,7 @@ class EvidencePage(QWidget):
             return self._placeholder(self.tr("现场拍摄（摄像头拍照、录像并即时封存）将在此处提供。"))
         return CameraPanel(self.locker, self.capture_context, language=self.language,
                            on_sealed=self._captured, parent=self.camera_host,
-                           operator=lambda: officer.id if (officer := self.current_officer()) else None)
+                           operator=self.current_officer)
 
     def _captured(self, _item: EvidenceItem) -> None:
         # Photos and segments sealed by the camera join the gallery; a burst (recovered

@@ -29,6 +29,7 @@ from app.domain import EvidenceItem
 from app.evidence import errors
 from app.evidence.locker import EvidenceLocker
 from app.workspace import Workspace
+from app.session import Session
 from local_db.evidence_repository import EvidenceAccessRepository
 from ui.dialogs.import_dialog import format_bytes
 from ui.models.evidence_gallery import (
@@ -51,7 +52,7 @@ def view_folder(data_folder: Path, officer_id: str) -> Path:
     return private_view_folder(officer_id)
 
 
-def copy_for_viewing(locker: EvidenceLocker, item: EvidenceItem, actor: str,
+def copy_for_viewing(locker: EvidenceLocker, item: EvidenceItem, actor: Session,
                      folder: Path) -> Generator[int, None, Path]:
     """Log a view (R17) and copy the original, checked against its seal, into ``folder``.
 

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.domain import Inspection, OnsiteRecord, Officer
 from app.onsite.service import OnsiteService
+from app.session import Session
 from ui.widgets.work_step import WorkStep
 
 
@@ -18,12 +19,14 @@ class OnsiteContext:
     service: OnsiteService
     inspection: Inspection
     record: OnsiteRecord
-    officer: Officer
+    officer: Officer | Session
     language: str
 
     @property
-    def actor(self) -> str:
-        return self.officer.id
+    def actor(self) -> Session:
+        """The signed-in session (it reads like the person, ``officer``): what the services take."""
+        assert isinstance(self.officer, Session)
+        return self.officer
 
 
 class OnsiteStep(WorkStep):

@@ -81,7 +81,10 @@ class SignatureStep(OnsiteStep):
     def load(self, ctx: OnsiteContext) -> None:
         super().load(ctx)
         self.officer.clear()
+        # An officer signs only for himself, signed in: the other officer signs in his own session.
         for officer_id in ctx.inspection.officer_ids:
+            if officer_id != ctx.actor.id:
+                continue
             officer = ctx.service.ws.officers.get(officer_id)
             self.officer.addItem(f"{officer.name}（{officer.cert_no}）" if officer else officer_id, officer_id)
         self.signed.clear()

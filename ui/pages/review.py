@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDateEdit,
+    QPlainTextEdit,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -41,7 +42,7 @@ from app.workspace import Workspace
 from local_db.errors import UserFacingError
 from local_db.evidence_sources_repository import CameraAssignmentRepository
 from ui.models.evidence_gallery import check_all
-from ui.models.review_queue import THUMB_SIZE, AuditTableModel, QueueRow, ReviewQueueModel
+from ui.models.review_queue import REFUSALS, THUMB_SIZE, AuditTableModel, QueueRow, ReviewQueueModel
 from ui.thumbnails import ThumbnailCache
 from ui.workers import Job, database_pool
 
@@ -112,7 +113,7 @@ class ReviewPage(QWidget):
         ql.addWidget(self.message)
 
         # --- the audit log ---
-        self.audit_model = AuditTableModel(self)
+        self.audit_model = AuditTableModel(self, "en" if language == "en" else "zh")
         self.audit_table = QTableView()
         self.audit_table.setModel(self.audit_model)
         self.audit_table.verticalHeader().hide()
@@ -140,6 +141,15 @@ class ReviewPage(QWidget):
         al.addWidget(self.chain)
         al.addLayout(audit_filters)
         al.addWidget(self.audit_table, 1)
+        # The entry as stored (action, target, every detail field), for the selected row.
+        self.audit_detail = QPlainTextEdit()
+        self.audit_detail.setReadOnly(True)
+        self.audit_detail.setMaximumHeight(120)
+        self.audit_detail.setPlaceholderText(self.tr("选中一条记录，查看其原始内容"))
+        al.addWidget(self.audit_detail)
+        self.audit_table.selectionModel().currentRowChanged.connect(
+            lambda current, _prev: self.audit_detail.setPlainText(
+                self.audit_model.raw_at(current.row()) if current.isValid() else ""))
 
         # --- overdue (R18) ---
         self.overdue = QListWidget()
@@ -263,7 +273,7 @@ class ReviewPage(QWidget):
         shas = self.selected_shas()
         if self.officer is None or not shas or self.jobs.get("decide") is not None:
             return None
-        job = Job(self.service.decide_steps, shas, kind, reviewer=self.officer.id, comment=self.comment.text(),
+        job = Job(self.service.decide_steps, shas, kind, reviewer=self.officer, comment=self.comment.text(),
                   finding_ref=self.finding.text().strip())
         job.result.connect(self._decided)
         job.error.connect(lambda exc: self._decided(([], [exc])))
@@ -299,7 +309,7 @@ class ReviewPage(QWidget):
     def load_audit(self) -> None:
         entries = list(self.ws.audit.repo.entries())
         problems = audit.verify(self.ws.db)
-        self.audit_model.set_entries(entries, problems)
+        self.audit_model.set_entries(entries, problems, {o.id: o.name for o in self.ws.officers.all()})
         if problems:
             first = problems[0]
             self.chain.setStyleSheet("color: #b3261e;")
@@ -308,14 +318,20 @@ class ReviewPage(QWidget):
         else:
             self.chain.setStyleSheet("color: #1b7f3b;")
             self.chain.setText(self.tr("审计日志链完整：%1 条记录，未发现改动或删除。").replace("%1", str(len(entries))))
-        for combo, first_text, values in ((self.actor_filter, self.tr("全部人员"), self.audit_model.actors()),
-                                          (self.action_filter, self.tr("全部操作"), self.audit_model.actions())):
+        names = {o.id: o.name for o in self.ws.officers.all()}
+        kinds = [(REFUSALS, self.tr("仅被拒绝的操作")), ("session.", self.tr("登录与 PIN")),
+                 ("inspection.", self.tr("检查")), ("record.", self.tr("现场笔录")), ("gate.", self.tr("例外登记")),
+                 ("evidence.", self.tr("证据")), ("review.", self.tr("审核")), ("demolition.", self.tr("强制拆除")),
+                 ("camera.", self.tr("执法记录仪")), ("sync.", self.tr("同步"))]
+        for combo, first_text, values in (
+                (self.actor_filter, self.tr("全部人员"), [(a, names.get(a, a)) for a in self.audit_model.actors()]),
+                (self.action_filter, self.tr("全部操作"), kinds)):
             keep = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
             combo.addItem(first_text, "")
-            for v in values:
-                combo.addItem(v, v)
+            for v, text in values:
+                combo.addItem(text, v)
             combo.setCurrentIndex(max(0, combo.findData(keep)))
             combo.blockSignals(False)
         if entries:

@@ -168,7 +168,7 @@ class SignInPage(QWidget):
         for card in self.cards:
             card.deleteLater()
         self.cards = []
-        order = {StaffRole.OFFICER: 0, StaffRole.TEAM_LEADER: 1, StaffRole.AUXILIARY: 2}
+        order = {StaffRole.OFFICER: 0, StaffRole.TEAM_LEADER: 1, StaffRole.AUXILIARY: 2, StaffRole.ADMINISTRATOR: 3}
         for n, officer in enumerate(sorted(staff, key=lambda o: (order[o.role], o.id))):
             card = StaffCard(officer, today)
             card.clicked.connect(lambda _=False, o=officer: self.choose(o))
@@ -202,6 +202,10 @@ class SignInPage(QWidget):
         self.pin_panel.ok_button.setEnabled(has_pin)
         if not has_pin:  # said at once: a PIN is issued by an administrator, never claimed here
             self.pin_panel.message.setText(PinRequired(officer.id).message(self.language))
+        notice = access.standing_notice(officer, self.clock().date())
+        if notice is not None:  # R1: he may sign in and read his tasks, but not act as an officer
+            self.pin_panel.hint.setText(self.pin_panel.hint.text() + "\n"
+                                        + (notice[0] if self.language == "zh" else notice[1]))
         self.stack.setCurrentIndex(1)
 
     def submit(self) -> bool:

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app import access
 from app.domain import Officer
 from app.custody import UnlockedKeys
 from app.workspace import Workspace
@@ -239,6 +240,11 @@ class SyncPage(QWidget):
             return
         self._save_server()
         officer = self.current_officer()
+        try:  # auxiliary staff never send the device's data (DOMAIN.md); a refusal is audited
+            access.acting(self.ws, officer, access.Permission.SYNC, "sync")
+        except UserFacingError as exc:
+            self.flight.setText(exc.message(self.language))
+            return
         self.job = Job(run_sync, Path(self.ws.folder), self.ws.keys, server, officer.id if officer else None, self.chunk_size)
         self.job.progress.connect(self._progress)
         self.job.result.connect(self._done)

@@ -10,6 +10,7 @@ from datetime import date
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
+from app.access import standing_notice
 from app.domain import InspectionOverview, Officer
 from ui.labels import label
 from ui.workers import emit
@@ -74,8 +75,9 @@ class ReturnedCard(QFrame):
 class TodayPage(QWidget):
     answer_requested = Signal(str, str)  # sha256, answer
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, language: str = "zh") -> None:
         super().__init__(parent)
+        self.language = language
         self.returned_title = QLabel(self.tr("退回待补正"))
         self.returned_title.setObjectName("pageTitle")
         self.returned_title.hide()
@@ -85,6 +87,11 @@ class TodayPage(QWidget):
         self._returned_host = QVBoxLayout()
         self._returned_host.setSpacing(8)
         self.returned_cards: list[ReturnedCard] = []
+        self.notice = QLabel()  # R1: an expired or revoked certificate, said plainly
+        self.notice.setObjectName("certificateNotice")
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("color: #b3261e; font-weight: bold;")
+        self.notice.hide()
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
         self.empty = QLabel(self.tr("今天没有分配给您的检查任务。"))
@@ -102,6 +109,7 @@ class TodayPage(QWidget):
         layout.addWidget(self.returned_title)
         layout.addLayout(self._returned_host)
         layout.addWidget(self.returned_message)
+        layout.addWidget(self.notice)
         layout.addWidget(self.title)
         layout.addWidget(self.empty)
         layout.addWidget(scroll, 1)
@@ -109,6 +117,9 @@ class TodayPage(QWidget):
 
     def set_tasks(self, officer: Officer, day: date, rows: Sequence[InspectionOverview]) -> None:
         self.title.setText(self.tr("今日任务") + f"  {day:%Y-%m-%d}  ·  {officer.name}")
+        notice = standing_notice(officer, day)
+        self.notice.setText("" if notice is None else notice[0] if self.language == "zh" else notice[1])
+        self.notice.setVisible(notice is not None)
         for card in self.cards:
             card.deleteLater()
         self.cards = [TaskCard(r) for r in sorted(rows, key=lambda r: r.scheduled_at)]

@@ -55,6 +55,7 @@ from app.evidence.capture import (
     list_cameras,
 )
 from app.evidence.locker import EvidenceLocker
+from app.session import Session
 from app.evidence.recovery import RecoveredSegment, recover_open_segments
 from local_db.errors import UserFacingError
 from ui.workers import database_pool
@@ -97,7 +98,7 @@ class CameraPanel(QWidget):
                  segment_seconds: float = 60.0, cameras: Callable[[], list[CameraInfo]] = list_cameras,
                  sealer: Executor | None = None, recover: bool = True, language: str = "zh",
                  on_sealed: Callable[[EvidenceItem], None] | None = None,
-                 operator: Callable[[], str | None] = lambda: None, parent: QWidget | None = None) -> None:
+                 operator: Callable[[], Session | None] = lambda: None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("cameraPanel")
         self.locker, self.context, self.source_factory = locker, context, source_factory

@@ -1,0 +1,303 @@
+"""DOMAIN.md's table of who may do what, tried as a dishonest user would.
+
+Each forbidden combination of role and act is driven through the services and
+through the command line; each is refused, and each refusal is exactly one audit
+entry naming who tried, what, and the rule. No service that writes takes a bare
+name: a test reads their signatures.
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from app import access
+from app.access import Permission, RoleRefused
+from app.audit_words import REFUSED, describe, is_refusal
+from app.demolition import specimen
+from app.demolition.service import DemolitionService
+from app.domain import CheckResultValue, SignerRole
+from app.evidence.importer import FileImport
+from app.evidence.locker import EvidenceLocker
+from app.onsite.service import OnsiteService
+from app.review import ReviewRefused, ReviewService
+from app.session import Session, SignedInBy
+from app.workspace import Workspace
+from keys_kit import DEMO_PINS, as_, open_workspace
+from local_db.errors import UserFacingError
+
+TASK = "JC-2026-1101"  # O01 + O02, assistant A01
+PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 80
+
+
+def jpeg(folder: Path, name: str = "IMG_0001.JPG") -> Path:
+    path = folder / name
+    path.write_bytes(b"\xff\xd8\xff\xe0" + name.encode() * 40 + b"\xff\xd9")
+    return path
+
+
+def started(ws: Workspace) -> OnsiteService:
+    onsite = OnsiteService(ws)
+    onsite.begin(TASK, actor=as_(ws, "O01"))
+    for officer in ("O01", "O02"):
+        onsite.show_certificate(TASK, officer, actor=as_(ws, "O01"))
+    onsite.ask_recusal(TASK, requested=False, actor=as_(ws, "O01"))
+    return onsite
+
+
+def captured(ws: Workspace, tmp: Path, who: str = "O01") -> str:
+    job = FileImport(EvidenceLocker(ws), [jpeg(tmp, f"IMG_{who}.JPG")], inspection_id=TASK, evidence_type="书证",
+                     actor=as_(ws, who))
+    list(job.run())
+    return job.report.imported[0].sha256
+
+
+# (who, act, what is tried): each forbidden by DOMAIN.md's table.
+FORBIDDEN: list[tuple[str, str, Callable[[Workspace, Path], object]]] = [
+    ("O04", "start an inspection, certificate expired",
+     lambda ws, _: OnsiteService(ws).begin("JC-2026-1104", actor=as_(ws, "O04"))),
+    ("O05", "start an inspection, certificate revoked",
+     lambda ws, _: OnsiteService(ws).begin("JC-2026-1107", actor=as_(ws, "O05"))),
+    ("A01", "start an inspection, auxiliary", lambda ws, _: OnsiteService(ws).begin(TASK, actor=as_(ws, "A01"))),
+    ("M01", "start an inspection, administrator", lambda ws, _: OnsiteService(ws).begin(TASK, actor=as_(ws, "M01"))),
+    ("O03", "start an inspection he is not assigned to",
+     lambda ws, _: OnsiteService(ws).begin(TASK, actor=as_(ws, "O03"))),
+    ("A01", "record a result, auxiliary", lambda ws, _: started(ws).record_result(
+        TASK, "SR-001", result=CheckResultValue.COMPLIANT, actor=as_(ws, "A01"))),
+    ("O04", "record a result, certificate expired", lambda ws, _: started(ws).record_result(
+        TASK, "SR-001", result=CheckResultValue.COMPLIANT, actor=as_(ws, "O04"))),
+    ("M01", "record a result, administrator", lambda ws, _: started(ws).record_result(
+        TASK, "SR-001", result=CheckResultValue.COMPLIANT, actor=as_(ws, "M01"))),
+    ("A01", "sign the record as officer, auxiliary", lambda ws, _: started(ws).sign(
+        TASK, role=SignerRole.OFFICER, signer_name="", signer_ref="A01", image_png=PNG, actor=as_(ws, "A01"))),
+    ("O01", "sign the record for another officer", lambda ws, _: started(ws).sign(
+        TASK, role=SignerRole.OFFICER, signer_name="", signer_ref="O02", image_png=PNG, actor=as_(ws, "O01"))),
+    ("A01", "take the party's signature, auxiliary", lambda ws, _: started(ws).sign(
+        TASK, role=SignerRole.PARTY, signer_name="陈晓", image_png=PNG, actor=as_(ws, "A01"))),
+    ("O04", "take the party's signature, certificate expired", lambda ws, _: started(ws).sign(
+        TASK, role=SignerRole.PARTY, signer_name="陈晓", image_png=PNG, actor=as_(ws, "O04"))),
+    ("O04", "import evidence, certificate expired", lambda ws, tmp: FileImport(
+        EvidenceLocker(ws), [jpeg(tmp)], inspection_id=TASK, evidence_type="书证", actor=as_(ws, "O04"))),
+    ("M01", "import evidence, administrator", lambda ws, tmp: FileImport(
+        EvidenceLocker(ws), [jpeg(tmp)], inspection_id=TASK, evidence_type="书证", actor=as_(ws, "M01"))),
+    ("A01", "import evidence for a task he does not assist", lambda ws, tmp: FileImport(
+        EvidenceLocker(ws), [jpeg(tmp)], inspection_id="JC-2026-1103", evidence_type="书证", actor=as_(ws, "A01"))),
+    ("O01", "review evidence, officer", lambda ws, tmp: ReviewService(EvidenceLocker(ws)).decide(
+        captured(ws, tmp, "O02"), "approve", reviewer=as_(ws, "O01"))),
+    ("A01", "review evidence, auxiliary", lambda ws, tmp: ReviewService(EvidenceLocker(ws)).decide(
+        captured(ws, tmp), "approve", reviewer=as_(ws, "A01"))),
+    ("M01", "review evidence, administrator", lambda ws, tmp: ReviewService(EvidenceLocker(ws)).decide(
+        captured(ws, tmp), "approve", reviewer=as_(ws, "M01"))),
+    ("L01", "review evidence he imported himself", lambda ws, tmp: ReviewService(EvidenceLocker(ws)).decide(
+        captured(ws, tmp, "L01"), "approve", reviewer=as_(ws, "L01"))),
+    ("L01", "reset his own PIN, team leader",
+     lambda ws, _: access.issue_pin(ws, "L01", "583920", "583920", by=as_(ws, "L01"))),
+    ("L01", "issue another's PIN, team leader",
+     lambda ws, _: access.issue_pin(ws, "O03", "583920", "583920", by=as_(ws, "L01"))),
+    ("O01", "issue a PIN, officer", lambda ws, _: access.issue_pin(ws, "O03", "583920", "583920", by=as_(ws, "O01"))),
+    ("M01", "reset his own PIN, administrator",
+     lambda ws, _: access.issue_pin(ws, "M01", "583920", "583920", by=as_(ws, "M01"))),
+    ("A01", "start a demolition, auxiliary",
+     lambda ws, _: DemolitionService(ws).start(specimen.READY_CASE, actor=as_(ws, "A01"))),
+    ("O04", "start a demolition, certificate expired",
+     lambda ws, _: DemolitionService(ws).start(specimen.READY_CASE, actor=as_(ws, "O04"))),
+    ("M01", "export an original, administrator",
+     lambda ws, tmp: EvidenceLocker(ws).export(captured(ws, tmp), tmp / "out", actor=as_(ws, "M01"))),
+]
+
+
+def _refusals(ws: Workspace, after: int) -> list:
+    return [e for e in ws.audit.repo.entries() if e.seq > after and is_refusal(e)]
+
+
+@pytest.mark.parametrize(("who", "act", "attempt"), FORBIDDEN, ids=[f"{w}: {a}" for w, a, _ in FORBIDDEN])
+def test_each_forbidden_act_is_refused_with_exactly_one_audit_entry(demo_workspace: Workspace, tmp_path: Path,
+                                                                     who: str, act: str, attempt) -> None:
+    ws = demo_workspace
+    # what the attempt needs first (signing in, an inspection started, an item captured) is done by others
+    before = max(e.seq for e in ws.audit.repo.entries())
+    with pytest.raises(UserFacingError) as err:
+        attempt(ws, tmp_path)
+    assert "R1" not in err.value.zh and "R9" not in err.value.zh.replace("【R9】", "")  # sources in words
+    [refusal] = _refusals(ws, before)
+    assert refusal.action == REFUSED and refusal.detail["act"] and refusal.detail["rule"]
+    assert refusal.actor == who
+    assert "被拒绝" in describe(refusal, "zh", {o.id: o.name for o in ws.officers.all()})
+    assert "refused" in describe(refusal, "en")
+
+
+def test_at_least_fifteen_forbidden_combinations_are_tried() -> None:
+    assert len(FORBIDDEN) >= 15 and len({(w, a) for w, a, _ in FORBIDDEN}) == len(FORBIDDEN)
+
+
+def test_a_session_not_issued_by_the_sign_in_is_nobody(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    forged = Session(person=ws.officers.get("O01"), signed_in_at=datetime.now(), how=SignedInBy.PIN, token="x")
+    before = max(e.seq for e in ws.audit.repo.entries())
+    for attempt in (lambda: OnsiteService(ws).begin(TASK, actor=forged),
+                    lambda: OnsiteService(ws).begin(TASK, actor="O01")):  # a bare name
+        with pytest.raises(access.NotSignedIn):
+            attempt()
+    assert len(_refusals(ws, before)) == 2
+    # a signed-out person's session ends with the sign-out
+    session = as_(ws, "O02")
+    access.record_session(ws, "O02", "sign_out")
+    with pytest.raises(access.NotSignedIn):
+        OnsiteService(ws).begin(TASK, actor=session)
+
+
+def test_the_expired_officer_may_sign_in_and_is_told_he_may_not_act(demo_workspace: Workspace) -> None:
+    session = access.sign_in(demo_workspace, "O04", DEMO_PINS["O04"])
+    notice = access.standing_notice(session.person, demo_workspace.clock().date())
+    assert notice is not None and "换发新证" in notice[0] and "renewed" in notice[1]
+    assert access.standing_notice(demo_workspace.officers.get("O01"), demo_workspace.clock().date()) is None
+
+
+# --- the command line --------------------------------------------------------------------------------------
+
+def _cli(folder: Path, monkeypatch: pytest.MonkeyPatch, who: str, *argv: str, stdin: str = "") -> int:
+    import sys
+
+    import cli.main as cli
+
+    monkeypatch.setenv("FIELDINSPECT_PIN", DEMO_PINS[who])
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    return cli.main([*argv, "--data", str(folder)])
+
+
+CLI_FORBIDDEN = [
+    ("O04", ["import", "{photo}", "--inspection", TASK, "--officer", "O04"]),
+    ("O05", ["import", "{photo}", "--inspection", TASK, "--officer", "O05"]),
+    ("M01", ["import", "{photo}", "--inspection", TASK, "--officer", "M01"]),
+    ("A01", ["import", "{photo}", "--inspection", "JC-2026-1103", "--officer", "A01"]),
+    ("L01", ["pin", "L01", "--officer", "L01"]),
+    ("L01", ["pin", "O03", "--officer", "L01"]),
+    ("O01", ["pin", "O03", "--officer", "O01"]),
+    ("A01", ["pin", "O03", "--officer", "A01"]),
+    ("O04", ["pin", "O03", "--officer", "O04"]),
+    ("M01", ["pin", "M01", "--officer", "M01"]),
+    ("A01", ["bundle", "--out", "{out}", "--officer", "A01"]),
+    ("A01", ["bundle", "--receipt", "{out}", "--officer", "A01"]),
+    ("A01", ["sync", "--server", "http://127.0.0.1:9", "--officer", "A01"]),
+    ("A01", ["pair", "--hq-dir", "{out}", "--by", "A01"]),
+    ("A01", ["cameras", "--assign", "BC-0042", "--officer", "O01", "--by", "A01"]),
+]
+
+
+@pytest.mark.parametrize(("who", "argv"), CLI_FORBIDDEN, ids=[" ".join(a[:2]) + f" by {w}" for w, a in CLI_FORBIDDEN])
+def test_each_forbidden_command_is_refused_with_exactly_one_audit_entry(
+        demo_workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, who: str, argv: list[str]) -> None:
+    folder = demo_workspace.folder
+    before = max(e.seq for e in demo_workspace.audit.repo.entries())
+    demo_workspace.close()
+    args = [a.format(photo=jpeg(tmp_path), out=tmp_path / "x.json") for a in argv]
+    assert _cli(folder, monkeypatch, who, *args, stdin="583920\n583920\n") == 2
+    ws = open_workspace(folder)
+    try:
+        refusals = _refusals(ws, before)
+        assert [(e.actor, e.action) for e in refusals] == [(who, REFUSED)]
+        assert not [e for e in ws.audit.repo.entries() if e.seq > before
+                    and e.action in ("session.pin_set", "evidence.sealed", "sync.bundle_made", "camera.assigned")]
+    finally:
+        ws.close()
+
+
+def test_the_pin_command_needs_an_administrator_and_then_works(demo_workspace: Workspace, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = demo_workspace.folder
+    demo_workspace.close()
+    assert _cli(folder, monkeypatch, "M01", "pin", "L01", "--officer", "M01", stdin="583920\n583920\n") == 0
+    ws = open_workspace(folder)
+    try:
+        assert access.sign_in(ws, "L01", "583920").id == "L01"
+    finally:
+        ws.close()
+
+
+def test_the_self_review_path_through_the_command_line_is_closed(demo_workspace: Workspace, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A team leader imports naming an officer as collector, then approves it himself: closed both ways."""
+    folder = demo_workspace.folder
+    demo_workspace.close()
+    photo = jpeg(tmp_path)
+    # naming the officer is signing in as the officer: the leader's PIN does not open it
+    monkeypatch.setenv("FIELDINSPECT_PIN", DEMO_PINS["L01"])
+    import cli.main as cli
+    assert cli.main(["import", str(photo), "--inspection", TASK, "--officer", "33010621001",
+                     "--data", str(folder)]) == 2
+    # importing as himself makes him the collector, and the one who sealed
+    assert _cli(folder, monkeypatch, "L01", "import", str(photo), "--inspection", TASK, "--officer", "L01") == 0
+    ws = open_workspace(folder)
+    try:
+        review = ReviewService(EvidenceLocker(ws))
+        [entry] = review.queue()[-1:]
+        assert entry.item.officer_ids == ("L01",)
+        before = max(e.seq for e in ws.audit.repo.entries())
+        with pytest.raises(ReviewRefused):
+            review.decide(entry.item.sha256, "approve", reviewer=as_(ws, "L01"))
+        [refusal] = _refusals(ws, before)
+        assert refusal.detail["act"] == "review.self" and review.history(entry.item.sha256) == []
+    finally:
+        ws.close()
+
+
+def test_status_shows_the_audit_log_in_words(demo_workspace: Workspace, monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    OnsiteService(demo_workspace).begin(TASK, actor=as_(demo_workspace, "O01"))
+    folder = demo_workspace.folder
+    demo_workspace.close()
+    assert _cli(folder, monkeypatch, "O01", "status", "--officer", "O01", "--audit", "5") in (0, 1)
+    out = capsys.readouterr().out
+    assert "张伟 开始检查 JC-2026-1101（检查事项 " in out and "inspection.start" not in out
+    assert _cli(folder, monkeypatch, "O01", "status", "--officer", "O01", "--lang", "en") in (0, 1)
+    out = capsys.readouterr().out
+    assert "张伟 started inspection JC-2026-1101 (check items " in out and "session.sign_in" not in out
+
+
+# --- no service that writes takes a bare name --------------------------------------------------------------
+
+def _public_writers() -> list[tuple[str, Callable]]:
+    from app.demolition.inventory import InventoryService
+    from app.evidence.capture import CaptureSession
+    from app.evidence import bodycam
+    from app.gates import service as gates
+
+    classes = [OnsiteService, DemolitionService, InventoryService, ReviewService]
+    out = [(f"{c.__name__}.{n}", f) for c in classes for n, f in inspect.getmembers(c, inspect.isfunction)
+           if not n.startswith("_")]
+    out += [("EvidenceLocker.export", EvidenceLocker.export), ("EvidenceLocker.view", EvidenceLocker.view),
+            ("EvidenceLocker.remove", EvidenceLocker.remove), ("FileImport", FileImport.__init__),
+            ("CameraImport", bodycam.CameraImport.__init__), ("assign_camera", bodycam.assign_camera),
+            ("authorize_start", gates.authorize_start), ("issue_pin", access.issue_pin),
+            ("CaptureSession", CaptureSession.__init__), ("CaptureSession.set_collectors", CaptureSession.set_collectors)]
+    return out
+
+
+ACTOR_NAMES = {"actor", "reviewer", "officer", "by", "operator"}
+NOT_THE_ACTOR = {("assign_camera", "officer")}  # the wearer the camera is assigned to, not who acts
+
+
+def test_no_public_service_method_that_writes_takes_a_bare_actor_string() -> None:
+    checked = 0
+    for name, fn in _public_writers():
+        for param in inspect.signature(fn).parameters.values():
+            if param.name in ACTOR_NAMES and (name, param.name) not in NOT_THE_ACTOR:
+                checked += 1
+                # a camera may run before anyone acts (None); once given, it is a session, never a name
+                assert param.annotation in ("Session", Session, "Session | None"), \
+                    f"{name}({param.name}: {param.annotation})"
+    assert checked >= 40
+
+
+def test_permissions_follow_the_table() -> None:
+    from app.domain import Officer, StaffRole
+
+    admin = Officer(id="M", name="管", role=StaffRole.ADMINISTRATOR, agency_id="A")
+    assert access.can(admin, Permission.ISSUE_PIN) and not access.can(admin, Permission.CAPTURE)
+    with pytest.raises(RoleRefused):
+        access.require(admin, Permission.START_INSPECTION)
