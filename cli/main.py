@@ -148,6 +148,7 @@ def _workspace(args: argparse.Namespace, person: str | None = None, option: str 
     ws = unlock.open_with_keys(custody, keys)
     try:
         access.record_unlock(ws, officer.id)
+        _recover(ws)
         if keys.pin_must_change:  # an earlier version's PIN: nothing is done with it but replace it
             raise UserFacingError(
                 f"{officer.name} 的 PIN 来自早期版本，须先更换：请在登录窗口登录，按提示设置 {access.PIN_MIN}–12 位的新 PIN。",
@@ -156,6 +157,18 @@ def _workspace(args: argparse.Namespace, person: str | None = None, option: str 
         yield ws
     finally:
         ws.close()
+
+
+def _recover(ws: Workspace) -> None:
+    """Put right what a crash left (recordings, staging, bundle files) before any command acts."""
+    from sync.recovery import recover
+
+    done = recover(ws)
+    if done.segments:
+        print(f"已封存中断录像的 {done.segments} 个分段 / sealed {done.segments} segment(s) of an "
+              "interrupted recording", file=sys.stderr)
+    for bundle_id in done.bundles_adopted:
+        print(f"已恢复写入中断的数据包 / recovered the bundle cut off while written: {bundle_id}", file=sys.stderr)
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from local_db.crashpoints import point
 
 from local_db import cipher
 from local_db.cipher import (  # noqa: F401  (the DB-API names other layers catch and use)
@@ -249,11 +250,13 @@ def transaction(db: Database) -> Iterator[None]:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            point("db.commit")
             conn.commit()  # inside: a COMMIT that fails (disk full, I/O) must not leave it open
         except BaseException:
             if conn.in_transaction:
                 conn.rollback()
             raise
+    point("db.committed")
 
 
 def open_database(folder: Path, *, key: bytes, create: bool = False) -> Database:

@@ -106,15 +106,10 @@ def first_start(data: Path | None) -> Workspace | None:
 
 def recover_recordings(ws: Workspace) -> int:
     """Seal what a crash left of a recording (a lost segment is recovered on the next start)."""
-    from app.evidence.store import recording_root  # the capture modules load only when there is work
+    # The one recovery routine of every entry point: recordings, staging, bundle files.
+    from sync.recovery import recover
 
-    root = recording_root(ws.folder)
-    if not root.is_dir() or not any(root.iterdir()):
-        return 0  # the usual case: nothing to load, nothing to seal
-    from app.evidence.locker import EvidenceLocker
-    from app.evidence.recovery import recover_open_segments
-
-    return len(recover_open_segments(EvidenceLocker(ws)))
+    return recover(ws).segments
 
 
 def _find_staff(people: Sequence[Officer], key: str) -> Officer | None:

@@ -308,11 +308,32 @@ def sweep_dead_staging(store: EvidenceStore, *, grace_s: float = STAGING_GRACE_S
     for f in leftovers:
         with contextlib.suppress(FileNotFoundError):
             st = f.stat()
-            if str(f.resolve()) in open_now or max(st.st_mtime, st.st_ctime) > cutoff:
+            if str(f.resolve()) in open_now:
+                continue
+            # A file whose writing process is gone goes at once (an immediate re-run after a
+            # kill finds none); a live process's file only once it has sat unchanged a while.
+            if _writer_alive(f) and max(st.st_mtime, st.st_ctime) > cutoff:
                 continue
             f.unlink()
             removed += 1
     return removed
+
+
+def _writer_alive(staged: Path) -> bool:
+    """False when the process named in ``incoming-<pid>-….part`` no longer runs (True if unknown)."""
+    parts = staged.name.split("-")
+    if len(parts) < 3 or not parts[1].isdigit():
+        return True  # an earlier version's name: the age rule decides
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process, or a platform that cannot say
+    return True
 
 
 def _open_paths() -> set[str] | None:
