@@ -154,7 +154,7 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
     repo = SyncRepository(ws.db)
     pending = repo.outstanding()
     if pending is not None:
-        resent = yield from _resend(pending, out)
+        resent = yield from _resend(ws, pending, out)
         if resent is not None:
             return resent
         with transaction(ws.db):  # its file is gone: nothing was acknowledged, make a new one
@@ -309,7 +309,7 @@ def _plan(ws: Workspace, repo: SyncRepository, device: DeviceIdentity) -> _Plan:
     return plan
 
 
-def _resend(pending: dict, out: Path) -> Generator[int, None, BundleInfo | None]:
+def _resend(ws: Workspace, pending: dict, out: Path) -> Generator[int, None, BundleInfo | None]:
     """Copy the unacknowledged bundle to ``out``; None when its file is missing or changed."""
     src = Path(pending["path"])
     info = BundleInfo(
@@ -329,6 +329,8 @@ def _resend(pending: dict, out: Path) -> Generator[int, None, BundleInfo | None]
             sha, _ = yield from crypto.copy_hashing(fh, None)
         return info if sha == pending["sha256"] else None
     partial = out.with_name(out.name + ".partial")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ws.settings.set(WRITING_SETTING, str(partial.resolve()))  # removed by sync.recovery after a kill
     try:
         with open(src, "rb", buffering=0) as fh_in, open(partial, "wb") as fh_out:
             sha, _ = yield from crypto.copy_hashing(fh_in, fh_out)
@@ -339,9 +341,12 @@ def _resend(pending: dict, out: Path) -> Generator[int, None, BundleInfo | None]
             partial.unlink()
             return None
         os.replace(partial, out)
+        point("bundle.resend-renamed")
+        fsync_dir(out.parent)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    ws.settings.set(WRITING_SETTING, "")
     return info
 
 
