@@ -183,6 +183,13 @@ class EvidenceStore:
         found = self._hash_or_none(path)
         return found if found is not None else ("", path.stat().st_size)
 
+    def is_plaintext(self, sha256: str) -> bool:
+        """True when the file at ``sha256`` is not in the encrypted format (an earlier version's)."""
+        try:
+            return not _starts_with_magic(self.path_for(sha256))
+        except OSError:
+            return False
+
     def _hash_or_none(self, path: Path) -> tuple[str, int] | None:
         try:
             return sha256_encrypted(path, self.master)

@@ -57,7 +57,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("app", "local_db", "sync")
 OFFICER, INSPECTION = "33010621001", "JC-2026-1101"
 # verify's findings that a kill may leave and the next start puts right
-RECOVERABLE = {"unsealed-file"}
+RECOVERABLE = {"unsealed-file", "plaintext-file"}
 CHILD_TIMEOUT = 60
 
 
