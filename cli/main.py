@@ -266,12 +266,14 @@ def _import(args: argparse.Namespace) -> int:
                 last, shown_at = base, time.monotonic()
         print(file=sys.stderr)
         report = job.report
+    from app.evidence.names import display
+
     for item in report.imported:
-        print(f"已封存 / sealed: #{item.seal_seq} {item.sha256} {item.original_name}")
+        print(f"已封存 / sealed: #{item.seal_seq} {item.sha256} {display(item.original_name)}")
     for path, item in report.duplicates:
-        print(f"已存在，跳过 / already sealed, skipped: {path} (#{item.seal_seq})")
+        print(f"已存在，跳过 / already sealed, skipped: {display(path)} (#{item.seal_seq})")
     for path, error in report.failed:
-        print(f"未导入 / not imported: {path}\n  {error.zh}\n  {error.en}", file=sys.stderr)
+        print(f"未导入 / not imported: {display(path)}\n  {error.zh}\n  {error.en}", file=sys.stderr)
     print(f"导入 {len(report.imported)}，跳过 {len(report.duplicates)}，失败 {len(report.failed)} / "
           f"imported {len(report.imported)}, skipped {len(report.duplicates)}, failed {len(report.failed)}")
     return 0 if not report.failed else 1

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from app.clock import CHINA_TZ
 from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType
-from app.evidence import errors, media
+from app.evidence import errors, media, names
 from app.evidence.copier import FILES_IN_FLIGHT, BackgroundCopy
 from app.evidence.locker import EvidenceLocker, IngestResult, Intake, evidence_type_of
 from app.evidence.store import EvidenceStore
@@ -176,7 +176,7 @@ class FileImport:
                     except UserFacingError as exc:
                         intakes[k] = exc
                     except OSError as exc:
-                        intakes[k] = errors.SourceUnreadable(self.files[k].name, exc.strerror or str(exc))
+                        intakes[k] = errors.from_os_error(names.display(self.files[k].name), exc)
 
         try:
             for index, path in enumerate(self.files):
@@ -210,6 +210,10 @@ class FileImport:
                                 break
                             copies[index] = BackgroundCopy(self.locker.store, path, ticked=ticked)
                             continue
+                        changed = self._changed(path, outcome.size)
+                        if changed is not None:
+                            self.locker.store.discard(outcome)
+                            raise changed
                         result = self.locker.seal_staged(outcome, intake)
                         break
                 except GeneratorExit:
@@ -218,7 +222,7 @@ class FileImport:
                 except UserFacingError as exc:
                     self.report.failed.append((path, exc))
                 except OSError as exc:
-                    self.report.failed.append((path, errors.SourceUnreadable(path.name, exc.strerror or str(exc))))
+                    self.report.failed.append((path, errors.from_os_error(names.display(path.name), exc)))
                 finally:
                     if index in copies:
                         copies.pop(index).stop()
@@ -237,8 +241,9 @@ class FileImport:
     # --- what a particular source adds (see app.evidence.bodycam) ----------------------
 
     def _detail(self, path: Path) -> str:
-        """The seal's source detail for ``path``."""
-        return f"{self.source_label}:{path}" if self.source_label else str(path)
+        """The seal's source detail for ``path`` (a name that is not UTF-8 with its exact bytes)."""
+        where = names.stored_name(str(path)) + names.name_hex(path.name)
+        return f"{self.source_label}:{where}" if self.source_label else where
 
     def _captured_at(self, path: Path, stat: os.stat_result, media_type: str) -> datetime:
         """When ``path`` was recorded; the camera's file time is the best a plain file offers."""
@@ -246,6 +251,23 @@ class FileImport:
 
     def _taken_in(self, path: Path, result: IngestResult) -> None:
         """Called once ``path`` is sealed (or found sealed already); nothing to add for plain files."""
+
+    def _changed(self, path: Path, copied: int) -> UserFacingError | None:
+        """A reason to refuse ``path`` when it changed while it was copied (size or time), else None."""
+        before = self.started.get(path)
+        try:
+            now = path.stat()
+        except OSError as exc:
+            return errors.SourceChanged(names.display(path.name), f"已无法访问：{exc.strerror or exc}",
+                                        f"it can no longer be reached: {exc.strerror or exc}")
+        if before is None:
+            return None
+        if copied != before.st_size or now.st_size != before.st_size:
+            return errors.SourceChanged(names.display(path.name), f"大小由 {before.st_size} 变为 {now.st_size} 字节，已复制 {copied} 字节",
+                                        f"its size went from {before.st_size} to {now.st_size} bytes; {copied} were copied")
+        if now.st_mtime_ns != before.st_mtime_ns:
+            return errors.SourceChanged(names.display(path.name), "修改时间已变", "its modification time changed")
+        return None
 
     def _prepare(self, path: Path) -> tuple[Intake, bool]:
         """Check ``path`` before a byte is copied; True when hashing it in place comes first."""
@@ -261,12 +283,13 @@ class FileImport:
             raise errors.UnsupportedMedia(path.name)
         intake = self.locker.intake(
             evidence_type=self.evidence_type, officer_certs=self.officer_certs, source_kind=self.source_kind,
-            source_detail=self._detail(path), original_name=path.name, inspection_id=self.inspection_id,
+            source_detail=self._detail(path), original_name=names.stored_name(path.name),
+            inspection_id=self.inspection_id,
             captured_at=self._captured_at(path, stat, media_type), actor=self.actor)
         # A camera card is often imported again with files already sealed. When name
         # and size match an item, hash without copying: a read, no write, and no
         # staging file; only a real mismatch goes on to the (one-pass) copy.
-        return intake, bool(self.locker.items.with_name_and_size(path.name, stat.st_size))
+        return intake, bool(self.locker.items.with_name_and_size(names.stored_name(path.name), stat.st_size))
 
 
 def import_paths(locker: EvidenceLocker, paths: Sequence[Path], *,
