@@ -394,6 +394,12 @@ def _bundle(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 print(f"回执文件格式错误 / not a receipt file: {exc}", file=sys.stderr)
                 return 2
+            if _is_refusal(receipt):  # written by fieldinspect-hq ingest when HQ refused the bundle
+                fields = state.apply_refusal(ws, receipt, actor=ws.keys.person_id)
+                print(f"总部拒收 / refused by HQ: {fields['bundle_id']} ({fields.get('code')})\n"
+                      f"  {fields.get('zh')}\n  {fields.get('en')}")
+                print("下次生成的数据包将重新包含这些记录 / the next bundle carries these records again")
+                return 1
             fields = state.apply_receipt(ws, receipt, actor=ws.keys.person_id)
             print(f"回执已核验，已标记为已同步 / receipt verified, marked as synced: {fields['bundle_id']}")
             return 0
@@ -418,6 +424,15 @@ def _bundle(args: argparse.Namespace) -> int:
         print(f"数据包 / bundle: {info.path}{again}")
         print(f"批次 / id: {info.bundle_id} (#{info.sequence}); {info.size} bytes; SHA-256 {info.sha256}")
         return 0
+
+
+def _is_refusal(signed: object) -> bool:
+    from sync.receipt import REFUSAL_FORMAT
+
+    try:
+        return signed.fields().get("format") == REFUSAL_FORMAT  # type: ignore[attr-defined]
+    except ValueError:
+        return False
 
 
 def _pair(args: argparse.Namespace) -> int:
