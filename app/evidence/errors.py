@@ -79,6 +79,15 @@ class SourceChanged(EvidenceError):
         self.name = name
 
 
+class NotAFile(EvidenceError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"“{name}”不是普通文件（管道、设备或套接字），未导入。",
+            f"“{name}” is not a regular file (a pipe, a device or a socket); it was not imported.",
+        )
+        self.name = name
+
+
 class DiskFull(EvidenceError):
     def __init__(self, name: str) -> None:
         super().__init__(

@@ -16,6 +16,7 @@ import contextlib
 import math
 import os
 import sys
+from stat import S_ISREG
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -274,13 +275,15 @@ class FileImport:
         # Taken before a byte is read: a file that changes while it is read no
         # longer matches what is remembered of it, and is offered again.
         stat = self.started[path] = path.stat()
+        if not S_ISREG(stat.st_mode):  # a pipe or a device would block or never end
+            raise errors.NotAFile(names.display(path.name))
         with open(path, "rb") as peek:
             head = peek.read(media.SNIFF_BYTES)
         if not head:
-            raise errors.EmptySource(path.name)
+            raise errors.EmptySource(names.display(path.name))
         media_type = media.sniff(head)
         if media_type is None:
-            raise errors.UnsupportedMedia(path.name)
+            raise errors.UnsupportedMedia(names.display(path.name))
         intake = self.locker.intake(
             evidence_type=self.evidence_type, officer_certs=self.officer_certs, source_kind=self.source_kind,
             source_detail=self._detail(path), original_name=names.stored_name(path.name),
