@@ -255,6 +255,10 @@ def _import(args: argparse.Namespace) -> int:
         else:
             job = FileImport(locker, args.paths, inspection_id=args.inspection,
                              officer_certs=args.officer, evidence_type=args.type)
+        if not job.files:
+            from app.evidence.names import display
+
+            print(f"未找到可导入的文件 / no file to import was found in: {' '.join(display(p) for p in (args.paths or [args.camera]))}")
         tty = sys.stderr.isatty()
         last, shown_at = "", 0.0
         step: ImportProgress

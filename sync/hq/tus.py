@@ -115,7 +115,7 @@ class TusEndpoint:
 
     async def _guarded(self, request: Request, upload_id: str | None) -> Response:
         if request.headers.get("tus-resumable") != TUS_VERSION:
-            return _reply(412, "需要 Tus-Resumable 1.0.0\nTus-Resumable 1.0.0 required", {"Tus-Version": TUS_VERSION})
+            return _reply(412, "需要 Tus-Resumable 1.0.0 请求头\nthe Tus-Resumable 1.0.0 header is required", {"Tus-Version": TUS_VERSION})
         try:
             device_id = self.authenticate(request)
         except DeviceAuthError as exc:
