@@ -32,12 +32,10 @@ from local_db.sync_repository import SyncRepository
 from sync import bag
 from sync.errors import NothingToSend
 from sync.pairing import pairing
-from sync.state import check_acknowledged, discard_outbox_file
+from sync.state import WRITING_SETTING, check_acknowledged, discard_outbox_file
 from sync.records_export import snapshots
 from sync.tarstream import TarStream
 
-# The partial file of the bundle being written, for sync.recovery after a kill.
-WRITING_SETTING = "sync.bundle_writing"
 SYNC_ACTION_PREFIX = "sync."  # audit entries about sync alone do not call for a new bundle
 
 

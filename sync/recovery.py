@@ -5,7 +5,7 @@ A bundle is recorded in the database before it appears under its name
 (:func:`sync.bundle.build_bundle`), so two states can follow a kill:
 
 - killed while the bundle was written: ``<out>.partial`` is incomplete and no bundle
-  was recorded; the file named in :data:`sync.bundle.WRITING_SETTING` is removed;
+  was recorded; the file named in :data:`sync.state.WRITING_SETTING` is removed;
 - killed after the record committed, before the rename: the partial file is complete
   and its size and SHA-256 are those recorded; it is renamed into place (adopted), so
   the sequence number it was given is never given out again.
@@ -23,7 +23,7 @@ from app.recovery import Recovered
 from app.recovery import recover as recover_evidence
 from app.workspace import Workspace
 from local_db.sync_repository import SyncRepository
-from sync.bundle import WRITING_SETTING
+from sync.state import WRITING_SETTING
 
 
 def recover(ws: Workspace) -> Recovered:

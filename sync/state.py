@@ -141,6 +141,8 @@ def _json(text: str) -> dict:
 
 
 OUTBOX = Path("sync") / "outbox"
+# The partial file of the bundle being written (sync.bundle), for sync.recovery after a kill.
+WRITING_SETTING = "sync.bundle_writing"
 
 
 def discard_outbox_file(ws: Workspace, path: str | Path | None) -> bool:

@@ -501,3 +501,45 @@ def test_the_corpus_has_at_least_sixty_inputs() -> None:
         + len(json.loads((CORPUS / "tus_requests.json").read_text("utf-8"))) \
         + len((CORPUS / "settings.txt").read_text("utf-8").splitlines())
     assert len(CASES) + in_process >= 60
+
+
+# --- the window over the inputs it takes (data folders, PINs, who signs in) --------------------
+
+WINDOW_CASES = [c for c in CASES if c.id.startswith(("folder-", "database-", "gate-", "installation-", "pin-",
+                                                     "officer-"))]
+
+
+def _run_window(case: Case, t: dict, base: Path) -> str | None:
+    here = base / f"window-{case.id}"
+    inputs, data = here / "inputs", here / "data"
+    inputs.mkdir(parents=True)
+    shutil.copytree(t[case.template], data)
+    argv = case.build(inputs, data, t)
+    folder = argv[argv.index("--data") + 1]
+    officer = case.env.get("FIELDINSPECT_OFFICER", "O01")
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", **case.env}
+    env.pop("FIELDINSPECT_OFFICER", None)
+    args = ["--data", folder, "--exit-when-ready"] + (["--officer", officer] if officer else [])
+    done = subprocess.run([sys.executable, "-c", "import sys; from ui.launcher import main; sys.exit(main())", *args],
+                          cwd=ROOT, capture_output=True, text=True, env=env, timeout=120, errors="backslashreplace")
+    problems = []
+    if done.returncode == 0 and officer:
+        problems.append("the window opened")
+    if "Traceback" in done.stderr:
+        problems.append("a traceback")
+    if officer and not bilingual(done.stdout + done.stderr):
+        problems.append("no message in both Chinese and English")
+    if problems:
+        return f"{'; '.join(problems)} (exit {done.returncode})\n--- {' '.join(args)}\n{done.stderr[-1500:]}"
+    shutil.rmtree(here, ignore_errors=True)
+    return None
+
+
+def test_the_offscreen_window_answers_the_same_bad_folders_and_sign_ins_without_a_traceback(
+        templates: dict, tmp_path: Path) -> None:
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(lambda c: (c.id, _run_window(c, templates, tmp_path)), WINDOW_CASES))
+    failures = {name: why for name, why in outcomes if why}
+    print(f"\ncorpus: {len(WINDOW_CASES)} inputs to the window, {len(failures)} failed")
+    assert len(WINDOW_CASES) >= 12
+    assert failures == {}, "\n\n".join(f"{k}: {v}" for k, v in failures.items())
