@@ -82,6 +82,7 @@ class Op:
     command: Callable[[Path, Path], list[str]]  # (case folder, data folder) → argv after the interpreter
     after: Callable[[Path, Path], None]  # checks once the re-run completed
     legacy: bool = False  # the database may still be a plain SQLite file
+    hq: bool = False  # the folder is an HQ folder, not a device's
     extra: dict = field(default_factory=dict)
 
 
@@ -297,6 +298,18 @@ def ops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Op]:
     result["reference"] = Op("reference", paired, lambda case, data: _driver("reference", str(data), str(ref_file)),
                              after_reference)
 
+    # HQ takes in a bundle brought on a USB stick
+    def after_hq(case: Path, data: Path) -> None:
+        from sync.receipt import SignedReceipt
+
+        receipt = SignedReceipt.from_json((case / "r.receipt.json").read_bytes())
+        assert receipt.fields()["bundle_id"]
+
+    result["hq-ingest"] = Op("hq-ingest", hq_dir, lambda case, data: [
+        "-c", "import sys; from sync.hq.cli import main; sys.exit(main())", "ingest", "--dir", str(data),
+        "--device", keys_of(sent).device.device_id, "--receipt", str(case / "r.receipt.json"),
+        str(base / "usb" / "r.bundle")], after_hq, hq=True)
+
     # a webcam segment closed and sealed
     def after_record(case: Path, data: Path) -> None:
         rows = _db_rows(data, "SELECT COUNT(*) FROM seal_records")
@@ -327,7 +340,7 @@ def ops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Op]:
 def _copy(op: Op, case: Path) -> Path:
     data = case / "data"
     shutil.copytree(op.template, data, symlinks=True)
-    if not op.legacy:
+    if not op.legacy and not op.hq:
         remember(data, keys_of(op.template))
     return data
 
@@ -353,6 +366,8 @@ def _kill_case(op: Op, target: str, base: Path) -> str | None:
         return f"not killed (status {killed.returncode}): {killed.stderr[-800:]}"
     if op.legacy:
         _legacy_keys(data)
+    if op.hq:
+        return _hq_case(op, case, data)
     integrity = _db_rows(data, "PRAGMA integrity_check", op.legacy)
     if integrity != [("ok",)]:
         return f"integrity_check after the kill: {integrity}"
@@ -376,6 +391,41 @@ def _kill_case(op: Op, target: str, base: Path) -> str | None:
         op.after(case, data)
     except AssertionError as exc:
         return f"after the next run: {exc}"
+    shutil.rmtree(case, ignore_errors=True)
+    return None
+
+
+def _hq_rows(hq: Path, sql: str) -> list[tuple]:
+    import sqlite3
+
+    conn = sqlite3.connect(hq / "hq.sqlite")
+    try:
+        return [tuple(r) for r in conn.execute(sql)]
+    finally:
+        conn.close()
+
+
+def _hq_case(op: Op, case: Path, hq: Path) -> str | None:
+    """After a kill at HQ: its database whole; the next ingest stores the bundle once, nothing left over."""
+    if _hq_rows(hq, "PRAGMA integrity_check") != [("ok",)]:
+        return "HQ integrity_check after the kill"
+    again = _run(op.command(case, hq))
+    if again.returncode != 0 or "Traceback" in again.stderr:
+        return f"the next ingest failed (status {again.returncode}): {again.stderr[-800:]}"
+    leftovers = [str(p.relative_to(hq)) for p in (hq / "incoming").iterdir()] if (hq / "incoming").is_dir() else []
+    known = {r[0] for r in _hq_rows(hq, "SELECT sha256 FROM evidence")}
+    stored = {p.name for p in (hq / "evidence").rglob("*") if p.is_file()} if (hq / "evidence").is_dir() else set()
+    leftovers += [f"evidence without a row: {sha}" for sha in stored - known]
+    leftovers += [f"row without evidence: {sha}" for sha in known - stored]
+    bundles = _hq_rows(hq, "SELECT device_id, sequence FROM bundles")
+    bags = {(p.parent.name, int(p.name)) for p in (hq / "bags").glob("*/*")} if (hq / "bags").is_dir() else set()
+    leftovers += [f"bag without a row: {b}" for b in bags - set(bundles)]
+    if len(bundles) != 1 or leftovers:
+        return f"after the next ingest: {len(bundles)} bundles; {leftovers}"
+    try:
+        op.after(case, hq)
+    except AssertionError as exc:
+        return f"after the next ingest: {exc}"
     shutil.rmtree(case, ignore_errors=True)
     return None
 
