@@ -8,6 +8,7 @@ demo officer's PIN as the window would, runs the one recovery routine
 - ``record DATA``: one short webcam segment written by the real writer, closed and sealed;
 - ``reference DATA FILE``: reference data signed by HQ (FILE holds data, FILE.sig its
   signature) verified and loaded;
+- ``inventory DATA``: one item, photographed in place, entered in the ready demo demolition case;
 - ``migrate DATA``: an earlier version's folder opened: adopted, its database migrated
   and encrypted (signed in with the old PIN).
 """
@@ -72,6 +73,23 @@ def reference(data: Path, file: Path) -> None:
         ws.close()
 
 
+def inventory(data: Path) -> None:
+    from app.clock import CHINA_TZ, fixed_clock
+    from app.demolition import specimen
+    from app.demolition.service import DemolitionService
+    from keys_kit import open_workspace
+
+    ws = open_workspace(data, clock=fixed_clock(datetime(2026, 11, 23, 9, 30, tzinfo=CHINA_TZ)), person="O01")
+    try:
+        _recovered(ws)
+        s = DemolitionService(ws)
+        photo = s.inventory.take_photo(specimen.READY_CASE, specimen.sample_photo(1), actor="O01")
+        s.inventory.add_item(specimen.READY_CASE, name="餐椅", category="家具", quantity=4, unit="件",
+                             condition="完好", label_no="QC7-B001", photos=[photo], actor="O01")
+    finally:
+        ws.close()
+
+
 def migrate(data: Path) -> None:
     from app import unlock
 
@@ -86,5 +104,5 @@ def migrate(data: Path) -> None:
 
 if __name__ == "__main__":
     op, folder, *rest = sys.argv[1:]
-    {"record": record, "reference": reference, "migrate": migrate}[op](
+    {"record": record, "reference": reference, "inventory": inventory, "migrate": migrate}[op](
         Path(folder), *[Path(r) if op == "reference" else r for r in rest])

@@ -310,6 +310,33 @@ def ops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Op]:
         "--device", keys_of(sent).device.device_id, "--receipt", str(case / "r.receipt.json"),
         str(base / "usb" / "r.bundle")], after_hq, hq=True)
 
+    # an item photographed and entered in a demolition case's inventory (the case started, witnessed)
+    from app.clock import CHINA_TZ, fixed_clock
+    from app.demolition import specimen
+    from app.demolition.service import DemolitionService
+    from app.documents.specimen import signature_png
+    from datetime import datetime as _dt
+
+    site = base / "t-inventory"
+    ws = create_workspace(site, clock=fixed_clock(_dt(2026, 11, 23, 9, 0, tzinfo=CHINA_TZ)))
+    try:
+        demo.seed(ws, media=False)
+        s = DemolitionService(ws)
+        s.start(specimen.READY_CASE, actor="O01")
+        s.set_party(specimen.READY_CASE, present=True, name="陈建国", actor="O01")
+        s.add_witness(specimen.READY_CASE, kind="witness", name="周明", id_no="330106198001011234",
+                      no_interest="本人与本案当事人及执法机关均无利害关系。", signature_png=signature_png("周明"),
+                      actor="O01")
+    finally:
+        ws.close()
+
+    def after_inventory(case: Path, data: Path) -> None:
+        # a kill after the commit leaves the item counted; entering it again is the person's act
+        items = _db_rows(data, "SELECT COUNT(*) FROM demolition_item_versions")[0][0]
+        assert items in (1, 2), f"{items} items counted"
+
+    result["inventory"] = Op("inventory", site, lambda case, data: _driver("inventory", str(data)), after_inventory)
+
     # a webcam segment closed and sealed
     def after_record(case: Path, data: Path) -> None:
         rows = _db_rows(data, "SELECT COUNT(*) FROM seal_records")
