@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from app import demo, paths
+from app import paths
 from app.clock import system_clock
 from app.workspace import Workspace
 from local_db.database import check_data_folder, latest_version
@@ -172,7 +172,7 @@ def _recover(ws: Workspace) -> None:
 
 
 def _demo(args: argparse.Namespace) -> int:
-    from app import unlock
+    from app import demo, unlock
     from app.custody import Custody
 
     folder = args.data or paths.default_data_folder()
