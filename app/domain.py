@@ -83,6 +83,9 @@ class Agency:
     name: str
     region: str
     supervision_phone: str
+    # 文号: the agency's 机关代字 and each document type's 代字 (reference data; defaults when empty).
+    doc_code: str = ""
+    doc_type_codes: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESOURCES = ROOT / "resources"
 FONT_FILE = RESOURCES / "fonts" / "wqy-microhei.ttf"
 FONT_FAMILY = "WenQuanYi Micro Hei"
+# The Song/Ming face of the printed documents (GB/T 9704 asks for Song or FangSong).
+SONG_FONT_FILE = RESOURCES / "fonts" / "uming-gb.ttf"
 DEMO_REFERENCE = RESOURCES / "reference" / "demo.json"
 DEMO_INSPECTIONS = RESOURCES / "demo" / "inspections.json"
 DEMO_PINS = RESOURCES / "demo" / "pins.json"

@@ -178,6 +178,34 @@ def _calendar(doc: _Reader) -> dict[int, tuple[HolidayCalendarDay, ...]]:
     return out
 
 
+def _doc_code(agency: _Reader) -> str:
+    """``doc_code``: the agency's 机关代字 in its 文号 (optional; the agency's name stands in for it)."""
+    code = (agency.str("doc_code", optional=True) or "").strip()
+    if any(c in code for c in "〔〕"):
+        raise agency._err("doc_code", "机关代字不能含〔〕", "the agency code must not contain 〔〕")
+    return code
+
+
+def _doc_type_codes(agency: _Reader) -> tuple[tuple[str, str], ...]:
+    """``doc_type_codes``: the 代字 of each document type in the agency's 文号 (optional, FORMATS.md)."""
+    from app.documents.numbering import DOC_TYPES
+
+    value = agency.obj.get("doc_type_codes")
+    if value is None:
+        return ()
+    if not isinstance(value, dict):
+        raise agency._err("doc_type_codes", "应为对象（文书类型 → 代字）", "must be an object (document type → code)")
+    out = []
+    for kind, code in sorted(value.items()):
+        if kind not in DOC_TYPES:
+            raise agency._err(f"doc_type_codes.{kind}", f"未知文书类型（可选：{', '.join(DOC_TYPES)}）",
+                              f"unknown document type (allowed: {', '.join(DOC_TYPES)})")
+        if not isinstance(code, str) or not code.strip() or any(c in code for c in "〔〕"):
+            raise agency._err(f"doc_type_codes.{kind}", "代字须为不含〔〕的文本", "the code must be text without 〔〕")
+        out.append((kind, code.strip()))
+    return tuple(out)
+
+
 def parse(document: dict) -> ReferenceSet:
     """Check a reference document completely and return it as domain objects."""
     doc = _Reader(document, "$")
@@ -186,7 +214,8 @@ def parse(document: dict) -> ReferenceSet:
                                  f"unsupported format {document.get('format')!r}")
     agencies = tuple(
         Agency(id=a.str("id"), name=a.str("name"), region=a.str("region", optional=True) or "",
-               supervision_phone=a.str("supervision_phone", optional=True) or "")
+               supervision_phone=a.str("supervision_phone", optional=True) or "",
+               doc_code=_doc_code(a), doc_type_codes=_doc_type_codes(a))
         for a, _ in _items(doc, "agencies")
     )
     _unique("agencies", [a.id for a in agencies], "机关编号", "agency id")

@@ -1,7 +1,8 @@
 """Benchmark: building and encrypting a bundle with 2 GiB of evidence vs ``tar c … | age -r …``.
 
 A workspace with the demo data and ``--files`` random originals totalling ``--size-mib``
-is sealed once and cached under /tmp (``--cache``); then, in the same run and as
+is sealed once into ``--cache`` (its keys in a private Secret Service started for the
+run, so the folder is made anew each run); then, in the same run and as
 child processes, ``build_bundle`` writes the encrypted bundle, and the shell pipeline
 ``tar c <the same originals> | age -r <HQ recipient> > out`` does the reference job.
 The ratio of wall times (goal ≤ 1.2×) and each child's peak resident memory (from
@@ -20,6 +21,7 @@ import os
 import shutil
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -36,16 +38,16 @@ def prepare(cache: Path, size_mib: int, files: int) -> None:
     from app.clock import fixed_clock
     from app.domain import EvidenceSourceKind
     from app.evidence.locker import EvidenceLocker
-    from app.workspace import Workspace
     from sync.hq import keys
     from sync.pairing import pair_with_folder
-    from tests.conftest import DEMO_NOW
+    from app.clock import CHINA_TZ
 
-    marker = cache / f"ready-{size_mib}-{files}"
-    if marker.exists():
-        return
+    DEMO_NOW = datetime(2026, 11, 23, 8, 30, tzinfo=CHINA_TZ)  # the demo files' anchor (tests/conftest.py)
+
+    from app import unlock
+
     shutil.rmtree(cache, ignore_errors=True)
-    ws = Workspace.open(cache / "data", create=True, clock=fixed_clock(DEMO_NOW))
+    ws = unlock.create(cache / "data", clock=fixed_clock(DEMO_NOW))
     demo.seed(ws, media=False)
     keys.keygen(cache / "hq")
     pair_with_folder(ws, cache / "hq", actor="bench")
@@ -65,20 +67,18 @@ def prepare(cache: Path, size_mib: int, files: int) -> None:
         src.unlink()
         print(f"  sealed {i + 1}/{files}", file=sys.stderr)
     ws.close()
-    marker.touch()
 
 
 def child_build(cache: str, out: str) -> None:
     """Inside the child: copy the cached folder's database state aside and build the bundle."""
     sys.path.insert(0, str(ROOT))
-    from app.device import DeviceIdentity
-    from app.workspace import Workspace
+    from app import unlock
     from sync.bundle import build_bundle, run
 
     data = Path(cache) / "data"
-    ws = Workspace.open(data)
+    ws = unlock.unlock(data, "O01", "100101")  # the demo officer's PIN
     start = time.perf_counter()
-    info = run(build_bundle(ws, Path(out), device=DeviceIdentity.generate(data)))
+    info = run(build_bundle(ws, Path(out), device=ws.device))
     elapsed = time.perf_counter() - start
     ws.close()
     print(f"{elapsed:.6f} {info.size} {info.resent} {_vm_hwm_kib()}")
@@ -101,6 +101,18 @@ def main() -> None:
     args = parser.parse_args()
     if shutil.which("age") is None:
         raise SystemExit("needs the age command line")
+    sys.path.insert(0, str(ROOT))
+    from tests import secret_service
+
+    service = secret_service.start()
+    try:
+        _run(args)
+    finally:
+        if service is not None:
+            service.stop()
+
+
+def _run(args: argparse.Namespace) -> None:
     prepare(args.cache, args.size_mib, args.files)
     sys.path.insert(0, str(ROOT))
     recipient = (args.cache / "hq" / "hq-age.pub").read_text().strip()

@@ -94,6 +94,8 @@ def main() -> None:
     parser.add_argument("--size-mib", type=int, default=2048)
     parser.add_argument("--files", type=int, default=12)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--scratch", default="/var/tmp",
+                        help="where the copies and data folders go (/dev/shm takes the disk out)")
     parser.add_argument("--child", nargs=2, metavar=("DATA", "CAMERA"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -106,7 +108,7 @@ def main() -> None:
     # Warm the page cache so neither side is charged for the first read from disk.
     run_child(["sh", "-c", f"cat '{camera}'/DCIM/100MEDIA/* > /dev/null"])
     cp_times, import_times, rss = [], [], []
-    scratch = Path(tempfile.mkdtemp(prefix="import-bench-", dir="/var/tmp"))
+    scratch = Path(tempfile.mkdtemp(prefix="import-bench-", dir=args.scratch))
     try:
         for round_no in range(args.rounds):
             copy = scratch / f"copy{round_no}"

@@ -25,13 +25,14 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from app import demo  # noqa: E402
 from app.clock import CHINA_TZ  # noqa: E402
 from app.demolition import specimen  # noqa: E402
 from app.demolition.service import DemolitionService  # noqa: E402
 from app.documents.specimen import signature_png  # noqa: E402
-from app.workspace import Workspace  # noqa: E402
+from memkeys import new_workspace  # noqa: E402
 
 
 def add(s: DemolitionService, n: int, photo: bytes) -> object:
@@ -53,7 +54,8 @@ def main() -> None:
 
     app = QApplication.instance() or QApplication([])  # noqa: F841 - the model needs an application
     with tempfile.TemporaryDirectory() as tmp:
-        ws = Workspace.open(Path(tmp), clock=lambda: datetime(2026, 11, 23, 9, 30, tzinfo=CHINA_TZ))
+        ws = new_workspace(Path(tmp) / "data")
+        ws.clock = lambda: datetime(2026, 11, 23, 9, 30, tzinfo=CHINA_TZ)
         demo.seed(ws)
         s = DemolitionService(ws)
         s.start(specimen.READY_CASE, actor="O01")

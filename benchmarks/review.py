@@ -29,6 +29,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if "DISPLAY" not in os.environ else "xcb")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
@@ -37,7 +38,7 @@ from app import demo  # noqa: E402
 from app.clock import CHINA_TZ, fixed_clock  # noqa: E402
 from app.domain import EvidenceSourceKind, EvidenceType  # noqa: E402
 from app.evidence.locker import EvidenceLocker  # noqa: E402
-from app.workspace import Workspace  # noqa: E402
+from memkeys import new_workspace  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=CHINA_TZ)
 CERTS = ["33010621001", "33010621002"]
@@ -49,8 +50,11 @@ def tiny_jpeg(n: int) -> bytes:
     return cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, 70])[1].tobytes()
 
 
-def build(folder: Path, count: int) -> float:
-    ws = Workspace.open(folder, create=True, clock=fixed_clock(NOW))
+def build(folder: Path, count: int):  # type: ignore[no-untyped-def]
+    """A folder with ``count`` sealed photos; returns the open workspace (its key-store
+    secret lives in this process only) and the time the sealing took."""
+    ws = new_workspace(folder)
+    ws.clock = fixed_clock(NOW)
     demo.seed(ws)
     locker = EvidenceLocker(ws)
     start = time.perf_counter()
@@ -58,8 +62,7 @@ def build(folder: Path, count: int) -> float:
         locker.ingest_stream(io.BytesIO(tiny_jpeg(n)), evidence_type=EvidenceType.AUDIOVISUAL, officer_certs=CERTS,
                              source_kind=EvidenceSourceKind.WEBCAM, source_detail="0",
                              inspection_id="JC-2026-1101", actor="O01", original_name=f"IMG_{n:05d}.jpg")
-    ws.close()
-    return time.perf_counter() - start
+    return ws, time.perf_counter() - start
 
 
 def visible_rows(page) -> range:
@@ -85,7 +88,7 @@ def wait_for_thumbnails(app, page, cache) -> None:
         time.sleep(0.001)
 
 
-def measure(folder: Path) -> tuple[float, float, int, int]:
+def measure(ws) -> tuple[float, float, int, int]:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
     from ui.application import create_application
@@ -93,9 +96,8 @@ def measure(folder: Path) -> tuple[float, float, int, int]:
     from ui.thumbnails import ThumbnailCache
 
     app = QApplication.instance() or create_application()
-    ws = Workspace.open(folder, clock=fixed_clock(NOW))
     locker = EvidenceLocker(ws)
-    cache = ThumbnailCache(folder, locker.store)
+    cache = ThumbnailCache(ws.folder, locker.store)
     page = ReviewPage(ws, lambda: (locker, cache))
     page.resize(1280, 800)
     start = time.perf_counter()
@@ -127,12 +129,10 @@ def main() -> None:
     args = parser.parse_args()
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        build(Path(tmp) / "warm-up", args.small)
-        measure(Path(tmp) / "warm-up")  # first table, fonts and style sheet: not part of either size
+        measure(build(Path(tmp) / "warm-up", args.small)[0])  # first table, fonts, style: not part of either size
         for count in (args.small, args.large):
-            folder = Path(tmp) / f"d{count}"
-            built = build(folder, count)
-            opened, per_screen, screens, rows = measure(folder)
+            ws, built = build(Path(tmp) / f"d{count}", count)
+            opened, per_screen, screens, rows = measure(ws)
             results[count] = (opened, per_screen)
             print(f"{count:>6} items: sealed in {built:6.1f} s; queue of {rows} rows opened with first-screen "
                   f"thumbnails in {opened * 1000:7.1f} ms; scrolled {screens} screens, "

@@ -46,25 +46,21 @@ def make_file(path: Path, size_mib: int) -> None:
             fh.write(os.urandom(1 << 20))
 
 
-def ours(workspace_dir: Path, path: Path, server: str, device, chunk: int, key: str):  # noqa: ANN001, ANN201
-    from app.workspace import Workspace
+def ours(ws, path: Path, server: str, device, chunk: int, key: str):  # noqa: ANN001, ANN201
     from local_db.upload_repository import UploadRepository
     from sync.upload import Backoff, upload_file
 
-    ws = Workspace.open(workspace_dir, create=True)
-    try:
-        started = time.perf_counter()
-        steps = upload_file(UploadRepository(ws.db), path, key=key, server=server, device=device,
-                            chunk_size=chunk, backoff=Backoff(0.05, 1.0))
-        last = None
-        while True:
-            try:
-                last = next(steps)
-            except StopIteration:
-                break
-        return time.perf_counter() - started, last
-    finally:
-        ws.close()
+    # The workspace stays open across runs (its key-store secret is held in memory).
+    started = time.perf_counter()
+    steps = upload_file(UploadRepository(ws.db), path, key=key, server=server, device=device,
+                        chunk_size=chunk, backoff=Backoff(0.05, 1.0))
+    last = None
+    while True:
+        try:
+            last = next(steps)
+        except StopIteration:
+            break
+    return time.perf_counter() - started, last
 
 
 def main() -> None:
@@ -94,6 +90,9 @@ def main() -> None:
     store = HqStore(hq_dir)
     store.enroll(device.public_key_pem)
     store.close()
+    from memkeys import new_workspace
+
+    client = new_workspace(run / "client")
     print(f"file: {size / 2**30:.2f} GiB random; chunk {args.chunk_mib} MiB; loopback")
     try:
         with HqProcess(hq_dir, plain_put=True) as hq:
@@ -105,7 +104,7 @@ def main() -> None:
                 curl_times.append(time.perf_counter() - started)
                 assert (hq_dir / "plain" / "bench.bin").stat().st_size == size
                 (hq_dir / "plain" / "bench.bin").unlink()
-                t, last = ours(run / "client", payload, hq.url, device, chunk, f"bench-{n}")
+                t, last = ours(client, payload, hq.url, device, chunk, f"bench-{n}")
                 our_times.append(t)
                 _drop_uploads(hq_dir)
             t_curl, t_ours = statistics.median(curl_times), statistics.median(our_times)
@@ -116,7 +115,7 @@ def main() -> None:
 
             proxy = CuttingProxy(hq.port, [size // 2])
             try:
-                t_cut, last = ours(run / "client", payload, proxy.url, device, chunk, "bench-cut")
+                t_cut, last = ours(client, payload, proxy.url, device, chunk, "bench-cut")
             finally:
                 proxy.close()
             print(f"with a cut at 50 %:    {t_cut:7.2f} s  cuts={proxy.cut_count}  "

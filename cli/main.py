@@ -15,7 +15,8 @@ from app.workspace import Workspace
 from local_db.database import check_data_folder, latest_version
 from local_db.errors import UserFacingError
 
-COMMANDS = ("demo", "status", "verify", "import", "cameras", "sync", "bundle", "pair", "pin")
+COMMANDS = ("demo", "status", "verify", "import", "cameras", "sync", "bundle", "pair", "pin", "documents",
+            "verify-qr")
 
 
 def _data_arg(p: argparse.ArgumentParser) -> None:
@@ -89,6 +90,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("person", metavar="ID", help="人员编号或执法证号 / person id or certificate number")
     p.add_argument("--by", default=None, metavar="ID",
                    help="设备管理员（须输入 PIN）/ the administrator issuing it (the PIN is asked for)")
+    _data_arg(p)
+    p = sub.add_parser("documents", help="生成检查任务或案件的全部文书 PDF / write every document of a task or case")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--inspection", metavar="ID", help="检查任务编号 / inspection id")
+    which.add_argument("--case", metavar="ID", help="强制拆除案件编号 / demolition case id")
+    p.add_argument("--out", type=Path, required=True, help="输出目录 / output folder")
+    _officer_arg(p)
+    _data_arg(p)
+    p = sub.add_parser("verify-qr", help="核验文书或标签上的二维码 / verify the QR code of a document or label")
+    p.add_argument("text", nargs="?", default=None, help="二维码内容 / the text of the code")
+    p.add_argument("--image", type=Path, default=None, help="二维码图片（PNG）/ a picture of the code (PNG)")
+    p.add_argument("--public-key", type=Path, default=None,
+                   help="签发设备的公钥 PEM / the issuing device's public key (default: the data folder's own)")
     _data_arg(p)
     p = sub.add_parser("sync", help="结束值班同步：上传数据包到总部并取回执 / end-of-shift sync to HQ")
     p.add_argument("--server", default=None, metavar="URL",
@@ -482,7 +496,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return {"demo": _demo, "status": _status, "verify": _verify, "import": _import,
                 "cameras": _cameras, "sync": _sync, "bundle": _bundle, "pair": _pair,
-                "pin": _pin}[args.command](args)
+                "pin": _pin, "documents": _documents, "verify-qr": _verify_qr}[args.command](args)
     except UserFacingError as exc:
         print(exc.zh, file=sys.stderr)
         print(exc.en, file=sys.stderr)
@@ -492,6 +506,85 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(zh, file=sys.stderr)
         print(en, file=sys.stderr)
         return 2
+
+
+def _documents(args: argparse.Namespace) -> int:
+    """Every document of an inspection or a demolition case, issued (numbered) as the window would."""
+    args.out.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with _workspace(args, args.officer) as ws:
+        if args.inspection:
+            from app.documents.onsite_record import record_problems
+            from app.onsite.documents import DocumentKind, InspectionDocuments, render_document
+
+            docs = InspectionDocuments(ws)
+            if ws.inspections.get(args.inspection) is None:
+                raise UserFacingError(f"没有检查任务 {args.inspection}。", f"No inspection {args.inspection}.")
+            for kind in docs.available(args.inspection):
+                doc = docs.build(args.inspection, kind)
+                draft = kind is DocumentKind.RECORD and bool(record_problems(doc))  # type: ignore[arg-type]
+                dest = args.out / docs.path_for(args.inspection, kind).name
+                written.append(render_document(kind, doc, dest, draft=draft))
+        else:
+            from app.demolition.documents import DemolitionDocument, DemolitionDocuments
+            from app.demolition.service import DemolitionService
+
+            service = DemolitionService(ws)
+            service.case(args.case)  # an unknown case is refused in words
+            docs = DemolitionDocuments(service)
+            handovers = [c.id for c in service.inventory.custody(args.case) if c.kind == "handover"]
+            jobs: list[tuple[DemolitionDocument, int | None]] = [(DemolitionDocument.RECORD, None)]
+            if service.inventory.items(args.case):
+                jobs += [(DemolitionDocument.INVENTORY, None), (DemolitionDocument.LABELS, None)]
+            jobs += [(DemolitionDocument.HANDOVER, h) for h in handovers]
+            for kind, handover in jobs:
+                written.append(docs.render(args.case, kind, handover_id=handover, out_dir=args.out))
+    for path in written:
+        print(path)
+    print(f"已生成 {len(written)} 份文书 / {len(written)} documents written to {args.out}")
+    return 0
+
+
+def _verify_qr(args: argparse.Namespace) -> int:
+    """Check a printed code: a document code (FID1|…) or an inspection code (R14 URL), against a device key."""
+    import shutil
+    import subprocess
+
+    from app.device import DevicePublicKey, device_folder, PUBLIC_KEY_FILE
+    from app.documents import doc_code, qr
+    from app.documents.errors import InspectionCodeInvalid
+
+    if (args.text is None) == (args.image is None):
+        raise UserFacingError("请给出二维码内容，或用 --image 给出图片（二者择一）。",
+                              "Give the text of the code, or a picture of it with --image (one of the two).")
+    texts = [args.text] if args.text is not None else []
+    if args.image is not None:
+        if shutil.which("zbarimg") is None:
+            raise UserFacingError("读取图片需要 zbarimg（zbar-tools）。", "Reading a picture needs zbarimg (zbar-tools).")
+        done = subprocess.run(["zbarimg", "--quiet", "--raw", str(args.image)], capture_output=True, text=True)
+        texts = [line for line in done.stdout.splitlines() if line.strip()]
+        if not texts:
+            raise UserFacingError(f"图片中未找到二维码：{args.image}", f"No QR code found in {args.image}.")
+    pem_path = args.public_key or device_folder(args.data or paths.default_data_folder()) / PUBLIC_KEY_FILE
+    key = DevicePublicKey.from_pem(Path(pem_path).read_bytes())
+    bad = 0
+    for text in texts:
+        try:
+            if text.startswith(doc_code.MAGIC + "|"):
+                code = doc_code.verify_code(text, key.public_key)
+                print(f"有效 / valid: {code.kind} {code.id}；内容摘要 / record hash {code.hash}；"
+                      f"设备 / device {code.device_id}；签发时间 / signed {code.at.isoformat()}")
+            else:
+                signed = qr.verify_code(text, key.public_key)
+                c = signed.code
+                print(f"有效 / valid: 检查码 inspection {c.inspection_id}，机关 / agency {c.agency_id}，"
+                      f"执法证号 / certificates {', '.join(c.officer_certs)}，日期 / day {c.day.isoformat()}；"
+                      f"设备 / device {signed.device_id}")
+        except InspectionCodeInvalid as exc:
+            bad += 1
+            print(f"无效 / invalid: {exc.zh}", file=sys.stderr)
+            print(f"  {exc.en}", file=sys.stderr)
+    return 1 if bad else 0
 
 
 def _os_error_text(exc: OSError) -> tuple[str, str]:

@@ -83,17 +83,23 @@ class Repository:
 class AgencyRepository(Repository):
     def save(self, agency: Agency) -> None:
         self._upsert("agencies", {"id": agency.id, "name": agency.name, "region": agency.region,
-             "supervision_phone": agency.supervision_phone},
+             "supervision_phone": agency.supervision_phone, "doc_code": agency.doc_code,
+             "doc_type_codes": json.dumps(dict(agency.doc_type_codes), ensure_ascii=False, sort_keys=True)},
             pk="id",
         )
 
     def get(self, agency_id: str) -> Agency | None:
         for r in self._rows("SELECT * FROM agencies WHERE id = ?", [agency_id]):
-            return Agency(**r)
+            return _agency(r)
         return None
 
     def all(self) -> list[Agency]:
-        return [Agency(**r) for r in self._rows("SELECT * FROM agencies ORDER BY id")]
+        return [_agency(r) for r in self._rows("SELECT * FROM agencies ORDER BY id")]
+
+
+def _agency(r: dict) -> Agency:
+    codes = json.loads(r.pop("doc_type_codes", None) or "{}")
+    return Agency(**r, doc_type_codes=tuple(sorted(codes.items())))
 
 
 def _officer(r: dict) -> Officer:

@@ -71,3 +71,37 @@ def demo_workspace(workspace: Workspace) -> Workspace:
     """The workspace seeded with the demo data set, unshifted."""
     assert demo.seed(workspace)
     return workspace
+
+
+# --- HQ's database: the HQ tests run against SQLite and against PostgreSQL --------------
+
+_PG: list = []
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """One throw-away PostgreSQL cluster for the whole run (tests/pg_cluster.py), started
+    when the first test needs it and stopped at the end."""
+    import pg_cluster as pg
+
+    try:
+        cluster = pg.Cluster()
+    except pg.PostgresMissing as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(str(exc))
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hq_database(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Which database the HQ stores made in this test use (FIELDINSPECT_HQ_DATABASE,
+    inherited by the receivers a test starts): each file's own SQLite, or a fresh
+    PostgreSQL schema. Apply with ``pytestmark = pytest.mark.usefixtures("hq_database")``."""
+    if request.param == "sqlite":
+        monkeypatch.delenv("FIELDINSPECT_HQ_DATABASE", raising=False)
+        return "sqlite"
+    url = request.getfixturevalue("pg_cluster").new_database()
+    monkeypatch.setenv("FIELDINSPECT_HQ_DATABASE", url)
+    return url

@@ -190,6 +190,9 @@ def run_gui(argv: Sequence[str]) -> int:
         return 2
     app = create_application()
     language = args.lang or "zh"
+    from app.evidence.viewing import clean_view_folders
+
+    clean_view_folders()  # decrypted viewer copies a crash or a kill left behind
     try:
         ws = first_start(args.data)
         custody = None if ws is not None else unlock.open_custody(args.data or paths.default_data_folder())
@@ -226,7 +229,7 @@ def run_gui(argv: Sequence[str]) -> int:
         page.choose(officer)
         if pin is not None:
             page.pin_panel.pin.setText(pin)
-            if not page.submit():
+            if not page.submit() and not page.replacing_old_pin:  # a new PIN is asked for on screen
                 print(f"未能登录 / sign-in refused: {page.pin_panel.message.text()}", file=sys.stderr)
                 return 2
             if cold is not None and cold.error is not None:

@@ -17,19 +17,22 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
+from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer, TableStyle
 
 from app.demolition.inventory import state_label
 from app.deadlines import CalendarNotCovered
 from app.demolition.rules import Means, litigation_ends, reconsideration_ends
 from app.demolition.service import DemolitionService
 from app.demolition.errors import DemolitionStateError
-from app.documents import fonts
+from app.documents import doc_code, fonts
 from app.documents import layout as L
 from app.documents import pdf
-from local_db.demolition_repository import CaseSignature, DemolitionCase
+from app.clock import CHINA_TZ
+from app.documents.numbering import DocumentNumbers
+from local_db.demolition_repository import CaseSignature, CustodyEntry, DemolitionCase, ItemVersion
 
 DOCUMENTS_DIR = "documents"
 COPIES = ("第一联  执法机关存档", "第二联  当事人收执")
@@ -44,14 +47,19 @@ class DemolitionDocument(enum.StrEnum):
     LABELS = "labels"
 
     @property
+    def doc_type(self) -> str | None:
+        """The 文号 counter the document is numbered on; labels carry no number."""
+        return {"inventory": "inventory", "record": "demolition_record", "handover": "handover"}.get(self.value)
+
+    @property
     def title(self) -> str:
         return {"inventory": "财物登记清单", "record": "强制拆除现场笔录", "handover": "财物移交清单",
                 "labels": "财物标签"}[self.value]
 
 
-def label_payload(case_id: str, label_no: str) -> str:
-    """What a label's QR code holds: the case and the box or label number, readable by any scanner."""
-    return f"fieldinspect:demolition/{case_id}/{label_no}"
+def item_code_id(case_id: str, item_no: int) -> str:
+    """The id a label's document code names: the case and the item number."""
+    return f"{case_id}/{item_no}"
 
 
 class DemolitionDocuments:
@@ -59,31 +67,83 @@ class DemolitionDocuments:
 
     def __init__(self, service: DemolitionService) -> None:
         self.s = service
+        self.numbers = DocumentNumbers(service.ws)
+        self._issued: dict[str, str] = {}
+
+    @staticmethod
+    def document_key(case_id: str, kind: DemolitionDocument, handover_id: int | None = None) -> str:
+        """The key a document's 文号 is kept under: one per case and kind, one per handover."""
+        return f"demolition/{case_id}/{kind.value}" + (f"/{handover_id}" if handover_id else "")
+
+    def number(self, case: DemolitionCase, kind: DemolitionDocument, handover_id: int | None = None, *,
+               draft: bool = False) -> str:
+        """The document's 文号: issued on first final print, the same ever after; "" for a draft."""
+        if kind.doc_type is None:
+            return ""
+        key = self.document_key(case.id, kind, handover_id)
+        if draft:
+            issued = self.numbers.get(key)
+            return issued.number if issued else ""
+        return self.numbers.issue(key, case.agency_id, kind.doc_type, self.s.ws.keys.person_id or "system").number
 
     def path_for(self, case_id: str, kind: DemolitionDocument, suffix: str = "") -> Path:
         return self.s.ws.folder / DOCUMENTS_DIR / case_id / f"{case_id}_{kind.title}{suffix}.pdf"
 
     def render(self, case_id: str, kind: DemolitionDocument, *, handover_id: int | None = None,
-               progress: pdf.Progress | None = None) -> Path:
-        """Write the document atomically into the case's documents folder; returns its path."""
+               progress: pdf.Progress | None = None, draft: bool = False, out_dir: Path | None = None) -> Path:
+        """Write the document atomically, encrypted, into the case's documents folder — or plain into
+        ``out_dir``, an export — and return its path.
+
+        Not a draft, the document is issued and gets its 文号 (once); a draft prints 草稿.
+        """
         case = self.s.case(case_id)
         dest = self.path_for(case_id, kind, f"_{handover_id}" if handover_id else "")
+        if out_dir is not None:
+            dest = Path(out_dir) / dest.name
         dest.parent.mkdir(parents=True, exist_ok=True)
+        if kind is DemolitionDocument.HANDOVER and handover_id is None:
+            handover_id = self._handover_entry(case, None).id
+        number = self.number(case, kind, handover_id, draft=draft)
+        self._issued[self.document_key(case.id, kind, handover_id)] = number
+        # Kept encrypted in the data folder; written plain only where the user exports to (``out_dir``).
+        master = None if out_dir is not None else self.s.ws.master
         if kind is DemolitionDocument.INVENTORY:
-            return pdf.write_atomic(dest, lambda fh: self._two_copies(case, fh, progress), master=self.s.ws.master)
+            return pdf.write_atomic(dest, lambda fh: self._two_copies(case, fh, progress, number), master=master)
         story = self.story(case_id, kind, handover_id=handover_id)
+        sign = self._page_signature(case) if kind is DemolitionDocument.RECORD else None
         produce: Callable[[BinaryIO], None] = lambda fh: pdf.build(  # noqa: E731
-            fh, story, title=kind.title, document_no=case.decision_no or case.id, progress=progress,
-            running_header=kind is not DemolitionDocument.LABELS)
-        return pdf.write_atomic(dest, produce, master=self.s.ws.master)  # kept encrypted in the data folder
+            fh, story, title=kind.title, document_no=number, progress=progress,
+            running_header=kind is not DemolitionDocument.LABELS, page_signature=sign,
+            numbered=kind is not DemolitionDocument.LABELS)
+        return pdf.write_atomic(dest, produce, master=master)
 
-    def _two_copies(self, case: DemolitionCase, out: BinaryIO, progress: pdf.Progress | None) -> None:
+    def _number_of(self, case: DemolitionCase, kind: DemolitionDocument, handover_id: int | None = None) -> str:
+        """The number the document being printed carries ("" while a draft)."""
+        key = self.document_key(case.id, kind, handover_id)
+        if key not in self._issued:
+            issued = self.numbers.get(key)
+            self._issued[key] = issued.number if issued else ""
+        return self._issued[key]
+
+    def _page_signature(self, case: DemolitionCase) -> pdf.PageSignature:
+        """The party's signature, or its refusal, at the foot of every page of the record (笔录 practice)."""
+        party = [x for x in self.s.inventory.signatures(case.id) if x.document == "record" and x.role == "party"]
+        if party:
+            return pdf.PageSignature(png=party[-1].image_png)
+        refused = [r for r in self.s.inventory.refusals(case.id) if r.document == "record"]
+        if refused:
+            return pdf.PageSignature(note=f"当事人拒绝签名（{refused[-1].reason}），见证人在场")
+        if case.party_present is False:
+            return pdf.PageSignature(note="当事人未到场，由见证人见证")
+        return pdf.PageSignature()
+
+    def _two_copies(self, case: DemolitionCase, out: BinaryIO, progress: pdf.Progress | None, number: str) -> None:
         """R26: both copies in one file, each numbered on its own (第 x 页 共 y 页 of its copy).
 
         The copies are the same but for their caption, so one copy is laid out first to
         learn its page count; then both are laid out with that count.
         """
-        title, number = DemolitionDocument.INVENTORY.title, case.decision_no or case.id
+        title = DemolitionDocument.INVENTORY.title
         pages: list[int] = []
         pdf.build(io.BytesIO(), self._inventory(case, COPIES[0]), title=title, document_no=number,
                   progress=pages.append)
@@ -93,7 +153,7 @@ class DemolitionDocuments:
             if n:
                 story.append(PageBreak())
             story += self._inventory(case, copy)
-        doc = pdf.DocumentTemplate(out, title=title, document_no=number, progress=progress)
+        doc = pdf.DocumentTemplate(out, title=title, document_no=number, progress=progress, draft=not number)
         doc.build(story, canvasmaker=_copies_canvas(per_copy))
 
     def story(self, case_id: str, kind: DemolitionDocument, *, handover_id: int | None = None) -> list[Flowable]:
@@ -158,64 +218,114 @@ class DemolitionDocuments:
     def _inventory(self, case: DemolitionCase, copy: str) -> list[Flowable]:
         s = L.styles()
         inv = self.s.inventory
-        story: list[Flowable] = L.heading(self._agency(case), DemolitionDocument.INVENTORY.title, case.decision_no)
+        story: list[Flowable] = L.heading(self._agency(case), DemolitionDocument.INVENTORY.title,
+                                          self._number_of(case, DemolitionDocument.INVENTORY))
         story.append(L.para(copy, s.right))
         story.append(L.field_table(self._case_fields(case)))
         states = inv.states(case.id)
+        names = {o.id: o.name for o in self.s.ws.officers.all()}
+        versions: dict[int, list[ItemVersion]] = {}
+        for v in inv.versions(case.id):
+            versions.setdefault(v.item_no, []).append(v)
         widths = (10, 32, 16, 12, 10, 14, 22, 22, 32)
         rows: list[list[Any]] = [[L.para(h, s.head) for h in
                                   ("序号", "名称", "类别", "数量", "单位", "状况", "照片", "箱号/标签", "保管地点")]]
-        for v in inv.items(case.id):
-            photos = "\n".join(p[:10] for p in v.photo_sha256s)
-            version = f"（第{v.version}版）" if v.version > 1 else ""
-            rows.append([L.para(str(v.item_no), s.cell_center), L.para(v.name + version, s.cell),
-                         L.para(v.category, s.cell), L.para(_qty(v.quantity), s.cell_center),
-                         L.para(v.unit, s.cell_center), L.para(v.condition, s.cell), L.para(photos, s.small),
-                         L.para(v.label_no, s.cell), L.para(v.storage_place + f"\n{state_label(states[v.item_no])}",
-                                                            s.cell)])
+        shade: list[tuple[Any, ...]] = []
+        for item_no, history in sorted(versions.items()):
+            # Every version of the item: the count first, then each edit after counting, the latest last.
+            for v in history:
+                photos = "\n".join(p[:10] for p in v.photo_sha256s)
+                if len(history) == 1:
+                    name = L.para(v.name, s.cell)
+                elif v.version == 1:
+                    name = L.markup(f"{L.text(v.name)}<br/><font size=7 color='#555555'>清点记录（原始，第1版）</font>",
+                                    s.cell)
+                    shade.append(("TEXTCOLOR", (1, len(rows)), (-1, len(rows)), L.colors.HexColor("#555555")))
+                else:
+                    latest = "现行" if v is history[-1] else "已被后续修改替代"
+                    name = L.markup(f"{L.text(v.name)}<br/><font size=7 color='#555555'>第{v.version}版 {latest}："
+                                    f"{L.text(L.when(v.recorded_at))} {L.text(names.get(v.recorded_by, v.recorded_by))}"
+                                    f"修改，原因：{L.text(v.edit_reason)}</font>", s.cell)
+                place = v.storage_place + (f"\n{state_label(states[v.item_no])}" if v is history[-1] else "")
+                rows.append([L.para(str(item_no) if v.version == 1 else f"{item_no}-{v.version}", s.cell_center),
+                             name, L.para(v.category, s.cell), L.para(_qty(v.quantity), s.cell_center),
+                             L.para(v.unit, s.cell_center), L.para(v.condition, s.cell), L.para(photos, s.small),
+                             L.para(v.label_no, s.cell), L.para(place, s.cell)])
         if len(rows) == 1:
             rows.append([L.para("无", s.cell_center)] + [""] * 8)
-        story.append(L.ruled_table(rows, widths))
+        table = L.ruled_table(rows, widths)
+        if shade:
+            table.setStyle(TableStyle(shade))
+        story.append(table)
         edits = inv.edits(case.id)
         if edits:
-            story.append(L.para("清点后修改记录（原记录保留）：", s.section))
-            erows: list[list[Any]] = [[L.para(h, s.head) for h in ("序号", "版本", "修改时间", "修改人", "修改原因及修改后内容")]]
-            names = {o.id: o.name for o in self.s.ws.officers.all()}
+            story.append(L.para("清点后修改记录（原记录保留，逐次列明）：", s.section))
+            erows: list[list[Any]] = [[L.para(h, s.head) for h in
+                                       ("序号", "版本", "修改时间", "修改人", "修改前", "修改后", "修改原因")]]
             for e in edits:
-                erows.append([L.para(str(e.item_no), s.cell_center), L.para(str(e.version), s.cell_center),
-                              L.para(L.when(e.recorded_at), s.cell), L.para(names.get(e.recorded_by, e.recorded_by), s.cell),
-                              L.para(f"{e.edit_reason}；现为：{e.name}，{_qty(e.quantity)}{e.unit}，{e.condition}，"
-                                     f"{e.label_no}", s.cell)])
-            story.append(L.ruled_table(erows, (12, 12, 38, 20, 88)))
+                before = next(v for v in versions[e.item_no] if v.version == e.version - 1)
+                erows.append([L.para(str(e.item_no), s.cell_center), L.para(f"第{e.version}版", s.cell_center),
+                              L.para(L.when(e.recorded_at), s.cell),
+                              L.para(names.get(e.recorded_by, e.recorded_by), s.cell),
+                              L.para(_describe(before, e), s.cell), L.para(_describe(e, before), s.cell),
+                              L.para(e.edit_reason, s.cell)])
+            story.append(L.ruled_table(erows, (10, 14, 30, 16, 36, 36, 28)))
         notices = [c for c in inv.custody(case.id) if c.kind == "notice"]
         for c in notices:
             story.append(L.para(f"领取通知：{c.notice_no}，请于 {L.day(c.collect_by)} 前领取。", s.body))
         if case.inventory_sha256:
             story.append(L.para(f"本清单内容已于执行结束时封存入本机证据链，SHA-256：{case.inventory_sha256}", s.small))
         sigs = [x for x in inv.signatures(case.id) if x.document == "inventory"]
-        # The closing lines go with the signatures, so no page holds signatures alone.
+        # The closing lines go with the signatures and the seal, so no page holds them alone.
         story.append(KeepTogether([*self._witness_rows(case), L.para(f"执法人员：{self._officers(case)}", s.body),
                                    Spacer(1, 6), self._signature_block(
             sigs, (("officer", "执法人员"), ("party", "当事人"), ("witness", "见证人"))),
-                                   *self._refusal_lines(case, "inventory")]))
+                                   *self._refusal_lines(case, "inventory"),
+                                   self._seal(case, DemolitionDocument.INVENTORY)]))
         return story
+
+    def _seal(self, case: DemolitionCase, kind: DemolitionDocument) -> Flowable:
+        """The seal area (the agency, the day of the operation) beside the document's signed code."""
+        window = self.s.operation_window(case.id)
+        when = window[0] if window else self.s.now()
+        seal = L.issuer_block(self._agency(case), when.astimezone(CHINA_TZ).date(), 120)
+        return L.closing_with_code(self._document_code(case, kind), seal)
+
+    def _document_code(self, case: DemolitionCase, kind: DemolitionDocument, handover_id: int | None = None) -> str:
+        """The device-signed code of an issued document: its number and a hash of what it states."""
+        number = self._number_of(case, kind, handover_id)
+        if not number:
+            return ""  # a draft proves nothing
+        inv = self.s.inventory
+        content: dict[str, Any] = {"number": number, "case": case, "items": inv.versions(case.id)}
+        if kind is DemolitionDocument.RECORD:
+            content["events"] = self.s.events(case.id)
+        if kind is DemolitionDocument.HANDOVER:
+            content["handover"] = self._handover_entry(case, handover_id)
+        return doc_code.sign_code(kind.doc_type or "", number, content, self.s.ws.device, self.s.ws.clock())
+
+    def label_code(self, case: DemolitionCase, item: ItemVersion) -> str:
+        """A label's QR: the item (case and number) and a hash of its current version, signed by this device."""
+        return doc_code.sign_code("item", item_code_id(case.id, item.item_no), item, self.s.ws.device,
+                                  self.s.ws.clock())
 
     def _record(self, case: DemolitionCase) -> list[Flowable]:
         s = L.styles()
-        story: list[Flowable] = L.heading(self._agency(case), DemolitionDocument.RECORD.title, case.decision_no)
+        story: list[Flowable] = L.heading(self._agency(case), DemolitionDocument.RECORD.title,
+                                          self._number_of(case, DemolitionDocument.RECORD))
         story.append(L.field_table([
             *self._case_fields(case), ("拆除对象", case.structure), ("拆除方式", Means(case.means).label),
             ("自行拆除期限", L.day(case.self_demolition_deadline)),
             ("到场通知", case.attend_notice_no or "—"),
             ("*应急预案", case.emergency_plan or "—"),
         ]))
-        story.append(L.para("执行前置条件核验（R20–R22）", s.section))
+        story.append(L.para("执行前置条件核验（应急预案、公告及复议诉讼期限、执行时间）", s.section))
         window = self.s.operation_window(case.id)
         at = window[0] if window else None
         checked = self.s.start_findings(case.id, at) if case.status == "planned" or at else []
         if at is not None:
             checked = [f for f in checked if f.rule != "R1"]  # staffing is re-read from today's roster
-        lines = [f.zh for f in checked]
+        lines = [L.without_rule_codes(f.zh) for f in checked]
         if not lines:
             lines = ["前置条件均已满足：" + self._windows_text(case) + "应急预案已记录。"]
         for line in lines:
@@ -232,39 +342,38 @@ class DemolitionDocuments:
         recordings = self.s.recordings(case.id)
         story.append(L.para(f"全程音像记录：关联录像 {len(recordings)} 段。", s.body))
         for f in self.s.recording_findings(case.id) if window else []:
-            story.append(L.para(f.zh, s.small))
+            story.append(L.para(L.without_rule_codes(f.zh), s.small))
         items = self.s.inventory.items(case.id)
         story.append(L.para(f"清点财物 {len(items)} 项，详见《财物登记清单》（一式两份）。", s.body))
         if case.inventory_sha256:
             story.append(L.para(f"清单封存 SHA-256：{case.inventory_sha256}", s.small))
-        story.append(L.para(f"执法人员：{self._officers(case)}", s.body))
+        officers = L.para(f"执法人员：{self._officers(case)}", s.body)
         sigs = [x for x in self.s.inventory.signatures(case.id) if x.document == "record"]
-        story.append(KeepTogether([Spacer(1, 6), self._signature_block(
+        # The last body line goes with the signatures and the seal, so they never stand alone on a page.
+        story.append(KeepTogether([officers, Spacer(1, 6), self._signature_block(
             sigs, (("officer", "执法人员"), ("party", "当事人"), ("witness", "见证人"))),
-                                   *self._refusal_lines(case, "record")]))
+                                   *self._refusal_lines(case, "record"), self._seal(case, DemolitionDocument.RECORD)]))
         return story
 
     def _windows_text(self, case: DemolitionCase) -> str:
         """The R21 dates as the record states them, each window with its last day."""
         calendar = self.s.calendar()
         try:
-            reconsideration = reconsideration_ends(case, calendar).isoformat()
-            litigation = litigation_ends(case, calendar).isoformat()
+            reconsideration = L.day(reconsideration_ends(case, calendar))
+            litigation = L.day(litigation_ends(case, calendar))
         except CalendarNotCovered:
             return "公告期限、复议期、诉讼期、清除财物期限均已届满；"
-        return (f"公告限期自行拆除至 {case.self_demolition_deadline.isoformat()}，"
-                f"自送达之日（{case.announcement_served_on.isoformat()}）起 60 日复议期至 {reconsideration}、"
-                f"6 个月诉讼期至 {litigation} 届满，期间未申请复议、未提起诉讼；"
-                f"清除财物期限至 {case.removal_deadline.isoformat()}；均已届满。")
+        return (f"公告限期自行拆除至{L.day(case.self_demolition_deadline)}，"
+                f"自送达之日（{L.day(case.announcement_served_on)}）起六十日复议期至{reconsideration}、"
+                f"六个月诉讼期至{litigation}届满，期间未申请行政复议、未提起行政诉讼"
+                f"（《中华人民共和国行政强制法》第四十四条）；"
+                f"清除财物期限至{L.day(case.removal_deadline)}；均已届满。")
 
     def _handover(self, case: DemolitionCase, handover_id: int | None) -> list[Flowable]:
         s = L.styles()
-        entries = [c for c in self.s.inventory.custody(case.id) if c.kind == "handover"]
-        entry = next((c for c in entries if c.id == handover_id), entries[-1] if entries else None)
-        if entry is None:
-            raise DemolitionStateError("本案尚无财物移交记录。", "This case has no handover yet.")
+        entry = self._handover_entry(case, handover_id)
         story: list[Flowable] = L.heading(self._agency(case), DemolitionDocument.HANDOVER.title,
-                                          f"{case.decision_no}-移{entry.id}")
+                                          self._number_of(case, DemolitionDocument.HANDOVER, entry.id))
         story.append(L.field_table([("当事人", case.party_name), ("公告文号", case.announcement_no),
                                     ("接收人", entry.recipient_name), ("身份证号码", entry.recipient_id_no),
                                     ("移交时间", L.when(entry.at)), ("移交项数", str(len(entry.item_nos)))]))
@@ -285,22 +394,38 @@ class DemolitionDocuments:
         story.append(L.plain_table([[L.para("接收人签名：", s.body), mark, L.para("时间：", s.body),
                                      L.para(L.when(entry.at), s.body)]], (30, 60, 16, 64),
                                    [("VALIGN", (0, 0), (-1, -1), "BOTTOM")], rowHeights=[17 * mm]))
-        story.append(L.para(f"移交执法人员：{self._officers(case)}", s.body))
-        story.append(L.issuer_block(self._agency(case), entry.at.date()))
+        seal = L.issuer_block(self._agency(case), entry.at.astimezone(CHINA_TZ).date(), 120)
+        story.append(KeepTogether([L.para(f"移交执法人员：{self._officers(case)}", s.body), L.closing_with_code(
+            self._document_code(case, DemolitionDocument.HANDOVER, entry.id), seal)]))
         return story
 
+    def _handover_entry(self, case: DemolitionCase, handover_id: int | None) -> CustodyEntry:
+        entries = [c for c in self.s.inventory.custody(case.id) if c.kind == "handover"]
+        entry = next((c for c in entries if c.id == handover_id), entries[-1] if entries else None)
+        if entry is None:
+            raise DemolitionStateError("本案尚无财物移交记录。", "This case has no handover yet.")
+        return entry
+
     def _labels(self, case: DemolitionCase) -> list[Flowable]:
-        """Labels three across, each with the number large and its QR code."""
+        """Labels three across: the number large, its signed QR code, and in text the agency, the case,
+        the item and the day it was counted, so a label reads without a scanner."""
         s = L.styles()
         items = self.s.inventory.items(case.id)
         if not items:
             raise DemolitionStateError("清单中尚无财物，无标签可打印。", "The inventory is empty; there are no labels.")
+        agency = self._agency(case)
+        counted = {v.item_no: v.recorded_at for v in self.s.inventory.versions(case.id) if v.version == 1}
+        small = ParagraphStyle("label_small", parent=s.cell_center, fontSize=7.5, leading=9.5)
         cells: list[Any] = []
         for v in items:
             cells.append(L.plain_table(
-                [[L.qr_symbol(label_payload(case.id, v.label_no), 26)],
-                 [L.para(v.label_no, s.agency)], [L.para(f"{case.id} 第{v.item_no}项 {v.name}", s.cell_center)]],
-                [54], [("ALIGN", (0, 0), (-1, -1), "CENTER"), ("TOPPADDING", (0, 0), (-1, -1), 1)]))
+                [[L.para(agency, small)], [L.qr_symbol(self.label_code(case, v), 30)],
+                 [L.para(v.label_no, s.agency)],
+                 [L.para(f"案件 {case.id}　第{v.item_no}项", small)], [L.para(v.name, small)],
+                 [L.para(f"清点日期 {L.day(counted.get(v.item_no, v.recorded_at).astimezone(CHINA_TZ).date())}",
+                         small)]],
+                [54], [("ALIGN", (0, 0), (-1, -1), "CENTER"), ("TOPPADDING", (0, 0), (-1, -1), 1),
+                       ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
         rows = [cells[i:i + 3] + [""] * (3 - len(cells[i:i + 3])) for i in range(0, len(cells), 3)]
         return [L.plain_table(rows, [56, 56, 56], [("BOX", (0, 0), (-1, -1), 0.3, L.RULE),
                                                      ("INNERGRID", (0, 0), (-1, -1), 0.3, L.RULE),
@@ -324,6 +449,17 @@ def _copies_canvas(per_copy: int) -> type[Canvas]:
             super().save()
 
     return CopiesCanvas
+
+
+def _describe(v: ItemVersion, other: ItemVersion) -> str:
+    """The fields of ``v`` that differ from ``other`` (all of them when none differs), as printed."""
+    fields = (("名称", v.name, other.name), ("类别", v.category, other.category),
+              ("数量", f"{_qty(v.quantity)}{v.unit}", f"{_qty(other.quantity)}{other.unit}"),
+              ("状况", v.condition, other.condition), ("箱号/标签", v.label_no, other.label_no),
+              ("保管地点", v.storage_place, other.storage_place),
+              ("照片", f"{len(v.photo_sha256s)} 张", f"{len(other.photo_sha256s)} 张"))
+    changed = [f"{label}：{mine}" for label, mine, theirs in fields if mine != theirs]
+    return "；".join(changed) or f"名称：{v.name}；数量：{_qty(v.quantity)}{v.unit}；状况：{v.condition}"
 
 
 def _qty(value: object) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -28,6 +29,7 @@ from reportlab.platypus import Flowable, Image, LongTable, Paragraph, TableStyle
 from app.clock import CHINA_TZ
 from app.documents import fonts
 from app.documents.errors import SignatureImageInvalid
+from app.documents.model.common import cn_day
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN_X = 20 * mm
@@ -45,21 +47,30 @@ def text(value: str) -> str:
     return escape(value or "").replace("\n", "<br/>")
 
 
+# One date style in every document: 2026年5月12日 (no leading zeros), times as 8时05分.
 def when(moment: datetime) -> str:
-    """``2026年11月23日 08时30分`` in China time."""
+    """``2026年11月23日8时30分`` in China time."""
     m = moment.astimezone(CHINA_TZ)
-    return f"{m.year}年{m.month:02d}月{m.day:02d}日 {m.hour:02d}时{m.minute:02d}分"
+    return f"{day(m.date())}{clock_time(m)}"
 
 
 def clock_time(moment: datetime) -> str:
-    """``08时30分`` in China time."""
+    """``8时30分`` in China time."""
     m = moment.astimezone(CHINA_TZ)
-    return f"{m.hour:02d}时{m.minute:02d}分"
+    return f"{m.hour}时{m.minute:02d}分"
 
 
 def day(value: date) -> str:
-    """``2026年11月23日``."""
-    return f"{value.year}年{value.month:02d}月{value.day:02d}日"
+    """``2026年5月12日``."""
+    return cn_day(value)
+
+
+_RULE_CODE = re.compile(r"\s*[（(【\[]\s*R\d+(?:\s*[–\-—、,，/]\s*R?\d+)*\s*[）)】\]]\s*|\bR\d+(?:\.\w+)?\b")
+
+
+def without_rule_codes(value: str) -> str:
+    """``value`` with the application's internal rule codes (R1…R27) taken out: a document cites the law in words."""
+    return _RULE_CODE.sub("", value or "")
 
 
 @dataclass(frozen=True)
@@ -94,21 +105,21 @@ def styles() -> Styles:
         cell=style("cell", 9, 12.5, rightIndent=6),
         cell_center=style("cell_center", 9, 12.5, alignment=TA_CENTER),
         head=style("head", 9, 12.5, alignment=TA_CENTER),
-        agency=style("agency", 15, 20, alignment=TA_CENTER, spaceAfter=2),
-        docno=style("docno", 10.5, 15, alignment=TA_RIGHT, spaceBefore=4, spaceAfter=6),
+        agency=style("agency", 16, 22, alignment=TA_CENTER, spaceAfter=2),
+        docno=style("docno", 12, 16, alignment=TA_RIGHT, spaceBefore=4, spaceAfter=6),
         section=style("section", 11.5, 17, spaceBefore=8, spaceAfter=4),
         right=style("right", 10.5, 17, alignment=TA_RIGHT),
     )
 
 
 def para(value: str, style: ParagraphStyle | None = None) -> Paragraph:
-    """A Paragraph of plain user text (escaped)."""
-    return Paragraph(text(value), style or styles().body)
+    """A Paragraph of plain user text (escaped; a character the Song face lacks in the fallback face)."""
+    return Paragraph(fonts.with_fallback(text(value)), style or styles().body)
 
 
 def markup(value: str, style: ParagraphStyle | None = None) -> Paragraph:
-    """A Paragraph of markup the caller has already escaped."""
-    return Paragraph(value, style or styles().body)
+    """A Paragraph of markup the caller has already escaped (a character the Song face lacks in the fallback face)."""
+    return Paragraph(fonts.with_fallback(value), style or styles().body)
 
 
 class TitleLine(Flowable):
@@ -126,7 +137,7 @@ class TitleLine(Flowable):
         c = self.canv
         c.saveState()
         c.setFont(fonts.FONT_NAME, self.size)
-        c.setLineWidth(self.size / 40)
+        c.setLineWidth(self.size / 30)
         text_object = c.beginText()
         text_object.setTextRenderMode(2)  # fill and stroke
         width = c.stringWidth(self.value, fonts.FONT_NAME, self.size)
@@ -137,12 +148,13 @@ class TitleLine(Flowable):
 
 
 def heading(agency: str, title: str, document_no: str = "") -> list[Flowable]:
-    """The top of an official document: agency name, title in large type, the document number line."""
+    """The top of an official document: agency name, title in large type, the 文号 at the right.
+
+    A document not yet issued has no number: 草稿 stands in its place.
+    """
     s = styles()
-    parts: list[Flowable] = [para(agency, s.agency), TitleLine(title)]
-    if document_no:
-        parts.append(para(f"编号：{document_no}", s.docno))
-    return parts
+    number = text(document_no) if document_no else "<font color='#b00000'>草稿（未编号，不作正式文书使用）</font>"
+    return [para(agency, s.agency), TitleLine(title), markup(number, s.docno)]
 
 
 # --- Tables --------------------------------------------------------------------------
@@ -319,12 +331,49 @@ def plain_table(rows: Sequence[Sequence[Any]], widths_mm: Sequence[float], comma
     return table
 
 
-def issuer_block(agency_name: str, issued_on: date, width_mm: float | None = None) -> Flowable:
-    """The sign-off (落款): agency name with room for its seal, and the date, at the right."""
-    s = styles()
-    return plain_table([[para(f"{agency_name}（印章）", s.right)], [para(day(issued_on), s.right)]],
-                       [width_mm or CONTENT_WIDTH / mm],
-                       [("TOPPADDING", (0, 0), (-1, 0), 18), ("RIGHTPADDING", (0, 0), (-1, -1), 0)], hAlign="RIGHT")
+SEAL_MM = 38  # room for the seal: the round seals of agencies are 38 to 45 mm across
+
+
+class SealArea(Flowable):
+    """The sign-off (落款) with the seal area (印章): a dashed circle the seal goes on, over the
+    agency name and the date of issue, at the right of the page, as GB/T 9704 places it."""
+
+    def __init__(self, agency_name: str, issued_on: date | None, width_mm: float | None = None) -> None:
+        super().__init__()
+        self.agency_name, self.issued_on = agency_name, issued_on
+        self.box_width = (width_mm or CONTENT_WIDTH / mm) * mm
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = min(self.box_width, avail_width)
+        return self.width, (SEAL_MM + 2) * mm
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        size = 12
+        date_text = day(self.issued_on) if self.issued_on else "年　　月　　日"
+        name_w = c.stringWidth(self.agency_name, fonts.FONT_NAME, size)
+        date_w = c.stringWidth(date_text, fonts.FONT_NAME, size)
+        right = self.width - 4 * mm  # 右空四字 would be wider than the cells; a margin of 4 mm
+        centre_x = right - max(name_w, date_w) / 2
+        centre_y = (SEAL_MM / 2 + 1) * mm
+        c.setStrokeColor(colors.HexColor("#c06060"))
+        c.setDash(2, 2)
+        c.setLineWidth(0.6)
+        c.circle(centre_x, centre_y, SEAL_MM / 2 * mm)
+        c.setFillColor(colors.HexColor("#c06060"))
+        c.setFont(fonts.FONT_NAME, 8)
+        c.drawCentredString(centre_x, centre_y + SEAL_MM / 2 * mm - 5 * mm, "（印章）")
+        c.setFillColor(colors.black)
+        c.setFont(fonts.FONT_NAME, size)
+        c.drawCentredString(centre_x, centre_y + 2, self.agency_name)
+        c.drawCentredString(centre_x, centre_y - 18, date_text)
+        c.restoreState()
+
+
+def issuer_block(agency_name: str, issued_on: date | None, width_mm: float | None = None) -> Flowable:
+    """The sign-off (落款): the seal area with the agency name and the date of issue, at the right."""
+    return SealArea(agency_name, issued_on, width_mm)
 
 
 def receipt_block(receipt: Any, who: str = "被检查人") -> Flowable:
@@ -339,6 +388,16 @@ def receipt_block(receipt: Any, who: str = "被检查人") -> Flowable:
     return plain_table(rows, (33, 60, 16, 61), [("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                                  ("LINEBELOW", (1, 0), (1, 0), 0.5, RULE),
                                                  ("LINEBELOW", (3, 0), (3, 0), 0.5, RULE)], rowHeights=[17 * mm])
+
+
+def closing_with_code(code: str, seal: Flowable, caption: str = "扫码核验本文书") -> Flowable:
+    """The document code (when there is one) at the left, the seal area at the right, side by side."""
+    if not code:
+        return seal
+    block = qr_block(code, caption, 24)
+    return plain_table([[block, seal]], (48, CONTENT_WIDTH / mm - 48), [
+        ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
 
 
 def qr_block(payload: str, caption: str, symbol_mm: float = 32) -> Flowable:

@@ -47,14 +47,15 @@ def _story(notice: InspectionNotice) -> list[Flowable]:
         f"扫描下方二维码，可核验执法人员身份及本次检查任务（检查任务编号 {notice.inspection_id}）；"
         f"也可拨打 {notice.contact_phone} 核实。",
     )
-    for n, point in enumerate(points, start=1):
-        story.append(L.para(f"{n}. {point}", s.body_indent))
+    lines = [L.para(f"{n}. {point}", s.body_indent) for n, point in enumerate(points, start=1)]
+    story += lines[:-1]
     code = L.qr_block(notice.verification_url, "扫码核验 · 亮码检查")
-    sign_off = L.issuer_block(notice.agency.name, notice.issued_on, 110)
+    sign_off = L.issuer_block(notice.agency.name, notice.issued_on, 108)
     closing = L.plain_table([[code, sign_off]], (60, 110), [("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                                             ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                                             ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
-    story.append(KeepTogether([Spacer(1, 6), closing, Spacer(1, 8), L.receipt_block(None)]))
+    # The last point goes with the seal area and the receipt: the seal never stands alone on a page.
+    story.append(KeepTogether([lines[-1], Spacer(1, 6), closing, Spacer(1, 8), L.receipt_block(None)]))
     return story
 
 

@@ -167,13 +167,13 @@ def _signatures(record: OnsiteRecord) -> Flowable:
     return table
 
 
-def _story(record: OnsiteRecord) -> list[Flowable]:
+def _story(record: OnsiteRecord, draft: bool = False) -> list[Flowable]:
     s = L.styles()
     subject = record.subject
     officers = "；".join(f"{o.name}（执法证号 {o.cert_no}）" for o in record.officers)
     same_day = record.ended_at.astimezone(CHINA_TZ).date() == record.started_at.astimezone(CHINA_TZ).date()
     end = L.clock_time(record.ended_at) if same_day else L.when(record.ended_at)
-    story: list[Flowable] = L.heading(record.agency.name, TITLE, record.document_no)
+    story: list[Flowable] = L.heading(record.agency.name, TITLE, "" if draft else record.document_no)
     story.append(L.field_table([
         ("*检查时间", f"{L.when(record.started_at)} 至 {end}"),
         ("*检查地点", record.place),
@@ -216,16 +216,32 @@ def _story(record: OnsiteRecord) -> list[Flowable]:
         story.append(L.para(record.notes, s.body_indent))
     story.append(CondPageBreak(60 * mm))
     closing = L.para("以上笔录已交当事人阅读（或已向当事人宣读），与现场情况一致。", s.body_indent)
-    story.append(KeepTogether([Spacer(1, 6), closing, Spacer(1, 4), _signatures(record)]))
+    # The seal goes with the signatures, so neither stands alone on a page.
+    seal = L.issuer_block(record.agency.name, record.ended_at.astimezone(CHINA_TZ).date(), 120)
+    story.append(KeepTogether([Spacer(1, 6), closing, Spacer(1, 4), _signatures(record),
+                               L.closing_with_code("" if draft else record.document_code, seal)]))
     return story
+
+
+def page_signature(record: OnsiteRecord) -> pdf.PageSignature:
+    """What every page of the record carries at its foot: the party's signature, or its refusal noted."""
+    party = next((sig for sig in record.signatures if sig.role is SignerRole.PARTY), None)
+    if party is not None:
+        L.signature_image(party.png, party.name, 40, 10)  # an unreadable image is refused before printing
+        return pdf.PageSignature(png=party.png)
+    if record.refusal is not None:
+        r = record.refusal
+        return pdf.PageSignature(note=f"{r.signer}拒绝签名，见证人{r.witness}在场，执法人员{r.noted_by}注明")
+    return pdf.PageSignature()
 
 
 def _produce(record: OnsiteRecord, draft: bool, progress: pdf.Progress | None) -> Callable[[BinaryIO], None]:
     if not draft:
         check_final(record)
-    story = _story(record)  # built before the file is opened: a bad image fails without a trace on disk
-    return lambda fh: pdf.build(fh, story, title=TITLE, document_no=record.document_no, draft=draft,
-                              progress=progress)
+    story = _story(record, draft)  # built before the file is opened: a bad image fails without a trace on disk
+    sign = page_signature(record)
+    return lambda fh: pdf.build(fh, story, title=TITLE, document_no="" if draft else record.document_no,
+                              draft=draft, progress=progress, page_signature=sign, draft_mark="草稿 未签名")
 
 
 def render_onsite_record(record: OnsiteRecord, dest: Path, *, draft: bool = False,

@@ -13,7 +13,7 @@ import base64
 import binascii
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Protocol
 from urllib.parse import quote, unquote_to_bytes
 
@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from app.crypto import VerifyKey
 
 FORMAT_VERSION = "1"
+# Version 2 adds what the issued document states: ``h`` (hash of its record) and ``t`` (when signed).
+DOCUMENT_VERSION = "2"
+_TIME = "%Y%m%dT%H%M%SZ"
 # A longer URL needs a denser QR symbol; past this the modules at ~30 mm get too small to scan reliably.
 MAX_URL_LENGTH = 600
 SIGNATURE_LENGTH = 64
@@ -49,6 +52,14 @@ class InspectionCode:
     agency_id: str
     officer_certs: tuple[str, ...]
     day: date
+    # Version 2: the first 32 hex digits of the SHA-256 of the issued document's record
+    # (app.documents.doc_code.record_hash) and when the device signed it.
+    record_hash: str = ""
+    signed_at: datetime | None = None
+
+    @property
+    def version(self) -> str:
+        return DOCUMENT_VERSION if self.record_hash else FORMAT_VERSION
 
     def __post_init__(self) -> None:
         url = self.base_url
@@ -60,6 +71,9 @@ class InspectionCode:
             raise InspectionCodeInvalid("缺少检查任务编号或执法机关编号。", "the inspection id or agency id is missing.")
         if not self.officer_certs or not all(self.officer_certs):
             raise InspectionCodeInvalid("须列明执法人员的执法证号。", "the officers' certificate numbers are missing.")
+        if bool(self.record_hash) != (self.signed_at is not None) or (
+                self.record_hash and not re.fullmatch(r"[0-9a-f]{32}", self.record_hash)):
+            raise InspectionCodeInvalid("文书摘要与签发时间须同时给出。", "the record hash and the signing time go together.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,9 +98,12 @@ def _enc(value: str) -> str:
 
 def canonical_query(code: InspectionCode, device_id: str) -> str:
     """``v=1&i=…&a=…&o=…[&o=…]&d=YYYY-MM-DD&k=…``: the exact text the device signs."""
-    parts = [("v", FORMAT_VERSION), ("i", code.inspection_id), ("a", code.agency_id)]
+    parts = [("v", code.version), ("i", code.inspection_id), ("a", code.agency_id)]
     parts += [("o", cert) for cert in code.officer_certs]
-    parts += [("d", code.day.isoformat()), ("k", device_id)]
+    parts += [("d", code.day.isoformat())]
+    if code.signed_at is not None:
+        parts += [("h", code.record_hash), ("t", code.signed_at.astimezone(UTC).strftime(_TIME))]
+    parts += [("k", device_id)]
     return "&".join(f"{name}={_enc(value)}" for name, value in parts)
 
 
@@ -135,15 +152,26 @@ def parse_code(url: str) -> SignedCode:
             raise _bad(f"参数“{name}”不是 UTF-8 文本。", f"parameter “{name}” is not UTF-8 text.") from None
         if name == "o":
             certs.append(value)
-        elif name in ("v", "i", "a", "d", "k", "s") and name not in values:
+        elif name in ("v", "i", "a", "d", "h", "t", "k", "s") and name not in values:
             values[name] = value
         else:
             raise _bad(f"未知或重复的参数“{name}”。", f"unknown or repeated parameter “{name}”.")
     missing = [n for n in ("v", "i", "a", "d", "k", "s") if n not in values] + ([] if certs else ["o"])
     if missing:
         raise _bad(f"缺少参数 {', '.join(missing)}。", f"missing parameters {', '.join(missing)}.")
-    if values["v"] != FORMAT_VERSION:
+    if values["v"] not in (FORMAT_VERSION, DOCUMENT_VERSION):
         raise _bad(f"不支持的版本 v={values['v']}。", f"unsupported version v={values['v']}.")
+    v2 = values["v"] == DOCUMENT_VERSION
+    if v2 != ("h" in values) or v2 != ("t" in values):
+        raise _bad("参数 h、t 仅且必须出现在第 2 版检查码中。", "parameters h and t belong to, and only to, version 2.")
+    signed_at = None
+    if v2:
+        try:
+            if not re.fullmatch(r"[0-9a-f]{32}", values["h"]):
+                raise ValueError
+            signed_at = datetime.strptime(values["t"], _TIME).replace(tzinfo=UTC)
+        except ValueError:
+            raise _bad("文书摘要或签发时间格式错误。", "the record hash or the signing time is malformed.") from None
     if not _DEVICE_ID.fullmatch(values["k"]):
         raise _bad("设备标识格式错误。", "the device id is malformed.")
     try:
@@ -156,7 +184,7 @@ def parse_code(url: str) -> SignedCode:
     if len(signature) != SIGNATURE_LENGTH:
         raise _bad("签名长度错误。", "the signature has the wrong length.")
     code = InspectionCode(base_url=base, inspection_id=values["i"], agency_id=values["a"],
-                          officer_certs=tuple(certs), day=day)
+                          officer_certs=tuple(certs), day=day, record_hash=values.get("h", ""), signed_at=signed_at)
     return SignedCode(code=code, device_id=values["k"], signature=signature, url=url.strip())
 
 

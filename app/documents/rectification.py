@@ -43,8 +43,9 @@ def _story(order: RectificationOrder) -> list[Flowable]:
     story.append(L.para(order.remedy, s.body_indent))
     officers = "、".join(f"{o.name}（执法证号 {o.cert_no}）" for o in order.officers)
     story.append(L.para(f"执法人员：{officers}", s.body_indent))
-    story.append(L.para(f"联系电话：{order.contact_phone}", s.body_indent))
-    story.append(KeepTogether([L.issuer_block(order.agency.name, order.issued_on), Spacer(1, 8),
+    last = L.para(f"联系电话：{order.contact_phone}", s.body_indent)
+    # The last line goes with the seal area and the receipt: the seal never stands alone on a page.
+    story.append(KeepTogether([last, L.issuer_block(order.agency.name, order.issued_on), Spacer(1, 8),
                                L.receipt_block(order.receipt, "当事人")]))
     return story
 

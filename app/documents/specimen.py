@@ -106,7 +106,7 @@ def record(items: int = 6, *, signed: bool = True, party_refuses: bool = False,
         else:
             signatures += (Signature(SignerRole.PARTY, "张国庆", signature_png("张国庆"), end),)
     return OnsiteRecord(
-        inspection_id=INSPECTION_ID, document_no="西综执检〔2026〕1101号", agency=AGENCY,
+        inspection_id=INSPECTION_ID, document_no="清西综执检笔〔2026〕15号", agency=AGENCY,
         started_at=at, ended_at=end, place=SUBJECT.address, subject=SUBJECT,
         present_person="张国庆", present_role="负责人", officers=OFFICERS, recorder="李娜",
         certificates_shown=tuple(CertificateShown(o.cert_no, at) for o in OFFICERS),
@@ -121,7 +121,7 @@ def notice(signer: qr.CodeSigner, base_url: str = BASE_URL) -> InspectionNotice:
     url = qr.build_code(qr.InspectionCode(base_url, INSPECTION_ID, AGENCY.id, tuple(o.cert_no for o in OFFICERS),
                                           START.date()), signer)
     return InspectionNotice(
-        inspection_id=INSPECTION_ID, document_no="西综执检通〔2026〕041号", agency=AGENCY, subject=SUBJECT,
+        inspection_id=INSPECTION_ID, document_no="清西综执检〔2026〕41号", agency=AGENCY, subject=SUBJECT,
         basis="《清河市西城区综合行政执法局2026年度行政检查计划》（已备案，备案号 QH-XC-BA-2026-007）及"
               "《城市市容和环境卫生管理条例》《中华人民共和国大气污染防治法》等",
         items=tuple(NoticeItem(c, n) for c, n, _ in ITEMS), scheduled_at=START, place=SUBJECT.address,
@@ -139,15 +139,15 @@ def written_result() -> WrittenResult:
         else:
             items.append(ResultItem(code, name, ItemResult.COMPLIANT, basis, "未发现问题"))
     return WrittenResult(
-        inspection_id=INSPECTION_ID, document_no="西综执检告〔2026〕1101号", agency=AGENCY, subject=SUBJECT,
+        inspection_id=INSPECTION_ID, document_no="清西综执检告〔2026〕15号", agency=AGENCY, subject=SUBJECT,
         inspected_at=START, place=SUBJECT.address, officers=OFFICERS, items=tuple(items),
-        issued_on=date(2026, 11, 23), contact_phone=PHONE, rectification_order_no="西综执责改〔2026〕088号")
+        issued_on=date(2026, 11, 23), contact_phone=PHONE, rectification_order_no="清西综执责改〔2026〕88号")
 
 
 def rectification_order() -> RectificationOrder:
     """The rectification order following JC-2026-1101 (R10)."""
     return RectificationOrder(
-        inspection_id=INSPECTION_ID, document_no="西综执责改〔2026〕088号", agency=AGENCY, subject=SUBJECT,
+        inspection_id=INSPECTION_ID, document_no="清西综执责改〔2026〕88号", agency=AGENCY, subject=SUBJECT,
         facts=LONG_FINDING,
         provisions_violated=("《中华人民共和国大气污染防治法》第八十一条第一款",),
         legal_basis="《中华人民共和国大气污染防治法》第一百一十八条第一款",
@@ -164,5 +164,5 @@ def supervision_card(signer: qr.CodeSigner, base_url: str = BASE_URL) -> Supervi
     url = qr.build_code(qr.InspectionCode(base_url, INSPECTION_ID, AGENCY.id, tuple(o.cert_no for o in OFFICERS),
                                           START.date()), signer)
     return SupervisionCard(
-        inspection_id=INSPECTION_ID, card_no="JDK-2026-1101", agency=AGENCY, department="第一执法中队",
+        inspection_id=INSPECTION_ID, card_no="清西综执监卡〔2026〕15号", agency=AGENCY, department="第一执法中队",
         officers=OFFICERS, supervision_phone=PHONE, issued_on=START.date(), verification_url=url)

@@ -1,9 +1,9 @@
 """行政执法案件监督卡 (supervision card, "一案一卡") as PDF (R13, R14).
 
-Page 1 is the front: officers' names, department, supervision phone, and the
-inspection code. Page 2 is the back: what the party may supervise and how. Both
-are printed as a bordered card at the same place on the page, so a duplex print
-puts the back behind the front and the card can be cut out.
+The front (officers' names, department, supervision phone, the inspection code)
+and the back (what the party may supervise and how) are printed on one page, one
+above the other with a fold line between: cut out along the border and folded,
+the sheet is the card. Two card sides fill the page instead of a third of two.
 """
 
 from __future__ import annotations
@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 from typing import Any, BinaryIO
 
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, PageBreak
+from reportlab.platypus import Flowable
 
+from app.documents import fonts
 from app.documents import layout as L
 from app.documents import pdf
 
@@ -27,7 +28,28 @@ from app.documents.model import SupervisionCard
 TITLE = "行政执法案件监督卡"
 CARD_MM = 170
 INNER_MM = CARD_MM - 10
-CARD_HEIGHT_MM = 100
+CARD_HEIGHT_MM = 112
+
+
+class FoldLine(Flowable):
+    """A dashed line across the card's width with 沿此线对折 (fold here) between front and back."""
+
+    def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
+        self.width = avail_width
+        return avail_width, 11 * L.mm
+
+    def draw(self) -> None:
+        c = self.canv
+        c.saveState()
+        left = (self.width - CARD_MM * L.mm) / 2
+        c.setDash(3, 2)
+        c.setLineWidth(0.5)
+        c.setStrokeColor(L.colors.HexColor("#777777"))
+        c.line(left, 7 * L.mm, left + CARD_MM * L.mm, 7 * L.mm)
+        c.setFont(fonts.FONT_NAME, 8)
+        c.setFillColor(L.colors.HexColor("#555555"))
+        c.drawCentredString(self.width / 2, 1 * L.mm, "沿此线对折（剪下边框内部分即为监督卡）")
+        c.restoreState()
 
 
 def _card(parts: list[Flowable]) -> Flowable:
@@ -81,7 +103,7 @@ def _back(card: SupervisionCard) -> list[Flowable]:
 
 
 def _produce(card: SupervisionCard, progress: pdf.Progress | None) -> Callable[[BinaryIO], None]:
-    story: list[Flowable] = [_card(_front(card)), PageBreak(), _card(_back(card))]
+    story: list[Flowable] = [_card(_front(card)), FoldLine(), _card(_back(card))]
     return lambda fh: pdf.build(fh, story, title=TITLE, document_no=card.card_no, progress=progress,
                               running_header=False)
 

@@ -64,8 +64,9 @@ def _story(result: WrittenResult) -> list[Flowable]:
         story.append(L.para(text, s.body_indent))
     else:
         story.append(L.para("本次检查未发现问题。", s.body_indent))
-    story.append(L.para(f"如对检查结果有异议，可向本机关提出。联系电话：{result.contact_phone}。", s.body_indent))
-    story.append(KeepTogether([L.issuer_block(result.agency.name, result.issued_on), Spacer(1, 8),
+    last = L.para(f"如对检查结果有异议，可向本机关提出。联系电话：{result.contact_phone}。", s.body_indent)
+    # The last paragraph goes with the seal area and the receipt: the seal never stands alone on a page.
+    story.append(KeepTogether([last, L.issuer_block(result.agency.name, result.issued_on), Spacer(1, 8),
                                L.receipt_block(result.receipt)]))
     return story
 

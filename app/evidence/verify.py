@@ -18,10 +18,10 @@ if TYPE_CHECKING:
     from app.crypto import MasterKey
 
 from app.audit import verify as verify_audit
-from app.crypto import sha256_file
 from app.chains import ANCHOR_PROBLEMS, anchor_problems
 from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
 from app.evidence.seal import AUDIT_ACTION, GENESIS_PREV, SEAL_FIELDS, SEAL_FORMAT, record_bytes, record_hash
+from app.crypto import sha256_file
 from app.evidence.store import EvidenceStore
 from local_db.database import DB_FILENAME, Database, connect_read_only, inspect_file
 from local_db.errors import DataFolderMissing
@@ -34,6 +34,8 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "public-key-replaced": ("数据目录中的设备公钥文件与设备密钥不符", "the folder's public key file is not the device key's"),
     "missing-file": ("证据文件缺失", "evidence file missing"),
     "altered-file": ("证据文件内容被改动", "evidence file content altered"),
+    "plaintext-file": ("证据文件未加密（早期版本留下，下次解锁时加密）",
+                       "evidence file not encrypted (left by an earlier version; encrypted at the next unlock)"),
     "altered-record": ("封存记录内容被改动", "seal record altered"),
     "bad-signature": ("封存记录签名无效（记录内容未变）", "invalid signature on an unchanged seal record"),
     "malformed-record": ("封存记录格式错误", "seal record malformed"),
@@ -46,8 +48,6 @@ PROBLEM_KINDS: dict[str, tuple[str, str]] = {
     "missing-item": ("封存记录对应的证据条目缺失", "evidence row of a seal record missing"),
     "record-mismatch": ("证据条目与封存记录不一致", "evidence row differs from its seal record"),
     "unsealed-item": ("证据条目没有封存记录", "evidence row without a seal record"),
-    "plaintext-file": ("证据文件仍为早期版本的明文（下次登录时就地加密）",
-                       "evidence file still in an earlier version's clear form (encrypted in place at the next sign-in)"),
     "unsealed-file": ("证据库中有未封存的文件", "file in the store without a seal"),
     "audit-altered": ("审计日志链异常", "audit log chain broken"),
     "audit-forged": ("审计日志条目的签名不是本设备密钥所签（伪造或重新串链）",
@@ -318,10 +318,12 @@ def _check_files(store: EvidenceStore, chain: dict[int, _Row], evidence_rows: di
             continue
         actual, actual_size = store.hash_of(sha)
         report.files += 1
-        if actual != sha and store.is_plaintext(sha) and sha256_file(store.path_for(sha)) == (sha, size):
-            # an earlier version's original, whole, not yet encrypted in place (the next unlock does it)
-            problems.append(Problem("plaintext-file", seq, sha, str(store.path_for(sha))))
-            continue
+        if actual == "" and store.is_plaintext(sha):
+            # An earlier version's original, not yet encrypted in place: hashed as it is.
+            actual, actual_size = sha256_file(store.path_for(sha))
+            if (actual, actual_size) == (sha, size):
+                problems.append(Problem("plaintext-file", seq, sha, str(store.path_for(sha))))
+                continue
         if actual != sha or actual_size != size:
             problems.append(Problem("altered-file", seq, sha,
                                     f"now {actual_size} bytes, SHA-256 {actual[:16]}…; sealed {size} bytes"))

@@ -7,6 +7,7 @@ R9), otherwise as a marked draft for the party to read before signing.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable
 from datetime import date
@@ -16,7 +17,9 @@ from typing import TYPE_CHECKING
 from app.clock import CHINA_TZ
 from app.device import DeviceIdentity
 from app.documents import model as M
-from app.documents import qr
+from app.documents import doc_code, qr
+from app.documents.model.common import cn_day
+from app.documents.numbering import DocumentNumbers
 from app.domain import (
     Inspection,
     InspectionSource,
@@ -47,6 +50,11 @@ class DocumentKind(enum.StrEnum):
     CARD = "card"  # 行政执法案件监督卡
 
     @property
+    def doc_type(self) -> str:
+        """The document type of its 文号 counter (``app.documents.numbering``)."""
+        return self.value
+
+    @property
     def title(self) -> str:
         return {"record": "现场检查笔录", "notice": "行政检查通知书", "result": "检查结果告知书",
                 "order": "责令限期改正通知书", "card": "行政执法案件监督卡"}[self.value]
@@ -58,6 +66,7 @@ class InspectionDocuments:
     def __init__(self, ws: Workspace, device: DeviceIdentity | None = None) -> None:
         self.ws = ws
         self.onsite = OnsiteService(ws)
+        self.numbers = DocumentNumbers(ws)
         self._device = device
 
     @property
@@ -80,17 +89,60 @@ class InspectionDocuments:
     def path_for(self, inspection_id: str, kind: DocumentKind) -> Path:
         return self.ws.folder / DOCUMENTS_DIR / inspection_id / f"{inspection_id}_{kind.title}.pdf"
 
-    def build(self, inspection_id: str, kind: DocumentKind) -> object:
-        """The document's input data, read from the database (quick; call it where the database lives)."""
-        return {DocumentKind.RECORD: self.record, DocumentKind.NOTICE: self.notice,
-                DocumentKind.RESULT: self.written_result, DocumentKind.ORDER: self.rectification_order,
-                DocumentKind.CARD: self.supervision_card}[kind](inspection_id)
+    def build(self, inspection_id: str, kind: DocumentKind, *, draft: bool = False) -> object:
+        """The document's input data, read from the database (quick; call it where the database lives).
+
+        Not a draft, the document is issued: it gets its 文号 (once; a re-print shows
+        the same number). A draft, and an on-site record that is not yet complete
+        (R1, R2, R3, R9), gets none and prints as 草稿.
+        """
+        doc = {DocumentKind.RECORD: self.record, DocumentKind.NOTICE: self.notice,
+               DocumentKind.RESULT: self.written_result, DocumentKind.ORDER: self.rectification_order,
+               DocumentKind.CARD: self.supervision_card}[kind](inspection_id)
+        if kind is DocumentKind.RECORD and not draft:
+            from app.documents.onsite_record import record_problems
+            draft = bool(record_problems(doc))  # type: ignore[arg-type]
+        if draft:
+            return doc
+        field = "card_no" if kind is DocumentKind.CARD else "document_no"
+        number = self.numbers.issue(self.document_key(inspection_id, kind), self._inspection(inspection_id).agency_id,
+                                    kind.doc_type, self.ws.keys.person_id or "system")
+        doc = dataclasses.replace(doc, **{field: number.number})  # type: ignore[type-var]
+        if kind in (DocumentKind.NOTICE, DocumentKind.CARD):  # the code names what this document states
+            inspection = self._inspection(inspection_id)
+            day = qr.parse_code(doc.verification_url).code.day  # type: ignore[attr-defined]
+            content = {f.name: getattr(doc, f.name) for f in dataclasses.fields(doc)  # type: ignore[arg-type]
+                       if f.name != "verification_url"}
+            doc = dataclasses.replace(doc, verification_url=self._code(  # type: ignore[type-var]
+                inspection, day, record_hash=doc_code.record_hash(content)))
+        if kind is DocumentKind.RECORD:  # the record's QR: its number and content, signed by this device
+            doc = dataclasses.replace(doc, document_code=doc_code.sign_code(  # type: ignore[type-var]
+                "record", number.number, doc, self.device, self.ws.clock()))
+        if kind is DocumentKind.RESULT and doc.rectification_order_no:  # type: ignore[attr-defined]
+            # The result cites the order issued with it: the order is issued (numbered) too.
+            order = self.numbers.issue(self.document_key(inspection_id, DocumentKind.ORDER),
+                                       self._inspection(inspection_id).agency_id, DocumentKind.ORDER.doc_type,
+                                       self.ws.keys.person_id or "system")
+            doc = dataclasses.replace(doc, rectification_order_no=order.number)  # type: ignore
+        return doc
+
+    @staticmethod
+    def document_key(inspection_id: str, kind: DocumentKind) -> str:
+        """The key a document's 文号 is kept under: one number per inspection and kind."""
+        return f"inspection/{inspection_id}/{kind.value}"
 
     def render(self, inspection_id: str, kind: DocumentKind, *, draft: bool = False,
                progress: Callable[[int], None] | None = None) -> Path:
-        """Write the document, encrypted, under ``<data>/documents/<inspection>/`` and return its path."""
-        return render_document(kind, self.build(inspection_id, kind), self.path_for(inspection_id, kind),
-                               draft=draft, progress=progress, master=self.ws.master)
+        """Write the document, encrypted, under ``<data>/documents/<inspection>/`` and return its path.
+
+        The on-site record prints as a draft while it is incomplete (R1, R2, R3, R9).
+        """
+        doc = self.build(inspection_id, kind, draft=draft)
+        if kind is DocumentKind.RECORD and not draft:
+            from app.documents.onsite_record import record_problems
+            draft = bool(record_problems(doc))  # type: ignore[arg-type]
+        return render_document(kind, doc, self.path_for(inspection_id, kind), draft=draft, progress=progress,
+                               master=self.ws.master)
 
     # --- the parts ----------------------------------------------------------------------
 
@@ -118,19 +170,16 @@ class InspectionDocuments:
         assert s is not None
         return M.SubjectLine(name=s.name, address=s.address, uscc=s.uscc or "", representative=s.representative or "")
 
-    def _code(self, inspection: Inspection, day: date) -> str:
+    def _code(self, inspection: Inspection, day: date, record_hash: str = "") -> str:
         code = qr.InspectionCode(
             base_url=self.ws.settings.get(VERIFY_URL_SETTING) or DEMO_VERIFY_URL, inspection_id=inspection.id,
             agency_id=inspection.agency_id, officer_certs=tuple(o.cert_no for o in self._officers(inspection)),
-            day=day)
+            day=day, record_hash=record_hash,
+            signed_at=self.ws.clock().replace(microsecond=0) if record_hash else None)
         return qr.build_code(code, self.device)
 
     def _names(self) -> dict[str, str]:
         return {o.id: o.name for o in self.ws.officers.all()}
-
-    @staticmethod
-    def _number(prefix: str, inspection: Inspection) -> str:
-        return f"{prefix}〔{inspection.scheduled_at.astimezone(CHINA_TZ).year}〕{inspection.id}号"
 
     # --- documents ------------------------------------------------------------------------
 
@@ -144,14 +193,14 @@ class InspectionDocuments:
         if inspection.source is InspectionSource.PLAN and ctx.plan is not None:
             basis = f"《{ctx.plan.title}》" + (f"（备案号 {ctx.plan.filing_no}）" if ctx.plan.filing_no else "")
             if ctx.notice is not None:
-                basis += f"；检查预告 {ctx.notice.id}（{ctx.notice.published_on.isoformat()} 发布）"
+                basis += f"；检查预告 {ctx.notice.id}（{cn_day(ctx.notice.published_on)}发布）"
         else:
             label = SOURCE_LABELS[inspection.source][0]
             basis = f"{label}" + (f"（{inspection.source_ref}）" if inspection.source_ref else "")
         basis += "；检查事项依据见下表"
         scheduled = inspection.scheduled_at.astimezone(CHINA_TZ)
         return M.InspectionNotice(
-            inspection_id=inspection.id, document_no=self._number("检通", inspection), agency=agency,
+            inspection_id=inspection.id, document_no="", agency=agency,
             subject=self._subject(inspection), basis=basis,
             items=tuple(M.NoticeItem(code=c, name=catalogue[c].name) for c in ctx.item_codes if c in catalogue),
             scheduled_at=scheduled, place=inspection.place or self._subject(inspection).address,
@@ -173,7 +222,7 @@ class InspectionDocuments:
             notes.append("当事人不在场，由见证人在场见证并签名。")
         now = self.ws.clock().astimezone(CHINA_TZ).replace(microsecond=0)
         return M.OnsiteRecord(
-            inspection_id=inspection.id, document_no=self._number("现检笔", inspection), agency=agency,
+            inspection_id=inspection.id, document_no="", agency=agency,
             started_at=r.started_at, ended_at=r.ended_at or max(now, r.started_at),
             place=inspection.place or self._subject(inspection).address, subject=self._subject(inspection),
             present_person=r.party_name or ("当事人不在场" if r.party_absent else ""),
@@ -233,7 +282,7 @@ class InspectionDocuments:
             deadline=r.order.deadline if r.order and x.item_code in ordered else None) for x in r.results)
         party = next((s for s in r.signatures if s.role is SignerRole.PARTY), None)
         return M.WrittenResult(
-            inspection_id=inspection.id, document_no=self._number("检告", inspection), agency=agency,
+            inspection_id=inspection.id, document_no="", agency=agency,
             subject=self._subject(inspection), inspected_at=r.started_at,
             place=inspection.place or self._subject(inspection).address, officers=self._officers(inspection),
             items=items, issued_on=(r.ended_at or self.ws.clock()).astimezone(CHINA_TZ).date(),
@@ -252,7 +301,7 @@ class InspectionDocuments:
         catalogue = {c.code: c for c in self.ws.check_items.all()}
         follow = self.ws.inspections.get(r.order.follow_up_id)
         return M.RectificationOrder(
-            inspection_id=inspection.id, document_no=r.order.id, agency=agency, subject=self._subject(inspection),
+            inspection_id=inspection.id, document_no="", agency=agency, subject=self._subject(inspection),
             facts="；".join(f"{catalogue[x.item_code].name}（{x.item_code}）：{x.finding}" for x in results),
             provisions_violated=tuple(dict.fromkeys(x.legal_basis for x in results)),
             legal_basis=ORDER_BASIS, corrections=tuple(x.rectification_advice or x.required_standard for x in results),
@@ -268,7 +317,7 @@ class InspectionDocuments:
         record = self.onsite.records.get(inspection_id)
         day = (record.started_at if record else inspection.scheduled_at).astimezone(CHINA_TZ).date()
         return M.SupervisionCard(
-            inspection_id=inspection.id, card_no=self._number("监卡", inspection), agency=agency,
+            inspection_id=inspection.id, card_no="", agency=agency,
             department=agency.name, officers=self._officers(inspection), supervision_phone=phone, issued_on=day,
             verification_url=self._code(inspection, day))
 

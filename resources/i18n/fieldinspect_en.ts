@@ -646,53 +646,53 @@ Standard: %2</translation>
 <context>
     <name>DocumentsStep</name>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="22"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="21"/>
         <source>文书</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="23"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="22"/>
         <source>行政检查通知书和监督卡带有本机签名的检查码（R14）；现场检查笔录在签名前可打印草稿供当事人阅看，全部签名后打印正式文书（R9）。</source>
         <translation>The inspection notice and the supervision card carry the inspection code signed by this device (R14); before signing, the on-site record prints as a draft for the party to read, and as the final document once everyone has signed (R9).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="27"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="26"/>
         <source>生成</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="25"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="24"/>
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="64"/>
-        <location filename="../../ui/pages/onsite_documents.py" line="98"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="63"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="97"/>
         <source>已生成：%1</source>
         <translation>Generated: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="68"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="67"/>
         <source>尚未生成</source>
         <translation>Not generated yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="87"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="86"/>
         <source>正在生成…</source>
         <translation>Generating…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="97"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="96"/>
         <source>（草稿：签名完成后再生成正式文书）</source>
         <translation> (draft: generate the final document after signing)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="112"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="111"/>
         <source>导出文书</source>
         <translation>Export document</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="116"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="117"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -743,187 +743,187 @@ Standard: %2</translation>
 <context>
     <name>EvidenceDetail</name>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="93"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="95"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="94"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="96"/>
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="95"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="97"/>
         <source>校验</source>
         <translation>Verify</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="96"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="98"/>
         <source>复制到本人查看目录并用系统程序打开；查看记入访问记录（R17）</source>
         <translation>Copy to your viewing folder and open with the system viewer; the view is logged (R17)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="97"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="99"/>
         <source>重新计算原件的 SHA-256 并与封存记录比对</source>
         <translation>Recompute the original&apos;s SHA-256 and compare it with the seal record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="110"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="112"/>
         <source>文件名</source>
         <translation>File name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="110"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="112"/>
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="111"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
         <source>文件类型</source>
         <translation>Media type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="111"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="112"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
         <source>拍摄时间</source>
         <translation>Captured</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="112"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
         <source>入库时间</source>
         <translation>Ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
         <source>采集人员</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="116"/>
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="116"/>
         <source>派生自</source>
         <translation>Derived from</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="117"/>
         <source>保存期限</source>
         <translation>Retention</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="117"/>
         <source>封存序号</source>
         <translation>Seal no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="124"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="126"/>
         <source>访问记录（查看、导出）</source>
         <translation>Access log (views, exports)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="155"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="157"/>
         <source>未选择证据</source>
         <translation>No item selected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="162"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="164"/>
         <source>现场拍摄（摄像头 %1）</source>
         <translation>Captured on site (camera %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="162"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="164"/>
         <source>执法记录仪 %1</source>
         <translation>Body camera %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="163"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="165"/>
         <source>文件导入：%1</source>
         <translation>Imported file: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="166"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="168"/>
         <source>%1（%2 字节）</source>
         <translation>%1 (%2 bytes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="173"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="175"/>
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="174"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="176"/>
         <source>—（原件）</source>
         <translation>— (original)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="175"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="177"/>
         <source>随案件 %1 保存（R19）</source>
         <translation>Kept with case %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="177"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="179"/>
         <source>至少保存至 %1（R19）</source>
         <translation>Kept at least until %1 (R19)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="199"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="201"/>
         <source>无预览</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="199"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="201"/>
         <source>正在生成预览…</source>
         <translation>Making the preview…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="203"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="205"/>
         <source>封存状态：正在核验…</source>
         <translation>Seal: checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="205"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="207"/>
         <source>✖ 封存异常：</source>
         <translation>✖ Seal problem: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="208"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="210"/>
         <source>✔ 校验通过：原件的 SHA-256 与封存记录一致（已完整重新计算）</source>
         <translation>✔ Verified: the original&apos;s SHA-256 matches its seal (fully recomputed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="210"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="212"/>
         <source>✓ 封存完好：签名有效，原件存在且大小与封存一致</source>
         <translation>✓ Seal intact: signature valid, original present with its sealed size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="221"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="223"/>
         <source>查看</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="221"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="223"/>
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="229"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="231"/>
         <source>尚无查看或导出</source>
         <translation>No views or exports yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="240"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="242"/>
         <source>正在校验：重新计算原件的 SHA-256…</source>
         <translation>Verifying: recomputing the original&apos;s SHA-256…</translation>
     </message>
@@ -1049,42 +1049,42 @@ Standard: %2</translation>
 <context>
     <name>EvidenceType</name>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="49"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="50"/>
         <source>书证</source>
         <translation>Documentary evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="50"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="51"/>
         <source>物证</source>
         <translation>Physical evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="51"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="52"/>
         <source>视听资料</source>
         <translation>Audiovisual material</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="52"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="53"/>
         <source>电子数据</source>
         <translation>Electronic data</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="53"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="54"/>
         <source>证人证言</source>
         <translation>Witness testimony</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="54"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="55"/>
         <source>当事人的陈述</source>
         <translation>Party&apos;s statement</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="55"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="56"/>
         <source>鉴定意见</source>
         <translation>Expert opinion</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="56"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="57"/>
         <source>勘验笔录、现场笔录</source>
         <translation>Inspection or on-site record</translation>
     </message>
@@ -1644,7 +1644,7 @@ Standard: %2</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/application.py" line="126"/>
+        <location filename="../../ui/application.py" line="134"/>
         <location filename="../../ui/main_window.py" line="66"/>
         <location filename="../../ui/main_window.py" line="74"/>
         <source>现场执法检查终端</source>
@@ -1691,22 +1691,22 @@ Standard: %2</translation>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>（审计日志暂时无法写入：%1）</source>
         <translation>(The audit log cannot be written just now: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="392"/>
+        <location filename="../../ui/main_window.py" line="395"/>
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="394"/>
+        <location filename="../../ui/main_window.py" line="397"/>
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="492"/>
         <source>PIN 已修改，下次登录请使用新 PIN。</source>
         <translation>PIN changed; sign in with the new PIN from now on.</translation>
     </message>
@@ -2122,6 +2122,7 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sign_in.py" line="96"/>
+        <location filename="../../ui/pages/sign_in.py" line="115"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
@@ -2131,12 +2132,17 @@ Standard: %2</translation>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="112"/>
-        <source>首次登录，请设置本人 PIN 并再次输入确认。</source>
-        <translation>First sign-in: choose your PIN and enter it again to confirm.</translation>
+        <location filename="../../ui/pages/sign_in.py" line="113"/>
+        <source>您的 PIN 来自早期版本，须更换：请设置 6–12 位数字的新 PIN，并再次输入确认。</source>
+        <translation>Your PIN is from an earlier version and must be replaced: choose a new PIN of 6–12 digits and type it again to confirm.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="113"/>
+        <location filename="../../ui/pages/sign_in.py" line="115"/>
+        <source>更换并登录</source>
+        <translation>Replace and sign in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="114"/>
         <source>请输入本人 PIN。</source>
         <translation>Enter your PIN.</translation>
     </message>
@@ -2559,23 +2565,23 @@ Standard: %2</translation>
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="137"/>
+        <location filename="../../ui/pages/sign_in.py" line="142"/>
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="139"/>
-        <location filename="../../ui/pages/sign_in.py" line="179"/>
+        <location filename="../../ui/pages/sign_in.py" line="144"/>
+        <location filename="../../ui/pages/sign_in.py" line="184"/>
         <source>请选择本人登录</source>
         <translation>Choose yourself to sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="181"/>
+        <location filename="../../ui/pages/sign_in.py" line="186"/>
         <source>屏幕已锁定。%1 输入 PIN 可继续当前工作；其他人员登录即切换用户。</source>
         <translation>Screen locked. %1 can enter the PIN to carry on; anyone else signing in switches user.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="219"/>
+        <location filename="../../ui/pages/sign_in.py" line="227"/>
         <source>无法记录登录：%1</source>
         <translation>The sign-in cannot be recorded: %1</translation>
     </message>

@@ -36,7 +36,7 @@ def _enroll(args: argparse.Namespace) -> int:
     from app.device import DeviceKeyError
     from sync.hq.store import HqStore
 
-    store = HqStore(args.dir)
+    store = HqStore(args.dir, database=args.database)
     try:
         device_id = store.enroll(args.public_key.read_bytes())
     except (OSError, ValueError, KeyError, DeviceKeyError) as exc:
@@ -52,7 +52,7 @@ def _publish(args: argparse.Namespace) -> int:
     from app.reference import ReferenceDataError
     from sync.hq.store import HqStore
 
-    store = HqStore(args.dir)
+    store = HqStore(args.dir, database=args.database)
     try:
         sha = store.publish(args.file.read_bytes())
     except ReferenceDataError as exc:
@@ -72,7 +72,7 @@ def _ingest(args: argparse.Namespace) -> int:
     from sync.errors import BundleRejected
     from sync.hq.store import HqStore
 
-    store = HqStore(args.dir)
+    store = HqStore(args.dir, database=args.database)
     out = args.receipt or args.bundle.with_name(args.bundle.name + ".receipt.json")
     try:
         receipt = store.ingest(args.bundle, device_id=args.device)
@@ -110,7 +110,7 @@ def _revoke(args: argparse.Namespace) -> int:
     if not args.reason.strip():
         print("请用 --reason 说明吊销原因 / give the reason with --reason", file=sys.stderr)
         return 2
-    store = HqStore(args.dir)
+    store = HqStore(args.dir, database=args.database)
     try:
         store.revoke(args.device, since, args.reason.strip())
     except KeyError:
@@ -195,6 +195,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                    help="恢复后首先登录的人员（新 PIN 输入两次）/ who signs in first (new PIN, typed twice)")
     from sync.hq import server
 
+    for name in ("enroll", "publish", "ingest", "revoke"):
+        server.add_database_option(sub.choices[name])
     server.add_serve_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "serve":

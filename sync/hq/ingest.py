@@ -1,25 +1,24 @@
 """HQ's ingest of one bundle: the checks against earlier bundles, storage and the receipt.
 
 Order: decrypt and unpack into ``incoming/`` and run the self-contained checks
-(``sync.bundle_reader``); then, under an exclusive lock on the HQ folder, answer a
+(``sync.bundle_reader``); then, in one database transaction that holds the device's
+row (``SELECT … FOR UPDATE`` in PostgreSQL, the write lock in SQLite), so that two
+receivers finishing the same bundle at once store it once and answer both with the
+same receipt, answer a
 replay with the stored receipt, refuse a different bag under a used bundle id or
 sequence, check the seal and audit chains against what HQ already holds of the
 device (records HQ already has must be identical — a fork otherwise; the first
 new record must follow HQ's head — a gap otherwise), refuse a revoked device's
 bundle signed after the revocation, check that the device-signed chain head extends
-the one HQ last accepted and names the end of the chains, and store everything in one
-SQLite transaction with the files, signing the receipt. Any refusal leaves HQ as
-it was.
+the one HQ last accepted and names the end of the chains, and store everything in
+that transaction with the files, signing the receipt. Any refusal leaves HQ as it was.
 """
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -35,16 +34,6 @@ from sync.receipt import RECEIPT_FORMAT, SignedReceipt
 from local_db.crashpoints import point
 
 AUDIT_GENESIS = "0" * 64
-
-
-@contextmanager
-def _exclusive(store: HqStore) -> Iterator[None]:
-    with open(store.folder / "ingest.lock", "a+b") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def ingest(store: HqStore, bundle_path: Path, *, device_id: str) -> SignedReceipt:
@@ -63,14 +52,18 @@ def ingest(store: HqStore, bundle_path: Path, *, device_id: str) -> SignedReceip
         except (ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
             # Malformed content is the bundle's fault, not HQ's: a verdict, not a retry.
             raise BundleRejected.of("not-a-bag", f"{type(exc).__name__}: {exc}") from None
-        with _exclusive(store):
+        with store.db.transaction():
+            store.db.lock_row("devices", "device_id", checked.device_id)  # one ingest per device at a time
             replay = _replay(store, checked)
             if replay is not None:
                 return replay
             _check_revoked(store, checked)
             _check_continuity(store, checked)
             _check_head(store, checked)
-            return _store(store, checked)
+            receipt = _store(store, checked)
+            point("hq.commit")
+        point("hq.committed")
+        return receipt
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
 
@@ -191,30 +184,31 @@ def _store(store: HqStore, checked: CheckedBundle) -> SignedReceipt:
     # Named from what check() proved: the enrolled device's id and the bundle sequence.
     bag_folder = store.folder / "bags" / dev / f"{checked.sequence:06d}"
     created_bag = False
-    conn.execute("BEGIN IMMEDIATE")
+    # Inside the caller's transaction, which holds the device's row: a refusal or a
+    # crash rolls every row back, and the files this call placed are taken back.
     try:
-        conn.execute("INSERT INTO bundles VALUES (?, ?, ?, ?, ?, ?, ?, x'', x'')",
+        conn.execute("INSERT INTO bundles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                      (bid, dev, checked.sequence, checked.tagmanifest_sha256, checked.ciphertext_sha256,
-                      checked.ciphertext_size, store.clock().isoformat()))
-        conn.executemany("INSERT OR IGNORE INTO seals VALUES (?, ?, ?, ?, ?)",
+                      checked.ciphertext_size, store.clock().isoformat(), b"", b""))
+        conn.executemany("INSERT INTO seals VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                          [(dev, s.seq, s.sha256, s.digest, bid) for s in checked.seals])
-        conn.executemany("INSERT OR IGNORE INTO audit VALUES (?, ?, ?, ?, ?)",
+        conn.executemany("INSERT INTO audit VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                          [(dev, a.seq, a.hash, a.action, bid) for a in checked.audit])
         h = checked.head
-        conn.execute("INSERT OR REPLACE INTO device_heads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        conn.execute("INSERT INTO device_heads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE "
+                     "SET body = excluded.body, signature = excluded.signature, audit_seq = excluded.audit_seq, "
+                     "audit_hash = excluded.audit_hash, seal_seq = excluded.seal_seq, "
+                     "seal_hash = excluded.seal_hash, at = excluded.at, bundle_id = excluded.bundle_id",
                      (dev, checked.head_body, checked.head_signature, h["audit_seq"], h["audit_hash"],
                       h["seal_seq"], h["seal_hash"], h["at"], bid))
-        conn.executemany("INSERT OR IGNORE INTO snapshots VALUES (?, ?, ?, ?)",
+        conn.executemany("INSERT INTO snapshots VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
                          [(dev, i, sha, bid) for i, sha in checked.inspections.items()])
         for seal in checked.seals:
-            conn.execute("INSERT OR IGNORE INTO evidence VALUES (?, ?)", (seal.sha256, seal.size))
+            conn.execute("INSERT INTO evidence VALUES (?, ?) ON CONFLICT DO NOTHING", (seal.sha256, seal.size))
             target = store.evidence_path(seal.sha256)
             if not target.exists():  # content-addressed: an original is stored once
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(checked.folder / bag.evidence_path(seal.sha256), target)
-                point("hq.evidence-placed")
-                fsync_dir(target.parent)
-                placed.append(target)
+                if _place_blob(checked.folder / bag.evidence_path(seal.sha256), target):
+                    placed.append(target)
         shutil.rmtree(checked.folder / "data" / "evidence", ignore_errors=True)
         if bag_folder.exists():  # left by a crash between the move and the commit of this very bundle
             shutil.rmtree(bag_folder)
@@ -226,17 +220,31 @@ def _store(store: HqStore, checked: CheckedBundle) -> SignedReceipt:
         receipt = _receipt(store, checked)  # signed only once every byte is on disk
         conn.execute("UPDATE bundles SET receipt_body = ?, receipt_signature = ? WHERE bundle_id = ?",
                      (receipt.body, receipt.signature, bid))
-        point("hq.commit")
-        conn.execute("COMMIT")
-        point("hq.committed")
     except BaseException:
-        conn.execute("ROLLBACK")
+        # The caller's transaction rolls the rows back once this returns. Until then it
+        # holds the evidence rows inserted above, so another receiver storing the same
+        # original waits at its own insert and finds no file of ours when it looks.
         for path in placed:
             path.unlink(missing_ok=True)
         if created_bag:  # only what this call made: never another bundle's bag
             shutil.rmtree(bag_folder, ignore_errors=True)
         raise
     return receipt
+
+
+def _place_blob(source: Path, target: Path) -> bool:
+    """Put ``source`` (synced when it was unpacked) at its content address ``target``
+    atomically, by a rename in the same filesystem, and sync the folder: the blob store
+    may be shared by several receivers, the same bytes may arrive through two of them
+    at once, and either rename leaves the same whole file. False when another
+    receiver's copy was already there."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists():
+        return False
+    os.replace(source, target)
+    point("hq.evidence-placed")
+    fsync_dir(target.parent)
+    return True
 
 
 def _receipt(store: HqStore, checked: CheckedBundle) -> SignedReceipt:

@@ -14,10 +14,14 @@ enrolled in :class:`sync.hq.store.HqStore`):
 - ``PUT /plain/{name}`` — only with ``plain_put=True`` (``serve --plain-put``): the body
   streamed to ``<hq>/plain/name``, the baseline of ``benchmarks/upload.py``.
 
-A finished upload is handed to one worker thread that calls ``HqStore.ingest`` and
-writes the outcome to ``<hq>/upload-results/{id}.json``. The uploads and results are
-on disk, so after a restart every finished upload that has no outcome yet is
-ingested again (ingest is idempotent), and nothing is lost.
+A finished upload is handed to an ingest thread (``--ingest-workers``; a device's
+bundles always to the same one) that calls ``HqStore.ingest`` and writes the outcome
+to ``<hq>/upload-results/{id}.json``. The uploads' state is in HQ's database
+(``uploads``), their bytes and the results in the HQ folder, so after a restart every
+finished upload that has no outcome yet is ingested again (ingest is idempotent), and
+nothing is lost. Nothing else lives in the process: several
+receivers that share one PostgreSQL database and one HQ folder serve the same
+devices, any of them resuming an upload another began (docs/ARCHITECTURE.md, "HQ").
 """
 
 from __future__ import annotations
@@ -41,11 +45,13 @@ from starlette.routing import Route
 
 from sync import device_auth
 from sync.hq.tus import TusEndpoint
-from sync.hq.tus_store import TusStore, UploadGone, UploadNotFound, UploadState
+from sync.hq.tus_store import DbTusStore, UploadGone, UploadNotFound, UploadState
 
 log = logging.getLogger(__name__)
 
 UPLOADS_DIR = "uploads"
+SWEEP_SECONDS = 30.0   # how often a receiver looks for finished uploads left without a verdict
+ORPHAN_SECONDS = 60.0  # how long a finished upload waits for its own receiver before another adopts it
 RESULTS_DIR = "upload-results"
 PLAIN_DIR = "plain"
 _PLAIN_NAME = re.compile(r"^[A-Za-z0-9._-]{1,100}$")
@@ -68,18 +74,27 @@ def _verifier(store: Any, device_id: str):  # noqa: ANN202
 class Receiver:
     """The app's state: the HQ folder, its store, the uploads and their outcomes."""
 
-    def __init__(self, hq_dir: Path, *, plain_put: bool = False) -> None:
+    def __init__(self, hq_dir: Path, *, plain_put: bool = False, database: str | None = None,
+                 ingest_workers: int = 1) -> None:
         self.hq_dir = Path(hq_dir)
+        self.database = database
         self._stores = threading.local()  # one HqStore (one SQLite connection) per thread
         self._verifiers: dict[str, Any] = {}  # device id → verify(signature, message)
         self.store_for_thread()  # refuse to start on a folder that is not an HQ folder
-        self.uploads = TusStore(self.hq_dir / UPLOADS_DIR)
+        self.uploads = DbTusStore(self.hq_dir / UPLOADS_DIR, lambda: self.store_for_thread().db)
+        self.uploads.import_state_files()  # uploads an earlier version kept in JSON files
         self.results = self.hq_dir / RESULTS_DIR
         self.results.mkdir(parents=True, exist_ok=True)
         self.plain_put = plain_put
-        # One thread: bundles of one device are checked in the order they arrived,
-        # which chain continuity needs, and SQLite sees one writer.
-        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hq-ingest")
+        # One thread per worker, each device always on the same one: bundles of one
+        # device are checked in the order they arrived, which chain continuity needs.
+        # More than one pays with PostgreSQL (ingest holds only the device's row);
+        # SQLite's write lock lets one ingest run at a time whatever the count.
+        self.workers = [ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"hq-ingest-{n}")
+                        for n in range(max(1, ingest_workers))]
+        self._queued: set[str] = set()  # uploads handed to a worker here and not finished
+        self._queued_lock = threading.Lock()
+        self.stopping = threading.Event()
         self.tus = TusEndpoint(self.uploads, authenticate=self.authenticate, on_complete=self.submit)
 
     def store_for_thread(self) -> Any:
@@ -87,7 +102,7 @@ class Receiver:
 
         store = getattr(self._stores, "store", None)
         if store is None:
-            store = self._stores.store = HqStore(self.hq_dir)
+            store = self._stores.store = HqStore(self.hq_dir, database=self.database)
         return store
 
     # --- authentication ----------------------------------------------------------------
@@ -110,7 +125,40 @@ class Receiver:
 
     def submit(self, state: UploadState) -> None:
         """Queue a finished upload for ingest (returns at once)."""
-        self.worker.submit(self._ingest, state)
+        with self._queued_lock:
+            if state.id in self._queued:
+                return
+            self._queued.add(state.id)
+        worker = self.workers[int(state.device_id[:8] or "0", 16) % len(self.workers)]
+        worker.submit(self._ingest, state)
+
+    def shutdown(self) -> None:
+        self.stopping.set()
+        for worker in self.workers:
+            worker.shutdown(wait=False, cancel_futures=True)
+
+    def adopt_orphans(self, *, older_than: float = ORPHAN_SECONDS) -> None:
+        """Ingest finished uploads that no receiver gave a verdict: received by a
+        receiver that died before its ingest ended (another may be ingesting a
+        younger one: ingest is idempotent, and the device's row lock makes it wait)."""
+        import time
+
+        for state in self.uploads.completed():
+            if self._result_path(state.id).exists():
+                continue
+            try:
+                age = time.time() - self.uploads.data_path(state.id).stat().st_mtime
+            except FileNotFoundError:
+                continue
+            if age >= older_than:
+                self.submit(state)
+
+    def _sweep(self) -> None:
+        while not self.stopping.wait(SWEEP_SECONDS):
+            try:
+                self.adopt_orphans()
+            except Exception:  # a database or disk fault: try again at the next sweep
+                log.exception("sweep for orphaned uploads failed")
 
     def resume_pending(self) -> None:
         """After a restart: ingest every finished upload that has no outcome yet."""
@@ -119,14 +167,23 @@ class Receiver:
                 self.submit(state)
 
     def _ingest(self, state: UploadState) -> None:
+        try:
+            self._ingest_once(state)
+        finally:
+            with self._queued_lock:
+                self._queued.discard(state.id)
+
+    def _ingest_once(self, state: UploadState) -> None:
         from sync.errors import BundleRejected
 
+        if self._result_path(state.id).exists():  # another receiver got there first
+            return
         try:
             receipt = self.store_for_thread().ingest(self.uploads.data_path(state.id), device_id=state.device_id)
             outcome = {"state": "accepted", "receipt": receipt.to_json().decode("utf-8")}
         except BundleRejected as exc:
             outcome = {"state": "rejected", "code": exc.code, "zh": exc.reason_zh, "en": exc.reason_en}
-        except Exception:  # a fault of HQ, not of the bundle: no verdict; retried at the next start
+        except Exception:  # a fault of HQ, not of the bundle: no verdict; retried by the next sweep or start
             log.exception("ingest of upload %s failed", state.id)
             return
         path = self._result_path(state.id)
@@ -194,27 +251,40 @@ class Receiver:
                 Route("/plain/{name}", self.plain, methods=["PUT"])]
 
 
-def create_app(hq_dir: Path, *, plain_put: bool = False) -> Starlette:
-    """The receiver for the HQ folder ``hq_dir`` (made by ``fieldinspect-hq keygen``)."""
-    receiver = Receiver(hq_dir, plain_put=plain_put)
+def create_app(hq_dir: Path, *, plain_put: bool = False, database: str | None = None,
+               ingest_workers: int = 1) -> Starlette:
+    """The receiver for the HQ folder ``hq_dir`` (made by ``fieldinspect-hq keygen``) and
+    its database (``sync.hq.db.resolve``: SQLite in the folder unless told otherwise)."""
+    receiver = Receiver(hq_dir, plain_put=plain_put, database=database, ingest_workers=ingest_workers)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         receiver.resume_pending()
+        threading.Thread(target=receiver._sweep, daemon=True, name="hq-sweep").start()
         yield
-        receiver.worker.shutdown(wait=False, cancel_futures=True)
+        receiver.shutdown()
 
     app = Starlette(routes=receiver.routes(), lifespan=lifespan)
     app.state.receiver = receiver
     return app
 
 
-def serve(hq_dir: Path, *, host: str = "127.0.0.1", port: int = 8470, plain_put: bool = False) -> None:
+def serve(hq_dir: Path, *, host: str = "127.0.0.1", port: int = 8470, plain_put: bool = False,
+          database: str | None = None, ingest_workers: int = 1) -> None:
     """Run the receiver with uvicorn until interrupted (loopback unless told otherwise)."""
     import uvicorn
 
-    uvicorn.run(create_app(hq_dir, plain_put=plain_put), host=host, port=port, log_level="warning",
+    uvicorn.run(create_app(hq_dir, plain_put=plain_put, database=database, ingest_workers=ingest_workers),
+                host=host, port=port,
+                log_level="warning",
                 timeout_keep_alive=30)
+
+
+def add_database_option(p) -> None:  # noqa: ANN001 - argparse.ArgumentParser
+    p.add_argument("--database", default=None, metavar="URL",
+                   help="总部数据库：postgresql://… 或 SQLite 文件；默认环境变量 FIELDINSPECT_HQ_DATABASE，"
+                        "否则总部目录中的 hq.sqlite / HQ's database: postgresql://… or an SQLite file "
+                        "(default: $FIELDINSPECT_HQ_DATABASE, else hq.sqlite in the HQ folder)")
 
 
 def add_serve_parser(sub) -> None:  # noqa: ANN001 - argparse's private subparsers type
@@ -223,11 +293,16 @@ def add_serve_parser(sub) -> None:  # noqa: ANN001 - argparse's private subparse
     p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
     p.add_argument("--host", default="127.0.0.1", help="监听地址，默认仅本机 / listen address (default: loopback)")
     p.add_argument("--port", type=int, default=8470, help="端口 / port (default 8470)")
+    add_database_option(p)
+    p.add_argument("--ingest-workers", type=int, default=1, metavar="N",
+                   help="并行检查的数据包数（同一设备依次处理）/ bundles checked at once (one device's in order; "
+                        "more than 1 pays with PostgreSQL)")
     p.add_argument("--plain-put", action="store_true",
                    help="开启仅供基准测试的 PUT /plain/NAME / enable the benchmark-only plain PUT endpoint")
 
 
 def run_serve(args) -> int:  # noqa: ANN001
     print(f"总部接收端 / HQ receiver: http://{args.host}:{args.port}/files  ({args.dir})", flush=True)
-    serve(args.dir, host=args.host, port=args.port, plain_put=args.plain_put)
+    serve(args.dir, host=args.host, port=args.port, plain_put=args.plain_put, database=args.database,
+          ingest_workers=args.ingest_workers)
     return 0

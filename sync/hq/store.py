@@ -1,6 +1,6 @@
-"""The reference HQ receiver's storage: ``hq.sqlite`` and a folder (docs/FORMATS.md, "HQ folder").
+"""The reference HQ receiver's storage: a database (``sync.hq.db``) and a folder (docs/FORMATS.md, "HQ folder").
 
-Layout of an HQ folder: the keys (``sync.hq.keys``), ``hq.sqlite`` (enrolled
+Layout of an HQ folder: the keys (``sync.hq.keys``), ``hq.sqlite`` unless PostgreSQL holds the tables (enrolled
 devices, stored bundles with their receipts, each device's seal and audit chains
 as received, inspection snapshots, published reference data), ``evidence/<2
 hex>/<sha256>`` (originals, content-addressed, each stored once), ``bags/<device
@@ -11,7 +11,6 @@ snapshots) and ``incoming/`` (bundles being checked; emptied whatever happens).
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -20,97 +19,32 @@ from app import crypto
 from app.clock import system_clock
 from app.device import DevicePublicKey
 from app.reference import ReferenceDataError, parse
-from sync.hq import keys
+from sync.hq import db, keys
 from sync.receipt import SignedReceipt
 
-DB_FILE = "hq.sqlite"
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS devices (
-    device_id      TEXT PRIMARY KEY,      -- first 32 hex of SHA-256 of the raw public key
-    public_key_pem TEXT NOT NULL,
-    enrolled_at    TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS bundles (
-    bundle_id          TEXT PRIMARY KEY,
-    device_id          TEXT NOT NULL REFERENCES devices(device_id),
-    sequence           INTEGER NOT NULL,
-    tagmanifest_sha256 TEXT NOT NULL,     -- identifies the bag, whatever its encryption
-    bundle_sha256      TEXT NOT NULL,     -- of the encrypted file first received
-    size               INTEGER NOT NULL,
-    received_at        TEXT NOT NULL,
-    receipt_body       BLOB NOT NULL,     -- canonical JSON, as signed
-    receipt_signature  BLOB NOT NULL,     -- raw Ed25519
-    UNIQUE (device_id, sequence)
-);
-CREATE TABLE IF NOT EXISTS seals (
-    device_id   TEXT NOT NULL,
-    seq         INTEGER NOT NULL,
-    sha256      TEXT NOT NULL,
-    record_hash TEXT NOT NULL,            -- SHA-256 of the record bytes (the next record's prev)
-    bundle_id   TEXT NOT NULL REFERENCES bundles(bundle_id),
-    PRIMARY KEY (device_id, seq)
-);
-CREATE TABLE IF NOT EXISTS audit (
-    device_id TEXT NOT NULL,
-    seq       INTEGER NOT NULL,
-    hash      TEXT NOT NULL,
-    action    TEXT NOT NULL,
-    bundle_id TEXT NOT NULL REFERENCES bundles(bundle_id),
-    PRIMARY KEY (device_id, seq)
-);
-CREATE TABLE IF NOT EXISTS snapshots (
-    device_id     TEXT NOT NULL,
-    inspection_id TEXT NOT NULL,
-    sha256        TEXT NOT NULL,
-    bundle_id     TEXT NOT NULL REFERENCES bundles(bundle_id),
-    PRIMARY KEY (device_id, inspection_id, sha256)
-);
-CREATE TABLE IF NOT EXISTS evidence (
-    sha256 TEXT PRIMARY KEY,
-    size   INTEGER NOT NULL
-);
-CREATE TABLE IF NOT EXISTS device_heads (   -- the last chain head HQ accepted from each device
-    device_id  TEXT PRIMARY KEY REFERENCES devices(device_id),
-    body       BLOB NOT NULL,             -- fieldinspect.chain-head/1, as the device signed it
-    signature  BLOB NOT NULL,             -- raw Ed25519 by the device key
-    audit_seq  INTEGER NOT NULL,
-    audit_hash TEXT NOT NULL,
-    seal_seq   INTEGER NOT NULL,
-    seal_hash  TEXT NOT NULL,
-    at         TEXT NOT NULL,             -- the head's own time (device clock)
-    bundle_id  TEXT NOT NULL REFERENCES bundles(bundle_id)
-);
-CREATE TABLE IF NOT EXISTS revocations (    -- a lost or stolen device: nothing signed after revoked_from
-    device_id    TEXT PRIMARY KEY REFERENCES devices(device_id),
-    revoked_from TEXT NOT NULL,           -- ISO 8601 with offset
-    reason       TEXT NOT NULL,
-    recorded_at  TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS reference_data (
-    id           INTEGER PRIMARY KEY AUTOINCREMENT,
-    published_at TEXT NOT NULL,
-    sha256       TEXT NOT NULL,
-    data         BLOB NOT NULL,           -- the fieldinspect.reference/1 JSON, as signed
-    signature    BLOB NOT NULL            -- raw Ed25519 by the HQ signing key
-);
-"""
+DB_FILE = db.SQLITE_FILE
 
 
 class HqStore:
-    """One HQ folder. Use one instance per thread; ingest serialises itself across them."""
+    """One HQ folder and its database. Use one instance per thread; ingest serialises
+    itself per device in the database, across threads and receiver processes.
 
-    def __init__(self, folder: Path, *, clock: Callable[[], datetime] = system_clock) -> None:
+    ``database`` is a PostgreSQL URL or an SQLite path (``sync.hq.db.resolve``: by
+    default ``FIELDINSPECT_HQ_DATABASE``, else ``<folder>/hq.sqlite``).
+    """
+
+    def __init__(self, folder: Path, *, clock: Callable[[], datetime] = system_clock,
+                 database: str | None = None) -> None:
         self.folder = Path(folder)
         self.clock = clock
         if not (self.folder / keys.SIGNING_KEY).exists() or not (self.folder / keys.AGE_KEY).exists():
             raise FileNotFoundError(f"{self.folder}: not an HQ folder (run fieldinspect-hq keygen --dir)")
-        self.conn = sqlite3.connect(self.folder / DB_FILE, isolation_level=None, timeout=30)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.executescript(SCHEMA)
+        self.database = db.resolve(database, self.folder)
+        self.db = db.Database(self.database)
+        self.conn = self.db  # execute()/executemany() with ? placeholders, in either dialect
 
     def close(self) -> None:
-        self.conn.close()
+        self.db.close()
 
     # --- devices --------------------------------------------------------------------
 
@@ -119,7 +53,7 @@ class HqStore:
         if public_key_pem.lstrip().startswith(b"{"):
             public_key_pem = json.loads(public_key_pem)["public_key_pem"].encode("ascii")
         device = DevicePublicKey.from_pem(public_key_pem)
-        self.conn.execute("INSERT OR IGNORE INTO devices VALUES (?, ?, ?)",
+        self.conn.execute("INSERT INTO devices VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                           (device.device_id, device.public_pem.decode("ascii"), self.clock().isoformat()))
         return device.device_id
 
@@ -140,7 +74,9 @@ class HqStore:
             raise ValueError("the revocation time needs a UTC offset")
         if not self.is_enrolled(device_id):
             raise KeyError(device_id)
-        self.conn.execute("INSERT OR REPLACE INTO revocations VALUES (?, ?, ?, ?)",
+        self.conn.execute("INSERT INTO revocations VALUES (?, ?, ?, ?) ON CONFLICT (device_id) DO UPDATE SET "
+                          "revoked_from = excluded.revoked_from, reason = excluded.reason, "
+                          "recorded_at = excluded.recorded_at",
                           (device_id, revoked_from.isoformat(), reason, self.clock().isoformat()))
 
     def revocation(self, device_id: str) -> tuple[datetime, str] | None:

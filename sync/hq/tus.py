@@ -134,11 +134,17 @@ class TusEndpoint:
             return self._head(state)
         lock = self._locks.setdefault(upload_id, asyncio.Lock())
         async with lock:
-            state = self.store.get(upload_id)  # re-read: a PATCH may have finished meanwhile
-            if request.method == "DELETE":
-                self.store.terminate(state)
-                return _reply(204)
-            return await self._patch(request, state)
+            if not self.store.try_lock(upload_id):  # another receiver is writing this upload
+                return _reply(409, "上传正由另一接收端写入\nthe upload is being written through another receiver",
+                              {"Upload-Offset": str(state.offset)})
+            try:
+                state = self.store.get(upload_id)  # re-read: a PATCH may have finished meanwhile
+                if request.method == "DELETE":
+                    self.store.terminate(state)
+                    return _reply(204)
+                return await self._patch(request, state)
+            finally:
+                self.store.unlock(upload_id)
 
     # --- the operations --------------------------------------------------------------------
 

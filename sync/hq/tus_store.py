@@ -137,3 +137,103 @@ class TusStore:
             if state.complete:
                 found.append(state)
         return found
+
+    def try_lock(self, upload_id: str) -> bool:
+        """Hold ``upload_id`` against other processes (one process serves a folder of JSON state)."""
+        return True
+
+    def unlock(self, upload_id: str) -> None:
+        pass
+
+
+class DbTusStore(TusStore):
+    """Uploads whose state is a row of HQ's database (``uploads``) and whose bytes are in
+    a folder that every receiver reaches: an upload begun through one receiver goes on
+    through any other. A PATCH or DELETE holds the upload's advisory lock in PostgreSQL
+    for its length, so two receivers never append to one upload at once; a receiver
+    that dies releases it with its connection.
+
+    ``database`` gives the calling thread's :class:`sync.hq.db.Database`.
+    """
+
+    def __init__(self, folder: Path, database) -> None:  # noqa: ANN001 - () -> Database
+        super().__init__(folder)
+        self._db = database
+
+    def import_state_files(self) -> int:
+        """Take over the state files an earlier receiver kept beside the bytes
+        (``<id>.json``), so uploads in flight across the upgrade resume; how many."""
+        taken = 0
+        for path in sorted(self.folder.glob("*.json")):
+            if not _ID.match(path.stem):
+                continue
+            try:
+                state = UploadState(**json.loads(path.read_text("utf-8")))
+            except (OSError, ValueError, TypeError):
+                continue
+            self._db().execute('INSERT INTO uploads (id, length, metadata, device_id, "offset", terminated) '
+                               "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                               (state.id, state.length, state.metadata, state.device_id, state.offset,
+                                int(state.terminated)))
+            os.replace(path, path.with_suffix(".json.imported"))
+            taken += 1
+        return taken
+
+    def create(self, length: int, metadata: str, device_id: str) -> UploadState:
+        state = UploadState(uuid.uuid4().hex, length, metadata, device_id)
+        path = self.data_path(state.id)
+        path.touch(exist_ok=False)
+        with open(path, "rb") as fh:
+            os.fsync(fh.fileno())
+        self._db().execute('INSERT INTO uploads (id, length, metadata, device_id, "offset", terminated) '
+                           "VALUES (?, ?, ?, ?, 0, 0)", (state.id, length, metadata, device_id))
+        return state
+
+    def _read(self, upload_id: str) -> UploadState:
+        if not _ID.match(upload_id):
+            raise UploadNotFound(upload_id)
+        row = self._db().execute('SELECT id, length, metadata, device_id, "offset", terminated FROM uploads '
+                                 "WHERE id = ?", (upload_id,)).fetchone()
+        if row is None:
+            raise UploadNotFound(upload_id)
+        return UploadState(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
+
+    def get(self, upload_id: str) -> UploadState:
+        state = self._read(upload_id)
+        if state.terminated:
+            raise UploadGone(upload_id)
+        try:
+            held = self.data_path(upload_id).stat().st_size
+        except FileNotFoundError:
+            held = 0
+        if held < state.offset:  # a power cut took the unsynced tail: resume from what is there
+            state.offset = held
+            self.save(state, durable=True)
+        return state
+
+    def save(self, state: UploadState, *, durable: bool = False) -> None:
+        self._db().execute('UPDATE uploads SET "offset" = ?, terminated = ? WHERE id = ?',
+                           (state.offset, int(state.terminated), state.id))
+
+    def completed(self) -> list[UploadState]:
+        rows = self._db().execute('SELECT id FROM uploads WHERE terminated = 0 AND "offset" = length '
+                                  "ORDER BY id").fetchall()
+        found = []
+        for (upload_id,) in rows:
+            try:
+                state = self.get(upload_id)
+            except LookupError:
+                continue
+            if state.complete:
+                found.append(state)
+        return found
+
+    @staticmethod
+    def _lock_key(upload_id: str) -> int:
+        return int(upload_id[:15], 16)  # 60 bits: fits PostgreSQL's bigint lock key
+
+    def try_lock(self, upload_id: str) -> bool:
+        return self._db().try_advisory_lock(self._lock_key(upload_id))
+
+    def unlock(self, upload_id: str) -> None:
+        self._db().advisory_unlock(self._lock_key(upload_id))

@@ -35,8 +35,10 @@ def wait_for_port(port: int, timeout: float = 20.0) -> None:
 class HqProcess:
     """``fieldinspect-hq serve`` in a subprocess; start, kill (SIGKILL) and start again."""
 
-    def __init__(self, hq_dir: Path, port: int | None = None, *, plain_put: bool = False) -> None:
+    def __init__(self, hq_dir: Path, port: int | None = None, *, plain_put: bool = False,
+                 serve_args: list[str] | None = None) -> None:
         self.hq_dir = hq_dir
+        self.serve_args = serve_args or []
         self.port = port or free_port()
         self.plain_put = plain_put
         self.proc: subprocess.Popen | None = None
@@ -49,6 +51,7 @@ class HqProcess:
         cmd = [str(HQ_EXE), "serve", "--dir", str(self.hq_dir), "--port", str(self.port)]
         if self.plain_put:
             cmd.append("--plain-put")
+        cmd += self.serve_args
         self.proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(self.hq_dir / "serve.log", "ab"))
         wait_for_port(self.port)
         return self

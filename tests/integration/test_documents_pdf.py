@@ -120,7 +120,7 @@ def _written_result(_device: DeviceIdentity, folder: Path) -> Rendered:
 def _order(_device: DeviceIdentity, folder: Path) -> Rendered:
     doc = specimen.rectification_order()
     texts = [rectification.TITLE, doc.agency.name, doc.facts, doc.legal_basis, doc.consequence, doc.remedy,
-             *doc.provisions_violated, *doc.corrections, "2026年12月07日", "2026年12月08日"]
+             *doc.provisions_violated, *doc.corrections, "2026年12月7日", "2026年12月8日"]
     return Rendered(rectification.render_rectification_order(doc, folder / "order.pdf"), texts)
 
 
@@ -146,7 +146,8 @@ def test_every_font_is_embedded(rendered: dict[str, Rendered], name: str) -> Non
     emb = header.index("emb")
     assert rows, "no fonts at all: the text would not be text"
     for row in rows:
-        assert row.split()[0].endswith("+WenQuanYiMicroHei"), row  # a subset of the bundled font
+        # a subset of a bundled font: the Song face, or WenQuanYi Micro Hei for a character it lacks
+        assert row.split()[0].endswith(("+UMingCN", "+WenQuanYiMicroHei")), row
         assert row[emb:emb + 3] == "yes", row
 
 
@@ -240,3 +241,39 @@ def test_long_finding_wraps_inside_its_column(long_record, tmp_path: Path) -> No
         assert left < x0 and x1 <= right, f"{word} at {x0:.1f}–{x1:.1f}, column {left:.1f}–{right:.1f}"
         assert x1 < table_right
     assert "".join(w for *_, w in sorted(lines, key=lambda line: line[1])) in finding
+
+
+@pytest.mark.parametrize("name", list(BUILDERS))
+def test_no_internal_rule_code_and_one_date_style(rendered: dict[str, Rendered], name: str) -> None:
+    text = flat(run("pdftotext", "-raw", str(rendered[name].path), "-"))
+    assert not re.search(r"R\d+", text), re.findall(r".{6}R\d+.{6}", text)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|年0\d月|月0\d日", text)
+    pages = page_count(rendered[name].path)
+    assert f"第{pages}页共{pages}页" in text
+
+
+def test_a_character_the_song_face_lacks_prints_in_the_fallback_face(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from app.documents import fonts
+
+    assert not fonts.covered("堃")  # outside GB 2312: not in the cut Song face
+    doc = replace(specimen.rectification_order(), subject=replace(specimen.SUBJECT, name="清河市西城区李堃餐饮店"))
+    pdf = rectification.render_rectification_order(doc, tmp_path / "order.pdf")
+    assert "李堃餐饮店" in flat(run("pdftotext", "-raw", str(pdf), "-"))
+    names = {row.split()[0].split("+")[-1] for row in run("pdffonts", str(pdf)).splitlines()[2:]}
+    assert names == {"UMingCN", "WenQuanYiMicroHei"}
+
+
+@pytest.mark.parametrize("extra", range(0, 9))
+def test_the_seal_area_never_stands_alone_on_a_page(extra: int, tmp_path: Path) -> None:
+    """However the items fall, the page with the seal area also holds the last paragraph of the body."""
+    from dataclasses import replace
+
+    doc = specimen.written_result()
+    doc = replace(doc, items=doc.items + doc.items[:1] * extra)
+    pdf = written_result.render_written_result(doc, tmp_path / "result.pdf")
+    pages = [flat(run("pdftotext", "-f", str(n), "-l", str(n), "-raw", str(pdf), "-"))
+             for n in range(1, page_count(pdf) + 1)]
+    sealed = [p for p in pages if "（印章）" in p]
+    assert len(sealed) == 1 and "如对检查结果有异议" in sealed[0]

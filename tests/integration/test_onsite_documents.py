@@ -90,6 +90,7 @@ def test_R14_the_notice_code_decodes_to_a_code_signed_by_this_device(closed_insp
     decoded = run("zbarimg", "--raw", "-q", str(page)).strip()
     signed = qr.verify_code(decoded, closed_inspection.device.public.public_key)
     assert signed.code.inspection_id == TASK
+    assert decoded.split("?", 1)[1].startswith("v=2&") and len(signed.code.record_hash) == 32  # the issued notice
     assert signed.code.officer_certs == ("33010621001", "33010621002")
 
 

@@ -23,7 +23,7 @@ from sync_loopback import CuttingProxy, HqProcess, enroll_and_pair, hq_counts, m
 from keys_kit import create_workspace  # noqa: E402
 from tests.database_key import connect_raw  # noqa: E402
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("hq_database")]  # SQLite and PostgreSQL
 CHUNK = 32 << 10
 FAST = upload.Backoff(first=0.05, cap=0.5)
 

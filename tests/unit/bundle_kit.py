@@ -53,7 +53,8 @@ def make_kit(ws: Workspace, tmp_path: Path, *, hq_name: str = "hq") -> Kit:
     keys.keygen(hq_dir)
     pair_with_folder(ws, hq_dir, actor="O01")
     device = ws.device
-    hq = HqStore(hq_dir)
+    # A second HQ in one test keeps its own SQLite file, whichever database the test's HQ uses.
+    hq = HqStore(hq_dir, database=None if hq_name == "hq" else str(hq_dir / "hq.sqlite"))
     hq.enroll(device.public_key_pem)
     out = tmp_path / "out"
     out.mkdir(exist_ok=True)

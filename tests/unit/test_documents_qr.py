@@ -87,7 +87,8 @@ def test_R14_changed_signature_or_another_device_key_fails(device: DeviceIdentit
 
 @pytest.mark.parametrize("mangle", [
     lambda u: u.split("?")[0],
-    lambda u: u.replace("v=1", "v=2"),
+    lambda u: u.replace("v=1", "v=3"),
+    lambda u: u.replace("v=1", "v=2"),  # version 2 needs h and t
     lambda u: u + "&x=1",
     lambda u: u + "&i=again",
     lambda u: u.replace("&d=2026-11-23", ""),
@@ -117,3 +118,21 @@ def test_code_too_long_to_scan_is_refused(device: DeviceIdentity) -> None:
 def test_signer_protocol_is_met_by_the_device_identity(tmp_path: Path) -> None:
     identity = DeviceIdentity.generate(tmp_path)
     assert isinstance(identity.device_id, str) and len(identity.sign(b"x")) == qr.SIGNATURE_LENGTH
+
+
+def test_R14_an_issued_documents_code_names_its_record_hash_and_time(device: DeviceIdentity) -> None:
+    from dataclasses import replace
+    from datetime import UTC, datetime
+
+    code = replace(CODE, record_hash="0123456789abcdef0123456789abcdef",
+                   signed_at=datetime(2026, 11, 23, 1, 30, tzinfo=UTC))
+    url = qr.build_code(code, device)
+    query = url.split("?", 1)[1]
+    assert query.startswith("v=2&i=JC-2026-1101&") and "&d=2026-11-23&h=0123456789abcdef0123456789abcdef" \
+        "&t=20261123T013000Z&k=" in query
+    signed = qr.verify_code(url, device.public.public_key)
+    assert signed.code.record_hash == code.record_hash and signed.code.signed_at == code.signed_at
+    with pytest.raises(InspectionCodeInvalid):
+        qr.verify_code(url.replace("h=0123", "h=1123"), device.public.public_key)
+    with pytest.raises(InspectionCodeInvalid):  # a version-1 code cannot carry h and t
+        qr.parse_code(url.replace("v=2", "v=1"))

@@ -168,6 +168,9 @@ def test_an_upgraded_folder_is_encrypted_in_place_once(demo_workspace: Workspace
     locker = EvidenceLocker(ws)
     items = _make_plain(ws, locker)
     assert len(locker.store.plaintext_files()) == 3
+    # verify (read-only) names them for what they are, not as altered
+    report = verify_folder(ws.folder, keys=keys_of(ws.folder))
+    assert report.kinds() == {"plaintext-file"} and len(report.problems) == 3
     done = encrypt_folder_at_rest(ws)
     assert done == {"originals": 3, "documents": 1, "cache_removed": 1}
     for sha, data in items:
@@ -229,3 +232,20 @@ def test_a_kill_while_encrypting_in_place_loses_nothing(demo_workspace: Workspac
         assert verify_folder(folder, keys=keys_of(folder)).ok
     finally:
         ws2.close()
+
+
+def test_viewer_copies_live_in_a_private_folder_that_is_cleaned(monkeypatch: pytest.MonkeyPatch,
+                                                                tmp_path: Path) -> None:
+    from app.evidence import viewing
+
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    folder = viewing.private_view_folder("O01")
+    assert folder.parent == runtime / viewing.VIEW_FOLDER_NAME
+    assert oct(folder.parent.stat().st_mode & 0o777) == "0o700" and oct(folder.stat().st_mode & 0o777) == "0o700"
+    copy = folder / "x.jpg"
+    copy.write_bytes(JPEG_SOI)
+    copy.chmod(0o444)
+    viewing.clean_view_folders()
+    assert not copy.exists() and not folder.exists()

@@ -29,7 +29,7 @@ def dcim(tmp_path: Path) -> Path:
     root = tmp_path / "CAM" / "DCIM"
     write(root / "100MEDIA" / "IMG_0001.JPG", b"\xff\xd8\xff\xe0" + os.urandom(2000))
     write(root / "100MEDIA" / "IMG_0001.THM", b"\xff\xd8\xff\xe0thumbnail")  # camera side file
-    write(root / "100MEDIA" / "VID_0002.MP4", b"\x00\x00\x00\x18ftypisom" + os.urandom(3 * MiB))
+    write(root / "100MEDIA" / "VID_0002.MP4", b"\x00\x00\x00\x18ftypisom" + os.urandom(24 * MiB))  # copied over many chunks
     write(root / "101MEDIA" / "notes.bin", b"random junk, not media")
     write(root / ".Trashes" / "IMG_9.JPG", b"\xff\xd8\xff\xe0" + os.urandom(10))
     return root

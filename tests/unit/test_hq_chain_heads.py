@@ -16,6 +16,8 @@ from sync.errors import AcknowledgedChanged
 from tests.unit.bundle_kit import Kit, kit  # noqa: F401  (fixture)
 from tests.unit.test_hq_store import _rejected, _rewrap
 
+pytestmark = pytest.mark.usefixtures("hq_database")  # SQLite and PostgreSQL
+
 
 def _synced(kit: Kit, n: int, name: str) -> dict:  # noqa: F811
     kit.seal_note(n)

@@ -14,6 +14,8 @@ from app import crypto
 from sync.errors import BundleRejected
 from tests.unit.bundle_kit import Kit, kit  # noqa: F401  (fixture)
 
+pytestmark = pytest.mark.usefixtures("hq_database")  # SQLite and PostgreSQL
+
 
 def encrypt_tar(kit: Kit, members: list[tarfile.TarInfo | tuple[tarfile.TarInfo, bytes]], out: Path) -> Path:
     """A tar of ``members`` encrypted to HQ, as any holder of HQ's public recipient could make."""

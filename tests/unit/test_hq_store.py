@@ -21,12 +21,12 @@ from tests.conftest import DEMO_NOW
 from tests.unit.bundle_kit import Kit, kit, make_kit  # noqa: F401  (fixture)
 from keys_kit import create_workspace, open_workspace
 
+pytestmark = pytest.mark.usefixtures("hq_database")  # SQLite and PostgreSQL
+
 
 def _snapshot(hq: HqStore) -> tuple:
     """Everything HQ holds: rows of every table and every file outside incoming/."""
-    tables = [r[0] for r in hq.conn.execute("SELECT name FROM sqlite_master WHERE type='table' "
-                                            "AND name NOT LIKE 'sqlite_%'")]
-    rows = {t: hq.conn.execute(f"SELECT * FROM {t}").fetchall() for t in tables}
+    rows = {t: sorted(map(tuple, hq.conn.execute(f"SELECT * FROM {t}").fetchall())) for t in hq.db.tables()}
     files = sorted(str(p.relative_to(hq.folder)) for p in hq.folder.rglob("*")
                    if p.is_file() and not p.name.startswith(("hq.sqlite", "ingest.lock")))
     return rows, files
@@ -167,7 +167,8 @@ def test_gap_in_the_seal_chain_is_rejected(kit: Kit, tmp_path: Path) -> None:
     kit.seal_note(2)
     second = kit.build("2.age")
     kit.hq.close()
-    kit.hq = HqStore(fresh)
+    kit.hq = HqStore(fresh, database=str(fresh / "hq.sqlite"))  # the copy, whichever database the test uses
+    kit.hq.enroll(kit.device.public_key_pem)
     err = _rejected(kit, second.path, "seal-gap")
     assert "seq 0" in err.en and "2" in err.en
 

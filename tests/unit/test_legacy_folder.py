@@ -17,12 +17,12 @@ from pathlib import Path
 
 import pytest
 
-from app import crypto, paths, reference, unlock
+from app import crypto, paths, unlock
 from app.custody import (_META_LEGACY_MASTER, _META_LEGACY_PINS, Custody, PinRequired, PinTrivial,
                          PinWrong)
 from app.device import DEVICE_DIR, LEGACY_PRIVATE_KEY_FILE, device_id_for
 from local_db import cipher
-from local_db.database import DB_FILENAME, Database, _configure, latest_version, migrate
+from local_db.database import DB_FILENAME, _configure, latest_version, migrate
 from tests.keys_kit import follow_clock
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,9 +35,16 @@ def make_legacy_folder(folder: Path) -> bytes:
     conn = cipher.connect(folder / DB_FILENAME, None)
     _configure(conn)
     migrate(conn, target=11)
-    db = Database(conn)
-    ref = reference.parse(json.loads(paths.DEMO_REFERENCE.read_text("utf-8")))
-    reference.import_set(db, ref, source="demo")
+    # The roster as that version stored it (the reference import of today writes newer columns).
+    document = json.loads(paths.DEMO_REFERENCE.read_text("utf-8"))
+    for a in document["agencies"]:
+        conn.execute("INSERT INTO agencies (id, name, region, supervision_phone) VALUES (?, ?, ?, ?)",
+                     (a["id"], a["name"], a.get("region", ""), a.get("supervision_phone", "")))
+    for o in document["officers"]:
+        conn.execute("INSERT INTO officers (id, name, role, agency_id, cert_no, cert_issuer, cert_field, cert_expiry,"
+                     " revoked) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                     (o["id"], o["name"], o["role"], o["agency_id"], o.get("cert_no"), o.get("cert_issuer"),
+                      o.get("cert_field"), o.get("cert_expiry"), int(o.get("revoked", False))))
     for person, pin in OLD_PINS.items():
         conn.execute("INSERT INTO staff_pins (officer_id, pin_hash, set_at) VALUES (?, ?, '2026-01-05T09:00:00+08:00')",
                      (person, crypto.hash_pin(pin)))

@@ -65,6 +65,10 @@ def _broken(document: dict, mutate) -> dict:
     (lambda d: d["officers"][2].update(id=d["officers"][0]["id"]), "officers[2].id"),
     (lambda d: d["check_items"][1].update(code=d["check_items"][0]["code"]), "check_items[1].code"),
     (lambda d: d["subjects"][1].update(id=d["subjects"][0]["id"]), "subjects[1].id"),
+    (lambda d: d["agencies"][0]["doc_type_codes"].update(memo="备"), "agencies[0].doc_type_codes.memo"),
+    (lambda d: d["agencies"][0]["doc_type_codes"].update(notice="检〔"), "agencies[0].doc_type_codes.notice"),
+    (lambda d: d["agencies"][0].update(doc_type_codes=["检"]), "agencies[0].doc_type_codes"),
+    (lambda d: d["agencies"][0].update(doc_code="清西〔综〕"), "agencies[0].doc_code"),
 ])
 def test_malformed_documents_name_the_field(document: dict, mutate, where: str) -> None:
     with pytest.raises(reference.ReferenceDataError) as info:
@@ -127,3 +131,12 @@ def test_reimport_updates_in_place(workspace: Workspace, document: dict) -> None
     reference.import_set(workspace.db, reference.parse(document), source="file")
     assert workspace.officers.get("O01").revoked
     assert len(workspace.officers.all()) == 7
+
+
+def test_the_agency_numbering_scheme_is_read_and_optional(document: dict) -> None:
+    agency = reference.parse(document).agencies[0]
+    assert agency.doc_code == "清西综执" and dict(agency.doc_type_codes)["notice"] == "检"
+    bare = copy.deepcopy(document)
+    del bare["agencies"][0]["doc_code"], bare["agencies"][0]["doc_type_codes"]
+    agency = reference.parse(bare).agencies[0]
+    assert agency.doc_code == "" and agency.doc_type_codes == ()

@@ -17,6 +17,8 @@ from sync.hq import keys
 from sync.hq.server import create_app
 from sync.hq.store import HqStore
 
+pytestmark = pytest.mark.usefixtures("hq_database")  # SQLite and PostgreSQL
+
 
 def _auth(device: DeviceIdentity, method: str, path: str) -> dict[str, str]:
     return {"Tus-Resumable": "1.0.0", "Authorization": authorization_header(device.device_id, device.sign, method, path)}
@@ -89,3 +91,23 @@ def test_the_plain_put_exists_only_when_enabled_for_benchmarks(hq) -> None:  # n
 def test_the_receiver_refuses_a_folder_that_is_not_an_hq_folder(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
         create_app(tmp_path)
+
+
+def test_an_upload_begun_before_the_state_moved_into_the_database_resumes(hq) -> None:  # noqa: ANN001
+    from sync.hq.tus_store import TusStore
+
+    folder, device = hq
+    old = TusStore(folder / "uploads")  # how an earlier receiver kept an upload: bytes and a JSON state file
+    state = old.create(10, "", device.device_id)
+    with old.open_for_append(state) as fh:
+        fh.write(b"01234")
+        old.commit(state, fh, 5)
+    url = f"/files/{state.id}"
+    with TestClient(create_app(folder)) as web:
+        r = web.head(url, headers=_auth(device, "HEAD", url))
+        assert r.status_code == 200 and r.headers["upload-offset"] == "5"
+        r = web.patch(url, content=b"56789", headers={
+            **_auth(device, "PATCH", url), "Upload-Offset": "5", "Content-Type": "application/offset+octet-stream"})
+        assert r.status_code == 204 and r.headers["upload-offset"] == "10"
+    assert (folder / "uploads" / f"{state.id}.bin").read_bytes() == b"0123456789"
+    assert not (folder / "uploads" / f"{state.id}.json").exists()

@@ -235,6 +235,11 @@ class SignInPage(QWidget):
             return False
         return self._done(person, keys)
 
+    @property
+    def replacing_old_pin(self) -> bool:
+        """True while the person who signed in with an earlier version's PIN is asked for a new one."""
+        return self._replacing is not None
+
     def _replace_old_pin(self) -> bool:
         assert self._replacing is not None and self.custody is not None
         person, keys = self._replacing

@@ -5,11 +5,16 @@ from __future__ import annotations
 import enum
 import struct
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from app.documents.errors import DocumentInputInvalid, SignatureImageInvalid
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def cn_day(value: date) -> str:
+    """A date as every document prints it: ``2026年5月12日`` (no leading zeros)."""
+    return f"{value.year}年{value.month}月{value.day}日"
 
 
 def need(text: str, where: str, what_zh: str, what_en: str, rule: str | None = None) -> None:

@@ -50,7 +50,7 @@ class InspectionNotice:
     """行政检查通知书: basis, items, time, place, officers, and the inspection code (R14)."""
 
     inspection_id: str
-    document_no: str
+    document_no: str  # the 文号 given when issued (app.documents.numbering); "" prints as a 草稿
     agency: AgencyLine
     subject: SubjectLine
     basis: str
@@ -63,7 +63,6 @@ class InspectionNotice:
     verification_url: str
 
     def __post_init__(self) -> None:
-        need(self.document_no, "document_no", "文书编号", "the document number")
         need(self.basis, "basis", "检查依据", "the legal basis of the inspection")
         need(self.place, "place", "检查地点", "the place")
         need_aware(self.scheduled_at, "scheduled_at")
@@ -103,7 +102,7 @@ class WrittenResult:
     """检查结果告知书: the result given to the party in writing (R10)."""
 
     inspection_id: str
-    document_no: str
+    document_no: str  # the 文号 given when issued (app.documents.numbering); "" prints as a 草稿
     agency: AgencyLine
     subject: SubjectLine
     inspected_at: datetime
@@ -116,7 +115,6 @@ class WrittenResult:
     receipt: Signature | None = None  # the party's acknowledgement (签收)
 
     def __post_init__(self) -> None:
-        need(self.document_no, "document_no", "文书编号", "the document number")
         need_aware(self.inspected_at, "inspected_at")
         if not self.items:
             raise DocumentInputInvalid("items", "告知书须逐项列明检查结果。", "the result must list every item checked.",
@@ -136,7 +134,7 @@ class RectificationOrder:
     """责令（限期）改正通知书: facts, provisions, basis, what to correct, deadline, follow-up (R10)."""
 
     inspection_id: str
-    document_no: str
+    document_no: str  # the 文号 given when issued (app.documents.numbering); "" prints as a 草稿
     agency: AgencyLine
     subject: SubjectLine
     facts: str
@@ -153,7 +151,6 @@ class RectificationOrder:
     receipt: Signature | None = None
 
     def __post_init__(self) -> None:
-        need(self.document_no, "document_no", "文书编号", "the document number")
         need(self.facts, "facts", "违法事实", "the facts")
         need(self.legal_basis, "legal_basis", "责令改正的法律依据", "the legal basis of the order")
         need(self.consequence, "consequence", "逾期不改正的后果", "the consequence of not correcting")
@@ -185,7 +182,7 @@ class SupervisionCard:
     """行政执法案件监督卡: officers, department, phone on the front; what to supervise on the back (R13, R14)."""
 
     inspection_id: str
-    card_no: str
+    card_no: str  # the 文号 given when issued; "" prints as a 草稿
     agency: AgencyLine
     department: str
     officers: tuple[OfficerLine, ...]
@@ -196,7 +193,6 @@ class SupervisionCard:
     complaint_channels: str = "12345 政务服务便民热线"
 
     def __post_init__(self) -> None:
-        need(self.card_no, "card_no", "监督卡编号", "the card number")
         need(self.department, "department", "工作部门", "the department", "R13")
         need(self.supervision_phone, "supervision_phone", "监督电话", "the supervision phone", "R13")
         if not self.officers:

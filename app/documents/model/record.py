@@ -214,6 +214,8 @@ class OnsiteRecord:
     signatures: tuple[Signature, ...] = ()
     refusal: SignatureRefusal | None = None
     notes: str = ""
+    # The device-signed document code printed as the record's QR (app.documents.doc_code); "" on a draft.
+    document_code: str = ""
 
     def __post_init__(self) -> None:
         need(self.inspection_id, "inspection_id", "检查任务编号", "the inspection id")

@@ -1,0 +1,305 @@
+"""Load test: many devices syncing at once through one and through two HQ receivers.
+
+Loopback only, bounded in count (``--devices``) and time (``--timeout`` per phase).
+Before anything is timed, ``--devices`` data folders are made with the real client
+code, each with its own device key, seeded with the demo data, paired with one HQ
+key folder, given ``--notes`` sealed records and ``--file-kib`` of sealed video
+(optional), and its bundle built (encrypted to HQ) by ``sync.bundle.build_bundle``.
+
+Then, for each receiver count in ``--receivers`` (default ``1,2``), a fresh HQ (a copy
+of the keys, a new PostgreSQL database, every device enrolled) is served by that
+many ``fieldinspect-hq serve`` processes sharing the database and the folder, and
+every device at once (one thread each; device i talks to receiver i mod R) uploads
+its bundle with ``sync.upload.upload_file`` and waits for the receipt with
+``sync.client.fetch_outcome``. Printed per phase: wall time, MiB/s and bundles/min,
+p50/p95/p99 of the time from a device's first request to its receipt; then it checks
+that every receipt is signed by HQ and names the device's bundle and every sealed
+original, and that HQ holds every device's bundle once and each of its seal records
+once. With ``--kill`` one receiver is killed (SIGKILL) once a third of the devices
+have their receipt and started again a second later; the check must still pass.
+
+    .venv/bin/python benchmarks/hq_load.py [--devices 50] [--notes 5] [--file-kib 0]
+        [--receivers 1,2] [--ingest-workers 1] [--kill] [--database postgresql://…] [--profile]
+
+Without ``--database`` a throw-away PostgreSQL cluster is started (tests/pg_cluster.py;
+needs Debian's postgresql). ``--profile`` prints the CPU time used by the receivers,
+PostgreSQL and this (client) process in each phase, to show what bounds throughput.
+A script, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "tests" / "integration"))
+
+
+@dataclass
+class Device:
+    ws: object
+    identity: object
+    bundle: Path
+    bundle_id: str
+    size: int
+    seals: int
+    evidence: list[str]
+
+
+def prepare(root: Path, hq_keys: Path, n: int, notes: int, file_kib: int) -> list[Device]:
+    import io
+
+    from app import custody, demo
+    from app.crypto import Argon2Params
+    from app.domain import EvidenceSourceKind, EvidenceType
+    from app.evidence.locker import EvidenceLocker
+    from app.evidence.records import seal_record
+    from keys_kit import create_workspace
+    from sync import bundle
+    from sync.pairing import pair_with_folder
+
+    custody.PIN_KDF = Argon2Params(time_cost=1, memory_kib=8 * 1024)  # set-up cost, not what is measured
+    devices = []
+    for i in range(n):
+        ws = create_workspace(root / f"dev{i:04d}")
+        demo.seed(ws)
+        pair_with_folder(ws, hq_keys, actor="O01")
+        locker = EvidenceLocker(ws)
+        for k in range(notes):
+            seal_record(locker, "note", {"device": i, "n": k}, officer_certs=["33010621001"], actor="O01",
+                        inspection_id="JC-2026-1101")
+        if file_kib:
+            data = b"\xff\xd8\xff\xe0" + os.urandom(file_kib * 1024 - 4)
+            locker.ingest_stream(io.BytesIO(data), evidence_type=EvidenceType.AUDIOVISUAL,
+                                 officer_certs=["33010621001"], source_kind=EvidenceSourceKind.FILE,
+                                 source_detail="load test", original_name=f"clip{i}.mp4",
+                                 inspection_id="JC-2026-1101", actor="O01")
+        out = root / f"dev{i:04d}.age"
+        info = bundle.run(bundle.build_bundle(ws, out, device=ws.device, officer_id="O01"))
+        seals = ws.db.execute("SELECT COUNT(*) FROM seal_records").fetchone()[0]
+        evidence = [r[0] for r in ws.db.execute("SELECT sha256 FROM seal_records ORDER BY seq").fetchall()]
+        devices.append(Device(ws, ws.device, out, info.bundle_id, out.stat().st_size, seals, evidence))
+        if (i + 1) % 25 == 0:
+            print(f"  prepared {i + 1}/{n}", flush=True)
+    return devices
+
+
+def _cpu_of(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError):
+        return 0.0
+
+
+def _postgres_cpu() -> float:
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() == "postgres":
+                    total += _cpu_of(int(entry.name))
+            except OSError:
+                pass
+    return total
+
+
+def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, receivers: int, kill: bool,
+          timeout: float, profile: bool, workers: int, poll: float) -> bool:
+    from app import crypto
+    from local_db.upload_repository import UploadRepository
+    from sync import client, upload
+    from sync.hq import keys
+    from sync.hq.store import HqStore
+    from sync.receipt import SignedReceipt
+    from sync_loopback import HqProcess
+
+    hq_dir = work / f"hq-{receivers}"
+    shutil.copytree(hq_keys, hq_dir)
+    os.environ["FIELDINSPECT_HQ_DATABASE"] = database
+    store = HqStore(hq_dir)
+    for d in devices:
+        store.enroll(d.identity.public_key_pem)
+    store.close()
+    procs = [HqProcess(hq_dir, serve_args=["--ingest-workers", str(workers)]).start() for _ in range(receivers)]
+    hq_pub = crypto.load_public_key_pem((hq_dir / keys.SIGNING_PUB).read_bytes())
+    done = threading.Event()
+    finished = [0]
+    lock = threading.Lock()
+    killed: list[str] = []
+
+    go = threading.Barrier(len(devices) + 1)  # every device starts at the same moment
+
+    def sync(i: int, d: Device) -> tuple[float, bytes | None, str | None]:
+        server = procs[i % receivers].url
+        go.wait()
+        started = time.perf_counter()
+        try:
+            steps = upload.upload_file(UploadRepository(d.ws.db), d.bundle, key=d.bundle_id, server=server,
+                                       device=d.identity, backoff=upload.Backoff(0.1, 1.0), max_failures=30)
+            try:
+                while True:
+                    next(steps)
+            except StopIteration as stop:
+                url = stop.value
+            status, body = client.fetch_outcome(server, url, d.identity, timeout=timeout, poll=poll,
+                                                backoff=upload.Backoff(0.1, 1.0))
+            elapsed = time.perf_counter() - started
+            with lock:
+                finished[0] += 1
+                if finished[0] >= len(devices) / 3:
+                    done.set()
+            return elapsed, body if status == 200 else None, None if status == 200 else json.dumps(body)
+        except Exception as exc:  # noqa: BLE001 - counted as a failure below
+            return time.perf_counter() - started, None, f"{type(exc).__name__}: {exc}"
+
+    def killer() -> None:
+        done.wait()
+        victim = procs[0]
+        victim.kill()
+        killed.append(f"receiver on port {victim.port} killed after {finished[0]} receipts")
+        time.sleep(1.0)
+        victim.start()
+
+    cpu0 = {p.port: _cpu_of(p.proc.pid) for p in procs}
+    pg0, me0 = _postgres_cpu(), time.process_time()
+    if kill:
+        threading.Thread(target=killer, daemon=True).start()
+    with ThreadPoolExecutor(max_workers=len(devices)) as pool:
+        futures = [pool.submit(sync, i, d) for i, d in enumerate(devices)]
+        go.wait()
+        t0 = time.perf_counter()
+        results = [f.result() for f in futures]
+    wall = time.perf_counter() - t0
+    cpu = sum(_cpu_of(p.proc.pid) - cpu0.get(p.port, 0.0) for p in procs if p.proc)
+    pg, me = _postgres_cpu() - pg0, time.process_time() - me0
+    for p in procs:
+        p.stop()
+
+    # --- checks -------------------------------------------------------------------------
+    failures = [(i, err) for i, (_, body, err) in enumerate(results) if body is None]
+    bad_receipts = []
+    for d, (_, body, _) in zip(devices, results, strict=True):
+        if body is None:
+            continue
+        receipt = SignedReceipt.from_json(body)
+        fields = json.loads(receipt.body)
+        if not (crypto.verify_signature(hq_pub, receipt.signature, receipt.body)
+                and fields["bundle_id"] == d.bundle_id and fields["device_id"] == d.identity.device_id
+                and fields["evidence"] == d.evidence):
+            bad_receipts.append(d.bundle_id)
+    store = HqStore(hq_dir)
+    try:
+        wrong = [d.identity.device_id for d in devices
+                 if store.counts(d.identity.device_id)["bundles"] != 1
+                 or store.counts(d.identity.device_id)["seals"] != d.seals]
+        total_seals = store.conn.execute("SELECT COUNT(*) FROM seals").fetchone()[0]
+        total_bundles = store.conn.execute("SELECT COUNT(*) FROM bundles").fetchone()[0]
+        missing_files = [sha for (sha,) in store.conn.execute("SELECT sha256 FROM evidence").fetchall()
+                         if not store.evidence_path(sha).exists()]
+    finally:
+        store.close()
+    ok = (not failures and not bad_receipts and not wrong and not missing_files
+          and total_bundles == len(devices) and total_seals == sum(d.seals for d in devices))
+
+    times = sorted(t for t, body, _ in results if body is not None)
+    mib = sum(d.size for d in devices) / (1 << 20)
+
+    def pct(p: float) -> float:
+        return times[min(len(times) - 1, int(round(p / 100 * (len(times) - 1))))] if times else float("nan")
+
+    print(f"\n== {receivers} receiver(s) × {workers} ingest worker(s), {len(devices)} devices, {mib:.1f} MiB in bundles"
+          f" (mean {mib * 1024 / len(devices):.0f} KiB){' , one killed mid-run' if kill else ''}")
+    for line in killed:
+        print(f"   {line}, restarted 1 s later")
+    print(f"   wall {wall:.2f} s   throughput {mib / wall:.2f} MiB/s   {len(devices) / wall * 60:.0f} bundles/min")
+    print(f"   per sync: p50 {pct(50):.2f} s   p95 {pct(95):.2f} s   p99 {pct(99):.2f} s   max {pct(100):.2f} s")
+    if profile:
+        print(f"   CPU s: receivers {cpu:.1f}  postgres {pg:.1f}  clients (this process) {me:.1f}"
+              f"   = {(cpu + pg + me) / wall:.2f} cores busy of {os.cpu_count()}")
+    print(f"   check: {len(devices) - len(failures)}/{len(devices)} receipts, {len(bad_receipts)} invalid; "
+          f"HQ holds {total_bundles} bundles, {total_seals} seal records "
+          f"(expected {len(devices)}, {sum(d.seals for d in devices)}); "
+          f"{len(wrong)} devices wrong, {len(missing_files)} originals missing → {'OK' if ok else 'FAILED'}")
+    for i, err in failures[:5]:
+        print(f"   device {i}: {err}")
+    return ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--devices", type=int, default=50)
+    parser.add_argument("--notes", type=int, default=5, help="sealed records per device")
+    parser.add_argument("--file-kib", type=int, default=0, help="one sealed video of this size per device")
+    parser.add_argument("--receivers", default="1,2", help="receiver counts to run, in order (e.g. 1,2)")
+    parser.add_argument("--kill", action="store_true", help="kill one receiver mid-run and restart it")
+    parser.add_argument("--database", default=None, help="a PostgreSQL server to use (a new schema per phase)")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds a device waits for its receipt")
+    parser.add_argument("--ingest-workers", type=int, default=1, help="serve --ingest-workers of each receiver")
+    parser.add_argument("--poll", type=float, default=0.5,
+                        help="seconds between a device's receipt requests (the client's default: 0.5)")
+    parser.add_argument("--profile", action="store_true", help="CPU seconds of receivers, PostgreSQL, clients")
+    args = parser.parse_args()
+    if not 1 <= args.devices <= 500:
+        parser.error("--devices must be 1..500 (bounded: this is a loopback load test)")
+
+    import secret_service
+
+    service = secret_service.start()
+    cluster = None
+    work = Path(tempfile.mkdtemp(prefix="fi-hq-load-"))
+    try:
+        import pg_cluster
+        from sync.hq import keys
+
+        if args.database is None:
+            cluster = pg_cluster.Cluster()
+        hq_keys = work / "hq-keys"
+        keys.keygen(hq_keys)
+        print(f"preparing {args.devices} devices ({args.notes} records"
+              f"{f', {args.file_kib} KiB video' if args.file_kib else ''} each)…", flush=True)
+        t = time.perf_counter()
+        devices = prepare(work / "devices", hq_keys, args.devices, args.notes, args.file_kib)
+        print(f"  done in {time.perf_counter() - t:.0f} s", flush=True)
+        ok = True
+        for n in (int(x) for x in args.receivers.split(",")):
+            if cluster is not None:
+                database = cluster.new_database()
+            else:
+                import psycopg
+
+                schema = f"load_{os.getpid()}_{n}"
+                with psycopg.connect(args.database, autocommit=True) as conn:
+                    conn.execute(f"CREATE SCHEMA {schema}")
+                database = f"{args.database} options='-c search_path={schema}'" if "=" in args.database \
+                    else f"{args.database}?options=-csearch_path%3D{schema}"
+            for d in devices:  # each phase sends every bundle afresh
+                d.ws.db.execute("DELETE FROM sync_uploads")
+            ok &= phase(devices, hq_keys, work, database, n, args.kill, args.timeout, args.profile,
+                        args.ingest_workers, args.poll)
+        for d in devices:
+            d.ws.close()
+        return 0 if ok else 1
+    finally:
+        if cluster is not None:
+            cluster.stop()
+        shutil.rmtree(work, ignore_errors=True)
+        if service is not None:
+            service.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
