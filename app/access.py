@@ -386,7 +386,7 @@ def record_session(ws: Workspace, person_id: str, action: str) -> None:
 def idle_lock_minutes(ws: Workspace) -> int:
     """Minutes without input before the screen locks (setting, default 5)."""
     value = ws.settings.get(IDLE_LOCK_SETTING)
-    minutes = int(value) if value and value.isdigit() and int(value) > 0 else DEFAULT_IDLE_LOCK_MINUTES
+    minutes = int(value) if value and value.isdecimal() and int(value) > 0 else DEFAULT_IDLE_LOCK_MINUTES
     return min(minutes, MAX_IDLE_LOCK_MINUTES)  # a screen left open longer than a shift is no lock at all
 
 

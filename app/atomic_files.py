@@ -10,6 +10,7 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from local_db.crashpoints import point
 
 
 def fsync_dir(folder: Path) -> None:
@@ -40,6 +41,7 @@ def write_new_file(path: Path, data: bytes, *, mode: int) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        point("file.new-fsync")
         try:
             # link() fails when the name exists, so two first starts racing each
             # other cannot both win.
@@ -48,6 +50,7 @@ def write_new_file(path: Path, data: bytes, *, mode: int) -> None:
             if path.exists():
                 raise FileExistsError(path) from None
             os.replace(tmp, path)
+        point("file.new-linked")
         fsync_dir(folder)
     finally:
         with contextlib.suppress(FileNotFoundError):

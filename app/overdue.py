@@ -56,7 +56,7 @@ class CameraFile:
 
 def limit_hours(ws: Workspace) -> int:
     value = ws.settings.get(LIMIT_SETTING)
-    return int(value) if value and value.isdigit() and int(value) > 0 else DEFAULT_LIMIT_HOURS
+    return int(value) if value and value.isdecimal() and int(value) > 0 else DEFAULT_LIMIT_HOURS
 
 
 def end_of_duty_time(ws: Workspace) -> time:

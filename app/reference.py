@@ -8,6 +8,8 @@ changes nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -342,8 +344,12 @@ def load_file(path: Path) -> ReferenceSet:
 
 
 def import_set(db: Database, ref: ReferenceSet, *, source: str,
-               clock: Clock = system_clock) -> None:
-    """Write a checked reference set into the local database, all or nothing."""
+               clock: Clock = system_clock, also: Callable[[], None] | None = None) -> None:
+    """Write a checked reference set into the local database, all or nothing.
+
+    ``also`` runs inside the same transaction (the audit entry of the loading), so a
+    kill can never leave the data loaded without its entry.
+    """
     # Parents before children, so foreign keys hold at every step.
     batches = (
         (AgencyRepository(db), ref.agencies), (CheckItemRepository(db), ref.check_items),
@@ -368,3 +374,5 @@ def import_set(db: Database, ref: ReferenceSet, *, source: str,
             source=source, version=ref.version, issued_at=ref.issued_at.isoformat(),
             imported_at=clock().isoformat(timespec="seconds"), sha256=ref.sha256,
         )
+        if also is not None:
+            also()

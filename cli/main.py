@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from app import demo, paths
+from app import paths
 from app.clock import system_clock
 from app.session import Session
 from app.workspace import Workspace
@@ -170,6 +170,7 @@ def _workspace(args: argparse.Namespace, person: str | None = None, option: str 
     ws = unlock.open_with_keys(custody, keys)
     try:
         access.record_unlock(ws, officer.id, how=SignedInBy.CLI)  # ws.sessions.current: every act's author
+        _recover(ws)
         if keys.pin_must_change:  # an earlier version's PIN: nothing is done with it but replace it
             raise UserFacingError(
                 f"{officer.name} 的 PIN 来自早期版本，须先更换：请在登录窗口登录，按提示设置 {access.PIN_MIN}–12 位的新 PIN。",
@@ -191,8 +192,20 @@ def _session(ws: Workspace, permission: str | None = None, target: str = "") -> 
     return session
 
 
+def _recover(ws: Workspace) -> None:
+    """Put right what a crash left (recordings, staging, bundle files) before any command acts."""
+    from sync.recovery import recover
+
+    done = recover(ws)
+    if done.segments:
+        print(f"已封存中断录像的 {done.segments} 个分段 / sealed {done.segments} segment(s) of an "
+              "interrupted recording", file=sys.stderr)
+    for bundle_id in done.bundles_adopted:
+        print(f"已恢复写入中断的数据包 / recovered the bundle cut off while written: {bundle_id}", file=sys.stderr)
+
+
 def _demo(args: argparse.Namespace) -> int:
-    from app import unlock
+    from app import demo, unlock
     from app.custody import Custody
 
     folder = args.data or paths.default_data_folder()
@@ -287,6 +300,10 @@ def _import(args: argparse.Namespace) -> int:
         else:
             job = FileImport(locker, args.paths, inspection_id=args.inspection, actor=session,
                              evidence_type=args.type)
+        if not job.files:
+            from app.evidence.names import display
+
+            print(f"未找到可导入的文件 / no file to import was found in: {' '.join(display(p) for p in (args.paths or [args.camera]))}")
         tty = sys.stderr.isatty()
         last, shown_at = "", 0.0
         step: ImportProgress
@@ -298,12 +315,14 @@ def _import(args: argparse.Namespace) -> int:
                 last, shown_at = base, time.monotonic()
         print(file=sys.stderr)
         report = job.report
+    from app.evidence.names import display
+
     for item in report.imported:
-        print(f"已封存 / sealed: #{item.seal_seq} {item.sha256} {item.original_name}")
+        print(f"已封存 / sealed: #{item.seal_seq} {item.sha256} {display(item.original_name)}")
     for path, item in report.duplicates:
-        print(f"已存在，跳过 / already sealed, skipped: {path} (#{item.seal_seq})")
+        print(f"已存在，跳过 / already sealed, skipped: {display(path)} (#{item.seal_seq})")
     for path, error in report.failed:
-        print(f"未导入 / not imported: {path}\n  {error.zh}\n  {error.en}", file=sys.stderr)
+        print(f"未导入 / not imported: {display(path)}\n  {error.zh}\n  {error.en}", file=sys.stderr)
     print(f"导入 {len(report.imported)}，跳过 {len(report.duplicates)}，失败 {len(report.failed)} / "
           f"imported {len(report.imported)}, skipped {len(report.duplicates)}, failed {len(report.failed)}")
     return 0 if not report.failed else 1
@@ -426,6 +445,12 @@ def _bundle(args: argparse.Namespace) -> int:
             except ValueError as exc:
                 print(f"回执文件格式错误 / not a receipt file: {exc}", file=sys.stderr)
                 return 2
+            if _is_refusal(receipt):  # written by fieldinspect-hq ingest when HQ refused the bundle
+                fields = state.apply_refusal(ws, receipt, actor=ws.keys.person_id)
+                print(f"总部拒收 / refused by HQ: {fields['bundle_id']} ({fields.get('code')})\n"
+                      f"  {fields.get('zh')}\n  {fields.get('en')}")
+                print("下次生成的数据包将重新包含这些记录 / the next bundle carries these records again")
+                return 1
             fields = state.apply_receipt(ws, receipt, actor=ws.keys.person_id)
             print(f"回执已核验，已标记为已同步 / receipt verified, marked as synced: {fields['bundle_id']}")
             return 0
@@ -450,6 +475,15 @@ def _bundle(args: argparse.Namespace) -> int:
         print(f"数据包 / bundle: {info.path}{again}")
         print(f"批次 / id: {info.bundle_id} (#{info.sequence}); {info.size} bytes; SHA-256 {info.sha256}")
         return 0
+
+
+def _is_refusal(signed: object) -> bool:
+    from sync.receipt import REFUSAL_FORMAT
+
+    try:
+        return signed.fields().get("format") == REFUSAL_FORMAT  # type: ignore[attr-defined]
+    except ValueError:
+        return False
 
 
 def _pair(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ import contextlib
 import os
 from collections.abc import Callable
 from pathlib import Path
+from local_db.crashpoints import point
 
 from sqlcipher3 import dbapi2 as dbapi
 
@@ -149,6 +150,7 @@ def encrypt_plain_file(path: Path, key: bytes) -> None:
         if path.with_name(path.name + leftover).exists():
             raise dbapi.OperationalError(f"{path.name}{leftover} is still there (the file is in use)")
     at_step("settled", path)
+    point("cipher.settled")
 
     def export(enc: Connection) -> None:
         enc.execute("ATTACH DATABASE ? AS plain KEY ''", (f"{path.resolve().as_uri()}?mode=ro",))
@@ -192,10 +194,13 @@ def _replace_with_new(dest: Path, key: bytes, fill: Callable[[Connection], objec
     target.close()
     fsync_path(staging)
     at_step(written, dest)
+    point("cipher.written-fsync")
     os.replace(staging, dest)
     at_step("replaced", dest)
+    point("cipher.replaced")
     fsync_path(dest.parent)
     at_step("synced", dest)
+    point("cipher.synced")
 
 
 def encrypt_plain_backups(folder: Path, prefix: str, key: bytes) -> list[Path]:

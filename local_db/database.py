@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from local_db.crashpoints import point
 
 from local_db import cipher
 from local_db.cipher import (  # noqa: F401  (the DB-API names other layers catch and use)
@@ -79,13 +80,16 @@ _DDL = re.compile(
     re.IGNORECASE)
 
 
-def expected_triggers() -> list[str]:
-    """The triggers the migrations leave in place (the append-only guards among them).
+def expected_triggers(upto: int | None = None) -> list[str]:
+    """The triggers the migrations (up to version ``upto``) leave in place (the append-only
+    guards among them).
 
     A trigger goes with a dropped table, as SQLite drops it with the table.
     """
     names: dict[str, str] = {}  # trigger → table
     for m in migrations():
+        if upto is not None and m.version > upto:
+            break
         for created, table, dropped, dropped_table in _DDL.findall(m.sql):
             if created:
                 names[created] = table
@@ -99,7 +103,12 @@ def expected_triggers() -> list[str]:
 def missing_triggers(db: Database) -> list[str]:
     """Triggers the migrations created that the database no longer has (someone dropped them)."""
     present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
-    return [name for name in expected_triggers() if name not in present]
+    # A database a kill left before its migrations ran (they run at the next open) lacks
+    # only the triggers of migrations it has not had yet: those were never dropped.
+    version = None
+    if db.has_table("schema_version"):
+        version = db.execute("SELECT COALESCE(MAX(version), 0) FROM schema_version").fetchone()[0]
+    return [name for name in expected_triggers(version) if name not in present]
 
 
 def latest_version() -> int:
@@ -249,11 +258,13 @@ def transaction(db: Database) -> Iterator[None]:
         conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            point("db.commit")
             conn.commit()  # inside: a COMMIT that fails (disk full, I/O) must not leave it open
         except BaseException:
             if conn.in_transaction:
                 conn.rollback()
             raise
+    point("db.committed")
 
 
 def open_database(folder: Path, *, key: bytes, create: bool = False) -> Database:

@@ -21,16 +21,18 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from app import chains, crypto
+from app.atomic_files import fsync_dir
 from app.device import DeviceIdentity
 from app.crypto.filecrypt import EncryptedReader
 from app.evidence.store import EvidenceStore
 from app.workspace import Workspace
+from local_db.crashpoints import point
 from local_db.database import transaction
 from local_db.sync_repository import SyncRepository
 from sync import bag
 from sync.errors import NothingToSend
 from sync.pairing import pairing
-from sync.state import check_acknowledged, discard_outbox_file
+from sync.state import WRITING_SETTING, check_acknowledged, discard_outbox_file
 from sync.records_export import snapshots
 from sync.tarstream import TarStream
 
@@ -150,7 +152,7 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
     repo = SyncRepository(ws.db)
     pending = repo.outstanding()
     if pending is not None:
-        resent = yield from _resend(pending, out)
+        resent = yield from _resend(ws, pending, out)
         if resent is not None:
             return resent
         with transaction(ws.db):  # its file is gone: nothing was acknowledged, make a new one
@@ -191,6 +193,9 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
 
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(out.name + ".partial")
+    # Named before a byte is written: a kill while writing leaves a partial file that the
+    # next start (sync.recovery) knows to remove, wherever --out put it.
+    ws.settings.set(WRITING_SETTING, str(partial.resolve()))
     try:
         with open(partial, "wb", buffering=0) as fh:
             sink = _HashingSink(fh)
@@ -217,7 +222,7 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
             finally:
                 sink.close()  # the threads are done with the file before it is closed
             os.fsync(fh.fileno())
-        os.replace(partial, out)
+        point("bundle.partial-fsync")
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
@@ -225,6 +230,9 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
                       plan.seal_range, plan.audit_range,
                       inspections=sum(1 for i in plan.items if i["kind"] == "inspection"),
                       evidence=sum(1 for i in plan.items if i["kind"] == "evidence"))
+    # Recorded before it becomes visible under its name: a bundle HQ can see is always one
+    # this device knows (its sequence is never given out again). A kill between the commit
+    # and the rename leaves the complete partial file, which sync.recovery puts in place.
     with transaction(ws.db):
         repo.insert_bundle({
             "id": info.bundle_id, "sequence": info.sequence, "created_at": created.isoformat(),
@@ -239,6 +247,10 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
         ws.audit.append(officer_id or "system", "sync.bundle_made", info.bundle_id, sequence=info.sequence,
                         sha256=info.sha256, size=info.size, seal_range=list(plan.seal_range or []),
                         audit_range=list(plan.audit_range or []))
+    os.replace(partial, out)
+    point("bundle.renamed")
+    fsync_dir(out.parent)
+    ws.settings.set(WRITING_SETTING, "")
     return info
 
 
@@ -295,7 +307,7 @@ def _plan(ws: Workspace, repo: SyncRepository, device: DeviceIdentity) -> _Plan:
     return plan
 
 
-def _resend(pending: dict, out: Path) -> Generator[int, None, BundleInfo | None]:
+def _resend(ws: Workspace, pending: dict, out: Path) -> Generator[int, None, BundleInfo | None]:
     """Copy the unacknowledged bundle to ``out``; None when its file is missing or changed."""
     src = Path(pending["path"])
     info = BundleInfo(
@@ -315,18 +327,24 @@ def _resend(pending: dict, out: Path) -> Generator[int, None, BundleInfo | None]
             sha, _ = yield from crypto.copy_hashing(fh, None)
         return info if sha == pending["sha256"] else None
     partial = out.with_name(out.name + ".partial")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ws.settings.set(WRITING_SETTING, str(partial.resolve()))  # removed by sync.recovery after a kill
     try:
         with open(src, "rb", buffering=0) as fh_in, open(partial, "wb") as fh_out:
             sha, _ = yield from crypto.copy_hashing(fh_in, fh_out)
             fh_out.flush()
             os.fsync(fh_out.fileno())
+        point("bundle.resend-fsync")
         if sha != pending["sha256"]:
             partial.unlink()
             return None
         os.replace(partial, out)
+        point("bundle.resend-renamed")
+        fsync_dir(out.parent)
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    ws.settings.set(WRITING_SETTING, "")
     return info
 
 

@@ -32,6 +32,7 @@ from app.domain import AuditEntry
 from app.evidence.seal import SEAL_FIELDS, SEAL_FORMAT, record_bytes, record_hash
 from sync import bag
 from sync.errors import BundleRejected
+from local_db.crashpoints import point
 
 _PATH = re.compile(
     r"^(bagit\.txt|bag-info\.txt|manifest-sha256\.txt|tagmanifest-sha256\.txt(\.sig)?|device\.pub\.pem"
@@ -129,6 +130,7 @@ def unpack(bundle: Path, identity_text: str, dest: Path) -> tuple[dict[str, str]
                     with open(target, "wb") as out:
                         files[member.name], _ = crypto.sha256_file_copy(body, out)
                         os.fsync(out.fileno())  # on disk before HQ signs a receipt for it
+                    point("bundle.unpacked-fsync")
             while reader.read(_READ):  # authenticate the final chunk even past the tar's end
                 pass
         except crypto.AgeError as exc:

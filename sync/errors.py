@@ -47,6 +47,16 @@ class BundleRejected(UserFacingError):
         return cls(code, zh + suffix, en + suffix)
 
 
+class ServerAddressInvalid(UserFacingError, ValueError):
+    """The HQ receiver's address is not an http(s) URL with a host."""
+
+    def __init__(self, server: str) -> None:
+        super().__init__(f"总部接收端地址“{server}”无效：须为 http:// 或 https:// 开头并带主机名，例如 https://hq.example:8443。",
+                         f"The HQ receiver address “{server}” is not usable: it must start with http:// or https:// "
+                         "and name a host, e.g. https://hq.example:8443.")
+        self.server = server
+
+
 class NothingToSend(UserFacingError):
     """Everything on the device is already acknowledged by HQ."""
 

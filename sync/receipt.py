@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 RECEIPT_FORMAT = "fieldinspect.receipt/1"
+# HQ's signed refusal of a bundle brought on a USB stick (written where its receipt would go).
+REFUSAL_FORMAT = "fieldinspect.refusal/1"
 
 
 @dataclass(frozen=True)

@@ -46,8 +46,6 @@ def apply_reference(ws: Workspace, data: bytes, signature: bytes, *, actor: str 
             f"（{latest['issued_at']}），未加载",
             f"reference data {ref.version} ({ref.issued_at.isoformat()}) is not newer than the loaded "
             f"{latest['version']} ({latest['issued_at']}); not loaded")
-    import_set(ws.db, ref, source=SOURCE, clock=ws.clock)
-    with transaction(ws.db):
-        ws.audit.append(actor, "sync.reference_loaded", ref.version, sha256=ref.sha256,
-                        data_sha256=crypto.sha256_hex(data))
+    import_set(ws.db, ref, source=SOURCE, clock=ws.clock, also=lambda: ws.audit.append(
+        actor, "sync.reference_loaded", ref.version, sha256=ref.sha256, data_sha256=crypto.sha256_hex(data)))
     return ref

@@ -76,6 +76,37 @@ def apply_receipt(ws: Workspace, receipt: SignedReceipt, *, actor: str = "system
     return fields
 
 
+def apply_refusal(ws: Workspace, refusal: SignedReceipt, *, actor: str = "system") -> dict[str, Any]:
+    """Verify HQ's signed refusal of a bundle brought on a USB stick and record it like a
+    rejection over HTTP (:func:`record_rejection`); return its fields.
+
+    The refusal names the bundle by the SHA-256 of its file. Raises
+    :class:`ReceiptInvalid`, changing nothing, when the signature is not the pinned HQ
+    key's or no bundle of this device has that SHA-256.
+    """
+    from sync.receipt import REFUSAL_FORMAT
+
+    hq = pairing(ws)
+    if not hq.verifies(refusal.signature, refusal.body):
+        raise ReceiptInvalid("总部签名无效", "the HQ signature does not verify")
+    try:
+        fields = refusal.fields()
+    except ValueError as exc:
+        raise ReceiptInvalid(f"格式错误：{exc}", f"malformed: {exc}") from None
+    if fields.get("format") != REFUSAL_FORMAT:
+        raise ReceiptInvalid("不是总部拒收说明", "not an HQ refusal")
+    sha = str(fields.get("bundle_sha256") or "")
+    bundle = next((b for b in SyncRepository(ws.db).bundles() if b["sha256"] == sha), None) if sha else None
+    if bundle is None:
+        raise ReceiptInvalid("本设备没有该数据包", f"this device made no bundle with SHA-256 {sha[:16]}…")
+    fields["bundle_id"] = bundle["id"]
+    if bundle["state"] != "made":  # already acknowledged, refused or superseded: nothing changes
+        return fields
+    record_rejection(ws, bundle["id"], str(fields.get("code") or "refused"), str(fields.get("zh") or ""),
+                     str(fields.get("en") or ""), actor=actor)
+    return fields
+
+
 def check_acknowledged(ws: Workspace) -> None:
     """Raise :class:`AcknowledgedChanged` when a seal record HQ acknowledged is gone or differs.
 
@@ -110,6 +141,8 @@ def _json(text: str) -> dict:
 
 
 OUTBOX = Path("sync") / "outbox"
+# The partial file of the bundle being written (sync.bundle), for sync.recovery after a kill.
+WRITING_SETTING = "sync.bundle_writing"
 
 
 def discard_outbox_file(ws: Workspace, path: str | Path | None) -> bool:

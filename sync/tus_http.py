@@ -41,7 +41,9 @@ class TusSession:
         self.server = server.rstrip("/") + "/"
         parts = urlsplit(self.server)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError(f"not an http(s) URL: {server}")
+            from sync.errors import ServerAddressInvalid
+
+            raise ServerAddressInvalid(server)
         self.https = parts.scheme == "https"
         self.host, self.port = parts.hostname, parts.port
         self.device = device

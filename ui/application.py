@@ -106,15 +106,10 @@ def first_start(data: Path | None) -> Workspace | None:
 
 def recover_recordings(ws: Workspace) -> int:
     """Seal what a crash left of a recording (a lost segment is recovered on the next start)."""
-    from app.evidence.store import recording_root  # the capture modules load only when there is work
+    # The one recovery routine of every entry point: recordings, staging, bundle files.
+    from sync.recovery import recover
 
-    root = recording_root(ws.folder)
-    if not root.is_dir() or not any(root.iterdir()):
-        return 0  # the usual case: nothing to load, nothing to seal
-    from app.evidence.locker import EvidenceLocker
-    from app.evidence.recovery import recover_open_segments
-
-    return len(recover_open_segments(EvidenceLocker(ws)))
+    return recover(ws).segments
 
 
 def _find_staff(people: Sequence[Officer], key: str) -> Officer | None:
@@ -130,14 +125,23 @@ class ColdStart:
         self.custody = custody
         self.language = language
         self.window: MainWindow | None = None
+        self.error: UserFacingError | None = None  # why the folder did not open after a right PIN
+        self.headless = False
         self.page = SignInPage(None, language, custody=custody)
         self.page.setWindowTitle(QApplication.translate("MainWindow", "现场执法检查终端"))
         self.page.resize(1280, 800)
         self.page.set_staff(custody.people(), datetime_today())
         self.page.unlocked.connect(self.open)
 
-    def open(self, person: Officer, keys: UnlockedKeys) -> MainWindow:
-        ws = unlock.open_with_keys(self.custody, keys)
+    def open(self, person: Officer, keys: UnlockedKeys) -> MainWindow | None:
+        try:
+            ws = unlock.open_with_keys(self.custody, keys)
+        except UserFacingError as exc:  # a damaged database: said on the page, the folder left as it is
+            self.error = exc
+            self.page.pin_panel.message.setText(exc.message(self.language))
+            if not self.headless:
+                QMessageBox.critical(self.page, self.page.windowTitle(), exc.message(self.language))
+            return None
         session = access.record_unlock(ws, person.id)
         recover_recordings(ws)
         window = MainWindow(ws, self.language)
@@ -194,7 +198,8 @@ def run_gui(argv: Sequence[str]) -> int:
         custody = None if ws is not None else unlock.open_custody(args.data or paths.default_data_folder())
     except UserFacingError as exc:
         install_translators(app, language)
-        print(exc.message(language), file=sys.stderr)
+        print(exc.zh, file=sys.stderr)
+        print(exc.en, file=sys.stderr)
         if not (args.exit_when_ready or args.screenshot):
             QMessageBox.critical(None, "现场执法检查终端" if language == "zh" else "FieldInspect",
                                  exc.message(language))
@@ -207,12 +212,13 @@ def run_gui(argv: Sequence[str]) -> int:
     if args.officer:
         officer = _find_staff(people, args.officer)
         if officer is None:
-            print(f"unknown officer {args.officer}", file=sys.stderr)
+            print(f"名册中没有 {args.officer} / {args.officer} is not on the roster", file=sys.stderr)
             return 2
     pin = os.environ.get("FIELDINSPECT_PIN") if officer is not None else None
     cold = None
     if ws is None:
         cold = ColdStart(custody, language)
+        cold.headless = bool(args.exit_when_ready or args.screenshot)
         page = cold.page
     else:
         window = MainWindow(ws, language)
@@ -224,7 +230,12 @@ def run_gui(argv: Sequence[str]) -> int:
         if pin is not None:
             page.pin_panel.pin.setText(pin)
             if not page.submit() and not page.replacing_old_pin:  # a new PIN is asked for on screen
-                print(page.pin_panel.message.text(), file=sys.stderr)
+                print(f"未能登录 / sign-in refused: {page.pin_panel.message.text()}", file=sys.stderr)
+                return 2
+            if cold is not None and cold.error is not None:
+                print(cold.error.zh, file=sys.stderr)
+                print(cold.error.en, file=sys.stderr)
+                custody.close()
                 return 2
     shown = (cold.window or cold.page) if cold is not None else window
     if args.page:

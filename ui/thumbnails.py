@@ -137,13 +137,19 @@ def _video_frame(store: EvidenceStore, item: EvidenceItem, size: int) -> QImage 
 
 def _write_atomically(store: EvidenceStore, image: QImage, path: Path) -> None:
     """Encode the JPEG in memory and write it encrypted, atomically: a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a full or read-only disk: the thumbnail is shown, only not cached
+        return
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     if image.save(buffer, "JPG", JPEG_QUALITY):
         buffer.close()
-        store.write_derived(path, bytes(data.data()))
+        try:
+            store.write_derived(path, bytes(data.data()))
+        except OSError:  # a full or read-only disk: the thumbnail is shown, only not cached
+            pass
 
 
 class ThumbnailCache(QObject):

@@ -98,7 +98,15 @@ class InspectionCodeInvalid(DocumentError):
 class DocumentWriteFailed(DocumentError):
     """The PDF could not be written; nothing was left under the destination name."""
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path, reason: str, *, disk_full: bool = False) -> None:
+        if disk_full:
+            super().__init__(
+                f"磁盘空间已满，文书无法保存到 {path}。未留下不完整的文件；请腾出空间后重试。",
+                f"The disk is full: the document could not be saved to {path}. No partial file was left; "
+                "free some space and try again.",
+            )
+            self.path = path
+            return
         super().__init__(
             f"文书无法保存到 {path}（{reason}）。未留下不完整的文件；请检查目录和磁盘空间后重试。",
             f"The document could not be saved to {path} ({reason}). No partial file was left; "

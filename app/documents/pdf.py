@@ -178,12 +178,12 @@ def write_atomic(dest: Path, produce: Callable[[BinaryIO], None], *, master: Mas
         try:
             write_encrypted(dest, to_bytes(produce), master, mode=0o600)
         except OSError as exc:
-            raise DocumentWriteFailed(dest, exc.strerror or str(exc)) from None
+            raise _write_failed(dest, exc) from None
         return dest
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise DocumentWriteFailed(dest, exc.strerror or str(exc)) from None
+        raise _write_failed(dest, exc) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             produce(fh)
@@ -193,11 +193,18 @@ def write_atomic(dest: Path, produce: Callable[[BinaryIO], None], *, master: Mas
         os.replace(tmp, dest)
         fsync_dir(folder)
     except OSError as exc:
-        raise DocumentWriteFailed(dest, exc.strerror or str(exc)) from None
+        raise _write_failed(dest, exc) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
     return dest
+
+
+def _write_failed(dest: Path, exc: OSError) -> DocumentWriteFailed:
+    import errno
+
+    return DocumentWriteFailed(dest, exc.strerror or str(exc),
+                               disk_full=exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)))
 
 
 def to_bytes(produce: Callable[[BinaryIO], None]) -> bytes:

@@ -67,6 +67,57 @@ class SourceUnreadable(EvidenceError):
         self.name = name
 
 
+class SourceChanged(EvidenceError):
+    """The source file changed (cut short, grown, rewritten) while it was being copied."""
+
+    def __init__(self, name: str, reason_zh: str, reason_en: str) -> None:
+        super().__init__(
+            f"文件“{name}”在复制过程中被改动（{reason_zh}），未封存，证据库未改动。请确认来源后重新导入。",
+            f"The file “{name}” changed while it was being copied ({reason_en}); it was not sealed and the "
+            "evidence store is unchanged. Check the source and import it again.",
+        )
+        self.name = name
+
+
+class NotAFile(EvidenceError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"“{name}”不是普通文件（管道、设备或套接字），未导入。",
+            f"“{name}” is not a regular file (a pipe, a device or a socket); it was not imported.",
+        )
+        self.name = name
+
+
+class DiskFull(EvidenceError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"磁盘空间已满，文件“{name}”未导入；已封存的证据保持不变。请腾出空间后重新导入。",
+            f"The disk is full: the file “{name}” was not imported; evidence already sealed is unchanged. "
+            "Free some space and import again.",
+        )
+        self.name = name
+
+
+class MediumReadOnly(EvidenceError):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"数据目录所在介质为只读，文件“{name}”未导入。",
+            f"The data folder is on a read-only medium: the file “{name}” was not imported.",
+        )
+        self.name = name
+
+
+def from_os_error(name: str, exc: OSError) -> EvidenceError:
+    """The error a person is shown for ``exc`` met while ``name`` was imported."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)):
+        return DiskFull(name)
+    if exc.errno == errno.EROFS:
+        return MediumReadOnly(name)
+    return SourceUnreadable(name, exc.strerror or str(exc))
+
+
 class UnknownOfficer(EvidenceError):
     def __init__(self, cert_no: str) -> None:
         super().__init__(

@@ -16,6 +16,7 @@ import contextlib
 import math
 import os
 import sys
+from stat import S_ISREG
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,7 +27,7 @@ from pathlib import Path
 from app.access import Permission, acting
 from app.clock import CHINA_TZ
 from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType
-from app.evidence import errors, media
+from app.evidence import errors, media, names
 from app.evidence.copier import FILES_IN_FLIGHT, BackgroundCopy
 from app.evidence.locker import EvidenceLocker, IngestResult, Intake, evidence_type_of
 from app.evidence.store import EvidenceStore
@@ -187,7 +188,7 @@ class FileImport:
                     except UserFacingError as exc:
                         intakes[k] = exc
                     except OSError as exc:
-                        intakes[k] = errors.SourceUnreadable(self.files[k].name, exc.strerror or str(exc))
+                        intakes[k] = errors.from_os_error(names.display(self.files[k].name), exc)
 
         try:
             for index, path in enumerate(self.files):
@@ -221,6 +222,10 @@ class FileImport:
                                 break
                             copies[index] = BackgroundCopy(self.locker.store, path, ticked=ticked)
                             continue
+                        changed = self._changed(path, outcome.size)
+                        if changed is not None:
+                            self.locker.store.discard(outcome)
+                            raise changed
                         result = self.locker.seal_staged(outcome, intake)
                         break
                 except GeneratorExit:
@@ -229,7 +234,7 @@ class FileImport:
                 except UserFacingError as exc:
                     self.report.failed.append((path, exc))
                 except OSError as exc:
-                    self.report.failed.append((path, errors.SourceUnreadable(path.name, exc.strerror or str(exc))))
+                    self.report.failed.append((path, errors.from_os_error(names.display(path.name), exc)))
                 finally:
                     if index in copies:
                         copies.pop(index).stop()
@@ -248,8 +253,9 @@ class FileImport:
     # --- what a particular source adds (see app.evidence.bodycam) ----------------------
 
     def _detail(self, path: Path) -> str:
-        """The seal's source detail for ``path``."""
-        return f"{self.source_label}:{path}" if self.source_label else str(path)
+        """The seal's source detail for ``path`` (a name that is not UTF-8 with its exact bytes)."""
+        where = names.stored_name(str(path)) + names.name_hex(path.name)
+        return f"{self.source_label}:{where}" if self.source_label else where
 
     def _captured_at(self, path: Path, stat: os.stat_result, media_type: str) -> datetime:
         """When ``path`` was recorded; the camera's file time is the best a plain file offers."""
@@ -258,26 +264,46 @@ class FileImport:
     def _taken_in(self, path: Path, result: IngestResult) -> None:
         """Called once ``path`` is sealed (or found sealed already); nothing to add for plain files."""
 
+    def _changed(self, path: Path, copied: int) -> UserFacingError | None:
+        """A reason to refuse ``path`` when it changed while it was copied (size or time), else None."""
+        before = self.started.get(path)
+        try:
+            now = path.stat()
+        except OSError as exc:
+            return errors.SourceChanged(names.display(path.name), f"已无法访问：{exc.strerror or exc}",
+                                        f"it can no longer be reached: {exc.strerror or exc}")
+        if before is None:
+            return None
+        if copied != before.st_size or now.st_size != before.st_size:
+            return errors.SourceChanged(names.display(path.name), f"大小由 {before.st_size} 变为 {now.st_size} 字节，已复制 {copied} 字节",
+                                        f"its size went from {before.st_size} to {now.st_size} bytes; {copied} were copied")
+        if now.st_mtime_ns != before.st_mtime_ns:
+            return errors.SourceChanged(names.display(path.name), "修改时间已变", "its modification time changed")
+        return None
+
     def _prepare(self, path: Path) -> tuple[Intake, bool]:
         """Check ``path`` before a byte is copied; True when hashing it in place comes first."""
         # Taken before a byte is read: a file that changes while it is read no
         # longer matches what is remembered of it, and is offered again.
         stat = self.started[path] = path.stat()
+        if not S_ISREG(stat.st_mode):  # a pipe or a device would block or never end
+            raise errors.NotAFile(names.display(path.name))
         with open(path, "rb") as peek:
             head = peek.read(media.SNIFF_BYTES)
         if not head:
-            raise errors.EmptySource(path.name)
+            raise errors.EmptySource(names.display(path.name))
         media_type = media.sniff(head)
         if media_type is None:
-            raise errors.UnsupportedMedia(path.name)
+            raise errors.UnsupportedMedia(names.display(path.name))
         intake = self.locker.intake(
             evidence_type=self.evidence_type, officer_certs=self.officer_certs, source_kind=self.source_kind,
-            source_detail=self._detail(path), original_name=path.name, inspection_id=self.inspection_id,
+            source_detail=self._detail(path), original_name=names.stored_name(path.name),
+            inspection_id=self.inspection_id,
             captured_at=self._captured_at(path, stat, media_type), actor=self.actor)
         # A camera card is often imported again with files already sealed. When name
         # and size match an item, hash without copying: a read, no write, and no
         # staging file; only a real mismatch goes on to the (one-pass) copy.
-        return intake, bool(self.locker.items.with_name_and_size(path.name, stat.st_size))
+        return intake, bool(self.locker.items.with_name_and_size(names.stored_name(path.name), stat.st_size))
 
 
 def import_paths(locker: EvidenceLocker, paths: Sequence[Path], *,
@@ -319,11 +345,32 @@ def sweep_dead_staging(store: EvidenceStore, *, grace_s: float = STAGING_GRACE_S
     for f in leftovers:
         with contextlib.suppress(FileNotFoundError):
             st = f.stat()
-            if str(f.resolve()) in open_now or max(st.st_mtime, st.st_ctime) > cutoff:
+            if str(f.resolve()) in open_now:
+                continue
+            # A file whose writing process is gone goes at once (an immediate re-run after a
+            # kill finds none); a live process's file only once it has sat unchanged a while.
+            if _writer_alive(f) and max(st.st_mtime, st.st_ctime) > cutoff:
                 continue
             f.unlink()
             removed += 1
     return removed
+
+
+def _writer_alive(staged: Path) -> bool:
+    """False when the process named in ``incoming-<pid>-….part`` no longer runs (True if unknown)."""
+    parts = staged.name.split("-")
+    if len(parts) < 3 or not parts[1].isdigit():
+        return True  # an earlier version's name: the age rule decides
+    pid = int(parts[1])
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # another user's process, or a platform that cannot say
+    return True
 
 
 def _open_paths() -> set[str] | None:

@@ -100,7 +100,7 @@ class EvidenceLocker:
     def retention_months(self) -> int:
         """R19: months an item not linked to a case is kept (setting, default 6)."""
         value = self.ws.settings.get(RETENTION_SETTING)
-        return int(value) if value and value.isdigit() and int(value) > 0 else DEFAULT_RETENTION_MONTHS
+        return int(value) if value and value.isdecimal() and int(value) > 0 else DEFAULT_RETENTION_MONTHS
 
     # --- intake ---------------------------------------------------------------
 

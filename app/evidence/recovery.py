@@ -101,6 +101,11 @@ def recover_open_segments(locker: EvidenceLocker) -> list[RecoveredSegment]:
             for scratch in [*folder.glob(".*.tmp"), *folder.glob(".probe-*"), *folder.glob(".remux-*"),
                             *folder.glob(".*.closing.tmp")]:
                 scratch.unlink(missing_ok=True)  # half-written journals and copies: never evidence
+            for segment in folder.glob("segment-*.mp4"):
+                # The journal is on disk before the first frame, and goes after the segment once
+                # sealed: a segment without one was killed before it held a frame.
+                if not segment.with_suffix(".json").exists():
+                    segment.unlink(missing_ok=True)
         finally:
             leftovers = [p for p in folder.iterdir() if p.name != LOCK_NAME]
             lock.release(remove=not leftovers)

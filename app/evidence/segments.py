@@ -23,6 +23,7 @@ the session runs, so recovery never takes a live recording for a leftover.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from local_db.crashpoints import point
 
 import contextlib
 import json
@@ -148,7 +149,9 @@ def write_atomic(path: Path, data: bytes) -> None:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        point("segment.journal-fsync")
         os.replace(tmp, path)
+        point("segment.journal-renamed")
         fsync_dir(path.parent)
     finally:
         with contextlib.suppress(FileNotFoundError):
@@ -344,7 +347,9 @@ class SegmentWriter:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+            point("segment.close-fsync")
             os.replace(tmp, self.path)  # the spool gives way to the whole file, atomically
+            point("segment.close-renamed")
             fsync_dir(self.path.parent)
         finally:
             self._abandon()
@@ -441,4 +446,5 @@ def remove_sealed(folder: Path, index: int) -> None:
     for path in (folder / f"segment-{index:04d}.mp4", folder / f"segment-{index:04d}.json"):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(path)
+        point("segment.removed")
     fsync_dir(folder)

@@ -20,6 +20,7 @@ from collections.abc import Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
+from local_db.crashpoints import point
 
 from app.atomic_files import fsync_dir
 from app.crypto.filecrypt import (
@@ -92,12 +93,14 @@ class EvidenceStore:
         if self.master is None:
             raise MasterKeyLocked("the device master key is locked")
         self.staging.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix="incoming-", suffix=".part", dir=self.staging)
+        # The writer's process id in the name: once that process is gone, nobody can finish it.
+        fd, name = tempfile.mkstemp(prefix=f"incoming-{os.getpid()}-", suffix=".part", dir=self.staging)
         path = Path(name)
         try:
             with os.fdopen(fd, "wb", buffering=0) as dst:
                 sha256, size = yield from encrypt_hashing(src, dst.fileno(), self.master, flush_every=FLUSH_EVERY)
                 os.fsync(dst.fileno())
+            point("store.stage-fsync")
             # Read-only before it gets its name: no moment exists at which the
             # original is writable under its address.
             os.chmod(path, READ_ONLY)
@@ -128,7 +131,9 @@ class EvidenceStore:
             self.discard(staged)
             return False
         os.replace(staged.path, target)
+        point("store.placed")
         fsync_dir(target.parent)
+        point("store.place-dirsync")
         return True
 
     def withdraw_unsealed(self, sha256: str) -> None:
@@ -231,8 +236,10 @@ class EvidenceStore:
                 tmp.unlink(missing_ok=True)
                 raise
             os.close(fd)
+            point("store.upgrade-fsync")
             os.chmod(tmp, READ_ONLY)
             os.replace(tmp, path)
+            point("store.upgrade-renamed")
             fsync_dir(path.parent)
             done.append(path)
         return done

@@ -73,15 +73,21 @@ def _ingest(args: argparse.Namespace) -> int:
     from sync.hq.store import HqStore
 
     store = HqStore(args.dir, database=args.database)
+    out = args.receipt or args.bundle.with_name(args.bundle.name + ".receipt.json")
     try:
         receipt = store.ingest(args.bundle, device_id=args.device)
     except BundleRejected as exc:
         print(exc.zh, file=sys.stderr)
         print(exc.en, file=sys.stderr)
+        # The device reads HQ's reason back from the stick like a receipt (fieldinspect bundle
+        # --receipt), marks the bundle refused and builds the next one accordingly.
+        refusal = store.sign_refusal(args.bundle, device_id=args.device, code=exc.code,
+                                     zh=exc.reason_zh, en=exc.reason_en)
+        out.write_bytes(refusal.to_json())
+        print(f"已写入签名的拒收说明 / signed refusal written: {out}", file=sys.stderr)
         return 1
     finally:
         store.close()
-    out = args.receipt or args.bundle.with_name(args.bundle.name + ".receipt.json")
     out.write_bytes(receipt.to_json())
     print(f"已接收，回执 / accepted, receipt: {out}")
     return 0

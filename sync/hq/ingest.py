@@ -31,6 +31,7 @@ from sync.errors import BundleRejected
 from sync.hq import keys
 from sync.hq.store import HqStore
 from sync.receipt import RECEIPT_FORMAT, SignedReceipt
+from local_db.crashpoints import point
 
 AUDIT_GENESIS = "0" * 64
 
@@ -39,7 +40,9 @@ def ingest(store: HqStore, bundle_path: Path, *, device_id: str) -> SignedReceip
     key = store.device_public_key(device_id)
     if key is None:
         raise BundleRejected.of("not-enrolled", device_id)
-    incoming = store.folder / "incoming" / uuid.uuid4().hex
+    sweep_incoming(store)
+    # The receiver's process id in the name: what a killed one leaves is known to be nobody's.
+    incoming = store.folder / "incoming" / f"{os.getpid()}-{uuid.uuid4().hex}"
     incoming.mkdir(parents=True)
     try:
         identity = keys.age_identity(store.folder)  # HQ's own key: a failure here is HQ's, not the bundle's
@@ -57,9 +60,38 @@ def ingest(store: HqStore, bundle_path: Path, *, device_id: str) -> SignedReceip
             _check_revoked(store, checked)
             _check_continuity(store, checked)
             _check_head(store, checked)
-            return _store(store, checked)
+            receipt = _store(store, checked)
+            point("hq.commit")
+        point("hq.committed")
+        return receipt
     finally:
         shutil.rmtree(incoming, ignore_errors=True)
+
+
+def sweep_incoming(store: HqStore) -> int:
+    """Remove what a killed receiver left in ``incoming/`` (its process is gone); return how many.
+
+    Receivers sharing an HQ folder run on this host (one folder, one machine); a folder
+    named by a live process, or by an earlier version (no process id), is left alone.
+    """
+    root = store.folder / "incoming"
+    removed = 0
+    if not root.is_dir():
+        return 0
+    for folder in root.iterdir():
+        pid, _, rest = folder.name.partition("-")
+        if not pid.isdecimal() or not rest or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)
+            continue  # still running
+        except ProcessLookupError:
+            pass
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
 
 
 def _replay(store: HqStore, checked: CheckedBundle) -> SignedReceipt | None:
@@ -183,6 +215,7 @@ def _store(store: HqStore, checked: CheckedBundle) -> SignedReceipt:
         bag_folder.parent.mkdir(parents=True, exist_ok=True)
         os.replace(checked.folder, bag_folder)
         created_bag = True
+        point("hq.bag-placed")
         fsync_dir(bag_folder.parent)
         receipt = _receipt(store, checked)  # signed only once every byte is on disk
         conn.execute("UPDATE bundles SET receipt_body = ?, receipt_signature = ? WHERE bundle_id = ?",
@@ -209,6 +242,7 @@ def _place_blob(source: Path, target: Path) -> bool:
     if target.exists():
         return False
     os.replace(source, target)
+    point("hq.evidence-placed")
     fsync_dir(target.parent)
     return True
 

@@ -130,6 +130,18 @@ class HqStore:
 
     # --- reference data -------------------------------------------------------------------
 
+    def sign_refusal(self, bundle_path: Path, *, device_id: str, code: str, zh: str, en: str) -> SignedReceipt:
+        """HQ's signed refusal of the bundle file at ``bundle_path`` (named by its SHA-256)."""
+        from sync.receipt import REFUSAL_FORMAT
+
+        try:
+            sha = crypto.sha256_file(bundle_path)[0]
+        except OSError:
+            sha = ""
+        body = crypto.canonical_json({"format": REFUSAL_FORMAT, "device_id": device_id, "bundle_sha256": sha,
+                                      "code": code, "zh": zh, "en": en, "at": self.clock().isoformat()})
+        return SignedReceipt(body, crypto.sign(keys.signing_key(self.folder), body))
+
     def publish(self, data: bytes) -> str:
         """Check ``data`` as ``fieldinspect.reference/1``, sign it with the HQ key, keep it; its SHA-256."""
         try:

@@ -115,7 +115,7 @@ class TusEndpoint:
 
     async def _guarded(self, request: Request, upload_id: str | None) -> Response:
         if request.headers.get("tus-resumable") != TUS_VERSION:
-            return _reply(412, "Tus-Resumable 1.0.0 required", {"Tus-Version": TUS_VERSION})
+            return _reply(412, "需要 Tus-Resumable 1.0.0 请求头\nthe Tus-Resumable 1.0.0 header is required", {"Tus-Version": TUS_VERSION})
         try:
             device_id = self.authenticate(request)
         except DeviceAuthError as exc:
@@ -125,9 +125,9 @@ class TusEndpoint:
         try:
             state = self.store.get(upload_id)
         except UploadNotFound:
-            return _reply(404, "no such upload")
+            return _reply(404, "没有该上传\nno such upload")
         except UploadGone:
-            return _reply(410, "upload terminated")
+            return _reply(410, "该上传已终止\nupload terminated")
         if state.device_id != device_id:
             return _reply(403, "上传属于另一台设备\nthe upload belongs to another device")
         if request.method == "HEAD":
@@ -150,20 +150,20 @@ class TusEndpoint:
 
     def _create(self, request: Request, device_id: str) -> Response:
         if "upload-defer-length" in request.headers:
-            return _reply(400, "deferred length is not supported")
+            return _reply(400, "不支持延后给出长度\ndeferred length is not supported")
         try:
             length = int(request.headers["upload-length"])
             if length < 0:
                 raise ValueError
         except (KeyError, ValueError):
-            return _reply(400, "Upload-Length must be a non-negative integer")
+            return _reply(400, "Upload-Length 须为非负整数\nUpload-Length must be a non-negative integer")
         if length > self.max_size:
-            return _reply(413, "Upload-Length exceeds Tus-Max-Size")
+            return _reply(413, "Upload-Length 超过 Tus-Max-Size\nUpload-Length exceeds Tus-Max-Size")
         metadata = request.headers.get("upload-metadata", "")
         try:
             parse_metadata(metadata)
         except ValueError as exc:
-            return _reply(400, str(exc))
+            return _reply(400, f"请求头格式错误：{exc}\nmalformed header: {exc}")
         state = self.store.create(length, metadata, device_id)
         if state.complete:  # an empty upload is finished when created
             self.on_complete(state)
@@ -177,20 +177,20 @@ class TusEndpoint:
 
     async def _patch(self, request: Request, state: UploadState) -> Response:
         if request.headers.get("content-type", "").split(";")[0].strip() != "application/offset+octet-stream":
-            return _reply(415, "Content-Type must be application/offset+octet-stream")
+            return _reply(415, "Content-Type 须为 application/offset+octet-stream\nContent-Type must be application/offset+octet-stream")
         try:
             offset = int(request.headers["upload-offset"])
         except (KeyError, ValueError):
-            return _reply(400, "Upload-Offset must be an integer")
+            return _reply(400, "Upload-Offset 须为整数\nUpload-Offset must be an integer")
         expected = None
         if "upload-checksum" in request.headers:
             try:
                 algorithm, expected = parse_checksum(request.headers["upload-checksum"])
             except ValueError as exc:
-                return _reply(400, str(exc))
+                return _reply(400, f"请求头格式错误：{exc}\nmalformed header: {exc}")
             digest = crypto.new_digest(algorithm)
         if offset != state.offset:
-            return _reply(409, f"offset is {state.offset}", {"Upload-Offset": str(state.offset)})
+            return _reply(409, f"偏移量应为 {state.offset}\noffset is {state.offset}", {"Upload-Offset": str(state.offset)})
         written = 0
         loop = asyncio.get_running_loop()
         batch: list[bytes] = []
@@ -212,7 +212,7 @@ class TusEndpoint:
                         if previous is not None:
                             await previous
                         fh.truncate(state.offset)
-                        return _reply(413, "the chunk runs past Upload-Length")
+                        return _reply(413, "数据块超出 Upload-Length\nthe chunk runs past Upload-Length")
                     batch.append(piece)
                     batched += len(piece)
                     written += len(piece)
@@ -230,13 +230,13 @@ class TusEndpoint:
                     self.store.commit(state, fh, state.offset + written)
                 else:
                     fh.truncate(state.offset)
-                return _reply(400, "connection closed")
+                return _reply(400, "连接已断开\nconnection closed")
             if previous is not None:
                 await previous
             absorb(batch)
             if expected is not None and digest.digest() != expected:
                 fh.truncate(state.offset)
-                return _reply(CHECKSUM_MISMATCH, "checksum mismatch: chunk discarded")
+                return _reply(CHECKSUM_MISMATCH, "校验和不符：该数据块已丢弃\nchecksum mismatch: chunk discarded")
             self.store.commit(state, fh, state.offset + written)
         if state.complete:
             self.on_complete(state)
