@@ -83,9 +83,9 @@ class RoleRefused(AccessError):
         who = person.name if person else "未登录"
         if person is not None and person.role is StaffRole.AUXILIARY:
             super().__init__(
-                f"【R1】{who}是执法辅助人员，不能{what_zh}；辅助人员可以协助（拍照、填写检查项），不能独立执法。"
+                f"{who}是执法辅助人员，不能{what_zh}；辅助人员可以协助（拍照、填写检查项），不能独立执法。"
                 f"依据：{STAFFING.zh}",
-                f"[R1] {person.id} is auxiliary staff and cannot {what_en}; auxiliary staff assist "
+                f"{person.id} is auxiliary staff and cannot {what_en}; auxiliary staff assist "
                 f"(photos, check items) but never act as officers. Source: {STAFFING.en}.")
         else:
             super().__init__(f"{who}（{_role_zh(person)}）无权{what_zh}，只有带队/审核人员可以。",

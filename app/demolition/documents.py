@@ -209,7 +209,7 @@ class DemolitionDocuments:
             ("到场通知", case.attend_notice_no or "—"),
             ("*应急预案", case.emergency_plan or "—"),
         ]))
-        story.append(L.para("执行前置条件核验（R20–R22）", s.section))
+        story.append(L.para("执行前置条件核验（应急预案、法定期限、执行时间）", s.section))
         window = self.s.operation_window(case.id)
         at = window[0] if window else None
         checked = self.s.start_findings(case.id, at) if case.status == "planned" or at else []

@@ -152,120 +152,116 @@
         <translation>Check items</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="40"/>
-        <source>只检查已公布的检查事项（R6）。不符合的写明问题；轻微违法先采取柔性措施，不予处罚的记录依据和教育情况（R11）；拟处罚的须选择裁量基准条款，调整适用须有批准记录（R12）。</source>
-        <translation>Only published check items are inspected (R6). Describe each non-compliance; for minor violations offer flexible measures first and record the no-penalty ground and the education given (R11); a proposed penalty names its discretion benchmark clause, and departing from it needs an approval record (R12).</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="85"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="86"/>
         <source>发现的问题（事实、地点、程度）</source>
         <translation>Problem found (facts, place, extent)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="88"/>
-        <location filename="../../ui/pages/onsite_checklist.py" line="90"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="89"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="91"/>
         <source>整改建议</source>
         <translation>Rectification advice</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="89"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="90"/>
         <source>发现的问题</source>
         <translation>Problem found</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="93"/>
-        <source>轻微违法（R11）</source>
-        <translation>Minor violation (R11)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="104"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="105"/>
         <source>已采取的柔性措施：</source>
         <translation>Flexible measures taken:</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="109"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="110"/>
         <source>已对当事人进行教育</source>
         <translation>The party was educated</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="110"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="111"/>
         <source>不予处罚情形（《行政处罚法》第三十三条）：</source>
         <translation>No-penalty ground (Administrative Penalty Law Art. 33):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="117"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="118"/>
         <source>证据（本次检查已封存的材料）：</source>
         <translation>Evidence (sealed material of this inspection):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="119"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="120"/>
         <source>保存本项并转到下一项</source>
         <translation>Save and go to the next item</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="124"/>
-        <source>拟处罚（R12）</source>
-        <translation>Proposed penalty (R12)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="128"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="129"/>
         <source>如：罚款5000元</source>
         <translation>e.g. a fine of 5,000 yuan</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="130"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="131"/>
         <source>调整适用基准的理由（无则留空）</source>
         <translation>Reason for departing from the benchmark (leave empty if none)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="133"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="134"/>
         <source>主要负责人或集体讨论</source>
         <translation>Agency head or collective decision</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="137"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="138"/>
         <source>记录拟处罚</source>
         <translation>Record the proposed penalty</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="141"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="142"/>
         <source>裁量基准</source>
         <translation>Discretion benchmark</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="142"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="125"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="143"/>
         <source>拟处罚</source>
         <translation>Proposed penalty</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="143"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="40"/>
+        <source>只检查已公布的检查事项清单内的事项（国办发〔2024〕54号）。不符合的写明问题；轻微违法先采取柔性措施，不予处罚的记录依据和教育情况（《行政处罚法》第三十三条）；拟处罚的须选择裁量基准条款，调整适用须有批准记录（《行政处罚法》第三十四条）。</source>
+        <translation>Inspect only items on the published check-item list (State Council Opinion Guobanfa [2024] No. 54). For a non-compliant item, describe the problem; for a minor violation, offer flexible measures first, and where no penalty is given record the ground and the education given (Administrative Penalty Law Art. 33); a proposed penalty needs a discretion benchmark clause, and adjusting it needs an approval record (Administrative Penalty Law Art. 34).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/onsite_checklist.py" line="94"/>
+        <source>轻微违法</source>
+        <translation>Minor violation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/onsite_checklist.py" line="144"/>
         <source>调整理由</source>
         <translation>Reason for departing</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="144"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="145"/>
         <source>批准文号</source>
         <translation>Approval reference</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="145"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="146"/>
         <source>批准人</source>
         <translation>Approved by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="146"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="147"/>
         <source>批准时间</source>
         <translation>Approved at</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="207"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="208"/>
         <source>依据：%1
 标准：%2</source>
         <translation>Basis: %1
 Standard: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_checklist.py" line="231"/>
+        <location filename="../../ui/pages/onsite_checklist.py" line="232"/>
         <source>已记录拟处罚：%1</source>
         <translation>Proposed penalty recorded: %1</translation>
     </message>
@@ -279,8 +275,8 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/pages/onsite.py" line="40"/>
-        <source>结束前核对：亮证（R2）、回避告知（R3）、签名或拒签（R9）、责令改正与复查（R10）、监督卡（R13）；每项未完成的要求下方注明其法律依据。</source>
-        <translation>Before closing: certificates shown (R2), recusal asked (R3), signatures or refusal (R9), rectification order and follow-up (R10), supervision card (R13); each open requirement below cites its legal source.</translation>
+        <source>结束前核对：亮证、回避告知、签名或拒签、责令改正与复查、监督卡；每项未完成的要求下方注明其法律依据。</source>
+        <translation>Before closing, check: certificates shown, recusal asked, signatures or refusal, rectification order and follow-up, supervision card; each open requirement below names its legal basis.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/onsite.py" line="44"/>
@@ -315,8 +311,8 @@ Standard: %2</translation>
     <name>CustodyTab</name>
     <message>
         <location filename="../../ui/pages/demolition_custody.py" line="36"/>
-        <source>执行结束后：移交保管、通知领取、向当事人移交（可部分移交，接收人签名）或记录拒收（R24）；财物登记清单一式两份，双方签名（R26）。</source>
-        <translation>After the operation: move items to storage, notify the party to collect, hand items over (all or some, signed by the recipient) or record a refusal (R24); the inventory list is made in two copies, signed by both sides (R26).</translation>
+        <source>执行结束后：移交保管、通知领取、向当事人移交（可部分移交，接收人签名）或记录拒收；财物登记清单一式两份，双方签名。</source>
+        <translation>After the operation: hand over to storage, notify the party to collect, hand over to the party (partly if need be, signed by the recipient) or record a refusal; the inventory list is printed in two copies, signed by both sides.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/demolition_custody.py" line="41"/>
@@ -646,53 +642,53 @@ Standard: %2</translation>
 <context>
     <name>DocumentsStep</name>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="22"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="21"/>
         <source>文书</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="23"/>
-        <source>行政检查通知书和监督卡带有本机签名的检查码（R14）；现场检查笔录在签名前可打印草稿供当事人阅看，全部签名后打印正式文书（R9）。</source>
-        <translation>The inspection notice and the supervision card carry the inspection code signed by this device (R14); before signing, the on-site record prints as a draft for the party to read, and as the final document once everyone has signed (R9).</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="27"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="26"/>
         <source>生成</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="25"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="24"/>
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="64"/>
-        <location filename="../../ui/pages/onsite_documents.py" line="98"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="22"/>
+        <source>行政检查通知书和监督卡带有本机签名的检查码；现场检查笔录在签名前可打印草稿供当事人阅看，全部签名后打印正式文书。</source>
+        <translation>The inspection notice and the supervision card carry an inspection code signed by this device; a draft of the on-site record can be printed for the party to read before signing, and the final document once everyone has signed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/onsite_documents.py" line="63"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="97"/>
         <source>已生成：%1</source>
         <translation>Generated: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="68"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="67"/>
         <source>尚未生成</source>
         <translation>Not generated yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="87"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="86"/>
         <source>正在生成…</source>
         <translation>Generating…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="97"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="96"/>
         <source>（草稿：签名完成后再生成正式文书）</source>
         <translation> (draft: generate the final document after signing)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="112"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="111"/>
         <source>导出文书</source>
         <translation>Export document</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_documents.py" line="116"/>
+        <location filename="../../ui/pages/onsite_documents.py" line="117"/>
         <source>已导出到 %1</source>
         <translation>Exported to %1</translation>
     </message>
@@ -743,187 +739,187 @@ Standard: %2</translation>
 <context>
     <name>EvidenceDetail</name>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="93"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="95"/>
         <source>打开</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="94"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="96"/>
         <source>导出…</source>
         <translation>Export…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="95"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="97"/>
         <source>校验</source>
         <translation>Verify</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="96"/>
-        <source>复制到本人查看目录并用系统程序打开；查看记入访问记录（R17）</source>
-        <translation>Copy to your viewing folder and open with the system viewer; the view is logged (R17)</translation>
+        <location filename="../../ui/pages/evidence_detail.py" line="98"/>
+        <source>复制到本人查看目录并用系统程序打开；查看记入访问记录</source>
+        <translation>Copy to your viewing folder and open with the system program; the view is written to the access log</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="97"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="99"/>
         <source>重新计算原件的 SHA-256 并与封存记录比对</source>
         <translation>Recompute the original&apos;s SHA-256 and compare it with the seal record</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="110"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="112"/>
         <source>文件名</source>
         <translation>File name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="110"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="112"/>
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="111"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
         <source>文件类型</source>
         <translation>Media type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="111"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="112"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
         <source>拍摄时间</source>
         <translation>Captured</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="112"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
         <source>入库时间</source>
         <translation>Ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
         <source>来源</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="113"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
         <source>采集人员</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="116"/>
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="114"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="116"/>
         <source>派生自</source>
         <translation>Derived from</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="117"/>
         <source>保存期限</source>
         <translation>Retention</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="115"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="117"/>
         <source>封存序号</source>
         <translation>Seal no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="124"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="126"/>
         <source>访问记录（查看、导出）</source>
         <translation>Access log (views, exports)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="155"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="157"/>
         <source>未选择证据</source>
         <translation>No item selected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="162"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="164"/>
         <source>现场拍摄（摄像头 %1）</source>
         <translation>Captured on site (camera %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="162"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="164"/>
         <source>执法记录仪 %1</source>
         <translation>Body camera %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="163"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="165"/>
         <source>文件导入：%1</source>
         <translation>Imported file: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="166"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="168"/>
         <source>%1（%2 字节）</source>
         <translation>%1 (%2 bytes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="173"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="175"/>
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="174"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="176"/>
         <source>—（原件）</source>
         <translation>— (original)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="175"/>
-        <source>随案件 %1 保存（R19）</source>
-        <translation>Kept with case %1 (R19)</translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/evidence_detail.py" line="177"/>
-        <source>至少保存至 %1（R19）</source>
-        <translation>Kept at least until %1 (R19)</translation>
+        <source>随案件 %1 保存</source>
+        <translation>Kept with case %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="199"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="179"/>
+        <source>至少保存至 %1</source>
+        <translation>Kept at least until %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/evidence_detail.py" line="201"/>
         <source>无预览</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="199"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="201"/>
         <source>正在生成预览…</source>
         <translation>Making the preview…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="203"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="205"/>
         <source>封存状态：正在核验…</source>
         <translation>Seal: checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="205"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="207"/>
         <source>✖ 封存异常：</source>
         <translation>✖ Seal problem: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="208"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="210"/>
         <source>✔ 校验通过：原件的 SHA-256 与封存记录一致（已完整重新计算）</source>
         <translation>✔ Verified: the original&apos;s SHA-256 matches its seal (fully recomputed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="210"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="212"/>
         <source>✓ 封存完好：签名有效，原件存在且大小与封存一致</source>
         <translation>✓ Seal intact: signature valid, original present with its sealed size</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="221"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="223"/>
         <source>查看</source>
         <translation>View</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="221"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="223"/>
         <source>导出</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="229"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="231"/>
         <source>尚无查看或导出</source>
         <translation>No views or exports yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence_detail.py" line="240"/>
+        <location filename="../../ui/pages/evidence_detail.py" line="242"/>
         <source>正在校验：重新计算原件的 SHA-256…</source>
         <translation>Verifying: recomputing the original&apos;s SHA-256…</translation>
     </message>
@@ -1002,8 +998,13 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/pages/evidence.py" line="281"/>
-        <source>请先登录：查看和导出原件须记录操作人员（R17）。</source>
-        <translation>Sign in first: every view or export of an original records who did it (R17).</translation>
+        <source>请先登录：查看和导出原件须记录操作人员。</source>
+        <translation>Sign in first: viewing and exporting originals records who did it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/evidence.py" line="316"/>
+        <source>请填写导出用途：每次导出原件都记入访问记录。</source>
+        <translation>Give the purpose of the export: every export of an original is written to the access log.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/evidence.py" line="296"/>
@@ -1026,11 +1027,6 @@ Standard: %2</translation>
         <translation>Purpose of the export (written to the access log):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="316"/>
-        <source>请填写导出用途：每次导出原件都记入访问记录（R17）。</source>
-        <translation>Give the purpose: every export of an original is logged (R17).</translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/evidence.py" line="324"/>
         <source>已导出并记录：%1</source>
         <translation>Exported and logged: %1</translation>
@@ -1049,42 +1045,42 @@ Standard: %2</translation>
 <context>
     <name>EvidenceType</name>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="49"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="50"/>
         <source>书证</source>
         <translation>Documentary evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="50"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="51"/>
         <source>物证</source>
         <translation>Physical evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="51"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="52"/>
         <source>视听资料</source>
         <translation>Audiovisual material</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="52"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="53"/>
         <source>电子数据</source>
         <translation>Electronic data</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="53"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="54"/>
         <source>证人证言</source>
         <translation>Witness testimony</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="54"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="55"/>
         <source>当事人的陈述</source>
         <translation>Party&apos;s statement</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="55"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="56"/>
         <source>鉴定意见</source>
         <translation>Expert opinion</translation>
     </message>
     <message>
-        <location filename="../../ui/models/evidence_gallery.py" line="56"/>
+        <location filename="../../ui/models/evidence_gallery.py" line="57"/>
         <source>勘验笔录、现场笔录</source>
         <translation>Inspection or on-site record</translation>
     </message>
@@ -1159,8 +1155,8 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/import_dialog.py" line="185"/>
-        <source>须为法定八种证据之一（R15，《中华人民共和国行政处罚法》第四十六条）</source>
-        <translation>Must be one of the eight statutory types (R15, Administrative Penalty Law Art. 46)</translation>
+        <source>须为法定八种证据之一（《中华人民共和国行政处罚法》第四十六条）</source>
+        <translation>Must be one of the eight statutory kinds of evidence (Administrative Penalty Law Art. 46)</translation>
     </message>
     <message>
         <location filename="../../ui/dialogs/import_dialog.py" line="188"/>
@@ -1327,8 +1323,8 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/pages/inspections.py" line="59"/>
-        <source>综合查一次：同一对象的其他待检查任务并入本任务（R7）</source>
-        <translation>One visit for all: merge the subject&apos;s other planned tasks into this one (R7)</translation>
+        <source>综合查一次：同一对象的其他待检查任务并入本任务</source>
+        <translation>Inspect once: fold the subject's other planned tasks into this one</translation>
     </message>
     <message>
         <location filename="../../ui/pages/inspections.py" line="73"/>
@@ -1532,8 +1528,8 @@ Standard: %2</translation>
     <name>InventoryTab</name>
     <message>
         <location filename="../../ui/pages/demolition_site.py" line="188"/>
-        <source>逐项清点造册：每项现场拍照（照片即时封存），标注箱号/标签号（R24）。清点后修改生成新版本并注明原因，原记录保留。</source>
-        <translation>Count item by item: photograph each in place (photos are sealed at once) and give it a box or label number (R24). An edit after counting is a new version with its reason; the counted record stays.</translation>
+        <source>逐项清点造册：每项现场拍照（照片即时封存），标注箱号/标签号。清点后修改生成新版本并注明原因，原记录保留。</source>
+        <translation>Inventory item by item: photograph each item on site (each photo is sealed at once) and note its box or label number. A change after counting makes a new version with its reason; the original entry is kept.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/demolition_site.py" line="190"/>
@@ -1644,7 +1640,7 @@ Standard: %2</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/application.py" line="126"/>
+        <location filename="../../ui/application.py" line="134"/>
         <location filename="../../ui/main_window.py" line="66"/>
         <location filename="../../ui/main_window.py" line="74"/>
         <source>现场执法检查终端</source>
@@ -1691,22 +1687,22 @@ Standard: %2</translation>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="274"/>
+        <location filename="../../ui/main_window.py" line="277"/>
         <source>（审计日志暂时无法写入：%1）</source>
         <translation>(The audit log cannot be written just now: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="392"/>
+        <location filename="../../ui/main_window.py" line="395"/>
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="394"/>
+        <location filename="../../ui/main_window.py" line="397"/>
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="489"/>
+        <location filename="../../ui/main_window.py" line="492"/>
         <source>PIN 已修改，下次登录请使用新 PIN。</source>
         <translation>PIN changed; sign in with the new PIN from now on.</translation>
     </message>
@@ -1762,21 +1758,6 @@ Standard: %2</translation>
         <translation>Opening: certificates, recusal, the party</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="25"/>
-        <source>笔录的第一项为执法人员出示执法证件（R2，《行政处罚法》第五十五条），随后告知当事人申请回避的权利并记录其答复（R3，《行政处罚法》第四十三条）。</source>
-        <translation>The record opens with each officer showing the enforcement certificate (R2, Administrative Penalty Law Art. 55); then the party is told of the right to ask for recusal and the answer is recorded (R3, Administrative Penalty Law Art. 43).</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="27"/>
-        <source>出示执法证件（R2）</source>
-        <translation>Certificates shown (R2)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="31"/>
-        <source>告知回避权利（R3）</source>
-        <translation>Right to ask for recusal (R3)</translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/onsite_opening.py" line="33"/>
         <source>“执法人员与你方有直接利害关系或者有其他关系可能影响公正执法的，你方有权申请回避。是否申请回避？”</source>
         <translation>“If an officer has a direct interest in this matter or another relationship that may affect fair enforcement, you have the right to ask for recusal. Do you ask for recusal?”</translation>
@@ -1814,9 +1795,24 @@ Standard: %2</translation>
         <translation>Legal representative, person in charge, agent…</translation>
     </message>
     <message>
+        <location filename="../../ui/pages/onsite_opening.py" line="25"/>
+        <source>笔录的第一项为执法人员出示执法证件（《行政处罚法》第五十五条），随后告知当事人申请回避的权利并记录其答复（《行政处罚法》第四十三条）。</source>
+        <translation>The record opens with the officers showing their certificates (Administrative Penalty Law Art. 55); then the party is told of the right to ask for recusal and the answer is recorded (Administrative Penalty Law Art. 43).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/onsite_opening.py" line="27"/>
+        <source>出示执法证件</source>
+        <translation>Certificates shown</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/onsite_opening.py" line="31"/>
+        <source>告知回避权利</source>
+        <translation>Right to recusal</translation>
+    </message>
+    <message>
         <location filename="../../ui/pages/onsite_opening.py" line="62"/>
-        <source>当事人不在场（须由见证人签名，R9）</source>
-        <translation>The party is absent (a witness must sign, R9)</translation>
+        <source>当事人不在场（须由见证人签名）</source>
+        <translation>Party absent (a witness must sign)</translation>
     </message>
     <message>
         <location filename="../../ui/pages/onsite_opening.py" line="63"/>
@@ -1868,8 +1864,8 @@ Standard: %2</translation>
     <name>OperationTab</name>
     <message>
         <location filename="../../ui/pages/demolition_site.py" line="35"/>
-        <source>遇有风险立即暂停并记录原因（R25）；全程录像（R16）；当事人不到场的，须有公证或见证人（R24）。</source>
-        <translation>Pause at once when a risk arises and record why (R25); record video throughout (R16); without the party, a notary or witness must attend (R24).</translation>
+        <source>遇有风险立即暂停并记录原因；全程录像；当事人不到场的，须有公证或见证人在场。</source>
+        <translation>Pause at once when a risk arises and record why; record video the whole time; when the party is absent, a notary or a witness must be present.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/demolition_site.py" line="40"/>
@@ -1988,8 +1984,8 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/pages/demolition_site.py" line="97"/>
-        <source>录像中断的原因（R16）</source>
-        <translation>Why the recording stopped (R16)</translation>
+        <source>录像中断的原因</source>
+        <translation>Why the recording was interrupted</translation>
     </message>
     <message>
         <location filename="../../ui/pages/demolition_site.py" line="98"/>
@@ -2015,16 +2011,6 @@ Standard: %2</translation>
         <translation>Outcome: rectification order and supervision card</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="20"/>
-        <source>需要整改的，一次告知、全程跟踪、及时复核：下达责令限期改正通知书，并自动生成复查任务（R10，宁夏某市《2025年行政执法重点工作任务分工方案》二（五））。发放行政执法案件监督卡并在笔录中注明（R13，同一方案 五（十四））。</source>
-        <translation>Where rectification is needed — tell once, follow throughout, re-inspect promptly — issue a rectification order with a deadline; a follow-up re-inspection task is created (R10, a Ningxia city government&apos;s 2025 Task Plan for Key Administrative Enforcement Work, section 2(5)). Hand over the supervision card and note it in the record (R13, the same plan, section 5(14)).</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/onsite_outcome.py" line="24"/>
-        <source>责令（限期）改正（R10）</source>
-        <translation>Rectification order (R10)</translation>
-    </message>
-    <message>
         <location filename="../../ui/pages/onsite_outcome.py" line="32"/>
         <source>下达责令改正通知书</source>
         <translation>Issue the rectification order</translation>
@@ -2045,9 +2031,19 @@ Standard: %2</translation>
         <translation>Consequence if not corrected</translation>
     </message>
     <message>
+        <location filename="../../ui/pages/onsite_outcome.py" line="20"/>
+        <source>需要整改的，一次告知、全程跟踪、及时复核：下达责令限期改正通知书，并自动生成复查任务（《行政处罚法》第二十八条）。发放行政执法案件监督卡并在笔录中注明（国办发〔2018〕118号）。</source>
+        <translation>Where rectification is needed, tell once, follow throughout, re-inspect promptly: issue a rectification order with a deadline, which creates the follow-up inspection task (Administrative Penalty Law Art. 28). Hand over the enforcement supervision card and note it in the record (State Council Opinion Guobanfa [2018] No. 118).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/onsite_outcome.py" line="24"/>
+        <source>责令（限期）改正</source>
+        <translation>Rectification order (with deadline)</translation>
+    </message>
+    <message>
         <location filename="../../ui/pages/onsite_outcome.py" line="43"/>
-        <source>行政执法案件监督卡（R13）</source>
-        <translation>Supervision card (R13)</translation>
+        <source>行政执法案件监督卡</source>
+        <translation>Enforcement supervision card</translation>
     </message>
     <message>
         <location filename="../../ui/pages/onsite_outcome.py" line="46"/>
@@ -2107,6 +2103,31 @@ Standard: %2</translation>
         <source>批准人</source>
         <translation>Approved by</translation>
     </message>
+    <message>
+        <location filename="../../ui/dialogs/override_dialog.py" line="56"/>
+        <source>年度检查计划备案</source>
+        <translation>Filing of the annual inspection plan</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/override_dialog.py" line="56"/>
+        <source>检查预告</source>
+        <translation>Pre-notice of the inspection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/override_dialog.py" line="56"/>
+        <source>检查事项清单</source>
+        <translation>Check-item list</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/override_dialog.py" line="57"/>
+        <source>检查频次</source>
+        <translation>Inspection frequency</translation>
+    </message>
+    <message>
+        <location filename="../../ui/dialogs/override_dialog.py" line="59"/>
+        <source>依法例外</source>
+        <translation>Lawful exception</translation>
+    </message>
 </context>
 <context>
     <name>PinPanel</name>
@@ -2122,6 +2143,7 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sign_in.py" line="96"/>
+        <location filename="../../ui/pages/sign_in.py" line="115"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
@@ -2131,12 +2153,17 @@ Standard: %2</translation>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="112"/>
-        <source>首次登录，请设置本人 PIN 并再次输入确认。</source>
-        <translation>First sign-in: choose your PIN and enter it again to confirm.</translation>
+        <location filename="../../ui/pages/sign_in.py" line="113"/>
+        <source>您的 PIN 来自早期版本，须更换：请设置 6–12 位数字的新 PIN，并再次输入确认。</source>
+        <translation>Your PIN comes from an earlier version and must be replaced: set a new PIN of 6–12 digits and enter it again to confirm.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="113"/>
+        <location filename="../../ui/pages/sign_in.py" line="115"/>
+        <source>更换并登录</source>
+        <translation>Replace and sign in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="114"/>
         <source>请输入本人 PIN。</source>
         <translation>Enter your PIN.</translation>
     </message>
@@ -2155,8 +2182,8 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/pages/demolition.py" line="50"/>
-        <source>应急预案（R20）：警戒、救护、撤离、报告……</source>
-        <translation>Emergency plan (R20): cordon, first aid, evacuation, reporting…</translation>
+        <source>应急预案：警戒、救护、撤离、报告……</source>
+        <translation>Emergency plan: cordon, first aid, evacuation, reporting…</translation>
     </message>
     <message>
         <location filename="../../ui/pages/demolition.py" line="51"/>
@@ -2559,23 +2586,23 @@ Standard: %2</translation>
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="137"/>
+        <location filename="../../ui/pages/sign_in.py" line="142"/>
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="139"/>
-        <location filename="../../ui/pages/sign_in.py" line="179"/>
+        <location filename="../../ui/pages/sign_in.py" line="144"/>
+        <location filename="../../ui/pages/sign_in.py" line="184"/>
         <source>请选择本人登录</source>
         <translation>Choose yourself to sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="181"/>
+        <location filename="../../ui/pages/sign_in.py" line="186"/>
         <source>屏幕已锁定。%1 输入 PIN 可继续当前工作；其他人员登录即切换用户。</source>
         <translation>Screen locked. %1 can enter the PIN to carry on; anyone else signing in switches user.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="219"/>
+        <location filename="../../ui/pages/sign_in.py" line="227"/>
         <source>无法记录登录：%1</source>
         <translation>The sign-in cannot be recorded: %1</translation>
     </message>
@@ -2602,8 +2629,8 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/pages/onsite_signatures.py" line="29"/>
-        <source>现场检查笔录由执法人员和当事人签名；当事人拒绝签名的，注明理由并由见证人签名；当事人不在场的，由见证人签名（R9，《行政处罚法》第五十五条、《行政强制法》第十八条）。</source>
-        <translation>The on-site record is signed by the officers and the party; a refusal is noted with its reason and signed by a witness; when the party is absent a witness signs (R9, Administrative Penalty Law Art. 55, Administrative Coercion Law Art. 18).</translation>
+        <source>现场检查笔录由执法人员和当事人签名；当事人拒绝签名的，注明理由并由见证人签名；当事人不在场的，由见证人签名（《行政处罚法》第五十五条、《行政强制法》第十八条）。</source>
+        <translation>The on-site record is signed by the officers and the party; when the party refuses, the reason is noted and a witness signs; when the party is absent, a witness signs (Administrative Penalty Law Art. 55; Administrative Coercion Law Art. 18).</translation>
     </message>
     <message>
         <location filename="../../ui/pages/onsite_signatures.py" line="32"/>
@@ -2755,8 +2782,8 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sync.py" line="214"/>
-        <source>本设备尚未与总部配对（fieldinspect pair --hq-dir 目录）。</source>
-        <translation>This device is not paired with HQ yet (fieldinspect pair --hq-dir DIR).</translation>
+        <source>本设备尚未与总部配对：请设备管理员完成配对后再同步。</source>
+        <translation>This device is not yet paired with headquarters: ask the device administrator to pair it, then sync.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sync.py" line="216"/>

@@ -134,7 +134,7 @@ def test_R1_auxiliary_staff_see_why_review_is_not_theirs(app, qtbot, demo_worksp
     page.search.setText(TASK)
     page.table.selectRow(0)
     start = page.detail.start_button
-    assert not start.isHidden() and not start.isEnabled() and "【R1】" in start.toolTip()
+    assert not start.isHidden() and not start.isEnabled() and "辅助人员" in start.toolTip() and "第四十二条" in start.toolTip()
 
 
 def test_idle_lock_keeps_the_page_and_switching_user_signs_out(app, qtbot, demo_workspace: Workspace) -> None:

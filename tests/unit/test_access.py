@@ -132,7 +132,7 @@ def test_R1_roles_grant_what_each_may_do(demo_workspace: Workspace) -> None:
         assert not access.can(aux, p)
         with pytest.raises(RoleRefused) as err:
             access.require(aux, p)
-        assert "【R1】" in err.value.zh and "行政处罚法》第四十二条" in err.value.zh and "Art. 42" in err.value.en
+        assert "R1" not in err.value.zh and "辅助人员" in err.value.zh and "行政处罚法》第四十二条" in err.value.zh and "Art. 42" in err.value.en
     assert access.can(officer, Permission.START_INSPECTION) and not access.can(officer, Permission.REVIEW)
     with pytest.raises(RoleRefused):
         access.require(officer, Permission.READ_AUDIT)

@@ -80,7 +80,7 @@ def test_the_queue_per_inspection_and_officer_and_the_latest_decision_wins(revie
 
 def test_only_a_team_leader_may_decide(review: ReviewService) -> None:
     sha = capture(review, 1)
-    for person, rule in (("A01", "【R1】"), ("O03", "带队/审核人员")):
+    for person, rule in (("A01", "执法辅助人员"), ("O03", "带队/审核人员")):
         with pytest.raises(RoleRefused) as err:
             review.decide(sha, "approve", reviewer=person)
         assert rule in err.value.zh and err.value.en

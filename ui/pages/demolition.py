@@ -47,7 +47,7 @@ class PreconditionsTab(DemolitionTab):
         plan_box = QGroupBox(self.tr("应急预案与救济情况"))
         pl = QVBoxLayout(plan_box)
         self.plan = QTextEdit()
-        self.plan.setPlaceholderText(self.tr("应急预案（R20）：警戒、救护、撤离、报告……"))
+        self.plan.setPlaceholderText(self.tr("应急预案：警戒、救护、撤离、报告……"))
         self.reconsideration = QCheckBox(self.tr("当事人已申请行政复议"))
         self.litigation = QCheckBox(self.tr("当事人已提起行政诉讼"))
         self.edit = QPushButton(self.tr("修改案件信息"))

@@ -33,8 +33,8 @@ from ui.workers import Job, database_pool
 
 class CustodyTab(DemolitionTab):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("执行结束后：移交保管、通知领取、向当事人移交（可部分移交，接收人签名）或记录拒收（R24）；"
-                                 "财物登记清单一式两份，双方签名（R26）。"), parent)
+        super().__init__(self.tr("执行结束后：移交保管、通知领取、向当事人移交（可部分移交，接收人签名）或记录拒收；"
+                                 "财物登记清单一式两份，双方签名。"), parent)
         body = QHBoxLayout()
         self.items = QListWidget()
         left = QVBoxLayout()

@@ -32,7 +32,7 @@ from ui.workers import Job, database_pool, emit
 class OperationTab(DemolitionTab):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr(
-            "遇有风险立即暂停并记录原因（R25）；全程录像（R16）；当事人不到场的，须有公证或见证人（R24）。"), parent)
+            "遇有风险立即暂停并记录原因；全程录像；当事人不到场的，须有公证或见证人在场。"), parent)
         self.status = QLabel()
         self.status.setObjectName("sectionTitle")
         self.layout_.addWidget(self.status)
@@ -94,7 +94,7 @@ class OperationTab(DemolitionTab):
         self.end.setObjectName("primary")
         self.end.clicked.connect(self._end)
         self.gap_reason = QLineEdit()
-        self.gap_reason.setPlaceholderText(self.tr("录像中断的原因（R16）"))
+        self.gap_reason.setPlaceholderText(self.tr("录像中断的原因"))
         self.explain = QPushButton(self.tr("记录缺口原因"))
         self.explain.clicked.connect(self._explain)
         rec.addWidget(self.coverage, 1)
@@ -185,7 +185,7 @@ class InventoryTab(DemolitionTab):
     proposes the next label number; photos are sealed as they are taken."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("逐项清点造册：每项现场拍照（照片即时封存），标注箱号/标签号（R24）。"
+        super().__init__(self.tr("逐项清点造册：每项现场拍照（照片即时封存），标注箱号/标签号。"
                                  "清点后修改生成新版本并注明原因，原记录保留。"), parent)
         form_box = QGroupBox(self.tr("登记财物"))
         form_box.setMaximumWidth(440)  # the counted items' table gets the rest of the width

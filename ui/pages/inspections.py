@@ -56,7 +56,7 @@ class InspectionDetail(QFrame):
         self.start_button.setObjectName("primary")
         self.record_button = QPushButton(self.tr("现场笔录"))
         self.merge_button = QPushButton()
-        self.merge_button.setToolTip(self.tr("综合查一次：同一对象的其他待检查任务并入本任务（R7）"))
+        self.merge_button.setToolTip(self.tr("综合查一次：同一对象的其他待检查任务并入本任务"))
         for button in (self.start_button, self.record_button, self.merge_button):
             button.setContentsMargins(8, 0, 8, 0)
             outer.addWidget(button)

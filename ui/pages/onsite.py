@@ -37,7 +37,7 @@ class CloseStep(OnsiteStep):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("结束检查"), self.tr(
-            "结束前核对：亮证（R2）、回避告知（R3）、签名或拒签（R9）、责令改正与复查（R10）、监督卡（R13）；"
+            "结束前核对：亮证、回避告知、签名或拒签、责令改正与复查、监督卡；"
             "每项未完成的要求下方注明其法律依据。"), parent)
         self.findings = GatePanel()
         self.layout_.addWidget(self.findings, 1)

@@ -37,8 +37,9 @@ from ui.pages.onsite_base import OnsiteContext, OnsiteStep
 class ChecklistStep(OnsiteStep):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("检查项"), self.tr(
-            "只检查已公布的检查事项（R6）。不符合的写明问题；轻微违法先采取柔性措施，不予处罚的记录依据和教育情况"
-            "（R11）；拟处罚的须选择裁量基准条款，调整适用须有批准记录（R12）。"), parent)
+            "只检查已公布的检查事项清单内的事项（国办发〔2024〕54号）。不符合的写明问题；轻微违法先采取柔性措施，"
+            "不予处罚的记录依据和教育情况（《行政处罚法》第三十三条）；拟处罚的须选择裁量基准条款，调整适用须有批准记录"
+            "（《行政处罚法》第三十四条）。"), parent)
         self.model = ChecklistModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -90,7 +91,7 @@ class ChecklistStep(OnsiteStep):
         form.addRow(self.tr("整改建议"), self.advice)
         el.addLayout(form)
 
-        self.minor_box = QGroupBox(self.tr("轻微违法（R11）"))
+        self.minor_box = QGroupBox(self.tr("轻微违法"))
         self.minor_box.setCheckable(True)
         self.minor_box.setChecked(False)
         ml = QVBoxLayout(self.minor_box)
@@ -121,7 +122,7 @@ class ChecklistStep(OnsiteStep):
         self.save.clicked.connect(self._save)
         el.addWidget(self.save)
 
-        self.penalty_box = QGroupBox(self.tr("拟处罚（R12）"))
+        self.penalty_box = QGroupBox(self.tr("拟处罚"))
         pf = QFormLayout(self.penalty_box)
         self.benchmark = QComboBox()
         self.proposed = QLineEdit()

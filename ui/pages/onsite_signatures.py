@@ -27,7 +27,7 @@ class SignatureStep(OnsiteStep):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("签名"), self.tr(
             "现场检查笔录由执法人员和当事人签名；当事人拒绝签名的，注明理由并由见证人签名；当事人不在场的，"
-            "由见证人签名（R9，《行政处罚法》第五十五条、《行政强制法》第十八条）。"), parent)
+            "由见证人签名（《行政处罚法》第五十五条、《行政强制法》第十八条）。"), parent)
         top = QHBoxLayout()
         form_box = QGroupBox(self.tr("签名人"))
         form = QFormLayout(form_box)

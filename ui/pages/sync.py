@@ -211,7 +211,7 @@ class SyncPage(QWidget):
 
         s = pending_summary(self.ws)
         if not s.paired:
-            text = self.tr("本设备尚未与总部配对（fieldinspect pair --hq-dir 目录）。")
+            text = self.tr("本设备尚未与总部配对：请设备管理员完成配对后再同步。")
         elif not (s.pending_evidence or s.pending_inspections or s.outstanding):
             text = self.tr("没有待同步的数据：所有记录均已被总部确认。")
         else:
