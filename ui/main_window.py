@@ -27,7 +27,7 @@ from app.workspace import Workspace
 from local_db.access_repository import ReviewDecisionRepository
 from local_db.database import Error as DbError, latest_version, transaction
 from local_db.errors import UserFacingError
-from ui.labels import label
+from ui.labels import label, reference_source
 from ui.idle import IdleWatcher
 from ui.pages.settings import SettingsPage
 from ui.pages.sign_in import SignInPage
@@ -357,7 +357,7 @@ class MainWindow(QMainWindow):
         if self.is_built("review"):
             self.review_page.set_officer(self.officer)
         ref = self.ws.reference_sets.latest()
-        ref_text = f"{ref['version']}（{ref['source']}，{ref['imported_at'][:16].replace('T', ' ')}）" if ref else "—"
+        ref_text = f"{ref['version']}（{reference_source(ref['source'])}，{ref['imported_at'][:16].replace('T', ' ')}）" if ref else "—"
         self.settings_page.data_folder.setText(str(self.ws.folder))
         self.settings_page.reference.setText(ref_text)
         self.settings_page.schema.setText(str(latest_version()))

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +34,8 @@ from ui.workers import Job, database_pool
 
 
 class CustodyTab(DemolitionTab):
+    fills_page = True  # the items list and the forms beside it scroll each on its own
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("执行结束后：移交保管、通知领取、向当事人移交（可部分移交，接收人签名）或记录拒收；"
                                  "财物登记清单一式两份，双方签名。"), parent)
@@ -107,10 +111,16 @@ class CustodyTab(DemolitionTab):
         self.signed.setWordWrap(True)
         gf.addRow(self.signed)
         right.addWidget(sign)
-        body.addLayout(right, 3)
+        forms = QWidget()
+        forms.setLayout(right)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(forms)
+        body.addWidget(scroll, 3)
         self.layout_.addLayout(body, 1)
         self.finish_layout()
-        self.setMinimumHeight(900)
         self.last_handover: int | None = None
 
     def load(self, ctx: DemolitionContext) -> None:
@@ -200,6 +210,8 @@ class CustodyTab(DemolitionTab):
 
 class DocumentsTab(DemolitionTab):
     """The four documents; each is rendered on the database worker and previewed."""
+
+    fills_page = True  # the list and the preview scroll by themselves
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("文书与执法检查文书同一标准：内嵌字体、中文自动换行、页码。"), parent)

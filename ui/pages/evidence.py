@@ -149,7 +149,7 @@ class EvidencePage(QWidget):
         self.camera_panel: QWidget | None = None
         self._reload_queued = False
         self.tabs = QTabWidget()
-        self.tabs.setStyleSheet("QTabBar::tab { min-height: 40px; min-width: 120px; padding: 0 16px; }")
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 44px; min-width: 120px; padding: 0 16px; }")
         self.tabs.addTab(library, self.tr("证据库"))
         self.tabs.addTab(self.camera_host, self.tr("现场拍摄"))
         self.tabs.currentChanged.connect(self._tab_changed)

@@ -43,8 +43,7 @@ class InspectionDetail(QFrame):
         inner = QVBoxLayout(content)
         self._form = QFormLayout()
         inner.addLayout(self._form)
-        self.gates = GatePanel()
-        self.gates.browser.setMinimumHeight(260)
+        self.gates = GatePanel(scrolls=False)  # the panel scrolls as a whole
         inner.addWidget(self.gates, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -156,11 +155,18 @@ class InspectionsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(44)
-        self.table.setWordWrap(False)
+        # Two lines a row: the subject's name wraps in full instead of ending in "…".
+        self.table.verticalHeader().setDefaultSectionSize(60)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The subject's name needs the width: the source is in the detail beside the list,
+        # and the officers' names wrap in a column of their own width.
+        self.table.setColumnHidden(3, True)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(5, 120)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.detail = InspectionDetail()
 

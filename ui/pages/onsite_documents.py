@@ -16,6 +16,8 @@ from ui.workers import Job, default_pool
 
 class DocumentsStep(OnsiteStep):
     """Choose a document, generate it (a draft record until everyone has signed), look at it, export it."""
+    fills_page = True  # the list and the preview scroll by themselves
+
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("文书"), self.tr(

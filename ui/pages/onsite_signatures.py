@@ -24,6 +24,8 @@ from ui.widgets.signature_pad import SignaturePad
 
 
 class SignatureStep(OnsiteStep):
+    fills_page = True  # the list of signatures scrolls by itself; the step is not scrolled
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("签名"), self.tr(
             "现场检查笔录由执法人员和当事人签名；当事人拒绝签名的，注明理由并由见证人签名；当事人不在场的，"
@@ -62,7 +64,7 @@ class SignatureStep(OnsiteStep):
 
         self.signed = QListWidget()
         self.signed.setIconSize(QSize(150, 50))
-        self.signed.setFixedHeight(150)
+        self.signed.setFixedHeight(110)
         self.layout_.addWidget(self.signed)
 
         refusal = QGroupBox(self.tr("当事人拒绝签名"))

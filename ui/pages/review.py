@@ -151,7 +151,7 @@ class ReviewPage(QWidget):
         ol.addWidget(self.overdue, 1)
 
         self.tabs = QTabWidget()
-        self.tabs.setStyleSheet("QTabBar::tab { min-height: 40px; min-width: 120px; padding: 0 16px; }")
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 44px; min-width: 120px; padding: 0 16px; }")
         self.tabs.addTab(queue, self.tr("待审核"))
         self.tabs.addTab(audit_tab, self.tr("审计日志"))
         self.tabs.addTab(overdue_tab, self.tr("逾期未导入/未同步"))

@@ -38,6 +38,7 @@ from local_db.errors import UserFacingError
 from sync import client
 from sync.pairing import current_pairing
 from sync.reachability import ReachabilityWatch, hq_reachable
+from ui.labels import reference_source
 from ui.models.sync_tables import ReceiptsModel, RejectionsModel, megabytes
 from ui.workers import Job, default_pool
 
@@ -225,7 +226,7 @@ class SyncPage(QWidget):
         self.receipts.set_rows(s.acknowledged)
         self.rejections.set_rows(s.rejections)
         ref = self.ws.reference_sets.latest()
-        self.reference.setText(f"{ref['version']}（{ref['source']}）" if ref else "—")
+        self.reference.setText(f"{ref['version']}（{reference_source(ref['source'])}）" if ref else "—")
         self.start_button.setEnabled(s.paired and self.job is None)
 
     # --- the sync -------------------------------------------------------------------------------

@@ -1,0 +1,279 @@
+"""Every page as a gloved finger meets it on a 1280×800 tablet, in Chinese and in English.
+
+The walk signs in as an officer and as a team leader, opens every page (the on-site steps
+and the demolition tabs too) and fails on any visible interactive widget with a hit area
+under 44 px, any widget extending past the window, a scroll area inside another, a
+horizontal scroll bar, and, in the Chinese interface, any internal rule code (``R6``) or
+Latin word outside a short allow-list (IDs and units).
+
+With ``FIELDINSPECT_SCREENSHOTS=folder`` set, each page is also saved there as a PNG
+(``make screenshots`` writes docs/screenshots/ that way).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QModelIndex, QRect, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QGroupBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QRadioButton,
+    QScrollBar,
+    QStyle,
+    QStyleOptionButton,
+    QTabBar,
+    QTextEdit,
+    QWidget,
+)
+
+from app.demolition import specimen
+from app.workspace import Workspace
+from ui.application import install_translators
+from ui.main_window import MainWindow
+
+MIN = 44  # px: the smallest target a gloved finger hits reliably
+INDICATOR_MIN = 28  # px: a check or radio mark that can be seen and aimed at
+SCREENSHOTS = os.environ.get("FIELDINSPECT_SCREENSHOTS")
+
+RULE_CODE = re.compile(r"(?<![A-Za-z0-9])R\d+")
+# A Latin word standing on its own (not part of an ID such as JC-2026-1101 or a credit code).
+LATIN_WORD = re.compile(r"(?<![A-Za-z0-9_\-./])[A-Za-z]{2,}(?![A-Za-z0-9_\-])")
+ALLOWED_LATIN = {
+    "PIN", "SHA", "QR", "PDF", "ID", "USB", "GB", "MB", "KB", "px", "mm", "cm", "km", "kg",
+    "English",  # the language choice names itself
+}
+URL = re.compile(r"https?://\S+")
+
+
+def _visible(widget: QWidget, window: QWidget) -> bool:
+    return widget.isVisibleTo(window) and widget.isVisible() and not widget.visibleRegion().isEmpty()
+
+
+def _interactive(widget: QWidget) -> bool:
+    if isinstance(widget.parentWidget(), (QAbstractSpinBox, QComboBox)):
+        return False  # the editor inside a date or combo box: the box is the target
+    if isinstance(widget, (QScrollBar, QHeaderView)):
+        return False  # scroll bars are styled wide; headers are not targets here
+    if isinstance(widget, QAbstractButton) and widget.parent() is not None and isinstance(
+            widget.parent(), QTabBar):
+        return False  # the tab bar's scroll arrows: judged with the tabs
+    return isinstance(widget, (QAbstractButton, QLineEdit, QComboBox, QAbstractSpinBox, QAbstractSlider)) or (
+        isinstance(widget, QTextEdit) and not widget.isReadOnly())
+
+
+def _texts(widget: QWidget) -> Iterator[str]:
+    if isinstance(widget, QLabel):
+        yield widget.text()
+    if isinstance(widget, QAbstractButton):
+        yield widget.text()
+    if isinstance(widget, QLineEdit):
+        yield widget.placeholderText()
+    if isinstance(widget, QTextEdit):
+        yield widget.placeholderText()
+        yield widget.toPlainText()
+    if isinstance(widget, QGroupBox):
+        yield widget.title()
+    if isinstance(widget, QComboBox):
+        yield from (widget.itemText(i) for i in range(widget.count()))
+    if isinstance(widget, QTabBar):
+        yield from (widget.tabText(i) for i in range(widget.count()))
+    if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+        model = widget.model()
+        for row in range(min(_rows(model), 30)):
+            for col in range(_columns(model)):
+                index = model.index(row, col, QModelIndex())
+                for role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+                    value = index.data(role)
+                    if isinstance(value, str):
+                        yield value
+        for col in range(_columns(model)):
+            value = model.headerData(col, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+            if isinstance(value, str):
+                yield value
+    yield widget.toolTip()
+
+
+def _rows(model) -> int:  # noqa: ANN001 — list models take no parent, table models may hide it
+    try:
+        return model.rowCount()
+    except TypeError:
+        return model.rowCount(QModelIndex())
+
+
+def _columns(model) -> int:  # noqa: ANN001
+    try:
+        return model.columnCount()
+    except TypeError:
+        try:
+            return model.columnCount(QModelIndex())
+        except TypeError:
+            return 1
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"<[^>]+>", " ", text) if "<" in text else text
+
+
+def page_problems(window: MainWindow, where: str, *, chinese: bool) -> list[str]:
+    """What a finger, an eye and the window's edge find wrong on what is shown now."""
+    QApplication.processEvents()
+    problems: list[str] = []
+    bounds = window.rect()
+    for w in window.findChildren(QWidget):
+        if not _visible(w, window) or w.window() is not window:
+            continue
+        name = f"{where}: {type(w).__name__} {w.objectName() or ''} «{_label_of(w)[:30]}»"
+        rect = QRect(w.mapTo(window, w.rect().topLeft()), w.size())
+        clipped = _inside_scrolled_content(w)
+        if not clipped and not bounds.contains(rect):
+            problems.append(f"{name} extends past the window ({rect.getRect()})")
+        if _interactive(w):
+            visible = w.visibleRegion().boundingRect()
+            if w.width() < MIN or w.height() < MIN:
+                problems.append(f"{name} is {w.width()}×{w.height()} px")
+            elif visible.height() < MIN and visible.height() < w.height():
+                pass  # scrolled partly out of view: a finger scrolls first
+            if isinstance(w, (QCheckBox, QRadioButton)):
+                option = QStyleOptionButton()
+                option.initFrom(w)
+                element = (QStyle.SubElement.SE_CheckBoxIndicator if isinstance(w, QCheckBox)
+                           else QStyle.SubElement.SE_RadioButtonIndicator)
+                mark = w.style().subElementRect(element, option, w)
+                if mark.width() < INDICATOR_MIN or mark.height() < INDICATOR_MIN:
+                    problems.append(f"{name} has a {mark.width()}×{mark.height()} px indicator")
+        if isinstance(w, QTabBar):
+            for i in range(w.count()):
+                tab = w.tabRect(i)
+                if tab.height() < MIN or tab.width() < MIN:
+                    problems.append(f"{name} tab {w.tabText(i)!r} is {tab.width()}×{tab.height()} px")
+        if isinstance(w, QAbstractItemView) and w.model() is not None and _rows(w.model()) > 0:
+            first = w.visualRect(w.model().index(0, 0))
+            if first.isValid() and first.height() < MIN:
+                problems.append(f"{name} rows are {first.height()} px high")
+        if isinstance(w, QAbstractScrollArea):
+            parent = w.parentWidget()
+            while parent is not None and parent is not window:
+                if isinstance(parent, QAbstractScrollArea):
+                    problems.append(f"{name} is a scroll area inside {type(parent).__name__}")
+                    break
+                parent = parent.parentWidget()
+            bar = w.horizontalScrollBar()
+            if bar.isVisible() and bar.maximum() > 0:
+                problems.append(f"{name} scrolls sideways ({bar.maximum()} px)")
+        if chinese:
+            for text in _texts(w):
+                text = _plain(text or "")
+                if RULE_CODE.search(text):
+                    problems.append(f"{name} shows a rule code: {text[:80]!r}")
+                latin = {m.group(0) for m in LATIN_WORD.finditer(URL.sub(" ", text))} - ALLOWED_LATIN
+                if latin:
+                    problems.append(f"{name} shows Latin words {sorted(latin)}: {text[:80]!r}")
+    return problems
+
+
+def _label_of(w: QWidget) -> str:
+    for getter in ("text", "title", "placeholderText"):
+        f = getattr(w, getter, None)
+        if callable(f):
+            try:
+                value = f()
+            except TypeError:
+                continue
+            if isinstance(value, str) and value:
+                return value
+    return ""
+
+
+def _inside_scrolled_content(w: QWidget) -> bool:
+    """Content of a scroll area may lie beyond its viewport; the viewport clips it."""
+    parent = w.parentWidget()
+    while parent is not None:
+        if isinstance(parent, QAbstractScrollArea) and parent.viewport() is not w:
+            return True
+        parent = parent.parentWidget()
+    return False
+
+
+def _shoot(window: MainWindow, name: str) -> None:
+    if SCREENSHOTS:
+        folder = Path(SCREENSHOTS)
+        folder.mkdir(parents=True, exist_ok=True)
+        QApplication.processEvents()
+        window.grab().save(str(folder / f"{name}.png"))
+
+
+def walk(window: MainWindow, ws: Workspace, person: str, language: str) -> list[str]:
+    """Open every page and step ``person`` can reach; the problems found on each."""
+    chinese = language == "zh"
+    suffix = "" if chinese else "-en"
+    found: list[str] = []
+
+    def look(where: str) -> None:
+        found.extend(page_problems(window, f"{person}/{language}/{where}", chinese=chinese))
+        if person in ("O01",) or where in ("review", "today"):
+            _shoot(window, f"{where}{suffix}" if person == "O01" else f"{where}-leader{suffix}")
+
+    window.switch_user()
+    if person == "O01":
+        look("sign-in")
+        window.sign_in_page.choose(ws.officers.get(person))
+        look("sign-in-pin")
+    window.sign_in(ws.officers.get(person))
+    look("today")
+    window.show_page("inspections")
+    window.inspections_page.select_task("JC-2026-1101")
+    look("inspections")
+    for key in ("evidence", "review", "sync", "settings"):
+        window.show_page(key)
+        look(key)
+    window.show_page("demolition")
+    page = window.demolition_page
+    page.select_case(specimen.READY_CASE)
+    for tab, key in zip(page.tab_list, ("preconditions", "operation", "inventory", "custody", "documents"),
+                        strict=True):
+        page.show_tab(tab)
+        look(f"demolition-{key}")
+    if person == "O01":
+        window.show_page("inspections")
+        window.inspections_page.select_task("JC-2026-1101")
+        if window.ws.inspections.get("JC-2026-1101").status.value == "planned":
+            assert window.start_inspection("JC-2026-1101")
+        else:
+            window.open_record("JC-2026-1101")
+        onsite = window.onsite_page
+        for key, _ in onsite.steps:
+            onsite.show_step(key)
+            look(f"onsite-{key}")
+    return found
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_every_page_fits_the_tablet_and_the_finger(app, qtbot, demo_workspace: Workspace, language: str) -> None:
+    translators = install_translators(app, language) if language == "en" else []
+    try:
+        window = MainWindow(demo_workspace, language)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        qtbot.waitExposed(window)
+        assert (window.width(), window.height()) == (1280, 800)
+        problems = walk(window, demo_workspace, "O01", language) + walk(window, demo_workspace, "L01", language)
+    finally:
+        for t in translators:
+            app.removeTranslator(t)
+    assert not problems, f"{len(problems)} problems:\n" + "\n".join(dict.fromkeys(problems))
