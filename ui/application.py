@@ -232,6 +232,8 @@ def run_gui(argv: Sequence[str]) -> int:
                 window.show_page(args.page)
         if isinstance(shown, MainWindow):
             go(shown)
+            if shown.officer is None:  # the PIN is typed by hand: the page opens after that sign-in
+                shown.sign_in_page.signed_in.connect(lambda *_: go(shown))
         elif cold is not None:
             cold.page.unlocked.connect(lambda *_: go(cold.window))
     shown.show()

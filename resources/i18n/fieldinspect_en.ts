@@ -2137,40 +2137,63 @@ Standard: %2</translation>
     </message>
 </context>
 <context>
+    <name>PinPad</name>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="85"/>
+        <source>清空</source>
+        <translation>Clear</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="85"/>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+</context>
+<context>
     <name>PinPanel</name>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="90"/>
+        <location filename="../../ui/pages/sign_in.py" line="128"/>
         <source>PIN（6–12 位数字）</source>
         <translation>PIN (6–12 digits)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="91"/>
+        <location filename="../../ui/pages/sign_in.py" line="129"/>
         <source>再次输入 PIN</source>
         <translation>Enter the PIN again</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="96"/>
-        <location filename="../../ui/pages/sign_in.py" line="115"/>
+        <location filename="../../ui/pages/sign_in.py" line="134"/>
+        <location filename="../../ui/pages/sign_in.py" line="192"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="98"/>
+        <location filename="../../ui/pages/sign_in.py" line="136"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="113"/>
+        <location filename="../../ui/pages/sign_in.py" line="177"/>
+        <source>PIN 错误次数过多，请在 %1 秒后重试。</source>
+        <translation>Too many wrong PINs: try again in %1 s.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="183"/>
+        <source>可以再次输入 PIN。</source>
+        <translation>You may enter the PIN again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="190"/>
         <source>您的 PIN 来自早期版本，须更换：请设置 6–12 位数字的新 PIN，并再次输入确认。</source>
         <translation>Your PIN comes from an earlier version and must be replaced: set a new PIN of 6–12 digits and enter it again to confirm.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="115"/>
+        <location filename="../../ui/pages/sign_in.py" line="192"/>
         <source>更换并登录</source>
         <translation>Replace and sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="114"/>
+        <location filename="../../ui/pages/sign_in.py" line="191"/>
         <source>请输入本人 PIN。</source>
         <translation>Enter your PIN.</translation>
     </message>
@@ -2593,23 +2616,23 @@ Standard: %2</translation>
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="142"/>
+        <location filename="../../ui/pages/sign_in.py" line="224"/>
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="144"/>
-        <location filename="../../ui/pages/sign_in.py" line="184"/>
+        <location filename="../../ui/pages/sign_in.py" line="226"/>
+        <location filename="../../ui/pages/sign_in.py" line="266"/>
         <source>请选择本人登录</source>
         <translation>Choose yourself to sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="186"/>
+        <location filename="../../ui/pages/sign_in.py" line="268"/>
         <source>屏幕已锁定。%1 输入 PIN 可继续当前工作；其他人员登录即切换用户。</source>
         <translation>Screen locked. %1 can enter the PIN to carry on; anyone else signing in switches user.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="227"/>
+        <location filename="../../ui/pages/sign_in.py" line="314"/>
         <source>无法记录登录：%1</source>
         <translation>The sign-in cannot be recorded: %1</translation>
     </message>

@@ -277,3 +277,40 @@ def test_every_page_fits_the_tablet_and_the_finger(app, qtbot, demo_workspace: W
         for t in translators:
             app.removeTranslator(t)
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(dict.fromkeys(problems))
+
+
+def test_the_pin_is_entered_on_the_keypad_and_a_lock_counts_down(app, qtbot, demo_workspace: Workspace) -> None:
+    window = MainWindow(demo_workspace)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.sign_in_page
+    panel = page.pin_panel
+    page.choose(demo_workspace.officers.get("O01"))
+    for key in "10010":
+        qtbot.mouseClick(panel.keypad.keys[key], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(panel.keypad.keys["back"], Qt.MouseButton.LeftButton)
+    for key in "01":
+        qtbot.mouseClick(panel.keypad.keys[key], Qt.MouseButton.LeftButton)
+    assert panel.pin.text() == "100101"  # O01's demo PIN, typed with the finger
+    assert all(k.width() >= MIN and k.height() >= MIN for k in panel.keypad.keys.values())
+    qtbot.mouseClick(panel.ok_button, Qt.MouseButton.LeftButton)
+    assert window.officer is not None and window.officer.id == "O01"
+
+    window.switch_user()
+    page.choose(demo_workspace.officers.get("O02"))
+    for _ in range(4):  # after three wrong PINs, each further one locks the sign-in for a while
+        if panel.locked():
+            break
+        panel.pin.setText("999999")
+        page.submit()
+    assert panel.locked() and "秒后重试" in panel.message.text()
+    assert not panel.ok_button.isEnabled() and not panel.keypad.isEnabled()
+    first = panel.message.text()
+    waits = iter([12.0, 11.0, 0.0])
+    panel.lock_left = lambda: next(waits)
+    panel._tick()
+    assert "12" in panel.message.text() and first != panel.message.text()
+    panel._tick()
+    assert "11" in panel.message.text()
+    panel._tick()  # the wait is over: the PIN may be tried again
+    assert not panel.locked() and panel.ok_button.isEnabled() and panel.keypad.isEnabled()
