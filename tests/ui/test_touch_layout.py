@@ -139,9 +139,17 @@ def page_problems(window: MainWindow, where: str, *, chinese: bool) -> list[str]
             continue
         name = f"{where}: {type(w).__name__} {w.objectName() or ''} «{_label_of(w)[:30]}»"
         rect = QRect(w.mapTo(window, w.rect().topLeft()), w.size())
-        clipped = _inside_scrolled_content(w)
-        if not clipped and not bounds.contains(rect):
+        area = _scrolling_ancestor(w)
+        if area is None and not bounds.contains(rect):
             problems.append(f"{name} extends past the window ({rect.getRect()})")
+        elif area is not None and area.viewport().isAncestorOf(w) and not isinstance(
+                w.parentWidget(), QAbstractItemView):
+            # Content may run below a scroll area's viewport, never beyond its sides.
+            port = area.viewport()
+            left = w.mapTo(port, w.rect().topLeft()).x()
+            if left < 0 or left + w.width() > port.width() + 1:
+                problems.append(f"{name} runs past the side of its scroll area "
+                                f"({left}+{w.width()} > {port.width()})")
         if _interactive(w):
             visible = w.visibleRegion().boundingRect()
             if w.width() < MIN or w.height() < MIN:
@@ -199,14 +207,14 @@ def _label_of(w: QWidget) -> str:
     return ""
 
 
-def _inside_scrolled_content(w: QWidget) -> bool:
-    """Content of a scroll area may lie beyond its viewport; the viewport clips it."""
+def _scrolling_ancestor(w: QWidget) -> QAbstractScrollArea | None:
+    """The scroll area whose content ``w`` is (its viewport clips it), if any."""
     parent = w.parentWidget()
     while parent is not None:
         if isinstance(parent, QAbstractScrollArea) and parent.viewport() is not w:
-            return True
+            return parent
         parent = parent.parentWidget()
-    return False
+    return None
 
 
 def _shoot(window: MainWindow, name: str) -> None:

@@ -81,6 +81,7 @@ class InspectionDetail(QFrame):
             self._fields[key] = value
             heading = QLabel(caption)
             heading.setObjectName("hint")
+            heading.setWordWrap(True)
             self._form.addRow(heading, value)
 
     def show_row(self, row: InspectionOverview | None) -> None:

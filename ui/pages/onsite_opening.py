@@ -30,8 +30,10 @@ class OpeningStep(OnsiteStep):
 
         recusal = QGroupBox(self.tr("告知回避权利"))
         rl = QVBoxLayout(recusal)
-        rl.addWidget(QLabel(self.tr("“执法人员与你方有直接利害关系或者有其他关系可能影响公正执法的，你方有权申请回避。"
-                                    "是否申请回避？”")))
+        question = QLabel(self.tr("“执法人员与你方有直接利害关系或者有其他关系可能影响公正执法的，你方有权申请回避。"
+                                  "是否申请回避？”"))
+        question.setWordWrap(True)  # read out in full, in either language, without widening the step
+        rl.addWidget(question)
         self.no_recusal = QRadioButton(self.tr("不申请回避"))
         self.recusal = QRadioButton(self.tr("申请回避"))
         group = QButtonGroup(self)
@@ -55,6 +57,7 @@ class OpeningStep(OnsiteStep):
 
         party = QGroupBox(self.tr("在场当事人"))
         form = QFormLayout(party)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.party_name = QLineEdit()
         self.party_role = QLineEdit()
         self.party_role.setPlaceholderText(self.tr("法定代表人、负责人、委托代理人…"))
