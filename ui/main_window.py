@@ -168,6 +168,9 @@ class MainWindow(QMainWindow):
 
             today = TodayPage()
             today.answer_requested.connect(self.answer_returned)
+            today.open_requested.connect(self.open_task)
+            today.start_requested.connect(self.start_from_today)
+            today.record_requested.connect(self.open_record)
             return today
         if key == "inspections":
             from ui.pages.inspections import InspectionsPage
@@ -412,6 +415,17 @@ class MainWindow(QMainWindow):
                           if refused else "")
         if refused:
             button.setVisible(True)
+
+    def open_task(self, inspection_id: str) -> None:
+        """A task of the day on the task list, selected, with its legal status and actions."""
+        self.show_page("inspections")
+        self.inspections_page.select_task(inspection_id)
+
+    def start_from_today(self, inspection_id: str) -> None:
+        """开始检查 on a Today card: the start gates decide; when they refuse, the task is
+        shown on the list with the reasons."""
+        self.open_task(inspection_id)
+        self.start_inspection(inspection_id)
 
     # --- on site -----------------------------------------------------------------
     def start_inspection(self, inspection_id: str, overrides: list | None = None) -> bool:

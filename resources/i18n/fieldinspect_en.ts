@@ -322,147 +322,147 @@ Standard: %2</translation>
         <translation>After the operation: hand over to storage, notify the party to collect, hand over to the party (partly if need be, signed by the recipient) or record a refusal; the inventory list is printed in two copies, signed by both sides.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="45"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="46"/>
         <source>勾选要办理的财物</source>
         <translation>Tick the items concerned</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="49"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="50"/>
         <source>保管与通知</source>
         <translation>Storage and notice</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="52"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="54"/>
         <source>移交保管</source>
         <translation>Move to storage</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="58"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="60"/>
         <source>登记领取通知</source>
         <translation>Record the notice to collect</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="60"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="62"/>
         <source>保管地点</source>
         <translation>Storage place</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="62"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="64"/>
         <source>通知书文号</source>
         <translation>Notice number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="63"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="65"/>
         <source>领取期限</source>
         <translation>Collect by</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="66"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="68"/>
         <source>移交给当事人 / 拒收</source>
         <translation>Hand over to the party / refusal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="72"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="75"/>
         <source>移交并由接收人签收</source>
         <translation>Hand over, signed by the recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="76"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="79"/>
         <source>记录拒收</source>
         <translation>Record refusal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="78"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="81"/>
         <source>接收人</source>
         <translation>Recipient</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="79"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="82"/>
         <source>身份证号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="80"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="83"/>
         <source>接收人签名</source>
         <translation>Recipient&apos;s signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="82"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="85"/>
         <source>拒收情况</source>
         <translation>Refusal details</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="85"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="88"/>
         <source>文书签名</source>
         <translation>Signatures on documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="88"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="92"/>
         <source>财物登记清单</source>
         <translation>Inventory list</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="89"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="93"/>
         <source>强制拆除现场笔录</source>
         <translation>Record of the demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="91"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="95"/>
         <source>执法人员</source>
         <translation>Officer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="92"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="96"/>
         <source>当事人</source>
         <translation>Party</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="93"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="97"/>
         <source>见证人</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="95"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="99"/>
         <source>签名人姓名（执法人员为当前登录人）</source>
         <translation>Signer&apos;s name (an officer signs as the signed-in user)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="98"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="102"/>
         <source>保存签名</source>
         <translation>Save signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="100"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="104"/>
         <source>文书</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="100"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="104"/>
         <source>身份</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="101"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="105"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="101"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="105"/>
         <source>签名</source>
         <translation>Signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="105"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="109"/>
         <source>当事人拒绝签名的情况（见证人须先签名）</source>
         <translation>How the party refused to sign (the witness signs first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="106"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="110"/>
         <source>记录当事人拒签</source>
         <translation>Record the party&apos;s refusal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="108"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="112"/>
         <source>拒签</source>
         <translation>Refusal</translation>
     </message>
@@ -703,42 +703,42 @@ Standard: %2</translation>
 <context>
     <name>DocumentsTab</name>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="217"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="221"/>
         <source>文书与执法检查文书同一标准：内嵌字体、中文自动换行、页码。</source>
         <translation>Same standard as the inspection documents: embedded font, Chinese line wrapping, page numbers.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="221"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="225"/>
         <source>财物登记清单（一式两份）</source>
         <translation>Inventory list (two copies)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="222"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="226"/>
         <source>强制拆除现场笔录</source>
         <translation>Record of the demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="223"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="227"/>
         <source>财物移交清单（最近一次）</source>
         <translation>Handover receipt (latest)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="224"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="228"/>
         <source>财物标签（二维码）</source>
         <translation>Item labels (QR codes)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="218"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="222"/>
         <source>生成</source>
         <translation>Generate</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="246"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="250"/>
         <source>正在生成…</source>
         <translation>Generating…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_custody.py" line="258"/>
+        <location filename="../../ui/pages/demolition_custody.py" line="262"/>
         <source>已生成：%1</source>
         <translation>Generated: %1</translation>
     </message>
@@ -1379,32 +1379,32 @@ Standard: %2</translation>
         <translation>Inspected by this agency this quarter / year</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="97"/>
+        <location filename="../../ui/pages/inspections.py" line="98"/>
         <source>不适用（非计划检查）</source>
         <translation>Not applicable (not a planned inspection)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="100"/>
+        <location filename="../../ui/pages/inspections.py" line="101"/>
         <source>辅助：</source>
         <translation>Assisting: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="113"/>
+        <location filename="../../ui/pages/inspections.py" line="114"/>
         <source>辅助</source>
         <translation>auxiliary</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="118"/>
+        <location filename="../../ui/pages/inspections.py" line="119"/>
         <source>%1，%2 发布，%3 期满</source>
         <translation>%1, published %2, period ends %3</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="121"/>
+        <location filename="../../ui/pages/inspections.py" line="122"/>
         <source>无需预告或未预告</source>
         <translation>No pre-notice needed or none published</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="124"/>
+        <location filename="../../ui/pages/inspections.py" line="125"/>
         <source>合并 %1 个同一对象的任务</source>
         <translation>Merge %1 task(s) for the same subject</translation>
     </message>
@@ -1450,17 +1450,17 @@ Standard: %2</translation>
 <context>
     <name>InspectionsPage</name>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="141"/>
+        <location filename="../../ui/pages/inspections.py" line="142"/>
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/inspections.py" line="144"/>
+        <location filename="../../ui/pages/inspections.py" line="145"/>
         <source>搜索：对象名称、信用代码、编号、人员…</source>
         <translation>Search: subject, credit code, task no., staff…</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../ui/pages/inspections.py" line="207"/>
+        <location filename="../../ui/pages/inspections.py" line="218"/>
         <source>共 %n 项</source>
         <translation>
             <numerusform>%n item</numerusform>
@@ -1534,112 +1534,112 @@ Standard: %2</translation>
 <context>
     <name>InventoryTab</name>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="194"/>
+        <location filename="../../ui/pages/demolition_site.py" line="196"/>
         <source>逐项清点造册：每项现场拍照（照片即时封存），标注箱号/标签号。清点后修改生成新版本并注明原因，原记录保留。</source>
         <translation>Inventory item by item: photograph each item on site (each photo is sealed at once) and note its box or label number. A change after counting makes a new version with its reason; the original entry is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="196"/>
+        <location filename="../../ui/pages/demolition_site.py" line="198"/>
         <source>登记财物</source>
         <translation>Count an item</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="204"/>
+        <location filename="../../ui/pages/demolition_site.py" line="207"/>
         <source>件</source>
         <translation>pcs</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="210"/>
+        <location filename="../../ui/pages/demolition_site.py" line="213"/>
         <source>相机拍照</source>
         <translation>Take photo</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="212"/>
+        <location filename="../../ui/pages/demolition_site.py" line="215"/>
         <source>选择照片文件</source>
         <translation>Choose photo files</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="216"/>
+        <location filename="../../ui/pages/demolition_site.py" line="219"/>
         <source>修改原因（修改已清点的财物时必填）</source>
         <translation>Reason for the edit (required when editing a counted item)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="217"/>
+        <location filename="../../ui/pages/demolition_site.py" line="220"/>
         <source>登记本项</source>
         <translation>Add this item</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="220"/>
+        <location filename="../../ui/pages/demolition_site.py" line="223"/>
         <source>保存修改（新版本）</source>
         <translation>Save edit (new version)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="225"/>
+        <location filename="../../ui/pages/demolition_site.py" line="228"/>
         <source>名称</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="225"/>
+        <location filename="../../ui/pages/demolition_site.py" line="228"/>
         <source>类别</source>
         <translation>Category</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="226"/>
+        <location filename="../../ui/pages/demolition_site.py" line="229"/>
         <source>数量</source>
         <translation>Quantity</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="226"/>
+        <location filename="../../ui/pages/demolition_site.py" line="229"/>
         <source>单位</source>
         <translation>Unit</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="227"/>
+        <location filename="../../ui/pages/demolition_site.py" line="230"/>
         <source>状况</source>
         <translation>Condition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="227"/>
+        <location filename="../../ui/pages/demolition_site.py" line="230"/>
         <source>箱号/标签号</source>
         <translation>Box/label no.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="228"/>
+        <location filename="../../ui/pages/demolition_site.py" line="231"/>
         <source>保管地点</source>
         <translation>Storage place</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="230"/>
+        <location filename="../../ui/pages/demolition_site.py" line="233"/>
         <source>照片</source>
         <translation>Photos</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="232"/>
+        <location filename="../../ui/pages/demolition_site.py" line="235"/>
         <source>修改原因</source>
         <translation>Edit reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="301"/>
+        <location filename="../../ui/pages/demolition_site.py" line="304"/>
         <source>选择现场照片</source>
         <translation>Choose photos taken on site</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="302"/>
+        <location filename="../../ui/pages/demolition_site.py" line="305"/>
         <source>图片 (*.jpg *.jpeg *.png *.heic *.webp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.heic *.webp)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="310"/>
+        <location filename="../../ui/pages/demolition_site.py" line="313"/>
         <source>正在封存照片…</source>
         <translation>Sealing photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="344"/>
+        <location filename="../../ui/pages/demolition_site.py" line="347"/>
         <source>已拍照 %1 张（已封存）</source>
         <translation>%1 photo(s) taken (sealed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="345"/>
+        <location filename="../../ui/pages/demolition_site.py" line="348"/>
         <source>尚未拍照</source>
         <translation>No photo yet</translation>
     </message>
@@ -1694,22 +1694,22 @@ Standard: %2</translation>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="277"/>
+        <location filename="../../ui/main_window.py" line="280"/>
         <source>（审计日志暂时无法写入：%1）</source>
         <translation>(The audit log cannot be written just now: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="395"/>
+        <location filename="../../ui/main_window.py" line="398"/>
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="397"/>
+        <location filename="../../ui/main_window.py" line="400"/>
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="492"/>
+        <location filename="../../ui/main_window.py" line="506"/>
         <source>PIN 已修改，下次登录请使用新 PIN。</source>
         <translation>PIN changed; sign in with the new PIN from now on.</translation>
     </message>
@@ -1770,34 +1770,34 @@ Standard: %2</translation>
         <translation>“If an officer has a direct interest in this matter or another relationship that may affect fair enforcement, you have the right to ask for recusal. Do you ask for recusal?”</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="35"/>
-        <location filename="../../ui/pages/onsite_opening.py" line="102"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="37"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="105"/>
         <source>不申请回避</source>
         <translation>No recusal requested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="36"/>
-        <location filename="../../ui/pages/onsite_opening.py" line="102"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="38"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="105"/>
         <source>申请回避</source>
         <translation>Recusal requested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="46"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="48"/>
         <source>申请回避的对象和理由</source>
         <translation>Whom the party asks to withdraw, and why</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="48"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="50"/>
         <source>记录答复</source>
         <translation>Record the answer</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="56"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="58"/>
         <source>在场当事人</source>
         <translation>Party present</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="60"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="63"/>
         <source>法定代表人、负责人、委托代理人…</source>
         <translation>Legal representative, person in charge, agent…</translation>
     </message>
@@ -1817,52 +1817,52 @@ Standard: %2</translation>
         <translation>Right to recusal</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="62"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="65"/>
         <source>当事人不在场（须由见证人签名）</source>
         <translation>Party absent (a witness must sign)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="63"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="66"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="64"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="67"/>
         <source>身份</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="65"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="68"/>
         <source>身份证件号码</source>
         <translation>ID document number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="67"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="70"/>
         <source>保存当事人信息</source>
         <translation>Save the party&apos;s details</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="88"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="91"/>
         <source>✔ %1 已出示执法证 %2（%3）</source>
         <translation>✔ %1 showed certificate %2 (%3)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="93"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="96"/>
         <source>%1 出示执法证 %2</source>
         <translation>%1 shows certificate %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="100"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="103"/>
         <source>尚未记录</source>
         <translation>Not recorded yet</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="103"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="106"/>
         <source>已记录（%1）：%2</source>
         <translation>Recorded (%1): %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_opening.py" line="114"/>
+        <location filename="../../ui/pages/onsite_opening.py" line="117"/>
         <source>请选择当事人的答复。</source>
         <translation>Choose the party&apos;s answer.</translation>
     </message>
@@ -1880,132 +1880,132 @@ Standard: %2</translation>
         <translation>Party&apos;s presence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="46"/>
+        <location filename="../../ui/pages/demolition_site.py" line="47"/>
         <source>到场</source>
         <translation>Present</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="47"/>
+        <location filename="../../ui/pages/demolition_site.py" line="48"/>
         <source>未到场</source>
         <translation>Absent</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="49"/>
+        <location filename="../../ui/pages/demolition_site.py" line="50"/>
         <source>保存到场情况</source>
         <translation>Save presence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="55"/>
+        <location filename="../../ui/pages/demolition_site.py" line="56"/>
         <source>到场人</source>
         <translation>Person present</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="58"/>
+        <location filename="../../ui/pages/demolition_site.py" line="59"/>
         <source>公证或见证人</source>
         <translation>Notary or witness</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="61"/>
+        <location filename="../../ui/pages/demolition_site.py" line="63"/>
         <source>见证人</source>
         <translation>Witness</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="62"/>
+        <location filename="../../ui/pages/demolition_site.py" line="64"/>
         <source>公证人员</source>
         <translation>Notary</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="64"/>
+        <location filename="../../ui/pages/demolition_site.py" line="66"/>
         <source>本人与本案当事人及执法机关均无利害关系。</source>
         <translation>I have no interest in this case, with the party or with the agency.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="67"/>
+        <location filename="../../ui/pages/demolition_site.py" line="69"/>
         <source>登记见证人</source>
         <translation>Record witness</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="69"/>
+        <location filename="../../ui/pages/demolition_site.py" line="71"/>
         <source>身份</source>
         <translation>Role</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="69"/>
+        <location filename="../../ui/pages/demolition_site.py" line="71"/>
         <source>姓名</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="70"/>
+        <location filename="../../ui/pages/demolition_site.py" line="72"/>
         <source>身份证号码</source>
         <translation>ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="70"/>
+        <location filename="../../ui/pages/demolition_site.py" line="72"/>
         <source>公证机构</source>
         <translation>Notary office</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="71"/>
+        <location filename="../../ui/pages/demolition_site.py" line="73"/>
         <source>无利害关系声明</source>
         <translation>Statement of no interest</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="71"/>
+        <location filename="../../ui/pages/demolition_site.py" line="73"/>
         <source>签名</source>
         <translation>Signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="81"/>
+        <location filename="../../ui/pages/demolition_site.py" line="83"/>
         <source>暂停或终止的原因</source>
         <translation>Reason for pausing or abandoning</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="83"/>
+        <location filename="../../ui/pages/demolition_site.py" line="85"/>
         <source>紧急情况理由（夜间或节假日恢复时）</source>
         <translation>Emergency reason (to resume at night or on a holiday)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="84"/>
+        <location filename="../../ui/pages/demolition_site.py" line="86"/>
         <source>暂停</source>
         <translation>Pause</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="84"/>
+        <location filename="../../ui/pages/demolition_site.py" line="86"/>
         <source>恢复执行</source>
         <translation>Resume</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="85"/>
+        <location filename="../../ui/pages/demolition_site.py" line="87"/>
         <source>终止执行</source>
         <translation>Abandon</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="94"/>
+        <location filename="../../ui/pages/demolition_site.py" line="96"/>
         <source>关联本次执行的录像</source>
         <translation>Link this operation&apos;s recordings</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="96"/>
+        <location filename="../../ui/pages/demolition_site.py" line="98"/>
         <source>结束执行并封存清单</source>
         <translation>End and seal the inventory</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="100"/>
+        <location filename="../../ui/pages/demolition_site.py" line="102"/>
         <source>录像中断的原因</source>
         <translation>Why the recording was interrupted</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="101"/>
+        <location filename="../../ui/pages/demolition_site.py" line="103"/>
         <source>记录缺口原因</source>
         <translation>Record gap reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="119"/>
+        <location filename="../../ui/pages/demolition_site.py" line="121"/>
         <source>状态：%1</source>
         <translation>Status: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="134"/>
+        <location filename="../../ui/pages/demolition_site.py" line="136"/>
         <source>已关联录像 %1 段。</source>
         <translation>%1 recording(s) linked.</translation>
     </message>
@@ -2319,22 +2319,22 @@ Standard: %2</translation>
 <context>
     <name>ReturnedCard</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="53"/>
+        <location filename="../../ui/pages/today.py" line="83"/>
         <source>退回：</source>
         <translation>Returned: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="56"/>
+        <location filename="../../ui/pages/today.py" line="86"/>
         <source>审核意见（%1）：</source>
         <translation>Review comment (%1): </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="59"/>
+        <location filename="../../ui/pages/today.py" line="89"/>
         <source>补正情况</source>
         <translation>What you corrected</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="61"/>
+        <location filename="../../ui/pages/today.py" line="91"/>
         <source>答复并重新提交</source>
         <translation>Answer and resubmit</translation>
     </message>
@@ -2948,35 +2948,50 @@ Standard: %2</translation>
 <context>
     <name>TaskCard</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="32"/>
+        <location filename="../../ui/pages/today.py" line="42"/>
         <source>信用 %1</source>
         <translation>Credit %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="36"/>
+        <location filename="../../ui/pages/today.py" line="46"/>
         <source>执法人员：</source>
         <translation>Officers: </translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="37"/>
+        <location filename="../../ui/pages/today.py" line="47"/>
         <source>辅助：</source>
         <translation>Assisting: </translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="53"/>
+        <source>查看任务</source>
+        <translation>Open task</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="55"/>
+        <source>开始检查</source>
+        <translation>Start inspection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/today.py" line="56"/>
+        <source>继续检查</source>
+        <translation>Continue inspection</translation>
     </message>
 </context>
 <context>
     <name>TodayPage</name>
     <message>
-        <location filename="../../ui/pages/today.py" line="79"/>
+        <location filename="../../ui/pages/today.py" line="112"/>
         <source>退回待补正</source>
         <translation>Returned for correction</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="90"/>
+        <location filename="../../ui/pages/today.py" line="123"/>
         <source>今天没有分配给您的检查任务。</source>
         <translation>No inspection tasks are assigned to you today.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/today.py" line="111"/>
+        <location filename="../../ui/pages/today.py" line="144"/>
         <source>今日任务</source>
         <translation>Today&apos;s tasks</translation>
     </message>

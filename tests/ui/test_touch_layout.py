@@ -45,6 +45,7 @@ from app.demolition import specimen
 from app.workspace import Workspace
 from ui.application import install_translators
 from ui.main_window import MainWindow
+from ui.models.inspection_table import ROW_ROLE
 
 MIN = 44  # px: the smallest target a gloved finger hits reliably
 INDICATOR_MIN = 28  # px: a check or radio mark that can be seen and aimed at
@@ -322,3 +323,31 @@ def test_the_pin_is_entered_on_the_keypad_and_a_lock_counts_down(app, qtbot, dem
     assert "11" in panel.message.text()
     panel._tick()  # the wait is over: the PIN may be tried again
     assert not panel.locked() and panel.ok_button.isEnabled() and panel.keypad.isEnabled()
+
+
+def test_work_starts_from_today_and_no_closed_task_is_preselected(app, qtbot, demo_workspace: Workspace) -> None:
+    window = MainWindow(demo_workspace)
+    qtbot.addWidget(window)
+    window.show()
+    window.sign_in(demo_workspace.officers.get("O01"))
+    listed = window.inspections_page
+    selected = listed.table.selectionModel().selectedRows()
+    assert selected and selected[0].data(ROW_ROLE).status.value in ("planned", "in_progress")
+
+    cards = window.today_page.cards
+    qtbot.mouseClick(cards[1], Qt.MouseButton.LeftButton)  # tapping the card opens its task
+    assert window.current_page() == "inspections" and listed.detail._id == cards[1].row.id
+
+    window.show_page("today")
+    QApplication.processEvents()
+    card = window.today_page.cards[0]
+    assert card.row.id == "JC-2026-1101" and card.start_button.isVisible()
+    assert card.start_button.height() >= MIN and card.open_button.height() >= MIN
+    qtbot.mouseClick(card.start_button, Qt.MouseButton.LeftButton)
+    assert window.current_page() == "onsite" and window.onsite_page.inspection_id == "JC-2026-1101"
+    window.show_page("today")
+    QApplication.processEvents()
+    card = window.today_page.cards[0]
+    assert card.start_button.text() == "继续检查"
+    qtbot.mouseClick(card.start_button, Qt.MouseButton.LeftButton)
+    assert window.current_page() == "onsite"

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import InspectionOverview
+from app.domain import InspectionOverview, InspectionStatus
 from app.gates.board import StatusBoard
 from ui.labels import label
 from ui.pages.gate_panel import GatePanel
@@ -195,7 +195,17 @@ class InspectionsPage(QWidget):
         self._shown = None
         self.model.set_rows(rows)
         self._update_count()
-        self.select_task(keep) or (self.proxy.rowCount() and self.table.selectRow(0))
+        if not self.select_task(keep):
+            self._select_first_open()
+
+    def _select_first_open(self) -> None:
+        """Preselect the first task still to be worked on, never a closed one."""
+        for n in range(self.proxy.rowCount()):
+            if self.proxy.index(n, 0).data(ROW_ROLE).status in (InspectionStatus.PLANNED,
+                                                                 InspectionStatus.IN_PROGRESS):
+                self.table.selectRow(n)
+                return
+        self.table.clearSelection()
 
     def select_task(self, inspection_id: str | None) -> bool:
         for n in range(self.proxy.rowCount()):
