@@ -60,15 +60,15 @@ class SignatureStep(OnsiteStep):
         buttons.addWidget(self.save)
         pl.addLayout(buttons)
         top.addWidget(pad_box, 3)
-        self.layout_.addLayout(top, 2)
+        self.layout_.addLayout(top, 1)
 
         self.signed = QListWidget()
         self.signed.setIconSize(QSize(150, 50))
-        self.signed.setFixedHeight(110)
-        self.layout_.addWidget(self.signed)
+        self.signed.setMinimumHeight(110)
 
         refusal = QGroupBox(self.tr("当事人拒绝签名"))
         rf = QFormLayout(refusal)
+        rf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("拒签理由或情况"))
         self.witness = QComboBox()
@@ -77,7 +77,11 @@ class SignatureStep(OnsiteStep):
         rf.addRow(self.tr("理由"), self.reason)
         rf.addRow(self.tr("见证人签名"), self.witness)
         rf.addRow("", self.refuse)
-        self.layout_.addWidget(refusal)
+        # The signatures so far beside the refusal: the pad above keeps the height for writing.
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.signed, 1)
+        bottom.addWidget(refusal, 1)
+        self.layout_.addLayout(bottom)
         self.finish_layout()
 
     def load(self, ctx: OnsiteContext) -> None:
