@@ -89,7 +89,11 @@ class ReviewPage(QWidget):
                              (self.return_button, ReviewDecisionKind.RETURN),
                              (self.key_button, ReviewDecisionKind.KEY)):
             button.setMinimumHeight(48)
+            button.setEnabled(False)  # nothing is selected yet
             button.clicked.connect(lambda _=False, k=kind: self.decide_selected(k))
+        # The decisions act on the selected rows: they are offered only while some are selected.
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._sync_actions())
+        self.model.modelReset.connect(self._sync_actions)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.count = QLabel()
@@ -275,10 +279,15 @@ class ReviewPage(QWidget):
         self.message.setText(self.tr("正在签署审核决定…"))
         return job.bind(self).start(database_pool())
 
+    def _sync_actions(self) -> None:
+        can = bool(self.table.selectionModel().selectedRows()) and self.jobs.get("decide") is None
+        for b in (self.approve_button, self.return_button, self.key_button):
+            b.setEnabled(can)
+
     def _decided(self, outcome: tuple) -> None:
         made, refused = outcome
-        for b in (self.approve_button, self.return_button, self.key_button):
-            b.setEnabled(True)
+        self.jobs.pop("decide", None)
+        self._sync_actions()
         errors = [e.message(self.language) if isinstance(e, UserFacingError) else f"{type(e).__name__}: {e}"
                   for e in refused]
         self.message.setStyleSheet("color: #b3261e;" if errors else "color: #1b7f3b;")
