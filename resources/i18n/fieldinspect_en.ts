@@ -1648,68 +1648,71 @@ Standard: %2</translation>
     <name>MainWindow</name>
     <message>
         <location filename="../../ui/application.py" line="136"/>
-        <location filename="../../ui/main_window.py" line="66"/>
-        <location filename="../../ui/main_window.py" line="74"/>
+        <location filename="../../ui/main_window.py" line="67"/>
+        <location filename="../../ui/main_window.py" line="75"/>
+        <location filename="../../ui/main_window.py" line="563"/>
+        <location filename="../../ui/main_window.py" line="564"/>
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="72"/>
+        <location filename="../../ui/main_window.py" line="73"/>
+        <location filename="../../ui/main_window.py" line="565"/>
         <source>切换用户</source>
         <translation>Switch user</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99"/>
+        <location filename="../../ui/main_window.py" line="142"/>
         <source>今日</source>
         <translation>Today</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99"/>
+        <location filename="../../ui/main_window.py" line="142"/>
         <source>检查任务</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="99"/>
+        <location filename="../../ui/main_window.py" line="142"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="100"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>强制拆除</source>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="101"/>
+        <location filename="../../ui/main_window.py" line="144"/>
         <source>设置</source>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="280"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>（审计日志暂时无法写入：%1）</source>
         <translation>(The audit log cannot be written just now: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="398"/>
+        <location filename="../../ui/main_window.py" line="407"/>
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="400"/>
+        <location filename="../../ui/main_window.py" line="409"/>
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="506"/>
+        <location filename="../../ui/main_window.py" line="515"/>
         <source>PIN 已修改，下次登录请使用新 PIN。</source>
         <translation>PIN changed; sign in with the new PIN from now on.</translation>
     </message>
@@ -2372,107 +2375,107 @@ Standard: %2</translation>
         <translation>Mark as key evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="101"/>
+        <location filename="../../ui/pages/review.py" line="105"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="102"/>
+        <location filename="../../ui/pages/review.py" line="106"/>
         <source>关联</source>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="127"/>
+        <location filename="../../ui/pages/review.py" line="131"/>
         <source>对象（任务编号、SHA-256…）</source>
         <translation>Target (task number, SHA-256…)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="155"/>
+        <location filename="../../ui/pages/review.py" line="159"/>
         <source>待审核</source>
         <translation>Awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="156"/>
+        <location filename="../../ui/pages/review.py" line="160"/>
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="157"/>
+        <location filename="../../ui/pages/review.py" line="161"/>
         <source>逾期未导入/未同步</source>
         <translation>Overdue (not ingested / not synced)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="190"/>
+        <location filename="../../ui/pages/review.py" line="194"/>
         <source>只有带队/审核人员可以审核证据、查看审计日志和逾期提醒。您当前的身份不能使用本页。</source>
         <translation>Only team leaders review evidence and read the audit log and overdue flags. Your role cannot use this page.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="226"/>
+        <location filename="../../ui/pages/review.py" line="230"/>
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="227"/>
+        <location filename="../../ui/pages/review.py" line="231"/>
         <source>全部采集人</source>
         <translation>All collectors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="233"/>
+        <location filename="../../ui/pages/review.py" line="237"/>
         <source>未关联任务</source>
         <translation>No inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="249"/>
+        <location filename="../../ui/pages/review.py" line="253"/>
         <source>%1 项待审核</source>
         <translation>%1 awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="275"/>
+        <location filename="../../ui/pages/review.py" line="279"/>
         <source>正在签署审核决定…</source>
         <translation>Signing the review decisions…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="285"/>
+        <location filename="../../ui/pages/review.py" line="294"/>
         <source>已签署 %1 项审核决定。</source>
         <translation>%1 review decision(s) signed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="306"/>
+        <location filename="../../ui/pages/review.py" line="315"/>
         <source>审计日志链校验失败：第 %1 条起被改动或删除（%2 处问题）。</source>
         <translation>Audit chain check failed: entries altered or removed from no. %1 (%2 problem(s)).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="310"/>
+        <location filename="../../ui/pages/review.py" line="319"/>
         <source>审计日志链完整：%1 条记录，未发现改动或删除。</source>
         <translation>Audit chain intact: %1 entries, none altered or removed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="311"/>
+        <location filename="../../ui/pages/review.py" line="320"/>
         <source>全部人员</source>
         <translation>Everyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="312"/>
+        <location filename="../../ui/pages/review.py" line="321"/>
         <source>全部操作</source>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="349"/>
+        <location filename="../../ui/pages/review.py" line="358"/>
         <source>未同步</source>
         <translation>Not synced</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="349"/>
+        <location filename="../../ui/pages/review.py" line="358"/>
         <source>未导入</source>
         <translation>Not ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="353"/>
+        <location filename="../../ui/pages/review.py" line="362"/>
         <source>期限 %1</source>
         <translation>due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="355"/>
+        <location filename="../../ui/pages/review.py" line="364"/>
         <source>执法记录应在收班后 %1 小时内导入并同步（本机关设置）；以下 %2 项已逾期。</source>
         <translation>Recordings are to be ingested and synced within %1 hours of the end of duty (agency setting); %2 are overdue.</translation>
     </message>
@@ -2564,8 +2567,8 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/pages/settings.py" line="23"/>
-        <source>界面语言在下次启动时生效。</source>
-        <translation>The interface language takes effect at the next start.</translation>
+        <source>选择后界面立即切换，并在下次启动时沿用。</source>
+        <translation>The interface switches at once and keeps the choice at the next start.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/settings.py" line="31"/>
@@ -2708,7 +2711,7 @@ Standard: %2</translation>
         <translation>Save signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="70"/>
+        <location filename="../../ui/pages/onsite_signatures.py" line="69"/>
         <source>当事人拒绝签名</source>
         <translation>The party refuses to sign</translation>
     </message>
@@ -2733,12 +2736,12 @@ Standard: %2</translation>
         <translation>Witness signature</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="100"/>
+        <location filename="../../ui/pages/onsite_signatures.py" line="104"/>
         <source>当事人拒绝签名：%1</source>
         <translation>The party refused to sign: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/onsite_signatures.py" line="115"/>
+        <location filename="../../ui/pages/onsite_signatures.py" line="119"/>
         <source>请先在签名板上签名。</source>
         <translation>Sign on the pad first.</translation>
     </message>

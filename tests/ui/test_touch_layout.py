@@ -351,3 +351,26 @@ def test_work_starts_from_today_and_no_closed_task_is_preselected(app, qtbot, de
     assert card.start_button.text() == "继续检查"
     qtbot.mouseClick(card.start_button, Qt.MouseButton.LeftButton)
     assert window.current_page() == "onsite"
+
+
+def test_the_language_switches_live_on_the_page_in_use(app, qtbot, demo_workspace: Workspace) -> None:
+    window = MainWindow(demo_workspace)
+    qtbot.addWidget(window)
+    window.show()
+    window.sign_in(demo_workspace.officers.get("O01"))
+    window.show_page("inspections")
+    window.inspections_page.select_task("JC-2026-1102")
+    window.show_page("settings")
+    window.settings_page.language_chosen.emit("en")
+    assert demo_workspace.settings.get("language") == "en"
+    assert window.nav.item(0).text() == "Today" and window.switch_button.text() == "Switch user"
+    assert window.current_page() == "settings" and window.officer.id == "O01"
+    window.show_page("inspections")
+    assert window.inspections_page.detail.start_button.text() == "Start inspection"
+    assert window.today_page.cards and "Today" in window.today_page.title.text()
+    window.settings_page.language_chosen.emit("zh")
+    assert window.nav.item(0).text() == "今日" and window.current_page() == "inspections"
+    assert window.start_inspection("JC-2026-1101") and window.current_page() == "onsite"
+    window.settings_page.language_chosen.emit("en")  # from the on-site record: it stays open
+    assert window.current_page() == "onsite" and window.onsite_page.inspection_id == "JC-2026-1101"
+    assert window.onsite_page.step_list.item(0).text() == "1 Opening"
