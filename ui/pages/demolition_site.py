@@ -245,6 +245,10 @@ class InventoryTab(DemolitionTab):
         header.setMinimumSectionSize(32)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Beside the form there is room for what tells items apart; category, unit, condition
+        # and storage show in the form when a row is tapped.
+        for column in (2, 4, 5, 7):
+            self.table.setColumnHidden(column, True)
         self.table.verticalHeader().hide()
         self.table.clicked.connect(lambda index: self._fill(index.row()))
         form_scroll = QScrollArea()
