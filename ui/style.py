@@ -37,6 +37,7 @@ QMainWindow, QStackedWidget { background: #f5f6f8; }
 QPushButton { min-height: 44px; padding: 4px 18px; border-radius: 6px;
               background: #ffffff; border: 1px solid #c5cbd3; }
 QPushButton:pressed { background: #dfe7f1; }
+QPushButton:disabled { color: #9aa3ad; background: #f0f2f5; border-color: #dde1e6; }
 QPushButton#primary { background: #16406b; color: white; border: 1px solid #16406b; font-weight: bold; }
 QPushButton#primary:pressed { background: #0f2f50; }
 QPushButton#primary:disabled { background: #c9d3de; color: #f5f6f8; border-color: #c9d3de; }

@@ -1619,27 +1619,27 @@ Standard: %2</translation>
         <translation>Edit reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="304"/>
+        <location filename="../../ui/pages/demolition_site.py" line="308"/>
         <source>选择现场照片</source>
         <translation>Choose photos taken on site</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="305"/>
+        <location filename="../../ui/pages/demolition_site.py" line="309"/>
         <source>图片 (*.jpg *.jpeg *.png *.heic *.webp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.heic *.webp)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="313"/>
+        <location filename="../../ui/pages/demolition_site.py" line="317"/>
         <source>正在封存照片…</source>
         <translation>Sealing photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="347"/>
+        <location filename="../../ui/pages/demolition_site.py" line="351"/>
         <source>已拍照 %1 张（已封存）</source>
         <translation>%1 photo(s) taken (sealed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="348"/>
+        <location filename="../../ui/pages/demolition_site.py" line="352"/>
         <source>尚未拍照</source>
         <translation>No photo yet</translation>
     </message>
@@ -2345,137 +2345,148 @@ Standard: %2</translation>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/pages/review.py" line="61"/>
+        <location filename="../../ui/pages/review.py" line="62"/>
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="82"/>
+        <location filename="../../ui/pages/review.py" line="83"/>
         <source>审核意见（退回时必填）</source>
         <translation>Comment (required to return)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="84"/>
+        <location filename="../../ui/pages/review.py" line="85"/>
         <source>关联检查项编号（可选）</source>
         <translation>Link to check item code (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="85"/>
+        <location filename="../../ui/pages/review.py" line="86"/>
         <source>通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="86"/>
+        <location filename="../../ui/pages/review.py" line="87"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="87"/>
+        <location filename="../../ui/pages/review.py" line="88"/>
         <source>标为关键证据</source>
         <translation>Mark as key evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="105"/>
+        <location filename="../../ui/pages/review.py" line="106"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="106"/>
+        <location filename="../../ui/pages/review.py" line="107"/>
         <source>关联</source>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="131"/>
+        <location filename="../../ui/pages/review.py" line="112"/>
+        <location filename="../../ui/pages/review.py" line="215"/>
+        <source>选择一项查看大图</source>
+        <translation>Select an item to see it large</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="150"/>
         <source>对象（任务编号、SHA-256…）</source>
         <translation>Target (task number, SHA-256…)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="159"/>
+        <location filename="../../ui/pages/review.py" line="178"/>
         <source>待审核</source>
         <translation>Awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="160"/>
+        <location filename="../../ui/pages/review.py" line="179"/>
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="161"/>
+        <location filename="../../ui/pages/review.py" line="180"/>
         <source>逾期未导入/未同步</source>
         <translation>Overdue (not ingested / not synced)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="194"/>
+        <location filename="../../ui/pages/review.py" line="231"/>
+        <source>无预览</source>
+        <translation>No preview</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="241"/>
         <source>只有带队/审核人员可以审核证据、查看审计日志和逾期提醒。您当前的身份不能使用本页。</source>
         <translation>Only team leaders review evidence and read the audit log and overdue flags. Your role cannot use this page.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="230"/>
+        <location filename="../../ui/pages/review.py" line="277"/>
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="231"/>
+        <location filename="../../ui/pages/review.py" line="278"/>
         <source>全部采集人</source>
         <translation>All collectors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="237"/>
+        <location filename="../../ui/pages/review.py" line="284"/>
         <source>未关联任务</source>
         <translation>No inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="253"/>
+        <location filename="../../ui/pages/review.py" line="300"/>
         <source>%1 项待审核</source>
         <translation>%1 awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="279"/>
+        <location filename="../../ui/pages/review.py" line="326"/>
         <source>正在签署审核决定…</source>
         <translation>Signing the review decisions…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="294"/>
+        <location filename="../../ui/pages/review.py" line="341"/>
         <source>已签署 %1 项审核决定。</source>
         <translation>%1 review decision(s) signed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="315"/>
+        <location filename="../../ui/pages/review.py" line="362"/>
         <source>审计日志链校验失败：第 %1 条起被改动或删除（%2 处问题）。</source>
         <translation>Audit chain check failed: entries altered or removed from no. %1 (%2 problem(s)).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="319"/>
+        <location filename="../../ui/pages/review.py" line="366"/>
         <source>审计日志链完整：%1 条记录，未发现改动或删除。</source>
         <translation>Audit chain intact: %1 entries, none altered or removed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="320"/>
+        <location filename="../../ui/pages/review.py" line="367"/>
         <source>全部人员</source>
         <translation>Everyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="321"/>
+        <location filename="../../ui/pages/review.py" line="368"/>
         <source>全部操作</source>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="358"/>
+        <location filename="../../ui/pages/review.py" line="405"/>
         <source>未同步</source>
         <translation>Not synced</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="358"/>
+        <location filename="../../ui/pages/review.py" line="405"/>
         <source>未导入</source>
         <translation>Not ingested</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="362"/>
+        <location filename="../../ui/pages/review.py" line="409"/>
         <source>期限 %1</source>
         <translation>due %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="364"/>
+        <location filename="../../ui/pages/review.py" line="411"/>
         <source>执法记录应在收班后 %1 小时内导入并同步（本机关设置）；以下 %2 项已逾期。</source>
         <translation>Recordings are to be ingested and synced within %1 hours of the end of duty (agency setting); %2 are overdue.</translation>
     </message>

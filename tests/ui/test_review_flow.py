@@ -81,6 +81,8 @@ def test_officer_captures_leader_returns_one_approves_the_rest_officer_sees_the_
     assert not page.approve_button.isEnabled() and not page.return_button.isEnabled()  # nothing selected
     _select(page, [0])
     assert page.approve_button.isEnabled() and page.return_button.isEnabled()
+    shown = page.model.row_at(0).entry.item
+    assert (shown.original_name or shown.sha256[:16]) in page.preview_caption.text()  # the large preview follows
     page.comment.setText("照片模糊，请补拍门头")
     qtbot.mouseClick(page.return_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=5000)

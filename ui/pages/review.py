@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -107,10 +108,28 @@ class ReviewPage(QWidget):
         buttons = QHBoxLayout()
         for b in (self.approve_button, self.return_button, self.key_button):
             buttons.addWidget(b)
+        # A large preview of the row in focus beside the queue: a reviewer judges by looking.
+        self.preview = QLabel(self.tr("选择一项查看大图"))
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setFixedWidth(400)
+        self.preview.setMinimumHeight(300)
+        self.preview.setStyleSheet("background: #e9edf2; border-radius: 6px; color: #8a939e;")
+        self.preview_caption = QLabel()
+        self.preview_caption.setWordWrap(True)
+        self.preview_caption.setFixedWidth(400)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_preview())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_preview())
+        self.model.modelReset.connect(self.show_preview)
+        looking = QVBoxLayout()
+        looking.addWidget(self.preview, 1)
+        looking.addWidget(self.preview_caption)
+        side = QHBoxLayout()
+        side.addWidget(self.table, 1)
+        side.addLayout(looking)
         queue = QWidget()
         ql = QVBoxLayout(queue)
         ql.addLayout(filters)
-        ql.addWidget(self.table, 1)
+        ql.addLayout(side, 1)
         ql.addLayout(actions)
         ql.addLayout(buttons)
         ql.addWidget(self.message)
@@ -181,7 +200,35 @@ class ReviewPage(QWidget):
             locker, thumbnails = self.source()
             self._service = ReviewService(locker)
             self.model.set_thumbnails(thumbnails)
+            thumbnails.ready.connect(lambda sha: self.show_preview(sha))
         return self._service
+
+    def show_preview(self, ready: str | None = None) -> None:
+        """The row in focus, large; ``ready``: a thumbnail just made (shown if it is that row's)."""
+        selection = self.table.selectionModel()
+        index = selection.currentIndex()
+        if not (index.isValid() and selection.isRowSelected(index.row())):
+            rows = selection.selectedRows()
+            index = rows[0] if rows else index
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(self.tr("选择一项查看大图"))
+            self.preview_caption.clear()
+            return
+        item = self.model.row_at(index.row()).entry.item
+        if ready is not None and ready != item.sha256:
+            return
+        self.preview_caption.setText(f"{item.captured_at:%Y-%m-%d %H:%M}  {item.original_name or item.sha256[:16]}"
+                                     + (f"  ·  {item.inspection_id}" if item.inspection_id else ""))
+        thumbnails = self.model.thumbnails
+        pixmap = thumbnails.pixmap(item) if thumbnails is not None else None
+        if pixmap is not None and not pixmap.isNull():
+            self.preview.setPixmap(pixmap.scaled(self.preview.width(), max(self.preview.height(), 300),
+                                                 Qt.AspectRatioMode.KeepAspectRatio,
+                                                 Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(self.tr("无预览"))
 
     # --- who is looking ------------------------------------------------------------
     def set_officer(self, officer: Officer | None) -> None:
