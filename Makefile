@@ -7,7 +7,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test venv translations screenshot bench clean
+.PHONY: run test venv translations screenshots bench clean
 
 venv: $(STAMP)
 
@@ -28,6 +28,11 @@ test: $(STAMP)
 translations: $(STAMP)
 	$(VENV)/bin/pyside6-lupdate $$(find ui -name "*.py" | sort) -no-obsolete -ts resources/i18n/fieldinspect_en.ts
 	$(VENV)/bin/pyside6-lrelease resources/i18n/fieldinspect_en.ts -qm resources/i18n/fieldinspect_en.qm
+
+# Every page at 1280×800 (officer and team leader, Chinese and English) into docs/screenshots/,
+# taken by the touch-layout walk, which fails on what a finger or the screen edge would meet.
+screenshots: $(STAMP)
+	QT_QPA_PLATFORM=offscreen FIELDINSPECT_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/ui/test_touch_layout.py
 
 bench: $(STAMP)
 	$(PY) benchmarks/startup.py

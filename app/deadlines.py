@@ -43,9 +43,9 @@ class CalendarNotCovered(UserFacingError):
         known_zh = "、".join(str(y) for y in known) or "无"
         known_en = ", ".join(str(y) for y in known) or "none"
         super().__init__(
-            f"【R27】节假日日历未包含 {day.year} 年（已有：{known_zh}），无法计算涉及 {day.isoformat()} 的期限。"
+            f"节假日日历未包含 {day.year} 年（已有：{known_zh}），无法计算涉及 {day.isoformat()} 的期限。"
             f"请同步总部基础数据后再试。依据：{CALENDAR_DAY_SOURCE}、{WORKING_DAY_SOURCE}",
-            f"[R27] The holiday calendar does not cover {day.year} (loaded: {known_en}), so a period "
+            f"The holiday calendar does not cover {day.year} (loaded: {known_en}), so a period "
             f"involving {day.isoformat()} cannot be computed. Sync the reference data from headquarters "
             "and try again. Source: Civil Procedure Law Art. 85; Administrative Penalty Law Art. 85.",
         )

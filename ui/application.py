@@ -19,7 +19,7 @@ from app.domain import Officer
 from app.workspace import Workspace
 from local_db.errors import UserFacingError
 from ui.main_window import PAGE_KEYS, MainWindow
-from ui.style import STYLE_SHEET
+from ui.style import STYLE_SHEET, TouchStyle
 
 LANGUAGES = ("zh", "en")
 
@@ -77,6 +77,8 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     family = register_font()
     if family:
         app.setFont(QFont(family))
+    if not isinstance(app.style(), TouchStyle):
+        app.setStyle(TouchStyle())
     app.setStyleSheet(STYLE_SHEET)
     return app
 
@@ -244,6 +246,8 @@ def run_gui(argv: Sequence[str]) -> int:
                 window.show_page(args.page)
         if isinstance(shown, MainWindow):
             go(shown)
+            if shown.officer is None:  # the PIN is typed by hand: the page opens after that sign-in
+                shown.sign_in_page.signed_in.connect(lambda *_: go(shown))
         elif cold is not None:
             cold.page.unlocked.connect(lambda *_: go(cold.window))
     shown.show()

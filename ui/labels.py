@@ -73,3 +73,15 @@ def label(value: object) -> str:
     if text is None:
         return str(value)
     return QCoreApplication.translate("labels", text)
+
+
+_REFERENCE_SOURCES = {
+    "demo": QT_TRANSLATE_NOOP("labels", "演示数据"),
+    "hq": QT_TRANSLATE_NOOP("labels", "总部"),
+}
+
+
+def reference_source(source: str) -> str:
+    """Where a reference data set came from, in words (the stored key is ``demo`` or ``hq``)."""
+    text = _REFERENCE_SOURCES.get(source)
+    return QCoreApplication.translate("labels", text) if text else source

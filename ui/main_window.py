@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
 import shiboken6
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -28,7 +29,7 @@ from app.session import Session
 from local_db.access_repository import ReviewDecisionRepository
 from local_db.database import Error as DbError, latest_version, transaction
 from local_db.errors import UserFacingError
-from ui.labels import label
+from ui.labels import label, reference_source
 from ui.idle import IdleWatcher
 from ui.pages.settings import SettingsPage
 from ui.pages.sign_in import SignInPage
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self.switch_button.clicked.connect(self.switch_user)
         app_title = QLabel(self.tr("现场执法检查终端"))
         app_title.setObjectName("appTitle")
+        self.app_title = app_title
         header = QWidget()
         header.setObjectName("header")
         hl = QHBoxLayout(header)
@@ -93,15 +95,9 @@ class MainWindow(QMainWindow):
         self.nav.setIconSize(QSize(28, 28))
         self._onsite: OnsiteService | None = None
         self._demolition: DemolitionService | None = None
-        self.settings_page = SettingsPage()
-        self.settings_page.language_chosen.connect(self._save_language)
-        self.settings_page.pin_change_requested.connect(self.change_pin)
+        self.settings_page = self._make_settings()
         self.pages = QStackedWidget()
-        captions = {
-            "today": self.tr("今日"), "inspections": self.tr("检查任务"), "evidence": self.tr("证据"),
-            "demolition": self.tr("强制拆除"), "review": self.tr("审核"), "sync": self.tr("同步"),
-            "settings": self.tr("设置"),
-        }
+        captions = self._captions()
         self.locked_by: Officer | None = None  # who locked the screen; the work area stays as it was
         self._kept_dialogs: list[QDialog] = []  # hidden by the lock, shown again after the next sign-in
         self.idle = IdleWatcher(access.idle_lock_minutes(workspace) * 60_000, self)
@@ -143,6 +139,19 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.switch_user()
 
+    def _captions(self) -> dict[str, str]:
+        return {
+            "today": self.tr("今日"), "inspections": self.tr("检查任务"), "evidence": self.tr("证据"),
+            "demolition": self.tr("强制拆除"), "review": self.tr("审核"), "sync": self.tr("同步"),
+            "settings": self.tr("设置"),
+        }
+
+    def _make_settings(self) -> SettingsPage:
+        page = SettingsPage()
+        page.language_chosen.connect(self.change_language)
+        page.pin_change_requested.connect(self.change_pin)
+        return page
+
     # --- pages built on first use -------------------------------------------------------
     def page(self, key: str) -> QWidget:
         """The page ``key``, built now if this is the first time it is needed."""
@@ -170,6 +179,9 @@ class MainWindow(QMainWindow):
 
             today = TodayPage(language=language)
             today.answer_requested.connect(self.answer_returned)
+            today.open_requested.connect(self.open_task)
+            today.start_requested.connect(self.start_from_today)
+            today.record_requested.connect(self.open_record)
             return today
         if key == "inspections":
             from ui.pages.inspections import InspectionsPage
@@ -362,7 +374,7 @@ class MainWindow(QMainWindow):
         if self.is_built("review"):
             self.review_page.set_officer(self.session)
         ref = self.ws.reference_sets.latest()
-        ref_text = f"{ref['version']}（{ref['source']}，{ref['imported_at'][:16].replace('T', ' ')}）" if ref else "—"
+        ref_text = f"{ref['version']}（{reference_source(ref['source'])}，{ref['imported_at'][:16].replace('T', ' ')}）" if ref else "—"
         self.settings_page.data_folder.setText(str(self.ws.folder))
         self.settings_page.reference.setText(ref_text)
         self.settings_page.schema.setText(str(latest_version()))
@@ -417,6 +429,17 @@ class MainWindow(QMainWindow):
                           if refused else "")
         if refused:
             button.setVisible(True)
+
+    def open_task(self, inspection_id: str) -> None:
+        """A task of the day on the task list, selected, with its legal status and actions."""
+        self.show_page("inspections")
+        self.inspections_page.select_task(inspection_id)
+
+    def start_from_today(self, inspection_id: str) -> None:
+        """开始检查 on a Today card: the start gates decide; when they refuse, the task is
+        shown on the list with the reasons."""
+        self.open_task(inspection_id)
+        self.start_inspection(inspection_id)
 
     # --- on site -----------------------------------------------------------------
     def start_inspection(self, inspection_id: str, overrides: list | None = None) -> bool:
@@ -500,3 +523,65 @@ class MainWindow(QMainWindow):
     def _save_language(self, code: str) -> None:
         with transaction(self.ws.db):
             self.ws.settings.set("language", code)
+
+    def change_language(self, code: str) -> None:
+        """Save the choice and switch the interface now: the translators are swapped and
+        every page is built again in the new language, on the page the person was on."""
+        self._save_language(code)
+        if code == self.language:
+            return
+        from ui.application import install_translators
+
+        app = QApplication.instance()
+        for t in getattr(app, "_translators", []):
+            app.removeTranslator(t)
+        app._translators = install_translators(app, code)  # kept alive with the app
+        self.language = code
+        self._rebuild_pages()
+
+    def _rebuild_pages(self) -> None:
+        current = self.current_page()
+        record = self.onsite_page.inspection_id if current == "onsite" and self.is_built("onsite") else None
+        rebuilt = [k for k in self._built if k != "settings"]
+        for key, widget in list(self._built.items()):
+            slot = QWidget()
+            index = self.pages.indexOf(widget)
+            self.pages.insertWidget(index, slot)
+            self.pages.removeWidget(widget)
+            widget.deleteLater()
+            self._slots[key] = slot
+        self._built = {}
+        self.settings_page = self._make_settings()
+        self._built["settings"] = self.settings_page
+        index = self.pages.indexOf(self._slots["settings"])
+        self.pages.insertWidget(index, self.settings_page)
+        self.pages.removeWidget(self._slots["settings"])
+        self._slots["settings"].deleteLater()
+        self._slots["settings"] = self.settings_page
+        old_sign_in = self.sign_in_page
+        self.sign_in_page = SignInPage(self.ws, self.language)
+        self.sign_in_page.signed_in.connect(self.sign_in)
+        self.body.insertWidget(0, self.sign_in_page)
+        self.body.removeWidget(old_sign_in)
+        old_sign_in.deleteLater()
+        self.sign_in_page.set_staff(self.ws.officers.all(), self.ws.clock().date())
+        self.setWindowTitle(self.tr("现场执法检查终端"))
+        self.app_title.setText(self.tr("现场执法检查终端"))
+        self.switch_button.setText(self.tr("切换用户"))
+        captions = self._captions()
+        for row in range(self.nav.count()):
+            item = self.nav.item(row)
+            item.setText(captions[item.data(Qt.ItemDataRole.UserRole)])
+        if self.officer is not None:
+            self.user_label.setText(f"{self.officer.name}（{label(self.officer.role)}）")
+            for key in rebuilt:
+                if key != "onsite":
+                    self.page(key)  # what ran in the background (the Sync page's watch) goes on
+            self.refresh()
+            if record is not None:
+                self.open_record(record)
+            else:
+                self.show_page(current)
+        else:
+            self.body.setCurrentIndex(0)
+            self.refresh()

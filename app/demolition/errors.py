@@ -12,7 +12,7 @@ class DemolitionRefused(UserFacingError):
     """A step the demolition rules do not allow, with the rule and its source."""
 
     def __init__(self, rule: str, zh: str, en: str, source: LegalSource) -> None:
-        super().__init__(f"【{rule}】{zh} 依据：{source.zh}", f"[{rule}] {en} Source: {source.en}.")
+        super().__init__(f"{zh} 依据：{source.zh}", f"{en} Source: {source.en}.")
         self.rule = rule
 
 

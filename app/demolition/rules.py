@@ -47,7 +47,7 @@ INVENTORY = LegalSource(
     f"{_PRECISION_ZH}第十三条；《浙江省违法建筑处置规定》第十七条至第十九条",
     f"{_PRECISION_EN}, Art. 13; Zhejiang Provisions on Handling Illegal Buildings, Arts. 17–19",
 )
-PAUSE = LegalSource(f"{_PRECISION_ZH}第十三条第二款", f"{_PRECISION_EN}, Art. 13 para. 2")
+PAUSE = LegalSource("《中华人民共和国行政强制法》第三十九条", "Administrative Coercion Law Art. 39")
 
 RECONSIDERATION_DAYS = 60
 LITIGATION_MONTHS = 6
@@ -149,9 +149,9 @@ def precondition_findings(case: DemolitionCase, calendar: WorkCalendar, today: d
             PRECONDITIONS, related=ref))
     if not case.attend_notice_no.strip():
         out.append(finding("R21", Severity.WARN, "R21.no_attend_notice",
-                           "尚未记录通知当事人到场的文书；当事人不到场的，清点须由公证或见证人在场（R24）。",
+                           "尚未记录通知当事人到场的文书；当事人不到场的，清点须由公证或见证人在场。",
                            "No notice to attend is recorded; without the party, a notary or witness must attend "
-                           "the inventory (R24).", PRECONDITIONS, related=ref))
+                           "the inventory.", PRECONDITIONS, related=ref))
     return out
 
 

@@ -1,36 +1,30 @@
 """Errors a user can meet when an inspection document is prepared, printed or its code checked.
 
-Messages that enforce a legal rule name the rule and its legal source, in both languages.
+Messages that enforce a legal rule cite its legal source, in both languages; the rule id is
+kept on the error (``rule``, ``rules``) for programs, never in the text.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from app.gates.findings import CERTIFICATE_SHOWN, STAFFING, LegalSource
+from app.gates.findings import (
+    CERTIFICATE_SHOWN,
+    DISCRETION_BENCHMARK as DISCRETION,
+    FLEXIBLE_MEASURES as FLEXIBLE,
+    STAFFING,
+    SUPERVISION_CARD,
+    WRITTEN_RESULT,
+    LegalSource,
+)
 from local_db.errors import UserFacingError
 
-_SEED_002_ZH = "宁夏某市人民政府办公室《2025年行政执法重点工作任务分工方案》"
-_SEED_002_EN = "a Ningxia city government's 2025 Task Plan for Key Administrative Enforcement Work"
 
 RECUSAL = LegalSource("《中华人民共和国行政处罚法》第四十三条", "Administrative Penalty Law Art. 43")
 SIGNATURES = LegalSource(
     "《中华人民共和国行政处罚法》第五十五条；《中华人民共和国行政强制法》第十八条第（八）项、第（九）项",
     "Administrative Penalty Law Art. 55; Administrative Coercion Law Art. 18(8) and (9)",
 )
-WRITTEN_RESULT = LegalSource(f"{_SEED_002_ZH} 二（五）", f"{_SEED_002_EN}, section 2(5)")
-FLEXIBLE = LegalSource(
-    "某市行政执法精准化规定第六条；《徐州市行政裁量权基准制定和管理办法》第六条第（四）项；"
-    "《中华人民共和国行政处罚法》第三十三条",
-    "a municipal regulation on precise enforcement Art. 6; Xuzhou Measures on Discretion Benchmarks "
-    "Art. 6(4); Administrative Penalty Law Art. 33",
-)
-DISCRETION = LegalSource(
-    "某市行政执法精准化规定第五条；《徐州市行政裁量权基准制定和管理办法》第十七条、第十八条",
-    "a municipal regulation on precise enforcement Art. 5; Xuzhou Measures on Discretion Benchmarks "
-    "Arts. 17 and 18",
-)
-SUPERVISION_CARD = LegalSource(f"{_SEED_002_ZH} 五（十四）", f"{_SEED_002_EN}, section 5(14)")
 INSPECTION_CODE = LegalSource(
     "《浙江省人民政府办公厅关于进一步提升行政执法质效助力打造营商环境最优省的指导意见》（浙政办发〔2024〕10号）二（五）",
     "Zhejiang Provincial Government Office, Guiding Opinions on Enforcement Quality "
@@ -53,8 +47,8 @@ class DocumentInputInvalid(DocumentError):
     def __init__(self, where: str, zh: str, en: str, rule: str | None = None) -> None:
         if rule:
             source = SOURCES[rule]
-            zh = f"【{rule}】{zh} 依据：{source.zh}"
-            en = f"[{rule}] {en} Source: {source.en}."
+            zh = f"{zh} 依据：{source.zh}"
+            en = f"{en} Source: {source.en}."
         super().__init__(f"文书内容有误（{where}）：{zh}", f"Document field invalid ({where}): {en}")
         self.where = where
         self.rule = rule
@@ -64,8 +58,8 @@ class RecordIncomplete(DocumentError):
     """The on-site record cannot be printed as final: each problem names its rule and source."""
 
     def __init__(self, problems: list[tuple[str, str, str]]) -> None:
-        zh_lines = [f"【{rule}】{zh} 依据：{SOURCES[rule].zh}" for rule, zh, _ in problems]
-        en_lines = [f"[{rule}] {en} Source: {SOURCES[rule].en}." for rule, _, en in problems]
+        zh_lines = [f"{zh} 依据：{SOURCES[rule].zh}" for rule, zh, _ in problems]
+        en_lines = [f"{en} Source: {SOURCES[rule].en}." for rule, _, en in problems]
         super().__init__(
             "现场检查笔录尚不完整，不能作为正式文书打印（可打印草稿）：\n" + "\n".join(zh_lines),
             "The on-site record is not complete and cannot be printed as final (a draft can be):\n"
@@ -91,8 +85,8 @@ class InspectionCodeInvalid(DocumentError):
 
     def __init__(self, zh: str, en: str) -> None:
         source = INSPECTION_CODE
-        super().__init__(f"【R14】检查码无效：{zh} 依据：{source.zh}",
-                         f"[R14] Invalid inspection code: {en} Source: {source.en}.")
+        super().__init__(f"检查码无效：{zh} 依据：{source.zh}",
+                         f"Invalid inspection code: {en} Source: {source.en}.")
 
 
 class DocumentWriteFailed(DocumentError):

@@ -79,8 +79,8 @@ class OperationWindowInvalid(errors.EvidenceError):
 class GapReasonRequired(errors.EvidenceError):
     def __init__(self) -> None:
         super().__init__(
-            f"录像缺口须填写原因（R16，{FULL_PROCESS_RECORDING.zh}）。未保存。",
-            f"A recording gap needs a reason (R16, {FULL_PROCESS_RECORDING.en}). Nothing was saved.")
+            f"录像缺口须填写原因（依据：{FULL_PROCESS_RECORDING.zh}）。未保存。",
+            f"A recording gap needs a reason (source: {FULL_PROCESS_RECORDING.en}). Nothing was saved.")
 
 
 class UnknownRecorder(errors.EvidenceError):

@@ -30,9 +30,9 @@ class EvidenceTypeInvalid(EvidenceError):
         what_zh = "未指定证据种类" if not given else f"“{given}”不是法定证据种类"
         what_en = "no evidence type given" if not given else f"“{given}” is not a statutory evidence type"
         super().__init__(
-            f"{what_zh}。每份证据须属于以下八种之一（R15，{R15_SOURCE}）：{labels}。",
+            f"{what_zh}。每份证据须属于以下八种之一（{R15_SOURCE}）：{labels}。",
             f"{what_en}. Each item must be one of the eight types of the Administrative Penalty Law "
-            f"art. 46 (R15): {keys}.",
+            f"art. 46: {keys}.",
         )
         self.given = given
 
@@ -164,9 +164,9 @@ class RetentionRefused(EvidenceError):
         when_zh = f"保存至 {until.isoformat()}" if until else "随案件保存"
         when_en = f"kept until {until.isoformat()}" if until else "kept with its case"
         super().__init__(
-            f"证据 {sha256[:16]}… 在保存期限内（{when_zh}），不得删除（R19：未关联案件的材料至少保存 {months} 个月，"
+            f"证据 {sha256[:16]}… 在保存期限内（{when_zh}），不得删除（未关联案件的材料至少保存 {months} 个月，"
             f"可配置，默认 6 个月；关联案件的随案保存）。本次删除尝试已记入审计日志。",
-            f"Evidence {sha256[:16]}… is under retention ({when_en}) and cannot be deleted (R19: material not "
+            f"Evidence {sha256[:16]}… is under retention ({when_en}) and cannot be deleted (material not "
             f"linked to a case is kept at least {months} months, configurable, default 6; material linked to a "
             "case is kept with the case). This attempt has been written to the audit log.",
         )
@@ -179,10 +179,10 @@ class OriginalsWriteOnce(EvidenceError):
 
     def __init__(self, sha256: str) -> None:
         super().__init__(
-            f"证据原件 {sha256[:16]}… 一经封存不得由本程序修改或删除（R17，{R17_SOURCE}“防删改”）。"
+            f"证据原件 {sha256[:16]}… 一经封存不得由本程序修改或删除（{R17_SOURCE}“防删改”）。"
             "保存期满后的处置由档案管理程序办理。本次删除尝试已记入审计日志。",
             f"The original {sha256[:16]}… is write-once: this application never edits or deletes it "
-            f"(R17, {R17_SOURCE_EN}). Disposal after retention is a records-management procedure. "
+            f"({R17_SOURCE_EN}). Disposal after retention is a records-management procedure. "
             "This attempt has been written to the audit log.",
         )
         self.sha256 = sha256

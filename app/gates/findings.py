@@ -25,10 +25,8 @@ class LegalSource:
     en: str
 
 
-# Seed 002's title page was defaced where the city name stood; the document is a
-# Ningxia city government's task plan, so it is cited without a city name.
-_SEED_002_ZH = "宁夏某市人民政府办公室《2025年行政执法重点工作任务分工方案》（2025年2月28日印发）"
-_SEED_002_EN = "a Ningxia city government's 2025 Task Plan for Key Administrative Enforcement Work"
+# The agencies on the device are 清河市 ones: another city's task plan binds none of them,
+# so the rules it was read from cite the national texts that ask the same.
 _OPINION_54_ZH = "《国务院办公厅关于严格规范涉企行政检查的意见》（国办发〔2024〕54号）"
 _OPINION_54_EN = "General Office of the State Council Opinion on Strictly Regulating Inspections of Enterprises (Guobanfa [2024] No. 54)"
 
@@ -40,24 +38,25 @@ CERTIFICATE_SHOWN = LegalSource(
     "《中华人民共和国行政处罚法》第五十五条",
     "Administrative Penalty Law Art. 55",
 )
-PLAN_FILED = LegalSource(f"{_SEED_002_ZH} 一（一）", f"{_SEED_002_EN}, section 1(1)")
-PRE_NOTICE = LegalSource(f"{_SEED_002_ZH} 三（六）", f"{_SEED_002_EN}, section 3(6)")
+PLAN_FILED = LegalSource(_OPINION_54_ZH, _OPINION_54_EN)
+PRE_NOTICE = LegalSource(_OPINION_54_ZH, _OPINION_54_EN)
 ITEM_LIST = LegalSource(_OPINION_54_ZH, _OPINION_54_EN)
-WHITE_LIST = LegalSource(f"{_SEED_002_ZH} 三（七）", f"{_SEED_002_EN}, section 3(7)")
+WHITE_LIST = LegalSource(_OPINION_54_ZH, _OPINION_54_EN)
 ANNUAL_CAP = LegalSource(_OPINION_54_ZH, _OPINION_54_EN)
-MERGE = LegalSource(f"{_SEED_002_ZH} 二（四）", f"{_SEED_002_EN}, section 2(4)")
-CREDIT = LegalSource(
-    "某市行政执法精准化规定（2024年1月1日起施行）第十一条",
-    "a municipal regulation on precise administrative enforcement (in force 1 January 2024), Art. 11",
-)
+MERGE = LegalSource(_OPINION_54_ZH, _OPINION_54_EN)
+CREDIT = LegalSource(_OPINION_54_ZH, _OPINION_54_EN)
+_OPINION_118_ZH = ("《国务院办公厅关于全面推行行政执法公示制度执法全过程记录制度重大执法决定法制审核制度的指导意见》"
+                   "（国办发〔2018〕118号）")
+_OPINION_118_EN = ("General Office of the State Council, Guiding Opinions on the enforcement publicity, full-process "
+                   "recording and legal review systems (Guo Ban Fa [2018] No. 118)")
 
 
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One result of a gate.
 
-    ``zh`` and ``en`` are complete messages: they name the rule and end with the
-    legal source, so no caller can show one without its basis. ``code`` is a
+    ``zh`` and ``en`` are complete messages that end with the legal source, so no
+    caller can show one without its basis (the rule id is ``rule``, never in the text). ``code`` is a
     stable key for programs (``"R1.revoked"``); ``related`` names the officers,
     items or inspections the finding is about (for R7 merging: the ids to merge).
     """
@@ -78,11 +77,15 @@ class Finding:
 
 def finding(rule: str, severity: Severity, code: str, zh: str, en: str, source: LegalSource,
             *, overridable: bool = False, related: tuple[str, ...] = ()) -> Finding:
-    """Build a finding whose messages carry the rule id and the legal source."""
+    """Build a finding whose messages end with the legal source.
+
+    The rule id stays on the finding for programs and tests; an officer reads the law,
+    not an internal code.
+    """
     return Finding(
         rule=rule, severity=severity,
-        zh=f"【{rule}】{zh} 依据：{source.zh}",
-        en=f"[{rule}] {en} Source: {source.en}.",
+        zh=f"{zh} 依据：{source.zh}",
+        en=f"{en} Source: {source.en}.",
         source=source.zh, code=code, overridable=overridable, related=related,
     )
 
@@ -117,23 +120,15 @@ def local(moment: datetime) -> datetime:
 
 
 # --- On site (R2, R3, R9–R14) ------------------------------------------------------------
-_PRECISION_ZH = "某市行政执法精准化规定（2024年1月1日起施行）"
-_PRECISION_EN = "a municipal regulation on precise administrative enforcement (in force 1 January 2024)"
-_BENCHMARK_ZH = "《徐州市行政裁量权基准制定和管理办法》（徐州市人民政府办公室2023年9月26日印发）"
-_BENCHMARK_EN = "Xuzhou Measures on Formulating and Managing Administrative Discretion Benchmarks (2023)"
-
 RECUSAL = LegalSource("《中华人民共和国行政处罚法》第四十三条", "Administrative Penalty Law Art. 43")
 SIGNATURES = LegalSource(
     "《中华人民共和国行政处罚法》第五十五条；《中华人民共和国行政强制法》第十八条第（八）项、第（九）项",
     "Administrative Penalty Law Art. 55; Administrative Coercion Law Art. 18(8) and (9)",
 )
-WRITTEN_RESULT = LegalSource(f"{_SEED_002_ZH} 二（五）", f"{_SEED_002_EN}, section 2(5)")
-FLEXIBLE_MEASURES = LegalSource(
-    f"{_PRECISION_ZH}第六条；{_BENCHMARK_ZH}第六条第（四）项；《中华人民共和国行政处罚法》第三十三条",
-    f"{_PRECISION_EN}, Art. 6; {_BENCHMARK_EN}, Art. 6(4); Administrative Penalty Law Art. 33",
+WRITTEN_RESULT = LegalSource(
+    f"《中华人民共和国行政处罚法》第二十八条第一款；{_OPINION_54_ZH}",
+    f"Administrative Penalty Law Art. 28(1); {_OPINION_54_EN}",
 )
-DISCRETION_BENCHMARK = LegalSource(
-    f"{_PRECISION_ZH}第五条；{_BENCHMARK_ZH}第十七条、第十八条",
-    f"{_PRECISION_EN}, Art. 5; {_BENCHMARK_EN}, Arts. 17 and 18",
-)
-SUPERVISION_CARD = LegalSource(f"{_SEED_002_ZH} 五（十四）", f"{_SEED_002_EN}, section 5(14)")
+FLEXIBLE_MEASURES = LegalSource("《中华人民共和国行政处罚法》第三十三条", "Administrative Penalty Law Art. 33")
+DISCRETION_BENCHMARK = LegalSource("《中华人民共和国行政处罚法》第三十四条", "Administrative Penalty Law Art. 34")
+SUPERVISION_CARD = LegalSource(_OPINION_118_ZH, _OPINION_118_EN)

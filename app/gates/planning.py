@@ -129,7 +129,7 @@ def check_pre_notice(inspection: Inspection, notice: PreNotice | None, item_code
     if inspection.source.is_exempt:
         zh_label, en_label = SOURCE_LABELS[inspection.source]
         return [finding("R5", Severity.INFO, "R5.exempt",
-                        f"检查来源为“{zh_label}”，无需预告（来源文号见 R4）。",
+                        f"检查来源为“{zh_label}”，无需预告（来源文号见计划备案一项）。",
                         f"An inspection from a {en_label} needs no pre-notice (its reference is checked under R4).",
                         PRE_NOTICE)]
     if notice is None:
@@ -161,9 +161,9 @@ def check_pre_notice(inspection: Inspection, notice: PreNotice | None, item_code
         end = notice_period_end(notice.published_on, settings.notice_days, calendar)
     except CalendarNotCovered as exc:
         out.append(finding("R5", Severity.BLOCK, "R5.calendar_missing",
-                           f"节假日日历未包含 {exc.day.year} 年，无法确定预告 {notice.id} 的期满时间（R27），请同步基础数据。",
+                           f"节假日日历未包含 {exc.day.year} 年，无法确定预告 {notice.id} 的期满时间，请同步基础数据。",
                            f"The holiday calendar does not cover {exc.day.year}, so the end of pre-notice "
-                           f"{notice.id}'s period cannot be determined (R27); sync the reference data.",
+                           f"{notice.id}'s period cannot be determined; sync the reference data.",
                            PRE_NOTICE, overridable=True, related=(notice.id,)))
         return out
     if moment < end:

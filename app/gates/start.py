@@ -86,8 +86,8 @@ class OverrideRefused(UserFacingError):
     def __init__(self, rule: str, zh: str, en: str) -> None:
         source = _RULE_SOURCES.get(rule)
         super().__init__(
-            f"【{rule}】{zh}" + (f" 依据：{source.zh}" if source else ""),
-            f"[{rule}] {en}" + (f" Source: {source.en}." if source else ""),
+            zh + (f" 依据：{source.zh}" if source else ""),
+            en + (f" Source: {source.en}." if source else ""),
         )
         self.rule = rule
 
@@ -113,8 +113,8 @@ class StartDecision:
 
 def _validate(o: Override, findings: Iterable[Finding]) -> list[Finding]:
     if o.rule not in OVERRIDABLE_RULES:
-        raise OverrideRefused(o.rule, f"规则 {o.rule} 不允许例外，不能以批准或说明代替。",
-                              f"Rule {o.rule} allows no exception; no approval or reason can replace it.")
+        raise OverrideRefused(o.rule, "这一要求不允许例外，不能以批准或说明代替。",
+                              "This requirement allows no exception; no approval or reason can replace it.")
     for value, zh, en in ((o.reason, "例外理由", "reason"), (o.reference, "依据文号", "reference"),
                           (o.approved_by, "批准人", "approver")):
         if not value.strip():
@@ -122,8 +122,8 @@ def _validate(o: Override, findings: Iterable[Finding]) -> list[Finding]:
                                   f"The exception gives no {en} and is refused.")
     lifts = [f for f in findings if f.rule == o.rule and f.severity is Severity.BLOCK and f.overridable]
     if not lifts:
-        raise OverrideRefused(o.rule, f"规则 {o.rule} 没有可以例外解除的阻止项。",
-                              f"Rule {o.rule} has no block that an exception could lift.")
+        raise OverrideRefused(o.rule, "这一要求没有可以例外解除的阻止项。",
+                              "This requirement has no block that an exception could lift.")
     return lifts
 
 
@@ -141,8 +141,8 @@ def decide_start(findings: Iterable[Finding], overrides: Iterable[Override] = ()
     lifted: list[Finding] = []
     for o in overrides:
         if any(a.rule == o.rule for a in accepted):
-            raise OverrideRefused(o.rule, f"规则 {o.rule} 只能登记一条例外。",
-                                  f"Only one exception may be recorded for rule {o.rule}.")
+            raise OverrideRefused(o.rule, "同一要求只能登记一条例外。",
+                                  "Only one exception may be recorded for the same requirement.")
         lifted.extend(_validate(o, findings))
         accepted.append(o)
     return StartDecision(findings=findings, accepted=tuple(accepted), lifted=tuple(lifted))

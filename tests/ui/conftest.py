@@ -10,9 +10,10 @@ def app(qapp):
     """The one QApplication of the run, with the bundled font and style applied."""
     create_application()
     yield qapp
-    for t in getattr(qapp, "_test_translators", []):
-        qapp.removeTranslator(t)
+    for t in getattr(qapp, "_test_translators", []) + getattr(qapp, "_translators", []):
+        qapp.removeTranslator(t)  # a live language switch in a test leaves nothing behind
     qapp._test_translators = []
+    qapp._translators = []
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ def test_R15_an_evidence_type_is_required_before_anything_is_read(page: Evidence
     dialog.set_paths([card])
     dialog.set_officers(["O01"])
     assert dialog.start() is None
-    assert "R15" in dialog.message.toPlainText() and "第四十六条" in dialog.message.toPlainText()
+    assert "R15" not in dialog.message.toPlainText() and "第四十六条" in dialog.message.toPlainText()
     assert dialog.evidence_type.count() == 9  # a prompt and the eight statutory types
     dialog.set_evidence_type(EvidenceType.DOCUMENTARY)
     # the collector is the signed-in person, shown and not to be chosen

@@ -187,7 +187,7 @@ def test_detail_shows_every_sealed_field(page: EvidencePage, sealed: EvidenceLoc
     assert values["type"] == "书证" and values["captured"] == "2026-11-23 08:00:00"
     assert "张伟（33010621001）" in values["officers"] and "李娜（33010621002）" in values["officers"]
     assert values["inspection"].startswith("JC-2026-1101")
-    assert values["retention"] == "至少保存至 2027-05-23（R19）"
+    assert values["retention"] == "至少保存至 2027-05-23"
     assert values["derived"] == "—（原件）" and values["seq"] == str(item.seal_seq)
     assert str(item.size) in values["size"].replace(",", "") and "IMG_0001.JPG" in values["source"]
 
@@ -251,7 +251,7 @@ def test_without_a_signed_in_officer_nothing_is_handed_out(app, qtbot, sealed: E
     widget.show()
     assert widget.selected_item() is not None
     assert widget.export_to(tmp_path / "x", "审核") is None and widget.open_in_viewer() is None
-    assert "R17" in widget.detail.message.text()
+    assert "请先登录" in widget.detail.message.text()
     assert all(sealed.access.for_item(i.sha256) == [] for i in sealed.items.all())
     widget.shutdown()
 

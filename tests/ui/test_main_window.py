@@ -110,7 +110,8 @@ def test_gate_panel_shows_why_a_task_may_not_start(app, qtbot, demo_workspace: W
     panel = page.detail.gates
     assert panel.verdict.text().startswith("不得开始检查")
     texts = panel.lines
-    assert any("【R4】" in t for t in texts) and any("【R1】" in t for t in texts)
+    assert any("备案" in t for t in texts) and any("第四十二条" in t for t in texts)
+    assert not any("R4" in t or "R1" in t for t in texts)  # the law is cited, not internal codes
     assert all("依据" in t for t in texts)  # every message cites its legal source
     page.search.setText("JC-2026-1101")
     page.table.selectRow(0)

@@ -50,7 +50,7 @@ def test_walk_one_inspection_from_task_to_closed_with_signatures(app, qtbot, dem
     page.show_step("checklist")
     checklist.result_buttons[CheckResultValue.COMPLIANT].setChecked(True)
     qtbot.mouseClick(checklist.save, Qt.MouseButton.LeftButton)
-    assert checklist.error.isVisible() and "R2" in checklist.error.text()
+    assert checklist.error.isVisible() and "出示执法证件" in checklist.error.text() and "第五十五条" in checklist.error.text()
 
     page.show_step("opening")
     opening = page.opening
@@ -90,7 +90,7 @@ def test_walk_one_inspection_from_task_to_closed_with_signatures(app, qtbot, dem
 
     page.show_step("close")
     assert not page.closing.close_button.isEnabled()  # R9: nobody has signed yet
-    assert any("R9" in line for line in page.closing.findings.lines)
+    assert any("签名" in line and "第五十五条" in line for line in page.closing.findings.lines)
 
     page.show_step("signatures")
     sign = page.signatures

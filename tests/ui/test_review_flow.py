@@ -78,14 +78,18 @@ def test_officer_captures_leader_returns_one_approves_the_rest_officer_sees_the_
     qtbot.waitUntil(lambda: all(page.model.row_at(r).seal is not None for r in range(4)), timeout=5000)
     assert {page.model.row_at(r).seal.state for r in range(4)} == {SealState.SEALED}
     returned = page.model.row_at(0).entry.item.sha256
+    assert not page.approve_button.isEnabled() and not page.return_button.isEnabled()  # nothing selected
     _select(page, [0])
+    assert page.approve_button.isEnabled() and page.return_button.isEnabled()
+    shown = page.model.row_at(0).entry.item
+    assert (shown.original_name or shown.sha256[:16]) in page.preview_caption.text()  # the large preview follows
     page.comment.setText("照片模糊，请补拍门头")
     qtbot.mouseClick(page.return_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.model.rowCount() == 3, timeout=5000)
     _select(page, [0, 1, 2])
     qtbot.mouseClick(page.approve_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.model.rowCount() == 0, timeout=5000)
-    assert "3" in page.message.text() and page.approve_button.isEnabled()
+    assert "3" in page.message.text() and not page.approve_button.isEnabled()  # nothing left to select
     # the audit tab shows the decisions and a whole chain
     page.tabs.setCurrentIndex(1)
     page.action_filter.setCurrentIndex(page.action_filter.findData("review."))

@@ -133,7 +133,7 @@ def test_duplicate_content_is_not_sealed_twice(locker: EvidenceLocker) -> None:
 def test_R15_evidence_type_required_and_restricted_to_the_eight(locker: EvidenceLocker, given: str | None) -> None:
     with pytest.raises(errors.EvidenceTypeInvalid) as err:
         ingest(locker, jpeg("a"), evidence_type=given)
-    assert "第四十六条" in err.value.zh and "R15" in err.value.en
+    assert "第四十六条" in err.value.zh and "Art. 46" in err.value.en.replace("art.", "Art.")
     assert count(locker.ws, "evidence") == 0 and store_files(locker) == []
 
 
@@ -196,7 +196,7 @@ def test_R19_removal_under_retention_is_refused_and_audited(locker: EvidenceLock
     assert item.retain_until == add_months(locker.ws.clock().date(), 6) == date(2027, 5, 23)
     with pytest.raises(errors.RetentionRefused) as err:
         locker.remove(item.sha256, actor=as_(locker, "O01"), reason="拍错了")
-    assert "R19" in err.value.zh and "2027-05-23" in err.value.zh
+    assert "保存期限" in err.value.zh and "2027-05-23" in err.value.zh
     (attempt,) = [e for e in locker.ws.audit.repo.entries() if e.action == "evidence.remove_refused"]
     assert (attempt.actor, attempt.target, attempt.detail["rule"], attempt.detail["reason"]) == (
         "O01", item.sha256, "R19", "拍错了")

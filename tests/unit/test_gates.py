@@ -162,7 +162,7 @@ def test_R1_cannot_be_overridden() -> None:
     found = check_staffing(("O1", "A01"), ROSTER, AGENCY, NOW)
     with pytest.raises(OverrideRefused) as info:
         decide_start(found, [Override("R1", "人手不足", "无", "队长")])
-    assert "R1" in info.value.zh and "行政处罚法》第四十二条" in info.value.zh
+    assert info.value.rule == "R1" and "不允许例外" in info.value.zh and "行政处罚法》第四十二条" in info.value.zh
     assert all(not f.overridable for f in found)
 
 
@@ -447,7 +447,7 @@ def test_R7_override_with_empty_reason_reference_or_approver_is_refused(override
     found = check_frequency(inspection(), WHITE_SUBJECT, [_done("JC0", OCT_15)], NOW, RuleSettings())
     with pytest.raises(OverrideRefused) as info:
         decide_start(found, [override])
-    assert info.value.zh.startswith("【R7】") and "三（七）" in info.value.zh and info.value.en
+    assert info.value.rule == "R7" and "54号" in info.value.zh and "R7" not in info.value.zh and info.value.en
 
 
 def test_R7_override_for_a_rule_that_blocks_nothing_is_refused() -> None:
@@ -473,7 +473,7 @@ def test_R8_credit_grade_and_list_status_are_shown(status: ListStatus) -> None:
     assert "信用等级 C" in f.zh and "credit grade C" in f.en
     assert ("白名单" in f.zh) == (status is ListStatus.WHITE)
     assert ("黑名单" in f.zh) == (status is ListStatus.BLACK)
-    assert "第十一条" in f.zh
+    assert "54号" in f.zh
 
 
 # evaluate_start ---------------------------------------------------------------------------
@@ -503,15 +503,15 @@ def test_R1_R4_R6_blocks_stay_while_R5_R7_are_lifted(official_calendar: WorkCale
     assert {f.rule for f in decision.blocking} == {"R1", "R4", "R6"}  # XX-999 is outside the plan too
 
 
-def test_every_finding_names_its_rule_and_source(official_calendar: WorkCalendar) -> None:
+def test_every_finding_carries_its_rule_and_cites_its_source(official_calendar: WorkCalendar) -> None:
     ctx = _context(inspection(officers=("O1", "A01")), official_calendar, subject=WHITE_SUBJECT, notice=None,
                    item_codes=("SR-001", "XX-999", "ZZ-1"), others=(_done("JC0", OCT_15),
                                                                   _done("JC9", NOW, InspectionStatus.PLANNED)))
     found = evaluate_start(ctx, NOW, RuleSettings(annual_cap_per_subject=1))
     assert {f.rule for f in found} == {"R1", "R4", "R5", "R6", "R7", "R8"}
     for f in found:
-        assert f.zh.startswith(f"【{f.rule}】") and f.zh.endswith(f.source), f.zh
-        assert f.en.startswith(f"[{f.rule}]") and "Source:" in f.en
+        assert f.zh.endswith(f.source) and "依据：" in f.zh, f.zh
+        assert f.rule not in f.zh and f.rule not in f.en and "Source:" in f.en  # officers read the law
         assert f.source and f.code.startswith(f"{f.rule}.")
         assert f.message("en") == f.en and f.message() == f.zh
 

@@ -69,7 +69,7 @@ def test_begin_creates_the_checklist_from_the_template_and_marks_the_task_in_pro
 def test_begin_is_refused_while_a_start_gate_blocks(onsite: OnsiteService) -> None:
     with pytest.raises(StartBlocked) as err:
         onsite.begin("JC-2026-1102", actor=as_(onsite, "O01"))  # R5: the notice period is still running
-    assert "R5" in err.value.zh
+    assert "预告" in err.value.zh and "R5" not in err.value.zh
     assert onsite.ws.inspections.get("JC-2026-1102").status is InspectionStatus.PLANNED
     assert not onsite.records.exists("JC-2026-1102")
 

@@ -183,7 +183,7 @@ class ImportDialog(QDialog):
         self.evidence_type.addItem(self.tr("请选择证据种类（必填）"), None)
         for kind in EvidenceType:
             self.evidence_type.addItem(type_label(kind), kind)
-        type_hint = QLabel(self.tr("须为法定八种证据之一（R15，《中华人民共和国行政处罚法》第四十六条）"))
+        type_hint = QLabel(self.tr("须为法定八种证据之一（《中华人民共和国行政处罚法》第四十六条）"))
         type_hint.setObjectName("hint")
         form = QFormLayout()
         form.addRow(self.tr("检查任务"), self.inspection)

@@ -33,7 +33,7 @@ class OverrideDialog(QDialog):
         layout.addWidget(intro)
         self.fields: dict[str, tuple[QLineEdit, QLineEdit, QLineEdit]] = {}
         for rule in dict.fromkeys(f.rule for f in blocking if f.overridable):
-            box = QGroupBox(rule)
+            box = QGroupBox(self._title(rule))
             form = QFormLayout(box)
             for f in (f for f in blocking if f.rule == rule):
                 text = QLabel(f.message(language))
@@ -49,6 +49,14 @@ class OverrideDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+
+    def _title(self, rule: str) -> str:
+        """What the requirement is about, in an officer's words (the rule id stays internal)."""
+        titles = {
+            "R4": self.tr("年度检查计划备案"), "R5": self.tr("检查预告"), "R6": self.tr("检查事项清单"),
+            "R7": self.tr("检查频次"),
+        }
+        return titles.get(rule, self.tr("依法例外"))
 
     def overrides(self) -> list[Override]:
         return [Override(rule=rule, reason=r.text().strip(), reference=ref.text().strip(), approved_by=a.text().strip())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -33,6 +35,16 @@ def _staff(row: InspectionOverview) -> str:
     return text
 
 
+_PLACE_PREFIX = re.compile(r"^(?:\w{1,6}?市)?(?:\w{1,6}?[区县])?")
+
+
+def short_subject_name(name: str) -> str:
+    """The name an officer tells subjects apart by: the city and district prefix dropped
+    ("清河市西城区味之源餐饮店" → "味之源餐饮店"); a name that is only a place stays whole."""
+    rest = _PLACE_PREFIX.sub("", name, count=1)
+    return rest if len(rest) >= 2 else name
+
+
 def _credit(row: InspectionOverview) -> str:
     if row.list_status is ListStatus.NONE:
         return row.credit_grade.value
@@ -42,7 +54,8 @@ def _credit(row: InspectionOverview) -> str:
 # (header, display value, sort value). Headers are marked for lupdate.
 COLUMNS: tuple[tuple[str, Callable[[InspectionOverview], str], Callable[[InspectionOverview], Any]], ...] = (
     (QT_TRANSLATE_NOOP("InspectionTableModel", "任务编号"), lambda r: r.id, lambda r: r.id),
-    (QT_TRANSLATE_NOOP("InspectionTableModel", "检查对象"), lambda r: r.subject_name, lambda r: r.subject_name),
+    (QT_TRANSLATE_NOOP("InspectionTableModel", "检查对象"), lambda r: short_subject_name(r.subject_name),
+     lambda r: r.subject_name),
     (QT_TRANSLATE_NOOP("InspectionTableModel", "信用/名单"), _credit, lambda r: r.credit_grade.value + r.list_status.value),
     (QT_TRANSLATE_NOOP("InspectionTableModel", "来源"), lambda r: label(r.source), lambda r: r.source.value),
     (QT_TRANSLATE_NOOP("InspectionTableModel", "计划时间"),
@@ -95,7 +108,7 @@ class InspectionTableModel(QAbstractTableModel):
             return row
         if role == SEARCH_ROLE:
             return " ".join(
-                [c[1](row) for c in COLUMNS] + [row.subject_uscc or "", row.place, row.source_ref or ""]
+                [c[1](row) for c in COLUMNS] + [row.subject_name, row.subject_uscc or "", row.place, row.source_ref or ""]
             )
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == COL_CREDIT:

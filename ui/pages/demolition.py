@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QTabWidget,
     QTextEdit,
     QVBoxLayout,
@@ -31,11 +30,14 @@ from ui.pages.demolition_base import DemolitionContext, DemolitionTab, status_te
 from ui.pages.demolition_custody import CustodyTab, DocumentsTab
 from ui.pages.demolition_site import InventoryTab, OperationTab
 from ui.pages.gate_panel import GatePanel
+from ui.widgets.work_step import framed
 
 
 
 class PreconditionsTab(DemolitionTab):
     """R20–R23: the case's documents and dates, the emergency plan, the findings, and the start."""
+
+    fills_page = True  # the plan and the findings scroll by themselves; 开始执行 stays in the bar
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent=parent)
@@ -47,7 +49,7 @@ class PreconditionsTab(DemolitionTab):
         plan_box = QGroupBox(self.tr("应急预案与救济情况"))
         pl = QVBoxLayout(plan_box)
         self.plan = QTextEdit()
-        self.plan.setPlaceholderText(self.tr("应急预案（R20）：警戒、救护、撤离、报告……"))
+        self.plan.setPlaceholderText(self.tr("应急预案：警戒、救护、撤离、报告……"))
         self.reconsideration = QCheckBox(self.tr("当事人已申请行政复议"))
         self.litigation = QCheckBox(self.tr("当事人已提起行政诉讼"))
         self.edit = QPushButton(self.tr("修改案件信息"))
@@ -59,18 +61,17 @@ class PreconditionsTab(DemolitionTab):
         pl.addWidget(self.save_plan)
         pl.addWidget(self.edit)
         top.addWidget(plan_box, 2)
-        self.layout_.addLayout(top, 2)
+        self.plan.setMinimumHeight(110)
+        self.layout_.addLayout(top, 3)
         self.gates = GatePanel()
-        self.layout_.addWidget(self.gates, 2)
-        start_row = QHBoxLayout()
+        self.gates.browser.setMinimumHeight(100)
+        self.layout_.addWidget(self.gates, 1)
         self.emergency = QLineEdit()
         self.emergency.setPlaceholderText(self.tr("紧急情况理由（仅用于夜间或节假日，写入审计日志）"))
         self.start = QPushButton(self.tr("开始执行"))
         self.start.setObjectName("primary")
         self.start.clicked.connect(self._start)
-        start_row.addWidget(self.emergency, 1)
-        start_row.addWidget(self.start)
-        self.layout_.addLayout(start_row)
+        self.add_actions(self.emergency, self.start, stretch_first=True)
         self.finish_layout()
 
     def load(self, ctx: DemolitionContext) -> None:
@@ -146,12 +147,9 @@ class DemolitionPage(QWidget):
         for tab, caption in ((self.preconditions, self.tr("前置条件")), (self.operation, self.tr("现场执行")),
                              (self.inventory, self.tr("财物清点")), (self.custody, self.tr("保管与移交")),
                              (self.documents, self.tr("文书"))):
-            # Each tab scrolls: on a small tablet screen the forms and pads need more height than there is.
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-            scroll.setWidget(tab)
-            self.tabs.addTab(scroll, caption)
+            # A tab scrolls when its forms and pads need more height than the tablet has;
+            # its primary actions stay in a bar below it.
+            self.tabs.addTab(framed(tab), caption)
             tab.changed.connect(self.reload)
         self.tab_list: list[DemolitionTab] = [self.preconditions, self.operation, self.inventory, self.custody,
                                               self.documents]

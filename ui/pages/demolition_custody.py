@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
@@ -32,11 +34,14 @@ from ui.workers import Job, database_pool
 
 
 class CustodyTab(DemolitionTab):
+    fills_page = True  # the items list and the forms beside it scroll each on its own
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("执行结束后：移交保管、通知领取、向当事人移交（可部分移交，接收人签名）或记录拒收（R24）；"
-                                 "财物登记清单一式两份，双方签名（R26）。"), parent)
+        super().__init__(self.tr("执行结束后：移交保管、通知领取、向当事人移交（可部分移交，接收人签名）或记录拒收；"
+                                 "财物登记清单一式两份，双方签名。"), parent)
         body = QHBoxLayout()
         self.items = QListWidget()
+        self.items.setMaximumWidth(260)  # the forms and signature pads beside it need their width
         left = QVBoxLayout()
         left.addWidget(QLabel(self.tr("勾选要办理的财物")))
         left.addWidget(self.items, 1)
@@ -44,6 +49,7 @@ class CustodyTab(DemolitionTab):
         right = QVBoxLayout()
         store = QGroupBox(self.tr("保管与通知"))
         sf = QFormLayout(store)
+        sf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.storage = QLineEdit()
         self.store = QPushButton(self.tr("移交保管"))
         self.store.clicked.connect(self._store)
@@ -61,6 +67,7 @@ class CustodyTab(DemolitionTab):
         right.addWidget(store)
         hand = QGroupBox(self.tr("移交给当事人 / 拒收"))
         hf = QFormLayout(hand)
+        hf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.recipient = QLineEdit()
         self.recipient_id = QLineEdit()
         self.recipient_pad = SignaturePad()
@@ -80,6 +87,7 @@ class CustodyTab(DemolitionTab):
         right.addWidget(hand)
         sign = QGroupBox(self.tr("文书签名"))
         gf = QFormLayout(sign)
+        gf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.document = QComboBox()
         self.document.addItem(self.tr("财物登记清单"), "inventory")
         self.document.addItem(self.tr("强制拆除现场笔录"), "record")
@@ -107,10 +115,16 @@ class CustodyTab(DemolitionTab):
         self.signed.setWordWrap(True)
         gf.addRow(self.signed)
         right.addWidget(sign)
-        body.addLayout(right, 3)
+        forms = QWidget()
+        forms.setLayout(right)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(forms)
+        body.addWidget(scroll, 3)
         self.layout_.addLayout(body, 1)
         self.finish_layout()
-        self.setMinimumHeight(900)
         self.last_handover: int | None = None
 
     def load(self, ctx: DemolitionContext) -> None:
@@ -200,6 +214,8 @@ class CustodyTab(DemolitionTab):
 
 class DocumentsTab(DemolitionTab):
     """The four documents; each is rendered on the database worker and previewed."""
+
+    fills_page = True  # the list and the preview scroll by themselves
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("文书与执法检查文书同一标准：内嵌字体、中文自动换行、页码。"), parent)

@@ -5,17 +5,21 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFileDialog,
+    QFrame,
     QFormLayout,
     QGroupBox,
+    QHeaderView,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
+    QScrollArea,
     QTableView,
     QWidget,
 )
@@ -32,13 +36,14 @@ from ui.workers import Job, database_pool, emit
 class OperationTab(DemolitionTab):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr(
-            "遇有风险立即暂停并记录原因（R25）；全程录像（R16）；当事人不到场的，须有公证或见证人（R24）。"), parent)
+            "遇有风险立即暂停并记录原因；全程录像；当事人不到场的，须有公证或见证人在场。"), parent)
         self.status = QLabel()
         self.status.setObjectName("sectionTitle")
         self.layout_.addWidget(self.status)
         row = QHBoxLayout()
         party = QGroupBox(self.tr("当事人到场情况"))
         pf = QFormLayout(party)
+        pf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.present = QRadioButton(self.tr("到场"))
         self.absent = QRadioButton(self.tr("未到场"))
         self.present_name = QLineEdit()
@@ -53,6 +58,7 @@ class OperationTab(DemolitionTab):
         row.addWidget(party, 2)
         witness = QGroupBox(self.tr("公证或见证人"))
         wf = QFormLayout(witness)
+        wf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.w_kind = QComboBox()
         self.w_kind.addItem(self.tr("见证人"), "witness")
         self.w_kind.addItem(self.tr("公证人员"), "notary")
@@ -82,8 +88,7 @@ class OperationTab(DemolitionTab):
         self.pause.clicked.connect(lambda: self._step("pause"))
         self.resume.clicked.connect(lambda: self._step("resume"))
         self.abandon.clicked.connect(lambda: self._step("abandon"))
-        for w in (self.reason, self.emergency, self.pause, self.resume, self.abandon):
-            steps.addWidget(w)
+        steps.addWidget(self.emergency, 1)
         self.layout_.addLayout(steps)
         rec = QHBoxLayout()
         self.coverage = QLabel()
@@ -94,17 +99,18 @@ class OperationTab(DemolitionTab):
         self.end.setObjectName("primary")
         self.end.clicked.connect(self._end)
         self.gap_reason = QLineEdit()
-        self.gap_reason.setPlaceholderText(self.tr("录像中断的原因（R16）"))
+        self.gap_reason.setPlaceholderText(self.tr("录像中断的原因"))
         self.explain = QPushButton(self.tr("记录缺口原因"))
         self.explain.clicked.connect(self._explain)
         rec.addWidget(self.coverage, 1)
         rec.addWidget(self.gap_reason)
         rec.addWidget(self.explain)
         rec.addWidget(self.link)
-        rec.addWidget(self.end)
         self.layout_.addLayout(rec)
+        # 暂停/恢复/终止 and the end are always in reach, below the tab however far it scrolls.
+        self.add_actions(self.reason, self.pause, self.resume, self.abandon, self.end, stretch_first=True)
         self.finish_layout()
-        self.setMinimumHeight(720)
+        self.setMinimumHeight(600)
 
     def load(self, ctx: DemolitionContext) -> None:
         super().load(ctx)
@@ -184,12 +190,15 @@ class InventoryTab(DemolitionTab):
     """Fast entry: the form keeps category, unit, condition and storage between items and
     proposes the next label number; photos are sealed as they are taken."""
 
+    fills_page = True  # the form and the table scroll side by side, neither inside the other
+
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(self.tr("逐项清点造册：每项现场拍照（照片即时封存），标注箱号/标签号（R24）。"
+        super().__init__(self.tr("逐项清点造册：每项现场拍照（照片即时封存），标注箱号/标签号。"
                                  "清点后修改生成新版本并注明原因，原记录保留。"), parent)
         form_box = QGroupBox(self.tr("登记财物"))
-        form_box.setMaximumWidth(440)  # the counted items' table gets the rest of the width
+        form_box.setMaximumWidth(380)  # the counted items' table gets the rest of the width
         form = QFormLayout(form_box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.name = QLineEdit()
         self.category = QComboBox()
         self.category.setEditable(True)
@@ -223,7 +232,6 @@ class InventoryTab(DemolitionTab):
             form.addRow(caption, w)
         form.addRow(self.tr("照片"), photo_row)
         form.addRow("", self.photo_state)
-        form.addRow(self.add)
         form.addRow(self.tr("修改原因"), self.edit_reason)
         form.addRow(self.save_edit)
         self.model = InventoryModel(self)
@@ -232,18 +240,30 @@ class InventoryTab(DemolitionTab):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self.table.horizontalHeader()
-        header.setDefaultSectionSize(56)  # fixed widths: measuring hundreds of rows on every insert would lag
-        header.setStretchLastSection(True)
-        for column, width in ((0, 44), (1, 150), (6, 96), (7, 130), (8, 44), (9, 44)):
-            header.resizeSection(column, width)
+        # Shares of the width, not measured contents: measuring hundreds of rows on every
+        # insert would lag, and the table must not scroll sideways on a 1280 px screen.
+        header.setMinimumSectionSize(32)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Beside the form there is room for what tells items apart; category, unit, condition
+        # and storage show in the form when a row is tapped.
+        for column in (2, 4, 5, 7):
+            self.table.setColumnHidden(column, True)
         self.table.verticalHeader().hide()
         self.table.clicked.connect(lambda index: self._fill(index.row()))
+        form_scroll = QScrollArea()
+        form_scroll.setWidgetResizable(True)
+        form_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        form_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        form_scroll.setWidget(form_box)
+        form_scroll.setFixedWidth(form_box.maximumWidth() + 20)  # the form never squeezed; room for its bar
         body = QHBoxLayout()
-        body.addWidget(form_box, 2)
-        body.addWidget(self.table, 5)
+        body.addWidget(form_scroll)
+        body.addWidget(self.table, 1)
         self.layout_.addLayout(body, 1)
+        self.add_actions(self.add)
+        self.actions_.insertStretch(0, 1)
         self.finish_layout()
-        self.setMinimumHeight(620)
         self.photos: list[str] = []
         self.jobs: list[Job] = []
         self._case_id: str | None = None

@@ -149,7 +149,7 @@ class EvidencePage(QWidget):
         self.camera_panel: QWidget | None = None
         self._reload_queued = False
         self.tabs = QTabWidget()
-        self.tabs.setStyleSheet("QTabBar::tab { min-height: 40px; min-width: 120px; padding: 0 16px; }")
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 44px; min-width: 120px; padding: 0 16px; }")
         self.tabs.addTab(library, self.tr("证据库"))
         self.tabs.addTab(self.camera_host, self.tr("现场拍摄"))
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -278,7 +278,7 @@ class EvidencePage(QWidget):
     def _actor(self) -> Officer | None:
         officer = self.current_officer()
         if officer is None:
-            self.detail.say(self.tr("请先登录：查看和导出原件须记录操作人员（R17）。"), error=True)
+            self.detail.say(self.tr("请先登录：查看和导出原件须记录操作人员。"), error=True)
         return officer
 
     def open_in_viewer(self) -> Job | None:
@@ -313,7 +313,7 @@ class EvidencePage(QWidget):
         if item is None or officer is None:
             return None
         if not purpose.strip():
-            self.detail.say(self.tr("请填写导出用途：每次导出原件都记入访问记录（R17）。"), error=True)
+            self.detail.say(self.tr("请填写导出用途：每次导出原件都记入访问记录。"), error=True)
             return None
         job = Job(self.locker.export, item.sha256, folder, actor=officer, purpose=purpose.strip())
         job.result.connect(lambda path: self._exported(item, path))

@@ -96,7 +96,7 @@ class EvidenceDetail(QScrollArea):
         self.open_button = QPushButton(self.tr("打开"))
         self.export_button = QPushButton(self.tr("导出…"))
         self.verify_button = QPushButton(self.tr("校验"))
-        self.open_button.setToolTip(self.tr("复制到本人查看目录并用系统程序打开；查看记入访问记录（R17）"))
+        self.open_button.setToolTip(self.tr("复制到本人查看目录并用系统程序打开；查看记入访问记录"))
         self.verify_button.setToolTip(self.tr("重新计算原件的 SHA-256 并与封存记录比对"))
         self.rehash_bar = QProgressBar()
         self.rehash_bar.setTextVisible(False)
@@ -175,9 +175,9 @@ class EvidenceDetail(QScrollArea):
                                  for o, c in zip(i.officer_ids, i.officer_certs, strict=False)),
             "inspection": row.inspection_label or self.tr("未关联检查任务"),
             "derived": f"{i.derived_from[:16]}…（{i.derivation}）" if i.derived_from else self.tr("—（原件）"),
-            "retention": (self.tr("随案件 %1 保存（R19）").replace("%1", i.case_id or "")
+            "retention": (self.tr("随案件 %1 保存").replace("%1", i.case_id or "")
                           if i.retain_until is None else
-                          self.tr("至少保存至 %1（R19）").replace("%1", i.retain_until.isoformat())),
+                          self.tr("至少保存至 %1").replace("%1", i.retain_until.isoformat())),
             "seq": str(i.seal_seq),
         }
         for key, text in texts.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from app.gates import Finding, Severity
@@ -20,16 +21,25 @@ _ORDER = {Severity.BLOCK: 0, Severity.WARN: 1, Severity.INFO: 2}
 
 
 class GatePanel(QFrame):
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, scrolls: bool = True) -> None:
+        """``scrolls=False`` inside something that already scrolls: the findings are a label
+        as tall as they are, never a scroll area inside another."""
         super().__init__(parent)
         self.setObjectName("gatePanel")
         self.verdict = QLabel()
         self.verdict.setObjectName("gateVerdict")
         self.verdict.setWordWrap(True)
         # A text browser wraps and scrolls long legal citations by itself.
-        self.browser = QTextBrowser()
-        self.browser.setOpenLinks(False)
-        self.browser.setFrameShape(QFrame.Shape.NoFrame)
+        self.browser: QTextBrowser | QLabel
+        if scrolls:
+            self.browser = QTextBrowser()
+            self.browser.setOpenLinks(False)
+            self.browser.setFrameShape(QFrame.Shape.NoFrame)
+        else:
+            self.browser = QLabel()
+            self.browser.setWordWrap(True)
+            self.browser.setTextFormat(Qt.TextFormat.RichText)
+            self.browser.setAlignment(Qt.AlignmentFlag.AlignTop)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(self.verdict)
@@ -52,7 +62,10 @@ class GatePanel(QFrame):
             blocks.append(f'<table width="100%" cellpadding="6" style="margin-bottom:6px">'
                           f'<tr><td style="color:{colour}; background:{background}">{html.escape(text)}</td></tr>'
                           "</table>")
-        self.browser.setHtml("".join(blocks))
+        if isinstance(self.browser, QLabel):
+            self.browser.setText("".join(blocks))
+        else:
+            self.browser.setHtml("".join(blocks))
 
     def show_note(self, text: str) -> None:
         """A line instead of findings: the task is finished, or its data is incomplete."""

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import InspectionOverview
+from app.domain import InspectionOverview, InspectionStatus
 from app.gates.board import StatusBoard
 from ui.labels import label
 from ui.pages.gate_panel import GatePanel
@@ -43,8 +43,7 @@ class InspectionDetail(QFrame):
         inner = QVBoxLayout(content)
         self._form = QFormLayout()
         inner.addLayout(self._form)
-        self.gates = GatePanel()
-        self.gates.browser.setMinimumHeight(260)
+        self.gates = GatePanel(scrolls=False)  # the panel scrolls as a whole
         inner.addWidget(self.gates, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -56,7 +55,7 @@ class InspectionDetail(QFrame):
         self.start_button.setObjectName("primary")
         self.record_button = QPushButton(self.tr("现场笔录"))
         self.merge_button = QPushButton()
-        self.merge_button.setToolTip(self.tr("综合查一次：同一对象的其他待检查任务并入本任务（R7）"))
+        self.merge_button.setToolTip(self.tr("综合查一次：同一对象的其他待检查任务并入本任务"))
         for button in (self.start_button, self.record_button, self.merge_button):
             button.setContentsMargins(8, 0, 8, 0)
             outer.addWidget(button)
@@ -82,6 +81,7 @@ class InspectionDetail(QFrame):
             self._fields[key] = value
             heading = QLabel(caption)
             heading.setObjectName("hint")
+            heading.setWordWrap(True)
             self._form.addRow(heading, value)
 
     def show_row(self, row: InspectionOverview | None) -> None:
@@ -156,11 +156,18 @@ class InspectionsPage(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(44)
-        self.table.setWordWrap(False)
+        # Two lines a row: the subject's name wraps in full instead of ending in "…".
+        self.table.verticalHeader().setDefaultSectionSize(60)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # The subject's name needs the width: the source is in the detail beside the list,
+        # and the officers' names wrap in a column of their own width.
+        self.table.setColumnHidden(3, True)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(5, 120)
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.detail = InspectionDetail()
 
@@ -188,7 +195,17 @@ class InspectionsPage(QWidget):
         self._shown = None
         self.model.set_rows(rows)
         self._update_count()
-        self.select_task(keep) or (self.proxy.rowCount() and self.table.selectRow(0))
+        if not self.select_task(keep):
+            self._select_first_open()
+
+    def _select_first_open(self) -> None:
+        """Preselect the first task still to be worked on, never a closed one."""
+        for n in range(self.proxy.rowCount()):
+            if self.proxy.index(n, 0).data(ROW_ROLE).status in (InspectionStatus.PLANNED,
+                                                                 InspectionStatus.IN_PROGRESS):
+                self.table.selectRow(n)
+                return
+        self.table.clearSelection()
 
     def select_task(self, inspection_id: str | None) -> bool:
         for n in range(self.proxy.rowCount()):

@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -27,6 +26,7 @@ from ui.pages.onsite_documents import DocumentsStep
 from ui.pages.onsite_opening import OpeningStep
 from ui.pages.onsite_outcome import OutcomeStep
 from ui.pages.onsite_signatures import SignatureStep
+from ui.widgets.work_step import framed
 from ui.workers import emit
 
 
@@ -34,16 +34,18 @@ class CloseStep(OnsiteStep):
     """Everything that still stops the record being closed, and the close button."""
 
     closed = Signal()
+    fills_page = True  # the findings scroll by themselves; the close button stays in the bar
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("结束检查"), self.tr(
-            "结束前核对：亮证（R2）、回避告知（R3）、签名或拒签（R9）、责令改正与复查（R10）、监督卡（R13）；"
+            "结束前核对：亮证、回避告知、签名或拒签、责令改正与复查、监督卡；"
             "每项未完成的要求下方注明其法律依据。"), parent)
         self.findings = GatePanel()
         self.layout_.addWidget(self.findings, 1)
         self.close_button = QPushButton(self.tr("结束检查并锁定笔录"))
         self.close_button.clicked.connect(self._close)
-        self.layout_.addWidget(self.close_button)
+        self.add_actions(self.close_button)
+        self.actions_.insertStretch(0, 1)
         self.finish_layout()
 
     def load(self, ctx: OnsiteContext) -> None:
@@ -116,12 +118,9 @@ class OnsitePage(QWidget):
             item.setData(Qt.ItemDataRole.UserRole, key)
             item.setSizeHint(QSize(160, 52))
             self.step_list.addItem(item)
-            # Steps scroll rather than squeeze their fields on a small tablet screen.
-            scroll = QScrollArea()
-            scroll.setWidgetResizable(True)
-            scroll.setFrameShape(QFrame.Shape.NoFrame)
-            scroll.setWidget(step)
-            self.stack.addWidget(scroll)
+            # Steps scroll rather than squeeze their fields on a small tablet screen; their
+            # primary actions stay in a bar below, never scrolled away.
+            self.stack.addWidget(framed(step))
             step.changed.connect(self.reload)
         self.step_list.currentRowChanged.connect(self._step_changed)
         body = QHBoxLayout()
@@ -168,6 +167,7 @@ class OnsitePage(QWidget):
             step.load(ctx)
             if step not in (self.closing, self.documents):
                 step.setEnabled(not read_only)
+                step.action_bar.setEnabled(not read_only)
         emit(self.record_changed, self.inspection_id)
 
     def _step_changed(self, row: int) -> None:

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSplitter,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,10 +35,15 @@ from ui.pages.onsite_base import OnsiteContext, OnsiteStep
 
 
 class ChecklistStep(OnsiteStep):
+    # The list and the item's detail side by side, the detail in tabs (result, minor
+    # violation, penalty) so that it fits the tablet's height without a scroll area.
+    fills_page = True
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("检查项"), self.tr(
-            "只检查已公布的检查事项（R6）。不符合的写明问题；轻微违法先采取柔性措施，不予处罚的记录依据和教育情况"
-            "（R11）；拟处罚的须选择裁量基准条款，调整适用须有批准记录（R12）。"), parent)
+            "只检查已公布的检查事项清单内的事项（国办发〔2024〕54号）。不符合的写明问题；轻微违法先采取柔性措施，"
+            "不予处罚的记录依据和教育情况（《行政处罚法》第三十三条）；拟处罚的须选择裁量基准条款，调整适用须有批准记录"
+            "（《行政处罚法》第三十四条）。"), parent)
         self.model = ChecklistModel(self)
         self.table = QTableView()
         self.table.setModel(self.model)
@@ -54,6 +59,7 @@ class ChecklistStep(OnsiteStep):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setColumnHidden(3, True)  # the finding is edited, and read, beside the table
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.verticalHeader().setMinimumSectionSize(48)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self._show(cur.row()))
         self.summary = QLabel()
         self.summary.setObjectName("hint")
@@ -69,16 +75,15 @@ class ChecklistStep(OnsiteStep):
         self.item_basis.setObjectName("hint")
         el.addWidget(self.item_title)
         el.addWidget(self.item_basis)
-        results = QHBoxLayout()
+        results = QGridLayout()
         self.result_buttons: dict[CheckResultValue, QRadioButton] = {}
         group = QButtonGroup(self)
-        for value in CheckResultValue:
+        for n, value in enumerate(CheckResultValue):
             button = QRadioButton(label(value))
             group.addButton(button)
             self.result_buttons[value] = button
-            results.addWidget(button)
+            results.addWidget(button, n // 2, n % 2)
             button.toggled.connect(self._sync_enabled)
-        results.addStretch(1)
         el.addLayout(results)
         form = QFormLayout()
         self.finding = QPlainTextEdit()
@@ -89,18 +94,22 @@ class ChecklistStep(OnsiteStep):
         form.addRow(self.tr("发现的问题"), self.finding)
         form.addRow(self.tr("整改建议"), self.advice)
         el.addLayout(form)
+        self.evidence = QListWidget()
+        el.addWidget(QLabel(self.tr("证据（本次检查已封存的材料）：")))
+        el.addWidget(self.evidence, 1)
+        self.detail_tabs = QTabWidget()
+        self.detail_tabs.addTab(editor, self.tr("检查结果"))
 
-        self.minor_box = QGroupBox(self.tr("轻微违法（R11）"))
+        self.minor_box = QGroupBox(self.tr("轻微违法"))
         self.minor_box.setCheckable(True)
         self.minor_box.setChecked(False)
         ml = QVBoxLayout(self.minor_box)
-        measures = QHBoxLayout()
+        measures = QGridLayout()
         self.measure_checks: dict[FlexibleMeasure, QCheckBox] = {}
-        for m in FlexibleMeasure:
+        for n, m in enumerate(FlexibleMeasure):
             box = QCheckBox(label(m))
             self.measure_checks[m] = box
-            measures.addWidget(box)
-        measures.addStretch(1)
+            measures.addWidget(box, n // 3, n % 3)
         ml.addWidget(QLabel(self.tr("已采取的柔性措施：")))
         ml.addLayout(measures)
         self.ground = QComboBox()
@@ -110,18 +119,16 @@ class ChecklistStep(OnsiteStep):
         ml.addWidget(QLabel(self.tr("不予处罚情形（《行政处罚法》第三十三条）：")))
         ml.addWidget(self.ground)
         ml.addWidget(self.education)
-        el.addWidget(self.minor_box)
-
-        self.evidence = QListWidget()
-        self.evidence.setFixedHeight(90)
-        el.addWidget(QLabel(self.tr("证据（本次检查已封存的材料）：")))
-        el.addWidget(self.evidence)
+        minor_page = QWidget()
+        mp = QVBoxLayout(minor_page)
+        mp.addWidget(self.minor_box)
+        mp.addStretch(1)
+        self.detail_tabs.addTab(minor_page, self.tr("轻微违法"))
         self.save = QPushButton(self.tr("保存本项并转到下一项"))
         self.save.setObjectName("primary")
         self.save.clicked.connect(self._save)
-        el.addWidget(self.save)
 
-        self.penalty_box = QGroupBox(self.tr("拟处罚（R12）"))
+        self.penalty_box = QGroupBox(self.tr("拟处罚"))
         pf = QFormLayout(self.penalty_box)
         self.benchmark = QComboBox()
         self.proposed = QLineEdit()
@@ -146,24 +153,25 @@ class ChecklistStep(OnsiteStep):
         pf.addRow(self.tr("批准时间"), self.approved_at)
         pf.addRow("", self.propose)
         pf.addRow("", self.penalty_state)
-        el.addWidget(self.penalty_box)
-        el.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(editor)
+        penalty_page = QWidget()
+        pp = QVBoxLayout(penalty_page)
+        pp.addWidget(self.penalty_box)
+        pp.addStretch(1)
+        self.detail_tabs.addTab(penalty_page, self.tr("拟处罚"))
 
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.table, 1)
-        ll.addWidget(self.summary)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(left)
-        split.addWidget(scroll)
-        split.setStretchFactor(0, 1)
-        split.setStretchFactor(1, 1)
-        split.setSizes([420, 480])
+        split.addWidget(self.detail_tabs)
+        split.setChildrenCollapsible(False)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 5)
+        split.setSizes([360, 470])
         self.layout_.addWidget(split, 1)
+        self.add_actions(self.summary, self.save, stretch_first=True)
         self.finish_layout()
         self._row = -1
 

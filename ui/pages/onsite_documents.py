@@ -16,11 +16,13 @@ from ui.workers import Job, default_pool
 
 class DocumentsStep(OnsiteStep):
     """Choose a document, generate it (a draft record until everyone has signed), look at it, export it."""
+    fills_page = True  # the list and the preview scroll by themselves
+
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("文书"), self.tr(
-            "行政检查通知书和监督卡带有本机签名的检查码（R14）；现场检查笔录在签名前可打印草稿供当事人阅看，"
-            "全部签名后打印正式文书（R9）。"), parent)
+            "行政检查通知书和监督卡带有本机签名的检查码；现场检查笔录在签名前可打印草稿供当事人阅看，"
+            "全部签名后打印正式文书。"), parent)
         self.export = QPushButton(self.tr("导出…"))
         self.export.clicked.connect(self._export)
         self.panel = DocumentPanel(self.tr("生成"), (self.export,))

@@ -22,16 +22,18 @@ from ui.pages.onsite_base import OnsiteContext, OnsiteStep
 class OpeningStep(OnsiteStep):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("开场：亮证、告知回避、当事人"), self.tr(
-            "笔录的第一项为执法人员出示执法证件（R2，《行政处罚法》第五十五条），"
-            "随后告知当事人申请回避的权利并记录其答复（R3，《行政处罚法》第四十三条）。"), parent)
-        self.cert_box = QGroupBox(self.tr("出示执法证件（R2）"))
+            "笔录的第一项为执法人员出示执法证件（《行政处罚法》第五十五条），"
+            "随后告知当事人申请回避的权利并记录其答复（《行政处罚法》第四十三条）。"), parent)
+        self.cert_box = QGroupBox(self.tr("出示执法证件"))
         self.cert_rows = QVBoxLayout(self.cert_box)
         self.layout_.addWidget(self.cert_box)
 
-        recusal = QGroupBox(self.tr("告知回避权利（R3）"))
+        recusal = QGroupBox(self.tr("告知回避权利"))
         rl = QVBoxLayout(recusal)
-        rl.addWidget(QLabel(self.tr("“执法人员与你方有直接利害关系或者有其他关系可能影响公正执法的，你方有权申请回避。"
-                                    "是否申请回避？”")))
+        question = QLabel(self.tr("“执法人员与你方有直接利害关系或者有其他关系可能影响公正执法的，你方有权申请回避。"
+                                  "是否申请回避？”"))
+        question.setWordWrap(True)  # read out in full, in either language, without widening the step
+        rl.addWidget(question)
         self.no_recusal = QRadioButton(self.tr("不申请回避"))
         self.recusal = QRadioButton(self.tr("申请回避"))
         group = QButtonGroup(self)
@@ -55,11 +57,12 @@ class OpeningStep(OnsiteStep):
 
         party = QGroupBox(self.tr("在场当事人"))
         form = QFormLayout(party)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.party_name = QLineEdit()
         self.party_role = QLineEdit()
         self.party_role.setPlaceholderText(self.tr("法定代表人、负责人、委托代理人…"))
         self.party_id = QLineEdit()
-        self.party_absent = QCheckBox(self.tr("当事人不在场（须由见证人签名，R9）"))
+        self.party_absent = QCheckBox(self.tr("当事人不在场（须由见证人签名）"))
         form.addRow(self.tr("姓名"), self.party_name)
         form.addRow(self.tr("身份"), self.party_role)
         form.addRow(self.tr("身份证件号码"), self.party_id)

@@ -18,10 +18,10 @@ class OutcomeStep(OnsiteStep):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("处理：责令改正与监督卡"), self.tr(
             "需要整改的，一次告知、全程跟踪、及时复核：下达责令限期改正通知书，并自动生成复查任务"
-            "（R10，宁夏某市《2025年行政执法重点工作任务分工方案》二（五））。发放行政执法案件监督卡并在笔录中注明"
-            "（R13，同一方案 五（十四））。"),
+            "（《行政处罚法》第二十八条）。发放行政执法案件监督卡并在笔录中注明"
+            "（国办发〔2018〕118号）。"),
             parent)
-        order = QGroupBox(self.tr("责令（限期）改正（R10）"))
+        order = QGroupBox(self.tr("责令（限期）改正"))
         form = QFormLayout(order)
         self.order_items = QLabel()
         self.order_items.setWordWrap(True)
@@ -40,7 +40,7 @@ class OutcomeStep(OnsiteStep):
         form.addRow("", self.order_state)
         self.layout_.addWidget(order)
 
-        card = QGroupBox(self.tr("行政执法案件监督卡（R13）"))
+        card = QGroupBox(self.tr("行政执法案件监督卡"))
         cf = QFormLayout(card)
         self.card_recipient = QLineEdit()
         self.card_button = QPushButton(self.tr("记录已发放监督卡"))

@@ -24,10 +24,12 @@ from ui.widgets.signature_pad import SignaturePad
 
 
 class SignatureStep(OnsiteStep):
+    fills_page = True  # the list of signatures scrolls by itself; the step is not scrolled
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(self.tr("签名"), self.tr(
             "现场检查笔录由执法人员和当事人签名；当事人拒绝签名的，注明理由并由见证人签名；当事人不在场的，"
-            "由见证人签名（R9，《行政处罚法》第五十五条、《行政强制法》第十八条）。"), parent)
+            "由见证人签名（《行政处罚法》第五十五条、《行政强制法》第十八条）。"), parent)
         top = QHBoxLayout()
         form_box = QGroupBox(self.tr("签名人"))
         form = QFormLayout(form_box)
@@ -58,15 +60,15 @@ class SignatureStep(OnsiteStep):
         buttons.addWidget(self.save)
         pl.addLayout(buttons)
         top.addWidget(pad_box, 3)
-        self.layout_.addLayout(top, 2)
+        self.layout_.addLayout(top, 1)
 
         self.signed = QListWidget()
         self.signed.setIconSize(QSize(150, 50))
-        self.signed.setFixedHeight(150)
-        self.layout_.addWidget(self.signed)
+        self.signed.setMinimumHeight(110)
 
         refusal = QGroupBox(self.tr("当事人拒绝签名"))
         rf = QFormLayout(refusal)
+        rf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText(self.tr("拒签理由或情况"))
         self.witness = QComboBox()
@@ -75,7 +77,11 @@ class SignatureStep(OnsiteStep):
         rf.addRow(self.tr("理由"), self.reason)
         rf.addRow(self.tr("见证人签名"), self.witness)
         rf.addRow("", self.refuse)
-        self.layout_.addWidget(refusal)
+        # The signatures so far beside the refusal: the pad above keeps the height for writing.
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.signed, 1)
+        bottom.addWidget(refusal, 1)
+        self.layout_.addLayout(bottom)
         self.finish_layout()
 
     def load(self, ctx: OnsiteContext) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from PySide6.QtCore import QDate
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -90,7 +91,11 @@ class ReviewPage(QWidget):
                              (self.return_button, ReviewDecisionKind.RETURN),
                              (self.key_button, ReviewDecisionKind.KEY)):
             button.setMinimumHeight(48)
+            button.setEnabled(False)  # nothing is selected yet
             button.clicked.connect(lambda _=False, k=kind: self.decide_selected(k))
+        # The decisions act on the selected rows: they are offered only while some are selected.
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._sync_actions())
+        self.model.modelReset.connect(self._sync_actions)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.count = QLabel()
@@ -104,10 +109,28 @@ class ReviewPage(QWidget):
         buttons = QHBoxLayout()
         for b in (self.approve_button, self.return_button, self.key_button):
             buttons.addWidget(b)
+        # A large preview of the row in focus beside the queue: a reviewer judges by looking.
+        self.preview = QLabel(self.tr("选择一项查看大图"))
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.preview.setFixedWidth(400)
+        self.preview.setMinimumHeight(300)
+        self.preview.setStyleSheet("background: #e9edf2; border-radius: 6px; color: #8a939e;")
+        self.preview_caption = QLabel()
+        self.preview_caption.setWordWrap(True)
+        self.preview_caption.setFixedWidth(400)
+        self.table.selectionModel().currentRowChanged.connect(lambda *_: self.show_preview())
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_preview())
+        self.model.modelReset.connect(self.show_preview)
+        looking = QVBoxLayout()
+        looking.addWidget(self.preview, 1)
+        looking.addWidget(self.preview_caption)
+        side = QHBoxLayout()
+        side.addWidget(self.table, 1)
+        side.addLayout(looking)
         queue = QWidget()
         ql = QVBoxLayout(queue)
         ql.addLayout(filters)
-        ql.addWidget(self.table, 1)
+        ql.addLayout(side, 1)
         ql.addLayout(actions)
         ql.addLayout(buttons)
         ql.addWidget(self.message)
@@ -161,7 +184,7 @@ class ReviewPage(QWidget):
         ol.addWidget(self.overdue, 1)
 
         self.tabs = QTabWidget()
-        self.tabs.setStyleSheet("QTabBar::tab { min-height: 40px; min-width: 120px; padding: 0 16px; }")
+        self.tabs.setStyleSheet("QTabBar::tab { min-height: 44px; min-width: 120px; padding: 0 16px; }")
         self.tabs.addTab(queue, self.tr("待审核"))
         self.tabs.addTab(audit_tab, self.tr("审计日志"))
         self.tabs.addTab(overdue_tab, self.tr("逾期未导入/未同步"))
@@ -187,7 +210,35 @@ class ReviewPage(QWidget):
             locker, thumbnails = self.source()
             self._service = ReviewService(locker)
             self.model.set_thumbnails(thumbnails)
+            thumbnails.ready.connect(lambda sha: self.show_preview(sha))
         return self._service
+
+    def show_preview(self, ready: str | None = None) -> None:
+        """The row in focus, large; ``ready``: a thumbnail just made (shown if it is that row's)."""
+        selection = self.table.selectionModel()
+        index = selection.currentIndex()
+        if not (index.isValid() and selection.isRowSelected(index.row())):
+            rows = selection.selectedRows()
+            index = rows[0] if rows else index
+        if not index.isValid() or index.row() >= self.model.rowCount():
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(self.tr("选择一项查看大图"))
+            self.preview_caption.clear()
+            return
+        item = self.model.row_at(index.row()).entry.item
+        if ready is not None and ready != item.sha256:
+            return
+        self.preview_caption.setText(f"{item.captured_at:%Y-%m-%d %H:%M}  {item.original_name or item.sha256[:16]}"
+                                     + (f"  ·  {item.inspection_id}" if item.inspection_id else ""))
+        thumbnails = self.model.thumbnails
+        pixmap = thumbnails.pixmap(item) if thumbnails is not None else None
+        if pixmap is not None and not pixmap.isNull():
+            self.preview.setPixmap(pixmap.scaled(self.preview.width(), max(self.preview.height(), 300),
+                                                 Qt.AspectRatioMode.KeepAspectRatio,
+                                                 Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.preview.setPixmap(QPixmap())
+            self.preview.setText(self.tr("无预览"))
 
     # --- who is looking ------------------------------------------------------------
     def set_officer(self, officer: Officer | None) -> None:
@@ -285,10 +336,15 @@ class ReviewPage(QWidget):
         self.message.setText(self.tr("正在签署审核决定…"))
         return job.bind(self).start(database_pool())
 
+    def _sync_actions(self) -> None:
+        can = bool(self.table.selectionModel().selectedRows()) and self.jobs.get("decide") is None
+        for b in (self.approve_button, self.return_button, self.key_button):
+            b.setEnabled(can)
+
     def _decided(self, outcome: tuple) -> None:
         made, refused = outcome
-        for b in (self.approve_button, self.return_button, self.key_button):
-            b.setEnabled(True)
+        self.jobs.pop("decide", None)
+        self._sync_actions()
         errors = [e.message(self.language) if isinstance(e, UserFacingError) else f"{type(e).__name__}: {e}"
                   for e in refused]
         self.message.setStyleSheet("color: #b3261e;" if errors else "color: #1b7f3b;")

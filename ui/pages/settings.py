@@ -20,7 +20,7 @@ class SettingsPage(QWidget):
         self.language.addItem("中文", "zh")
         self.language.addItem("English", "en")
         self.language.activated.connect(lambda i: emit(self.language_chosen, self.language.itemData(i)))
-        self.language_note = QLabel(self.tr("界面语言在下次启动时生效。"))
+        self.language_note = QLabel(self.tr("选择后界面立即切换，并在下次启动时沿用。"))
         self.language_note.setObjectName("hint")
         self.data_folder = QLabel()
         self.reference = QLabel()

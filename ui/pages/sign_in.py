@@ -10,10 +10,11 @@ then serves the idle lock and switching user over the open workspace
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
 from PySide6.QtWidgets import (
     QFrame,
@@ -68,6 +69,43 @@ class StaffCard(QPushButton):
             layout.addWidget(w)
 
 
+class PinPad(QWidget):
+    """Digits for a gloved finger: 0–9, delete and clear, each key a large target.
+
+    The keys type into whichever PIN field was last focused; the keyboard works as well.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        grid = QGridLayout(self)
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(8)
+        self.keys: dict[str, QPushButton] = {}
+        layout = ("1", "2", "3", "4", "5", "6", "7", "8", "9", "clear", "0", "back")
+        captions = {"clear": self.tr("清空"), "back": self.tr("删除")}
+        for n, key in enumerate(layout):
+            button = QPushButton(captions.get(key, key))
+            button.setObjectName("pinKey")
+            button.setMinimumSize(96, 56)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the field keeps the focus (and the keyboard)
+            grid.addWidget(button, n // 3, n % 3)
+            self.keys[key] = button
+        self.target: QLineEdit | None = None
+        for key, button in self.keys.items():
+            button.clicked.connect(lambda _=False, k=key: self.press(k))
+
+    def press(self, key: str) -> None:
+        field = self.target
+        if field is None or not field.isEnabled():
+            return
+        if key == "clear":
+            field.clear()
+        elif key == "back":
+            field.backspace()
+        elif len(field.text()) < 12:
+            field.insert(key)
+
+
 class PinPanel(QFrame):
     """The PIN of the chosen person; two fields when an old PIN must be replaced."""
 
@@ -101,11 +139,50 @@ class PinPanel(QFrame):
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_button)
         buttons.addWidget(self.ok_button, 1)
+        self.keypad = PinPad()
+        self.keypad.target = self.pin
+        for field in (self.pin, self.confirm):
+            field.installEventFilter(self)
         layout = QVBoxLayout(self)
         for w in (self.who, self.hint, self.pin, self.confirm, self.message):
             layout.addWidget(w)
+        layout.addWidget(self.keypad)
         layout.addLayout(buttons)
         layout.addStretch(1)
+        # While the back-off runs, the wait counts down here; nothing can be typed meanwhile.
+        self.lock_left: Callable[[], float] | None = None
+        self.countdown = QTimer(self)
+        self.countdown.setInterval(1000)
+        self.countdown.timeout.connect(self._tick)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.FocusIn and watched in (self.pin, self.confirm):
+            self.keypad.target = watched  # the keypad types where the officer last tapped
+        return super().eventFilter(watched, event)
+
+    def wait_out(self, remaining: Callable[[], float]) -> None:
+        """Count down the wrong-PIN back-off (``remaining`` gives seconds left), then allow a try."""
+        self.lock_left = remaining
+        self._tick()
+
+    def locked(self) -> bool:
+        return self.countdown.isActive()
+
+    def _tick(self) -> None:
+        left = math.ceil(self.lock_left()) if self.lock_left is not None else 0
+        waiting = left > 0
+        for w in (self.pin, self.confirm, self.keypad, self.ok_button):
+            w.setEnabled(not waiting)
+        if waiting:
+            self.message.setText(self.tr("PIN 错误次数过多，请在 %1 秒后重试。").replace("%1", str(left)))
+            if not self.countdown.isActive():
+                self.countdown.start()
+        else:
+            if self.countdown.isActive():
+                self.countdown.stop()
+                self.message.setText(self.tr("可以再次输入 PIN。"))
+                self.pin.setFocus()
+            self.lock_left = None
 
     def ask(self, officer: Officer, *, first: bool) -> None:
         """Ask for the PIN; ``first``: for a new PIN, typed twice (an earlier version's PIN is replaced)."""
@@ -116,6 +193,11 @@ class PinPanel(QFrame):
         self.ok_button.setEnabled(True)
         self.first = first
         self.confirm.setVisible(first)
+        self.keypad.target = self.pin
+        self.countdown.stop()
+        self.lock_left = None
+        for w in (self.pin, self.confirm, self.keypad):
+            w.setEnabled(True)
         self.pin.clear()
         self.confirm.clear()
         self.message.clear()
@@ -202,11 +284,16 @@ class SignInPage(QWidget):
         self.pin_panel.ok_button.setEnabled(has_pin)
         if not has_pin:  # said at once: a PIN is issued by an administrator, never claimed here
             self.pin_panel.message.setText(PinRequired(officer.id).message(self.language))
+        elif self._lock_remaining(officer.id) > 0:
+            self.pin_panel.wait_out(lambda: self._lock_remaining(officer.id))
         notice = access.standing_notice(officer, self.clock().date())
         if notice is not None:  # R1: he may sign in and read his tasks, but not act as an officer
             self.pin_panel.hint.setText(self.pin_panel.hint.text() + "\n"
                                         + (notice[0] if self.language == "zh" else notice[1]))
         self.stack.setCurrentIndex(1)
+
+    def _lock_remaining(self, person_id: str) -> float:
+        return self.custody.lock_remaining(person_id) if self.custody is not None else 0.0
 
     def submit(self) -> bool:
         """Check what was typed; on success emit ``signed_in`` and go back to the cards."""
@@ -231,6 +318,8 @@ class SignInPage(QWidget):
                                   else self.tr("无法记录登录：%1").replace("%1", str(exc)))
             panel.pin.clear()
             panel.confirm.clear()
+            if self._lock_remaining(officer.id) > 0:
+                panel.wait_out(lambda: self._lock_remaining(officer.id))
             return False
         assert self.custody is not None
         if self.custody.pin_must_change(person.id):  # an earlier version's PIN: replaced before going on

@@ -39,6 +39,7 @@ from local_db.errors import UserFacingError
 from sync import client
 from sync.pairing import current_pairing
 from sync.reachability import ReachabilityWatch, hq_reachable
+from ui.labels import reference_source
 from ui.models.sync_tables import ReceiptsModel, RejectionsModel, megabytes
 from ui.workers import Job, default_pool
 
@@ -212,7 +213,7 @@ class SyncPage(QWidget):
 
         s = pending_summary(self.ws)
         if not s.paired:
-            text = self.tr("本设备尚未与总部配对（fieldinspect pair --hq-dir 目录）。")
+            text = self.tr("本设备尚未与总部配对：请设备管理员完成配对后再同步。")
         elif not (s.pending_evidence or s.pending_inspections or s.outstanding):
             text = self.tr("没有待同步的数据：所有记录均已被总部确认。")
         else:
@@ -226,7 +227,7 @@ class SyncPage(QWidget):
         self.receipts.set_rows(s.acknowledged)
         self.rejections.set_rows(s.rejections)
         ref = self.ws.reference_sets.latest()
-        self.reference.setText(f"{ref['version']}（{ref['source']}）" if ref else "—")
+        self.reference.setText(f"{ref['version']}（{reference_source(ref['source'])}）" if ref else "—")
         self.start_button.setEnabled(s.paired and self.job is None)
 
     # --- the sync -------------------------------------------------------------------------------

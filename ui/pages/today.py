@@ -7,11 +7,12 @@ from typing import TYPE_CHECKING
 from collections.abc import Sequence
 from datetime import date
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QLineEdit, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from app.access import standing_notice
-from app.domain import InspectionOverview, Officer
+from app.domain import InspectionOverview, InspectionStatus, Officer
 from ui.labels import label
 from ui.workers import emit
 
@@ -20,12 +21,21 @@ if TYPE_CHECKING:
 
 
 class TaskCard(QFrame):
+    """A task of the day: tapping it opens the task; 开始检查 (or 继续检查) is right on it."""
+
+    open_requested = Signal(str)  # inspection id
+    start_requested = Signal(str)
+    record_requested = Signal(str)
+
     def __init__(self, row: InspectionOverview, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.row = row
         self.setObjectName("taskCard")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(18, 12, 18, 12)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(18, 12, 18, 12)
+        layout = QVBoxLayout()
+        outer.addLayout(layout, 1)
         head = QLabel(f"{row.scheduled_at:%H:%M}  {row.subject_name}")
         head.setObjectName("taskHead")
         meta = QLabel(" · ".join(filter(None, [
@@ -38,7 +48,27 @@ class TaskCard(QFrame):
                        + (("；" + self.tr("辅助：") + "、".join(row.assistant_names)) if row.assistant_names else ""))
         for w in (head, meta, place, staff):
             w.setWordWrap(True)
+            w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
             layout.addWidget(w)
+        actions = QVBoxLayout()
+        self.open_button = QPushButton(self.tr("查看任务"))
+        self.open_button.clicked.connect(lambda: emit(self.open_requested, row.id))
+        self.start_button = QPushButton(self.tr("开始检查") if row.status is InspectionStatus.PLANNED
+                                        else self.tr("继续检查"))
+        self.start_button.setObjectName("primary")
+        self.start_button.setVisible(row.status in (InspectionStatus.PLANNED, InspectionStatus.IN_PROGRESS))
+        self.start_button.clicked.connect(lambda: emit(
+            self.start_requested if row.status is InspectionStatus.PLANNED else self.record_requested, row.id))
+        for b in (self.start_button, self.open_button):
+            b.setMinimumSize(140, 48)
+            actions.addWidget(b)
+        actions.addStretch(1)
+        outer.addLayout(actions)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
+        if event.button() == Qt.MouseButton.LeftButton and self.rect().contains(event.position().toPoint()):
+            emit(self.open_requested, self.row.id)
+        super().mouseReleaseEvent(event)
 
 
 class ReturnedCard(QFrame):
@@ -74,6 +104,9 @@ class ReturnedCard(QFrame):
 
 class TodayPage(QWidget):
     answer_requested = Signal(str, str)  # sha256, answer
+    open_requested = Signal(str)  # inspection id: show it on the task list
+    start_requested = Signal(str)  # start the inspection (its gates are checked)
+    record_requested = Signal(str)  # continue the record of a started one
 
     def __init__(self, parent: QWidget | None = None, language: str = "zh") -> None:
         super().__init__(parent)
@@ -124,6 +157,9 @@ class TodayPage(QWidget):
             card.deleteLater()
         self.cards = [TaskCard(r) for r in sorted(rows, key=lambda r: r.scheduled_at)]
         for n, card in enumerate(self.cards):
+            card.open_requested.connect(lambda i: emit(self.open_requested, i))
+            card.start_requested.connect(lambda i: emit(self.start_requested, i))
+            card.record_requested.connect(lambda i: emit(self.record_requested, i))
             self._list.insertWidget(n, card)
         self.empty.setVisible(not self.cards)
 

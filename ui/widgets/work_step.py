@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from local_db.errors import UserFacingError
 from ui.workers import emit
@@ -22,6 +22,10 @@ class WorkStep(QWidget):
     """
 
     changed = Signal()  # something was written: the page reloads what the steps show
+
+    # A step that lays itself out in the height there is (its lists and tables scroll by
+    # themselves) is not put in a scroll area: a scroll area inside another is refused.
+    fills_page = False
 
     def __init__(self, title: str = "", hint: str = "", *, margins: tuple[int, int] = (20, 12),
                  parent: QWidget | None = None) -> None:
@@ -43,6 +47,18 @@ class WorkStep(QWidget):
         self.error.setWordWrap(True)
         self.error.setStyleSheet("color: #b3261e; background: #fdecea; padding: 8px; border-radius: 6px;")
         self.error.hide()
+        # The step's primary actions, kept visible below it whatever its height (see framed()).
+        self.action_bar = QWidget()
+        self.action_bar.setObjectName("actionBar")
+        self.actions_ = QHBoxLayout(self.action_bar)
+        self.actions_.setContentsMargins(margins[0], 8, margins[0], 8)
+        self.action_bar.hide()
+
+    def add_actions(self, *widgets: QWidget, stretch_first: bool = False) -> None:
+        """Put ``widgets`` in the fixed action bar under the step (moved out of the step's layout)."""
+        for n, w in enumerate(widgets):
+            self.actions_.addWidget(w, 1 if stretch_first and n == 0 else 0)
+        self.action_bar.show()
 
     def finish_layout(self) -> None:
         """Put the error line at the bottom, after the step's own widgets."""
@@ -69,3 +85,27 @@ class WorkStep(QWidget):
         if reload:
             emit(self.changed)
         return result
+
+
+def framed(step: WorkStep) -> QWidget:
+    """``step`` as a page shows it: scrolled when taller than the screen (unless it
+    ``fills_page``), with its error line and its action bar fixed below, never scrolled away."""
+    frame = QWidget()
+    layout = QVBoxLayout(frame)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(0)
+    if step.fills_page:
+        layout.addWidget(step, 1)
+    else:
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(step)
+        layout.addWidget(scroll, 1)
+    error_row = QHBoxLayout()
+    error_row.setContentsMargins(step.layout_.contentsMargins().left(), 4, step.layout_.contentsMargins().right(), 0)
+    error_row.addWidget(step.error)  # taken out of the step: a refusal is seen where the action was
+    layout.addLayout(error_row)
+    layout.addWidget(step.action_bar)
+    return frame
