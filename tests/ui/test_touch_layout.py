@@ -43,6 +43,7 @@ from PySide6.QtWidgets import (
 
 from app.demolition import specimen
 from app.workspace import Workspace
+from keys_kit import signed_in
 from ui.application import install_translators
 from ui.main_window import MainWindow
 from ui.models.inspection_table import ROW_ROLE
@@ -242,7 +243,7 @@ def walk(window: MainWindow, ws: Workspace, person: str, language: str) -> list[
         look("sign-in")
         window.sign_in_page.choose(ws.officers.get(person))
         look("sign-in-pin")
-    window.sign_in(ws.officers.get(person))
+    window.sign_in(signed_in(ws, person))
     look("today")
     window.show_page("inspections")
     window.inspections_page.select_task("JC-2026-1101")
@@ -329,7 +330,7 @@ def test_work_starts_from_today_and_no_closed_task_is_preselected(app, qtbot, de
     window = MainWindow(demo_workspace)
     qtbot.addWidget(window)
     window.show()
-    window.sign_in(demo_workspace.officers.get("O01"))
+    window.sign_in(signed_in(demo_workspace, "O01"))
     listed = window.inspections_page
     selected = listed.table.selectionModel().selectedRows()
     assert selected and selected[0].data(ROW_ROLE).status.value in ("planned", "in_progress")
@@ -357,7 +358,7 @@ def test_the_language_switches_live_on_the_page_in_use(app, qtbot, demo_workspac
     window = MainWindow(demo_workspace)
     qtbot.addWidget(window)
     window.show()
-    window.sign_in(demo_workspace.officers.get("O01"))
+    window.sign_in(signed_in(demo_workspace, "O01"))
     window.show_page("inspections")
     window.inspections_page.select_task("JC-2026-1102")
     window.show_page("settings")
