@@ -76,13 +76,7 @@ class TusStore:
 
     def get(self, upload_id: str) -> UploadState:
         """The upload's state; raises :class:`UploadNotFound` or :class:`UploadGone`."""
-        if not _ID.match(upload_id):
-            raise UploadNotFound(upload_id)
-        try:
-            raw = json.loads(self._state_path(upload_id).read_text("utf-8"))
-        except FileNotFoundError:
-            raise UploadNotFound(upload_id) from None
-        state = UploadState(**raw)
+        state = self._read(upload_id)
         if state.terminated:
             raise UploadGone(upload_id)
         try:
@@ -93,6 +87,15 @@ class TusStore:
             state.offset = held
             self.save(state, durable=True)
         return state
+
+    def _read(self, upload_id: str) -> UploadState:
+        if not _ID.match(upload_id):
+            raise UploadNotFound(upload_id)
+        try:
+            raw = json.loads(self._state_path(upload_id).read_text("utf-8"))
+        except FileNotFoundError:
+            raise UploadNotFound(upload_id) from None
+        return UploadState(**raw)
 
     def save(self, state: UploadState, *, durable: bool = False) -> None:
         """Replace the state file atomically (write, rename; with ``durable`` fsync first)."""
@@ -197,19 +200,6 @@ class DbTusStore(TusStore):
         if row is None:
             raise UploadNotFound(upload_id)
         return UploadState(row[0], row[1], row[2], row[3], row[4], bool(row[5]))
-
-    def get(self, upload_id: str) -> UploadState:
-        state = self._read(upload_id)
-        if state.terminated:
-            raise UploadGone(upload_id)
-        try:
-            held = self.data_path(upload_id).stat().st_size
-        except FileNotFoundError:
-            held = 0
-        if held < state.offset:  # a power cut took the unsynced tail: resume from what is there
-            state.offset = held
-            self.save(state, durable=True)
-        return state
 
     def save(self, state: UploadState, *, durable: bool = False) -> None:
         self._db().execute('UPDATE uploads SET "offset" = ?, terminated = ? WHERE id = ?',
