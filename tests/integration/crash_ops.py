@@ -77,15 +77,15 @@ def inventory(data: Path) -> None:
     from app.clock import CHINA_TZ, fixed_clock
     from app.demolition import specimen
     from app.demolition.service import DemolitionService
-    from keys_kit import open_workspace
+    from keys_kit import as_, open_workspace
 
     ws = open_workspace(data, clock=fixed_clock(datetime(2026, 11, 23, 9, 30, tzinfo=CHINA_TZ)), person="O01")
     try:
         _recovered(ws)
         s = DemolitionService(ws)
-        photo = s.inventory.take_photo(specimen.READY_CASE, specimen.sample_photo(1), actor="O01")
+        photo = s.inventory.take_photo(specimen.READY_CASE, specimen.sample_photo(1), actor=as_(ws, "O01"))
         s.inventory.add_item(specimen.READY_CASE, name="餐椅", category="家具", quantity=4, unit="件",
-                             condition="完好", label_no="QC7-B001", photos=[photo], actor="O01")
+                             condition="完好", label_no="QC7-B001", photos=[photo], actor=as_(ws, "O01"))
     finally:
         ws.close()
 

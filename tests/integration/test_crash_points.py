@@ -44,7 +44,7 @@ from app import demo, paths
 from app.crypto import sha256_file
 from app.evidence.store import EvidenceStore, recording_root
 from app.evidence.verify import verify_folder
-from keys_kit import create_workspace, keys_of, open_workspace, remember
+from keys_kit import as_, create_workspace, keys_of, open_workspace, remember
 from local_db import cipher
 from local_db.crashpoints import ENV_AT, ENV_TRACE
 from local_db.database import DB_FILENAME
@@ -322,11 +322,11 @@ def ops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Op]:
     try:
         demo.seed(ws, media=False)
         s = DemolitionService(ws)
-        s.start(specimen.READY_CASE, actor="O01")
-        s.set_party(specimen.READY_CASE, present=True, name="陈建国", actor="O01")
+        s.start(specimen.READY_CASE, actor=as_(ws, "O01"))
+        s.set_party(specimen.READY_CASE, present=True, name="陈建国", actor=as_(ws, "O01"))
         s.add_witness(specimen.READY_CASE, kind="witness", name="周明", id_no="330106198001011234",
                       no_interest="本人与本案当事人及执法机关均无利害关系。", signature_png=signature_png("周明"),
-                      actor="O01")
+                      actor=as_(ws, "O01"))
     finally:
         ws.close()
 

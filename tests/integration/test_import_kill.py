@@ -147,6 +147,13 @@ def test_sigkill_leaves_a_consistent_store_and_the_rerun_seals_each_file_once(
         point: str, camera_folder: Path, tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert cli.main(["demo", "--no-media", "--data", str(data)]) == 0
+    if point.startswith("camera"):  # the camera's wearer is its collector: L01 assigns it to O01 first
+        os.environ["FIELDINSPECT_PIN"] = "200101"
+        try:
+            assert cli.main(["cameras", "--assign", camera_folder.name, "--officer", "33010621001", "--by", "L01",
+                             "--root", str(camera_folder), "--data", str(data)]) == 0
+        finally:
+            os.environ["FIELDINSPECT_PIN"] = "100101"
     args = import_args(point, camera_folder, data)
     proc = run_until_paused(point, args)
     if point == "copy-large":

@@ -140,7 +140,7 @@ def test_R8_demo_every_inspection_shows_credit_and_every_finding_cites_its_sourc
         subject = demo_workspace.subjects.get(demo_workspace.inspections.get(iid).subject_id)
         assert f"信用等级 {subject.credit_grade.value}" in r8[0].zh
         for f in found:
-            assert f"【{f.rule}】" in f.zh and f.source in f.zh and f"[{f.rule}]" in f.en
+            assert f.rule and f.rule not in f.zh and f.source in f.zh and f.rule not in f.en
 
 
 def test_R6_demo_items_default_to_the_template(demo_workspace: Workspace) -> None:

@@ -16,7 +16,7 @@ from app.evidence.locker import EvidenceLocker
 from app.evidence.store import EvidenceStore
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
-from keys_kit import keys_of
+from keys_kit import as_, keys_of
 
 OFFICER, INSPECTION = "33010621001", "JC-2026-1101"
 GBK = "现场照片".encode("gbk") + b".jpg"
@@ -32,8 +32,9 @@ def locker(demo_workspace: Workspace) -> EvidenceLocker:
     return EvidenceLocker(demo_workspace)
 
 
-def options() -> dict[str, object]:
-    return {"inspection_id": INSPECTION, "officer_certs": [OFFICER], "evidence_type": "audiovisual"}
+def options(locker: EvidenceLocker) -> dict[str, object]:
+    """The collector is the signed-in person importing (O01)."""
+    return {"inspection_id": INSPECTION, "actor": as_(locker, "O01"), "evidence_type": "audiovisual"}
 
 
 def test_a_gbk_name_is_sealed_with_its_exact_bytes_and_the_others_are_sealed_too(
@@ -44,7 +45,7 @@ def test_a_gbk_name_is_sealed_with_its_exact_bytes_and_the_others_are_sealed_too
         fh.write(jpeg())
     (src / "ok.jpg").write_bytes(jpeg())
     (src / BIDI).write_bytes(jpeg())
-    report = import_paths(locker, [src], **options())
+    report = import_paths(locker, [src], **options(locker))
     assert report.failed == [] and len(report.imported) == 3
     by_name = {i.original_name: i for i in report.imported}
     gbk = next(i for i in report.imported if "\\x" in i.original_name)
@@ -55,7 +56,7 @@ def test_a_gbk_name_is_sealed_with_its_exact_bytes_and_the_others_are_sealed_too
     assert names.display(BIDI) == "\\u202egpj.exe"
     assert verify_folder(locker.ws.folder, keys=keys_of(locker.ws.folder)).ok
     # imported again: recognised, not sealed twice
-    again = import_paths(locker, [src], **options())
+    again = import_paths(locker, [src], **options(locker))
     assert len(again.duplicates) == 3 and again.imported == []
 
 
@@ -67,7 +68,7 @@ def test_a_source_changed_while_it_is_copied_is_refused_not_sealed_short(
     victim = src / "b.jpg"
     victim.write_bytes(jpeg(400_000))
     (src / "a.jpg").write_bytes(jpeg())
-    job = FileImport(locker, [src], **options())  # type: ignore[arg-type]
+    job = FileImport(locker, [src], **options(locker))  # type: ignore[arg-type]
     prepare = job._prepare
 
     def changing(path: Path):  # noqa: ANN202 - the file changes after its state was taken
@@ -104,7 +105,7 @@ def test_a_full_disk_is_named_as_such_not_as_an_unreadable_source(
         yield 0
 
     monkeypatch.setattr(EvidenceStore, "stage", full)
-    report = import_paths(locker, [tmp_path / "a.jpg"], **options())
+    report = import_paths(locker, [tmp_path / "a.jpg"], **options(locker))
     [(_, error)] = report.failed
     assert isinstance(error, errors.DiskFull)
     assert "磁盘空间已满" in error.zh and "disk is full" in error.en
