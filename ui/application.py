@@ -74,12 +74,15 @@ def create_application(argv: Sequence[str] = ()) -> QApplication:
     app = QApplication.instance() or QApplication(["fieldinspect", *argv])
     app.setApplicationName("FieldInspect")
     app.setApplicationDisplayName("现场执法检查终端")
-    family = register_font()
-    if family:
-        app.setFont(QFont(family))
-    if not isinstance(app.style(), TouchStyle):
-        app.setStyle(TouchStyle())
-    app.setStyleSheet(STYLE_SHEET)
+    # Set once: setting the font, style or style sheet again re-polishes every live widget.
+    if not getattr(app, "_fieldinspect_styled", False):
+        family = register_font()
+        if family:
+            app.setFont(QFont(family))
+        if not isinstance(app.style(), TouchStyle):
+            app.setStyle(TouchStyle())
+        app.setStyleSheet(STYLE_SHEET)
+        app._fieldinspect_styled = True
     return app
 
 
