@@ -10,21 +10,13 @@ import contextlib
 import os
 import tempfile
 from pathlib import Path
+from local_db.cipher import fsync_path
 from local_db.crashpoints import point
 
 
 def fsync_dir(folder: Path) -> None:
     """Make a rename or a new entry in ``folder`` durable (POSIX; a no-op where unsupported)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    except OSError:
-        return  # Windows cannot open a directory; NTFS journals renames itself.
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    fsync_path(folder)
 
 
 def write_new_file(path: Path, data: bytes, *, mode: int) -> None:
