@@ -42,11 +42,14 @@ class Workspace:
     custody: Custody | None = None
     clock: Clock = system_clock
     audit: AuditLog = field(init=False)
+    # Who is signed in (``app.session``); only the sign-in path adds. A second connection to
+    # the same folder on a thread of its own (the sync) shares the window's, so that what it
+    # does is checked against who is signed in there.
+    sessions: Sessions = field(default_factory=Sessions)
 
     def __post_init__(self) -> None:
         # Every entry is signed with the device key (docs/FORMATS.md, "Audit log").
         self.audit = AuditLog(self.db, self.clock, signer=self.keys.device)
-        self.sessions = Sessions()  # who is signed in (``app.session``); only the sign-in path adds
         self.agencies = AgencyRepository(self.db)
         self.officers = OfficerRepository(self.db)
         self.subjects = SubjectRepository(self.db)
@@ -61,11 +64,14 @@ class Workspace:
 
     @classmethod
     def open(cls, folder: Path, *, keys: UnlockedKeys, custody: Custody | None = None, create: bool = False,
-             clock: Clock = system_clock) -> Workspace:
-        """Open the data folder with unlocked keys; see :func:`local_db.database.open_database` for the refusals."""
+             clock: Clock = system_clock, sessions: Sessions | None = None) -> Workspace:
+        """Open the data folder with unlocked keys; see :func:`local_db.database.open_database` for the refusals.
+
+        ``sessions``: those of the workspace this one is a second connection for.
+        """
         folder = Path(folder)
         return cls(folder=folder, db=open_database(folder, key=keys.db_key, create=create), keys=keys,
-                   custody=custody, clock=clock)
+                   custody=custody, clock=clock, sessions=sessions if sessions is not None else Sessions())
 
     @property
     def master(self) -> MasterKey:

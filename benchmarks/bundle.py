@@ -34,7 +34,7 @@ CHUNK = 1 << 20
 def prepare(cache: Path, size_mib: int, files: int) -> None:
     """Seal ``files`` random originals into a demo workspace at ``cache`` (once) and pair it."""
     sys.path.insert(0, str(ROOT))
-    from app import demo
+    from app import access, demo
     from app.clock import fixed_clock
     from app.domain import EvidenceSourceKind
     from app.evidence.locker import EvidenceLocker
@@ -50,7 +50,7 @@ def prepare(cache: Path, size_mib: int, files: int) -> None:
     ws = unlock.create(cache / "data", clock=fixed_clock(DEMO_NOW))
     demo.seed(ws, media=False)
     keys.keygen(cache / "hq")
-    pair_with_folder(ws, cache / "hq", actor="bench")
+    pair_with_folder(ws, cache / "hq", session=access.sign_in(ws, "M01", "400101"))  # the demo administrator
     locker = EvidenceLocker(ws)
     each = size_mib * CHUNK // files
     for i in range(files):
@@ -72,13 +72,14 @@ def prepare(cache: Path, size_mib: int, files: int) -> None:
 def child_build(cache: str, out: str) -> None:
     """Inside the child: copy the cached folder's database state aside and build the bundle."""
     sys.path.insert(0, str(ROOT))
-    from app import unlock
+    from app import access, unlock
     from sync.bundle import build_bundle, run
 
     data = Path(cache) / "data"
     ws = unlock.unlock(data, "O01", "100101")  # the demo officer's PIN
+    session = access.record_unlock(ws, "O01")
     start = time.perf_counter()
-    info = run(build_bundle(ws, Path(out), device=ws.device))
+    info = run(build_bundle(ws, Path(out), device=ws.device, session=session))
     elapsed = time.perf_counter() - start
     ws.close()
     print(f"{elapsed:.6f} {info.size} {info.resent} {_vm_hwm_kib()}")

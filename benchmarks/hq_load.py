@@ -67,7 +67,7 @@ def prepare(root: Path, hq_keys: Path, n: int, notes: int, file_kib: int) -> lis
     from app.domain import EvidenceSourceKind, EvidenceType
     from app.evidence.locker import EvidenceLocker
     from app.evidence.records import seal_record
-    from keys_kit import create_workspace
+    from keys_kit import as_, create_workspace
     from sync import bundle
     from sync.pairing import pair_with_folder
 
@@ -76,7 +76,7 @@ def prepare(root: Path, hq_keys: Path, n: int, notes: int, file_kib: int) -> lis
     for i in range(n):
         ws = create_workspace(root / f"dev{i:04d}")
         demo.seed(ws)
-        pair_with_folder(ws, hq_keys, actor="O01")
+        pair_with_folder(ws, hq_keys, session=as_(ws, "O01"))
         locker = EvidenceLocker(ws)
         for k in range(notes):
             seal_record(locker, "note", {"device": i, "n": k}, officer_certs=["33010621001"], actor="O01",
@@ -88,7 +88,7 @@ def prepare(root: Path, hq_keys: Path, n: int, notes: int, file_kib: int) -> lis
                                  source_detail="load test", original_name=f"clip{i}.mp4",
                                  inspection_id="JC-2026-1101", actor="O01")
         out = root / f"dev{i:04d}.age"
-        info = bundle.run(bundle.build_bundle(ws, out, device=ws.device, officer_id="O01"))
+        info = bundle.run(bundle.build_bundle(ws, out, device=ws.device, session=as_(ws, "O01")))
         seals = ws.db.execute("SELECT COUNT(*) FROM seal_records").fetchone()[0]
         evidence = [r[0] for r in ws.db.execute("SELECT sha256 FROM seal_records ORDER BY seq").fetchall()]
         devices.append(Device(ws, ws.device, out, info.bundle_id, out.stat().st_size, seals, evidence))

@@ -374,7 +374,7 @@ def _sync(args: argparse.Namespace) -> int:
     from sync import client
 
     with _workspace(args, args.officer) as ws:
-        _session(ws, "sync", "sync")
+        session = _session(ws)  # checked by the sync itself (a refusal is audited once)
         server = args.server or ws.settings.get(client.SERVER_SETTING)
         if not server:
             print("请用 --server 给出总部接收端地址。\nName the HQ receiver with --server URL.", file=sys.stderr)
@@ -393,7 +393,7 @@ def _sync(args: argparse.Namespace) -> int:
                        "reference": "获取基础数据 / fetching reference data"}[p.phase], flush=True)
 
         outcome = client.run(client.sync_to_hq(ws, server, device=ws.device,
-                                               officer_id=ws.keys.person_id, chunk_size=args.chunk_mib << 20), show)
+                                               session=session, chunk_size=args.chunk_mib << 20), show)
     for bundle_id in outcome.acknowledged:
         print(f"总部已确认 / acknowledged by HQ: {bundle_id}")
     for bundle_id, code, zh, en in outcome.rejected:
@@ -438,26 +438,27 @@ def _bundle(args: argparse.Namespace) -> int:
     from sync.receipt import SignedReceipt
 
     with _workspace(args, args.officer) as ws:
-        _session(ws, "sync", "receipt" if args.receipt is not None else "bundle")
+        session = _session(ws)  # checked by the sync layer (a refusal is audited once)
         if args.receipt is not None:
+            _session(ws, "sync", "receipt")  # refused before the file is read
             try:
                 receipt = SignedReceipt.from_json(args.receipt.read_bytes())
             except ValueError as exc:
                 print(f"回执文件格式错误 / not a receipt file: {exc}", file=sys.stderr)
                 return 2
             if _is_refusal(receipt):  # written by fieldinspect-hq ingest when HQ refused the bundle
-                fields = state.apply_refusal(ws, receipt, actor=ws.keys.person_id)
+                fields = state.apply_refusal(ws, receipt, session=session)
                 print(f"总部拒收 / refused by HQ: {fields['bundle_id']} ({fields.get('code')})\n"
                       f"  {fields.get('zh')}\n  {fields.get('en')}")
                 print("下次生成的数据包将重新包含这些记录 / the next bundle carries these records again")
                 return 1
-            fields = state.apply_receipt(ws, receipt, actor=ws.keys.person_id)
+            fields = state.apply_receipt(ws, receipt, session=session)
             print(f"回执已核验，已标记为已同步 / receipt verified, marked as synced: {fields['bundle_id']}")
             return 0
         if args.out is None:
             print("请用 --out 给出数据包文件。\nName the bundle file with --out FILE.", file=sys.stderr)
             return 2
-        steps = build_bundle(ws, args.out, device=ws.device, officer_id=ws.keys.person_id)
+        steps = build_bundle(ws, args.out, device=ws.device, session=session)
         try:
             while True:
                 done = next(steps)
@@ -490,12 +491,12 @@ def _pair(args: argparse.Namespace) -> int:
     from sync.pairing import pair, pair_with_folder
 
     with _workspace(args, args.by, "--by") as ws:
-        _session(ws, "sync", "pair")
+        session = _session(ws)  # checked by the pairing (a refusal is audited once)
         if args.hq_dir is not None:
-            done = pair_with_folder(ws, args.hq_dir, actor=ws.keys.person_id, replace=args.replace)
+            done = pair_with_folder(ws, args.hq_dir, session=session, replace=args.replace)
         elif args.recipient and args.hq_key:
             done = pair(ws, recipient=args.recipient, signing_pub_pem=args.hq_key.read_bytes(),
-                        actor=ws.keys.person_id, replace=args.replace)
+                        session=session, replace=args.replace)
         else:
             print("请给出 --hq-dir，或 --recipient 与 --hq-key。\n"
                   "Give --hq-dir, or both --recipient and --hq-key.", file=sys.stderr)

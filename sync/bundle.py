@@ -21,10 +21,12 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from app import chains, crypto
+from app.access import Permission, acting
 from app.atomic_files import fsync_dir
 from app.device import DeviceIdentity
 from app.crypto.filecrypt import EncryptedReader
 from app.evidence.store import EvidenceStore
+from app.session import Session
 from app.workspace import Workspace
 from local_db.crashpoints import point
 from local_db.database import transaction
@@ -140,14 +142,20 @@ def bundle_id_for(device_id: str, sequence: int) -> str:
 
 
 def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
-                 officer_id: str | None = None) -> Generator[int, None, BundleInfo]:
+                 session: Session) -> Generator[int, None, BundleInfo]:
     """Write the bundle to ``out``; yields encrypted bytes written, returns its :class:`BundleInfo`.
 
     Raises :class:`sync.errors.NothingToSend` when HQ has acknowledged everything and
     :class:`sync.errors.NotPaired` when no HQ keys are pinned. An unacknowledged
-    bundle is re-sent: copied to ``out`` (if elsewhere) byte for byte.
+    bundle is re-sent: copied to ``out`` (if elsewhere) byte for byte. Written by the
+    person ``session`` signed in, checked at once (before a step is taken): auxiliary
+    staff never send the device's data (DOMAIN.md); a refusal is audited.
     """
-    out = Path(out)
+    return _write(ws, Path(out), device, acting(ws, session, Permission.SYNC, "bundle").id)
+
+
+def _write(ws: Workspace, out: Path, device: DeviceIdentity, officer_id: str) -> Generator[int, None, BundleInfo]:
+    """:func:`build_bundle` for a person already checked (a sync checks once when it starts)."""
     hq = pairing(ws)
     repo = SyncRepository(ws.db)
     pending = repo.outstanding()
@@ -157,7 +165,7 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
             return resent
         with transaction(ws.db):  # its file is gone: nothing was acknowledged, make a new one
             repo.set_state(pending["id"], "superseded")
-            ws.audit.append(officer_id or "system", "sync.bundle_superseded", pending["id"],
+            ws.audit.append(officer_id, "sync.bundle_superseded", pending["id"],
                             reason="file missing or changed before a receipt")
         discard_outbox_file(ws, pending["path"])  # a changed file is no use to anyone
     check_acknowledged(ws)  # an acknowledged record that changed would never reach HQ again
@@ -172,7 +180,7 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
         ("FieldInspect-Bundle-Id", plan.bundle_id),
         ("FieldInspect-Bundle-Sequence", str(plan.sequence)),
         ("FieldInspect-Device-Id", device.device_id),
-        ("FieldInspect-Officer-Id", officer_id or ""),
+        ("FieldInspect-Officer-Id", officer_id),
         ("FieldInspect-Shift-Date", created.date().isoformat()),
         ("FieldInspect-Created-At", created.isoformat()),
         ("FieldInspect-Seal-Range", _range_text(plan.seal_range)),
@@ -244,7 +252,7 @@ def build_bundle(ws: Workspace, out: Path, *, device: DeviceIdentity,
             "audit_to": plan.audit_range[1] if plan.audit_range else None,
         }, plan.items)
         chains.keep_head(ws.db, head, head_signature)
-        ws.audit.append(officer_id or "system", "sync.bundle_made", info.bundle_id, sequence=info.sequence,
+        ws.audit.append(officer_id, "sync.bundle_made", info.bundle_id, sequence=info.sequence,
                         sha256=info.sha256, size=info.size, seal_range=list(plan.seal_range or []),
                         audit_range=list(plan.audit_range or []))
     os.replace(partial, out)

@@ -29,7 +29,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from app.access import Permission, acting
 from app.device import DeviceIdentity
+from app.session import Session
 from app.workspace import Workspace
 from local_db.upload_repository import UploadRepository
 from sync import upload
@@ -74,13 +76,13 @@ def _outbox_path(ws: Workspace) -> Path:
     return folder / f"bundle-{ws.clock().strftime('%Y%m%dT%H%M%S')}.age"
 
 
-def _build(ws: Workspace, device: DeviceIdentity, officer_id: str | None) -> Generator[SyncProgress, None, object]:
+def _build(ws: Workspace, device: DeviceIdentity, officer_id: str) -> Generator[SyncProgress, None, object]:
     from local_db.sync_repository import SyncRepository
-    from sync.bundle import build_bundle
+    from sync.bundle import _write
 
     pending = SyncRepository(ws.db).outstanding()
     out = Path(pending["path"]) if pending else _outbox_path(ws)
-    steps = build_bundle(ws, out, device=device, officer_id=officer_id)
+    steps = _write(ws, out, device, officer_id)
     while True:
         try:
             written = next(steps)
@@ -156,13 +158,26 @@ def pull_reference(ws: Workspace, server: str, device: DeviceIdentity) -> bool:
     return apply_reference(ws, base64.b64decode(body["data"]), base64.b64decode(body["signature"])) is not None
 
 
-def sync_to_hq(ws: Workspace, server: str, *, device: DeviceIdentity, officer_id: str | None = None,
+def sync_to_hq(ws: Workspace, server: str, *, device: DeviceIdentity, session: Session,
                chunk_size: int = upload.DEFAULT_CHUNK_SIZE, backoff: upload.Backoff = upload.Backoff(),
                max_failures: int = 8, receipt_timeout: float = 900.0,
                reference: bool = True) -> Generator[SyncProgress, None, SyncOutcome]:
-    """The end-of-shift sync to the HQ receiver at ``server``; see the module docstring."""
+    """The end-of-shift sync to the HQ receiver at ``server``; see the module docstring.
+
+    Done by the person ``session`` signed in, checked at once, before a step is taken
+    (auxiliary staff never send the device's data, DOMAIN.md; a refusal is audited).
+    The check holds for the whole run: a sync started by a signed-in person finishes,
+    receipts and all, even when the screen locks while gigabytes are uploaded.
+    """
+    return _sync(ws, server, device, acting(ws, session, Permission.SYNC, "sync").id, chunk_size=chunk_size,
+                 backoff=backoff, max_failures=max_failures, receipt_timeout=receipt_timeout, reference=reference)
+
+
+def _sync(ws: Workspace, server: str, device: DeviceIdentity, officer_id: str, *, chunk_size: int,
+          backoff: upload.Backoff, max_failures: int, receipt_timeout: float,
+          reference: bool) -> Generator[SyncProgress, None, SyncOutcome]:
     from sync.receipt import SignedReceipt
-    from sync.state import apply_receipt, record_rejection
+    from sync.state import _acknowledge, _reject
 
     outcome = SyncOutcome()
     uploads = UploadRepository(ws.db)
@@ -195,14 +210,14 @@ def sync_to_hq(ws: Workspace, server: str, *, device: DeviceIdentity, officer_id
             yield SyncProgress("checking", info.bundle_id, info.size, info.size)
         now = ws.clock()
         if status == 200:
-            apply_receipt(ws, SignedReceipt.from_json(body))
+            _acknowledge(ws, SignedReceipt.from_json(body), officer_id)
             uploads.set_state(info.bundle_id, server, "acknowledged", now)
             outcome.acknowledged.append(info.bundle_id)
             # HQ stored the contents; its transfer copy can go. A rejected upload stays
             # on HQ for the administrator to look at.
             upload.terminate(server, upload_url, device)
         else:
-            record_rejection(ws, info.bundle_id, body["code"], body["zh"], body["en"])
+            _reject(ws, info.bundle_id, body["code"], body["zh"], body["en"], officer_id)
             uploads.set_state(info.bundle_id, server, "rejected", now)
             outcome.rejected.append((info.bundle_id, body["code"], body["zh"], body["en"]))
             break  # a rejected bundle needs a person; do not pile new ones on it

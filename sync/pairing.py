@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import crypto
+from app.access import Permission, acting
+from app.session import Session
 from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.errors import UserFacingError
@@ -38,12 +40,20 @@ class HqPairing:
         return crypto.verify_signature(self.verify_key, signature, data)
 
 
-def pair(ws: Workspace, *, recipient: str, signing_pub_pem: bytes, actor: str, replace: bool = False) -> HqPairing:
+def pair(ws: Workspace, *, recipient: str, signing_pub_pem: bytes, session: Session,
+         replace: bool = False) -> HqPairing:
     """Pin HQ's keys in the workspace settings (audited). Validates both first.
+
+    Who pairs is the person ``session`` signed in, if their role may sync (DOMAIN.md:
+    not auxiliary staff); anyone else is refused, and the refusal audited.
 
     The device master key is sealed to HQ's age recipient at the same time, so HQ
     can re-key the folder for a new key store (``fieldinspect-hq recover``).
     """
+    return _pin_keys(ws, recipient, signing_pub_pem, acting(ws, session, Permission.SYNC, "pair").id, replace)
+
+
+def _pin_keys(ws: Workspace, recipient: str, signing_pub_pem: bytes, actor: str, replace: bool) -> HqPairing:
     try:
         crypto.age_recipient_bytes(recipient)
     except crypto.AgeError as exc:
@@ -67,15 +77,16 @@ def pair(ws: Workspace, *, recipient: str, signing_pub_pem: bytes, actor: str, r
     return HqPairing(recipient, pem)
 
 
-def pair_with_folder(ws: Workspace, hq_dir: Path, *, actor: str, replace: bool = False) -> HqPairing:
+def pair_with_folder(ws: Workspace, hq_dir: Path, *, session: Session, replace: bool = False) -> HqPairing:
     """Pair with the HQ whose key folder (``fieldinspect-hq keygen --dir``) is ``hq_dir``."""
+    actor = acting(ws, session, Permission.SYNC, "pair").id  # refused before the folder is read
     try:
         recipient = keys.age_recipient(hq_dir)
         pem = (hq_dir / keys.SIGNING_PUB).read_bytes()
     except OSError as exc:
         raise PairingError(f"无法读取总部密钥目录 {hq_dir}：{exc.strerror}",
                            f"Cannot read the HQ key folder {hq_dir}: {exc.strerror}") from None
-    return pair(ws, recipient=recipient, signing_pub_pem=pem, actor=actor, replace=replace)
+    return _pin_keys(ws, recipient, pem, actor, replace)
 
 
 def current_pairing(ws: Workspace) -> HqPairing | None:

@@ -22,8 +22,12 @@ from sync.pairing import pairing
 SOURCE = "hq"
 
 
-def apply_reference(ws: Workspace, data: bytes, signature: bytes, *, actor: str = "system") -> ReferenceSet | None:
-    """Verify and load reference data; None when this exact document is already loaded."""
+def apply_reference(ws: Workspace, data: bytes, signature: bytes) -> ReferenceSet | None:
+    """Verify and load reference data; None when this exact document is already loaded.
+
+    Loaded on HQ's word (its signature with the pinned key), not on a person's: the
+    audit entry names the system, whoever's sync fetched it.
+    """
     if not pairing(ws).verifies(signature, data):
         raise ReferenceRejected("总部签名无效", "the HQ signature does not verify")
     try:
@@ -47,5 +51,5 @@ def apply_reference(ws: Workspace, data: bytes, signature: bytes, *, actor: str 
             f"reference data {ref.version} ({ref.issued_at.isoformat()}) is not newer than the loaded "
             f"{latest['version']} ({latest['issued_at']}); not loaded")
     import_set(ws.db, ref, source=SOURCE, clock=ws.clock, also=lambda: ws.audit.append(
-        actor, "sync.reference_loaded", ref.version, sha256=ref.sha256, data_sha256=crypto.sha256_hex(data)))
+        "system", "sync.reference_loaded", ref.version, sha256=ref.sha256, data_sha256=crypto.sha256_hex(data)))
     return ref

@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from app import crypto
+from app.access import Permission, acting
+from app.session import Session
 from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
 from app.domain import EvidenceItem
 from app.workspace import Workspace
@@ -40,13 +42,19 @@ class SyncSummary:
     rejections: list[dict] = field(default_factory=list)
 
 
-def apply_receipt(ws: Workspace, receipt: SignedReceipt, *, actor: str = "system") -> dict[str, Any]:
+def apply_receipt(ws: Workspace, receipt: SignedReceipt, *, session: Session) -> dict[str, Any]:
     """Verify ``receipt`` and mark the bundle it names as acknowledged; return the receipt's fields.
 
     Raises :class:`ReceiptInvalid`, changing nothing, when the signature is not the
     pinned HQ key's, or the receipt does not match a bundle this device made. The
-    same receipt applied twice changes nothing the second time.
+    same receipt applied twice changes nothing the second time. Applied by the person
+    ``session`` signed in, if their role may sync; else refused and audited.
     """
+    return _acknowledge(ws, receipt, acting(ws, session, Permission.SYNC, "receipt").id)
+
+
+def _acknowledge(ws: Workspace, receipt: SignedReceipt, actor: str) -> dict[str, Any]:
+    """:func:`apply_receipt` for a sync whose person was checked when it started."""
     hq = pairing(ws)
     if not hq.verifies(receipt.signature, receipt.body):
         raise ReceiptInvalid("总部签名无效", "the HQ signature does not verify")
@@ -76,7 +84,7 @@ def apply_receipt(ws: Workspace, receipt: SignedReceipt, *, actor: str = "system
     return fields
 
 
-def apply_refusal(ws: Workspace, refusal: SignedReceipt, *, actor: str = "system") -> dict[str, Any]:
+def apply_refusal(ws: Workspace, refusal: SignedReceipt, *, session: Session) -> dict[str, Any]:
     """Verify HQ's signed refusal of a bundle brought on a USB stick and record it like a
     rejection over HTTP (:func:`record_rejection`); return its fields.
 
@@ -86,6 +94,7 @@ def apply_refusal(ws: Workspace, refusal: SignedReceipt, *, actor: str = "system
     """
     from sync.receipt import REFUSAL_FORMAT
 
+    actor = acting(ws, session, Permission.SYNC, "receipt").id
     hq = pairing(ws)
     if not hq.verifies(refusal.signature, refusal.body):
         raise ReceiptInvalid("总部签名无效", "the HQ signature does not verify")
@@ -102,8 +111,8 @@ def apply_refusal(ws: Workspace, refusal: SignedReceipt, *, actor: str = "system
     fields["bundle_id"] = bundle["id"]
     if bundle["state"] != "made":  # already acknowledged, refused or superseded: nothing changes
         return fields
-    record_rejection(ws, bundle["id"], str(fields.get("code") or "refused"), str(fields.get("zh") or ""),
-                     str(fields.get("en") or ""), actor=actor)
+    _reject(ws, bundle["id"], str(fields.get("code") or "refused"), str(fields.get("zh") or ""),
+            str(fields.get("en") or ""), actor)
     return fields
 
 
@@ -191,8 +200,16 @@ def _match(bundle: dict, items: list[dict], fields: dict[str, Any]) -> None:
                              "the receipt does not match the bundle sent: " + ", ".join(wrong))
 
 
-def record_rejection(ws: Workspace, bundle_id: str, code: str, zh: str, en: str, *, actor: str = "system") -> None:
-    """Keep HQ's reason and mark the bundle rejected, so the next build makes a new one."""
+def record_rejection(ws: Workspace, bundle_id: str, code: str, zh: str, en: str, *, session: Session) -> None:
+    """Keep HQ's reason and mark the bundle rejected, so the next build makes a new one.
+
+    Recorded by the person ``session`` signed in, if their role may sync; else refused, audited.
+    """
+    _reject(ws, bundle_id, code, zh, en, acting(ws, session, Permission.SYNC, bundle_id).id)
+
+
+def _reject(ws: Workspace, bundle_id: str, code: str, zh: str, en: str, actor: str) -> None:
+    """:func:`record_rejection` for a sync whose person was checked when it started."""
     repo = SyncRepository(ws.db)
     if repo.bundle(bundle_id) is None:
         raise ReceiptInvalid("本设备没有该数据包", f"this device made no bundle {bundle_id!r}")

@@ -68,7 +68,7 @@ def reference(data: Path, file: Path) -> None:
     ws = _open(data)
     try:
         _recovered(ws)
-        apply_reference(ws, file.read_bytes(), file.with_name(file.name + ".sig").read_bytes(), actor="O01")
+        apply_reference(ws, file.read_bytes(), file.with_name(file.name + ".sig").read_bytes())
     finally:
         ws.close()
 

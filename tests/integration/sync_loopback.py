@@ -162,6 +162,7 @@ def enroll_and_pair(ws, hq_dir: Path):  # noqa: ANN001, ANN201
     """Enroll the workspace's device at HQ and pin HQ's keys in the workspace; the device."""
     from app.device import DeviceIdentity
     from sync.hq.store import HqStore
+    from keys_kit import as_
     from sync.pairing import pair_with_folder
 
     device = ws.device
@@ -170,7 +171,7 @@ def enroll_and_pair(ws, hq_dir: Path):  # noqa: ANN001, ANN201
         store.enroll(device.public_key_pem)
     finally:
         store.close()
-    pair_with_folder(ws, hq_dir, actor="A01")
+    pair_with_folder(ws, hq_dir, session=as_(ws, "M01"))  # the device administrator
     return device
 
 

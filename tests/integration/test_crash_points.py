@@ -231,7 +231,7 @@ def ops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Op]:
 
         ws = open_workspace(data)
         try:
-            state.apply_receipt(ws, SignedReceipt.from_json(receipt.to_json()), actor="O01")
+            state.apply_receipt(ws, SignedReceipt.from_json(receipt.to_json()), session=as_(ws, "O01"))
         finally:
             ws.close()
 

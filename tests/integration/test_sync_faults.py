@@ -20,7 +20,7 @@ from sync.state import pending_summary
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sync_loopback import CuttingProxy, HqProcess, enroll_and_pair, hq_counts, make_hq, run_python  # noqa: E402
-from keys_kit import create_workspace  # noqa: E402
+from keys_kit import as_, create_workspace  # noqa: E402
 from tests.database_key import connect_raw  # noqa: E402
 
 pytestmark = [pytest.mark.integration, pytest.mark.usefixtures("hq_database")]  # SQLite and PostgreSQL
@@ -55,7 +55,7 @@ def _assert_hq_holds_everything_once(ws: Workspace, device, hq_dir: Path, bundle
     summary = pending_summary(ws)
     assert summary.pending_evidence == 0 and summary.outstanding is None
     assert not list((hq_dir / "uploads").glob("*.bin"))  # the transfer copy was terminated
-    again = client.run(client.sync_to_hq(ws, _server_of(ws), device=device, reference=False))
+    again = client.run(client.sync_to_hq(ws, _server_of(ws), device=device, session=as_(ws, "O01"), reference=False))
     assert again.nothing_to_send and hq_counts(hq_dir, device.device_id)["bundles"] == 1
 
 
@@ -69,7 +69,8 @@ def test_r18_sync_survives_the_connection_cut_at_several_points(field) -> None: 
         # Cuts: inside the first request's headers, inside the first chunk, mid-upload, near the end.
         proxy = CuttingProxy(hq.port, [150, 20_000, 150_000, 280_000])
         try:
-            outcome = client.run(client.sync_to_hq(ws, proxy.url, device=device, chunk_size=CHUNK,
+            outcome = client.run(client.sync_to_hq(ws, proxy.url, device=device, session=as_(ws, "O01"),
+                                                   chunk_size=CHUNK,
                                                    backoff=FAST, reference=False))
         finally:
             proxy.close()
@@ -83,7 +84,8 @@ def test_r18_sync_survives_a_server_restart_mid_upload_and_before_the_receipt(fi
     ws, device, hq_dir = field
     hq = HqProcess(hq_dir).start()
     try:
-        steps = client.sync_to_hq(ws, hq.url, device=device, chunk_size=CHUNK, backoff=FAST,
+        steps = client.sync_to_hq(ws, hq.url, device=device, session=as_(ws, "O01"), chunk_size=CHUNK,
+                                  backoff=FAST,
                                   max_failures=50, reference=False)
         seen: list[client.SyncProgress] = []
         restarted_mid = restarted_before_receipt = False
@@ -118,15 +120,16 @@ from app.device import DeviceIdentity
 from app.workspace import Workspace
 from sync import client, upload
 import os; sys.path.insert(0, os.environ["FIELDINSPECT_TESTS"])
-from keys_kit import open_workspace
+from keys_kit import as_, open_workspace
 ws = open_workspace(Path(sys.argv[1]))
-client.run(client.sync_to_hq(ws, sys.argv[2], device=ws.device,
+client.run(client.sync_to_hq(ws, sys.argv[2], device=ws.device, session=as_(ws, "O01"),
                              chunk_size=int(sys.argv[3]), reference=False))
 """
 
 
 def test_r18_a_killed_client_resumes_from_hqs_offset_after_restart(field, tmp_path: Path) -> None:  # noqa: ANN001
     ws, device, hq_dir = field
+    session = as_(ws, "O01")  # signed in before the bundle is made, so that the sign-in travels in it
     with HqProcess(hq_dir) as hq:
         slow = CuttingProxy(hq.port, [], pace=0.02)  # ~1.5 MB/s: time to kill it mid-way
         try:
@@ -150,7 +153,8 @@ def test_r18_a_killed_client_resumes_from_hqs_offset_after_restart(field, tmp_pa
             assert hq_counts(hq_dir, device.device_id)["bundles"] == 0
             # The application starts again: the same bundle, resumed where HQ stands.
             slow.pace = 0.0
-            steps = client.sync_to_hq(ws, slow.url, device=device, chunk_size=CHUNK, backoff=FAST,
+            steps = client.sync_to_hq(ws, slow.url, device=device, session=session, chunk_size=CHUNK,
+                                      backoff=FAST,
                                       reference=False)
             progress = []
             while True:
@@ -179,13 +183,14 @@ def test_an_unenrolled_device_is_refused_at_once_with_a_clear_message(tmp_path: 
     try:
         demo.seed(ws)
         hq_dir = make_hq(tmp_path / "hq")
-        pair_with_folder(ws, hq_dir, actor="A01")  # paired, but HQ never enrolled this device
+        pair_with_folder(ws, hq_dir, session=as_(ws, "M01"))  # paired, but HQ never enrolled this device
         device = ws.device
         with HqProcess(hq_dir) as hq:
             assert hq_reachable(hq.url)
             started = time.monotonic()
             with pytest.raises(upload.UploadRefused) as refused:
-                client.run(client.sync_to_hq(ws, hq.url, device=device, backoff=FAST, reference=False))
+                client.run(client.sync_to_hq(ws, hq.url, device=device, session=as_(ws, "O01"), backoff=FAST,
+                                             reference=False))
             assert time.monotonic() - started < 5  # no retrying what cannot succeed
             assert refused.value.status == 401 and "not enrolled" in refused.value.en
             assert "总部拒绝了上传请求" in refused.value.zh

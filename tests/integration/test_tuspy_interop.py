@@ -20,7 +20,7 @@ from sync.receipt import SignedReceipt
 
 sys.path.insert(0, str(Path(__file__).parent))
 from sync_loopback import HqProcess, enroll_and_pair, hq_counts, make_hq  # noqa: E402
-from keys_kit import create_workspace
+from keys_kit import as_, create_workspace
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +31,7 @@ def test_r18_tuspy_uploads_a_bundle_with_sha1_checksums_and_resumes_by_head(tmp_
         demo.seed(ws, media=True)
         hq_dir = make_hq(tmp_path / "hq")
         device = enroll_and_pair(ws, hq_dir)
-        info = run(build_bundle(ws, tmp_path / "bundle.age", device=device))
+        info = run(build_bundle(ws, tmp_path / "bundle.age", device=device, session=as_(ws, "O01")))
     finally:
         ws.close()
 

@@ -133,8 +133,9 @@ def test_work_goes_on_while_the_sync_runs(app, qtbot, field) -> None:  # noqa: A
 
 def test_rejections_show_hqs_reason_in_the_ui_language(app, qtbot, field, tmp_path: Path) -> None:  # noqa: ANN001
     ws, device, _ = field
-    info = run(build_bundle(ws, tmp_path / "b.age", device=device))
-    record_rejection(ws, info.bundle_id, "seal-gap", "封存链不连续：缺少前面的记录", "seal chain gap: earlier records are missing")
+    info = run(build_bundle(ws, tmp_path / "b.age", device=device, session=as_(ws, "O01")))
+    record_rejection(ws, info.bundle_id, "seal-gap", "封存链不连续：缺少前面的记录", "seal chain gap: earlier records are missing",
+                     session=as_(ws, "O01"))
     page = _page(qtbot, ws)
     assert page.rejections.rowCount() == 1
     reason = page.rejections.index(0, 3).data()

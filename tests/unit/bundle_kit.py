@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.device import DeviceIdentity
+from keys_kit import as_
 from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.locker import EvidenceLocker
 from app.evidence.records import seal_record
@@ -45,13 +46,14 @@ class Kit:
             actor="O01").item.sha256
 
     def build(self, name: str = "bundle.age") -> BundleInfo:
-        return bundle.run(bundle.build_bundle(self.ws, self.out / name, device=self.device, officer_id="O01"))
+        return bundle.run(bundle.build_bundle(self.ws, self.out / name, device=self.device,
+                                                 session=as_(self.ws, "O01")))
 
 
 def make_kit(ws: Workspace, tmp_path: Path, *, hq_name: str = "hq") -> Kit:
     hq_dir = tmp_path / hq_name
     keys.keygen(hq_dir)
-    pair_with_folder(ws, hq_dir, actor="O01")
+    pair_with_folder(ws, hq_dir, session=as_(ws, "O01"))
     device = ws.device
     # A second HQ in one test keeps its own SQLite file, whichever database the test's HQ uses.
     hq = HqStore(hq_dir, database=None if hq_name == "hq" else str(hq_dir / "hq.sqlite"))

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from keys_kit import as_
 from app import crypto
 from app.evidence.store import EvidenceStore
 from local_db.sync_repository import SyncRepository
@@ -88,7 +89,7 @@ def test_unacknowledged_bundle_is_resent_not_rebuilt(kit: Kit) -> None:
     again = kit.build("b.age")
     assert again.resent and again.bundle_id == first.bundle_id
     assert again.path.read_bytes() == first.path.read_bytes()
-    same_place = bundle.run(bundle.build_bundle(kit.ws, first.path, device=kit.device))
+    same_place = bundle.run(bundle.build_bundle(kit.ws, first.path, device=kit.device, session=as_(kit.ws, "O01")))
     assert same_place.resent and same_place.sha256 == first.sha256
 
 
@@ -96,11 +97,11 @@ def test_receipt_marks_synced_and_next_bundle_holds_only_new(kit: Kit) -> None:
     """R18/R19: a verified receipt acknowledges; originals stay on the device afterwards."""
     sha1 = kit.seal_note(1)
     receipt = kit.hq.ingest(kit.build("1.age").path, device_id=kit.device.device_id)
-    fields = state.apply_receipt(kit.ws, receipt)
+    fields = state.apply_receipt(kit.ws, receipt, session=as_(kit.ws, "O01"))
     assert fields["evidence"] == [sha1]
     assert state.is_evidence_synced(kit.ws, 1)
     assert EvidenceStore(kit.ws.folder, kit.ws.master).exists(sha1)  # R19: nothing deleted on acknowledgement
-    assert state.apply_receipt(kit.ws, receipt) == fields  # idempotent
+    assert state.apply_receipt(kit.ws, receipt, session=as_(kit.ws, "O01")) == fields  # idempotent
     with pytest.raises(NothingToSend):
         kit.build("2.age")
     sha2 = kit.seal_note(2)
@@ -118,7 +119,7 @@ def test_receipt_with_a_bad_signature_changes_nothing(kit: Kit) -> None:
     receipt = kit.hq.ingest(kit.build().path, device_id=kit.device.device_id)
     forged = SignedReceipt(receipt.body.replace(b'"seal_seq":1', b'"seal_seq":9'), receipt.signature)
     with pytest.raises(ReceiptInvalid) as err:
-        state.apply_receipt(kit.ws, forged)
+        state.apply_receipt(kit.ws, forged, session=as_(kit.ws, "O01"))
     assert "signature" in err.value.en and "签名" in err.value.zh
     assert SyncRepository(kit.ws.db).acknowledged_heads() == (0, 0)
 
@@ -133,14 +134,14 @@ def test_receipt_from_another_hq_is_refused(kit: Kit, tmp_path: Path) -> None:
     body = kit.hq.ingest(info.path, device_id=kit.device.device_id).body
     fake = SignedReceipt(body, crypto.sign(keys.signing_key(tmp_path / "other"), body))
     with pytest.raises(ReceiptInvalid):
-        state.apply_receipt(kit.ws, fake)
+        state.apply_receipt(kit.ws, fake, session=as_(kit.ws, "O01"))
     other.close()
 
 
 def test_rejection_is_kept_and_the_next_build_makes_a_new_bundle(kit: Kit) -> None:
     kit.seal_note(1)
     first = kit.build("a.age")
-    state.record_rejection(kit.ws, first.bundle_id, "seal-gap", "封存链不连续", "seal chain gap")
+    state.record_rejection(kit.ws, first.bundle_id, "seal-gap", "封存链不连续", "seal chain gap", session=as_(kit.ws, "O01"))
     second = kit.build("b.age")
     assert not second.resent and second.sequence == 2 and second.seal_range == (1, 1)
     summary = state.pending_summary(kit.ws)
@@ -161,7 +162,7 @@ def test_bundle_needs_pairing(demo_workspace, tmp_path: Path) -> None:
 
     device = demo_workspace.device
     with pytest.raises(NotPaired) as err:
-        bundle.run(bundle.build_bundle(demo_workspace, tmp_path / "x.age", device=device))
+        bundle.run(bundle.build_bundle(demo_workspace, tmp_path / "x.age", device=device, session=as_(demo_workspace, "O01")))
     assert "pair" in err.value.en and "配对" in err.value.zh
     assert not (tmp_path / "x.age").exists()
 
@@ -196,15 +197,17 @@ def test_outbox_bundles_are_removed_once_acknowledged_or_rejected_and_usb_bundle
     outbox = kit.ws.folder / OUTBOX
     outbox.mkdir(parents=True)
     sha = kit.seal_note(1)
-    first = bundle.run(bundle.build_bundle(kit.ws, outbox / "b1.age", device=kit.device))
-    state.apply_receipt(kit.ws, kit.hq.ingest(first.path, device_id=kit.device.device_id))
+    first = bundle.run(bundle.build_bundle(kit.ws, outbox / "b1.age", device=kit.device, session=as_(kit.ws, "O01")))
+    state.apply_receipt(kit.ws, kit.hq.ingest(first.path, device_id=kit.device.device_id),
+                        session=as_(kit.ws, "O01"))
     assert not first.path.exists()
     kit.seal_note(2)
-    second = bundle.run(bundle.build_bundle(kit.ws, outbox / "b2.age", device=kit.device))
-    state.record_rejection(kit.ws, second.bundle_id, "seal-gap", "测试", "test")
+    second = bundle.run(bundle.build_bundle(kit.ws, outbox / "b2.age", device=kit.device, session=as_(kit.ws, "O01")))
+    state.record_rejection(kit.ws, second.bundle_id, "seal-gap", "测试", "test", session=as_(kit.ws, "O01"))
     assert not second.path.exists()
-    usb = bundle.run(bundle.build_bundle(kit.ws, kit.out / "usb.age", device=kit.device))
-    state.apply_receipt(kit.ws, kit.hq.ingest(usb.path, device_id=kit.device.device_id))
+    usb = bundle.run(bundle.build_bundle(kit.ws, kit.out / "usb.age", device=kit.device, session=as_(kit.ws, "O01")))
+    state.apply_receipt(kit.ws, kit.hq.ingest(usb.path, device_id=kit.device.device_id),
+                        session=as_(kit.ws, "O01"))
     assert usb.path.exists()
     assert EvidenceStore(kit.ws.folder, kit.ws.master).exists(sha)  # the originals stay in the store
 
@@ -216,6 +219,6 @@ def test_a_damaged_bundle_waiting_to_be_resent_is_replaced_not_sent(kit: Kit) ->
     data[len(data) // 2] ^= 0x01  # same size, one bit changed on the disk
     first.path.chmod(0o644)
     first.path.write_bytes(bytes(data))
-    again = bundle.run(bundle.build_bundle(kit.ws, first.path, device=kit.device))
+    again = bundle.run(bundle.build_bundle(kit.ws, first.path, device=kit.device, session=as_(kit.ws, "O01")))
     assert not again.resent and again.sequence == 2  # superseded, rebuilt from the store
     assert kit.hq.ingest(again.path, device_id=kit.device.device_id).fields()["sequence"] == 2

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from keys_kit import as_
 from app import crypto, paths
 from app.device import DeviceIdentity
 from app.workspace import Workspace
@@ -16,9 +17,10 @@ from sync.hq.store import HqStore
 from sync.pairing import PairingError, current_pairing, pair, pair_with_folder
 
 
-def test_pairing_pins_keys_and_is_audited(workspace: Workspace, tmp_path: Path) -> None:
+def test_pairing_pins_keys_and_is_audited(demo_workspace: Workspace, tmp_path: Path) -> None:
+    workspace, admin = demo_workspace, as_(demo_workspace, "M01")  # the device administrator pairs
     keys.keygen(tmp_path / "hq")
-    pinned = pair_with_folder(workspace, tmp_path / "hq", actor="admin")
+    pinned = pair_with_folder(workspace, tmp_path / "hq", session=admin)
     assert pinned.recipient == keys.age_recipient(tmp_path / "hq")
     assert current_pairing(workspace) == pinned
     assert any(e.action == "sync.paired" for e in workspace.audit.repo.entries())
@@ -28,31 +30,34 @@ def test_pairing_pins_keys_and_is_audited(workspace: Workspace, tmp_path: Path) 
     ("age1notvalid", None, "recipient"),
     (None, b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n", "signing public key"),
 ])
-def test_invalid_keys_are_refused(workspace: Workspace, tmp_path: Path, recipient, pem, fragment) -> None:
+def test_invalid_keys_are_refused(demo_workspace: Workspace, tmp_path: Path, recipient, pem, fragment) -> None:
+    workspace, admin = demo_workspace, as_(demo_workspace, "M01")  # the device administrator pairs
     keys.keygen(tmp_path / "hq")
     with pytest.raises(PairingError) as err:
         pair(workspace, recipient=recipient or keys.age_recipient(tmp_path / "hq"),
-             signing_pub_pem=pem or (tmp_path / "hq" / keys.SIGNING_PUB).read_bytes(), actor="admin")
+             signing_pub_pem=pem or (tmp_path / "hq" / keys.SIGNING_PUB).read_bytes(), session=admin)
     assert fragment in err.value.en and "无效" in err.value.zh
     assert current_pairing(workspace) is None
 
 
-def test_other_hq_keys_need_replace(workspace: Workspace, tmp_path: Path) -> None:
+def test_other_hq_keys_need_replace(demo_workspace: Workspace, tmp_path: Path) -> None:
+    workspace, admin = demo_workspace, as_(demo_workspace, "M01")  # the device administrator pairs
     keys.keygen(tmp_path / "a")
     keys.keygen(tmp_path / "b")
-    pair_with_folder(workspace, tmp_path / "a", actor="admin")
+    pair_with_folder(workspace, tmp_path / "a", session=admin)
     with pytest.raises(PairingError) as err:
-        pair_with_folder(workspace, tmp_path / "b", actor="admin")
+        pair_with_folder(workspace, tmp_path / "b", session=admin)
     assert "--replace" in err.value.en
     assert current_pairing(workspace).recipient == keys.age_recipient(tmp_path / "a")
-    pair_with_folder(workspace, tmp_path / "a", actor="admin")  # the same keys again: fine
-    pair_with_folder(workspace, tmp_path / "b", actor="admin", replace=True)
+    pair_with_folder(workspace, tmp_path / "a", session=admin)  # the same keys again: fine
+    pair_with_folder(workspace, tmp_path / "b", session=admin, replace=True)
     assert current_pairing(workspace).recipient == keys.age_recipient(tmp_path / "b")
 
 
-def test_missing_hq_folder_is_refused(workspace: Workspace, tmp_path: Path) -> None:
+def test_missing_hq_folder_is_refused(demo_workspace: Workspace, tmp_path: Path) -> None:
+    workspace, admin = demo_workspace, as_(demo_workspace, "M01")  # the device administrator pairs
     with pytest.raises(PairingError) as err:
-        pair_with_folder(workspace, tmp_path / "nowhere", actor="admin")
+        pair_with_folder(workspace, tmp_path / "nowhere", session=admin)
     assert "HQ key folder" in err.value.en and "总部密钥目录" in err.value.zh
 
 

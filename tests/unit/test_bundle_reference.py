@@ -9,7 +9,7 @@ import pytest
 
 from app import crypto, paths
 from app.clock import fixed_clock
-from app.reference import ReferenceDataError
+from app.reference import ReferenceDataError, parse
 from app.workspace import Workspace
 from sync.errors import NotPaired, ReferenceRejected
 from sync.hq import keys
@@ -17,7 +17,19 @@ from sync.hq.store import HqStore
 from sync.pairing import pair_with_folder
 from sync.reference_pull import apply_reference
 from tests.conftest import DEMO_NOW
-from keys_kit import create_workspace
+from keys_kit import as_, create_workspace
+from local_db.database import transaction
+from local_db.repositories import AgencyRepository
+
+
+def _administrator(ws: Workspace) -> str:
+    """A fresh device's first roster person: the device administrator, who pairs it with HQ."""
+    ref = parse(json.loads(paths.DEMO_REFERENCE.read_text("utf-8")))
+    admin = next(o for o in ref.officers if o.id == "M01")
+    with transaction(ws.db):
+        AgencyRepository(ws.db).save(next(a for a in ref.agencies if a.id == admin.agency_id))
+        ws.officers.save(admin)
+    return admin.id
 
 
 @pytest.fixture
@@ -25,7 +37,8 @@ def setup(tmp_path: Path):
     keys.keygen(tmp_path / "hq")
     hq = HqStore(tmp_path / "hq")
     ws = create_workspace(tmp_path / "device", clock=fixed_clock(DEMO_NOW))
-    pair_with_folder(ws, tmp_path / "hq", actor="admin")
+    _administrator(ws)
+    pair_with_folder(ws, tmp_path / "hq", session=as_(ws, "M01"))
     yield ws, hq
     ws.close()
     hq.close()
@@ -40,7 +53,7 @@ def test_published_reference_is_loaded_once(setup) -> None:
     ws, hq = setup
     hq.publish(paths.DEMO_REFERENCE.read_bytes())
     data, signature = hq.latest_reference()
-    ref = apply_reference(ws, data, signature, actor="O01")
+    ref = apply_reference(ws, data, signature)
     assert ref is not None and ws.reference_sets.latest()["source"] == "hq"
     assert len(ws.officers.all()) == len(ref.officers)
     assert apply_reference(ws, data, signature) is None  # the same document again: nothing to do

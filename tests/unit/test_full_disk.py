@@ -12,7 +12,7 @@ from app.documents import pdf
 from app.documents.errors import DocumentWriteFailed
 from app.workspace import Workspace
 from cli import main as cli
-from keys_kit import create_workspace
+from keys_kit import as_, create_workspace
 from sync import tarstream
 
 
@@ -27,7 +27,7 @@ def test_a_full_disk_while_a_bundle_is_written_is_named_and_leaves_no_partial_fi
     from sync.pairing import pair_with_folder
 
     keys.keygen(tmp_path / "hq")
-    pair_with_folder(demo_workspace, tmp_path / "hq", actor="A01")
+    pair_with_folder(demo_workspace, tmp_path / "hq", session=as_(demo_workspace, "M01"))
     folder = demo_workspace.folder
     demo_workspace.close()
     monkeypatch.setattr(tarstream.TarStream, "add_bytes", _full)

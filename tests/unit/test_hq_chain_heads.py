@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from keys_kit import as_
 from app import crypto
 from app.chains import seal_floor
 from local_db.database import transaction
@@ -23,7 +24,7 @@ def _synced(kit: Kit, n: int, name: str) -> dict:  # noqa: F811
     kit.seal_note(n)
     info = kit.build(name)
     receipt = kit.hq.ingest(info.path, device_id=kit.device.device_id)
-    state.apply_receipt(kit.ws, receipt)
+    state.apply_receipt(kit.ws, receipt, session=as_(kit.ws, "O01"))
     return json.loads(receipt.body)
 
 
@@ -133,7 +134,7 @@ def test_revoked_device_s_later_bundles_are_refused_earlier_ones_stay(kit: Kit, 
     created = kit.ws.clock()
     kit.hq.revoke(kit.device.device_id, created + timedelta(minutes=5), "遗失 / lost on patrol")
     receipt = kit.hq.ingest(early.path, device_id=kit.device.device_id)
-    state.apply_receipt(kit.ws, receipt)
+    state.apply_receipt(kit.ws, receipt, session=as_(kit.ws, "O01"))
     kit.hq.revoke(kit.device.device_id, created - timedelta(minutes=5), "遗失 / lost on patrol")
     kit.seal_note(2)
     err = _rejected(kit, kit.build("late.age").path, "revoked")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from keys_kit import as_
 from app import crypto
 from sync.errors import BundleRejected
 from tests.unit.bundle_kit import Kit, kit  # noqa: F401  (fixture)
@@ -54,7 +55,8 @@ def test_a_bundle_id_that_is_a_path_or_another_device_s_id_is_refused(
     any file moves, so nothing it holds is touched."""
     from sync import bag, state
 
-    state.apply_receipt(kit.ws, kit.hq.ingest(kit.build("1.age").path, device_id=kit.device.device_id))
+    state.apply_receipt(kit.ws, kit.hq.ingest(kit.build("1.age").path, device_id=kit.device.device_id),
+                        session=as_(kit.ws, "O01"))
     held = sorted(p.relative_to(kit.hq_dir) for p in kit.hq_dir.rglob("*")
                   if p.is_file() and "incoming" not in p.parts)
     original = bag.bag_info

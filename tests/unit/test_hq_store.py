@@ -19,7 +19,7 @@ from sync.hq.store import HqStore
 from sync.tarstream import TarStream
 from tests.conftest import DEMO_NOW
 from tests.unit.bundle_kit import Kit, kit, make_kit  # noqa: F401  (fixture)
-from keys_kit import create_workspace, open_workspace
+from keys_kit import as_, create_workspace, open_workspace
 
 pytestmark = pytest.mark.usefixtures("hq_database")  # SQLite and PostgreSQL
 
@@ -137,7 +137,7 @@ def test_foreign_device_and_unenrolled_device_are_rejected(kit: Kit, tmp_path: P
     # the other device is paired with *our* HQ but never enrolled there
     from sync.pairing import pair_with_folder
 
-    pair_with_folder(other.ws, kit.hq_dir, actor="O01", replace=True)
+    pair_with_folder(other.ws, kit.hq_dir, session=as_(other.ws, "O01"), replace=True)
     foreign = other.build("foreign.age")
     _rejected(kit, foreign.path, "foreign-device")  # uploaded under our device's id
     _rejected(kit, foreign.path, "not-enrolled", device_id=other.device.device_id)
@@ -163,7 +163,7 @@ def test_gap_in_the_seal_chain_is_rejected(kit: Kit, tmp_path: Path) -> None:
     fresh = tmp_path / "hq-before"
     shutil.copytree(kit.hq_dir, fresh)  # HQ as it was before bundle 1 arrived
     receipt = kit.hq.ingest(kit.build("1.age").path, device_id=kit.device.device_id)
-    state.apply_receipt(kit.ws, receipt)
+    state.apply_receipt(kit.ws, receipt, session=as_(kit.ws, "O01"))
     kit.seal_note(2)
     second = kit.build("2.age")
     kit.hq.close()
@@ -185,7 +185,7 @@ def test_fork_in_the_seal_chain_is_rejected(kit: Kit, tmp_path: Path) -> None:
     twin = Kit(twin_ws, kit.device, kit.hq_dir, kit.hq, kit.out)
     twin.seal_note(99)
     dummy = twin.build("dummy.age")  # use up sequence 1 on the copy, so the sequence is not what clashes
-    state.record_rejection(twin_ws, dummy.bundle_id, "test", "测试", "test")
+    state.record_rejection(twin_ws, dummy.bundle_id, "test", "测试", "test", session=as_(twin_ws, "O01"))
     forked = twin.build("fork.age")
     assert forked.sequence == 2
     _rejected(kit, forked.path, "seal-fork")
@@ -262,7 +262,7 @@ def test_cancelled_build_leaves_no_file_and_no_record(kit: Kit) -> None:
     from sync.bundle import build_bundle
 
     kit.seal_file(3 << 20)
-    steps = build_bundle(kit.ws, kit.out / "cancelled.age", device=kit.device)
+    steps = build_bundle(kit.ws, kit.out / "cancelled.age", device=kit.device, session=as_(kit.ws, "O01"))
     next(steps)
     next(steps)
     steps.close()

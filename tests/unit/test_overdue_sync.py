@@ -7,6 +7,7 @@ import io
 import os
 from datetime import datetime
 
+from keys_kit import as_
 from app.clock import CHINA_TZ
 from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.locker import EvidenceLocker
@@ -34,6 +35,7 @@ def test_R18_a_recording_stays_overdue_until_hq_acknowledges_it(kit: Kit) -> Non
 
     built = kit.build("1.age")  # a bundle made, not yet acknowledged: still overdue
     assert overdue_in(kit.ws, items, state.synced_hashes(kit.ws, items)) == flags
-    state.apply_receipt(kit.ws, kit.hq.ingest(built.path, device_id=kit.device.device_id))
+    state.apply_receipt(kit.ws, kit.hq.ingest(built.path, device_id=kit.device.device_id),
+                        session=as_(kit.ws, "O01"))
     assert sha in state.synced_hashes(kit.ws, items)
     assert overdue_in(kit.ws, items, state.synced_hashes(kit.ws, items)) == []

@@ -15,7 +15,7 @@ from app.evidence.segments import RecordingFolder, start_segment
 from app.evidence.store import recording_root
 from app.workspace import Workspace
 from cli import main as cli
-from keys_kit import open_workspace
+from keys_kit import as_, open_workspace
 
 
 def _left_by_a_crash(ws: Workspace) -> None:
@@ -59,7 +59,7 @@ def test_a_recorded_bundle_cut_off_before_its_rename_is_put_in_place(
     from sync.recovery import recover
 
     keys.keygen(tmp_path / "hq")
-    pair_with_folder(demo_workspace, tmp_path / "hq", actor="A01")
+    pair_with_folder(demo_workspace, tmp_path / "hq", session=as_(demo_workspace, "M01"))
     out = tmp_path / "usb" / "b.bundle"
     real_replace = bundle_module.os.replace
 
@@ -70,7 +70,7 @@ def test_a_recorded_bundle_cut_off_before_its_rename_is_put_in_place(
     try:
         with pytest.raises(SystemExit):
             bundle_module.run(bundle_module.build_bundle(demo_workspace, out, device=demo_workspace.device,
-                                                         officer_id="O01"))
+                                                         session=as_(demo_workspace, "O01")))
     finally:
         bundle_module.os.replace = real_replace
     partial = out.with_name(out.name + ".partial")
@@ -84,5 +84,5 @@ def test_a_recorded_bundle_cut_off_before_its_rename_is_put_in_place(
 
     assert sha256_file(out)[0] == sha
     again = bundle_module.run(bundle_module.build_bundle(demo_workspace, out, device=demo_workspace.device,
-                                                         officer_id="O01"))
+                                                         session=as_(demo_workspace, "O01")))
     assert again.resent and again.sequence == sequence  # the same bundle, never a new one under its number

@@ -30,9 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import access
-from app.domain import Officer
 from app.custody import UnlockedKeys
+from app.session import Session, Sessions
 from app.workspace import Workspace
 from local_db.database import transaction
 from local_db.errors import UserFacingError
@@ -56,12 +55,16 @@ def sync_pool() -> QThreadPool:
     return _sync_pool
 
 
-def run_sync(folder: Path, keys: UnlockedKeys, server: str, officer_id: str | None,
+def run_sync(folder: Path, keys: UnlockedKeys, sessions: Sessions, session: Session | None, server: str,
              chunk_size: int = 8 << 20) -> Generator[client.SyncProgress, None, client.SyncOutcome]:
-    """The sync on its own connection to the data folder (the job's body), with the window's keys."""
-    ws = Workspace.open(folder, keys=keys)
+    """The sync on its own connection to the data folder (the job's body), with the window's keys.
+
+    The connection shares the window's sessions: ``session`` is checked there as it
+    would be at the window (one the window ended or never issued is nobody).
+    """
+    ws = Workspace.open(folder, keys=keys, sessions=sessions)
     try:
-        return (yield from client.sync_to_hq(ws, server, device=ws.device, officer_id=officer_id,
+        return (yield from client.sync_to_hq(ws, server, device=ws.device, session=session,  # type: ignore[arg-type]
                                              chunk_size=chunk_size))
     finally:
         ws.close()
@@ -75,7 +78,7 @@ def _duration(seconds: float | None) -> str:
 
 
 class SyncPage(QWidget):
-    def __init__(self, workspace: Workspace, *, current_officer: Callable[[], Officer | None],
+    def __init__(self, workspace: Workspace, *, current_officer: Callable[[], Session | None],
                  language: str = "zh", poll_ms: int = 30_000, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ws = workspace
@@ -240,13 +243,10 @@ class SyncPage(QWidget):
             self.flight.setText(self.tr("请先填写总部接收端地址。"))
             return
         self._save_server()
-        officer = self.current_officer()
-        try:  # auxiliary staff never send the device's data (DOMAIN.md); a refusal is audited
-            access.acting(self.ws, officer, access.Permission.SYNC, "sync")
-        except UserFacingError as exc:
-            self.flight.setText(exc.message(self.language))
-            return
-        self.job = Job(run_sync, Path(self.ws.folder), self.ws.keys, server, officer.id if officer else None, self.chunk_size)
+        # Checked by the sync itself, on its thread (auxiliary staff never send the device's
+        # data, DOMAIN.md; a refusal is audited once and shown like any failure).
+        self.job = Job(run_sync, Path(self.ws.folder), self.ws.keys, self.ws.sessions, self.current_officer(),
+                       server, self.chunk_size)
         self.job.progress.connect(self._progress)
         self.job.result.connect(self._done)
         self.job.error.connect(self._failed)
