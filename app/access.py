@@ -325,6 +325,8 @@ def sign_in(ws: Workspace, person_id: str, pin: str, *, taking_over_from: str | 
     """
     person = _person(ws, person_id)
     _check_current_pin(ws, person_id, pin)
+    if taking_over_from is None:  # whoever is behind the lock is signed out by another's sign-in
+        taking_over_from = next((p for p in ws.sessions.locked() if p != person_id), None)
     with transaction(ws.db):
         _take_over(ws, person_id, taking_over_from)
         ws.audit.append(person_id, "session.sign_in", person_id, how=SignedInBy(how).value)
@@ -376,7 +378,13 @@ def _check_current_pin(ws: Workspace, person_id: str, pin: str) -> None:
 
 
 def record_session(ws: Workspace, person_id: str, action: str) -> None:
-    """Audit a session event the UI sees: ``sign_out``, ``lock``, ``unlock``."""
+    """Audit a session event the UI sees: ``sign_out``, ``lock``, ``unlock``.
+
+    A lock makes the person's session unusable at once, before the entry is written (a
+    disk that cannot write must not leave it usable); their PIN makes it usable again.
+    """
+    if action == "lock":
+        ws.sessions.lock(person_id)
     with transaction(ws.db):
         ws.audit.append(person_id, f"session.{action}", person_id)
     if action == "sign_out":

@@ -62,15 +62,20 @@ class Sessions:
 
     def __init__(self) -> None:
         self._open: dict[str, Session] = {}
+        self._locked: set[str] = set()  # tokens of sessions behind the idle lock
         self.current: Session | None = None
 
     def _issue(self, person: Officer, at: datetime, how: SignedInBy) -> Session:
         """Only for ``app.access``'s sign-in path, once the PIN was checked.
 
-        The same person signing in again (after the idle lock) goes on with their session.
+        The same person signing in again (after the idle lock) goes on with their session,
+        usable again; another person's sign-in ends every session behind the lock.
         """
+        for token in [t for t in self._locked if self._open[t].person.id != person.id]:
+            self._end_person(self._open[token].person.id)
         for open_ in self._open.values():
             if open_.person.id == person.id and open_.how is SignedInBy(how):
+                self._locked.discard(open_.token)
                 self.current = open_
                 return open_
         self._end_person(person.id)
@@ -82,11 +87,25 @@ class Sessions:
     def _end_person(self, person_id: str) -> None:
         for token in [t for t, s in self._open.items() if s.person.id == person_id]:
             del self._open[token]
+            self._locked.discard(token)
         if self.current is not None and self.current.person.id == person_id:
             self.current = None
 
+    def lock(self, person_id: str) -> None:
+        """The idle lock: ``person_id``'s sessions do nothing until they sign in again with
+        their PIN (:meth:`_issue`), or are ended. Anyone may lock; only the PIN unlocks."""
+        self._locked.update(t for t, s in self._open.items() if s.person.id == person_id)
+        if self.current is not None and self.current.person.id == person_id:
+            self.current = None
+
+    def locked(self) -> list[str]:
+        """Who is behind the idle lock (their sessions kept, not usable)."""
+        return sorted({self._open[t].person.id for t in self._locked})
+
     def valid(self, session: object) -> bool:
-        return isinstance(session, Session) and self._open.get(session.token) is session
+        """True for a session this workspace issued, not ended and not behind the idle lock."""
+        return isinstance(session, Session) and self._open.get(session.token) is session \
+            and session.token not in self._locked
 
     def claimed(self, session: object) -> str:
         """Who a (possibly forged) session claims to be, for the audit entry of a refusal."""

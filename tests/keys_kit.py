@@ -83,7 +83,7 @@ def signed_in(ws: Workspace, person_id: str, pin: str | None = None) -> Session:
     from app import access
 
     for session in ws.sessions._open.values():
-        if session.person.id == person_id:
+        if session.person.id == person_id and ws.sessions.valid(session):  # not behind the idle lock
             return session
     if pin is None:
         pin = DEMO_PINS.get(person_id)

@@ -278,6 +278,7 @@ class MainWindow(QMainWindow):
         if self.officer is None:
             return
         locking = self.officer
+        self.ws.sessions.lock(locking.id)  # no act goes through until the PIN is typed again
         self._cover_dialogs()
         self._show_sign_in(locking)
         self._record_session(locking, "lock")

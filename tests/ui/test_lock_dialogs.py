@@ -3,11 +3,13 @@ import, which goes on hidden and comes back after the next sign-in."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtWidgets import QDialog
 
 from app.workspace import Workspace
 from ui.main_window import MainWindow
 
+from keys_kit import DEMO_PINS
 from test_review_flow import _sign_in
 
 
@@ -49,3 +51,31 @@ def test_the_lock_covers_the_screen_even_when_the_audit_cannot_be_written(app, q
     window.lock()
     assert window.body.currentIndex() == 0 and window.officer is None  # locked all the same
     assert "审计日志暂时无法写入" in window.sign_in_page.hint.text()
+
+
+def test_behind_the_lock_the_session_does_nothing_until_the_same_pin(app, qtbot, demo_workspace: Workspace) -> None:
+    """R1: the session a page still holds is refused while the screen is locked; the same
+    person's PIN makes it usable again, another person's sign-in ends it."""
+    from app.access import NotSignedIn
+    from app.onsite.service import OnsiteService
+
+    window = MainWindow(demo_workspace)
+    qtbot.addWidget(window)
+    window.show()
+    _sign_in(qtbot, window, "O01")
+    held = window.session
+    window.idle.idle.emit()  # the idle timer fires
+    assert window.body.currentIndex() == 0 and window.session is None
+    with pytest.raises(NotSignedIn):
+        OnsiteService(demo_workspace).begin("JC-2026-1101", actor=held)
+
+    _sign_in(qtbot, window, "O01")
+    assert window.session is held
+    OnsiteService(demo_workspace).begin("JC-2026-1101", actor=held)
+
+    window.lock()
+    _sign_in(qtbot, window, "O02", DEMO_PINS["O02"])
+    assert window.session is not None and window.session.id == "O02"
+    with pytest.raises(NotSignedIn):
+        OnsiteService(demo_workspace).begin("JC-2026-1102", actor=held)
+    assert "O01" not in demo_workspace.sessions.locked()

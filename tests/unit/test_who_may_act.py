@@ -169,6 +169,38 @@ def test_a_session_not_issued_by_the_sign_in_is_nobody(demo_workspace: Workspace
         OnsiteService(ws).begin(TASK, actor=session)
 
 
+def test_a_locked_session_acts_again_only_after_the_same_persons_pin(demo_workspace: Workspace) -> None:
+    """R1: behind the idle lock nobody acts in the name of the person who locked; their PIN resumes."""
+    ws = demo_workspace
+    session = access.sign_in(ws, "O01", DEMO_PINS["O01"])
+    access.record_session(ws, "O01", "lock")
+    before = max(e.seq for e in ws.audit.repo.entries())
+    with pytest.raises(access.NotSignedIn):
+        OnsiteService(ws).begin(TASK, actor=session)
+    assert [e.actor for e in _refusals(ws, before)] == ["O01"]
+    with pytest.raises(access.PinWrong):  # a wrong PIN does not unlock it
+        access.sign_in(ws, "O01", "999999")
+    with pytest.raises(access.NotSignedIn):
+        OnsiteService(ws).begin(TASK, actor=session)
+    again = access.sign_in(ws, "O01", DEMO_PINS["O01"])
+    assert again is session  # the same session goes on
+    OnsiteService(ws).begin(TASK, actor=session)
+
+
+def test_another_persons_sign_in_ends_the_locked_session(demo_workspace: Workspace) -> None:
+    ws = demo_workspace
+    session = access.sign_in(ws, "O01", DEMO_PINS["O01"])
+    access.record_session(ws, "O01", "lock")
+    other = access.sign_in(ws, "O02", DEMO_PINS["O02"])
+    assert ws.sessions.current is other and ws.sessions.locked() == []
+    [out] = [e for e in ws.audit.repo.entries() if e.action == "session.sign_out"]
+    assert out.actor == "O01" and out.detail["taken_over_by"] == "O02"
+    # the locked person's own PIN later opens a new session; the old one stays ended
+    assert access.sign_in(ws, "O01", DEMO_PINS["O01"]) is not session
+    with pytest.raises(access.NotSignedIn):
+        OnsiteService(ws).begin(TASK, actor=session)
+
+
 def test_the_expired_officer_may_sign_in_and_is_told_he_may_not_act(demo_workspace: Workspace) -> None:
     session = access.sign_in(demo_workspace, "O04", DEMO_PINS["O04"])
     notice = access.standing_notice(session.person, demo_workspace.clock().date())
