@@ -554,7 +554,7 @@ def _documents(args: argparse.Namespace) -> int:
             from app.documents.onsite_record import record_problems
             from app.onsite.documents import DocumentKind, InspectionDocuments, render_document
 
-            docs = InspectionDocuments(ws)
+            docs = InspectionDocuments(ws, session=_session(ws))
             if ws.inspections.get(args.inspection) is None:
                 raise UserFacingError(f"没有检查任务 {args.inspection}。", f"No inspection {args.inspection}.")
             for kind in docs.available(args.inspection):
@@ -568,7 +568,7 @@ def _documents(args: argparse.Namespace) -> int:
 
             service = DemolitionService(ws)
             service.case(args.case)  # an unknown case is refused in words
-            docs = DemolitionDocuments(service)
+            docs = DemolitionDocuments(service, session=_session(ws))
             handovers = [c.id for c in service.inventory.custody(args.case) if c.kind == "handover"]
             jobs: list[tuple[DemolitionDocument, int | None]] = [(DemolitionDocument.RECORD, None)]
             if service.inventory.items(args.case):

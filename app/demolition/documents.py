@@ -32,6 +32,7 @@ from app.documents import layout as L
 from app.documents import pdf
 from app.clock import CHINA_TZ
 from app.documents.numbering import DocumentNumbers
+from app.session import Session
 from local_db.demolition_repository import CaseSignature, CustodyEntry, DemolitionCase, ItemVersion
 
 DOCUMENTS_DIR = "documents"
@@ -65,8 +66,10 @@ def item_code_id(case_id: str, item_no: int) -> str:
 class DemolitionDocuments:
     """Builds the stories of one case's documents from the service's data."""
 
-    def __init__(self, service: DemolitionService) -> None:
+    def __init__(self, service: DemolitionService, *, session: Session | None = None) -> None:
+        """``session``: who issues the documents (numbers them); a draft needs nobody."""
         self.s = service
+        self.session = session
         self.numbers = DocumentNumbers(service.ws)
         self._issued: dict[str, str] = {}
 
@@ -84,7 +87,7 @@ class DemolitionDocuments:
         if draft:
             issued = self.numbers.get(key)
             return issued.number if issued else ""
-        return self.numbers.issue(key, case.agency_id, kind.doc_type, self.s.ws.keys.person_id or "system").number
+        return self.numbers.issue(key, case.agency_id, kind.doc_type, session=self.session).number
 
     def path_for(self, case_id: str, kind: DemolitionDocument, suffix: str = "") -> Path:
         return self.s.ws.folder / DOCUMENTS_DIR / case_id / f"{case_id}_{kind.title}{suffix}.pdf"

@@ -24,6 +24,7 @@ from local_db.errors import UserFacingError
 
 if TYPE_CHECKING:
     from app.domain import Agency
+    from app.session import Session
     from app.workspace import Workspace
 
 # The numbered document types and the 代字 each gets when the reference data names none.
@@ -81,18 +82,24 @@ class DocumentNumbers:
                                   " FROM document_numbers ORDER BY issued_at, rowid").fetchall()
         return [_issued(r) for r in rows]
 
-    def issue(self, document: str, agency_id: str, doc_type: str, actor: str) -> IssuedNumber:
+    def issue(self, document: str, agency_id: str, doc_type: str, *, session: Session | None) -> IssuedNumber:
         """The number of ``document``: the one it already has, else the next of its counter, audited.
 
         The counter is the agency's, the type's and this year's (China time). The row
         and the audit entry are written in one transaction, so a number is either
-        given and audited or not given at all.
+        given and audited or not given at all. A document goes out under an officer's
+        name: it is issued by the person ``session`` signed in, an officer or team
+        leader whose certificate is valid for the agency (R1); anyone else, and nobody,
+        is refused and audited. A number already given is read back for anyone.
         """
+        from app.access import Permission, acting  # app.access reads the reference data this module serves
+
         if doc_type not in DEFAULT_TYPE_CODES:
             raise ValueError(f"unknown document type {doc_type!r}")
         existing = self.get(document)
         if existing is not None:
             return existing
+        actor = acting(self.ws, session, Permission.SIGN_AS_OFFICER, document, agency=agency_id).id
         agency = self.ws.agencies.get(agency_id)
         if agency is None:
             raise KeyError(agency_id)

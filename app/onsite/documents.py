@@ -29,6 +29,7 @@ from app.domain import (
 )
 from app.gates.planning import SOURCE_LABELS
 from app.onsite.service import OnsiteService
+from app.session import Session
 from app.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -63,10 +64,13 @@ class DocumentKind(enum.StrEnum):
 class InspectionDocuments:
     """Builds and renders the documents of the inspections of one workspace."""
 
-    def __init__(self, ws: Workspace, device: DeviceIdentity | None = None) -> None:
+    def __init__(self, ws: Workspace, device: DeviceIdentity | None = None, *,
+                 session: Session | None = None) -> None:
+        """``session``: who issues the documents (numbers them); a draft needs nobody."""
         self.ws = ws
         self.onsite = OnsiteService(ws)
         self.numbers = DocumentNumbers(ws)
+        self.session = session
         self._device = device
 
     @property
@@ -106,7 +110,7 @@ class InspectionDocuments:
             return doc
         field = "card_no" if kind is DocumentKind.CARD else "document_no"
         number = self.numbers.issue(self.document_key(inspection_id, kind), self._inspection(inspection_id).agency_id,
-                                    kind.doc_type, self.ws.keys.person_id or "system")
+                                    kind.doc_type, session=self.session)
         doc = dataclasses.replace(doc, **{field: number.number})  # type: ignore[type-var]
         if kind in (DocumentKind.NOTICE, DocumentKind.CARD):  # the code names what this document states
             inspection = self._inspection(inspection_id)
@@ -122,7 +126,7 @@ class InspectionDocuments:
             # The result cites the order issued with it: the order is issued (numbered) too.
             order = self.numbers.issue(self.document_key(inspection_id, DocumentKind.ORDER),
                                        self._inspection(inspection_id).agency_id, DocumentKind.ORDER.doc_type,
-                                       self.ws.keys.person_id or "system")
+                                       session=self.session)
             doc = dataclasses.replace(doc, rectification_order_no=order.number)  # type: ignore
         return doc
 

@@ -43,7 +43,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> dict[DemolitionDocumen
     demo.seed(ws)
     s = DemolitionService(ws)
     handover = complete_operation(s, clock, items=22)
-    docs = DemolitionDocuments(s)
+    docs = DemolitionDocuments(s, session=as_(s, "O01"))
     out = {}
     plain = tmp_path_factory.mktemp("plain")  # the tools read the decrypted PDF, as an export is
     for k in DemolitionDocument:
@@ -143,7 +143,7 @@ def test_an_item_edited_twice_after_counting_shows_every_version(tmp_path: Path)
         clock.at(2026, 11, 23, 9, 35)
         s.inventory.edit_item(r, 1, reason="当事人指认其中一件为邻居所有", quantity="6", condition="一件桌面有划痕",
                               actor=as_(s, "O01"))
-        pdf = DemolitionDocuments(s).render(r, DemolitionDocument.INVENTORY, out_dir=tmp_path)
+        pdf = DemolitionDocuments(s, session=as_(s, "O01")).render(r, DemolitionDocument.INVENTORY, out_dir=tmp_path)
         text = "".join(run("pdftotext", "-raw", str(pdf), "-").split())
         first_copy = text[:len(text) // 2]
         for earlier in ("数量：7件", "数量：8件"):  # the counted value and the first edit, each in the edits table

@@ -50,7 +50,7 @@ def pages_text(pdf: Path) -> list[str]:
 
 
 def test_an_issued_document_keeps_its_number_and_the_next_one_gets_the_next(closed_inspection: Workspace) -> None:
-    docs = InspectionDocuments(closed_inspection)
+    docs = InspectionDocuments(closed_inspection, session=as_(closed_inspection, "O01"))
     first = plain(closed_inspection, docs.render(TASK, DocumentKind.NOTICE))
     assert "清西综执检〔2026〕1号" in "".join(pages_text(first))
     docs.render(TASK, DocumentKind.NOTICE)  # a re-print: the same number
@@ -61,7 +61,7 @@ def test_an_issued_document_keeps_its_number_and_the_next_one_gets_the_next(clos
     assert docs.build(TASK, DocumentKind.RECORD).document_no == "清西综执检笔〔2026〕1号"
     numbers = DocumentNumbers(closed_inspection).all()
     assert [n.number for n in numbers] == ["清西综执检〔2026〕1号", "清西综执检〔2026〕2号", "清西综执检笔〔2026〕1号"]
-    assert {n.issued_by for n in numbers} == {closed_inspection.keys.person_id or "system"}
+    assert {n.issued_by for n in numbers} == {"O01"}  # the signed-in officer who issued them
     audited = closed_inspection.db.execute(
         "SELECT target, detail FROM audit_log WHERE action = 'document.number_issued' ORDER BY seq").fetchall()
     assert [t for t, _ in audited] == [n.document for n in numbers]
@@ -69,7 +69,7 @@ def test_an_issued_document_keeps_its_number_and_the_next_one_gets_the_next(clos
 
 
 def test_the_counter_starts_again_each_year_and_numbers_are_never_taken_back(closed_inspection: Workspace) -> None:
-    docs = InspectionDocuments(closed_inspection)
+    docs = InspectionDocuments(closed_inspection, session=as_(closed_inspection, "O01"))
     assert docs.build(TASK, DocumentKind.CARD).card_no == "清西综执监卡〔2026〕1号"
     closed_inspection.clock = fixed_clock(datetime(2027, 1, 4, 9, 0, tzinfo=CHINA_TZ))
     other = "JC-2026-1102"
@@ -83,7 +83,7 @@ def test_the_counter_starts_again_each_year_and_numbers_are_never_taken_back(clo
 def test_a_draft_record_has_no_number_and_says_so(demo_workspace: Workspace, tmp_path: Path) -> None:
     s = OnsiteService(demo_workspace)
     s.begin(TASK, actor=as_(s, "O01"))
-    docs = InspectionDocuments(demo_workspace)
+    docs = InspectionDocuments(demo_workspace, session=as_(demo_workspace, "O01"))
     assert docs.build(TASK, DocumentKind.RECORD).document_no == ""  # incomplete: a draft
     pdf = plain(demo_workspace, docs.render(TASK, DocumentKind.RECORD))
     text = "".join(pages_text(pdf))
@@ -97,7 +97,7 @@ def test_a_draft_record_has_no_number_and_says_so(demo_workspace: Workspace, tmp
 @pytest.mark.parametrize("kind", list(DocumentKind))
 def test_every_document_prints_number_agency_seal_and_page_line_and_no_rule_code(
         closed_inspection: Workspace, kind: DocumentKind, tmp_path: Path) -> None:
-    docs = InspectionDocuments(closed_inspection)
+    docs = InspectionDocuments(closed_inspection, session=as_(closed_inspection, "O01"))
     doc = docs.build(TASK, kind)
     number = doc.card_no if kind is DocumentKind.CARD else doc.document_no
     assert re.fullmatch(r"清西综执\S+〔2026〕\d+号", number)
@@ -122,7 +122,7 @@ def test_every_document_prints_number_agency_seal_and_page_line_and_no_rule_code
 def test_reference_data_without_a_numbering_scheme_numbers_with_the_agency_name(closed_inspection: Workspace) -> None:
     agency = closed_inspection.agencies.get("QH-XC-ZHZF")
     closed_inspection.agencies.save(dataclasses.replace(agency, doc_code="", doc_type_codes=()))
-    docs = InspectionDocuments(closed_inspection)
+    docs = InspectionDocuments(closed_inspection, session=as_(closed_inspection, "O01"))
     assert docs.build(TASK, DocumentKind.RESULT).document_no == f"{AGENCY}检告〔2026〕1号"
 
 
@@ -131,7 +131,7 @@ def test_two_types_that_would_print_the_same_number_are_refused_in_words(closed_
 
     agency = closed_inspection.agencies.get("QH-XC-ZHZF")
     closed_inspection.agencies.save(dataclasses.replace(agency, doc_type_codes=(("card", "检"), ("notice", "检"))))
-    docs = InspectionDocuments(closed_inspection)
+    docs = InspectionDocuments(closed_inspection, session=as_(closed_inspection, "O01"))
     assert docs.build(TASK, DocumentKind.NOTICE).document_no == "清西综执检〔2026〕1号"
     with pytest.raises(DocumentNumberTaken) as info:
         docs.build(TASK, DocumentKind.CARD)

@@ -67,7 +67,7 @@ def plain(ws: Workspace, stored: Path, scratch: Path) -> Path:
 @pytest.mark.parametrize("kind", list(DocumentKind))
 def test_every_document_of_a_closed_inspection_renders_with_embedded_fonts(closed_inspection: Workspace,
                                                                           kind: DocumentKind, tmp_path: Path) -> None:
-    docs = InspectionDocuments(closed_inspection)
+    docs = InspectionDocuments(closed_inspection, session=as_(closed_inspection, "O01"))
     assert kind in docs.available(TASK)
     stored = docs.render(TASK, kind)
     assert stored == docs.path_for(TASK, kind) and stored.read_bytes()[:4] == b"FIE1"
@@ -84,7 +84,7 @@ def test_every_document_of_a_closed_inspection_renders_with_embedded_fonts(close
 
 def test_R14_the_notice_code_decodes_to_a_code_signed_by_this_device(closed_inspection: Workspace,
                                                                       tmp_path: Path) -> None:
-    docs = InspectionDocuments(closed_inspection)
+    docs = InspectionDocuments(closed_inspection, session=as_(closed_inspection, "O01"))
     pdf = plain(closed_inspection, docs.render(TASK, DocumentKind.NOTICE), tmp_path)
     run("pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "n"))
     page = next(tmp_path.glob("n*.png"))
@@ -96,7 +96,7 @@ def test_R14_the_notice_code_decodes_to_a_code_signed_by_this_device(closed_insp
 
 
 def test_R9_R10_the_record_carries_the_signatures_the_order_and_the_card(closed_inspection: Workspace) -> None:
-    docs = InspectionDocuments(closed_inspection)
+    docs = InspectionDocuments(closed_inspection, session=as_(closed_inspection, "O01"))
     record = docs.record(TASK)
     assert [s.role.value for s in record.signatures] == ["officer", "officer", "party"]
     assert record.supervision_card is not None and record.supervision_card.received_by == "陈晓"

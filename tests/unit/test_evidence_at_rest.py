@@ -5,7 +5,6 @@ in place once, and a kill midway loses nothing."""
 
 from __future__ import annotations
 
-from keys_kit import as_
 import io
 import os
 import subprocess
@@ -16,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from keys_kit import open_workspace
+from keys_kit import as_, open_workspace
 from app.crypto import sha256_hex
 from app.crypto.filecrypt import MAGIC, FileCryptError, MasterKeyLocked, read_encrypted
 from app.domain import EvidenceSourceKind, EvidenceType
@@ -85,7 +84,7 @@ def test_no_plaintext_anywhere_in_the_data_folder(demo_workspace: Workspace, vid
     from app.onsite.documents import DocumentKind, InspectionDocuments
 
     seed_media(ws, locker)
-    pdf = InspectionDocuments(ws).render("JC-2026-1101", DocumentKind.NOTICE)
+    pdf = InspectionDocuments(ws, session=as_(ws, "O01")).render("JC-2026-1101", DocumentKind.NOTICE)
 
     with locker.store.open(segments[0].sha256) as fh:
         plain_video = fh.read()

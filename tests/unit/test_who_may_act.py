@@ -21,9 +21,11 @@ from app.access import Permission, RoleRefused
 from app.audit_words import REFUSED, describe, is_refusal
 from app.demolition import specimen
 from app.demolition.service import DemolitionService
+from app.documents.numbering import DocumentNumbers
 from app.domain import CheckResultValue, SignerRole
 from app.evidence.importer import FileImport
 from app.evidence.locker import EvidenceLocker
+from app.onsite.documents import DocumentKind, InspectionDocuments
 from app.onsite.service import OnsiteService
 from app.review import ReviewRefused, ReviewService
 from app.session import Session, SignedInBy
@@ -113,6 +115,13 @@ FORBIDDEN: list[tuple[str, str, Callable[[Workspace, Path], object]]] = [
      lambda ws, _: DemolitionService(ws).start(specimen.READY_CASE, actor=as_(ws, "O04"))),
     ("M01", "export an original, administrator",
      lambda ws, tmp: EvidenceLocker(ws).export(captured(ws, tmp), tmp / "out", actor=as_(ws, "M01"))),
+    # a numbered document goes out under an officer's name (R1)
+    ("A01", "issue a document number, auxiliary", lambda ws, _: DocumentNumbers(ws).issue(
+        f"inspection/{TASK}/notice", ws.inspections.get(TASK).agency_id, "notice", session=as_(ws, "A01"))),
+    ("O04", "issue a document number, certificate expired", lambda ws, _: DocumentNumbers(ws).issue(
+        f"inspection/{TASK}/notice", ws.inspections.get(TASK).agency_id, "notice", session=as_(ws, "O04"))),
+    ("M01", "render an inspection's notice, administrator", lambda ws, _: InspectionDocuments(
+        ws, session=as_(ws, "M01")).build(TASK, DocumentKind.NOTICE)),
     # writing a bundle, syncing, applying HQ's receipt, pairing: never auxiliary staff
     ("A01", "write a bundle, auxiliary",
      lambda ws, tmp: build_bundle(ws, tmp / "b.age", device=ws.device, session=as_(ws, "A01"))),
@@ -312,6 +321,7 @@ def test_status_shows_the_audit_log_in_words(demo_workspace: Workspace, monkeypa
 # --- no service that writes takes a bare name --------------------------------------------------------------
 
 def _public_writers() -> list[tuple[str, Callable]]:
+    from app.demolition.documents import DemolitionDocuments
     from app.demolition.inventory import InventoryService
     from app.evidence.capture import CaptureSession
     from app.evidence import bodycam
@@ -324,7 +334,9 @@ def _public_writers() -> list[tuple[str, Callable]]:
             ("EvidenceLocker.remove", EvidenceLocker.remove), ("FileImport", FileImport.__init__),
             ("CameraImport", bodycam.CameraImport.__init__), ("assign_camera", bodycam.assign_camera),
             ("authorize_start", gates.authorize_start), ("issue_pin", access.issue_pin),
-            ("CaptureSession", CaptureSession.__init__), ("CaptureSession.set_collectors", CaptureSession.set_collectors)]
+            ("CaptureSession", CaptureSession.__init__), ("CaptureSession.set_collectors", CaptureSession.set_collectors),
+            ("DocumentNumbers.issue", DocumentNumbers.issue), ("InspectionDocuments", InspectionDocuments.__init__),
+            ("DemolitionDocuments", DemolitionDocuments.__init__)]
     return out
 
 

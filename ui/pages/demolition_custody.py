@@ -244,7 +244,7 @@ class DocumentsTab(DemolitionTab):
         if ctx is None or (self.job is not None and not self.job.is_done):
             return None
         kind = self.current_kind()
-        docs = DemolitionDocuments(ctx.service)
+        docs = DemolitionDocuments(ctx.service, session=ctx.actor)
         handovers = [c.id for c in ctx.service.inventory.custody(ctx.case.id) if c.kind == "handover"]
         self.generate.setEnabled(False)
         self.state.setText(self.tr("正在生成…"))

@@ -39,7 +39,7 @@ class DocumentsStep(OnsiteStep):
 
     def load(self, ctx: OnsiteContext) -> None:
         super().load(ctx)
-        self.documents = InspectionDocuments(ctx.service.ws)
+        self.documents = InspectionDocuments(ctx.service.ws, session=ctx.actor)
         current = self.current_kind()
         self.kinds.blockSignals(True)
         self.kinds.clear()
