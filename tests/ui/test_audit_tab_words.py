@@ -80,3 +80,45 @@ def test_the_audit_tab_shows_sentences_and_filters_refusals(app, qtbot, demo_wor
     finally:
         for t in translators:
             app.removeTranslator(t)
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_the_audit_filters_show_their_longest_item_whole_at_1280_by_800(app, qtbot, demo_workspace,
+                                                                         language: str) -> None:
+    translators = install_translators(app, language) if language == "en" else []
+    try:
+        _acts(demo_workspace)
+        window = MainWindow(demo_workspace, language)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        # an officer sees the tab first, empty (not his to read), then the team leader signs in:
+        # the filters are filled after they were first shown
+        window.sign_in(as_(demo_workspace, "O01"))
+        window.show_page("review")
+        window.show()
+        page = window.review_page
+        page.tabs.setCurrentIndex(1)
+        qtbot.wait(20)
+        window.switch_user()
+        window.sign_in(as_(demo_workspace, "L01"))
+        window.show_page("review")
+        page.tabs.setCurrentIndex(1)
+        qtbot.waitUntil(lambda: page.audit_model.rowCount() > 0, timeout=5000)
+        qtbot.wait(50)  # the layout settles
+        refusals = page.action_filter.itemText(page.action_filter.findData(REFUSALS))
+        assert refusals == ("仅被拒绝的操作" if language == "zh" else "Refused acts only")
+        for combo in (page.actor_filter, page.action_filter):
+            metrics = combo.fontMetrics()
+            longest = max(metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+            # the text, the drop-down arrow and the frame fit in the box as laid out
+            assert combo.width() >= longest + 24, (combo.width(), longest)
+            assert combo.width() >= combo.sizeHint().width() and combo.height() >= 44
+        target = page.target_filter
+        assert target.geometry().right() <= target.parentWidget().width()  # nothing pushed off the tab
+        shots = os.environ.get("FIELDINSPECT_SCREENSHOTS")
+        if shots:
+            page.action_filter.setCurrentIndex(page.action_filter.findData(REFUSALS))
+            window.grab().save(str(Path(shots) / f"audit-filters{'' if language == 'zh' else '-en'}.png"))
+    finally:
+        for t in translators:
+            app.removeTranslator(t)

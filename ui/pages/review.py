@@ -156,9 +156,14 @@ class ReviewPage(QWidget):
         for d in (self.from_date, self.to_date):
             d.dateChanged.connect(lambda _=None: self.filter_audit())
         self.target_filter.textChanged.connect(lambda _="": self.filter_audit())
+        for combo in (self.actor_filter, self.action_filter):
+            # Their items come after the page is first shown: sized to them then, every time,
+            # so that the longest ("仅被拒绝的操作") is never cut off.
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         audit_filters = QHBoxLayout()
-        for w in (self.actor_filter, self.action_filter, self.from_date, self.to_date, self.target_filter):
+        for w in (self.actor_filter, self.action_filter, self.from_date, self.to_date):
             audit_filters.addWidget(w)
+        audit_filters.addWidget(self.target_filter, 1)  # the free text takes what room is left
         audit_tab = QWidget()
         al = QVBoxLayout(audit_tab)
         al.addWidget(self.chain)
