@@ -36,7 +36,8 @@ import cv2
 import numpy as np
 
 from app.access import Permission, acting
-from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType
+from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType, Officer
+from app.evidence import errors
 from app.evidence.errors import EvidenceError
 from app.evidence.locker import EvidenceLocker, IngestResult, evidence_type_of
 from app.session import Session
@@ -243,7 +244,7 @@ CaptureEvent = SegmentStarted | SegmentSealed | PhotoSealed | CaptureFailed | So
 class CaptureSession:
     """Preview, photos and segmented recording from one source, for named officers and an inspection."""
 
-    def __init__(self, locker: EvidenceLocker, source: VideoSource, *, officer_certs: Sequence[str],
+    def __init__(self, locker: EvidenceLocker, source: VideoSource, *, officer_certs: Sequence[str] = (),
                  inspection_id: str | None = None, evidence_type: EvidenceType | str = EvidenceType.AUDIOVISUAL,
                  segment_seconds: float = DEFAULT_SEGMENT_SECONDS,
                  on_frame: Callable[[Frame], None] | None = None,
@@ -251,13 +252,15 @@ class CaptureSession:
                  sealer: Executor | None = None, operator: Session | None = None) -> None:
         # Checked now, so a wrong officer or type fails before a frame is recorded (R15).
         self.evidence_type = evidence_type_of(evidence_type)
+        person = self._operator(locker, operator, inspection_id)
+        officer_certs = self._collectors(person, officer_certs)
         locker.collectors(officer_certs, inspection_id)
-        operator_id = self._operator_id(locker, operator, inspection_id)
         self.locker = locker
         self.source = source
-        self.officer_certs = tuple(officer_certs)
+        self.officer_certs = officer_certs
         self.inspection_id = inspection_id
-        self.operator = operator_id  # who is at the device: named in the audit log as the one who sealed
+        # who is at the device: named in the audit log as the one who sealed
+        self.operator = person.id if person is not None else None
         self.segment_seconds = float(segment_seconds)
         self.on_frame = on_frame
         self.on_event = on_event
@@ -298,23 +301,37 @@ class CaptureSession:
     def set_collectors(self, officer_certs: Sequence[str], inspection_id: str | None,
                        operator: Session | None = None) -> None:
         """Name the officers, inspection and operator for the next photo and segment (an open
-        segment keeps its own). The operator is the signed-in session, checked for capture."""
+        segment keeps its own). The operator is the signed-in session, checked for capture;
+        with one, the collector is that person (``officer_certs`` may name nobody else)."""
+        person = self._operator(self.locker, operator, inspection_id)
+        officer_certs = self._collectors(person, officer_certs)
         self.locker.collectors(officer_certs, inspection_id)
-        operator_id = self._operator_id(self.locker, operator, inspection_id)
-        self.officer_certs, self.inspection_id = tuple(officer_certs), inspection_id
-        if operator_id is not None:
-            self.operator = operator_id
+        self.officer_certs, self.inspection_id = officer_certs, inspection_id
+        if person is not None:
+            self.operator = person.id
 
     @staticmethod
-    def _operator_id(locker: EvidenceLocker, operator: Session | None, inspection_id: str | None) -> str | None:
-        """The operator's id, once their session may capture for this inspection (refused and audited
+    def _operator(locker: EvidenceLocker, operator: Session | None, inspection_id: str | None) -> Officer | None:
+        """The operator, once their session may capture for this inspection (refused and audited
         otherwise)."""
         if operator is None:
             return None
         inspection = locker.ws.inspections.get(inspection_id) if inspection_id else None
         return acting(locker.ws, operator, Permission.CAPTURE, inspection_id or "",
                       agency=inspection.agency_id if inspection else None,
-                      assisting=inspection.assistant_ids if inspection else ()).id
+                      assisting=inspection.assistant_ids if inspection else ())
+
+    @staticmethod
+    def _collectors(person: Officer | None, officer_certs: Sequence[str]) -> tuple[str, ...]:
+        """Who collects: the signed-in operator themself (by certificate, or roster id for
+        auxiliary staff); only a camera running before anyone acts names its officers."""
+        named = tuple(dict.fromkeys(officer_certs))
+        if person is None:
+            return named
+        own = (person.cert_no or person.id,)
+        if named and named != own:
+            raise errors.CollectorNotSignedIn(person.name, named)
+        return own
 
     def start_recording(self) -> None:
         """Begin a recording at the next frame."""

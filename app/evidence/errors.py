@@ -5,6 +5,7 @@ Messages that enforce a legal rule cite the rule and its source.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from local_db.errors import UserFacingError
@@ -131,6 +132,15 @@ class OfficerRequired(EvidenceError):
     def __init__(self) -> None:
         super().__init__("证据须记录至少一名执法人员的执法证号。",
                          "Evidence must name at least one officer by certificate number.")
+
+
+class CollectorNotSignedIn(EvidenceError):
+    """Photos and recordings taken at the device are collected by the person signed in there."""
+
+    def __init__(self, person: str, named: Sequence[str]) -> None:
+        super().__init__(f"采集人只能是登录的本人（{person}），不能记为 {'、'.join(named)}：每份证据由实际采集的人员署名。",
+                         f"The collector is the person signed in ({person}), not {', '.join(named)}: evidence "
+                         "names the person who actually collected it.")
 
 
 class UnknownInspection(EvidenceError):

@@ -14,7 +14,7 @@ from app.evidence.locker import EvidenceLocker
 from app.evidence.verify import verify_folder
 from app.workspace import Workspace
 from ui.widgets.camera_panel import CameraPanel
-from keys_kit import keys_of
+from keys_kit import as_, keys_of
 
 OFFICERS = ("33010621001", "33010621002")
 
@@ -135,3 +135,21 @@ def test_preview_does_not_leak_references_to_True(app, qtbot, demo_workspace: Wo
     qtbot.waitUntil(lambda: panel.shown_frames >= 60, timeout=10000)
     panel.close()
     assert before - sys.getrefcount(True) < 10, (before, sys.getrefcount(True))
+
+
+def test_R17_a_photo_is_collected_by_the_signed_in_person_only(app, qtbot, demo_workspace: Workspace,
+                                                                video: Path) -> None:
+    """The task's other officer did not take the photo: naming him as collector is refused."""
+    named = [OFFICERS, "JC-2026-1101"]
+    panel = make_panel(qtbot, demo_workspace, operator=lambda: as_(demo_workspace, "O01"))
+    panel.context = lambda: tuple(named)
+    assert panel.open_source(str(video))
+    qtbot.waitUntil(lambda: panel.photo_button.isEnabled(), timeout=5000)
+    panel.take_photo()
+    assert "采集人只能是登录的本人" in panel.status.text() and panel.photos == 0
+    named[0] = ("33010621001",)
+    panel.take_photo()
+    qtbot.waitUntil(lambda: panel.photos == 1, timeout=5000)
+    [photo] = EvidenceLocker(demo_workspace).items.all()
+    assert photo.officer_certs == ("33010621001",) and photo.officer_ids == ("O01",)
+    panel.close()

@@ -292,7 +292,8 @@ class InventoryTab(DemolitionTab):
         """The live camera: each photo is sealed as it is taken and linked to this case (R24)."""
         ctx = self.ctx
         assert ctx is not None
-        dialog = CameraDialog(ctx.service.locker, lambda: (ctx.service.certs(ctx.case), None),
+        # collected by the person signed in, not the case's other officers (app.evidence.capture)
+        dialog = CameraDialog(ctx.service.locker, lambda: ([ctx.actor.cert_no or ctx.actor.id], None),
                               self.link_camera_photo, language=ctx.language, parent=self,
                               operator=lambda: ctx.actor, **panel_options)
         dialog.open()

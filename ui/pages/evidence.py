@@ -375,15 +375,12 @@ class EvidencePage(QWidget):
     def capture_context(self) -> tuple[list[str], str | None]:
         """Who collects and for which inspection, for photos and recordings taken here.
 
-        The signed-in officer, and the officers of the inspection chosen in the filter.
+        The signed-in person only (by certificate, or roster id for auxiliary staff): the
+        task's other officers did not take the photo, and the core refuses to name them.
         """
         inspection = self.inspection_filter.currentData() or None
-        people = [self.current_officer()]
-        task = self.ws.inspections.get(inspection) if inspection else None
-        if task is not None:
-            people += [self.ws.officers.get(o) for o in task.officer_ids]
-        certs = [p.cert_no for p in people if p is not None and p.cert_no]
-        return list(dict.fromkeys(certs)), inspection
+        person = self.current_officer()
+        return ([person.cert_no or person.id] if person is not None else []), inspection
 
     def _make_camera_panel(self) -> QWidget:
         """The webcam panel when it is installed, else a placeholder."""
