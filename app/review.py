@@ -127,7 +127,7 @@ class ReviewService:
             raise ReviewRefused("退回须写明原因，以便执法人员补正。", "A return needs a comment saying what to correct.")
         if finding_ref:
             self._check_finding(item, finding_ref)
-        return self._seal(item, decision, leader, comment.strip(), finding_ref.strip())
+        return self._seal(item, decision, leader, comment.strip(), finding_ref.strip(), reviewer)
 
     def decide_steps(self, shas: Sequence[str], decision: ReviewDecisionKind | str, *, reviewer: Session,
                      comment: str = "", finding_ref: str = ""
@@ -158,12 +158,12 @@ class ReviewService:
                                 "Only an officer who captured the item may answer its return.")
         if not comment.strip():
             raise ReviewRefused("请写明补正情况。", "Say what was corrected.")
-        return self._seal(item, ReviewDecisionKind.ANSWER, person, comment.strip(), "")
+        return self._seal(item, ReviewDecisionKind.ANSWER, person, comment.strip(), "", officer)
 
     # --- internals ----------------------------------------------------------------------
 
     def _seal(self, item: EvidenceItem, decision: ReviewDecisionKind, person: Officer, comment: str,
-              finding_ref: str) -> ReviewDecision:
+              finding_ref: str, session: Session) -> ReviewDecision:
         at = self.ws.clock().replace(microsecond=0)
         previous = len(self.decisions.for_item(item.sha256))
         payload = {
@@ -180,7 +180,7 @@ class ReviewService:
                                  inspection=item.inspection_id, comment=comment, finding=finding_ref)
 
         certs = [person.cert_no] if person.cert_no else list(item.officer_certs[:1])
-        seal_record(self.locker, RECORD_KIND, payload, officer_certs=certs, actor=person.id,
+        seal_record(self.locker, RECORD_KIND, payload, officer_certs=certs, session=session,
                     inspection_id=item.inspection_id, derived_from=item.sha256, then=write_row)
         return self.decisions.for_item(item.sha256)[-1]
 

@@ -79,7 +79,8 @@ def prepare(root: Path, hq_keys: Path, n: int, notes: int, file_kib: int) -> lis
         pair_with_folder(ws, hq_keys, session=as_(ws, "O01"))
         locker = EvidenceLocker(ws)
         for k in range(notes):
-            seal_record(locker, "note", {"device": i, "n": k}, officer_certs=["33010621001"], actor="O01",
+            seal_record(locker, "note", {"device": i, "n": k}, officer_certs=["33010621001"],
+                        session=as_(ws, "O01"),
                         inspection_id="JC-2026-1101")
         if file_kib:
             data = b"\xff\xd8\xff\xe0" + os.urandom(file_kib * 1024 - 4)

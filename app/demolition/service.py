@@ -290,7 +290,7 @@ class DemolitionService:
         blocks = [f for f in self.recording_findings(case_id, self.now()) if f.severity is Severity.BLOCK]
         if blocks:
             raise DemolitionBlocked("不能终止强制拆除", "The demolition cannot be abandoned", blocks)
-        return self._close(case, "abandon", by, reason.strip())
+        return self._close(case, "abandon", by, reason.strip(), actor)
 
     def end(self, case_id: str, *, actor: Session) -> DemolitionCase:
         """End the operation: R24 witness and R16 recording coverage, then seal the inventory."""
@@ -299,7 +299,7 @@ class DemolitionService:
         blocks = [f for f in self.recording_findings(case_id, self.now()) if f.severity is Severity.BLOCK]
         if blocks:
             raise DemolitionBlocked("不能结束强制拆除", "The demolition cannot end", blocks)
-        return self._close(case, "end", by, "")
+        return self._close(case, "end", by, "", actor)
 
     def require_lawful_hours(self, case: DemolitionCase, what_zh: str, what_en: str) -> None:
         """R22 for work that continues the execution (counting, photographing): not at night
@@ -318,7 +318,7 @@ class DemolitionService:
                 return event.emergency_reason
         return ""
 
-    def _close(self, case: DemolitionCase, kind: str, actor: str, reason: str) -> DemolitionCase:
+    def _close(self, case: DemolitionCase, kind: str, actor: str, reason: str, session: Session) -> DemolitionCase:
         """Seal the whole inventory as one record and close the case in the same transaction."""
         now = self.now()
         payload = self.inventory.seal_payload(case, closing=kind, at=now, reason=reason)
@@ -331,7 +331,7 @@ class DemolitionService:
             self.ws.audit.append(actor, f"demolition.{kind}", case.id, reason=reason, inventory=item.sha256,
                                  items=len(payload["items"]))
 
-        seal_record(self.locker, "inventory", payload, officer_certs=self.certs(case), actor=actor, then=closed)
+        seal_record(self.locker, "inventory", payload, officer_certs=self.certs(case), session=session, then=closed)
         return self.case(case.id)
 
     # --- presence and witness (R24) -----------------------------------------------------------------

@@ -20,9 +20,11 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from app.access import Permission, acting
 from app.crypto import canonical_json
 from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType
 from app.evidence.locker import EvidenceLocker, IngestResult
+from app.session import Session
 
 MEDIA_TYPE_PREFIX = "application/vnd.fieldinspect."
 SOURCE_DETAIL = "fieldinspect"
@@ -49,15 +51,22 @@ def record_bytes(kind: str, payload: Mapping[str, Any]) -> bytes:
 
 def seal_record(
     locker: EvidenceLocker, kind: str, payload: Mapping[str, Any], *,
-    officer_certs: Sequence[str], actor: str, inspection_id: str | None = None,
+    officer_certs: Sequence[str], session: Session, inspection_id: str | None = None,
     derived_from: str | None = None, evidence_type: EvidenceType = EvidenceType.DOCUMENTARY,
     then: Callable[[EvidenceItem], None] | None = None,
 ) -> IngestResult:
     """Seal ``payload`` as a ``kind`` record; ``then`` runs in the same transaction.
 
     The same payload sealed twice is one item (content addressing): the second
-    call returns it with ``duplicate=True`` and does not run ``then``.
+    call returns it with ``duplicate=True`` and does not run ``then``. Sealed by the
+    person ``session`` signed in, who must be one who may put evidence into the seal
+    chain (R1: an officer or team leader with a valid certificate); anyone else, and
+    nobody, is refused and audited.
     """
+    inspection = locker.ws.inspections.get(inspection_id) if inspection_id else None
+    actor = acting(locker.ws, session, Permission.CAPTURE, inspection_id or kind,
+                   agency=inspection.agency_id if inspection else None,
+                   assisting=inspection.assistant_ids if inspection else ()).id
     data = record_bytes(kind, payload)
     return locker.ingest_stream(
         io.BytesIO(data), evidence_type=evidence_type, officer_certs=officer_certs,

@@ -34,8 +34,8 @@ class Kit:
 
     def seal_note(self, n: int) -> str:
         """Seal a small application record (an evidence item like any other)."""
-        return seal_record(EvidenceLocker(self.ws), "note", {"n": n}, officer_certs=[O1], actor="O01",
-                           inspection_id="JC-2026-1101").item.sha256
+        return seal_record(EvidenceLocker(self.ws), "note", {"n": n}, officer_certs=[O1],
+                           session=as_(self.ws, "O01"), inspection_id="JC-2026-1101").item.sha256
 
     def seal_file(self, size: int) -> str:
         data = b"\xff\xd8\xff\xe0" + os.urandom(size - 4)  # sniffed as JPEG; content random

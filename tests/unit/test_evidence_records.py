@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from keys_kit import keys_of
+from keys_kit import as_, keys_of
 from app.crypto import sha256_hex
 from app.domain import EvidenceSourceKind, EvidenceType
 from app.evidence.locker import EvidenceLocker
@@ -32,7 +32,7 @@ def test_a_record_is_sealed_in_the_chain_and_verifies(locker: EvidenceLocker) ->
     original = photo(locker)
     seen = []
     result = seal_record(locker, "review", {"decision": "approve", "item": original}, officer_certs=[O1],
-                         actor="O01", derived_from=original, then=seen.append)
+                         session=as_(locker, "O01"), derived_from=original, then=seen.append)
     item = result.item
     assert is_record(item) and item.media_type == "application/vnd.fieldinspect.review+json"
     assert item.derived_from == original and item.derivation == "review" and item.seal_seq > 1
@@ -45,9 +45,9 @@ def test_a_record_is_sealed_in_the_chain_and_verifies(locker: EvidenceLocker) ->
 
 
 def test_the_same_record_twice_is_one_item(locker: EvidenceLocker) -> None:
-    first = seal_record(locker, "inventory", {"items": [1, 2]}, officer_certs=[O1], actor="O01")
+    first = seal_record(locker, "inventory", {"items": [1, 2]}, officer_certs=[O1], session=as_(locker, "O01"))
     calls = []
-    again = seal_record(locker, "inventory", {"items": [1, 2]}, officer_certs=[O1], actor="O01", then=calls.append)
+    again = seal_record(locker, "inventory", {"items": [1, 2]}, officer_certs=[O1], session=as_(locker, "O01"), then=calls.append)
     assert again.duplicate and again.item.sha256 == first.item.sha256 and calls == []
 
 
@@ -58,7 +58,7 @@ def test_a_failure_in_then_leaves_neither_item_nor_file(locker: EvidenceLocker) 
         raise RuntimeError("the row that points at the record could not be written")
 
     with pytest.raises(RuntimeError):
-        seal_record(locker, "review", {"decision": "return"}, officer_certs=[O1], actor="O01", then=boom)
+        seal_record(locker, "review", {"decision": "return"}, officer_certs=[O1], session=as_(locker, "O01"), then=boom)
     assert len(locker.items.all()) == before
     sha = sha256_hex(record_bytes("review", {"decision": "return"}))
     assert not locker.store.exists(sha)

@@ -185,7 +185,11 @@ def test_a_camera_photo_names_the_operator_as_the_one_who_sealed(demo_workspace:
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "testsrc=duration=2:size=320x240:rate=10",
                     "-c:v", "mpeg4", str(video)], check=True)
     locker = EvidenceLocker(demo_workspace)
-    session = CaptureSession(locker, VideoSource(video, pace=True), officer_certs=[O01_CERT], inspection_id=TASK,
+    from app.evidence.errors import CollectorNotSignedIn
+    with pytest.raises(CollectorNotSignedIn):  # the leader at the camera cannot name an officer as collector
+        CaptureSession(locker, VideoSource(video, pace=True), officer_certs=[O01_CERT], inspection_id=TASK,
+                       operator=as_(demo_workspace, "L01"))
+    session = CaptureSession(locker, VideoSource(video, pace=True), inspection_id=TASK,
                              operator=as_(demo_workspace, "L01"))
     session.start()
     try:

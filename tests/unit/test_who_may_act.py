@@ -25,6 +25,7 @@ from app.documents.numbering import DocumentNumbers
 from app.domain import CheckResultValue, SignerRole
 from app.evidence.importer import FileImport
 from app.evidence.locker import EvidenceLocker
+from app.evidence.records import seal_record
 from app.onsite.documents import DocumentKind, InspectionDocuments
 from app.onsite.service import OnsiteService
 from app.review import ReviewRefused, ReviewService
@@ -122,6 +123,8 @@ FORBIDDEN: list[tuple[str, str, Callable[[Workspace, Path], object]]] = [
         f"inspection/{TASK}/notice", ws.inspections.get(TASK).agency_id, "notice", session=as_(ws, "O04"))),
     ("M01", "render an inspection's notice, administrator", lambda ws, _: InspectionDocuments(
         ws, session=as_(ws, "M01")).build(TASK, DocumentKind.NOTICE)),
+    ("M01", "seal a record into the chain, administrator", lambda ws, _: seal_record(
+        EvidenceLocker(ws), "note", {"n": 1}, officer_certs=["33010621001"], session=as_(ws, "M01"))),
     # writing a bundle, syncing, applying HQ's receipt, pairing: never auxiliary staff
     ("A01", "write a bundle, auxiliary",
      lambda ws, tmp: build_bundle(ws, tmp / "b.age", device=ws.device, session=as_(ws, "A01"))),
@@ -335,7 +338,8 @@ def _public_writers() -> list[tuple[str, Callable]]:
             ("CameraImport", bodycam.CameraImport.__init__), ("assign_camera", bodycam.assign_camera),
             ("authorize_start", gates.authorize_start), ("issue_pin", access.issue_pin),
             ("CaptureSession", CaptureSession.__init__), ("CaptureSession.set_collectors", CaptureSession.set_collectors),
-            ("DocumentNumbers.issue", DocumentNumbers.issue), ("InspectionDocuments", InspectionDocuments.__init__),
+            ("DocumentNumbers.issue", DocumentNumbers.issue), ("seal_record", seal_record),
+            ("InspectionDocuments", InspectionDocuments.__init__),
             ("DemolitionDocuments", DemolitionDocuments.__init__)]
     return out
 
