@@ -154,3 +154,25 @@ def test_the_tables_models_without_a_widget() -> None:
     rejections.set_rows([{"bundle_id": "b", "at": "2026-11-23T18:00:00+08:00", "code": "bad-seal",
                           "message_zh": "封存记录签名或内容无效", "message_en": "a seal record's signature is invalid"}])
     assert rejections.index(0, 3).data() == "a seal record's signature is invalid"
+
+
+def test_an_auxiliary_pressing_sync_is_refused_once_on_its_own_connection(app, qtbot, field) -> None:  # noqa: ANN001
+    """The worker is handed the window's session and checks it against the window's sign-ins."""
+    from app.audit_words import is_refusal
+
+    ws, _, _ = field
+    page = SyncPage(ws, current_officer=lambda: as_(ws, "A01"))
+    qtbot.addWidget(page)
+    page.show()
+    before = max(e.seq for e in ws.audit.repo.entries())
+    page.server.setText("http://127.0.0.1:9")
+    page.start_sync()
+    qtbot.waitUntil(lambda: page.job is None, timeout=30_000)
+    assert "辅助人员" in page.flight.text()
+    refusals = [e for e in ws.audit.repo.entries() if e.seq > before and is_refusal(e)]
+    assert [(e.actor, e.detail["act"]) for e in refusals] == [("A01", "sync")]
+    # a session the window never issued is nobody, there as here
+    page.current_officer = lambda: None
+    page.start_sync()
+    qtbot.waitUntil(lambda: page.job is None, timeout=30_000)
+    assert "没有已登录的人员" in page.flight.text()
