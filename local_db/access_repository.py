@@ -52,9 +52,19 @@ class ReviewDecisionRepository(Repository):
     def awaiting_groups(self, exclude_media_type: str) -> list[AwaitingGroup]:
         """The queue in one pass: counts per (task, collectors); totals and filters come from these."""
 
+        # Every reviewable item (read from the covering index evidence_queue_groups) less the
+        # decided ones whose latest decision is not an answer: the second part grows with the
+        # decisions, not with the items.
         return [AwaitingGroup(r["inspection_id"], tuple(json.loads(r["officer_ids"])), r["n"]) for r in self._rows(
-            "SELECT e.inspection_id, e.officer_ids, COUNT(*) AS n FROM evidence e WHERE" + _AWAITING
-            + " GROUP BY e.inspection_id, e.officer_ids", [exclude_media_type])]
+            "SELECT inspection_id, officer_ids, SUM(n) AS n FROM ("
+            " SELECT inspection_id, officer_ids, COUNT(*) AS n FROM evidence WHERE media_type != ?"
+            " GROUP BY inspection_id, officer_ids"
+            " UNION ALL"
+            " SELECT e.inspection_id, e.officer_ids, -COUNT(*) AS n FROM (SELECT MAX(id) AS id FROM review_decisions"
+            " GROUP BY item_sha256) last JOIN review_decisions d ON d.id = last.id"
+            " JOIN evidence e ON e.sha256 = d.item_sha256"
+            " WHERE d.decision != 'answer' AND e.media_type != ? GROUP BY e.inspection_id, e.officer_ids"
+            ") GROUP BY inspection_id, officer_ids HAVING SUM(n) > 0", [exclude_media_type, exclude_media_type])]
 
     def awaiting_page(self, exclude_media_type: str, *, after: tuple[str, str] | None, limit: int,
                       inspection_id: str | None = None, unlinked: bool = False,
