@@ -44,6 +44,7 @@ from app.clock import CHINA_TZ, fixed_clock  # noqa: E402
 from app.domain import EvidenceSourceKind, EvidenceType  # noqa: E402
 from app.evidence.locker import EvidenceLocker  # noqa: E402
 from memkeys import new_workspace  # noqa: E402
+import report  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=CHINA_TZ)
 CERTS = ["33010621001", "33010621002"]
@@ -150,9 +151,9 @@ def main() -> None:
     median = statistics.median([t for _, p in results.values() for t in p])
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print("ratio to " + str(sizes[0]) + ": " + ", ".join(f"open {n} {r:.2f}x" for n, r in ratios.items()))
-    extra = " ".join(f"ratio_{n}={r:.2f}" for n, r in list(ratios.items())[:-1])
-    print(f"review: ratio={ratios[sizes[-1]]:.2f} {extra} scroll_median_ms={median * 1000:.1f} "
-          f"scroll_max_ms={slowest * 1000:.1f} peak_mib={peak:.0f}".replace("  ", " "))
+    extra = {f"ratio_{n}": r for n, r in list(ratios.items())[:-1]}
+    report.line("review", ratios[sizes[-1]], peak, **extra, scroll_median_ms=median * 1000,
+                scroll_max_ms=slowest * 1000)
 
 
 if __name__ == "__main__":

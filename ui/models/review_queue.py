@@ -19,7 +19,7 @@ from ui.models.evidence_gallery import SealCheck, SealState, type_label
 from ui.workers import emit
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
-WINDOW = 200  # rows fetched at a time: about twenty screens
+WINDOW = 64  # rows fetched at a time: about six screens; the first costs what a queue of 50 does
 THUMB_SIZE = QSize(64, 48)
 _Index = QModelIndex | QPersistentModelIndex
 
