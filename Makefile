@@ -34,8 +34,10 @@ translations: $(STAMP)
 screenshots: $(STAMP)
 	QT_QPA_PLATFORM=offscreen FIELDINSPECT_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/ui/test_touch_layout.py
 
+# Every benchmark against its reference tool, each ending with one line a script can read
+# (name: ratio=… peak_mib=…), collected at the end; ARGS=--quick for small inputs.
 bench: $(STAMP)
-	$(PY) benchmarks/startup.py
+	$(PY) benchmarks/all.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info

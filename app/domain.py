@@ -568,6 +568,15 @@ class ReviewDecisionKind(enum.StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class AwaitingGroup:
+    """How many items awaiting review share one task and one set of collectors."""
+
+    inspection_id: str | None
+    officer_ids: tuple[str, ...]
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewDecision:
     """One row of the review history of an item; the decision itself is a sealed record."""
 

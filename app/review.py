@@ -18,7 +18,7 @@ from collections.abc import Generator, Iterable, Sequence
 from dataclasses import dataclass
 
 from app.access import Permission, acting, refuse
-from app.domain import EvidenceItem, Officer, ReviewDecision, ReviewDecisionKind
+from app.domain import AwaitingGroup, EvidenceItem, Officer, ReviewDecision, ReviewDecisionKind
 from app.evidence import errors
 from app.evidence.locker import EvidenceLocker
 from app.evidence.records import media_type_for, seal_record
@@ -59,6 +59,34 @@ class QueueEntry:
         return self.latest is not None and self.latest.decision is ReviewDecisionKind.RETURN
 
 
+UNLINKED = ""  # the task filter's value for items not linked to a task
+
+
+@dataclass(frozen=True, slots=True)
+class QueueSummary:
+    """The whole queue counted in one query: the total, the filters' choices and each
+    filter's count, without loading an item."""
+
+    groups: tuple[AwaitingGroup, ...]
+
+    def count(self, *, inspection_id: str | None = None, officer_id: str | None = None) -> int:
+        return sum(g.count for g in self.groups if _matches(g.inspection_id, g.officer_ids, inspection_id, officer_id))
+
+    @property
+    def inspections(self) -> list[str]:
+        """The tasks with items awaiting review (UNLINKED for items without one)."""
+        return sorted({g.inspection_id or UNLINKED for g in self.groups})
+
+    @property
+    def officers(self) -> list[str]:
+        return sorted({o for g in self.groups for o in g.officer_ids})
+
+
+def _matches(task: str | None, officers: tuple[str, ...], inspection_id: str | None, officer_id: str | None) -> bool:
+    return ((inspection_id is None or (task or UNLINKED) == inspection_id)
+            and (officer_id is None or officer_id in officers))
+
+
 class ReviewService:
     """Review queue and decisions of one workspace's evidence locker."""
 
@@ -88,8 +116,28 @@ class ReviewService:
         return out
 
     def queue(self, *, inspection_id: str | None = None, officer_id: str | None = None) -> list[QueueEntry]:
-        """Items awaiting review: never decided, or answered after a return."""
-        return [e for e in self.entries(inspection_id=inspection_id, officer_id=officer_id) if e.awaiting]
+        """Items awaiting review: never decided, or answered after a return (every page of
+        :meth:`queue_page`)."""
+        out: list[QueueEntry] = []
+        while page := self.queue_page(after=out[-1] if out else None, inspection_id=inspection_id,
+                                      officer_id=officer_id):
+            out += page
+        return out
+
+    def queue_summary(self) -> QueueSummary:
+        """The queue's size per task and collectors, in one query."""
+        return QueueSummary(tuple(self.decisions.awaiting_groups(_REVIEW_MEDIA_TYPE)))
+
+    def queue_page(self, *, after: QueueEntry | None = None, limit: int = 200, inspection_id: str | None = None,
+                   officer_id: str | None = None) -> list[QueueEntry]:
+        """The next ``limit`` items of the queue in capture order after ``after`` (keyset
+        pagination: the cost of a page does not grow with the queue). ``inspection_id``
+        UNLINKED keeps the items without a task."""
+        key = None if after is None else (after.item.captured_at.isoformat(), after.item.sha256)
+        rows = self.decisions.awaiting_page(
+            _REVIEW_MEDIA_TYPE, after=key, limit=limit, officer_id=officer_id,
+            unlinked=inspection_id == UNLINKED, inspection_id=inspection_id or None)
+        return [QueueEntry(item, latest) for item, latest in rows]
 
     def returned_to(self, officer_id: str) -> list[QueueEntry]:
         """Items this officer captured that a team leader returned and that are not yet answered."""

@@ -25,6 +25,7 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import report  # noqa: E402
 from childproc import run_child  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -151,6 +152,7 @@ def _run(args: argparse.Namespace) -> None:
         print(f"  tar c | age -r      {ref_wall:7.2f} s  {ref_size / 2**20:27.1f} MiB  peak RSS {ref_rss / 1024:6.1f} MiB"
               f" (largest of tar, age)")
         print(f"  ratio               {ours_wall / ref_wall:7.2f}×  (goal ≤ 1.2×)")
+        report.line("bundle", ours_wall / ref_wall, int(ours_rss) / 1024, size_mib=args.size_mib)
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+import report  # noqa: E402
 
 from app.documents import fonts, onsite_record, specimen  # noqa: E402
 
@@ -92,6 +93,8 @@ def main() -> None:
         seconds, peak, _ = measure(lambda sized=sized: onsite_record.onsite_record_bytes(sized), 1)
         print(f"  {items:4d}: {len(counted):3d} pages, {seconds:.3f} s, {peak / 2**20:.1f} MiB")
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+    report.line("documents", rec_time / len(pages) / ref_time, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                pages=len(pages))
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from childproc import run_child  # noqa: E402
+import report  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = Path("/var/tmp/fieldinspect-import-bench")
@@ -134,6 +135,8 @@ def main() -> None:
     print(f"import as body camera:    {import_best:6.2f} s  {mib / import_best:7.1f} MiB/s (best of {args.rounds})")
     print(f"ratio import / (cp + sync): {import_best / cp_best:.2f}  (goal: at most 1.30)")
     print(f"peak RSS of the import (whole child incl. interpreter): {max(rss) / 1024:.1f} MiB")
+    report.line("import", import_best / cp_best, max(rss) / 1024, size_mib=round(mib), cp_s=cp_best,
+                import_s=import_best)
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import sys
 import tempfile
@@ -26,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import report  # noqa: E402
 
 from app import demo  # noqa: E402
 from app.clock import CHINA_TZ  # noqa: E402
@@ -91,6 +93,8 @@ def main() -> None:
         b_min = min(t[column] for t in late) * 1000
         print(f"{label}: median first {a:.1f} ms, at {args.items} {b:.1f} ms, ratio {b / a:.2f}; "
               f"best first {a_min:.1f} ms, at {args.items} {b_min:.1f} ms, ratio {b_min / a_min:.2f}")
+    report.line("inventory", b / a, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, items=args.items,
+                entry_ms=b)
 
 
 if __name__ == "__main__":

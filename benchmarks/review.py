@@ -1,19 +1,22 @@
-"""Opening and scrolling the review queue with 5,000 items, against the same with 50.
+"""Opening and scrolling the review queue with 50,000 and 5,000 items, against the same with 50.
 
 For each size a fresh data folder is filled with that many sealed small JPEGs
 (drawn with OpenCV), captured by O01 and O02 for one inspection. Then, in this
 process, offscreen unless a display is set:
 
-- *open*: the team leader's review page is shown (queue model filled, audit log
-  and its chain check, overdue list) and the thumbnails of the first screen of
+- *open*: the team leader's review page is shown (the queue counted, its first
+  window fetched, the filters filled) and the thumbnails of the first screen of
   rows are produced (none are cached: the cache folder is new);
-- *scroll*: the queue is scrolled a screen at a time to the end, each screen's
-  thumbnails produced before the next; reported per screen, since a longer list
-  has more screens to scroll through.
+- *scroll*: the queue is scrolled a screen at a time, ``--screens`` screens (or to
+  the end of a shorter list), each screen's thumbnails produced before the next;
+  the median and the slowest screen are reported (a window is fetched on the way).
 
-Prints the times and the 5,000/50 ratios. Not a timed test of the suite.
+Prints the times, the ratios to the smallest size (goal: opening ≤ 1.5×; a screen
+under 50 ms) and, last, one line for scripts:
+``review: ratio=<open 50,000/50> ratio_5000=… scroll_ms=… peak_mib=…``.
+Not a timed test of the suite.
 
-    .venv/bin/python benchmarks/review.py [--large 5000] [--small 50]
+    .venv/bin/python benchmarks/review.py [--sizes 50,5000,50000] [--screens 60]
 """
 
 from __future__ import annotations
@@ -21,6 +24,8 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import resource
+import statistics
 import sys
 import tempfile
 import time
@@ -39,6 +44,7 @@ from app.clock import CHINA_TZ, fixed_clock  # noqa: E402
 from app.domain import EvidenceSourceKind, EvidenceType  # noqa: E402
 from app.evidence.locker import EvidenceLocker  # noqa: E402
 from memkeys import new_workspace  # noqa: E402
+import report  # noqa: E402
 
 NOW = datetime(2026, 11, 23, 17, 0, tzinfo=CHINA_TZ)
 CERTS = ["33010621001", "33010621002"]
@@ -88,7 +94,7 @@ def wait_for_thumbnails(app, page, cache) -> None:
         time.sleep(0.001)
 
 
-def measure(ws) -> tuple[float, float, int, int]:  # type: ignore[no-untyped-def]
+def measure(ws, screens_wanted: int) -> tuple[float, list[float], int]:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
     from ui.application import create_application
@@ -105,40 +111,49 @@ def measure(ws) -> tuple[float, float, int, int]:  # type: ignore[no-untyped-def
     page.show()
     wait_for_thumbnails(app, page, cache)
     opened = time.perf_counter() - start
-    rows = page.model.rowCount()
+    total = page.model.total
     bar = page.table.verticalScrollBar()
-    screens = 0
-    start = time.perf_counter()
-    while bar.value() < bar.maximum():
+    per_screen = []
+    while len(per_screen) < screens_wanted and (bar.value() < bar.maximum() or page.model.canFetchMore()):
+        start = time.perf_counter()
         bar.setValue(min(bar.maximum(), bar.value() + bar.pageStep()))
+        app.processEvents()  # the view asks for the next window when it reaches the end
         wait_for_thumbnails(app, page, cache)
-        screens += 1
-    scrolled = time.perf_counter() - start
+        per_screen.append(time.perf_counter() - start)
     page.shutdown()
     cache.shutdown()
     page.deleteLater()
     app.processEvents()
     ws.close()
-    return opened, scrolled / max(screens, 1), screens, rows
+    return opened, per_screen, total
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--large", type=int, default=5000)
-    parser.add_argument("--small", type=int, default=50)
+    parser.add_argument("--sizes", default="50,5000,50000", help="queue sizes, the smallest first")
+    parser.add_argument("--screens", type=int, default=60)
     args = parser.parse_args()
+    sizes = [int(n) for n in args.sizes.split(",")]
     results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        measure(build(Path(tmp) / "warm-up", args.small)[0])  # first table, fonts, style: not part of either size
-        for count in (args.small, args.large):
+        measure(build(Path(tmp) / "warm-up", sizes[0])[0], 3)  # first table, fonts, style: not part of any size
+        for count in sizes:
             ws, built = build(Path(tmp) / f"d{count}", count)
-            opened, per_screen, screens, rows = measure(ws)
+            opened, per_screen, total = measure(ws, args.screens)
             results[count] = (opened, per_screen)
-            print(f"{count:>6} items: sealed in {built:6.1f} s; queue of {rows} rows opened with first-screen "
-                  f"thumbnails in {opened * 1000:7.1f} ms; scrolled {screens} screens, "
-                  f"{per_screen * 1000:6.1f} ms per screen", flush=True)
-    (o_s, s_s), (o_l, s_l) = results[args.small], results[args.large]
-    print(f"ratio {args.large}/{args.small}: open {o_l / o_s:.2f}x, scroll per screen {s_l / s_s:.2f}x")
+            print(f"{count:>6} items: sealed in {built:6.1f} s; queue of {total} opened with first-screen "
+                  f"thumbnails in {opened * 1000:7.1f} ms; {len(per_screen)} screens scrolled, median "
+                  f"{statistics.median(per_screen) * 1000:5.1f} ms, slowest {max(per_screen) * 1000:5.1f} ms",
+                  flush=True)
+    base = results[sizes[0]][0]
+    ratios = {n: results[n][0] / base for n in sizes[1:]}
+    slowest = max(max(p) for _, p in results.values())
+    median = statistics.median([t for _, p in results.values() for t in p])
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print("ratio to " + str(sizes[0]) + ": " + ", ".join(f"open {n} {r:.2f}x" for n, r in ratios.items()))
+    extra = {f"ratio_{n}": r for n, r in list(ratios.items())[:-1]}
+    report.line("review", ratios[sizes[-1]], peak, **extra, scroll_median_ms=median * 1000,
+                scroll_max_ms=slowest * 1000)
 
 
 if __name__ == "__main__":

@@ -35,7 +35,7 @@ def _str_tuple(text: str) -> tuple[str, ...]:
     return tuple(json.loads(text))
 
 
-def _item(r: dict) -> EvidenceItem:
+def evidence_item(r: dict) -> EvidenceItem:
     return EvidenceItem(
         sha256=r["sha256"], size=r["size"], media_type=r["media_type"],
         evidence_type=_EVIDENCE_TYPES[r["evidence_type"]],
@@ -51,7 +51,7 @@ def _item(r: dict) -> EvidenceItem:
     )
 
 
-_SELECT_ITEM = ("SELECT e.*, s.seq AS seal_seq FROM evidence e "
+SELECT_ITEM = ("SELECT e.*, s.seq AS seal_seq FROM evidence e "
                 "LEFT JOIN seal_records s ON s.sha256 = e.sha256")
 
 
@@ -74,8 +74,8 @@ class EvidenceRepository(Repository):
         }])
 
     def get(self, sha256: str) -> EvidenceItem | None:
-        for r in self._rows(_SELECT_ITEM + " WHERE e.sha256 = ?", [sha256]):
-            return _item(r)
+        for r in self._rows(SELECT_ITEM + " WHERE e.sha256 = ?", [sha256]):
+            return evidence_item(r)
         return None
 
     def exists(self, sha256: str) -> bool:
@@ -86,16 +86,16 @@ class EvidenceRepository(Repository):
         return {r["sha256"] for r in self._rows("SELECT sha256 FROM evidence")}
 
     def all(self) -> list[EvidenceItem]:
-        return [_item(r) for r in self._rows(_SELECT_ITEM + " ORDER BY e.ingested_at, e.sha256")]
+        return [evidence_item(r) for r in self._rows(SELECT_ITEM + " ORDER BY e.ingested_at, e.sha256")]
 
     def for_inspection(self, inspection_id: str) -> list[EvidenceItem]:
-        return [_item(r) for r in self._rows(
-            _SELECT_ITEM + " WHERE e.inspection_id = ? ORDER BY e.captured_at, e.sha256", [inspection_id])]
+        return [evidence_item(r) for r in self._rows(
+            SELECT_ITEM + " WHERE e.inspection_id = ? ORDER BY e.captured_at, e.sha256", [inspection_id])]
 
     def derived_from(self, sha256: str) -> list[EvidenceItem]:
         """Items made from the original ``sha256`` (stills, annotations, redactions)."""
-        return [_item(r) for r in self._rows(
-            _SELECT_ITEM + " WHERE e.derived_from = ? ORDER BY e.ingested_at, e.sha256", [sha256])]
+        return [evidence_item(r) for r in self._rows(
+            SELECT_ITEM + " WHERE e.derived_from = ? ORDER BY e.ingested_at, e.sha256", [sha256])]
 
     def with_name_and_size(self, original_name: str, size: int) -> set[str]:
         """SHA-256s of items imported under this file name with this size (likely re-imports)."""
@@ -124,6 +124,15 @@ class SealRepository(Repository):
     def all(self) -> list[SealRow]:
         """Every stored row in ``seq`` column order, undecodable signatures as empty bytes."""
         return [self._row(r) for r in self._rows("SELECT * FROM seal_records ORDER BY seq")]
+
+    def for_items(self, shas: list[str]) -> dict[str, SealRow]:
+        """The seal rows of these items (a window of a list), by item."""
+        out: dict[str, SealRow] = {}
+        for start in range(0, len(shas), 500):
+            part = shas[start:start + 500]
+            for r in self._rows(f"SELECT * FROM seal_records WHERE sha256 IN ({','.join('?' * len(part))})", part):
+                out[r["sha256"]] = self._row(r)
+        return out
 
     @staticmethod
     def _row(r: dict) -> SealRow:

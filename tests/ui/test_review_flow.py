@@ -182,3 +182,56 @@ def test_R18_overdue_recordings_are_flagged_to_the_team_leader(app, qtbot, demo_
     assert page.overdue.count() == 1 and "未同步" in page.overdue.item(0).text()
     assert "24 小时" in page.overdue_note.text()
     window.evidence_page.shutdown()
+
+
+def test_a_queue_longer_than_a_window_is_counted_whole_and_fetched_as_it_scrolls(
+        app, qtbot, demo_workspace: Workspace) -> None:
+    from ui.models.review_queue import WINDOW
+
+    window = _window(qtbot, demo_workspace)
+    _sign_in(qtbot, window, "O01")
+    shas = [_capture(window, n) for n in range(WINDOW + 6)]
+    qtbot.mouseClick(window.switch_button, Qt.MouseButton.LeftButton)
+    _sign_in(qtbot, window, "L01")
+    window.show_page("review")
+    page = window.review_page
+    assert page.model.rowCount() == WINDOW and page.model.total == len(shas)
+    assert str(len(shas)) in page.count.text()  # the count is the whole queue's, not the window's
+    page.table.scrollToBottom()
+    qtbot.waitUntil(lambda: page.model.rowCount() == len(shas), timeout=5000)
+    assert {page.model.row_at(r).entry.item.sha256 for r in range(len(shas))} == set(shas)
+    qtbot.waitUntil(lambda: all(page.model.row_at(r).seal is not None for r in range(len(shas))), timeout=10000)
+    assert {page.model.row_at(r).seal.state for r in range(len(shas))} == {SealState.SEALED}
+
+
+def test_the_pin_is_checked_off_the_gui_thread_while_the_page_says_so(app, qtbot, demo_workspace: Workspace) -> None:
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from app import access
+
+    window = _window(qtbot, demo_workspace)
+    page = window.sign_in_page
+    card = next(c for c in page.cards if c.officer.id == "O01")
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(page.pin_panel.pin, PINS["O01"])
+    seen: list[tuple[str, bool, bool]] = []
+    threads: list[threading.Thread] = []
+    sign_in = access.sign_in
+
+    def on_a_thread(*args, **kwargs):  # the real sign-in (Argon2id and the audit entry), noting its thread
+        threads.append(threading.current_thread())
+        return sign_in(*args, **kwargs)
+
+    access.sign_in = on_a_thread
+    try:
+        # Fires inside the wait: the window keeps painting while the key is derived.
+        QTimer.singleShot(20, lambda: seen.append((page.pin_panel.message.text(), page.pin_panel.ok_button.isEnabled(),
+                                                   page.pin_panel.keypad.isEnabled())))
+        assert page.submit()
+    finally:
+        access.sign_in = sign_in
+    assert threads and threads[0] is not threading.main_thread()
+    assert seen == [("正在验证 PIN…", False, False)]
+    assert window.officer.id == "O01"

@@ -13,7 +13,7 @@ from app.domain import AuditEntry, EvidenceItem, EvidenceSourceKind, EvidenceTyp
 from app.review import QueueEntry
 from app.workspace import Workspace
 from ui.models.evidence_gallery import SealCheck, SealState
-from ui.models.review_queue import COL_SEAL, COL_STATE, AuditTableModel, QueueRow, ReviewQueueModel
+from ui.models.review_queue import COL_SEAL, COL_STATE, WINDOW, AuditTableModel, QueueRow, ReviewQueueModel
 
 T0 = datetime(2026, 11, 23, 9, 0, tzinfo=CHINA_TZ)
 
@@ -69,3 +69,37 @@ def test_queue_model_shows_state_and_seal(app) -> None:
     model.set_seals({item.sha256: SealCheck(item.sha256, SealState.BROKEN)})
     assert model.data(model.index(1, COL_SEAL)) == "封存异常"
     assert "已补拍" in model.data(model.index(1, 0), Qt.ItemDataRole.ToolTipRole)
+
+
+def test_queue_model_fetches_a_window_at_a_time_as_the_view_asks(app) -> None:
+    def item(n: int) -> EvidenceItem:
+        return EvidenceItem(sha256=f"{n:064x}", size=1, media_type="image/jpeg", evidence_type=EvidenceType.AUDIOVISUAL,
+                            captured_at=T0 + timedelta(seconds=n), ingested_at=T0, source_kind=EvidenceSourceKind.WEBCAM,
+                            source_detail="0", officer_ids=("O01",), officer_certs=("1",), seal_seq=n + 1)
+
+    queue = [QueueEntry(item(n)) for n in range(150)]
+    asked: list[tuple[int, int]] = []
+
+    def fetch(after: QueueEntry | None, limit: int) -> list[QueueEntry]:
+        start = 0 if after is None else queue.index(after) + 1
+        asked.append((start, limit))
+        return queue[start:start + limit]
+
+    model = ReviewQueueModel()
+    windows: list[list] = []
+    model.fetched.connect(windows.append)
+    model.set_seals({queue[70].item.sha256: SealCheck(queue[70].item.sha256, SealState.SEALED)})  # checked earlier
+    model.set_source(fetch, len(queue), {"O01": "张伟"})
+    assert model.total == 150 and model.rowCount() == WINDOW and asked == [(0, WINDOW)]
+    assert model.canFetchMore()
+    model.fetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 150 and not model.canFetchMore()
+    model.fetchMore()  # nothing more is asked for
+    assert [start for start, _ in asked] == [0, WINDOW, 2 * WINDOW]
+    assert [len(w) for w in windows] == [WINDOW, WINDOW, 150 - 2 * WINDOW]
+    assert model.row_at(149).entry is queue[149] and model.data(model.index(5, 2)) == "张伟"
+    assert model.data(model.index(70, COL_SEAL)) == "封存完好"  # a check already made is kept
+    generation = model.generation
+    model.set_source(fetch, 0, {})
+    assert model.rowCount() == 0 and model.generation == generation + 1

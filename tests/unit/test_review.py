@@ -216,3 +216,24 @@ def test_R1_a_leader_whose_certificate_is_for_another_agency_cannot_review_its_i
     with pytest.raises(RoleRefused) as err:
         review.decide(sha, "approve", reviewer=as_(review, "L01"))
     assert "非本机关签发" in err.value.zh
+
+
+def test_the_queue_is_read_a_window_at_a_time_and_counted_in_one_query(review: ReviewService) -> None:
+    shas = [capture(review, n) for n in range(1, 6)] + [capture(review, 6, certs=(O02_CERT,), actor="O02")]
+    review.decide(shas[0], "return", reviewer=as_(review, "L01"), comment="补拍招牌")
+    review.decide(shas[1], "approve", reviewer=as_(review, "L01"))
+    review.answer(shas[0], officer=as_(review, "O01"), comment="已补拍")  # back in the queue
+    every = [e for e in review.entries() if e.awaiting]
+    pages, after = [], None
+    while page := review.queue_page(after=after, limit=2):
+        assert len(page) <= 2
+        pages.append(page)
+        after = page[-1]
+    assert [e for p in pages for e in p] == every and len(every) == 5
+    assert [e.latest.decision for e in every if e.item.sha256 == shas[0]] == [ReviewDecisionKind.ANSWER]
+    summary = review.queue_summary()
+    assert summary.count() == 5 and summary.inspections == [TASK]
+    assert summary.count(officer_id="O01") == 4 == len(review.queue_page(officer_id="O01"))  # the sixth is O02's only
+    assert summary.count(officer_id="O02") == 5 == len(review.queue_page(officer_id="O02"))
+    assert summary.count(inspection_id="JC-2026-1102") == 0 == len(review.queue_page(inspection_id="JC-2026-1102"))
+    assert set(summary.officers) >= {"O01", "O02"}

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, QT_TRANSLATE_NOOP
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QBrush, QColor, QPixmap
 
 from app.audit import AuditProblem
@@ -19,6 +19,7 @@ from ui.models.evidence_gallery import SealCheck, SealState, type_label
 from ui.workers import emit
 
 ENTRY_ROLE = Qt.ItemDataRole.UserRole + 1
+WINDOW = 64  # rows fetched at a time: about six screens; the first costs what a queue of 50 does
 THUMB_SIZE = QSize(64, 48)
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -60,23 +61,76 @@ class QueueRow:
     seal: SealCheck | None = None
 
 
+Fetch = Callable[[QueueEntry | None, int], Sequence[QueueEntry]]
+
+
 class ReviewQueueModel(QAbstractTableModel):
-    """One row per item awaiting review; thumbnails (a ThumbnailCache) decorate the first column."""
+    """One row per item awaiting review; thumbnails (a ThumbnailCache) decorate the first column.
+
+    Given a source (:meth:`set_source`), rows are fetched a window at a time as the view
+    scrolls (``canFetchMore``/``fetchMore``), so a queue of 50,000 opens like one of 50.
+    """
+
+    fetched = Signal(list)  # the entries of a window just added
 
     def __init__(self, parent: Any = None, thumbnails: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[QueueRow] = []
         self._index: dict[str, int] = {}
         self._small_pixmaps: dict[str, QPixmap] = {}
+        self._seals: dict[str, SealCheck] = {}  # checks kept across reloads, until re-checked
+        self._fetch: Fetch | None = None
+        self._total = 0
+        self._exhausted = True
+        self._names: Mapping[str, str] = {}
         self.thumbnails = thumbnails
+        self.generation = 0  # counts resets: a background result for an earlier list is dropped
+
+    def set_source(self, fetch: Fetch, total: int, names: Mapping[str, str]) -> None:
+        """Show the queue ``fetch(after, limit)`` pages through (``total`` items) from its first window."""
+        self.beginResetModel()
+        self.generation += 1
+        self._fetch, self._total, self._names, self._exhausted = fetch, total, names, False
+        self._rows, self._index = [], {}
+        self.endResetModel()
+        self.fetchMore()
+
+    @property
+    def total(self) -> int:
+        """The number of items in the queue, loaded or not."""
+        return self._total if self._fetch is not None else len(self._rows)
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return (not parent.isValid() and self._fetch is not None and not self._exhausted
+                and len(self._rows) < self._total)
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent) or self._fetch is None:
+            return
+        page = list(self._fetch(self._rows[-1].entry if self._rows else None, WINDOW))
+        self._exhausted = len(page) < WINDOW
+        if not page:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        for n, e in enumerate(page, first):
+            sha = e.item.sha256
+            self._rows.append(QueueRow(e, tuple(self._names.get(o, o) for o in e.item.officer_ids),
+                                       self._seals.get(sha)))
+            self._index[sha] = n
+        self.endInsertRows()
+        self.fetched.emit(page)
 
     def set_thumbnails(self, thumbnails: Any) -> None:
         self.thumbnails = thumbnails
         thumbnails.ready.connect(self.thumbnail_ready)
 
     def set_rows(self, rows: Sequence[QueueRow]) -> None:
-        known = {r.entry.item.sha256: r.seal for r in self._rows if r.seal is not None}
+        """Show exactly ``rows`` (no fetching)."""
+        known = self._seals
         self.beginResetModel()
+        self.generation += 1
+        self._fetch, self._exhausted = None, True
         self._rows = [replace(r, seal=known[r.entry.item.sha256])
                       if r.seal is None and r.entry.item.sha256 in known else r for r in rows]
         self._index = {r.entry.item.sha256: n for n, r in enumerate(self._rows)}
@@ -89,12 +143,12 @@ class ReviewQueueModel(QAbstractTableModel):
         return self._index.get(sha256)
 
     def set_seals(self, checks: Mapping[str, SealCheck]) -> None:
-        for sha, check in checks.items():
-            n = self._index.get(sha)
-            if n is not None:
-                self._rows[n] = replace(self._rows[n], seal=check)
-        if self._rows:
-            emit(self.dataChanged, self.index(0, COL_SEAL), self.index(len(self._rows) - 1, COL_SEAL))
+        self._seals.update(checks)
+        changed = [n for n in map(self._index.get, checks) if n is not None]
+        for n in changed:
+            self._rows[n] = replace(self._rows[n], seal=self._seals[self._rows[n].entry.item.sha256])
+        if changed:
+            emit(self.dataChanged, self.index(min(changed), COL_SEAL), self.index(max(changed), COL_SEAL))
 
     def _small(self, item: Any) -> QPixmap | None:
         """The thumbnail at row size (a delegate draws a pixmap at its own size), made once."""

@@ -38,12 +38,12 @@ from app.domain import Officer, ReviewDecisionKind
 from app.evidence.locker import EvidenceLocker
 from app.evidence.bodycam import find_camera_volumes
 from app.overdue import OverdueKind, limit_hours, overdue_in, pending_camera_files
-from app.review import ReviewService
+from app.review import QueueSummary, ReviewService
 from app.workspace import Workspace
 from local_db.errors import UserFacingError
 from local_db.evidence_sources_repository import CameraAssignmentRepository
 from ui.models.evidence_gallery import check_all
-from ui.models.review_queue import REFUSALS, THUMB_SIZE, AuditTableModel, QueueRow, ReviewQueueModel
+from ui.models.review_queue import REFUSALS, THUMB_SIZE, AuditTableModel, ReviewQueueModel
 from ui.thumbnails import ThumbnailCache
 from ui.workers import Job, database_pool
 
@@ -194,7 +194,9 @@ class ReviewPage(QWidget):
         self.tabs.addTab(audit_tab, self.tr("审计日志"))
         self.tabs.addTab(overdue_tab, self.tr("逾期未导入/未同步"))
         self._stale: set[int] = {1, 2}  # tabs to load when next shown
-        self._awaiting: list = []  # the whole queue, filtered in memory by the combos
+        self._summary: QueueSummary | None = None  # the queue counted per task and collectors
+        self._key: DevicePublicKey | None = None  # the device's public key, read once per load
+        self.model.fetched.connect(self._check_seals)
         self.tabs.currentChanged.connect(self._tab_shown)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
@@ -268,7 +270,7 @@ class ReviewPage(QWidget):
         """Reload the queue; the audit log and overdue list load when their tab is shown."""
         if not can(self.officer, Permission.REVIEW):
             return
-        self._awaiting = self.service.queue()
+        self._summary = self.service.queue_summary()
         self._fill_filters()
         self.load_queue(reload=False)
         self._stale = {1, 2}
@@ -286,11 +288,11 @@ class ReviewPage(QWidget):
     # --- the queue -------------------------------------------------------------------
     def _fill_filters(self) -> None:
         officers = {o.id: o.name for o in self.ws.officers.all()}
-        entries = self._awaiting
+        summary = self._summary or QueueSummary(())
         keep = (self.inspection_filter.currentData(), self.officer_filter.currentData())
         for combo, first, values in (
-            (self.inspection_filter, self.tr("全部检查任务"), sorted({e.item.inspection_id or "" for e in entries})),
-            (self.officer_filter, self.tr("全部采集人"), sorted({o for e in entries for o in e.item.officer_ids})),
+            (self.inspection_filter, self.tr("全部检查任务"), summary.inspections),
+            (self.officer_filter, self.tr("全部采集人"), summary.officers),
         ):
             combo.blockSignals(True)
             combo.clear()
@@ -304,20 +306,31 @@ class ReviewPage(QWidget):
         """Fill the queue (from the database with ``reload``) and check the seals in the background."""
         if not can(self.officer, Permission.REVIEW):
             return
-        if reload:
-            self._awaiting = self.service.queue()
+        if reload or self._summary is None:
+            self._summary = self.service.queue_summary()
         names = {o.id: o.name for o in self.ws.officers.all()}
         inspection, officer = self.inspection_filter.currentData(), self.officer_filter.currentData()
-        entries = [e for e in self._awaiting
-                   if (inspection is ALL or (e.item.inspection_id or "") == inspection)
-                   and (officer is ALL or officer in e.item.officer_ids)]
-        self.model.set_rows([QueueRow(e, tuple(names.get(o, o) for o in e.item.officer_ids)) for e in entries])
-        self.count.setText(self.tr("%1 项待审核").replace("%1", str(len(entries))))
+        inspection = None if inspection is ALL else inspection
+        officer = None if officer is ALL else officer
+        total = self._summary.count(inspection_id=inspection, officer_id=officer)
+        service = self.service
+        self._key = None
+        self.model.set_source(lambda after, limit: service.queue_page(
+            after=after, limit=limit, inspection_id=inspection, officer_id=officer), total, names)
+        self.count.setText(self.tr("%1 项待审核").replace("%1", str(total)))
+
+    def _check_seals(self, entries: list) -> None:
+        """Check the seals of a window just loaded, in the background."""
         locker = self.service.locker
-        seals = {r.sha256: r for r in locker.seals.all()}
-        job = Job(check_all, [e.item for e in entries], seals, self._public_key(), locker.store)
-        job.result.connect(lambda checks: self.model.set_seals(checks) if self.jobs.get("seals") is job else None)
-        self.jobs["seals"] = job
+        items = [e.item for e in entries]
+        if self._key is None:
+            self._key = self._public_key()
+        job = Job(check_all, items, locker.seals.for_items([i.sha256 for i in items]), self._key, locker.store)
+        generation = self.model.generation
+        name = f"seals-{items[0].sha256}"
+        job.result.connect(lambda checks: self.model.set_seals(checks) if self.model.generation == generation else None)
+        job.finished.connect(lambda: self.jobs.pop(name, None))
+        self.jobs[name] = job
         job.bind(self).start()
 
     def selected_shas(self) -> list[str]:

@@ -11,7 +11,8 @@ then serves the idle lock and switching user over the open workspace
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 
 from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer, Signal
@@ -37,7 +38,7 @@ from app.workspace import Workspace
 from local_db.database import Error as DbError
 from local_db.errors import UserFacingError
 from ui.labels import label
-from ui.workers import emit
+from ui.workers import emit, run_waiting
 
 _STATE_COLOURS = {
     CertificateState.VALID: "#1b7f3b",
@@ -159,6 +160,20 @@ class PinPanel(QFrame):
         if event.type() == QEvent.Type.FocusIn and watched in (self.pin, self.confirm):
             self.keypad.target = watched  # the keypad types where the officer last tapped
         return super().eventFilter(watched, event)
+
+    @contextmanager
+    def checking(self) -> Iterator[None]:
+        """While a PIN is checked: say so, and take no input."""
+        self.message.setText(self.tr("正在验证 PIN…"))
+        widgets = (self.pin, self.confirm, self.keypad, self.ok_button)
+        for w in widgets:
+            w.setEnabled(False)
+        try:
+            yield
+        finally:
+            for w in widgets:
+                w.setEnabled(True)
+            self.message.clear()
 
     def wait_out(self, remaining: Callable[[], float]) -> None:
         """Count down the wrong-PIN back-off (``remaining`` gives seconds left), then allow a try."""
@@ -304,13 +319,18 @@ class SignInPage(QWidget):
         if self._replacing is not None:
             return self._replace_old_pin()
         keys = None
+        pin, now = panel.pin.text(), self.clock().replace(microsecond=0)
         try:
-            if self.ws is None:
-                assert self.custody is not None
-                keys = self.custody.unlock(officer.id, panel.pin.text(), now=self.clock().replace(microsecond=0))
-                person = officer
-            else:
-                person = access.sign_in(self.ws, officer.id, panel.pin.text(), taking_over_from=self._locked_id())
+            # The PIN's Argon2id derivation (a quarter of a second or more, by design) runs
+            # off the GUI thread; the panel says it is checking and takes no second tap.
+            with panel.checking():
+                if self.ws is None:
+                    assert self.custody is not None
+                    keys = run_waiting(self.custody.unlock, officer.id, pin, now=now)
+                    person = officer
+                else:
+                    person = run_waiting(access.sign_in, self.ws, officer.id, pin,
+                                         taking_over_from=self._locked_id())
         except (UserFacingError, DbError) as exc:
             # A database that cannot be written (another program holds it, the disk is full)
             # is said here too: nobody is signed in without the sign-in being recorded.
