@@ -370,6 +370,7 @@ NOT_THE_ACTOR = {
     ("OnsiteService.show_certificate", "officer_id"),  # whose certificate is shown (by the acting officer)
     # reads: whose items a list is filtered to
     ("ReviewService.entries", "officer_id"), ("ReviewService.queue", "officer_id"),
+    ("ReviewService.queue_page", "officer_id"),
     ("ReviewService.returned_to", "officer_id"),
 }
 
