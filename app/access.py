@@ -235,6 +235,19 @@ def acting(ws: Workspace, session: object, permission: Permission, target: str =
     return person
 
 
+def began_by(ws: Workspace, session: object, target: str = "") -> Officer:
+    """The person whose session began a piece of work that is sealed now (an import, a
+    recording): a session this workspace issued, though it may since be behind the idle
+    lock or ended. The role was checked with :func:`acting` when the work began; a
+    session never issued counts as nobody, refused and audited."""
+    sessions = ws.sessions
+    person = ws.officers.get(session.person.id) if sessions.issued(session) else None  # type: ignore[attr-defined]
+    if person is None:
+        refuse(ws, sessions.claimed(session), NotSignedIn(sessions.claimed(session), Permission.CAPTURE), target)
+    assert person is not None
+    return person
+
+
 REFUSED = "refused"
 
 

@@ -62,6 +62,7 @@ class Sessions:
 
     def __init__(self) -> None:
         self._open: dict[str, Session] = {}
+        self._issued: dict[str, Session] = {}  # every session issued, ended or not
         self._locked: set[str] = set()  # tokens of sessions behind the idle lock
         self.current: Session | None = None
 
@@ -81,6 +82,7 @@ class Sessions:
         self._end_person(person.id)
         session = Session(person=person, signed_in_at=at, how=SignedInBy(how), token=secrets.token_urlsafe(24))
         self._open[session.token] = session
+        self._issued[session.token] = session
         self.current = session
         return session
 
@@ -106,6 +108,11 @@ class Sessions:
         """True for a session this workspace issued, not ended and not behind the idle lock."""
         return isinstance(session, Session) and self._open.get(session.token) is session \
             and session.token not in self._locked
+
+    def issued(self, session: object) -> bool:
+        """True for a session this workspace issued, ended or locked since: work a person began
+        while signed in (an import, a recording) is still theirs when it is sealed later."""
+        return isinstance(session, Session) and self._issued.get(session.token) is session
 
     def claimed(self, session: object) -> str:
         """Who a (possibly forged) session claims to be, for the audit entry of a refusal."""

@@ -36,6 +36,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if "DISPLAY" not in os.environ else "xcb")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
 
 import cv2  # noqa: E402
 import numpy as np  # noqa: E402
@@ -44,6 +45,7 @@ from app import demo  # noqa: E402
 from app.clock import CHINA_TZ, fixed_clock  # noqa: E402
 from app.domain import EvidenceSourceKind, EvidenceType  # noqa: E402
 from app.evidence.locker import EvidenceLocker  # noqa: E402
+from keys_kit import as_  # noqa: E402
 from memkeys import new_workspace  # noqa: E402
 import report  # noqa: E402
 
@@ -64,11 +66,12 @@ def build(folder: Path, count: int):  # type: ignore[no-untyped-def]
     ws.clock = fixed_clock(NOW)
     demo.seed(ws)
     locker = EvidenceLocker(ws)
+    officer = as_(ws, "O01")  # signed in with the demo PIN
     start = time.perf_counter()
     for n in range(count):
         locker.ingest_stream(io.BytesIO(tiny_jpeg(n)), evidence_type=EvidenceType.AUDIOVISUAL, officer_certs=CERTS,
                              source_kind=EvidenceSourceKind.WEBCAM, source_detail="0",
-                             inspection_id="JC-2026-1101", actor="O01", original_name=f"IMG_{n:05d}.jpg")
+                             inspection_id="JC-2026-1101", session=officer, original_name=f"IMG_{n:05d}.jpg")
     return ws, time.perf_counter() - start
 
 

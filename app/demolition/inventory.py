@@ -92,7 +92,7 @@ class InventoryService:
         result = self.d.locker.ingest_stream(
             io.BytesIO(data), evidence_type=EvidenceType.AUDIOVISUAL, officer_certs=self.d.certs(case),
             source_kind=EvidenceSourceKind.FILE, source_detail=f"demolition:{case.id}",
-            original_name=f"{case.id}_photo.jpg", captured_at=captured_at, actor=by, then=link)
+            original_name=f"{case.id}_photo.jpg", captured_at=captured_at, session=actor, then=link)
         if result.duplicate and self.repo.unlinked(case.id, [result.item.sha256], "photo"):
             with transaction(self.ws.db):
                 link(result.item)

@@ -260,7 +260,7 @@ class CaptureSession:
         self.officer_certs = officer_certs
         self.inspection_id = inspection_id
         # who is at the device: named in the audit log as the one who sealed
-        self.operator = person.id if person is not None else None
+        self.operator = operator if person is not None else None  # the session, once checked
         self.segment_seconds = float(segment_seconds)
         self.on_frame = on_frame
         self.on_event = on_event
@@ -308,7 +308,7 @@ class CaptureSession:
         self.locker.collectors(officer_certs, inspection_id)
         self.officer_certs, self.inspection_id = officer_certs, inspection_id
         if person is not None:
-            self.operator = person.id
+            self.operator = operator
 
     @staticmethod
     def _operator(locker: EvidenceLocker, operator: Session | None, inspection_id: str | None) -> Officer | None:
@@ -441,7 +441,7 @@ class CaptureSession:
 
     def _seal_segment(self, journal: SegmentJournal, path: Path) -> IngestResult:
         try:
-            result = seal_closed_segment(self.locker, journal, path, actor=self.operator)
+            result = seal_closed_segment(self.locker, journal, path, session=self.operator)
         except UserFacingError as exc:
             self._fail(exc)  # the files stay; recovery seals them on the next start
             raise
@@ -461,7 +461,7 @@ class CaptureSession:
                 io.BytesIO(encoded.tobytes()), evidence_type=kind, officer_certs=certs,
                 source_kind=EvidenceSourceKind.WEBCAM, source_detail=self.source.detail,
                 original_name=f"{self.session_id}-photo-{frame.number:06d}.jpg",
-                inspection_id=inspection_id, captured_at=frame.at, actor=self.operator)
+                inspection_id=inspection_id, captured_at=frame.at, session=self.operator)
         except UserFacingError as exc:
             self._fail(exc)
             raise

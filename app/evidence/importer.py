@@ -152,7 +152,7 @@ class FileImport:
         self.report = ImportReport()
         # Who is at the device: the audit log names them as the one who sealed, which is
         # what keeps a team leader from reviewing their own import (app.review).
-        self.actor = person.id
+        self.session = actor
         self.started: dict[Path, os.stat_result] = {}  # each file's state when its import began
 
     def total_bytes(self) -> int:
@@ -299,7 +299,7 @@ class FileImport:
             evidence_type=self.evidence_type, officer_certs=self.officer_certs, source_kind=self.source_kind,
             source_detail=self._detail(path), original_name=names.stored_name(path.name),
             inspection_id=self.inspection_id,
-            captured_at=self._captured_at(path, stat, media_type), actor=self.actor)
+            captured_at=self._captured_at(path, stat, media_type), session=self.session)
         # A camera card is often imported again with files already sealed. When name
         # and size match an item, hash without copying: a read, no write, and no
         # staging file; only a real mismatch goes on to the (one-pass) copy.

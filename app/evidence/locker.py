@@ -19,7 +19,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import BinaryIO, NoReturn, TypeVar
 
-from app.access import Permission, acting
+from app.access import Permission, acting, began_by
 from app.atomic_files import fsync_dir
 from app.crypto import copy_hashing
 from app.crypto.filecrypt import FileCryptError, MasterKeyLocked
@@ -108,7 +108,7 @@ class EvidenceLocker:
         self, src: BinaryIO, *, evidence_type: EvidenceType | str | None, officer_certs: Sequence[str],
         source_kind: EvidenceSourceKind, source_detail: str = "", original_name: str = "",
         inspection_id: str | None = None, captured_at: datetime | None = None,
-        derived_from: str | None = None, derivation: str | None = None, actor: str | None = None,
+        derived_from: str | None = None, derivation: str | None = None, session: Session | None = None,
         record_media_type: str | None = None,
         then: Callable[[EvidenceItem], None] | None = None,
     ) -> Generator[int, None, IngestResult]:
@@ -125,7 +125,7 @@ class EvidenceLocker:
         intake = self.intake(
             evidence_type=evidence_type, officer_certs=officer_certs, source_kind=source_kind,
             source_detail=source_detail, original_name=original_name, inspection_id=inspection_id,
-            captured_at=captured_at, derived_from=derived_from, derivation=derivation, actor=actor,
+            captured_at=captured_at, derived_from=derived_from, derivation=derivation, session=session,
             record_media_type=record_media_type, then=then)
         staged = yield from self.store.stage(src)
         return self.seal_staged(staged, intake)
@@ -134,10 +134,15 @@ class EvidenceLocker:
         self, *, evidence_type: EvidenceType | str | None, officer_certs: Sequence[str],
         source_kind: EvidenceSourceKind, source_detail: str = "", original_name: str = "",
         inspection_id: str | None = None, captured_at: datetime | None = None,
-        derived_from: str | None = None, derivation: str | None = None, actor: str | None = None,
+        derived_from: str | None = None, derivation: str | None = None, session: Session | None = None,
         record_media_type: str | None = None, then: Callable[[EvidenceItem], None] | None = None,
     ) -> Intake:
-        """Check what an item will be sealed as, before a byte of it is copied."""
+        """Check what an item will be sealed as, before a byte of it is copied.
+
+        ``session``: who began the work (checked for the act by the service that began
+        it), named in the audit log as the one who sealed; without one (the demo data, a
+        recording recovered at start-up) the first collector is.
+        """
         kind = evidence_type_of(evidence_type)
         officers = self.collectors(officer_certs, inspection_id)
         if derived_from is not None and not self.items.exists(derived_from):
@@ -146,7 +151,8 @@ class EvidenceLocker:
             derivation = "derived"
         return Intake(kind, tuple(officers), EvidenceSourceKind(source_kind), source_detail, original_name,
                       inspection_id, captured_at, derived_from, derivation if derived_from else None,
-                      actor or officers[0].id, record_media_type, then)
+                      began_by(self.ws, session, inspection_id or "").id if session is not None
+                      else officers[0].id, record_media_type, then)
 
     def seal_staged(self, staged: StagedFile, intake: Intake) -> IngestResult:
         """Seal a file copied into staging (or find its content sealed already).

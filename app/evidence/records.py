@@ -64,16 +64,16 @@ def seal_record(
     nobody, is refused and audited.
     """
     inspection = locker.ws.inspections.get(inspection_id) if inspection_id else None
-    actor = acting(locker.ws, session, Permission.CAPTURE, inspection_id or kind,
-                   agency=inspection.agency_id if inspection else None,
-                   assisting=inspection.assistant_ids if inspection else ()).id
+    acting(locker.ws, session, Permission.CAPTURE, inspection_id or kind,
+           agency=inspection.agency_id if inspection else None,
+           assisting=inspection.assistant_ids if inspection else ())
     data = record_bytes(kind, payload)
     return locker.ingest_stream(
         io.BytesIO(data), evidence_type=evidence_type, officer_certs=officer_certs,
         source_kind=EvidenceSourceKind.FILE, source_detail=SOURCE_DETAIL,
         original_name=f"{kind}.json", inspection_id=inspection_id,
         derived_from=derived_from, derivation=kind if derived_from else None,
-        actor=actor, record_media_type=media_type_for(kind), then=then,
+        session=session, record_media_type=media_type_for(kind), then=then,
     )
 
 

@@ -44,6 +44,7 @@ from app.domain import EvidenceSourceKind
 from app.evidence.errors import EvidenceError
 from app.evidence.locker import EvidenceLocker, IngestResult
 from app.evidence.memfiles import MemFile
+from app.session import Session
 
 if TYPE_CHECKING:
     from app.crypto import MasterKey
@@ -388,10 +389,10 @@ def start_segment(folder: RecordingFolder, index: int, *, source_detail: str, of
 
 
 def seal_closed_segment(locker: EvidenceLocker, journal: SegmentJournal, path: Path, *,
-                        actor: str | None = None) -> IngestResult:
+                        session: Session | None = None) -> IngestResult:
     """Seal a segment the live session just closed, then remove its files (only after the commit)."""
     fault_pause("closed", journal.index)
-    result = seal_segment(locker, journal, path, actor=actor)
+    result = seal_segment(locker, journal, path, session=session)
     fault_pause("sealed", journal.index)
     remove_sealed(path.parent, journal.index)
     return result
@@ -411,7 +412,7 @@ def fault_pause(point: str, index: int) -> None:
 
 def seal_segment(locker: EvidenceLocker, journal: SegmentJournal, path: Path, *, recovered: bool = False,
                  derived_from: str | None = None, derivation: str | None = None,
-                 actor: str | None = None) -> IngestResult:
+                 session: Session | None = None) -> IngestResult:
     """Seal a segment file as it is, with the collectors and start time of its journal.
 
     A segment sealed by recovery rather than by the live session carries
@@ -425,7 +426,7 @@ def seal_segment(locker: EvidenceLocker, journal: SegmentJournal, path: Path, *,
             fh, evidence_type=journal.evidence_type, officer_certs=journal.officers,
             source_kind=EvidenceSourceKind(journal.source_kind), source_detail=detail, original_name=name,
             inspection_id=journal.inspection_id, captured_at=datetime.fromisoformat(journal.started_at),
-            derived_from=derived_from, derivation=derivation, actor=actor)
+            derived_from=derived_from, derivation=derivation, session=session)
         return _drive_with_pause(steps, journal.index)
 
 

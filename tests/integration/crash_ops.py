@@ -27,7 +27,7 @@ LEGACY_PIN = ("O01", "1357")
 
 
 def _open(data: Path):  # noqa: ANN202
-    from keys_kit import open_workspace
+    from keys_kit import as_, open_workspace
 
     return open_workspace(data, person="O01")
 
@@ -56,7 +56,7 @@ def record(data: Path) -> None:
         for i in range(10):
             writer.write(np.full((48, 64, 3), i * 20, dtype=np.uint8))
         journal = writer.close(datetime.now().astimezone())
-        seal_closed_segment(locker, journal, writer.path, actor="O01")
+        seal_closed_segment(locker, journal, writer.path, session=as_(ws, "O01"))
         folder.close()
     finally:
         ws.close()

@@ -47,7 +47,7 @@ def _capture(window: MainWindow, n: int) -> str:
     locker = window.evidence_page.locker
     return locker.ingest_stream(io.BytesIO(_jpeg(n)), evidence_type=EvidenceType.AUDIOVISUAL,
                                 officer_certs=["33010621001", "33010621002"], source_kind=EvidenceSourceKind.WEBCAM,
-                                source_detail="0", inspection_id=TASK, actor=window.officer.id,
+                                source_detail="0", inspection_id=TASK, session=window.session,
                                 original_name=f"photo{n}.jpg").item.sha256
 
 

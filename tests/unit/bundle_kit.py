@@ -43,7 +43,7 @@ class Kit:
             io.BytesIO(data), evidence_type=EvidenceType.AUDIOVISUAL, officer_certs=[O1],
             source_kind=EvidenceSourceKind.FILE,
             source_detail="test", original_name=f"clip-{size}.bin", inspection_id="JC-2026-1101",
-            actor="O01").item.sha256
+            session=as_(self.ws, "O01")).item.sha256
 
     def build(self, name: str = "bundle.age") -> BundleInfo:
         return bundle.run(bundle.build_bundle(self.ws, self.out / name, device=self.device,

@@ -21,7 +21,7 @@ def seal_video(kit: Kit, recorded: datetime) -> str:
     return EvidenceLocker(kit.ws).ingest_stream(
         io.BytesIO(data), evidence_type=EvidenceType.AUDIOVISUAL, officer_certs=[O1],
         source_kind=EvidenceSourceKind.BODY_CAMERA, source_detail="DSJ-1", original_name="VID_0001.MP4",
-        inspection_id="JC-2026-1101", captured_at=recorded, actor="O01").item.sha256
+        inspection_id="JC-2026-1101", captured_at=recorded, session=as_(kit.ws, "O01")).item.sha256
 
 
 def test_R18_a_recording_stays_overdue_until_hq_acknowledges_it(kit: Kit) -> None:

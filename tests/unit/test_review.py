@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from keys_kit import as_
 import io
 from local_db.database import dbapi
 
 import pytest
 
-from keys_kit import keys_of
+from keys_kit import as_, keys_of
 from app import audit
 from app.access import RoleRefused
 from app.domain import EvidenceSourceKind, EvidenceType, ReviewDecisionKind
@@ -33,7 +32,7 @@ def capture(review: ReviewService, n: int, certs=(O01_CERT, O02_CERT), actor: st
     data = b"\xff\xd8\xff\xe0" + f"photo {n}".encode() * 30 + b"\xff\xd9"
     return review.locker.ingest_stream(
         io.BytesIO(data), evidence_type=EvidenceType.AUDIOVISUAL, officer_certs=list(certs),
-        source_kind=EvidenceSourceKind.WEBCAM, source_detail="0", inspection_id=TASK, actor=actor).item.sha256
+        source_kind=EvidenceSourceKind.WEBCAM, source_detail="0", inspection_id=TASK, session=as_(review, actor)).item.sha256
 
 
 def test_R17_a_decision_is_a_sealed_record_and_the_original_is_unchanged(review: ReviewService) -> None:

@@ -327,7 +327,7 @@ def _public_writers() -> list[tuple[str, Callable]]:
     from app.demolition.documents import DemolitionDocuments
     from app.demolition.inventory import InventoryService
     from app.evidence.capture import CaptureSession
-    from app.evidence import bodycam
+    from app.evidence import bodycam, segments
     from app.gates import service as gates
 
     classes = [OnsiteService, DemolitionService, InventoryService, ReviewService]
@@ -340,7 +340,10 @@ def _public_writers() -> list[tuple[str, Callable]]:
             ("CaptureSession", CaptureSession.__init__), ("CaptureSession.set_collectors", CaptureSession.set_collectors),
             ("DocumentNumbers.issue", DocumentNumbers.issue), ("seal_record", seal_record),
             ("InspectionDocuments", InspectionDocuments.__init__),
-            ("DemolitionDocuments", DemolitionDocuments.__init__)]
+            ("DemolitionDocuments", DemolitionDocuments.__init__),
+            # the sealing primitives: who began the work, as a session (never a name)
+            ("EvidenceLocker.ingest_steps", EvidenceLocker.ingest_steps), ("EvidenceLocker.intake", EvidenceLocker.intake),
+            ("seal_segment", segments.seal_segment), ("seal_closed_segment", segments.seal_closed_segment)]
     return out
 
 
