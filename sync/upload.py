@@ -105,12 +105,14 @@ class ChunkSizer:
     - the first chunk is ``START_CHUNK``; a run of clean sends lets the chunk grow to
       a quarter of the bytes sent so far (doubling at most), up to ``largest``;
     - after a cut the chunk drops to ``MIN_CHUNK`` and, from then on, grows to at most
-      an eighth of the clean run between cuts (the longer of the current run and the
-      average of the earlier ones), so the expected loss per cut is a sixteenth of the
-      distance between cuts;
+      a twelfth (``AFTER_CUT``) of the clean run between cuts (the longer of the
+      current run and the average of the earlier ones), so the expected loss per cut
+      is about a twenty-fourth of the distance between cuts;
     - never more than ``seconds`` worth at the rate of the last clean send (rounded
       down to a power of two), so a chunk on a slow link takes about that long.
     """
+
+    AFTER_CUT = 12  # once the link has cut, a chunk is at most a clean run divided by this
 
     def __init__(self, largest: int, seconds: float = 1.0) -> None:
         self.largest = max(1, largest)
@@ -125,7 +127,7 @@ class ChunkSizer:
         if self.between is None:
             limit = max(START_CHUNK, run / 4)
         else:
-            limit = max(self.floor, self.between / 8, run / 8)
+            limit = max(self.floor, self.between / self.AFTER_CUT, run / self.AFTER_CUT)
         if rate is not None:
             worth = rate * self.seconds
             limit = min(limit, 1 << max(0, int(worth).bit_length() - 1))

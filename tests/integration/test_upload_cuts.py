@@ -79,7 +79,7 @@ def test_the_sizer_grows_on_clean_sends_and_shrinks_after_a_cut() -> None:
     sizer.cut()  # a link that cut after 64 MiB and again after 256 KiB: chunks of ~4 MiB at most
     for _ in range(5):
         sizer.confirmed(sizer.size, 0.001)
-    assert upload.MIN_CHUNK < sizer.size <= (sent + upload.MIN_CHUNK) // 2 // 8
+    assert upload.MIN_CHUNK < sizer.size <= (sent + upload.MIN_CHUNK) // 2 // upload.ChunkSizer.AFTER_CUT
     slow = upload.ChunkSizer(LARGEST)
     slow.confirmed(upload.START_CHUNK, 4.0)  # 256 KiB/s: a chunk takes about a second
     assert slow.size == 256 << 10
