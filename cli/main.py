@@ -115,7 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="总部接收端地址 / HQ receiver URL (default: the one saved in settings)")
     p.add_argument("--officer", default=None, metavar="ID", help="发起同步的本人人员编号（须输入 PIN）/ "
                    "your person id (the PIN is asked for)")
-    p.add_argument("--chunk-mib", type=int, default=8, help="每块大小 MiB / chunk size in MiB (default 8)")
+    p.add_argument("--chunk-mib", type=int, default=8, help="最大块大小 MiB，实际块随链路调整 / largest chunk in MiB, chunks follow the link (default 8)")
     _data_arg(p)
     return parser
 

@@ -20,6 +20,7 @@ import json
 import re
 import os
 import tarfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -43,18 +44,51 @@ _READ = 1 << 20
 
 
 class _HashingReader:
-    """Hashes the ciphertext as the decryptor reads it, for the receipt's bundle SHA-256."""
+    """Hashes the ciphertext as the decryptor reads it, for the receipt's bundle SHA-256.
+
+    The file is read and hashed a block ahead on a thread (file reads and hashlib
+    release the GIL), so reading the bundle from disk and hashing it overlap the
+    decryption, the unpacking and the writing; one block waits at a time, so memory
+    stays flat."""
 
     def __init__(self, fh: BinaryIO) -> None:
         self.fh = fh
         self.digest = crypto.new_sha256()
         self.size = 0
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="bundle-read")
+        self._ahead: Future | None = self._pool.submit(self._block)
+        self._buf = memoryview(b"")
 
-    def read(self, n: int = -1) -> bytes:
-        data = self.fh.read(n)
+    def _block(self) -> bytes:
+        data = self.fh.read(_READ)
         self.digest.update(data)
         self.size += len(data)
         return data
+
+    def read(self, n: int = -1) -> bytes:
+        pieces = []
+        while n != 0:
+            if not self._buf:
+                if self._ahead is None:
+                    break
+                data = self._ahead.result()
+                if not data:
+                    self._ahead = None
+                    break
+                self._ahead = self._pool.submit(self._block)
+                self._buf = memoryview(data)
+            take = len(self._buf) if n < 0 else min(n, len(self._buf))
+            pieces.append(self._buf[:take])
+            self._buf = self._buf[take:]
+            if n > 0:
+                n -= take
+        return pieces[0].tobytes() if len(pieces) == 1 else b"".join(pieces)
+
+    def close(self) -> None:
+        """Stop reading ahead; the digest and size are final once ``read`` returned b"" (end of file)."""
+        if self._ahead is not None:
+            self._ahead.cancel()
+        self._pool.shutdown(wait=True)
 
 
 @dataclass
@@ -107,39 +141,47 @@ class CheckedBundle:
 
 def unpack(bundle: Path, identity_text: str, dest: Path) -> tuple[dict[str, str], str, int]:
     """Decrypt ``bundle`` into the empty folder ``dest``; return (path → sha256, ciphertext sha256, size)."""
-    files: dict[str, str] = {}
     with open(bundle, "rb") as raw:
         src = _HashingReader(raw)
         try:
-            reader = crypto.AgeReader(src, identity_text)  # type: ignore[arg-type]
-        except crypto.AgeError as exc:
-            raise BundleRejected.of("not-age", str(exc)) from None
-        try:
-            with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[call-overload]
-                for member in tar:
-                    # Plain files only: a sparse member would make HQ write zeros it never received.
-                    # A plain member's bytes all come out of the decrypted stream, so HQ never
-                    # writes more than the bundle brought.
-                    if member.type not in (tarfile.REGTYPE, tarfile.AREGTYPE) or member.sparse is not None \
-                            or not _PATH.match(member.name) or member.name in files:
-                        raise BundleRejected.of("not-a-bag", f"unexpected tar member {member.name!r}")
-                    target = dest / member.name
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    body = tar.extractfile(member)
-                    assert body is not None
-                    with open(target, "wb") as out:
-                        files[member.name], _ = crypto.sha256_file_copy(body, out)
-                        os.fsync(out.fileno())  # on disk before HQ signs a receipt for it
-                    point("bundle.unpacked-fsync")
-            while reader.read(_READ):  # authenticate the final chunk even past the tar's end
+            files = _unpack(src, identity_text, dest)
+            while src.read(_READ):
                 pass
-        except crypto.AgeError as exc:
-            raise BundleRejected.of("ciphertext-altered", str(exc)) from None
-        except tarfile.TarError as exc:
-            raise BundleRejected.of("not-a-bag", f"tar: {exc}") from None
-        while src.read(_READ):
-            pass
+        finally:
+            src.close()
     return files, src.digest.hexdigest(), src.size
+
+
+def _unpack(src: _HashingReader, identity_text: str, dest: Path) -> dict[str, str]:
+    files: dict[str, str] = {}
+    try:
+        reader = crypto.AgeReader(src, identity_text)  # type: ignore[arg-type]
+    except crypto.AgeError as exc:
+        raise BundleRejected.of("not-age", str(exc)) from None
+    try:
+        with tarfile.open(fileobj=reader, mode="r|") as tar:  # type: ignore[call-overload]
+            for member in tar:
+                # Plain files only: a sparse member would make HQ write zeros it never received.
+                # A plain member's bytes all come out of the decrypted stream, so HQ never
+                # writes more than the bundle brought.
+                if member.type not in (tarfile.REGTYPE, tarfile.AREGTYPE) or member.sparse is not None \
+                        or not _PATH.match(member.name) or member.name in files:
+                    raise BundleRejected.of("not-a-bag", f"unexpected tar member {member.name!r}")
+                target = dest / member.name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                body = tar.extractfile(member)
+                assert body is not None
+                with open(target, "wb") as out:
+                    files[member.name], _ = crypto.sha256_file_copy(body, out)
+                    os.fsync(out.fileno())  # on disk before HQ signs a receipt for it
+                point("bundle.unpacked-fsync")
+        while reader.read(_READ):  # authenticate the final chunk even past the tar's end
+            pass
+    except crypto.AgeError as exc:
+        raise BundleRejected.of("ciphertext-altered", str(exc)) from None
+    except tarfile.TarError as exc:
+        raise BundleRejected.of("not-a-bag", f"tar: {exc}") from None
+    return files
 
 
 def check(folder: Path, files: dict[str, str], *, device_key: DevicePublicKey,

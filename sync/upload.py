@@ -9,8 +9,11 @@ chunk HQ confirmed and returning the upload URL once HQ holds every byte.
 - Before sending, the client asks HQ for the offset (``HEAD``) and sends from there:
   after a cut connection or a server restart at most the one chunk in flight is sent
   again. An upload HQ no longer knows (404/410) is created anew.
-- Each ``PATCH`` carries one chunk (8 MiB by default) with ``Upload-Checksum: sha256``,
-  so a chunk damaged on the way is refused by HQ (460) and sent again.
+- Each ``PATCH`` carries one chunk with ``Upload-Checksum: sha256``, so a chunk damaged
+  on the way is refused by HQ (460) and sent again. HQ can only verify a whole chunk,
+  so a cut loses the part of the chunk in flight; chunk sizes follow the link
+  (:class:`ChunkSizer`): small after a cut, growing on clean sends up to ``chunk_size``
+  (8 MiB by default), never more than about a second's worth at the recent rate.
 - Failures back off exponentially (``Backoff``) up to a cap; after ``max_failures``
   failures in a row :class:`UploadInterrupted` is raised, leaving everything in place
   for the next attempt.
@@ -36,7 +39,9 @@ from local_db.errors import UserFacingError
 from local_db.upload_repository import UploadRepository
 from sync.tus_http import Response, TransportError, TusSession
 
-DEFAULT_CHUNK_SIZE = 8 << 20
+DEFAULT_CHUNK_SIZE = 8 << 20  # the largest chunk; see ChunkSizer for the ones sent
+START_CHUNK = 1 << 20
+MIN_CHUNK = 256 << 10
 
 
 class UploadInterrupted(UserFacingError):
@@ -90,36 +95,94 @@ def _checksum(chunk: bytes | memoryview) -> str:
     return "sha256 " + base64.b64encode(digest.digest()).decode("ascii")
 
 
-class _Chunks:
-    """The file's chunks in two reused buffers; the next one is read and hashed on a
-    thread while the current one is being sent (hashlib and preadv release the GIL),
-    so the client's SHA-256 costs no wall time."""
+class ChunkSizer:
+    """How many bytes the next PATCH carries.
 
-    def __init__(self, fd: int, size: int, chunk_size: int) -> None:
-        self.fd, self.size, self.chunk_size = fd, size, chunk_size
-        self.buffers = [bytearray(chunk_size), bytearray(chunk_size)]
+    A cut costs the part of the chunk that was in flight, so on a link that cuts
+    every D bytes on average about ``chunk / (2 D)`` of the upload is sent twice,
+    while on a clean link large chunks save a round trip each. So:
+
+    - the first chunk is ``START_CHUNK``; a run of clean sends lets the chunk grow to
+      a quarter of the bytes sent so far (doubling at most), up to ``largest``;
+    - after a cut the chunk drops to ``MIN_CHUNK`` and, from then on, grows to at most
+      a twelfth (``AFTER_CUT``) of the clean run between cuts (the longer of the
+      current run and the average of the earlier ones), so the expected loss per cut
+      is about a twenty-fourth of the distance between cuts;
+    - never more than ``seconds`` worth at the rate of the last clean send (rounded
+      down to a power of two), so a chunk on a slow link takes about that long.
+    """
+
+    AFTER_CUT = 12  # once the link has cut, a chunk is at most a clean run divided by this
+
+    def __init__(self, largest: int, seconds: float = 1.0) -> None:
+        self.largest = max(1, largest)
+        self.floor = min(MIN_CHUNK, self.largest)
+        self.seconds = seconds
+        self.size = min(START_CHUNK, self.largest)
+        self.run = 0                     # bytes confirmed since the last cut (or the start)
+        self.between: float | None = None  # average clean run between cuts
+        self.rate: float | None = None   # bytes per second of the last clean send
+
+    def _grown(self, run: int, size: int, rate: float | None) -> int:
+        if self.between is None:
+            limit = max(START_CHUNK, run / 4)
+        else:
+            limit = max(self.floor, self.between / self.AFTER_CUT, run / self.AFTER_CUT)
+        if rate is not None:
+            worth = rate * self.seconds
+            limit = min(limit, 1 << max(0, int(worth).bit_length() - 1))
+        return int(max(self.floor, min(self.largest, 2 * size, limit)))
+
+    def after(self, sent: int) -> int:
+        """The size the chunk after one of ``sent`` bytes will have if that one goes through."""
+        return self._grown(self.run + sent, sent, self.rate)
+
+    def confirmed(self, sent: int, seconds: float) -> None:
+        self.run += sent
+        if seconds > 0 and sent >= self.floor:
+            self.rate = sent / seconds
+        self.size = self._grown(self.run, sent, self.rate)
+
+    def cut(self) -> None:
+        self.between = self.run if self.between is None else (self.between + self.run) / 2
+        self.run = 0
+        self.size = self.floor
+
+
+class _Chunks:
+    """The file's chunks in two reused buffers of the largest chunk; the next one is read
+    and hashed on a thread while the current one is being sent (hashlib and preadv
+    release the GIL), so the client's SHA-256 costs no wall time. The one read ahead has
+    the length the chunk after a clean send will have; if the sizer then asks for
+    another length (after a cut, or the rate changed), it is read again."""
+
+    def __init__(self, fd: int, size: int, largest: int) -> None:
+        self.fd, self.size = fd, size
+        self.buffers = [bytearray(largest), bytearray(largest)]
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="upload-read")
         self.current: tuple[int, int, int, str] | None = None  # offset, buffer, length, checksum
         self.ahead: Future | None = None
 
-    def _fill(self, index: int, offset: int) -> tuple[int, int, int, str]:
-        view = memoryview(self.buffers[index])[:min(self.chunk_size, self.size - offset)]
+    def _fill(self, index: int, offset: int, length: int) -> tuple[int, int, int, str]:
+        view = memoryview(self.buffers[index])[:min(length, self.size - offset)]
         n = os.preadv(self.fd, [view], offset)
         if n != len(view):
             raise OSError(f"the file shrank while being sent (read {n} of {len(view)} bytes at {offset})")
         return offset, index, n, _checksum(view)
 
-    def at(self, offset: int) -> tuple[memoryview, str]:
-        """The chunk starting at ``offset`` and its checksum; starts reading the one after."""
+    def at(self, offset: int, length: int, next_length: int) -> tuple[memoryview, str]:
+        """``length`` bytes from ``offset`` (fewer at the end) and their checksum; starts
+        reading the ``next_length`` bytes after them."""
+        want = min(length, self.size - offset)
         if self.ahead is not None:  # never two readers, never a reader on a buffer being sent
             ready, self.ahead = self.ahead.result(), None
             if ready[0] == offset:
                 self.current = ready
-        if self.current is None or self.current[0] != offset:
-            self.current = self._fill(0, offset)
+        if self.current is None or self.current[0] != offset or self.current[2] != want:
+            self.current = self._fill(0 if self.current is None else self.current[1], offset, want)
         start, index, n, checksum = self.current
         if start + n < self.size:
-            self.ahead = self.pool.submit(self._fill, 1 - index, start + n)
+            self.ahead = self.pool.submit(self._fill, 1 - index, start + n, next_length)
         return memoryview(self.buffers[index])[:n], checksum
 
     def close(self) -> None:
@@ -146,6 +209,7 @@ def upload_file(repo: UploadRepository, path: Path, *, key: str, server: str, de
     url = row.upload_url
     fd = os.open(path, os.O_RDONLY)
     chunks = _Chunks(fd, size, chunk_size)
+    sizer = ChunkSizer(chunk_size)
     try:
         offset = None
         while True:
@@ -171,11 +235,16 @@ def upload_file(repo: UploadRepository, path: Path, *, key: str, server: str, de
                 if offset >= size:
                     repo.set_state(key, server, "sent", clock())
                     return url
-                chunk, checksum = chunks.at(offset)
+                chunk, checksum = chunks.at(offset, sizer.size, sizer.after(min(sizer.size, size - offset)))
                 sent += len(chunk)
-                r = session.request("PATCH", url, body=chunk, headers={
-                    "Content-Type": "application/offset+octet-stream", "Upload-Offset": str(offset),
-                    "Upload-Checksum": checksum})
+                patch_started = time.monotonic()
+                try:
+                    r = session.request("PATCH", url, body=chunk, headers={
+                        "Content-Type": "application/offset+octet-stream", "Upload-Offset": str(offset),
+                        "Upload-Checksum": checksum})
+                except TransportError:
+                    sizer.cut()
+                    raise
                 if r.status_code in (409, 460):  # someone else's idea of the offset, or damaged on the way
                     raise _Retry(f"HTTP {r.status_code}")
                 if r.status_code in (404, 410):
@@ -183,6 +252,7 @@ def upload_file(repo: UploadRepository, path: Path, *, key: str, server: str, de
                     repo.set_url(key, server, None, clock())
                     continue
                 _refuse_unless(r, 204)
+                sizer.confirmed(len(chunk), time.monotonic() - patch_started)
                 offset = int(r.headers["upload-offset"])
                 repo.set_offset(key, server, offset, clock())
                 failures = 0
