@@ -281,6 +281,9 @@ class MainWindow(QMainWindow):
         self.ws.sessions.lock(locking.id)  # no act goes through until the PIN is typed again
         self._cover_dialogs()
         self._show_sign_in(locking)
+        from app.evidence.viewing import clean_view_folders
+
+        clean_view_folders()  # no decrypted viewer copy waits behind the lock for whoever finds the tablet
         self._record_session(locking, "lock")
 
     def _record_session(self, person: Officer, action: str) -> None:

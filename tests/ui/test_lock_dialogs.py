@@ -79,3 +79,30 @@ def test_behind_the_lock_the_session_does_nothing_until_the_same_pin(app, qtbot,
     with pytest.raises(NotSignedIn):
         OnsiteService(demo_workspace).begin("JC-2026-1102", actor=held)
     assert "O01" not in demo_workspace.sessions.locked()
+
+
+def test_the_lock_removes_the_decrypted_copies_made_for_the_system_viewer(
+        app, qtbot, demo_workspace: Workspace, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import io
+
+    from app.domain import EvidenceSourceKind, EvidenceType
+    from app.evidence.locker import drive
+    from ui.pages.evidence_detail import copy_for_viewing, view_folder
+
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    window = MainWindow(demo_workspace)
+    qtbot.addWidget(window)
+    window.show()
+    _sign_in(qtbot, window, "O01")
+    locker = window.evidence_page.locker
+    item = locker.ingest_stream(io.BytesIO(b"\xff\xd8\xff\xe0" + b"photo" * 50 + b"\xff\xd9"),
+                                evidence_type=EvidenceType.AUDIOVISUAL, officer_certs=["33010621001"],
+                                source_kind=EvidenceSourceKind.WEBCAM, source_detail="0",
+                                inspection_id="JC-2026-1101", session=window.session).item
+    copy = drive(copy_for_viewing(locker, item, window.session, view_folder(demo_workspace.folder, "O01")))
+    assert copy.is_file() and copy.read_bytes().startswith(b"\xff\xd8")  # plaintext, while it is viewed
+
+    window.lock()
+    assert not copy.exists() and not copy.parent.exists()
