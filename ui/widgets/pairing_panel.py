@@ -1,0 +1,175 @@
+"""Pairing with HQ on the Sync page: HQ's pairing file or QR code, its fingerprint, a confirmation.
+
+The person signed in (whoever may sync: officers, team leaders, device administrators;
+not auxiliary staff) chooses the file HQ wrote (``hq-pairing.json``) or an image of
+its QR code (``hq-pairing.png``, or a photo of it). The offer's signature is checked
+at once (:mod:`sync.pairing_offer`); the panel then shows HQ's fingerprint to compare
+with the one HQ announces, and pins the keys only on "确认配对". Replacing another HQ's
+keys asks again, explicitly: a tick under both fingerprints must be set first. Every
+error is said in words and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app import access
+from app.workspace import Workspace
+from local_db.errors import UserFacingError
+from sync import pairing_offer
+from sync.pairing import HqPairing, current_pairing, pair
+from sync.pairing_offer import PairingOffer
+
+
+def grouped(fingerprint: str) -> str:
+    """A fingerprint in groups of four, eight to a line, to read aloud and compare: ``3f2a 9c01 …``."""
+    groups = [fingerprint[i:i + 4] for i in range(0, len(fingerprint), 4)]
+    return "\n".join(" ".join(groups[i:i + 8]) for i in range(0, len(groups), 8))
+
+
+def _fingerprint_of(paired: HqPairing) -> str:
+    return PairingOffer(paired.recipient, paired.signing_pub_pem).fingerprint
+
+
+class PairingPanel(QGroupBox):
+    paired = Signal()
+
+    def __init__(self, workspace: Workspace, *, session: Callable[[], object], language: str = "zh",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(self.tr("与总部配对"), parent)
+        self.ws = workspace
+        self.session = session
+        self.language = language
+        self.offer: PairingOffer | None = None
+
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.choose_button = QPushButton(self.tr("选择总部配对文件或二维码图片"))
+        self.choose_button.setMinimumHeight(44)
+        self.choose_button.clicked.connect(self.choose)
+
+        self.offer_text = QLabel()
+        self.offer_text.setWordWrap(True)
+        self.replace_box = QCheckBox(self.tr("我确认更换总部配对：此后数据包只加密给新的总部密钥"))
+        self.confirm_button = QPushButton(self.tr("确认配对"))
+        self.confirm_button.setObjectName("primary")
+        self.confirm_button.setMinimumHeight(44)
+        self.confirm_button.clicked.connect(self.confirm)
+        self.cancel_button = QPushButton(self.tr("取消"))
+        self.cancel_button.setMinimumHeight(44)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.replace_box.toggled.connect(self._update_buttons)
+        self.error = QLabel()
+        self.error.setObjectName("error")
+        self.error.setWordWrap(True)
+
+        actions = QHBoxLayout()
+        actions.addWidget(self.confirm_button, 2)
+        actions.addWidget(self.cancel_button, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.state)
+        layout.addWidget(self.choose_button)
+        layout.addWidget(self.offer_text)
+        layout.addWidget(self.replace_box)
+        layout.addLayout(actions)
+        layout.addWidget(self.error)
+        layout.addStretch(1)  # the labels keep their wrapped height; the space left goes below
+        self.refresh()
+
+    def _say(self, exc: UserFacingError) -> None:
+        self.error.setText(exc.message(self.language))
+        self.error.setVisible(True)
+
+    def refresh(self) -> None:
+        current = current_pairing(self.ws)
+        if current is None:
+            self.state.setText(self.tr("本设备尚未与总部配对。请选择总部提供的配对文件或配对二维码图片。"))
+        else:
+            self.state.setText(self.tr("已与总部配对。总部签名公钥指纹：\n%1").replace("%1", grouped(_fingerprint_of(current))))
+        pending = self.offer is not None
+        self.choose_button.setText(self.tr("选择总部配对文件或二维码图片") if current is None
+                                   else self.tr("更换总部配对…"))
+        self.choose_button.setVisible(not pending)
+        self.offer_text.setVisible(pending)
+        self.replace_box.setVisible(pending and self._replacing())
+        self.confirm_button.setVisible(pending)
+        self.cancel_button.setVisible(pending)
+        self.error.setVisible(bool(self.error.text()))
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        replacing = self._replacing()
+        self.confirm_button.setText(self.tr("确认更换总部配对") if replacing else self.tr("确认配对"))
+        self.confirm_button.setEnabled(self.offer is not None and (not replacing or self.replace_box.isChecked()))
+
+    def _replacing(self) -> bool:
+        current = current_pairing(self.ws)
+        return current is not None and self.offer is not None and (
+            current.recipient, current.signing_pub_pem) != (self.offer.recipient, self.offer.signing_pub_pem)
+
+    # --- the steps -----------------------------------------------------------------------------
+
+    def choose(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("选择总部配对文件或二维码图片"), "",
+                                              self.tr("配对文件或二维码图片 (*.json *.png *.jpg *.jpeg *.bmp)"))
+        if name:
+            self.load(Path(name))
+
+    def load(self, path: Path) -> None:
+        """Read and check the offer in ``path``; show its fingerprint and wait for the confirmation."""
+        self.error.setText("")
+        self.offer = None
+        self.replace_box.setChecked(False)
+        try:
+            self.offer = pairing_offer.read(path)
+        except UserFacingError as exc:
+            self._say(exc)
+            self.refresh()
+            return
+        current = current_pairing(self.ws)
+        text = self.tr("所选总部签名公钥指纹：\n%1\n请与总部告知的指纹逐组核对，一致后再确认。").replace(
+            "%1", grouped(self.offer.fingerprint))
+        if current is not None and self._replacing():
+            text += "\n" + self.tr("这是另一总部的密钥：确认后，本设备不再使用上面已配对的总部密钥。")
+        elif current is not None:
+            text += "\n" + self.tr("本设备已与这一总部配对，确认不会改变任何设置。")
+        self.offer_text.setText(text)
+        self.refresh()
+
+    def confirm(self) -> None:
+        offer = self.offer
+        if offer is None:
+            return
+        try:
+            self._pin(offer, replace=self._replacing() and self.replace_box.isChecked())
+        except UserFacingError as exc:
+            self._say(exc)
+            return
+        self.offer = None
+        self.error.setText("")
+        self.refresh()
+        self.paired.emit()
+
+    def _pin(self, offer: PairingOffer, *, replace: bool) -> None:
+        """The one place the page pins HQ's keys: checked for the person signed in, audited."""
+        person = access.acting(self.ws, self.session(), access.Permission.SYNC, "hq")
+        pair(self.ws, recipient=offer.recipient, signing_pub_pem=offer.signing_pub_pem, actor=person.id,
+             replace=replace)
+
+    def cancel(self) -> None:
+        self.offer = None
+        self.error.setText("")
+        self.refresh()
