@@ -177,8 +177,19 @@ def test_R18_overdue_recordings_are_flagged_to_the_team_leader(app, qtbot, demo_
     _sign_in(qtbot, window, "L01")
     window.show_page("review")
     page = window.review_page
-    assert page.overdue.count() == 0  # loaded when the tab is shown
+    assert page.overdue.rowCount() == 0  # loaded when the tab is shown
     page.tabs.setCurrentIndex(2)
-    assert page.overdue.count() == 1 and "未同步" in page.overdue.item(0).text()
+    assert page.overdue.rowCount() == 1
+    row = [page.overdue.index(0, c).data() for c in range(5)]
+    # officer, camera, how late (deadline 2026-11-21 18:00, the demo clock stands at 11-23 08:30), the task
+    assert row == ["未同步至总部", "张伟", "C1", "1 天 14 小时", "未关联任务"]
     assert "24 小时" in page.overdue_note.text()
+    button = page.overdue_table.indexWidget(page.overdue.index(0, 5))
+    assert button.text() == "标记已提醒" and button.height() >= 44
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    last = list(demo_workspace.audit.repo.entries())[-1]
+    assert (last.actor, last.action) == ("L01", "evidence.overdue_reminded")
+    assert "已记录" in page.overdue_message.text()
+    button = page.overdue_table.indexWidget(page.overdue.index(0, 5))
+    assert button.text().startswith("已提醒") and not button.isEnabled()
     window.evidence_page.shutdown()

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -37,12 +36,13 @@ from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_
 from app.domain import Officer, ReviewDecisionKind
 from app.evidence.locker import EvidenceLocker
 from app.evidence.bodycam import find_camera_volumes
-from app.overdue import OverdueKind, limit_hours, overdue_in, pending_camera_files
+from app.overdue import OverdueFlag, OverdueKind, limit_hours, mark_reminded, overdue_in, pending_camera_files, reminded
 from app.review import ReviewService
 from app.workspace import Workspace
 from local_db.errors import UserFacingError
 from local_db.evidence_sources_repository import CameraAssignmentRepository
 from ui.models.evidence_gallery import check_all
+from ui.models.overdue_table import OverdueTableModel
 from ui.models.review_queue import REFUSALS, THUMB_SIZE, AuditTableModel, QueueRow, ReviewQueueModel
 from ui.thumbnails import ThumbnailCache
 from ui.workers import Job, database_pool
@@ -175,13 +175,23 @@ class ReviewPage(QWidget):
                 self.audit_model.raw_at(current.row()) if current.isValid() else ""))
 
         # --- overdue (R18) ---
-        self.overdue = QListWidget()
+        self.overdue = OverdueTableModel(self)
+        self.overdue_table = QTableView()
+        self.overdue_table.setModel(self.overdue)
+        self.overdue_table.verticalHeader().hide()
+        self.overdue_table.verticalHeader().setDefaultSectionSize(56)
+        self.overdue_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.overdue_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.overdue_note = QLabel()
         self.overdue_note.setWordWrap(True)
+        self.overdue_message = QLabel()
+        self.overdue_message.setWordWrap(True)
+        self.import_dialog = None
         overdue_tab = QWidget()
         ol = QVBoxLayout(overdue_tab)
         ol.addWidget(self.overdue_note)
-        ol.addWidget(self.overdue, 1)
+        ol.addWidget(self.overdue_table, 1)
+        ol.addWidget(self.overdue_message)
 
         self.tabs = QTabWidget()
         self.tabs.setStyleSheet("QTabBar::tab { min-height: 44px; min-width: 120px; padding: 0 16px; }")
@@ -254,8 +264,8 @@ class ReviewPage(QWidget):
         else:
             self.model.set_rows([])
             self.audit_model.set_entries([])
-            self.overdue.clear()
-            for text in (self.chain, self.count, self.message, self.overdue_note):
+            self.overdue.set_flags([], self.ws.clock(), {}, {})
+            for text in (self.chain, self.count, self.message, self.overdue_note, self.overdue_message):
                 text.clear()
             self._stale = {1, 2}
 
@@ -417,15 +427,48 @@ class ReviewPage(QWidget):
         items = locker.items.all()
         flags = overdue_in(self.ws, items, synced_hashes(self.ws, items), pending_camera_files(locker, volumes))
         names = {o.id: o.name for o in self.ws.officers.all()}
-        self.overdue.clear()
-        what = {OverdueKind.NOT_SYNCED: self.tr("未同步"), OverdueKind.NOT_INGESTED: self.tr("未导入")}
-        for f in flags:
-            self.overdue.addItem(f"{what[f.kind]}  {f.recorded_at:%Y-%m-%d %H:%M}  "
-                                 f"{'、'.join(names.get(o, o) for o in f.officer_ids)}  {f.inspection_id or ''}  "
-                                 + self.tr("期限 %1").replace("%1", f"{f.deadline:%m-%d %H:%M}") + f"  {f.ref[:16]}")
+        self.overdue.set_flags(flags, self.ws.clock(), names, reminded(self.ws))
+        for row, flag in enumerate(flags):
+            self.overdue_table.setIndexWidget(self.overdue.index(row, OverdueTableModel.ACTION_COLUMN),
+                                              self._overdue_action(row, flag))
         # DOMAIN.md gives R18 no legal source, so the note cites none: the limit is the bureau's setting.
         self.overdue_note.setText(self.tr("执法记录应在收班后 %1 小时内导入并同步（本机关设置）；以下 %2 项已逾期。")
                                   .replace("%1", str(limit_hours(self.ws))).replace("%2", str(len(flags))))
+
+    def _overdue_action(self, row: int, flag: OverdueFlag) -> QPushButton:
+        """The row's action: import what is still on the camera, or mark that its officers were reminded."""
+        if flag.kind is OverdueKind.NOT_INGESTED:
+            button = QPushButton(self.tr("从记录仪导入"))
+            button.clicked.connect(lambda _=False: self.import_from_camera())
+        else:
+            when = self.overdue.reminded_at(row)
+            button = QPushButton(self.tr("已提醒 %1").replace("%1", f"{when:%m-%d %H:%M}") if when
+                                 else self.tr("标记已提醒"))
+            button.setEnabled(when is None)
+            button.clicked.connect(lambda _=False, f=flag: self.mark_overdue(f))
+        button.setMinimumHeight(44)
+        return button
+
+    def mark_overdue(self, flag: OverdueFlag) -> None:
+        try:
+            mark_reminded(self.ws, flag, by=self.officer)
+        except UserFacingError as exc:
+            self.overdue_message.setText(exc.message(self.language))
+            return
+        self.overdue_message.setText(self.tr("已记录：已提醒相关执法人员尽快同步。"))
+        self.load_overdue()
+
+    def import_from_camera(self):  # noqa: ANN201 - the dialog, imported when needed
+        """The import dialog, looking for the attached cameras at once (the overdue files are on one)."""
+        from ui.dialogs.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.service.locker, officer=self.officer, language=self.language, parent=self)
+        dialog.imported.connect(lambda _report: self.load_overdue())
+        dialog.finished.connect(dialog.deleteLater)
+        self.import_dialog = dialog
+        dialog.show()
+        dialog.detect()
+        return dialog
 
     def shutdown(self) -> None:
         for job in self.jobs.values():
