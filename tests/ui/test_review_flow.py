@@ -193,3 +193,59 @@ def test_R18_overdue_recordings_are_flagged_to_the_team_leader(app, qtbot, demo_
     button = page.overdue_table.indexWidget(page.overdue.index(0, 5))
     assert button.text().startswith("已提醒") and not button.isEnabled()
     window.evidence_page.shutdown()
+
+
+def test_a_video_plays_in_the_large_preview_from_a_private_copy_that_goes_with_the_selection(
+        app, qtbot, demo_workspace: Workspace) -> None:  # noqa: ANN001
+    """The video is decrypted into the reviewer's private viewing folder (a logged view, R17), plays
+    there with play/pause and a frame scrubber, and the copy is removed when the selection moves
+    on and at sign-out."""
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    from app.evidence.demo_media import seed_media
+    from app.evidence.viewing import view_root
+
+    seed_media(demo_workspace)
+    window = _window(qtbot, demo_workspace)
+    _sign_in(qtbot, window, "L01")
+    window.show_page("review")
+    page = window.review_page
+    page.resize(1280, 800)
+    rows = [page.model.row_at(r).entry.item for r in range(page.model.rowCount())]
+    video_row = next(r for r, item in enumerate(rows) if item.media_type == "video/mp4")
+    photo_row = next(r for r, item in enumerate(rows) if item.media_type == "image/jpeg")
+    assert not page.video.play_button.isEnabled()  # nothing loaded: nothing to play
+    _select(page, [video_row])
+    page.table.selectionModel().setCurrentIndex(page.model.index(video_row, 0),
+                                                QItemSelectionModel.SelectionFlag.NoUpdate)
+    assert page.preview_stack.currentWidget() is page.video
+    qtbot.waitUntil(lambda: page.video.path is not None, timeout=20_000)
+    copy = page.video.path
+    assert copy.exists() and view_root() in copy.parents and (copy.stat().st_mode & 0o777) == 0o444
+    last = [e for e in demo_workspace.audit.repo.entries() if e.action == "evidence.view"][-1]
+    assert last.actor == "L01" and last.target == rows[video_row].sha256
+    player = page.video.player
+    qtbot.waitUntil(lambda: page.video.scrubber.maximum() > 2500, timeout=20_000)  # the 3 s walk-through
+    assert page.video.play_button.height() >= 44 and page.video.scrubber.height() >= 44
+    qtbot.mouseClick(page.video.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=10_000)
+    assert page.video.play_button.text() == "暂停"
+    qtbot.mouseClick(page.video.play_button, Qt.MouseButton.LeftButton)
+    assert player.playbackState() == QMediaPlayer.PlaybackState.PausedState
+    page.video.scrubber.setValue(2000)
+    qtbot.waitUntil(lambda: abs(player.position() - 2000) < 200, timeout=10_000)
+    assert page.video.time.text().startswith("00:02")
+    assert not page.video.grab().isNull()
+
+    _select(page, [photo_row])
+    page.table.selectionModel().setCurrentIndex(page.model.index(photo_row, 0),
+                                                QItemSelectionModel.SelectionFlag.NoUpdate)
+    assert not copy.exists() and page.preview_stack.currentWidget() is page.preview
+    _select(page, [video_row])
+    page.table.selectionModel().setCurrentIndex(page.model.index(video_row, 0),
+                                                QItemSelectionModel.SelectionFlag.NoUpdate)
+    qtbot.waitUntil(lambda: page.video.path is not None, timeout=20_000)
+    again = page.video.path
+    window.switch_user()
+    assert not again.exists() and page.video.path is None
+    window.evidence_page.shutdown()

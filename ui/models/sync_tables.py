@@ -9,7 +9,6 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 from ui.models.rows_table import RowsTable
 
 
-
 def _tr(text: str) -> str:
     return QCoreApplication.translate("SyncTables", text)
 

@@ -7,8 +7,10 @@ Seal states are checked in a worker each time the queue loads.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
@@ -33,7 +35,7 @@ from PySide6.QtWidgets import (
 from app import audit
 from app.access import Permission, can
 from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
-from app.domain import Officer, ReviewDecisionKind
+from app.domain import EvidenceItem, Officer, ReviewDecisionKind
 from app.evidence.locker import EvidenceLocker
 from app.evidence.bodycam import find_camera_volumes
 from app.overdue import OverdueFlag, OverdueKind, limit_hours, mark_reminded, overdue_in, pending_camera_files, reminded
@@ -45,6 +47,7 @@ from ui.models.evidence_gallery import check_all
 from ui.models.overdue_table import OverdueTableModel
 from ui.models.review_queue import REFUSALS, THUMB_SIZE, AuditTableModel, QueueRow, ReviewQueueModel
 from ui.thumbnails import ThumbnailCache
+from ui.widgets.video_preview import VideoPreview
 from ui.workers import Job, database_pool
 
 ALL = None
@@ -110,11 +113,18 @@ class ReviewPage(QWidget):
         for b in (self.approve_button, self.return_button, self.key_button):
             buttons.addWidget(b)
         # A large preview of the row in focus beside the queue: a reviewer judges by looking.
+        # A photo shows as a picture; a video plays from a decrypted copy in the private viewing folder.
         self.preview = QLabel(self.tr("选择一项查看大图"))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setFixedWidth(400)
         self.preview.setMinimumHeight(300)
         self.preview.setStyleSheet("background: #e9edf2; border-radius: 6px; color: #8a939e;")
+        self.video = VideoPreview()
+        self.video.setFixedWidth(400)
+        self.preview_stack = QStackedWidget()
+        self.preview_stack.addWidget(self.preview)
+        self.preview_stack.addWidget(self.video)
+        self._video_sha: str | None = None  # the video in the player, or being decrypted for it
         self.preview_caption = QLabel()
         self.preview_caption.setWordWrap(True)
         self.preview_caption.setFixedWidth(400)
@@ -122,7 +132,7 @@ class ReviewPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_preview())
         self.model.modelReset.connect(self.show_preview)
         looking = QVBoxLayout()
-        looking.addWidget(self.preview, 1)
+        looking.addWidget(self.preview_stack, 1)
         looking.addWidget(self.preview_caption)
         side = QHBoxLayout()
         side.addWidget(self.table, 1)
@@ -231,6 +241,7 @@ class ReviewPage(QWidget):
             rows = selection.selectedRows()
             index = rows[0] if rows else index
         if not index.isValid() or index.row() >= self.model.rowCount():
+            self.clear_video()
             self.preview.setPixmap(QPixmap())
             self.preview.setText(self.tr("选择一项查看大图"))
             self.preview_caption.clear()
@@ -240,6 +251,10 @@ class ReviewPage(QWidget):
             return
         self.preview_caption.setText(f"{item.captured_at:%Y-%m-%d %H:%M}  {item.original_name or item.sha256[:16]}"
                                      + (f"  ·  {item.inspection_id}" if item.inspection_id else ""))
+        if item.media_type.startswith("video/"):
+            self.play_video(item)
+            return
+        self.clear_video()
         thumbnails = self.model.thumbnails
         pixmap = thumbnails.pixmap(item) if thumbnails is not None else None
         if pixmap is not None and not pixmap.isNull():
@@ -250,10 +265,42 @@ class ReviewPage(QWidget):
             self.preview.setPixmap(QPixmap())
             self.preview.setText(self.tr("无预览"))
 
+    def play_video(self, item: EvidenceItem) -> Job | None:
+        """Decrypt the video into the person's private viewing folder (a logged view, R17), then show it."""
+        if self._video_sha == item.sha256 or self.officer is None:
+            return None
+        self.clear_video()
+        self._video_sha = item.sha256
+        self.preview_stack.setCurrentWidget(self.video)
+        self.video.time.setText(self.tr("正在解密视频…"))
+        from app.evidence.viewing import private_view_folder
+        from ui.pages.evidence_detail import copy_for_viewing
+
+        job = Job(copy_for_viewing, self.service.locker, item, self.officer, private_view_folder(self.officer.id))
+        job.result.connect(lambda path, sha=item.sha256: self._video_ready(sha, path))
+        job.error.connect(lambda exc: self.video.time.setText(
+            exc.message(self.language) if isinstance(exc, UserFacingError) else f"{type(exc).__name__}: {exc}"))
+        self.jobs["video"] = job
+        return job.bind(self).start(database_pool())
+
+    def _video_ready(self, sha256: str, path: Path) -> None:
+        if sha256 != self._video_sha:  # the selection moved on meanwhile: the copy goes at once
+            os.chmod(path, 0o600)
+            path.unlink(missing_ok=True)
+            return
+        self.video.load(path)
+
+    def clear_video(self) -> None:
+        """Stop the player and remove its decrypted copy; the photo preview comes back."""
+        self._video_sha = None
+        self.video.clear()
+        self.preview_stack.setCurrentWidget(self.preview)
+
     # --- who is looking ------------------------------------------------------------
     def set_officer(self, officer: Officer | None) -> None:
         """Show the page for ``officer``: everything for a team leader, the reason for anyone else."""
         self.officer = officer
+        self.clear_video()  # no decrypted copy outlives the person who asked for it
         allowed = can(officer, Permission.REVIEW)
         self.tabs.setEnabled(allowed)
         self.body.setCurrentIndex(0 if allowed else 1)  # nothing of a previous review stays on screen
@@ -471,5 +518,6 @@ class ReviewPage(QWidget):
         return dialog
 
     def shutdown(self) -> None:
+        self.clear_video()
         for job in self.jobs.values():
             job.cancel()
