@@ -25,11 +25,11 @@ def how_late(late: timedelta) -> str:
     """``3 小时`` below a day, ``2 天 5 小时`` above; at least one hour is said as minutes."""
     minutes = int(late.total_seconds() // 60)
     if minutes < 60:
-        return _tr("%1 分钟").replace("%1", str(minutes))
+        return _tr(QT_TRANSLATE_NOOP("OverdueTable", "%1 分钟")).replace("%1", str(minutes))
     hours = minutes // 60
     if hours < 24:
-        return _tr("%1 小时").replace("%1", str(hours))
-    return _tr("%1 天 %2 小时").replace("%1", str(hours // 24)).replace("%2", str(hours % 24))
+        return _tr(QT_TRANSLATE_NOOP("OverdueTable", "%1 小时")).replace("%1", str(hours))
+    return _tr(QT_TRANSLATE_NOOP("OverdueTable", "%1 天 %2 小时")).replace("%1", str(hours // 24)).replace("%2", str(hours % 24))
 
 
 class OverdueTableModel(RowsTable):
@@ -59,13 +59,13 @@ class OverdueTableModel(RowsTable):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if index.isValid() and role == Qt.ItemDataRole.ToolTipRole:  # what identifies the recording, and its times
             f = self.row_at(index.row())
-            return (f"{f.ref}\n" + _tr("录制于 %1，期限 %2").replace("%1", f"{f.recorded_at:%Y-%m-%d %H:%M}")
+            return (f"{f.ref}\n" + _tr(QT_TRANSLATE_NOOP("OverdueTable", "录制于 %1，期限 %2")).replace("%1", f"{f.recorded_at:%Y-%m-%d %H:%M}")
                     .replace("%2", f"{f.deadline:%Y-%m-%d %H:%M}"))
         return super().data(index, role)
 
     def cell(self, f: OverdueFlag, column: int) -> str:
         if column == 0:
-            return _tr("未同步至总部") if f.kind is OverdueKind.NOT_SYNCED else _tr("仍在记录仪上，未导入")
+            return _tr(QT_TRANSLATE_NOOP("OverdueTable", "未同步至总部")) if f.kind is OverdueKind.NOT_SYNCED else _tr(QT_TRANSLATE_NOOP("OverdueTable", "仍在记录仪上，未导入"))
         if column == 1:
             return "、".join(self._names.get(o, o) for o in f.officer_ids) or "—"
         if column == 2:
@@ -73,5 +73,5 @@ class OverdueTableModel(RowsTable):
         if column == 3:
             return how_late(f.late_by(self._now))
         if column == 4:
-            return f.inspection_id or _tr("未关联任务")
+            return f.inspection_id or _tr(QT_TRANSLATE_NOOP("OverdueTable", "未关联任务"))
         return ""
