@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -117,6 +118,36 @@ def read_qr(image_bytes: bytes) -> str:
                            "No QR code can be read in this image: it may be incomplete, blurred or damaged. "
                            "Take it again or get it from HQ again.")
     return text
+
+
+def scan(source: int | str, *, max_frames: int = 600) -> Generator[int, None, PairingOffer]:
+    """Read frames from a camera (its index) or a video file until one shows a readable pairing QR code.
+
+    Yields the number of frames looked at (a job closes the scan at a yield when it is
+    cancelled); returns the offer, checked as :func:`decode` checks it. About 20 s of a
+    camera at most, then :class:`PairingError`.
+    """
+    import cv2
+
+    capture = cv2.VideoCapture(source)
+    try:
+        if not capture.isOpened():
+            raise PairingError("无法打开摄像头，请改为选择配对二维码图片。",
+                               "The camera cannot be opened; choose an image of the pairing QR code instead.")
+        detector = cv2.QRCodeDetector()
+        for n in range(1, max_frames + 1):
+            ok, frame = capture.read()
+            if not ok:
+                break
+            text, _points, _ = detector.detectAndDecode(frame)
+            if text:
+                return decode(text)
+            yield n
+    finally:
+        capture.release()
+    raise PairingError("摄像头画面中没有可识别的配对二维码：请将二维码完整、清晰地置于画面中后重试。",
+                       "No pairing QR code could be read from the camera: hold the whole code clearly in view "
+                       "and try again.")
 
 
 def read(path: Path) -> PairingOffer:

@@ -2200,62 +2200,76 @@ Standard: %2</translation>
 <context>
     <name>PairingPanel</name>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="52"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="54"/>
         <source>与总部配对</source>
         <translation>Pairing with HQ</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="60"/>
-        <location filename="../../ui/widgets/pairing_panel.py" line="103"/>
-        <location filename="../../ui/widgets/pairing_panel.py" line="126"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="137"/>
         <source>选择总部配对文件或二维码图片</source>
-        <translation>Choose HQ's pairing file or QR code image</translation>
+        <translation>Choose HQ&apos;s pairing file or QR code image</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="66"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="72"/>
         <source>我确认更换总部配对：此后数据包只加密给新的总部密钥</source>
         <translation>I confirm replacing the HQ pairing: bundles will be encrypted to the new HQ key only</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="67"/>
-        <location filename="../../ui/widgets/pairing_panel.py" line="115"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="62"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="112"/>
+        <source>选择配对文件或二维码图片</source>
+        <translation>Choose pairing file or QR image</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="65"/>
+        <source>摄像头扫描二维码</source>
+        <translation>Scan QR code with camera</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="73"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="126"/>
         <source>确认配对</source>
         <translation>Confirm pairing</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="71"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="77"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="99"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="108"/>
         <source>本设备尚未与总部配对。请选择总部提供的配对文件或配对二维码图片。</source>
         <translation>This device is not paired with HQ yet. Choose the pairing file or pairing QR code image HQ provided.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="101"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="110"/>
         <source>已与总部配对。总部签名公钥指纹：
 %1</source>
         <translation>Paired with HQ. HQ signing key fingerprint:
 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="104"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="113"/>
         <source>更换总部配对…</source>
         <translation>Replace the HQ pairing…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="115"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="126"/>
         <source>确认更换总部配对</source>
         <translation>Confirm replacing the HQ pairing</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="127"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="138"/>
         <source>配对文件或二维码图片 (*.json *.png *.jpg *.jpeg *.bmp)</source>
         <translation>Pairing file or QR code image (*.json *.png *.jpg *.jpeg *.bmp)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="143"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="168"/>
+        <source>正在扫描：请将总部的配对二维码置于摄像头前…</source>
+        <translation>Scanning: hold HQ's pairing QR code in front of the camera…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="188"/>
         <source>所选总部签名公钥指纹：
 %1
 请与总部告知的指纹逐组核对，一致后再确认。</source>
@@ -2264,12 +2278,12 @@ Standard: %2</translation>
 Compare it group by group with the fingerprint HQ told you; confirm only if they match.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="146"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="191"/>
         <source>这是另一总部的密钥：确认后，本设备不再使用上面已配对的总部密钥。</source>
-        <translation>These are another HQ's keys: once confirmed, this device no longer uses the paired HQ key shown above.</translation>
+        <translation>These are another HQ&apos;s keys: once confirmed, this device no longer uses the paired HQ key shown above.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="148"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="193"/>
         <source>本设备已与这一总部配对，确认不会改变任何设置。</source>
         <translation>This device is already paired with this HQ; confirming changes nothing.</translation>
     </message>
@@ -3023,7 +3037,7 @@ Compare it group by group with the fingerprint HQ told you; confirm only if they
     <message>
         <location filename="../../ui/pages/sync.py" line="222"/>
         <source>本设备尚未与总部配对：请先在“与总部配对”中选择总部的配对文件或二维码，配对后即可同步。</source>
-        <translation>This device is not paired with HQ: first choose HQ's pairing file or QR code under &quot;Pairing with HQ&quot;; then you can sync.</translation>
+        <translation>This device is not paired with HQ: first choose HQ&apos;s pairing file or QR code under &quot;Pairing with HQ&quot;; then you can sync.</translation>
     </message>
     <message>
         <location filename="../../ui/pages/sync.py" line="224"/>

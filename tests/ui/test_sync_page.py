@@ -290,3 +290,42 @@ def test_auxiliary_staff_may_not_pair_and_the_refusal_is_audited(app, qtbot, unp
     page.pairing.confirm()
     assert page.pairing.error.text() and current_pairing(ws) is None
     assert list(ws.audit.repo.entries())[-1].action == "refused" and list(ws.audit.repo.entries())[-1].actor == "A01"
+
+
+def test_pairing_by_holding_hqs_qr_code_before_the_camera(app, qtbot, unpaired, tmp_path: Path) -> None:  # noqa: ANN001
+    """The camera's frames are read on a worker until one shows the code; here the camera is a
+    recording of the printed code held up after a second of empty picture (what OpenCV opens alike)."""
+    import cv2
+    import numpy as np
+
+    from sync.hq import keys
+    from sync.pairing import current_pairing
+
+    ws = unpaired
+    hq_dir = _hq_offer(tmp_path, "hq")
+    code = cv2.imread(str(hq_dir / "hq-pairing.png"))
+    side = min(460, code.shape[0])
+    frame = np.full((480, 640, 3), 200, np.uint8)
+    frame[10:10 + side, 90:90 + side] = cv2.resize(code, (side, side), interpolation=cv2.INTER_NEAREST)
+    held = tmp_path / "camera.avi"
+    writer = cv2.VideoWriter(str(held), cv2.VideoWriter_fourcc(*"MJPG"), 10, (640, 480))
+    for n in range(20):
+        writer.write(np.full((480, 640, 3), 90, np.uint8) if n < 10 else frame)
+    writer.release()
+    page = _page(qtbot, ws)
+    panel = page.pairing
+    job = panel.scan(str(held))
+    assert job is not None and not panel.scan_button.isEnabled()
+    qtbot.waitUntil(lambda: panel.scan_job is None, timeout=20_000)
+    assert panel.offer is not None and panel.offer.fingerprint == keys.fingerprint(hq_dir)
+    qtbot.mouseClick(panel.confirm_button, Qt.MouseButton.LeftButton)
+    assert current_pairing(ws).recipient == keys.age_recipient(hq_dir)
+
+    empty = tmp_path / "nothing.avi"
+    writer = cv2.VideoWriter(str(empty), cv2.VideoWriter_fourcc(*"MJPG"), 10, (640, 480))
+    for _ in range(5):
+        writer.write(np.full((480, 640, 3), 90, np.uint8))
+    writer.release()
+    panel.scan(str(empty))
+    qtbot.waitUntil(lambda: panel.scan_job is None, timeout=20_000)
+    assert "没有可识别的配对二维码" in panel.error.text() and panel.offer is None

@@ -2,7 +2,8 @@
 
 The person signed in (whoever may sync: officers, team leaders, device administrators;
 not auxiliary staff) chooses the file HQ wrote (``hq-pairing.json``) or an image of
-its QR code (``hq-pairing.png``, or a photo of it). The offer's signature is checked
+its QR code (``hq-pairing.png``, or a photo of it), or holds the code before the
+camera (OpenCV's QR detector reads the frames on a worker). The offer's signature is checked
 at once (:mod:`sync.pairing_offer`); the panel then shows HQ's fingerprint to compare
 with the one HQ announces, and pins the keys only on "确认配对". Replacing another HQ's
 keys asks again, explicitly: a tick under both fingerprints must be set first. Every
@@ -30,8 +31,9 @@ from app import access
 from app.workspace import Workspace
 from local_db.errors import UserFacingError
 from sync import pairing_offer
-from sync.pairing import HqPairing, current_pairing, pair
+from sync.pairing import HqPairing, PairingError, current_pairing, pair
 from sync.pairing_offer import PairingOffer
+from ui.workers import Job
 
 
 def grouped(fingerprint: str) -> str:
@@ -57,9 +59,13 @@ class PairingPanel(QGroupBox):
 
         self.state = QLabel()
         self.state.setWordWrap(True)
-        self.choose_button = QPushButton(self.tr("选择总部配对文件或二维码图片"))
+        self.choose_button = QPushButton(self.tr("选择配对文件或二维码图片"))
         self.choose_button.setMinimumHeight(44)
         self.choose_button.clicked.connect(self.choose)
+        self.scan_button = QPushButton(self.tr("摄像头扫描二维码"))
+        self.scan_button.setMinimumHeight(44)
+        self.scan_button.clicked.connect(lambda _=False: self.scan())
+        self.scan_job: Job | None = None
 
         self.offer_text = QLabel()
         self.offer_text.setWordWrap(True)
@@ -81,7 +87,10 @@ class PairingPanel(QGroupBox):
         actions.addWidget(self.cancel_button, 1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.state)
-        layout.addWidget(self.choose_button)
+        starts = QHBoxLayout()
+        starts.addWidget(self.choose_button, 1)
+        starts.addWidget(self.scan_button, 1)
+        layout.addLayout(starts)
         layout.addWidget(self.offer_text)
         layout.addWidget(self.replace_box)
         layout.addLayout(actions)
@@ -100,9 +109,11 @@ class PairingPanel(QGroupBox):
         else:
             self.state.setText(self.tr("已与总部配对。总部签名公钥指纹：\n%1").replace("%1", grouped(_fingerprint_of(current))))
         pending = self.offer is not None
-        self.choose_button.setText(self.tr("选择总部配对文件或二维码图片") if current is None
+        self.choose_button.setText(self.tr("选择配对文件或二维码图片") if current is None
                                    else self.tr("更换总部配对…"))
         self.choose_button.setVisible(not pending)
+        self.scan_button.setVisible(not pending)
+        self.scan_button.setEnabled(self.scan_job is None)
         self.offer_text.setVisible(pending)
         self.replace_box.setVisible(pending and self._replacing())
         self.confirm_button.setVisible(pending)
@@ -134,11 +145,45 @@ class PairingPanel(QGroupBox):
         self.offer = None
         self.replace_box.setChecked(False)
         try:
-            self.offer = pairing_offer.read(path)
+            offer = pairing_offer.read(path)
         except UserFacingError as exc:
             self._say(exc)
             self.refresh()
             return
+        self._offered(offer)
+
+    def scan(self, source: int | str | None = None) -> Job | None:
+        """Look for HQ's QR code in the camera's picture (the first camera, or ``source``) on a worker."""
+        if self.scan_job is not None:
+            return None
+        if source is None:
+            from app.evidence.capture import list_cameras
+
+            cameras = list_cameras()
+            if not cameras:
+                self._say(PairingError("本机没有可用的摄像头，请改为选择配对二维码图片。",
+                                       "No camera is available here; choose an image of the pairing QR code instead."))
+                return None
+            source = cameras[0].index
+        self.error.setText(self.tr("正在扫描：请将总部的配对二维码置于摄像头前…"))
+        self.error.setVisible(True)
+        job = Job(pairing_offer.scan, source)
+        job.result.connect(self._offered)
+        job.error.connect(lambda exc: self._say(exc) if isinstance(exc, UserFacingError) else (
+            self.error.setText(f"{type(exc).__name__}: {exc}")))
+        job.finished.connect(self._scan_done)
+        self.scan_job = job
+        self.scan_button.setEnabled(False)
+        return job.bind(self).start()
+
+    def _scan_done(self) -> None:
+        self.scan_job = None
+        self.refresh()
+
+    def _offered(self, offer: PairingOffer) -> None:
+        self.error.setText("")
+        self.replace_box.setChecked(False)
+        self.offer = offer
         current = current_pairing(self.ws)
         text = self.tr("所选总部签名公钥指纹：\n%1\n请与总部告知的指纹逐组核对，一致后再确认。").replace(
             "%1", grouped(self.offer.fingerprint))
