@@ -229,11 +229,15 @@ def test_a_video_plays_in_the_large_preview_from_a_private_copy_that_goes_with_t
     last = [e for e in demo_workspace.audit.repo.entries() if e.action == "evidence.view"][-1]
     assert last.actor == "L01" and last.target == rows[video_row].sha256
     player = page.video.player
+    frames = []
+    page.video.video.videoSink().videoFrameChanged.connect(lambda frame: frames.append(frame.size()))
     qtbot.waitUntil(lambda: page.video.scrubber.maximum() > 2500, timeout=20_000)  # the 3 s walk-through
     assert page.video.play_button.height() >= 44 and page.video.scrubber.height() >= 44
     qtbot.mouseClick(page.video.play_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=10_000)
     assert page.video.play_button.text() == "暂停"
+    qtbot.waitUntil(lambda: bool(frames), timeout=10_000)  # decoded frames reach the picture
+    assert (frames[-1].width(), frames[-1].height()) == (640, 480)
     qtbot.mouseClick(page.video.play_button, Qt.MouseButton.LeftButton)
     assert player.playbackState() == QMediaPlayer.PlaybackState.PausedState
     page.video.scrubber.setValue(2000)
