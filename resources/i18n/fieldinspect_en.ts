@@ -2266,7 +2266,7 @@ Standard: %2</translation>
     <message>
         <location filename="../../ui/widgets/pairing_panel.py" line="168"/>
         <source>正在扫描：请将总部的配对二维码置于摄像头前…</source>
-        <translation>Scanning: hold HQ's pairing QR code in front of the camera…</translation>
+        <translation>Scanning: hold HQ&apos;s pairing QR code in front of the camera…</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/pairing_panel.py" line="188"/>
@@ -2494,209 +2494,204 @@ Compare it group by group with the fingerprint HQ told you; confirm only if they
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/pages/review.py" line="66"/>
-        <location filename="../../ui/pages/review.py" line="437"/>
+        <location filename="../../ui/pages/review.py" line="64"/>
+        <location filename="../../ui/pages/review.py" line="415"/>
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="87"/>
+        <location filename="../../ui/pages/review.py" line="85"/>
         <source>审核意见（退回时必填）</source>
         <translation>Comment (required to return)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="89"/>
+        <location filename="../../ui/pages/review.py" line="87"/>
         <source>关联检查项编号（可选）</source>
         <translation>Link to check item code (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="90"/>
+        <location filename="../../ui/pages/review.py" line="88"/>
         <source>通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="91"/>
+        <location filename="../../ui/pages/review.py" line="89"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="92"/>
+        <location filename="../../ui/pages/review.py" line="90"/>
         <source>标为关键证据</source>
         <translation>Mark as key evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="110"/>
+        <location filename="../../ui/pages/review.py" line="108"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="111"/>
+        <location filename="../../ui/pages/review.py" line="109"/>
         <source>关联</source>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="117"/>
-        <location filename="../../ui/pages/review.py" line="246"/>
+        <location filename="../../ui/pages/review.py" line="115"/>
+        <location filename="../../ui/pages/review.py" line="243"/>
         <source>选择一项查看大图</source>
         <translation>Select an item to see it large</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="161"/>
+        <location filename="../../ui/pages/review.py" line="158"/>
         <source>对象（任务编号、SHA-256…）</source>
         <translation>Target (task number, SHA-256…)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="181"/>
+        <location filename="../../ui/pages/review.py" line="178"/>
         <source>选中一条记录，查看其原始内容</source>
         <translation>Select an entry to see it as stored</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="208"/>
+        <location filename="../../ui/pages/review.py" line="205"/>
         <source>待审核</source>
         <translation>Awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="209"/>
+        <location filename="../../ui/pages/review.py" line="206"/>
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="210"/>
+        <location filename="../../ui/pages/review.py" line="207"/>
         <source>逾期未导入/未同步</source>
         <translation>Overdue (not ingested / not synced)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="266"/>
+        <location filename="../../ui/pages/review.py" line="263"/>
         <source>无预览</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="275"/>
-        <source>正在解密视频…</source>
-        <translation>Decrypting the video…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/pages/review.py" line="308"/>
+        <location filename="../../ui/pages/review.py" line="286"/>
         <source>只有带队/审核人员可以审核证据、查看审计日志和逾期提醒。您当前的身份不能使用本页。</source>
         <translation>Only team leaders review evidence and read the audit log and overdue flags. Your role cannot use this page.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="344"/>
+        <location filename="../../ui/pages/review.py" line="322"/>
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="345"/>
+        <location filename="../../ui/pages/review.py" line="323"/>
         <source>全部采集人</source>
         <translation>All collectors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="351"/>
+        <location filename="../../ui/pages/review.py" line="329"/>
         <source>未关联任务</source>
         <translation>No inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="367"/>
+        <location filename="../../ui/pages/review.py" line="345"/>
         <source>%1 项待审核</source>
         <translation>%1 awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="393"/>
+        <location filename="../../ui/pages/review.py" line="371"/>
         <source>正在签署审核决定…</source>
         <translation>Signing the review decisions…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="408"/>
+        <location filename="../../ui/pages/review.py" line="386"/>
         <source>已签署 %1 项审核决定。</source>
         <translation>%1 review decision(s) signed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="429"/>
+        <location filename="../../ui/pages/review.py" line="407"/>
         <source>审计日志链校验失败：第 %1 条起被改动或删除（%2 处问题）。</source>
         <translation>Audit chain check failed: entries altered or removed from no. %1 (%2 problem(s)).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="433"/>
+        <location filename="../../ui/pages/review.py" line="411"/>
         <source>审计日志链完整：%1 条记录，未发现改动或删除。</source>
         <translation>Audit chain intact: %1 entries, none altered or removed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="435"/>
+        <location filename="../../ui/pages/review.py" line="413"/>
         <source>仅被拒绝的操作</source>
         <translation>Refused acts only</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="435"/>
+        <location filename="../../ui/pages/review.py" line="413"/>
         <source>登录与 PIN</source>
         <translation>Sign-in and PINs</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="436"/>
+        <location filename="../../ui/pages/review.py" line="414"/>
         <source>检查</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="436"/>
+        <location filename="../../ui/pages/review.py" line="414"/>
         <source>现场笔录</source>
         <translation>On-site records</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="436"/>
+        <location filename="../../ui/pages/review.py" line="414"/>
         <source>例外登记</source>
         <translation>Recorded exceptions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="437"/>
+        <location filename="../../ui/pages/review.py" line="415"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="437"/>
+        <location filename="../../ui/pages/review.py" line="415"/>
         <source>强制拆除</source>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="438"/>
+        <location filename="../../ui/pages/review.py" line="416"/>
         <source>执法记录仪</source>
         <translation>Body cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="438"/>
+        <location filename="../../ui/pages/review.py" line="416"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="440"/>
+        <location filename="../../ui/pages/review.py" line="418"/>
         <source>全部人员</source>
         <translation>Everyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="441"/>
+        <location filename="../../ui/pages/review.py" line="419"/>
         <source>全部操作</source>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="488"/>
+        <location filename="../../ui/pages/review.py" line="466"/>
         <source>从记录仪导入</source>
         <translation>Import from the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="492"/>
+        <location filename="../../ui/pages/review.py" line="470"/>
         <source>已提醒 %1</source>
         <translation>Reminded %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="493"/>
+        <location filename="../../ui/pages/review.py" line="471"/>
         <source>标记已提醒</source>
         <translation>Mark as reminded</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="505"/>
+        <location filename="../../ui/pages/review.py" line="483"/>
         <source>已记录：已提醒相关执法人员尽快同步。</source>
         <translation>Recorded: the officers concerned were reminded to sync soon.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="482"/>
+        <location filename="../../ui/pages/review.py" line="460"/>
         <source>执法记录应在收班后 %1 小时内导入并同步（本机关设置）；以下 %2 项已逾期。</source>
         <translation>Recordings are to be ingested and synced within %1 hours of the end of duty (agency setting); %2 are overdue.</translation>
     </message>
@@ -3223,23 +3218,28 @@ Compare it group by group with the fingerprint HQ told you; confirm only if they
 <context>
     <name>VideoPreview</name>
     <message>
-        <location filename="../../ui/widgets/video_preview.py" line="35"/>
-        <location filename="../../ui/widgets/video_preview.py" line="92"/>
+        <location filename="../../ui/widgets/video_preview.py" line="44"/>
+        <location filename="../../ui/widgets/video_preview.py" line="125"/>
         <source>播放</source>
         <translation>Play</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/video_preview.py" line="43"/>
+        <location filename="../../ui/widgets/video_preview.py" line="52"/>
         <source>播放位置</source>
         <translation>Playback position</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/video_preview.py" line="49"/>
+        <location filename="../../ui/widgets/video_preview.py" line="58"/>
         <source>无法播放：%1</source>
         <translation>Cannot play: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/video_preview.py" line="92"/>
+        <location filename="../../ui/widgets/video_preview.py" line="79"/>
+        <source>正在解密视频…</source>
+        <translation>Decrypting the video…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/video_preview.py" line="125"/>
         <source>暂停</source>
         <translation>Pause</translation>
     </message>

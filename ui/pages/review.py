@@ -7,10 +7,8 @@ Seal states are checked in a worker each time the queue loads.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QPixmap
@@ -124,7 +122,6 @@ class ReviewPage(QWidget):
         self.preview_stack = QStackedWidget()
         self.preview_stack.addWidget(self.preview)
         self.preview_stack.addWidget(self.video)
-        self._video_sha: str | None = None  # the video in the player, or being decrypted for it
         self.preview_caption = QLabel()
         self.preview_caption.setWordWrap(True)
         self.preview_caption.setFixedWidth(400)
@@ -266,33 +263,14 @@ class ReviewPage(QWidget):
             self.preview.setText(self.tr("无预览"))
 
     def play_video(self, item: EvidenceItem) -> Job | None:
-        """Decrypt the video into the person's private viewing folder (a logged view, R17), then show it."""
-        if self._video_sha == item.sha256 or self.officer is None:
+        """The video in the large preview, from a decrypted copy (a logged view, R17)."""
+        if self.officer is None:
             return None
-        self.clear_video()
-        self._video_sha = item.sha256
         self.preview_stack.setCurrentWidget(self.video)
-        self.video.time.setText(self.tr("正在解密视频…"))
-        from app.evidence.viewing import private_view_folder
-        from ui.pages.evidence_detail import copy_for_viewing
-
-        job = Job(copy_for_viewing, self.service.locker, item, self.officer, private_view_folder(self.officer.id))
-        job.result.connect(lambda path, sha=item.sha256: self._video_ready(sha, path))
-        job.error.connect(lambda exc: self.video.time.setText(
-            exc.message(self.language) if isinstance(exc, UserFacingError) else f"{type(exc).__name__}: {exc}"))
-        self.jobs["video"] = job
-        return job.bind(self).start(database_pool())
-
-    def _video_ready(self, sha256: str, path: Path) -> None:
-        if sha256 != self._video_sha:  # the selection moved on meanwhile: the copy goes at once
-            os.chmod(path, 0o600)
-            path.unlink(missing_ok=True)
-            return
-        self.video.load(path)
+        return self.video.show_original(self.service.locker, item, self.officer, self.language)
 
     def clear_video(self) -> None:
         """Stop the player and remove its decrypted copy; the photo preview comes back."""
-        self._video_sha = None
         self.video.clear()
         self.preview_stack.setCurrentWidget(self.preview)
 
