@@ -2205,7 +2205,7 @@ Standard: %2</translation>
         <translation>Pairing with HQ</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="137"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="141"/>
         <source>选择总部配对文件或二维码图片</source>
         <translation>Choose HQ&apos;s pairing file or QR code image</translation>
     </message>
@@ -2227,7 +2227,7 @@ Standard: %2</translation>
     </message>
     <message>
         <location filename="../../ui/widgets/pairing_panel.py" line="73"/>
-        <location filename="../../ui/widgets/pairing_panel.py" line="126"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="130"/>
         <source>确认配对</source>
         <translation>Confirm pairing</translation>
     </message>
@@ -2254,22 +2254,27 @@ Standard: %2</translation>
         <translation>Replace the HQ pairing…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="126"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="120"/>
+        <source>您当前的身份不能与总部配对。</source>
+        <translation>Your role cannot pair this device with HQ.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="130"/>
         <source>确认更换总部配对</source>
         <translation>Confirm replacing the HQ pairing</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="138"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="142"/>
         <source>配对文件或二维码图片 (*.json *.png *.jpg *.jpeg *.bmp)</source>
         <translation>Pairing file or QR code image (*.json *.png *.jpg *.jpeg *.bmp)</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="168"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="172"/>
         <source>正在扫描：请将总部的配对二维码置于摄像头前…</source>
         <translation>Scanning: hold HQ&apos;s pairing QR code in front of the camera…</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="188"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="192"/>
         <source>所选总部签名公钥指纹：
 %1
 请与总部告知的指纹逐组核对，一致后再确认。</source>
@@ -2278,12 +2283,12 @@ Standard: %2</translation>
 Compare it group by group with the fingerprint HQ told you; confirm only if they match.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="191"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="195"/>
         <source>这是另一总部的密钥：确认后，本设备不再使用上面已配对的总部密钥。</source>
         <translation>These are another HQ&apos;s keys: once confirmed, this device no longer uses the paired HQ key shown above.</translation>
     </message>
     <message>
-        <location filename="../../ui/widgets/pairing_panel.py" line="193"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="197"/>
         <source>本设备已与这一总部配对，确认不会改变任何设置。</source>
         <translation>This device is already paired with this HQ; confirming changes nothing.</translation>
     </message>

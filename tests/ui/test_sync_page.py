@@ -286,7 +286,9 @@ def test_auxiliary_staff_may_not_pair_and_the_refusal_is_audited(app, qtbot, unp
     page = SyncPage(ws, current_officer=lambda: as_(ws, "A01"))
     qtbot.addWidget(page)
     page.show()
-    page.pairing.load(hq_dir / "hq-pairing.json")
+    assert not page.pairing.choose_button.isEnabled() and not page.pairing.scan_button.isEnabled()
+    assert "不能与总部配对" in page.pairing.state.text()
+    page.pairing.load(hq_dir / "hq-pairing.json")  # had it been offered: refused all the same
     page.pairing.confirm()
     assert page.pairing.error.text() and current_pairing(ws) is None
     assert list(ws.audit.repo.entries())[-1].action == "refused" and list(ws.audit.repo.entries())[-1].actor == "A01"

@@ -113,7 +113,11 @@ class PairingPanel(QGroupBox):
                                    else self.tr("更换总部配对…"))
         self.choose_button.setVisible(not pending)
         self.scan_button.setVisible(not pending)
-        self.scan_button.setEnabled(self.scan_job is None)
+        may = access.can(self.session(), access.Permission.SYNC)  # offered only to whoever may pair
+        self.choose_button.setEnabled(may)
+        self.scan_button.setEnabled(may and self.scan_job is None)
+        if not may:
+            self.state.setText(self.state.text() + "\n" + self.tr("您当前的身份不能与总部配对。"))
         self.offer_text.setVisible(pending)
         self.replace_box.setVisible(pending and self._replacing())
         self.confirm_button.setVisible(pending)
