@@ -198,7 +198,8 @@ def test_pairing_from_hqs_qr_code_shows_the_fingerprint_and_pins_on_confirmation
     paired = current_pairing(ws)
     assert paired is not None and paired.recipient == keys.age_recipient(hq_dir)
     assert paired.signing_pub_pem == (hq_dir / keys.SIGNING_PUB).read_bytes()
-    assert list(ws.audit.repo.entries())[-1].action == "sync.paired" and list(ws.audit.repo.entries())[-1].actor == "O01"
+    (paired_entry,) = [e for e in ws.audit.repo.entries() if e.action == "sync.paired"]
+    assert paired_entry.actor == "O01"
     assert grouped(keys.fingerprint(hq_dir)) in panel.state.text()
     assert page.start_button.isEnabled() and not panel.confirm_button.isVisible()
     SHOTS.mkdir(exist_ok=True)
@@ -291,7 +292,9 @@ def test_auxiliary_staff_may_not_pair_and_the_refusal_is_audited(app, qtbot, unp
     page.pairing.load(hq_dir / "hq-pairing.json")  # had it been offered: refused all the same
     page.pairing.confirm()
     assert page.pairing.error.text() and current_pairing(ws) is None
-    assert list(ws.audit.repo.entries())[-1].action == "refused" and list(ws.audit.repo.entries())[-1].actor == "A01"
+    refusals = [e for e in ws.audit.repo.entries() if e.action == "refused"]
+    assert refusals[-1].actor == "A01" and refusals[-1].detail["act"] == "sync"
+    assert not any(e.action == "sync.paired" for e in ws.audit.repo.entries())
 
 
 def test_pairing_by_holding_hqs_qr_code_before_the_camera(app, qtbot, unpaired, tmp_path: Path) -> None:  # noqa: ANN001
