@@ -16,13 +16,17 @@ from collections.abc import Iterable, Set
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
+from app import access
 from app.clock import CHINA_TZ
-from app.domain import EvidenceItem
+from app.domain import EvidenceItem, EvidenceSourceKind
+from app.session import Session
 from app.evidence import media
 from app.evidence.bodycam import CameraVolume, pending_files, rel_path
 from app.evidence.locker import EvidenceLocker
 from app.workspace import Workspace
+from local_db.database import transaction
 
+REMINDED = "evidence.overdue_reminded"
 LIMIT_SETTING = "duty.overdue_hours"
 END_OF_DUTY_SETTING = "duty.end_time"
 DEFAULT_LIMIT_HOURS = 24
@@ -42,6 +46,10 @@ class OverdueFlag:
     deadline: datetime
     officer_ids: tuple[str, ...] = ()
     inspection_id: str | None = None
+    camera: str | None = None  # the body camera's serial, when the recording came from one
+
+    def late_by(self, now: datetime) -> timedelta:
+        return max(now - self.deadline, timedelta(0))
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,13 +100,14 @@ def overdue_recordings(items: Iterable[EvidenceItem], synced: Set[str], now: dat
             continue
         deadline = deadline_for(item.captured_at, end_of_duty=end_of_duty, hours=hours)
         if now > deadline:
+            camera = item.source_detail if item.source_kind is EvidenceSourceKind.BODY_CAMERA else None
             flags.append(OverdueFlag(OverdueKind.NOT_SYNCED, item.sha256, item.captured_at, deadline,
-                                     item.officer_ids, item.inspection_id))
+                                     item.officer_ids, item.inspection_id, camera or None))
     for f in camera_files:
         deadline = deadline_for(f.modified_at, end_of_duty=end_of_duty, hours=hours)
         if now > deadline:
             flags.append(OverdueFlag(OverdueKind.NOT_INGESTED, f"{f.serial}:{f.rel_path}", f.modified_at, deadline,
-                                     (f.officer_id,) if f.officer_id else ()))
+                                     (f.officer_id,) if f.officer_id else (), camera=f.serial))
     flags.sort(key=lambda f: f.recorded_at)
     return flags
 
@@ -127,3 +136,21 @@ def pending_camera_files(locker: EvidenceLocker, volumes: Iterable[CameraVolume]
             found.append(CameraFile(volume.serial, rel_path(volume, path),
                                     datetime.fromtimestamp(mtime, CHINA_TZ), volume.officer_id))
     return found
+
+
+def mark_reminded(ws: Workspace, flag: OverdueFlag, *, by: Session) -> None:
+    """The team leader signed in as ``by`` records that the officers of an overdue recording
+    were reminded (R18).
+
+    Only someone who may review is flagged overdue material, so only they may mark it;
+    a refusal is audited. The mark is an audit entry: it changes nothing of the recording.
+    """
+    person = access.acting(ws, by, access.Permission.REVIEW, flag.ref)
+    with transaction(ws.db):
+        ws.audit.append(person.id, REMINDED, flag.ref, kind=flag.kind.value, officers=list(flag.officer_ids),
+                        deadline=flag.deadline.isoformat())
+
+
+def reminded(ws: Workspace) -> dict[str, datetime]:
+    """When each overdue recording (by its ``ref``) was last marked as reminded."""
+    return {e.target: e.at for e in ws.audit.repo.entries() if e.action == REMINDED}

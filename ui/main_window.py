@@ -265,6 +265,8 @@ class MainWindow(QMainWindow):
         self._show_sign_in(None)
         if leaving is not None:
             self._record_session(leaving, "sign_out")
+            if self.is_built("review"):
+                self.review_page.clear_video()  # the player lets go of its copy before the folder goes
             from app.evidence.viewing import clean_view_folders
 
             clean_view_folders()  # the next person finds none of the decrypted viewer copies

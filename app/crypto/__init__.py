@@ -44,6 +44,7 @@ from app.crypto.signing import (  # noqa: F401
     KeyFormatError,
     load_private_key_pem,
     load_public_key_pem,
+    load_public_key_raw,
     private_key_raw,
     signing_key_from_raw,
 )

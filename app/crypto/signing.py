@@ -59,6 +59,16 @@ class KeyFormatError(ValueError):
     """A PEM file that does not hold an Ed25519 key of the expected kind."""
 
 
+def load_public_key_raw(raw: bytes) -> VerifyKey:
+    """The Ed25519 public key of its 32 raw bytes (see :func:`public_key_raw`)."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        return Ed25519PublicKey.from_public_bytes(raw)
+    except ValueError as exc:
+        raise KeyFormatError(str(exc)) from None
+
+
 def load_private_key_pem(data: bytes) -> SigningKey:
     """Parse an unencrypted PKCS#8 PEM Ed25519 private key."""
     from cryptography.exceptions import UnsupportedAlgorithm

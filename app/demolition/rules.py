@@ -27,10 +27,13 @@ from app.gates.findings import Finding, LegalSource, Severity, finding, local
 from app.demolition.errors import DemolitionInputInvalid, DemolitionRefused
 from local_db.demolition_repository import DemolitionCase
 
-_PRECISION_ZH = "某市行政执法精准化规定（2024年1月1日起施行）"
-_PRECISION_EN = "a municipal regulation on precise administrative enforcement (in force 1 January 2024)"
+# The city's own regulation (a local regulation in force since 1 January 2024) is the source of
+# the emergency plan and of inventorying the party's property under a notary or witness; no
+# national text asks for either. It is cited by its title and paragraph, as on a document.
+_PRECISION_ZH = "本市《推进行政执法精准化规定》（2024年1月1日起施行）"
+_PRECISION_EN = "the city's Provisions on Advancing Precise Administrative Enforcement (in force 1 January 2024)"
 
-EMERGENCY_PLAN = LegalSource(f"{_PRECISION_ZH}第十三条", f"{_PRECISION_EN}, Art. 13")
+EMERGENCY_PLAN = LegalSource(f"{_PRECISION_ZH}第十三条第一款", f"{_PRECISION_EN}, Art. 13 para. 1")
 PRECONDITIONS = LegalSource(
     "《中华人民共和国行政强制法》第四十四条；《中华人民共和国行政复议法》第二十条；《中华人民共和国行政诉讼法》第四十六条；"
     f"期间计算：{CALENDAR_DAY_SOURCE}",
@@ -44,8 +47,8 @@ NIGHT_AND_HOLIDAYS = LegalSource(
 )
 NO_UTILITY_CUTS = LegalSource("《中华人民共和国行政强制法》第四十三条", "Administrative Coercion Law Art. 43")
 INVENTORY = LegalSource(
-    f"{_PRECISION_ZH}第十三条；《浙江省违法建筑处置规定》第十七条至第十九条",
-    f"{_PRECISION_EN}, Art. 13; Zhejiang Provisions on Handling Illegal Buildings, Arts. 17–19",
+    f"{_PRECISION_ZH}第十三条第二款；《浙江省违法建筑处置规定》第十七条至第十九条",
+    f"{_PRECISION_EN}, Art. 13 para. 2; Zhejiang Provisions on Handling Illegal Buildings, Arts. 17–19",
 )
 PAUSE = LegalSource("《中华人民共和国行政强制法》第三十九条", "Administrative Coercion Law Art. 39")
 

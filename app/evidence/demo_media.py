@@ -1,9 +1,11 @@
 """Demo evidence: a few drawn photos and one short video, sealed for closed demo inspections.
 
 So that a newcomer's gallery is not empty and ``fieldinspect verify`` has something
-to check. The pictures are drawn with OpenCV (labels in ASCII: its fonts have no
-Chinese) and say plainly that they are demo material; their seal records name the
-source as a generated file (``file`` / ``demo:generated``), never a camera.
+to check. The scenes are drawn with OpenCV; their captions are Chinese, as an
+officer's would be, set in the bundled WenQuanYi Micro Hei through Pillow (OpenCV's
+own fonts have no Chinese; Pillow comes with reportlab). The pictures say plainly
+that they are demo material (演示); their seal records name the source as a
+generated file (``file`` / ``demo:generated``), never a camera.
 Everything is made in memory or a temporary folder and takes well under a second.
 """
 
@@ -18,6 +20,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+from PIL import Image, ImageDraw, ImageFont
+
+from app import paths
 
 from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType, Inspection
 from app.evidence.locker import EvidenceLocker
@@ -25,7 +30,7 @@ from app.workspace import Workspace
 
 SOURCE_DETAIL = "demo:generated"
 W, H = 640, 480
-FONT = cv2.FONT_HERSHEY_SIMPLEX
+WHITE, BLACK, RED = (255, 255, 255), (20, 20, 20), (0, 0, 200)  # BGR, as OpenCV draws
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +39,37 @@ class DemoShot:
     minutes: int  # after the inspection's scheduled start
     name: str
     caption: str
-    scene: Callable[[np.ndarray, float], None]  # draws onto a BGR image; the float is 0..1 through a video
+    # Draws onto a BGR image (the float is 0..1 through a video) and returns the captions to set on it.
+    scene: Callable[[np.ndarray, float], list[Caption]]
     video_seconds: float = 0.0  # 0: a photo
+
+
+@dataclass(frozen=True, slots=True)
+class Caption:
+    """Text laid over a scene: where (top left), how large (px) and in which BGR colour."""
+
+    text: str
+    at: tuple[int, int]
+    size: int = 20
+    colour: tuple[int, int, int] = BLACK
+
+
+_fonts: dict[int, ImageFont.FreeTypeFont] = {}
+
+
+def _font(size: int) -> ImageFont.FreeTypeFont:
+    if size not in _fonts:
+        _fonts[size] = ImageFont.truetype(str(paths.FONT_FILE), size)
+    return _fonts[size]
+
+
+def _write(img: np.ndarray, captions: list[Caption]) -> None:
+    """Set the captions onto the BGR image in place, in one pass through Pillow."""
+    canvas = Image.fromarray(img[:, :, ::-1])
+    draw = ImageDraw.Draw(canvas)
+    for c in captions:
+        draw.text(c.at, c.text, font=_font(c.size), fill=c.colour[::-1])
+    img[:] = np.asarray(canvas)[:, :, ::-1]
 
 
 def _backdrop(img: np.ndarray, top: tuple[int, int, int], floor: tuple[int, int, int]) -> None:
@@ -44,7 +78,7 @@ def _backdrop(img: np.ndarray, top: tuple[int, int, int], floor: tuple[int, int,
     cv2.line(img, (0, H * 3 // 5), (W, H * 3 // 5), (60, 60, 60), 2)
 
 
-def _extinguisher(img: np.ndarray, t: float) -> None:
+def _extinguisher(img: np.ndarray, t: float) -> list[Caption]:
     _backdrop(img, (200, 210, 215), (120, 130, 140))
     cv2.rectangle(img, (60, 120), (330, 290), (235, 235, 235), -1)  # steel worktop
     cv2.rectangle(img, (60, 290), (330, 300), (90, 90, 90), -1)
@@ -53,31 +87,30 @@ def _extinguisher(img: np.ndarray, t: float) -> None:
     cv2.rectangle(img, (445, 118), (465, 145), (40, 40, 40), -1)
     cv2.circle(img, (455, 230), 22, (245, 245, 245), -1)  # pressure gauge
     cv2.line(img, (455, 230), (468, 218), (0, 140, 0), 3)
-    cv2.putText(img, "GAUGE: GREEN", (395, 415), FONT, 0.6, (20, 20, 20), 2)
+    return [Caption("压力表指针：绿区", (380, 395))]
 
 
-def _storage(img: np.ndarray, t: float) -> None:
+def _storage(img: np.ndarray, t: float) -> list[Caption]:
     _backdrop(img, (180, 200, 210), (110, 120, 125))
     for y in (150, 230, 310):
         cv2.rectangle(img, (80, y), (560, y + 10), (70, 90, 110), -1)
         for x in range(100, 540, 70):
             cv2.rectangle(img, (x, y - 55), (x + 50, y), (60, 150, 200), -1)
-    cv2.putText(img, "15 cm above floor", (330, 370), FONT, 0.6, (20, 20, 20), 2)
-    cv2.arrowedLine(img, (310, 390), (310, 325), (0, 0, 200), 2)
+    cv2.arrowedLine(img, (310, 390), (310, 325), RED, 2)
+    return [Caption("离地 15 厘米", (330, 355))]
 
 
-def _billboard(img: np.ndarray, t: float) -> None:
+def _billboard(img: np.ndarray, t: float) -> list[Caption]:
     img[:] = (230, 200, 150)  # sky
     cv2.rectangle(img, (0, 360), (W, H), (90, 100, 100), -1)
     cv2.rectangle(img, (300, 180), (320, 360), (80, 80, 80), -1)
     cv2.rectangle(img, (120, 60), (520, 200), (40, 170, 240), -1)
     cv2.rectangle(img, (120, 60), (520, 200), (30, 30, 30), 3)
-    cv2.putText(img, "SALE 50%", (210, 150), FONT, 1.6, (255, 255, 255), 4)
-    cv2.circle(img, (505, 222), 20, (0, 0, 200), 2)  # where the permit plate should hang
-    cv2.putText(img, "no permit plate", (330, 262), FONT, 0.6, (0, 0, 200), 2)
+    cv2.circle(img, (505, 222), 20, RED, 2)  # where the permit plate should hang
+    return [Caption("全场五折", (200, 95), size=64, colour=WHITE), Caption("未悬挂设置许可牌", (320, 250), colour=RED)]
 
 
-def _worksite(img: np.ndarray, t: float) -> None:
+def _worksite(img: np.ndarray, t: float) -> list[Caption]:
     _backdrop(img, (215, 195, 160), (70, 110, 140))
     shift = int(t * 160)  # a slow pan across the site in the video
     for i, x in enumerate(range(-200 + shift, W, 150)):
@@ -89,26 +122,26 @@ def _worksite(img: np.ndarray, t: float) -> None:
     cv2.fillPoly(img, [pile], (95, 95, 105))
     for dx, dy in ((-40, -20), (0, -50), (35, -25), (10, -10)):
         cv2.circle(img, (430 - shift // 2 + dx, 430 + dy), 9, (60, 60, 70), -1)
-    cv2.putText(img, "debris pile: no cover net", (40, 380), FONT, 0.7, (255, 255, 255), 2)
+    return [Caption("渣土堆放：未覆盖防尘网", (40, 365), size=24, colour=WHITE)]
 
 
 SHOTS = (
-    DemoShot("JC-2026-1020", 12, "kitchen-extinguisher", "Kitchen: extinguisher checked", _extinguisher),
-    DemoShot("JC-2026-1020", 18, "storage-shelves", "Food storage: kept off the floor", _storage),
-    DemoShot("JC-2026-1021", 9, "sign-without-permit", "Outdoor sign: no permit plate", _billboard),
-    DemoShot("JC-2026-1022", 7, "worksite", "Worksite: debris uncovered", _worksite),
-    DemoShot("JC-2026-1022", 10, "worksite-walk", "Worksite walk-through", _worksite, video_seconds=3.0),
+    DemoShot("JC-2026-1020", 12, "kitchen-extinguisher", "后厨：灭火器已检查", _extinguisher),
+    DemoShot("JC-2026-1020", 18, "storage-shelves", "食品库房：离地存放", _storage),
+    DemoShot("JC-2026-1021", 9, "sign-without-permit", "户外招牌：无设置许可牌", _billboard),
+    DemoShot("JC-2026-1022", 7, "worksite", "工地：渣土未覆盖", _worksite),
+    DemoShot("JC-2026-1022", 10, "worksite-walk", "工地巡查录像", _worksite, video_seconds=3.0),
 )
 
 
 def _frame(shot: DemoShot, at: datetime, t: float) -> np.ndarray:
     img = np.zeros((H, W, 3), np.uint8)
-    shot.scene(img, t)
+    captions = shot.scene(img, t)
     cv2.rectangle(img, (0, 0), (W, 34), (30, 30, 30), -1)
-    cv2.putText(img, f"DEMO  {shot.inspection_id}  {shot.caption}", (10, 23), FONT, 0.55, (255, 255, 255), 1)
     cv2.rectangle(img, (0, H - 30), (W, H), (30, 30, 30), -1)
     stamp = (at + timedelta(seconds=t * shot.video_seconds)).strftime("%Y-%m-%d %H:%M:%S +08")
-    cv2.putText(img, stamp, (10, H - 9), FONT, 0.55, (255, 255, 255), 1)
+    _write(img, [*captions, Caption(f"演示  {shot.inspection_id}  {shot.caption}", (10, 6), size=20, colour=WHITE),
+                 Caption(stamp, (10, H - 26), size=18, colour=WHITE)])
     return img
 
 

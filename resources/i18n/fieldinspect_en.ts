@@ -1637,17 +1637,17 @@ Standard: %2</translation>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/application.py" line="133"/>
+        <location filename="../../ui/application.py" line="136"/>
         <location filename="../../ui/main_window.py" line="69"/>
         <location filename="../../ui/main_window.py" line="77"/>
-        <location filename="../../ui/main_window.py" line="568"/>
-        <location filename="../../ui/main_window.py" line="569"/>
+        <location filename="../../ui/main_window.py" line="570"/>
+        <location filename="../../ui/main_window.py" line="571"/>
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="75"/>
-        <location filename="../../ui/main_window.py" line="570"/>
+        <location filename="../../ui/main_window.py" line="572"/>
         <source>切换用户</source>
         <translation>Switch user</translation>
     </message>
@@ -1687,22 +1687,22 @@ Standard: %2</translation>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>（审计日志暂时无法写入：%1）</source>
         <translation>(The audit log cannot be written just now: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="412"/>
+        <location filename="../../ui/main_window.py" line="414"/>
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414"/>
+        <location filename="../../ui/main_window.py" line="416"/>
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="520"/>
+        <location filename="../../ui/main_window.py" line="522"/>
         <source>PIN 已修改，下次登录请使用新 PIN。</source>
         <translation>PIN changed; sign in with the new PIN from now on.</translation>
     </message>
@@ -2077,6 +2077,74 @@ Standard: %2</translation>
     </message>
 </context>
 <context>
+    <name>OverdueTable</name>
+    <message>
+        <location filename="../../ui/models/overdue_table.py" line="28"/>
+        <source>%1 分钟</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/overdue_table.py" line="31"/>
+        <source>%1 小时</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/overdue_table.py" line="32"/>
+        <source>%1 天 %2 小时</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/overdue_table.py" line="37"/>
+        <source>情况</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/overdue_table.py" line="37"/>
+        <source>执法人员</source>
+        <translation>Officers</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/overdue_table.py" line="38"/>
+        <source>执法记录仪</source>
+        <translation>Body camera</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/overdue_table.py" line="38"/>
+        <source>逾期</source>
+        <translation>Late by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/overdue_table.py" line="39"/>
+        <source>检查任务</source>
+        <translation>Inspection</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/overdue_table.py" line="39"/>
+        <source>处理</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/overdue_table.py" line="62"/>
+        <source>录制于 %1，期限 %2</source>
+        <translation>Recorded %1, due %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/overdue_table.py" line="68"/>
+        <source>未同步至总部</source>
+        <translation>Not synced to HQ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/overdue_table.py" line="68"/>
+        <source>仍在记录仪上，未导入</source>
+        <translation>Still on the camera, not imported</translation>
+    </message>
+    <message>
+        <location filename="../../ui/models/overdue_table.py" line="76"/>
+        <source>未关联任务</source>
+        <translation>No inspection</translation>
+    </message>
+</context>
+<context>
     <name>OverrideDialog</name>
     <message>
         <location filename="../../ui/dialogs/override_dialog.py" line="28"/>
@@ -2127,6 +2195,102 @@ Standard: %2</translation>
         <location filename="../../ui/dialogs/override_dialog.py" line="59"/>
         <source>依法例外</source>
         <translation>Lawful exception</translation>
+    </message>
+</context>
+<context>
+    <name>PairingPanel</name>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="54"/>
+        <source>与总部配对</source>
+        <translation>Pairing with HQ</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="141"/>
+        <source>选择总部配对文件或二维码图片</source>
+        <translation>Choose HQ&apos;s pairing file or QR code image</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="72"/>
+        <source>我确认更换总部配对：此后数据包只加密给新的总部密钥</source>
+        <translation>I confirm replacing the HQ pairing: bundles will be encrypted to the new HQ key only</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="62"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="112"/>
+        <source>选择配对文件或二维码图片</source>
+        <translation>Choose pairing file or QR image</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="65"/>
+        <source>摄像头扫描二维码</source>
+        <translation>Scan QR code with camera</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="73"/>
+        <location filename="../../ui/widgets/pairing_panel.py" line="130"/>
+        <source>确认配对</source>
+        <translation>Confirm pairing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="77"/>
+        <source>取消</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="108"/>
+        <source>本设备尚未与总部配对。请选择总部提供的配对文件或配对二维码图片。</source>
+        <translation>This device is not paired with HQ yet. Choose the pairing file or pairing QR code image HQ provided.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="110"/>
+        <source>已与总部配对。总部签名公钥指纹：
+%1</source>
+        <translation>Paired with HQ. HQ signing key fingerprint:
+%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="113"/>
+        <source>更换总部配对…</source>
+        <translation>Replace the HQ pairing…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="120"/>
+        <source>您当前的身份不能与总部配对。</source>
+        <translation>Your role cannot pair this device with HQ.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="130"/>
+        <source>确认更换总部配对</source>
+        <translation>Confirm replacing the HQ pairing</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="142"/>
+        <source>配对文件或二维码图片 (*.json *.png *.jpg *.jpeg *.bmp)</source>
+        <translation>Pairing file or QR code image (*.json *.png *.jpg *.jpeg *.bmp)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="172"/>
+        <source>正在扫描：请将总部的配对二维码置于摄像头前…</source>
+        <translation>Scanning: hold HQ&apos;s pairing QR code in front of the camera…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="192"/>
+        <source>所选总部签名公钥指纹：
+%1
+请与总部告知的指纹逐组核对，一致后再确认。</source>
+        <translation>Fingerprint of the chosen HQ signing key:
+%1
+Compare it group by group with the fingerprint HQ told you; confirm only if they match.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="195"/>
+        <source>这是另一总部的密钥：确认后，本设备不再使用上面已配对的总部密钥。</source>
+        <translation>These are another HQ&apos;s keys: once confirmed, this device no longer uses the paired HQ key shown above.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/pairing_panel.py" line="197"/>
+        <source>本设备已与这一总部配对，确认不会改变任何设置。</source>
+        <translation>This device is already paired with this HQ; confirming changes nothing.</translation>
     </message>
 </context>
 <context>
@@ -2335,199 +2499,204 @@ Standard: %2</translation>
 <context>
     <name>ReviewPage</name>
     <message>
-        <location filename="../../ui/pages/review.py" line="63"/>
-        <location filename="../../ui/pages/review.py" line="380"/>
+        <location filename="../../ui/pages/review.py" line="64"/>
+        <location filename="../../ui/pages/review.py" line="415"/>
         <source>审核</source>
         <translation>Review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="84"/>
+        <location filename="../../ui/pages/review.py" line="85"/>
         <source>审核意见（退回时必填）</source>
         <translation>Comment (required to return)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="86"/>
+        <location filename="../../ui/pages/review.py" line="87"/>
         <source>关联检查项编号（可选）</source>
         <translation>Link to check item code (optional)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="87"/>
+        <location filename="../../ui/pages/review.py" line="88"/>
         <source>通过</source>
         <translation>Approve</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="88"/>
+        <location filename="../../ui/pages/review.py" line="89"/>
         <source>退回</source>
         <translation>Return</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="89"/>
+        <location filename="../../ui/pages/review.py" line="90"/>
         <source>标为关键证据</source>
         <translation>Mark as key evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="107"/>
+        <location filename="../../ui/pages/review.py" line="108"/>
         <source>意见</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="108"/>
+        <location filename="../../ui/pages/review.py" line="109"/>
         <source>关联</source>
         <translation>Finding</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="113"/>
-        <location filename="../../ui/pages/review.py" line="225"/>
+        <location filename="../../ui/pages/review.py" line="115"/>
+        <location filename="../../ui/pages/review.py" line="243"/>
         <source>选择一项查看大图</source>
         <translation>Select an item to see it large</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="151"/>
+        <location filename="../../ui/pages/review.py" line="158"/>
         <source>对象（任务编号、SHA-256…）</source>
         <translation>Target (task number, SHA-256…)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="171"/>
+        <location filename="../../ui/pages/review.py" line="178"/>
         <source>选中一条记录，查看其原始内容</source>
         <translation>Select an entry to see it as stored</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="188"/>
+        <location filename="../../ui/pages/review.py" line="205"/>
         <source>待审核</source>
         <translation>Awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="189"/>
+        <location filename="../../ui/pages/review.py" line="206"/>
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="190"/>
+        <location filename="../../ui/pages/review.py" line="207"/>
         <source>逾期未导入/未同步</source>
         <translation>Overdue (not ingested / not synced)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="241"/>
+        <location filename="../../ui/pages/review.py" line="263"/>
         <source>无预览</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="251"/>
+        <location filename="../../ui/pages/review.py" line="286"/>
         <source>只有带队/审核人员可以审核证据、查看审计日志和逾期提醒。您当前的身份不能使用本页。</source>
         <translation>Only team leaders review evidence and read the audit log and overdue flags. Your role cannot use this page.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="287"/>
+        <location filename="../../ui/pages/review.py" line="322"/>
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="288"/>
+        <location filename="../../ui/pages/review.py" line="323"/>
         <source>全部采集人</source>
         <translation>All collectors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="294"/>
+        <location filename="../../ui/pages/review.py" line="329"/>
         <source>未关联任务</source>
         <translation>No inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="310"/>
+        <location filename="../../ui/pages/review.py" line="345"/>
         <source>%1 项待审核</source>
         <translation>%1 awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="336"/>
+        <location filename="../../ui/pages/review.py" line="371"/>
         <source>正在签署审核决定…</source>
         <translation>Signing the review decisions…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="351"/>
+        <location filename="../../ui/pages/review.py" line="386"/>
         <source>已签署 %1 项审核决定。</source>
         <translation>%1 review decision(s) signed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="372"/>
+        <location filename="../../ui/pages/review.py" line="407"/>
         <source>审计日志链校验失败：第 %1 条起被改动或删除（%2 处问题）。</source>
         <translation>Audit chain check failed: entries altered or removed from no. %1 (%2 problem(s)).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="376"/>
+        <location filename="../../ui/pages/review.py" line="411"/>
         <source>审计日志链完整：%1 条记录，未发现改动或删除。</source>
         <translation>Audit chain intact: %1 entries, none altered or removed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="378"/>
+        <location filename="../../ui/pages/review.py" line="413"/>
         <source>仅被拒绝的操作</source>
         <translation>Refused acts only</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="378"/>
+        <location filename="../../ui/pages/review.py" line="413"/>
         <source>登录与 PIN</source>
         <translation>Sign-in and PINs</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="379"/>
+        <location filename="../../ui/pages/review.py" line="414"/>
         <source>检查</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="379"/>
+        <location filename="../../ui/pages/review.py" line="414"/>
         <source>现场笔录</source>
         <translation>On-site records</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="379"/>
+        <location filename="../../ui/pages/review.py" line="414"/>
         <source>例外登记</source>
         <translation>Recorded exceptions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="380"/>
+        <location filename="../../ui/pages/review.py" line="415"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="380"/>
+        <location filename="../../ui/pages/review.py" line="415"/>
         <source>强制拆除</source>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="381"/>
+        <location filename="../../ui/pages/review.py" line="416"/>
         <source>执法记录仪</source>
         <translation>Body cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="381"/>
+        <location filename="../../ui/pages/review.py" line="416"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="383"/>
+        <location filename="../../ui/pages/review.py" line="418"/>
         <source>全部人员</source>
         <translation>Everyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="384"/>
+        <location filename="../../ui/pages/review.py" line="419"/>
         <source>全部操作</source>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="421"/>
-        <source>未同步</source>
-        <translation>Not synced</translation>
+        <location filename="../../ui/pages/review.py" line="466"/>
+        <source>从记录仪导入</source>
+        <translation>Import from the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="421"/>
-        <source>未导入</source>
-        <translation>Not ingested</translation>
+        <location filename="../../ui/pages/review.py" line="470"/>
+        <source>已提醒 %1</source>
+        <translation>Reminded %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="425"/>
-        <source>期限 %1</source>
-        <translation>due %1</translation>
+        <location filename="../../ui/pages/review.py" line="471"/>
+        <source>标记已提醒</source>
+        <translation>Mark as reminded</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="427"/>
+        <location filename="../../ui/pages/review.py" line="483"/>
+        <source>已记录：已提醒相关执法人员尽快同步。</source>
+        <translation>Recorded: the officers concerned were reminded to sync soon.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/review.py" line="460"/>
         <source>执法记录应在收班后 %1 小时内导入并同步（本机关设置）；以下 %2 项已逾期。</source>
         <translation>Recordings are to be ingested and synced within %1 hours of the end of duty (agency setting); %2 are overdue.</translation>
     </message>
@@ -2801,162 +2970,162 @@ Standard: %2</translation>
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../ui/pages/sync.py" line="89"/>
+        <location filename="../../ui/pages/sync.py" line="90"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="91"/>
+        <location filename="../../ui/pages/sync.py" line="92"/>
         <source>收班时将加密、签名的数据包断点续传至执法监督平台；总部签名回执核验后，记录才标记为已同步。</source>
         <translation>At the end of the shift, the encrypted, signed bundle is uploaded to the supervision platform and resumes after any interruption; records are marked synced only when HQ&apos;s signed receipt verifies.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="98"/>
+        <location filename="../../ui/pages/sync.py" line="99"/>
         <source>总部可连接时自动同步</source>
         <translation>Sync automatically when HQ is reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="104"/>
+        <location filename="../../ui/pages/sync.py" line="105"/>
         <source>总部接收端地址</source>
         <translation>HQ receiver URL</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="106"/>
+        <location filename="../../ui/pages/sync.py" line="107"/>
         <source>总部连接状态</source>
         <translation>HQ connection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="107"/>
+        <location filename="../../ui/pages/sync.py" line="108"/>
         <source>当前基础数据</source>
         <translation>Current reference data</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="109"/>
+        <location filename="../../ui/pages/sync.py" line="112"/>
         <source>结束值班同步</source>
         <translation>End-of-shift sync</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="116"/>
+        <location filename="../../ui/pages/sync.py" line="119"/>
         <source>待发送</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="121"/>
+        <location filename="../../ui/pages/sync.py" line="124"/>
         <source>没有正在进行的上传</source>
         <translation>No upload in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="123"/>
+        <location filename="../../ui/pages/sync.py" line="126"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="127"/>
+        <location filename="../../ui/pages/sync.py" line="130"/>
         <source>正在上传</source>
         <translation>In flight</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="139"/>
+        <location filename="../../ui/pages/sync.py" line="142"/>
         <source>总部已确认</source>
         <translation>Acknowledged by HQ</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="141"/>
+        <location filename="../../ui/pages/sync.py" line="144"/>
         <source>总部拒收</source>
         <translation>Rejected by HQ</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="216"/>
-        <source>本设备尚未与总部配对：请设备管理员完成配对后再同步。</source>
-        <translation>This device is not yet paired with headquarters: ask the device administrator to pair it, then sync.</translation>
+        <location filename="../../ui/pages/sync.py" line="222"/>
+        <source>本设备尚未与总部配对：请先在“与总部配对”中选择总部的配对文件或二维码，配对后即可同步。</source>
+        <translation>This device is not paired with HQ: first choose HQ&apos;s pairing file or QR code under &quot;Pairing with HQ&quot;; then you can sync.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="218"/>
+        <location filename="../../ui/pages/sync.py" line="224"/>
         <source>没有待同步的数据：所有记录均已被总部确认。</source>
         <translation>Nothing to send: HQ has acknowledged every record.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="220"/>
+        <location filename="../../ui/pages/sync.py" line="226"/>
         <source>证据 %1 件（%2），检查记录 %3 份，审计记录 %4 条</source>
         <translation>%1 evidence items (%2), %3 inspection records, %4 audit entries</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="224"/>
+        <location filename="../../ui/pages/sync.py" line="230"/>
         <source>待确认的数据包：%1（%2），将原样续传</source>
         <translation>Bundle awaiting a receipt: %1 (%2); it will be resumed as it is</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="240"/>
+        <location filename="../../ui/pages/sync.py" line="247"/>
         <source>请先填写总部接收端地址。</source>
         <translation>Enter the HQ receiver URL first.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="253"/>
+        <location filename="../../ui/pages/sync.py" line="260"/>
         <source>已取消；下次同步将从断点继续。</source>
         <translation>Cancelled; the next sync resumes where this one stopped.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="259"/>
+        <location filename="../../ui/pages/sync.py" line="266"/>
         <source>正在准备数据包…</source>
         <translation>Preparing the bundle…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="268"/>
+        <location filename="../../ui/pages/sync.py" line="275"/>
         <source>正在生成加密数据包：已写入 %1</source>
         <translation>Building the encrypted bundle: %1 written</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="271"/>
+        <location filename="../../ui/pages/sync.py" line="278"/>
         <source>已发送 %1 / %2 · 速率 %3/s · 剩余 %4</source>
         <translation>Sent %1 / %2 · %3/s · %4 left</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="275"/>
+        <location filename="../../ui/pages/sync.py" line="282"/>
         <source>连接中断，正在重试：%1</source>
         <translation>Connection lost, retrying: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="279"/>
+        <location filename="../../ui/pages/sync.py" line="286"/>
         <source>已全部送达，等待总部核验并签发回执…</source>
         <translation>All bytes delivered; waiting for HQ to check the bundle and sign a receipt…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="282"/>
+        <location filename="../../ui/pages/sync.py" line="289"/>
         <source>正在获取并核验总部基础数据…</source>
         <translation>Fetching and verifying HQ&apos;s reference data…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="289"/>
+        <location filename="../../ui/pages/sync.py" line="296"/>
         <source>总部已确认 %1 个数据包。</source>
         <translation>HQ acknowledged %1 bundle(s).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="291"/>
+        <location filename="../../ui/pages/sync.py" line="298"/>
         <source>总部拒收 %1 个数据包，原因见下表。</source>
         <translation>HQ rejected %1 bundle(s); see the reasons below.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="293"/>
+        <location filename="../../ui/pages/sync.py" line="300"/>
         <source>没有待同步的数据。</source>
         <translation>Nothing to send.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="295"/>
+        <location filename="../../ui/pages/sync.py" line="302"/>
         <source>基础数据已更新。</source>
         <translation>Reference data updated.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="302"/>
+        <location filename="../../ui/pages/sync.py" line="309"/>
         <source>同步失败：%1</source>
         <translation>Sync failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="327"/>
+        <location filename="../../ui/pages/sync.py" line="334"/>
         <source>可连接</source>
         <translation>Reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="327"/>
+        <location filename="../../ui/pages/sync.py" line="334"/>
         <source>无法连接</source>
         <translation>Not reachable</translation>
     </message>
@@ -2964,38 +3133,38 @@ Standard: %2</translation>
 <context>
     <name>SyncTables</name>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="70"/>
-        <location filename="../../ui/models/sync_tables.py" line="80"/>
+        <location filename="../../ui/models/sync_tables.py" line="41"/>
+        <location filename="../../ui/models/sync_tables.py" line="51"/>
         <source>批次</source>
         <translation>Bundle</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="70"/>
+        <location filename="../../ui/models/sync_tables.py" line="41"/>
         <source>序号</source>
         <translation>Sequence</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="71"/>
+        <location filename="../../ui/models/sync_tables.py" line="42"/>
         <source>大小</source>
         <translation>Size</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="71"/>
+        <location filename="../../ui/models/sync_tables.py" line="42"/>
         <source>回执时间</source>
         <translation>Receipt time</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="80"/>
+        <location filename="../../ui/models/sync_tables.py" line="51"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="81"/>
+        <location filename="../../ui/models/sync_tables.py" line="52"/>
         <source>代码</source>
         <translation>Code</translation>
     </message>
     <message>
-        <location filename="../../ui/models/sync_tables.py" line="81"/>
+        <location filename="../../ui/models/sync_tables.py" line="52"/>
         <source>总部给出的原因</source>
         <translation>HQ&apos;s reason</translation>
     </message>
@@ -3049,6 +3218,35 @@ Standard: %2</translation>
         <location filename="../../ui/pages/today.py" line="152"/>
         <source>今日任务</source>
         <translation>Today&apos;s tasks</translation>
+    </message>
+</context>
+<context>
+    <name>VideoPreview</name>
+    <message>
+        <location filename="../../ui/widgets/video_preview.py" line="44"/>
+        <location filename="../../ui/widgets/video_preview.py" line="125"/>
+        <source>播放</source>
+        <translation>Play</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/video_preview.py" line="52"/>
+        <source>播放位置</source>
+        <translation>Playback position</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/video_preview.py" line="58"/>
+        <source>无法播放：%1</source>
+        <translation>Cannot play: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/video_preview.py" line="79"/>
+        <source>正在解密视频…</source>
+        <translation>Decrypting the video…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/widgets/video_preview.py" line="125"/>
+        <source>暂停</source>
+        <translation>Pause</translation>
     </message>
 </context>
 <context>

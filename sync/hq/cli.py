@@ -5,7 +5,9 @@ which HQ signs receipts and the reference data it publishes (devices pin its
 public key), and the age X25519 identity bundles are encrypted to. ``enroll``
 registers a device's public key; ``publish`` signs reference data for devices to
 pull; ``ingest`` takes a bundle brought on a USB stick and writes its receipt;
-``revoke`` refuses a lost device's bundles signed after a given time;
+``pairing`` writes HQ's signed pairing offer as a file and a QR code, for the Sync
+page of a device to pair with; ``revoke`` refuses a lost device's bundles signed
+after a given time;
 ``recover`` re-keys a device's data folder for a new key store with HQ's identity.
 """
 
@@ -29,6 +31,23 @@ def _keygen(args: argparse.Namespace) -> int:
     print(f"总部签名公钥 / HQ signing public key: {args.dir / SIGNING_PUB}")
     print(f"SHA-256 指纹 / fingerprint: {fingerprint}")
     print(f"总部加密公钥 / HQ age recipient: {keys.age_recipient(args.dir)}")
+    return 0
+
+
+def _pairing(args: argparse.Namespace) -> int:
+    from sync import pairing_offer
+
+    out = args.out or args.dir
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        json_path, png_path = pairing_offer.write(keys.signing_key(args.dir), keys.age_recipient(args.dir), out)
+    except OSError as exc:
+        print(f"无法读取总部密钥或写入配对文件 / cannot read HQ's keys or write the pairing files: {exc}",
+              file=sys.stderr)
+        return 2
+    print(f"配对文件 / pairing file: {json_path}")
+    print(f"配对二维码 / pairing QR code: {png_path}")
+    print(f"SHA-256 指纹（请设备核对）/ fingerprint (to compare on the device): {keys.fingerprint(args.dir)}")
     return 0
 
 
@@ -170,6 +189,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("keygen", help="生成总部签名密钥和加密密钥 / create the HQ signing and age keys")
     p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
+    p = sub.add_parser("pairing", help="生成签名的配对文件和配对二维码 / write the signed pairing file and QR code")
+    p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
+    p.add_argument("--out", type=Path, default=None, help="输出目录（默认总部目录）/ where to write (default: the HQ folder)")
     p = sub.add_parser("enroll", help="登记设备公钥 / enroll a device public key")
     p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
     p.add_argument("public_key", type=Path, help="设备公钥 PEM 或导出 JSON / device public key PEM or export JSON")
@@ -201,7 +223,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "serve":
         return server.run_serve(args)
-    return {"keygen": _keygen, "enroll": _enroll, "publish": _publish, "ingest": _ingest,
+    return {"keygen": _keygen, "pairing": _pairing, "enroll": _enroll, "publish": _publish, "ingest": _ingest,
             "revoke": _revoke, "recover": _recover}[args.command](args)
 
 

@@ -4,6 +4,7 @@ the audit page, role limits in the interface, and the idle lock."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -16,6 +17,7 @@ from ui.main_window import MainWindow
 from ui.models.evidence_gallery import SealState
 
 TASK = "JC-2026-1101"
+SHOTS = Path("/tmp/7b")  # looked at by hand, not compared
 PINS = {"O01": "100101", "L01": "200101", "A01": "300101"}
 
 
@@ -177,10 +179,84 @@ def test_R18_overdue_recordings_are_flagged_to_the_team_leader(app, qtbot, demo_
     _sign_in(qtbot, window, "L01")
     window.show_page("review")
     page = window.review_page
-    assert page.overdue.count() == 0  # loaded when the tab is shown
+    assert page.overdue.rowCount() == 0  # loaded when the tab is shown
     page.tabs.setCurrentIndex(2)
-    assert page.overdue.count() == 1 and "未同步" in page.overdue.item(0).text()
+    assert page.overdue.rowCount() == 1
+    row = [page.overdue.index(0, c).data() for c in range(5)]
+    # officer, camera, how late (deadline 2026-11-21 18:00, the demo clock stands at 11-23 08:30), the task
+    assert row == ["未同步至总部", "张伟", "C1", "1 天 14 小时", "未关联任务"]
     assert "24 小时" in page.overdue_note.text()
+    button = page.overdue_table.indexWidget(page.overdue.index(0, 5))
+    assert button.text() == "标记已提醒" and button.height() >= 44
+    SHOTS.mkdir(exist_ok=True)
+    page.grab().save(str(SHOTS / "review_overdue.png"))
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    last = list(demo_workspace.audit.repo.entries())[-1]
+    assert (last.actor, last.action) == ("L01", "evidence.overdue_reminded")
+    assert "已记录" in page.overdue_message.text()
+    button = page.overdue_table.indexWidget(page.overdue.index(0, 5))
+    assert button.text().startswith("已提醒") and not button.isEnabled()
+    window.evidence_page.shutdown()
+
+
+def test_a_video_plays_in_the_large_preview_from_a_private_copy_that_goes_with_the_selection(
+        app, qtbot, demo_workspace: Workspace) -> None:  # noqa: ANN001
+    """The video is decrypted into the reviewer's private viewing folder (a logged view, R17), plays
+    there with play/pause and a frame scrubber, and the copy is removed when the selection moves
+    on and at sign-out."""
+    from PySide6.QtMultimedia import QMediaPlayer
+
+    from app.evidence.demo_media import seed_media
+    from app.evidence.viewing import view_root
+
+    seed_media(demo_workspace)
+    window = _window(qtbot, demo_workspace)
+    _sign_in(qtbot, window, "L01")
+    window.show_page("review")
+    page = window.review_page
+    page.resize(1280, 800)
+    rows = [page.model.row_at(r).entry.item for r in range(page.model.rowCount())]
+    video_row = next(r for r, item in enumerate(rows) if item.media_type == "video/mp4")
+    photo_row = next(r for r, item in enumerate(rows) if item.media_type == "image/jpeg")
+    assert not page.video.play_button.isEnabled()  # nothing loaded: nothing to play
+    _select(page, [video_row])
+    page.table.selectionModel().setCurrentIndex(page.model.index(video_row, 0),
+                                                QItemSelectionModel.SelectionFlag.NoUpdate)
+    assert page.preview_stack.currentWidget() is page.video
+    qtbot.waitUntil(lambda: page.video.path is not None, timeout=20_000)
+    copy = page.video.path
+    assert copy.exists() and view_root() in copy.parents and (copy.stat().st_mode & 0o777) == 0o444
+    last = [e for e in demo_workspace.audit.repo.entries() if e.action == "evidence.view"][-1]
+    assert last.actor == "L01" and last.target == rows[video_row].sha256
+    player = page.video.player
+    frames = []
+    page.video.video.videoSink().videoFrameChanged.connect(lambda frame: frames.append(frame.size()))
+    qtbot.waitUntil(lambda: page.video.scrubber.maximum() > 2500, timeout=20_000)  # the 3 s walk-through
+    assert page.video.play_button.height() >= 44 and page.video.scrubber.height() >= 44
+    qtbot.mouseClick(page.video.play_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: player.playbackState() == QMediaPlayer.PlaybackState.PlayingState, timeout=10_000)
+    assert page.video.play_button.text() == "暂停"
+    qtbot.waitUntil(lambda: bool(frames), timeout=10_000)  # decoded frames reach the picture
+    assert (frames[-1].width(), frames[-1].height()) == (640, 480)
+    qtbot.mouseClick(page.video.play_button, Qt.MouseButton.LeftButton)
+    assert player.playbackState() == QMediaPlayer.PlaybackState.PausedState
+    page.video.scrubber.setValue(2000)
+    qtbot.waitUntil(lambda: abs(player.position() - 2000) < 200, timeout=10_000)
+    assert page.video.time.text().startswith("00:02")
+    SHOTS.mkdir(exist_ok=True)
+    page.grab().save(str(SHOTS / "review_video.png"))
+
+    _select(page, [photo_row])
+    page.table.selectionModel().setCurrentIndex(page.model.index(photo_row, 0),
+                                                QItemSelectionModel.SelectionFlag.NoUpdate)
+    assert not copy.exists() and page.preview_stack.currentWidget() is page.preview
+    _select(page, [video_row])
+    page.table.selectionModel().setCurrentIndex(page.model.index(video_row, 0),
+                                                QItemSelectionModel.SelectionFlag.NoUpdate)
+    qtbot.waitUntil(lambda: page.video.path is not None, timeout=20_000)
+    again = page.video.path
+    window.switch_user()
+    assert not again.exists() and page.video.path is None
     window.evidence_page.shutdown()
 
 

@@ -103,3 +103,24 @@ def test_queue_model_fetches_a_window_at_a_time_as_the_view_asks(app) -> None:
     generation = model.generation
     model.set_source(fetch, 0, {})
     assert model.rowCount() == 0 and model.generation == generation + 1
+
+
+def test_r18_overdue_table_says_officer_camera_how_late_and_task_without_a_widget() -> None:
+    from datetime import datetime, timedelta
+
+    from app.clock import CHINA_TZ
+    from app.overdue import OverdueFlag, OverdueKind
+    from ui.models.overdue_table import OverdueTableModel
+
+    now = datetime(2026, 11, 23, 9, 0, tzinfo=CHINA_TZ)
+    on_camera = OverdueFlag(OverdueKind.NOT_INGESTED, "BC-7:DCIM/0001.MP4", now - timedelta(hours=30),
+                            now - timedelta(minutes=40), ("O01",), camera="BC-7")
+    sealed = OverdueFlag(OverdueKind.NOT_SYNCED, "ab" * 32, now - timedelta(days=3), now - timedelta(hours=50),
+                         ("O01", "O02"), "JC-2026-1020")
+    model = OverdueTableModel()
+    model.set_flags([on_camera, sealed], now, {"O01": "张伟", "O02": "李娜"}, {sealed.ref: now})
+    rows = [[model.index(r, c).data() for c in range(5)] for r in range(2)]
+    assert rows == [["仍在记录仪上，未导入", "张伟", "BC-7", "40 分钟", "未关联任务"],
+                    ["未同步至总部", "张伟、李娜", "—", "2 天 2 小时", "JC-2026-1020"]]
+    assert model.reminded_at(0) is None and model.reminded_at(1) == now
+    assert "DCIM/0001.MP4" in model.index(0, 0).data(Qt.ItemDataRole.ToolTipRole)

@@ -176,3 +176,184 @@ def test_an_auxiliary_pressing_sync_is_refused_once_on_its_own_connection(app, q
     page.start_sync()
     qtbot.waitUntil(lambda: page.job is None, timeout=30_000)
     assert "没有已登录的人员" in page.flight.text()
+
+
+# --- pairing with HQ on the page ----------------------------------------------------------
+
+
+def _hq_offer(tmp_path: Path, name: str) -> Path:
+    """An HQ folder and the pairing files ``fieldinspect-hq pairing`` writes into it."""
+    from sync.hq import cli as hq_cli
+
+    hq_dir = make_hq(tmp_path / name)
+    assert hq_cli.main(["pairing", "--dir", str(hq_dir)]) == 0
+    assert (hq_dir / "hq-pairing.json").exists() and (hq_dir / "hq-pairing.png").exists()
+    return hq_dir
+
+
+@pytest.fixture
+def unpaired(tmp_path: Path):
+    ws = create_workspace(tmp_path / "data")
+    demo.seed(ws)
+    yield ws
+    ws.close()
+
+
+def test_pairing_from_hqs_qr_code_shows_the_fingerprint_and_pins_on_confirmation(app, qtbot, unpaired,
+                                                                                 tmp_path: Path) -> None:  # noqa: ANN001
+    from sync.hq import keys
+    from sync.pairing import current_pairing
+    from ui.widgets.pairing_panel import grouped
+
+    ws = unpaired
+    hq_dir = _hq_offer(tmp_path, "hq")
+    page = _page(qtbot, ws)
+    assert "尚未与总部配对" in page.pending.text() and not page.start_button.isEnabled()
+    assert "设备管理员" not in page.pending.text()
+    panel = page.pairing
+    assert not panel.confirm_button.isVisible()
+    panel.load(hq_dir / "hq-pairing.png")
+    assert grouped(keys.fingerprint(hq_dir)) in panel.offer_text.text()
+    assert panel.confirm_button.isVisible() and panel.confirm_button.isEnabled()
+    assert current_pairing(ws) is None  # nothing is pinned before the confirmation
+    qtbot.mouseClick(panel.confirm_button, Qt.MouseButton.LeftButton)
+    assert not panel.error.text(), panel.error.text()
+    paired = current_pairing(ws)
+    assert paired is not None and paired.recipient == keys.age_recipient(hq_dir)
+    assert paired.signing_pub_pem == (hq_dir / keys.SIGNING_PUB).read_bytes()
+    (paired_entry,) = [e for e in ws.audit.repo.entries() if e.action == "sync.paired"]
+    assert paired_entry.actor == "O01"
+    assert grouped(keys.fingerprint(hq_dir)) in panel.state.text()
+    assert page.start_button.isEnabled() and not panel.confirm_button.isVisible()
+    SHOTS.mkdir(exist_ok=True)
+    page.grab().save(str(SHOTS / "sync_page_paired.png"))
+
+
+def test_replacing_a_pairing_asks_explicitly(app, qtbot, unpaired, tmp_path: Path) -> None:  # noqa: ANN001
+    from sync.hq import keys
+    from sync.pairing import current_pairing, pair_with_folder
+    from ui.widgets.pairing_panel import grouped
+
+    ws = unpaired
+    first, second = _hq_offer(tmp_path, "hq-a"), _hq_offer(tmp_path, "hq-b")
+    pair_with_folder(ws, first, session=as_(ws, "M01"))
+    page = _page(qtbot, ws)
+    panel = page.pairing
+    panel.load(second / "hq-pairing.json")
+    text = panel.offer_text.text()
+    assert grouped(keys.fingerprint(second)) in text and "另一总部" in text
+    assert grouped(keys.fingerprint(first)) in panel.state.text()  # what is pinned now, to compare
+    assert panel.replace_box.isVisible() and not panel.confirm_button.isEnabled()
+    assert panel.confirm_button.text() == "确认更换总部配对"
+    SHOTS.mkdir(exist_ok=True)
+    page.grab().save(str(SHOTS / "sync_page_replace.png"))
+    panel.replace_box.setChecked(True)
+    assert panel.confirm_button.isEnabled()
+    qtbot.mouseClick(panel.confirm_button, Qt.MouseButton.LeftButton)
+    assert current_pairing(ws).recipient == keys.age_recipient(second)
+    # The same HQ again: no replacement to confirm, nothing changes.
+    panel.load(second / "hq-pairing.png")
+    assert not panel.replace_box.isVisible() and panel.confirm_button.isEnabled()
+    assert "不会改变" in panel.offer_text.text()
+
+
+def test_a_wrong_file_a_damaged_qr_or_a_bad_signature_is_said_in_words_and_changes_nothing(
+        app, qtbot, unpaired, tmp_path: Path) -> None:  # noqa: ANN001
+    import json
+
+    import cv2
+    import numpy as np
+
+    from sync.pairing import current_pairing
+
+    ws = unpaired
+    hq_dir = _hq_offer(tmp_path, "hq")
+    page = _page(qtbot, ws)
+    panel = page.pairing
+    wrong = tmp_path / "notes.json"
+    wrong.write_text('{"format": "fieldinspect.reference/1"}', encoding="utf-8")
+    panel.load(wrong)
+    assert "这不是总部的配对文件" in panel.error.text() and not panel.confirm_button.isVisible()
+
+    image = cv2.imread(str(hq_dir / "hq-pairing.png"), cv2.IMREAD_GRAYSCALE)
+    h = image.shape[0]
+    image[h // 3: 2 * h // 3, :] = 255  # a third of the code torn away
+    damaged = tmp_path / "damaged.png"
+    cv2.imwrite(str(damaged), image)
+    panel.load(damaged)
+    assert "没有可识别的二维码" in panel.error.text()
+
+    noise = tmp_path / "photo.png"
+    cv2.imwrite(str(noise), np.random.default_rng(1).integers(0, 255, (200, 200), dtype=np.uint8))
+    panel.load(noise)
+    assert "没有可识别的二维码" in panel.error.text()
+
+    body = json.loads((hq_dir / "hq-pairing.json").read_text(encoding="ascii"))
+    other = _hq_offer(tmp_path, "other")
+    body["recipient"] = json.loads((other / "hq-pairing.json").read_text(encoding="ascii"))["recipient"]
+    forged = tmp_path / "forged.json"
+    forged.write_text(json.dumps(body), encoding="ascii")
+    panel.load(forged)
+    assert "签名不符" in panel.error.text() and panel.offer is None
+    assert current_pairing(ws) is None and not page.start_button.isEnabled()
+
+    page.pairing.language = "en"
+    panel.load(tmp_path / "missing.json")
+    assert "Cannot read the file missing.json" in panel.error.text()
+
+
+def test_auxiliary_staff_may_not_pair_and_the_refusal_is_audited(app, qtbot, unpaired, tmp_path: Path) -> None:  # noqa: ANN001
+    from sync.pairing import current_pairing
+
+    ws = unpaired
+    hq_dir = _hq_offer(tmp_path, "hq")
+    page = SyncPage(ws, current_officer=lambda: as_(ws, "A01"))
+    qtbot.addWidget(page)
+    page.show()
+    assert not page.pairing.choose_button.isEnabled() and not page.pairing.scan_button.isEnabled()
+    assert "不能与总部配对" in page.pairing.state.text()
+    page.pairing.load(hq_dir / "hq-pairing.json")  # had it been offered: refused all the same
+    page.pairing.confirm()
+    assert page.pairing.error.text() and current_pairing(ws) is None
+    refusals = [e for e in ws.audit.repo.entries() if e.action == "refused"]
+    assert refusals[-1].actor == "A01" and refusals[-1].detail["act"] == "sync"
+    assert not any(e.action == "sync.paired" for e in ws.audit.repo.entries())
+
+
+def test_pairing_by_holding_hqs_qr_code_before_the_camera(app, qtbot, unpaired, tmp_path: Path) -> None:  # noqa: ANN001
+    """The camera's frames are read on a worker until one shows the code; here the camera is a
+    recording of the printed code held up after a second of empty picture (what OpenCV opens alike)."""
+    import cv2
+    import numpy as np
+
+    from sync.hq import keys
+    from sync.pairing import current_pairing
+
+    ws = unpaired
+    hq_dir = _hq_offer(tmp_path, "hq")
+    code = cv2.imread(str(hq_dir / "hq-pairing.png"))
+    side = min(460, code.shape[0])
+    frame = np.full((480, 640, 3), 200, np.uint8)
+    frame[10:10 + side, 90:90 + side] = cv2.resize(code, (side, side), interpolation=cv2.INTER_NEAREST)
+    held = tmp_path / "camera.avi"
+    writer = cv2.VideoWriter(str(held), cv2.VideoWriter_fourcc(*"MJPG"), 10, (640, 480))
+    for n in range(20):
+        writer.write(np.full((480, 640, 3), 90, np.uint8) if n < 10 else frame)
+    writer.release()
+    page = _page(qtbot, ws)
+    panel = page.pairing
+    job = panel.scan(str(held))
+    assert job is not None and not panel.scan_button.isEnabled()
+    qtbot.waitUntil(lambda: panel.scan_job is None, timeout=20_000)
+    assert panel.offer is not None and panel.offer.fingerprint == keys.fingerprint(hq_dir)
+    qtbot.mouseClick(panel.confirm_button, Qt.MouseButton.LeftButton)
+    assert current_pairing(ws).recipient == keys.age_recipient(hq_dir)
+
+    empty = tmp_path / "nothing.avi"
+    writer = cv2.VideoWriter(str(empty), cv2.VideoWriter_fourcc(*"MJPG"), 10, (640, 480))
+    for _ in range(5):
+        writer.write(np.full((480, 640, 3), 90, np.uint8))
+    writer.release()
+    panel.scan(str(empty))
+    qtbot.waitUntil(lambda: panel.scan_job is None, timeout=20_000)
+    assert "没有可识别的配对二维码" in panel.error.text() and panel.offer is None

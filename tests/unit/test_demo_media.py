@@ -72,3 +72,20 @@ def test_seed_with_media_is_idempotent_and_default_seed_has_no_evidence(tmp_path
     assert len(locker.items.all()) == 5 and [r.seq for r in locker.seals.all()] == [1, 2, 3, 4, 5]
     assert {i.inspection_id for i in locker.items.all()} == {"JC-2026-1020", "JC-2026-1021", "JC-2026-1022"}
     ws.close()
+
+
+def test_demo_photos_carry_chinese_captions_drawn_in_a_chinese_font() -> None:
+    """What an officer reads on a demo photo is Chinese: no English words in any caption, and
+    the banner really shows glyphs (a font without Chinese would leave it blank or boxes)."""
+    import re
+
+    from app.evidence.demo_media import _frame
+
+    at = datetime(2026, 11, 23, 9, tzinfo=CHINA_TZ)
+    for shot in SHOTS:
+        img = np.zeros((480, 640, 3), np.uint8)
+        captions = shot.scene(img, 0.0)
+        for text in [shot.caption, *(c.text for c in captions)]:
+            assert re.search(r"[\u4e00-\u9fff]", text) and not re.search(r"[A-Za-z]{2,}", text), text
+        banner = _frame(shot, at, 0.0)[:34, 200:]  # the caption part of the top strip, after the task id
+        assert (banner > 200).sum() > 300, shot.name  # white glyph pixels on the dark strip

@@ -138,3 +138,12 @@ def test_R21_R27_a_self_demolition_or_removal_deadline_on_a_sunday_runs_to_monda
     found = [f for f in precondition_findings(c, calendar, date(2026, 11, 23)) if f.code == "R21.removal"]
     assert "顺延至 2026-11-23" in found[0].zh and "until 2026-11-23" in found[0].en
     assert not {"R21.self_demolition", "R21.removal"} & codes(precondition_findings(c, calendar, date(2026, 11, 24)))
+
+
+def test_r20_r24_cite_the_city_regulation_by_title_and_paragraph() -> None:
+    """R20 (emergency plan) and R24 (inventory under a notary or witness) come from the city's
+    precise-enforcement regulation, art. 13: cited by its title and paragraph, not as "某市…"."""
+    assert "《推进行政执法精准化规定》" in rules.EMERGENCY_PLAN.zh and "第十三条第一款" in rules.EMERGENCY_PLAN.zh
+    assert "《推进行政执法精准化规定》" in rules.INVENTORY.zh and "第十三条第二款" in rules.INVENTORY.zh
+    for source in (rules.EMERGENCY_PLAN, rules.INVENTORY):
+        assert "某市" not in source.zh and "municipal regulation" not in source.en

@@ -76,3 +76,21 @@ def test_R18_recordings_left_on_an_attached_camera(demo_workspace: Workspace, tm
     assert [(f.rel_path, f.modified_at) for f in files] == [("DCIM/100MEDIA/VID_0001.MP4", at(20, 9))]
     flags = overdue_in(demo_workspace, [], camera_files=files)
     assert [(f.kind, f.ref.split(":", 1)[1]) for f in flags] == [(OverdueKind.NOT_INGESTED, "DCIM/100MEDIA/VID_0001.MP4")]
+
+
+def test_R18_only_a_reviewer_marks_an_overdue_recording_reminded(demo_workspace: Workspace) -> None:
+    """The mark is the team leader's (overdue material is flagged to him); an officer is refused, audited."""
+    import pytest
+
+    from app.access import RoleRefused
+    from app.overdue import OverdueFlag, mark_reminded, reminded
+    from keys_kit import as_
+
+    ws = demo_workspace
+    flag = OverdueFlag(OverdueKind.NOT_SYNCED, "cd" * 32, at(20, 10), at(21, 18), ("O01",))
+    with pytest.raises(RoleRefused):
+        mark_reminded(ws, flag, by=as_(ws, "O01"))
+    assert list(ws.audit.repo.entries())[-1].action == "refused" and reminded(ws) == {}
+    mark_reminded(ws, flag, by=as_(ws, "L01"))
+    assert set(reminded(ws)) == {flag.ref}
+    assert list(ws.audit.repo.entries())[-1].actor == "L01"

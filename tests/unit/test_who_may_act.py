@@ -327,6 +327,7 @@ def _public_writers() -> list[tuple[str, Callable]]:
     from app.demolition.documents import DemolitionDocuments
     from app.demolition.inventory import InventoryService
     from app.evidence.capture import CaptureSession
+    from app import overdue
     from app.evidence import bodycam, segments
     from app.gates import service as gates
 
@@ -343,7 +344,8 @@ def _public_writers() -> list[tuple[str, Callable]]:
             ("DemolitionDocuments", DemolitionDocuments.__init__),
             # the sealing primitives: who began the work, as a session (never a name)
             ("EvidenceLocker.ingest_steps", EvidenceLocker.ingest_steps), ("EvidenceLocker.intake", EvidenceLocker.intake),
-            ("seal_segment", segments.seal_segment), ("seal_closed_segment", segments.seal_closed_segment)]
+            ("seal_segment", segments.seal_segment), ("seal_closed_segment", segments.seal_closed_segment),
+            ("mark_reminded", overdue.mark_reminded)]
     return out
 
 

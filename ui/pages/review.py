@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
     QStackedWidget,
     QTableView,
@@ -34,17 +33,19 @@ from PySide6.QtWidgets import (
 from app import audit
 from app.access import Permission, can
 from app.device import PUBLIC_KEY_FILE, DeviceKeyError, DevicePublicKey, device_folder
-from app.domain import Officer, ReviewDecisionKind
+from app.domain import EvidenceItem, Officer, ReviewDecisionKind
 from app.evidence.locker import EvidenceLocker
 from app.evidence.bodycam import find_camera_volumes
-from app.overdue import OverdueKind, limit_hours, overdue_in, pending_camera_files
+from app.overdue import OverdueFlag, OverdueKind, limit_hours, mark_reminded, overdue_in, pending_camera_files, reminded
 from app.review import QueueSummary, ReviewService
 from app.workspace import Workspace
 from local_db.errors import UserFacingError
 from local_db.evidence_sources_repository import CameraAssignmentRepository
 from ui.models.evidence_gallery import check_all
+from ui.models.overdue_table import OverdueTableModel
 from ui.models.review_queue import REFUSALS, THUMB_SIZE, AuditTableModel, ReviewQueueModel
 from ui.thumbnails import ThumbnailCache
+from ui.widgets.video_preview import VideoPreview
 from ui.workers import Job, database_pool
 
 ALL = None
@@ -110,11 +111,17 @@ class ReviewPage(QWidget):
         for b in (self.approve_button, self.return_button, self.key_button):
             buttons.addWidget(b)
         # A large preview of the row in focus beside the queue: a reviewer judges by looking.
+        # A photo shows as a picture; a video plays from a decrypted copy in the private viewing folder.
         self.preview = QLabel(self.tr("选择一项查看大图"))
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setFixedWidth(400)
         self.preview.setMinimumHeight(300)
         self.preview.setStyleSheet("background: #e9edf2; border-radius: 6px; color: #8a939e;")
+        self.video = VideoPreview()
+        self.video.setFixedWidth(400)
+        self.preview_stack = QStackedWidget()
+        self.preview_stack.addWidget(self.preview)
+        self.preview_stack.addWidget(self.video)
         self.preview_caption = QLabel()
         self.preview_caption.setWordWrap(True)
         self.preview_caption.setFixedWidth(400)
@@ -122,7 +129,7 @@ class ReviewPage(QWidget):
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.show_preview())
         self.model.modelReset.connect(self.show_preview)
         looking = QVBoxLayout()
-        looking.addWidget(self.preview, 1)
+        looking.addWidget(self.preview_stack, 1)
         looking.addWidget(self.preview_caption)
         side = QHBoxLayout()
         side.addWidget(self.table, 1)
@@ -180,13 +187,23 @@ class ReviewPage(QWidget):
                 self.audit_model.raw_at(current.row()) if current.isValid() else ""))
 
         # --- overdue (R18) ---
-        self.overdue = QListWidget()
+        self.overdue = OverdueTableModel(self)
+        self.overdue_table = QTableView()
+        self.overdue_table.setModel(self.overdue)
+        self.overdue_table.verticalHeader().hide()
+        self.overdue_table.verticalHeader().setDefaultSectionSize(56)
+        self.overdue_table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.overdue_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.overdue_note = QLabel()
         self.overdue_note.setWordWrap(True)
+        self.overdue_message = QLabel()
+        self.overdue_message.setWordWrap(True)
+        self.import_dialog = None
         overdue_tab = QWidget()
         ol = QVBoxLayout(overdue_tab)
         ol.addWidget(self.overdue_note)
-        ol.addWidget(self.overdue, 1)
+        ol.addWidget(self.overdue_table, 1)
+        ol.addWidget(self.overdue_message)
 
         self.tabs = QTabWidget()
         self.tabs.setStyleSheet("QTabBar::tab { min-height: 44px; min-width: 120px; padding: 0 16px; }")
@@ -228,6 +245,7 @@ class ReviewPage(QWidget):
             rows = selection.selectedRows()
             index = rows[0] if rows else index
         if not index.isValid() or index.row() >= self.model.rowCount():
+            self.clear_video()
             self.preview.setPixmap(QPixmap())
             self.preview.setText(self.tr("选择一项查看大图"))
             self.preview_caption.clear()
@@ -237,6 +255,10 @@ class ReviewPage(QWidget):
             return
         self.preview_caption.setText(f"{item.captured_at:%Y-%m-%d %H:%M}  {item.original_name or item.sha256[:16]}"
                                      + (f"  ·  {item.inspection_id}" if item.inspection_id else ""))
+        if item.media_type.startswith("video/"):
+            self.play_video(item)
+            return
+        self.clear_video()
         thumbnails = self.model.thumbnails
         pixmap = thumbnails.pixmap(item) if thumbnails is not None else None
         if pixmap is not None and not pixmap.isNull():
@@ -247,10 +269,23 @@ class ReviewPage(QWidget):
             self.preview.setPixmap(QPixmap())
             self.preview.setText(self.tr("无预览"))
 
+    def play_video(self, item: EvidenceItem) -> Job | None:
+        """The video in the large preview, from a decrypted copy (a logged view, R17)."""
+        if self.officer is None:
+            return None
+        self.preview_stack.setCurrentWidget(self.video)
+        return self.video.show_original(self.service.locker, item, self.officer, self.language)
+
+    def clear_video(self) -> None:
+        """Stop the player and remove its decrypted copy; the photo preview comes back."""
+        self.video.clear()
+        self.preview_stack.setCurrentWidget(self.preview)
+
     # --- who is looking ------------------------------------------------------------
     def set_officer(self, officer: Officer | None) -> None:
         """Show the page for ``officer``: everything for a team leader, the reason for anyone else."""
         self.officer = officer
+        self.clear_video()  # no decrypted copy outlives the person who asked for it
         allowed = can(officer, Permission.REVIEW)
         self.tabs.setEnabled(allowed)
         self.body.setCurrentIndex(0 if allowed else 1)  # nothing of a previous review stays on screen
@@ -261,8 +296,8 @@ class ReviewPage(QWidget):
         else:
             self.model.set_rows([])
             self.audit_model.set_entries([])
-            self.overdue.clear()
-            for text in (self.chain, self.count, self.message, self.overdue_note):
+            self.overdue.set_flags([], self.ws.clock(), {}, {})
+            for text in (self.chain, self.count, self.message, self.overdue_note, self.overdue_message):
                 text.clear()
             self._stale = {1, 2}
 
@@ -435,16 +470,50 @@ class ReviewPage(QWidget):
         items = locker.items.all()
         flags = overdue_in(self.ws, items, synced_hashes(self.ws, items), pending_camera_files(locker, volumes))
         names = {o.id: o.name for o in self.ws.officers.all()}
-        self.overdue.clear()
-        what = {OverdueKind.NOT_SYNCED: self.tr("未同步"), OverdueKind.NOT_INGESTED: self.tr("未导入")}
-        for f in flags:
-            self.overdue.addItem(f"{what[f.kind]}  {f.recorded_at:%Y-%m-%d %H:%M}  "
-                                 f"{'、'.join(names.get(o, o) for o in f.officer_ids)}  {f.inspection_id or ''}  "
-                                 + self.tr("期限 %1").replace("%1", f"{f.deadline:%m-%d %H:%M}") + f"  {f.ref[:16]}")
+        self.overdue.set_flags(flags, self.ws.clock(), names, reminded(self.ws))
+        for row, flag in enumerate(flags):
+            self.overdue_table.setIndexWidget(self.overdue.index(row, OverdueTableModel.ACTION_COLUMN),
+                                              self._overdue_action(row, flag))
         # DOMAIN.md gives R18 no legal source, so the note cites none: the limit is the bureau's setting.
         self.overdue_note.setText(self.tr("执法记录应在收班后 %1 小时内导入并同步（本机关设置）；以下 %2 项已逾期。")
                                   .replace("%1", str(limit_hours(self.ws))).replace("%2", str(len(flags))))
 
+    def _overdue_action(self, row: int, flag: OverdueFlag) -> QPushButton:
+        """The row's action: import what is still on the camera, or mark that its officers were reminded."""
+        if flag.kind is OverdueKind.NOT_INGESTED:
+            button = QPushButton(self.tr("从记录仪导入"))
+            button.clicked.connect(lambda _=False: self.import_from_camera())
+        else:
+            when = self.overdue.reminded_at(row)
+            button = QPushButton(self.tr("已提醒 %1").replace("%1", f"{when:%m-%d %H:%M}") if when
+                                 else self.tr("标记已提醒"))
+            button.setEnabled(when is None)
+            button.clicked.connect(lambda _=False, f=flag: self.mark_overdue(f))
+        button.setMinimumHeight(44)
+        return button
+
+    def mark_overdue(self, flag: OverdueFlag) -> None:
+        try:
+            mark_reminded(self.ws, flag, by=self.officer)
+        except UserFacingError as exc:
+            self.overdue_message.setText(exc.message(self.language))
+            return
+        self.overdue_message.setText(self.tr("已记录：已提醒相关执法人员尽快同步。"))
+        self.load_overdue()
+
+    def import_from_camera(self):  # noqa: ANN201 - the dialog, imported when needed
+        """The import dialog, looking for the attached cameras at once (the overdue files are on one)."""
+        from ui.dialogs.import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.service.locker, officer=self.officer, language=self.language, parent=self)
+        dialog.imported.connect(lambda _report: self.load_overdue())
+        dialog.finished.connect(dialog.deleteLater)
+        self.import_dialog = dialog
+        dialog.show()
+        dialog.detect()
+        return dialog
+
     def shutdown(self) -> None:
+        self.clear_video()
         for job in self.jobs.values():
             job.cancel()

@@ -40,6 +40,7 @@ from sync.pairing import current_pairing
 from sync.reachability import ReachabilityWatch, hq_reachable
 from ui.labels import reference_source
 from ui.models.sync_tables import ReceiptsModel, RejectionsModel, megabytes
+from ui.widgets.pairing_panel import PairingPanel
 from ui.workers import Job, default_pool
 
 _sync_pool: QThreadPool | None = None
@@ -108,6 +109,8 @@ class SyncPage(QWidget):
         form.addRow("", self.auto)
         form.addRow(self.tr("总部连接状态"), self.reachable)
         form.addRow(self.tr("当前基础数据"), self.reference)
+        self.pairing = PairingPanel(self.ws, session=current_officer, language=language)
+        self.pairing.paired.connect(self.refresh)
 
         self.start_button = QPushButton(self.tr("结束值班同步"))
         self.start_button.setObjectName("primary")
@@ -148,7 +151,10 @@ class SyncPage(QWidget):
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addWidget(heading)
         layout.addWidget(hint)
-        layout.addLayout(form)
+        top = QHBoxLayout()
+        top.addLayout(form, 1)
+        top.addWidget(self.pairing, 1)
+        layout.addLayout(top)
         layout.addWidget(self.start_button)
         layout.addWidget(pending_box)
         layout.addWidget(flight_box)
@@ -216,7 +222,7 @@ class SyncPage(QWidget):
 
         s = pending_summary(self.ws)
         if not s.paired:
-            text = self.tr("本设备尚未与总部配对：请设备管理员完成配对后再同步。")
+            text = self.tr("本设备尚未与总部配对：请先在“与总部配对”中选择总部的配对文件或二维码，配对后即可同步。")
         elif not (s.pending_evidence or s.pending_inspections or s.outstanding):
             text = self.tr("没有待同步的数据：所有记录均已被总部确认。")
         else:
@@ -232,6 +238,7 @@ class SyncPage(QWidget):
         ref = self.ws.reference_sets.latest()
         self.reference.setText(f"{ref['version']}（{reference_source(ref['source'])}）" if ref else "—")
         self.start_button.setEnabled(s.paired and self.job is None)
+        self.pairing.refresh()
 
     # --- the sync -------------------------------------------------------------------------------
 
