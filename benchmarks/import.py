@@ -37,17 +37,19 @@ MiB = 1 << 20
 def child_import(data: str, camera: str) -> None:
     """Run inside the child: import the camera folder ``camera`` into a new data folder."""
     sys.path.insert(0, str(ROOT))
-    from app import demo
-    from app.evidence.bodycam import CameraImport, camera_volume_at
+    from app import access, demo
+    from app.evidence.bodycam import CameraImport, assign_camera, camera_volume_at
     from app.evidence.locker import EvidenceLocker
     from memkeys import new_workspace
 
     ws = new_workspace(Path(data))  # new keys: originals are encrypted under its master key
     demo.seed(ws)
     locker = EvidenceLocker(ws)
+    officer = access.sign_in(ws, "O01", "100101")  # the demo PIN of 张伟, who wears the camera
+    volume = camera_volume_at(Path(camera))
+    assign_camera(ws, volume.serial, "O01", actor=officer)
     start = time.perf_counter()
-    job = CameraImport(locker, camera_volume_at(Path(camera)), inspection_id="JC-2026-1101",
-                       officer_certs=["33010621001"])
+    job = CameraImport(locker, volume, inspection_id="JC-2026-1101", actor=officer)
     last = None
     for last in job.run():
         pass

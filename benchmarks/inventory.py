@@ -29,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import report  # noqa: E402
 
-from app import demo  # noqa: E402
+from app import access, demo  # noqa: E402
 from app.clock import CHINA_TZ  # noqa: E402
 from app.demolition import specimen  # noqa: E402
 from app.demolition.service import DemolitionService  # noqa: E402
@@ -37,10 +37,10 @@ from app.documents.specimen import signature_png  # noqa: E402
 from memkeys import new_workspace  # noqa: E402
 
 
-def add(s: DemolitionService, n: int, photo: bytes) -> object:
-    sha = s.inventory.take_photo(specimen.READY_CASE, photo, actor="O01")
+def add(s: DemolitionService, n: int, photo: bytes, officer: object) -> object:
+    sha = s.inventory.take_photo(specimen.READY_CASE, photo, actor=officer)
     return s.inventory.add_item(specimen.READY_CASE, name=f"餐椅{n}", category="家具", quantity=1, unit="件",
-                                condition="完好", label_no=f"B-{n:04d}", photos=[sha], actor="O01",
+                                condition="完好", label_no=f"B-{n:04d}", photos=[sha], actor=officer,
                                 storage_place="仓库")
 
 
@@ -60,10 +60,11 @@ def main() -> None:
         ws.clock = lambda: datetime(2026, 11, 23, 9, 30, tzinfo=CHINA_TZ)
         demo.seed(ws)
         s = DemolitionService(ws)
-        s.start(specimen.READY_CASE, actor="O01")
-        s.set_party(specimen.READY_CASE, present=True, name="陈建国", actor="O01")
+        officer = access.sign_in(ws, "O01", "100101")  # the demo PIN of 张伟
+        s.start(specimen.READY_CASE, actor=officer)
+        s.set_party(specimen.READY_CASE, present=True, name="陈建国", actor=officer)
         s.add_witness(specimen.READY_CASE, kind="witness", name="周明", id_no="330106198001011234",
-                      no_interest="无利害关系", signature_png=signature_png("周明"), actor="O01")
+                      no_interest="无利害关系", signature_png=signature_png("周明"), actor=officer)
         model = InventoryModel()
         # Photos are made beforehand: drawing them is not what is measured.
         total = args.items + 2 * args.samples
@@ -73,7 +74,7 @@ def main() -> None:
 
         def timed(n: int) -> tuple[float, float]:
             start = time.perf_counter()
-            item = add(s, n, photos[n - 1])
+            item = add(s, n, photos[n - 1], officer)
             core = time.perf_counter() - start
             model.put(item)  # type: ignore[arg-type]
             return core, time.perf_counter() - start
