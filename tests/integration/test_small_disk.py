@@ -117,3 +117,32 @@ def test_a_read_only_medium_is_said_so_for_recording_and_import(small: Path, vid
     finally:
         ws.close()
         unmount(evidence, medium)
+
+
+def test_a_read_only_stick_or_folder_is_said_so_for_bundles_and_documents(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from app.documents import pdf
+    from app.documents.errors import DocumentWriteFailed
+    from cli import main as cli
+    from sync.hq import keys
+    from sync.pairing import pair_with_folder
+
+    ws = create_workspace(tmp_path / "data")
+    stick = tmp_path / "stick"
+    mount(stick, "4m")
+    try:
+        demo.seed(ws, media=False)
+        keys.keygen(tmp_path / "hq")
+        pair_with_folder(ws, tmp_path / "hq", actor="A01")
+        subprocess.run(["mount", "-o", "remount,ro", str(stick)], check=True)
+        with pytest.raises(DocumentWriteFailed) as caught:
+            pdf.write_atomic(stick / "out.pdf", lambda fh: fh.write(b"%PDF-1.4"), master=ws.master)
+        assert "只读" in caught.value.zh and "read-only" in caught.value.en
+        ws.close()
+        assert cli.main(["bundle", "--out", str(stick / "b.bundle"), "--data", str(ws.folder)]) == 2
+        err = capsys.readouterr().err
+        assert "只读" in err and "read-only" in err and "Traceback" not in err
+        assert list(stick.iterdir()) == []
+    finally:
+        ws.db.conn.close()
+        unmount(stick)
