@@ -37,6 +37,7 @@ from app.crypto import Argon2Params, KeyUnwrapError, MasterKey
 from app.device import DEVICE_DIR, LEGACY_PRIVATE_KEY_FILE, DeviceIdentity
 from app.domain import Officer, StaffRole
 from app.keystore import KeyStoreSecretMissing, OsKeyStore
+from local_db.crashpoints import point
 from local_db.errors import UserFacingError
 from local_db.gate import GATE_FILENAME, Attempts, Gate, PinWrap
 
@@ -330,6 +331,7 @@ class Custody:
         tmp.unlink(missing_ok=True)
         write_new_file(tmp, (installation + "\n").encode("ascii"), mode=0o644)
         os.replace(tmp, path)
+        point("custody.installation-renamed")
         fsync_dir(device_dir)
         return cls(folder, gate, installation, secret, **kw)  # type: ignore[arg-type]
 
@@ -423,6 +425,7 @@ class Custody:
         path = self.folder / DEVICE_DIR / LEGACY_PRIVATE_KEY_FILE
         if path.exists():
             path.unlink()
+            point("custody.legacy-key-removed")
             fsync_dir(path.parent)
 
     def close(self) -> None:

@@ -116,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--officer", default=None, metavar="ID", help="发起同步的本人人员编号（须输入 PIN）/ "
                    "your person id (the PIN is asked for)")
     p.add_argument("--chunk-mib", type=int, default=8, help="最大块大小 MiB，实际块随链路调整 / largest chunk in MiB, chunks follow the link (default 8)")
+    p.add_argument("--retries", type=int, default=8, metavar="N",
+                   help="连续失败多少次后放弃 / give up after N failures in a row (default 8)")
+    p.add_argument("--give-up-after", type=float, default=300.0, metavar="SECONDS",
+                   help="连续失败多少秒后放弃（退出码 3）/ give up after failing for SECONDS in a row, "
+                        "exit status 3 (default 300)")
     _data_arg(p)
     return parser
 
@@ -392,8 +397,20 @@ def _sync(args: argparse.Namespace) -> int:
                 print({"checking": "等待总部回执 / waiting for HQ's receipt",
                        "reference": "获取基础数据 / fetching reference data"}[p.phase], flush=True)
 
-        outcome = client.run(client.sync_to_hq(ws, server, device=ws.device,
-                                               session=session, chunk_size=args.chunk_mib << 20), show)
+        from sync.upload import Backoff, HqUnreachable
+
+        if args.retries < 1 or not args.give_up_after > 0:
+            raise UserFacingError("--retries 须为正整数，--give-up-after 须为正数（秒）。",
+                                  "--retries is a whole number above 0 and --give-up-after a number of seconds "
+                                  "above 0.")
+        try:
+            outcome = client.run(client.sync_to_hq(
+                ws, server, device=ws.device, session=session, chunk_size=args.chunk_mib << 20,
+                backoff=Backoff(give_up_after=args.give_up_after), max_failures=args.retries), show)
+        except HqUnreachable as exc:
+            print(exc.zh, file=sys.stderr)
+            print(exc.en, file=sys.stderr)
+            return 3
     for bundle_id in outcome.acknowledged:
         print(f"总部已确认 / acknowledged by HQ: {bundle_id}")
     for bundle_id, code, zh, en in outcome.rejected:

@@ -23,6 +23,7 @@ from typing import Any
 
 import sqlcipher3.dbapi2 as sqlcipher
 
+from local_db.crashpoints import point
 from local_db.errors import UserFacingError
 
 GATE_FILENAME = "gate.sqlite"
@@ -112,11 +113,13 @@ class Gate:
         self.conn.execute("BEGIN IMMEDIATE")
         try:
             yield
+            point("gate.commit")
             self.conn.execute("COMMIT")
         except BaseException:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             raise
+        point("gate.committed")
 
     # --- named values ---------------------------------------------------------------
 

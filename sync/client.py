@@ -102,13 +102,16 @@ def fetch_outcome(server: str, upload_url: str, device: DeviceIdentity, **option
 
 
 def outcome_steps(server: str, upload_url: str, device: DeviceIdentity, *, timeout: float = 900.0,
-                  poll: float = 0.5, backoff: upload.Backoff = upload.Backoff(),
+                  poll: float = 0.5, backoff: upload.Backoff = upload.Backoff(), max_failures: int = 8,
                   sleep: Callable[[float], None] = time.sleep) -> Generator[None, None, tuple[int, Any]]:
     """:func:`fetch_outcome` as a generator that yields after every poll, so that a
-    person's Cancel (or the application quitting) is heard while HQ is still checking."""
+    person's Cancel (or the application quitting) is heard while HQ is still checking.
+
+    HQ unreachable in ``max_failures`` tries in a row (or for ``backoff.give_up_after``
+    seconds) ends the wait with :class:`sync.upload.HqUnreachable`."""
     url = server.rstrip("/") + "/receipts/" + urlsplit(upload_url).path.rsplit("/", 1)[1]
     deadline = time.monotonic() + timeout
-    failures = 0
+    failures, failing_since = 0, 0.0
     last = "checking"
     session = TusSession(server, device, 30.0)
     try:
@@ -117,10 +120,15 @@ def outcome_steps(server: str, upload_url: str, device: DeviceIdentity, *, timeo
                 r = session.request("GET", url)
             except TransportError as exc:
                 failures += 1
+                if failures == 1:
+                    failing_since = time.monotonic()
+                last = str(exc) or type(exc).__name__
+                if backoff.exhausted(failures, max_failures, failing_since):
+                    raise upload.give_up(last, failures, failing_since, unreachable=True) from None
                 sleep(backoff.delay(failures))
-                last = str(exc)
                 yield
                 continue
+            failures = 0
             if r.status_code == 200:
                 return 200, r.content
             if r.status_code == 422:
@@ -200,7 +208,8 @@ def _sync(ws: Workspace, server: str, device: DeviceIdentity, officer_id: str, *
             yield SyncProgress("uploading", info.bundle_id, p.done, p.total, p.rate, p.seconds_left, p.retrying,
                                p.resent)
         yield SyncProgress("checking", info.bundle_id, info.size, info.size)
-        waiting = outcome_steps(server, upload_url, device, timeout=receipt_timeout, backoff=backoff)
+        waiting = outcome_steps(server, upload_url, device, timeout=receipt_timeout, backoff=backoff,
+                                max_failures=max_failures)
         while True:
             try:
                 next(waiting)

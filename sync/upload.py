@@ -14,9 +14,11 @@ chunk HQ confirmed and returning the upload URL once HQ holds every byte.
   so a cut loses the part of the chunk in flight; chunk sizes follow the link
   (:class:`ChunkSizer`): small after a cut, growing on clean sends up to ``chunk_size``
   (8 MiB by default), never more than about a second's worth at the recent rate.
-- Failures back off exponentially (``Backoff``) up to a cap; after ``max_failures``
-  failures in a row :class:`UploadInterrupted` is raised, leaving everything in place
-  for the next attempt.
+- Failures back off exponentially (``Backoff``) up to a cap. The retries are bounded
+  twice: after ``max_failures`` failures in a row, or once failing has gone on for
+  ``Backoff.give_up_after`` seconds, :class:`HqUnreachable` is raised (HQ cannot be
+  reached) or :class:`UploadInterrupted` (HQ answers, but keeps failing), leaving
+  everything in place for the next attempt.
 
 Memory stays flat: two reused chunk buffers (the one being sent, the next one being
 read and hashed on a thread) and nothing else per chunk (:mod:`sync.tus_http`).
@@ -62,15 +64,42 @@ class UploadRefused(UserFacingError):
         self.status = status
 
 
+class HqUnreachable(UploadInterrupted):
+    """HQ's receiver could not be reached in any of the retries; nothing was lost."""
+
+    def __init__(self, reason: str, attempts: int, seconds: float) -> None:
+        UserFacingError.__init__(
+            self,
+            f"无法连接总部接收端：已尝试 {attempts} 次、历时 {seconds:.0f} 秒仍未连通（{reason}）。"
+            "本机数据未作任何改动，待上传的数据包保留，网络恢复后再次同步即从断点继续。",
+            f"HQ's receiver could not be reached: {attempts} attempts over {seconds:.0f} s failed ({reason}). "
+            "Nothing on the device was changed; the bundle waits and the next sync resumes where this stopped.")
+        self.reason, self.attempts, self.seconds = reason, attempts, seconds
+
+
 @dataclass(frozen=True)
 class Backoff:
-    """Delays between retries: ``first``, doubling, never above ``cap`` (seconds)."""
+    """Delays between retries: ``first``, doubling, never above ``cap`` (seconds); and
+    ``give_up_after``: how long failing in a row may last before the step gives up."""
 
     first: float = 0.5
     cap: float = 30.0
+    give_up_after: float = 300.0
 
     def delay(self, failures: int) -> float:
         return min(self.cap, self.first * (2 ** max(0, failures - 1)))
+
+    def exhausted(self, failures: int, max_failures: int, failing_since: float) -> bool:
+        """True when no retry is left: ``max_failures`` reached, or the next wait would end past the deadline."""
+        return failures >= max_failures or \
+            time.monotonic() - failing_since + self.delay(failures) > self.give_up_after
+
+
+def give_up(reason: str, failures: int, failing_since: float, *, unreachable: bool) -> UploadInterrupted:
+    """The error that ends a step whose retries are spent."""
+    if unreachable:
+        return HqUnreachable(reason, failures, time.monotonic() - failing_since)
+    return UploadInterrupted(reason)
 
 
 @dataclass(frozen=True)
@@ -205,7 +234,7 @@ def upload_file(repo: UploadRepository, path: Path, *, key: str, server: str, de
     started = time.monotonic()
     sent = 0          # bytes put on the wire in PATCH bodies this session
     first_offset: int | None = None
-    failures = 0
+    failures, failing_since, answered = 0, 0.0, False
     url = row.upload_url
     fd = os.open(path, os.O_RDONLY)
     chunks = _Chunks(fd, size, chunk_size)
@@ -246,6 +275,7 @@ def upload_file(repo: UploadRepository, path: Path, *, key: str, server: str, de
                     sizer.cut()
                     raise
                 if r.status_code in (409, 460):  # someone else's idea of the offset, or damaged on the way
+                    answered = True
                     raise _Retry(f"HTTP {r.status_code}")
                 if r.status_code in (404, 410):
                     url, offset = None, None
@@ -259,10 +289,13 @@ def upload_file(repo: UploadRepository, path: Path, *, key: str, server: str, de
                 yield _progress(offset, size, first_offset, sent, started)
             except (TransportError, _Retry) as exc:
                 failures += 1
+                if failures == 1:
+                    failing_since, answered = time.monotonic(), False
+                answered = answered or isinstance(exc, _Retry)
                 reason = str(exc) or type(exc).__name__
                 repo.failed(key, server, reason, clock())
-                if failures >= max_failures:
-                    raise UploadInterrupted(reason) from None
+                if backoff.exhausted(failures, max_failures, failing_since):
+                    raise give_up(reason, failures, failing_since, unreachable=not answered) from None
                 offset = None  # ask HQ again before sending anything
                 yield _progress(repo.get(key, server).offset, size, first_offset or 0, sent, started, reason)
                 sleep(backoff.delay(failures))

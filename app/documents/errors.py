@@ -92,7 +92,15 @@ class InspectionCodeInvalid(DocumentError):
 class DocumentWriteFailed(DocumentError):
     """The PDF could not be written; nothing was left under the destination name."""
 
-    def __init__(self, path: Path, reason: str, *, disk_full: bool = False) -> None:
+    def __init__(self, path: Path, reason: str, *, disk_full: bool = False, read_only: bool = False) -> None:
+        if read_only:
+            super().__init__(
+                f"{path.parent} 所在介质为只读，文书无法保存到 {path}。未留下任何文件；请换一个可写的目录。",
+                f"{path.parent} is on a read-only medium: the document could not be saved to {path}. Nothing "
+                "was left there; choose a folder that can be written.",
+            )
+            self.path = path
+            return
         if disk_full:
             super().__init__(
                 f"磁盘空间已满，文书无法保存到 {path}。未留下不完整的文件；请腾出空间后重试。",

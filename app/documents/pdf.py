@@ -204,7 +204,8 @@ def _write_failed(dest: Path, exc: OSError) -> DocumentWriteFailed:
     import errno
 
     return DocumentWriteFailed(dest, exc.strerror or str(exc),
-                               disk_full=exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)))
+                               disk_full=exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)),
+                               read_only=exc.errno == errno.EROFS)
 
 
 def to_bytes(produce: Callable[[BinaryIO], None]) -> bytes:

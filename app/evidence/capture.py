@@ -46,8 +46,11 @@ from app.evidence.segments import (
     CameraUnavailable,
     NoFrameYet,
     RecordingFolder,
+    RecordingMediumReadOnly,
+    RecordingStoppedDiskFull,
     SegmentJournal,
     SegmentWriter,
+    disk_full,
     seal_closed_segment,
     start_segment,
 )
@@ -395,17 +398,25 @@ class CaptureSession:
                     self.on_frame(frame)
                 self._apply_recording_state(image)
                 if self._writer is not None:
-                    self._writer.write(image)
-                    self.frames_recorded += 1
+                    before = self._writer.frames
+                    try:
+                        self._writer.write(image)
+                    finally:  # a frame that reached the encoder is in the segment, even when its spooling failed
+                        self.frames_recorded += self._writer.frames - before
                     if self._writer.full:
                         self._close_segment()  # the next frame opens the next segment
         except UserFacingError as exc:
             self._fail(exc)
-        except (OSError, cv2.error) as exc:
+        except OSError as exc:
+            self._fail_on_disk(exc)
+        except cv2.error as exc:
             self._fail(EvidenceError(f"录像出错：{exc}", f"Recording failed: {exc}"))
         finally:
             self._want_recording = False
-            self._close_segment()
+            try:
+                self._close_segment()
+            except OSError as exc:  # even the reserve did not hold: the spool stays for recovery
+                self._fail_on_disk(exc)
             if self._folder is not None:
                 self._submit(self._folder.close)  # after every seal queued before it
             self.source.close()
@@ -475,6 +486,23 @@ class CaptureSession:
         future = self._sealer.submit(fn, *args)
         self._pending.append(future)
         return future
+
+    def _fail_on_disk(self, exc: OSError) -> None:
+        """A write of the recording failed: a full disk and a read-only medium each have their message."""
+        import errno
+
+        recorded = max(0, self.segments_started - (self._writer is None))  # None: the last one never opened
+        if disk_full(exc):
+            try:
+                self._close_segment()  # in the space the reserve gave back: what was recorded is sealed
+            except OSError:
+                self._fail(RecordingStoppedDiskFull(recorded, sealed=False))
+                return
+            self._fail(RecordingStoppedDiskFull(recorded))
+        elif exc.errno == errno.EROFS:
+            self._fail(RecordingMediumReadOnly(recorded))
+        else:
+            self._fail(EvidenceError(f"录像出错：{exc}", f"Recording failed: {exc}"))
 
     def _fail(self, error: UserFacingError) -> None:
         self.error = error

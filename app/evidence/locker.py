@@ -225,8 +225,8 @@ class EvidenceLocker:
         with fh:
             try:
                 return self.ingest_stream(fh, **kwargs)
-            except OSError as exc:
-                raise errors.SourceUnreadable(path.name, exc.strerror or str(exc)) from None
+            except OSError as exc:  # a full disk and a read-only medium are said as such
+                raise errors.from_os_error(path.name, exc) from None
 
     def collectors(self, certs: Sequence[str], inspection_id: str | None = None) -> list[Officer]:
         """The officers named by certificate number, checking them and the inspection.

@@ -73,6 +73,75 @@ class RecordingFailed(EvidenceError):
         )
 
 
+class RecordingStoppedDiskFull(EvidenceError):
+    """The disk filled while a segment was being written: the recording stopped, what it held is sealed."""
+
+    def __init__(self, segments: int, *, sealed: bool = True) -> None:
+        kept_zh = "均已封存，没有丢失" if sealed else "保留在本机，腾出空间后下次启动时自动封存"
+        kept_en = "is sealed; nothing was lost" if sealed else \
+            "is kept on the device and sealed at the next start once there is space"
+        super().__init__(
+            f"磁盘空间已满，录像已自动停止。已录制的内容（共 {segments} 段）{kept_zh}。"
+            "请腾出空间（或换用其他数据目录）后再开始录像。",
+            f"The disk is full, so the recording stopped. What was recorded ({segments} segment(s)) {kept_en}. "
+            "Free some space (or use another data folder) before recording again.")
+        self.segments = segments
+
+
+class RecordingMediumReadOnly(EvidenceError):
+    """The data folder is on a read-only medium: no segment can be written."""
+
+    def __init__(self, segments: int) -> None:
+        super().__init__(
+            "数据目录所在介质为只读，无法写入录像，录像已停止"
+            + (f"；此前录制的 {segments} 段已封存。" if segments else "，未录制任何内容。"),
+            "The data folder is on a read-only medium: no recording can be written, so it stopped"
+            + (f"; the {segments} segment(s) recorded before are sealed." if segments else
+               "; nothing was recorded."))
+
+
+def disk_full(exc: OSError) -> bool:
+    import errno
+
+    return exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+
+
+class SpaceReserve:
+    """Disk space held back while a segment is written, so that a full disk still leaves
+    room to close it and seal it: twice what was spooled (the closed copy, then the
+    staged one), and :data:`RESERVE_MARGIN` for the encoder's tail, the index and the
+    database. The reserve grows before each chunk is spooled; when it cannot grow the
+    disk is full, and the segment is closed in the space given back."""
+
+    def __init__(self, path: Path, margin: int) -> None:
+        self.path, self.margin, self.size = path, margin, 0
+        self.fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+
+    def hold(self, spooled: int) -> None:
+        """Hold ``2 × spooled + margin`` bytes; OSError (ENOSPC) when the disk cannot give them."""
+        want = 2 * spooled + self.margin
+        if want <= self.size:
+            return
+        if hasattr(os, "posix_fallocate"):
+            os.posix_fallocate(self.fd, self.size, want - self.size)
+        else:  # no fallocate: write the bytes out
+            os.pwrite(self.fd, bytes(want - self.size), self.size)
+        self.size = want
+
+    def release(self) -> None:
+        if self.fd < 0:
+            return
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+        self.fd = -1
+        with contextlib.suppress(OSError):
+            os.unlink(self.path)
+
+
+# held back beyond twice the spooled bytes: about a second of encoder output, the index, the seal's commit
+RESERVE_MARGIN = 8 << 20
+
+
 class CameraLost(EvidenceError):
     """The camera stopped delivering frames (unplugged, or its driver failed)."""
 
@@ -290,6 +359,16 @@ class SegmentWriter:
             raise
         self._spool_fd = fd
         self._spooled = 0
+        try:
+            self._reserve = SpaceReserve(self.path.with_name(f".{self.path.stem}.reserve.tmp"), RESERVE_MARGIN)
+            self._reserve.hold(0)
+        except OSError:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
+            with contextlib.suppress(AttributeError):
+                self._reserve.release()
+            raise
         self._mem = MemFile(f"segment-{journal.index:04d}", ".mp4")
         write_atomic(self.journal_path, journal.to_json())
         import cv2
@@ -320,14 +399,21 @@ class SegmentWriter:
         self._spool_new_bytes()
 
     def _spool_new_bytes(self) -> None:
-        """Encrypt to disk every whole chunk the encoder has flushed into memory since the last call."""
+        """Encrypt to disk every whole chunk the encoder has flushed into memory since the last call.
+
+        Raises OSError (ENOSPC) when the disk is full; the frames written so far, this one
+        included, are all in memory and :meth:`close` puts them on disk in the reserve's space.
+        """
         size = self._mem.size
         while size - self._spooled >= SPOOL_CHUNK:
+            self._reserve.hold(self._spooled + SPOOL_CHUNK)
             self._spool.write(self._mem.pread(SPOOL_CHUNK, self._spooled))
             self._spooled += SPOOL_CHUNK
 
     def _abandon(self) -> None:
-        self._spool.abandon()
+        self._reserve.release()
+        with contextlib.suppress(OSError):
+            self._spool.abandon()
         with contextlib.suppress(OSError):
             os.close(self._spool_fd)
         self._mem.close()
@@ -335,6 +421,7 @@ class SegmentWriter:
     def close(self, closed_at: datetime) -> SegmentJournal:
         """Write the index, put the finished segment on disk encrypted, record the close in the journal."""
         self._writer.release()
+        self._reserve.release()  # the space held back for this: the close, then the seal
         try:
             tmp = self.path.with_name(f".{self.path.name}.closing.tmp")
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

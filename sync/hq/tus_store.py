@@ -26,6 +26,8 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from local_db.crashpoints import point
+
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
 
@@ -121,6 +123,7 @@ class TusStore:
         state.offset = new_offset
         if state.complete:
             os.fsync(fh.fileno())
+            point("tus.data-fsync")
         self.save(state, durable=state.complete)
 
     def terminate(self, state: UploadState) -> None:
@@ -128,6 +131,7 @@ class TusStore:
         state.terminated = True
         self.save(state, durable=True)
         self.data_path(state.id).unlink(missing_ok=True)
+        point("tus.terminated")
 
     def completed(self) -> list[UploadState]:
         """Every upload whose bytes have all arrived (for re-processing after a restart)."""
@@ -188,6 +192,7 @@ class DbTusStore(TusStore):
         path.touch(exist_ok=False)
         with open(path, "rb") as fh:
             os.fsync(fh.fileno())
+        point("tus.created-fsync")
         self._db().execute('INSERT INTO uploads (id, length, metadata, device_id, "offset", terminated) '
                            "VALUES (?, ?, ?, ?, 0, 0)", (state.id, length, metadata, device_id))
         return state
@@ -204,6 +209,7 @@ class DbTusStore(TusStore):
     def save(self, state: UploadState, *, durable: bool = False) -> None:
         self._db().execute('UPDATE uploads SET "offset" = ?, terminated = ? WHERE id = ?',
                            (state.offset, int(state.terminated), state.id))
+        point("tus.offset-saved")
 
     def completed(self) -> list[UploadState]:
         rows = self._db().execute('SELECT id FROM uploads WHERE terminated = 0 AND "offset" = length '

@@ -10,7 +10,12 @@ demo officer's PIN as the window would, runs the one recovery routine
   signature) verified and loaded;
 - ``inventory DATA``: one item, photographed in place, entered in the ready demo demolition case;
 - ``migrate DATA``: an earlier version's folder opened: adopted, its database migrated
-  and encrypted (signed in with the old PIN).
+  and encrypted (signed in with the old PIN);
+- ``upload DATA HQ``: the end-of-shift sync of DATA to HQ's receiver (``fieldinspect-hq
+  serve --dir HQ``, started here): bundle, tus upload in small chunks, receipt, the
+  upload's termination. The crash points are HQ's: the environment of
+  :mod:`local_db.crashpoints` is handed to the receiver only, and when the receiver is
+  killed this process kills itself too, so the run ends as a kill.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ LEGACY_PIN = ("O01", "1357")
 
 
 def _open(data: Path):  # noqa: ANN202
-    from keys_kit import as_, open_workspace
+    from keys_kit import open_workspace
 
     return open_workspace(data, person="O01")
 
@@ -43,6 +48,7 @@ def record(data: Path) -> None:
 
     from app.evidence.locker import EvidenceLocker
     from app.evidence.segments import RecordingFolder, seal_closed_segment, start_segment
+    from keys_kit import as_
 
     ws = _open(data)
     try:
@@ -102,7 +108,39 @@ def migrate(data: Path) -> None:
         ws.close()
 
 
+def upload(data: Path, hq_dir: Path) -> None:
+    import os
+    import signal
+
+    # taken out before local_db.crashpoints reads them (at its import)
+    crash = {k: os.environ.pop(k) for k in ("FIELDINSPECT_CRASH_AT", "FIELDINSPECT_CRASH_TRACE") if k in os.environ}
+    from local_db.errors import UserFacingError
+    from sync import client
+    from sync.upload import Backoff
+    from keys_kit import as_
+    from sync_loopback import HqProcess  # beside this file
+
+    ws = _open(data)
+    os.environ.update(crash)  # for the receiver started now, not for this process
+    hq = HqProcess(hq_dir).start()
+    for name in crash:
+        del os.environ[name]
+    try:
+        _recovered(ws)
+        client.run(client.sync_to_hq(ws, hq.url, device=ws.device, session=as_(ws, "O01"), chunk_size=128 << 10,
+                                     reference=False,
+                                     backoff=Backoff(0.05, 0.2, give_up_after=5.0), max_failures=4))
+    except UserFacingError:
+        if hq.proc.poll() is None:
+            raise
+    finally:
+        hq.stop()
+        if hq.proc.returncode == -signal.SIGKILL:  # the receiver was killed at its point: so is the device
+            os.kill(os.getpid(), signal.SIGKILL)
+        ws.close()
+
+
 if __name__ == "__main__":
     op, folder, *rest = sys.argv[1:]
-    {"record": record, "reference": reference, "inventory": inventory, "migrate": migrate}[op](
-        Path(folder), *[Path(r) if op == "reference" else r for r in rest])
+    {"record": record, "reference": reference, "inventory": inventory, "migrate": migrate, "upload": upload}[op](
+        Path(folder), *[Path(r) if op in ("reference", "upload") else r for r in rest])

@@ -328,7 +328,21 @@ CASES: list[Case] = [
          template="paired"),
     Case("sync-url-ftp", lambda i, d, t: ["sync", "--server", "ftp://hq.example", "--data", str(d)], {1, 2},
          template="paired"),
+    # an HQ that does not answer: the retries end (exit 3), the bundle waits
+    Case("sync-hq-unreachable", lambda i, d, t: ["sync", "--server", f"http://127.0.0.1:{_closed_port()}",
+                                                 "--retries", "3", "--give-up-after", "5", "--data", str(d)], {3},
+         template="paired"),
+    Case("sync-retries-zero", lambda i, d, t: ["sync", "--server", "http://127.0.0.1:9", "--retries", "0",
+                                               "--data", str(d)], {2}, template="paired"),
 ]
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def _snapshot(*roots: Path) -> dict[str, tuple[int, int]]:

@@ -17,6 +17,14 @@ no original is lost or sealed twice, and that no file is left that nothing accou
 for (staging, partial bundles, recording leftovers, files at an address without a
 seal). Operations run two at a time.
 
+Two operations check more. ``pin`` (an administrator issues a new PIN) checks after
+each kill that the folder opens with the old PIN or the new one, never neither.
+``upload`` (the sync to HQ's receiver, whose points are the ones killed: the tus
+store's, the ingest's) checks that the next sync resumes the upload, that HQ ingests
+the bundle exactly once and that the device takes HQ's receipt. The sign-in's gate
+commits, which every command passes, are killed in those operations that change the
+gate (``pin``, ``migrate``), not in every one (:attr:`Op.skip`).
+
 A point found in the sources but in no operation's trace fails
 :func:`test_every_point_in_the_sources_is_killed_at`: a new durable step cannot be
 forgotten.
@@ -56,6 +64,7 @@ pytestmark = pytest.mark.integration
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("app", "local_db", "sync")
 OFFICER, INSPECTION = "33010621001", "JC-2026-1101"
+OLD_PIN, NEW_PIN, ADMIN_PIN = "100101", "583920", "400101"  # O01's demo PIN, the one issued, M01's
 # verify's findings that a kill may leave and the next start puts right
 RECOVERABLE = {"unsealed-file", "plaintext-file"}
 CHILD_TIMEOUT = 60
@@ -84,6 +93,13 @@ class Op:
     legacy: bool = False  # the database may still be a plain SQLite file
     hq: bool = False  # the folder is an HQ folder, not a device's
     extra: dict = field(default_factory=dict)
+    env: dict = field(default_factory=dict)  # for the operation's process
+    stdin: str | None = None
+    # points of the operation not killed at here: the sign-in's gate commits are the same
+    # step in every command, killed in the operations that change the gate (pin, migrate)
+    skip: tuple[str, ...] = ("gate.",)
+    after_kill: Callable[[Path, Path], str | None] | None = None  # an invariant right after the kill
+    check_kill: Callable[[Op, Path, Path], str | None] | None = None  # the whole check after a kill
 
 
 def _cli(*args: str) -> list[str]:
@@ -123,8 +139,8 @@ def _paired(folder: Path, hq_dir: Path) -> None:
         ws.close()
 
 
-def _run(argv: list[str], env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, text=True,
+def _run(argv: list[str], env: dict | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, *argv], cwd=ROOT, capture_output=True, text=True, input=stdin,
                           env={**os.environ, **(env or {})}, timeout=CHILD_TIMEOUT)
 
 
@@ -358,7 +374,48 @@ def ops(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Op]:
         assert _db_rows(data, "SELECT MAX(version) FROM schema_version")[0][0] == latest_version()
 
     result["migrate"] = Op("migrate", legacy, lambda case, data: _driver("migrate", str(data)), after_migrate,
-                           legacy=True)
+                           legacy=True, skip=())
+
+    # an administrator issues O01 a new PIN: the folder opens with the old or the new PIN, never neither
+    def opens_with(data: Path, pin: str) -> bool:
+        from datetime import datetime
+
+        from app.custody import Custody, CustodyError
+
+        custody = Custody.open(data)
+        try:
+            custody.unlock("O01", pin, now=datetime.now().astimezone().replace(microsecond=0))
+            return True
+        except CustodyError:
+            return False
+        finally:
+            custody.close()
+
+    def old_or_new(case: Path, data: Path) -> str | None:
+        return None if opens_with(data, OLD_PIN) or opens_with(data, NEW_PIN) else "O01's PIN: neither opens"
+
+    def after_pin(case: Path, data: Path) -> None:
+        assert opens_with(data, NEW_PIN), "the new PIN does not open the folder"
+
+    result["pin"] = Op("pin", plain, lambda case, data: _cli("pin", "O01", "--by", "M01", "--data", str(data)),
+                       after_pin, env={"FIELDINSPECT_OFFICER": "M01", "FIELDINSPECT_PIN": ADMIN_PIN},
+                       stdin=f"{NEW_PIN}\n{NEW_PIN}\n", skip=(), after_kill=old_or_new)
+
+    # the end-of-shift sync to HQ's receiver, which is killed at its points and started again
+    def upload_command(case: Path, data: Path) -> list[str]:
+        if not (case / "hq").exists():
+            shutil.copytree(hq_dir, case / "hq")
+        return _driver("upload", str(data), str(case / "hq"))
+
+    def after_upload(case: Path, data: Path) -> None:
+        # The next run signs in again, which is itself on the record: it may send a second,
+        # small bundle after the resumed one. Each is acknowledged, and held by HQ once.
+        rows = _db_rows(data, "SELECT sequence, state FROM sync_bundles ORDER BY sequence")
+        assert rows and {state for _, state in rows} == {"acknowledged"}, rows
+        bundles = _hq_rows(case / "hq", "SELECT device_id, sequence FROM bundles")
+        assert sorted(seq for _, seq in bundles) == [seq for seq, _ in rows], f"HQ holds {bundles}, the device {rows}"
+
+    result["upload"] = Op("upload", paired, upload_command, after_upload, check_kill=_upload_case)
     return result
 
 
@@ -376,7 +433,7 @@ def _trace(op: Op, base: Path) -> list[str]:
     case = base / f"trace-{op.name}"
     data = _copy(op, case)
     trace = case / "trace.txt"
-    done = _run(op.command(case, data), {ENV_TRACE: str(trace)})
+    done = _run(op.command(case, data), {**op.env, ENV_TRACE: str(trace)}, op.stdin)
     assert done.returncode == 0, f"{op.name}: {done.stdout}{done.stderr}"
     if op.legacy:
         _legacy_keys(data)
@@ -388,20 +445,25 @@ def _kill_case(op: Op, target: str, base: Path) -> str | None:
     """Kill ``op`` at ``target`` (``NAME#N``), check, run again, check; None or what went wrong."""
     case = base / f"{op.name}-{target.replace('#', '-')}"
     data = _copy(op, case)
-    killed = _run(op.command(case, data), {ENV_AT: target})
+    killed = _run(op.command(case, data), {**op.env, ENV_AT: target}, op.stdin)
     if killed.returncode != -signal.SIGKILL:
         return f"not killed (status {killed.returncode}): {killed.stderr[-800:]}"
     if op.legacy:
         _legacy_keys(data)
     if op.hq:
         return _hq_case(op, case, data)
+    if op.check_kill is not None:
+        return op.check_kill(op, case, data)
     integrity = _db_rows(data, "PRAGMA integrity_check", op.legacy)
     if integrity != [("ok",)]:
         return f"integrity_check after the kill: {integrity}"
     problems = [p for p in _verify(data, op.legacy) if p.split(":")[0] not in RECOVERABLE]
     if problems:
         return f"verify after the kill: {problems}"
-    again = _run(op.command(case, data))
+    broken = op.after_kill(case, data) if op.after_kill is not None else None
+    if broken:
+        return f"after the kill: {broken}"
+    again = _run(op.command(case, data), op.env, op.stdin)
     if again.returncode != 0:
         return f"the next run failed (status {again.returncode}): {again.stdout[-400:]}{again.stderr[-800:]}"
     if op.legacy:
@@ -414,12 +476,33 @@ def _kill_case(op: Op, target: str, base: Path) -> str | None:
     leftovers = _no_leftovers(data)
     if leftovers:
         return f"left over after the next run: {leftovers}"
+    return _after(op, case, data, "run")
+
+
+def _after(op: Op, case: Path, data: Path, when: str) -> str | None:
+    """The operation's own checks once it ran again; the case's files go when they hold."""
     try:
         op.after(case, data)
     except AssertionError as exc:
-        return f"after the next run: {exc}"
+        return f"after the next {when}: {exc}"
     shutil.rmtree(case, ignore_errors=True)
     return None
+
+
+def _upload_case(op: Op, case: Path, data: Path) -> str | None:
+    """After HQ's receiver was killed mid-sync: both databases whole; the next sync resumes the
+    upload, HQ ingests the bundle once and the device takes its receipt."""
+    for where, rows in (("HQ", _hq_rows(case / "hq", "PRAGMA integrity_check")),
+                        ("device", _db_rows(data, "PRAGMA integrity_check"))):
+        if rows != [("ok",)]:
+            return f"{where} integrity_check after the kill: {rows}"
+    again = _run(op.command(case, data))
+    if again.returncode != 0 or "Traceback" in again.stderr:
+        return f"the next sync failed (status {again.returncode}): {again.stdout[-400:]}{again.stderr[-800:]}"
+    problems = _verify(data) + _no_leftovers(data)
+    if problems:
+        return f"after the next sync: {problems}"
+    return _after(op, case, data, "sync")
 
 
 def _hq_rows(hq: Path, sql: str) -> list[tuple]:
@@ -449,12 +532,7 @@ def _hq_case(op: Op, case: Path, hq: Path) -> str | None:
     leftovers += [f"bag without a row: {b}" for b in bags - set(bundles)]
     if len(bundles) != 1 or leftovers:
         return f"after the next ingest: {len(bundles)} bundles; {leftovers}"
-    try:
-        op.after(case, hq)
-    except AssertionError as exc:
-        return f"after the next ingest: {exc}"
-    shutil.rmtree(case, ignore_errors=True)
-    return None
+    return _after(op, case, hq, "ingest")
 
 
 @pytest.fixture(scope="module")
@@ -478,9 +556,13 @@ def targets(trace: list[str]) -> list[str]:
             ([f"{name}#1"] + ([f"{name}#{counts[name]}"] if counts[name] > 1 and last[name] != first[name] else []))]
 
 
-def test_every_point_in_the_sources_is_killed_at(traces: dict[str, list[str]]) -> None:
+def _killed_at(op: Op, trace: list[str]) -> list[str]:
+    return targets([name for name in trace if not name.startswith(op.skip)])
+
+
+def test_every_point_in_the_sources_is_killed_at(ops: dict[str, Op], traces: dict[str, list[str]]) -> None:
     declared = declared_points()
-    reached = {name for trace in traces.values() for name in trace}
+    reached = {t.partition("#")[0] for name, op in ops.items() for t in _killed_at(op, traces[name])}
     assert len(declared) >= 20, sorted(declared)
     assert declared - reached == set(), "crash points no operation of the harness passes"
     assert reached - declared == set(), "points reached that the source scan does not see"
@@ -489,7 +571,7 @@ def test_every_point_in_the_sources_is_killed_at(traces: dict[str, list[str]]) -
 def test_a_kill_at_each_crash_point_is_survived(ops: dict[str, Op], traces: dict[str, list[str]],
                                                 tmp_path_factory: pytest.TempPathFactory) -> None:
     base = tmp_path_factory.mktemp("kills")
-    cases = [(op, t) for name, op in ops.items() for t in targets(traces[name])]
+    cases = [(op, t) for name, op in ops.items() for t in _killed_at(op, traces[name])]
     started = time.monotonic()
     with ThreadPoolExecutor(2) as pool:
         outcomes = list(pool.map(lambda c: (c[0].name, c[1], _kill_case(c[0], c[1], base)), cases))

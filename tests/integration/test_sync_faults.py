@@ -205,3 +205,44 @@ def test_an_unenrolled_device_is_refused_at_once_with_a_clear_message(tmp_path: 
 def test_backoff_doubles_up_to_its_cap() -> None:
     b = upload.Backoff(first=0.5, cap=30)
     assert [b.delay(n) for n in range(1, 9)] == [0.5, 1, 2, 4, 8, 16, 30, 30]
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_r18_sync_to_an_unreachable_hq_gives_up_after_its_retries_and_loses_nothing(field) -> None:  # noqa: ANN001
+    """R18: the recordings wait on the device; a sync that cannot reach HQ ends, said in both languages."""
+    ws, device, hq_dir = field
+    nowhere = f"http://127.0.0.1:{_closed_port()}"
+    started = time.monotonic()
+    with pytest.raises(upload.HqUnreachable) as caught:
+        client.run(client.sync_to_hq(ws, nowhere, device=device, session=as_(ws, "O01"), reference=False,
+                                     max_failures=4, backoff=FAST))
+    assert caught.value.attempts == 4 and time.monotonic() - started < 20
+    assert "无法连接总部" in caught.value.zh and "could not be reached" in caught.value.en
+    assert pending_summary(ws).pending_evidence > 0  # nothing marked sent
+
+    # bounded by time as well: many attempts allowed, a short deadline
+    started = time.monotonic()
+    with pytest.raises(upload.HqUnreachable) as caught:
+        client.run(client.sync_to_hq(ws, nowhere, device=device, session=as_(ws, "O01"), reference=False, max_failures=1000,
+                                     backoff=upload.Backoff(first=0.05, cap=0.2, give_up_after=1.0)))
+    assert time.monotonic() - started < 10 and 2 <= caught.value.attempts < 1000
+
+    # once HQ answers, the same bundle goes through and is acknowledged once
+    with HqProcess(hq_dir) as hq:
+        outcome = client.run(client.sync_to_hq(ws, hq.url, device=device, session=as_(ws, "O01"), reference=False))
+    assert len(outcome.acknowledged) == 1
+    _assert_hq_holds_everything_once(ws, device, hq_dir, outcome.acknowledged[0])
+
+
+def test_backoff_gives_up_at_the_attempt_limit_or_the_deadline() -> None:
+    b = upload.Backoff(first=0.5, cap=30, give_up_after=60)
+    now = time.monotonic()
+    assert not b.exhausted(3, 8, now) and b.exhausted(8, 8, now)
+    assert b.exhausted(2, 8, now - 59.5)  # the next wait (1 s) would end past the deadline

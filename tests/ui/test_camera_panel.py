@@ -153,3 +153,29 @@ def test_R17_a_photo_is_collected_by_the_signed_in_person_only(app, qtbot, demo_
     [photo] = EvidenceLocker(demo_workspace).items.all()
     assert photo.officer_certs == ("33010621001",) and photo.officer_ids == ("O01",)
     panel.close()
+
+
+def test_R17_panel_says_the_disk_is_full_and_what_was_recorded_is_sealed(app, qtbot, tmp_path: Path) -> None:
+    """A real small disk fills while the panel records: the recording stops, the panel says so."""
+    from app import demo
+    from keys_kit import create_workspace
+    from small_fs import fill, noise_video, small_disk
+
+    noise = noise_video(tmp_path / "noise.mp4")
+    with small_disk(tmp_path / "small") as disk:
+        ws = create_workspace(disk / "data")
+        try:
+            demo.seed(ws, media=False)
+            fill(disk, leave=14 << 20)
+            panel = make_panel(qtbot, ws, source_factory=lambda target: VideoSource(target, pace=True))
+            assert panel.open_source(str(noise))
+            qtbot.waitUntil(lambda: panel.shown_frames >= 2, timeout=5000)
+            qtbot.mouseClick(panel.record_button, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(lambda: "磁盘空间已满" in panel.status.text(), timeout=20000)
+            qtbot.waitUntil(lambda: panel.segments_sealed == panel.session.segments_started >= 1, timeout=10000)
+            assert "已封存" in panel.status.text() and not panel.record_button.isChecked()
+            panel.grab().save(str(tmp_path.parent / "camera-panel-disk-full.png"))
+            assert verify_folder(ws.folder, keys=keys_of(ws.folder)).ok
+            panel.close()
+        finally:
+            ws.close()

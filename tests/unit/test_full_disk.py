@@ -1,5 +1,5 @@
 """A full disk while a bundle or a document is written: answered with its own message,
-nothing partial left behind (import: tests/unit/test_import_hostile_sources.py)."""
+nothing partial left behind (import: tests/unit/test_import_hostile_sources.py; on real small and read-only file systems: tests/integration/test_small_disk.py)."""
 
 from __future__ import annotations
 
