@@ -37,6 +37,12 @@ AUDIT_GENESIS = "0" * 64
 
 
 def ingest(store: HqStore, bundle_path: Path, *, device_id: str) -> SignedReceipt:
+    # Lost the database on the way (PostgreSQL restarted): start again from the bundle file;
+    # what a cut-off transaction placed is taken back or, being content-addressed, reused.
+    return store.db.retrying(lambda: _ingest(store, bundle_path, device_id=device_id))
+
+
+def _ingest(store: HqStore, bundle_path: Path, *, device_id: str) -> SignedReceipt:
     key = store.device_public_key(device_id)
     if key is None:
         raise BundleRejected.of("not-enrolled", device_id)

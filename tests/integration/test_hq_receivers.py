@@ -212,3 +212,58 @@ def test_a_finished_upload_whose_receiver_died_is_adopted_by_another(shared_data
         body = _receipt("", kit.device, f"/files/{state.id}", client=web)
     assert _valid(kit, body).body
     assert kit.hq.counts(kit.device.device_id)["bundles"] == 1
+
+
+def test_a_receiver_goes_on_after_postgresql_restarts(pg_cluster, shared_database: str, kit: Kit) -> None:  # noqa: ANN001
+    """Every connection is cut by the restart; the receiver connects again and the next
+    upload is received and ingested as if nothing happened."""
+    from sync.state import apply_receipt
+
+    def sync(base: str) -> SignedReceipt:
+        data = kit.build(f"bundle-{time.monotonic_ns()}.age").path.read_bytes()
+        upload = _create(base, kit.device, len(data))
+        assert _patch(base, kit.device, upload, 0, data) == 204
+        receipt = _valid(kit, _receipt(base, kit.device, upload))
+        apply_receipt(kit.ws, receipt)  # the device's next bundle comes after this one
+        return receipt
+
+    kit.seal_note(1)
+    with HqProcess(kit.hq_dir) as receiver:
+        first = sync(receiver.url)
+        kit.hq.close()  # this test's own connection would be cut as well
+        pg_cluster.restart(down_for=1.0)  # requests arriving while it is down wait for it
+        kit.seal_note(2)
+        second = sync(receiver.url)
+    assert json.loads(first.body)["sequence"] + 1 == json.loads(second.body)["sequence"]
+    store = HqStore(kit.hq_dir)
+    try:
+        assert store.counts(kit.device.device_id)["bundles"] == 2
+    finally:
+        store.close()
+    assert "reconnected to PostgreSQL" in (kit.hq_dir / "serve.log").read_text("utf-8")
+
+
+def test_ingest_cut_off_by_a_restart_runs_again_on_a_new_connection(pg_cluster, shared_database: str,  # noqa: ANN001
+                                                                    kit: Kit, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connection drops inside ingest's transaction: the whole ingest runs again and
+    stores the bundle once."""
+    from sync.hq import ingest as ingest_module
+
+    kit.seal_note(1)
+    bundle = kit.build().path
+    real = ingest_module._check_head
+    cuts = []
+
+    def cut_then_check(store, checked) -> None:  # noqa: ANN001
+        if not cuts:
+            cuts.append(1)
+            pg_cluster.restart()
+        real(store, checked)
+
+    monkeypatch.setattr(ingest_module, "_check_head", cut_then_check)  # the cut falls mid-transaction
+    receipt = kit.hq.ingest(bundle, device_id=kit.device.device_id)
+    assert cuts == [1]
+    _valid(kit, receipt.to_json())
+    counts = kit.hq.counts(kit.device.device_id)
+    assert counts["bundles"] == 1 and counts["seals"] == 1
+    assert kit.hq.ingest(bundle, device_id=kit.device.device_id).to_json() == receipt.to_json()
