@@ -90,8 +90,9 @@ def _valid(kit: Kit, receipt_json: bytes) -> SignedReceipt:
     return receipt
 
 
-def test_an_upload_begun_through_one_receiver_resumes_through_another(shared_database: str, kit: Kit) -> None:
-    kit.seal_file(300_000)
+def _resume_through_another(kit: Kit) -> SignedReceipt:
+    """Half the bundle through receiver A, which is killed; the rest through B; A, started
+    again, answers with B's receipt."""
     data = kit.build().path.read_bytes()
     half = len(data) // 2
     a, b = HqProcess(kit.hq_dir).start(), HqProcess(kit.hq_dir).start()
@@ -108,6 +109,12 @@ def test_an_upload_begun_through_one_receiver_resumes_through_another(shared_dat
     finally:
         a.stop()
         b.stop()
+    return receipt
+
+
+def test_an_upload_begun_through_one_receiver_resumes_through_another(shared_database: str, kit: Kit) -> None:
+    kit.seal_file(300_000)
+    _resume_through_another(kit)
     store = HqStore(kit.hq_dir)
     try:
         assert store.counts(kit.device.device_id)["bundles"] == 1
@@ -267,3 +274,53 @@ def test_ingest_cut_off_by_a_restart_runs_again_on_a_new_connection(pg_cluster, 
     counts = kit.hq.counts(kit.device.device_id)
     assert counts["bundles"] == 1 and counts["seals"] == 1
     assert kit.hq.ingest(bundle, device_id=kit.device.device_id).to_json() == receipt.to_json()
+
+
+@pytest.fixture
+def s3_blobs(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """A bucket on moto's S3 server (loopback) that this test's receivers keep HQ's files in."""
+    import s3_server
+
+    server = s3_server.start()
+    env: dict[str, str] = {}
+    server.environ(env)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    url = server.new_bucket("hq-test")
+    monkeypatch.setenv("FIELDINSPECT_HQ_BLOBS", url)
+    yield url
+    server.stop()
+
+
+def test_receivers_sharing_an_s3_bucket_resume_and_store_once(shared_database: str, s3_blobs: str,
+                                                              kit: Kit) -> None:
+    """An upload begun through one receiver resumes through another; the original (larger
+    than a multipart part) and the bag are objects in the bucket, stored once; no file of them in the folder."""
+    from sync.hq import blobs
+
+    sha = kit.seal_file(blobs.PART_BYTES + 300_000)  # goes as a multipart upload
+    _resume_through_another(kit)
+    store = HqStore(kit.hq_dir)
+    try:
+        assert store.blobs.shared_across_machines and str(store.blobs) == "s3://hq-test/hq/"
+        assert store.counts(kit.device.device_id)["bundles"] == 1
+        held = {item["Key"]: item["Size"] for item in store.blobs.listing("evidence")}
+        assert held == {blobs.evidence_key(sha): blobs.PART_BYTES + 300_000}
+        bag_keys = [item["Key"] for item in store.blobs.listing("bags")]
+        assert bag_keys and all(k.startswith(f"bags/{kit.device.device_id}/") for k in bag_keys)
+        path = kit.hq_dir / "fetched"
+        store.blobs.download(blobs.evidence_key(sha), path)
+        assert crypto.sha256_file(path)[0] == sha
+    finally:
+        store.close()
+    assert not (kit.hq_dir / "evidence").exists() and not (kit.hq_dir / "bags").exists()
+    assert not (kit.hq_dir / "upload-results").exists()
+
+
+def test_a_store_named_wrongly_is_refused_in_both_languages(tmp_path: Path) -> None:
+    from sync.hq.blobs import BlobStoreError, resolve
+
+    for wrong in ("s3://", "ftp://host/x"):
+        with pytest.raises(BlobStoreError) as caught:
+            resolve(wrong, tmp_path)
+        assert caught.value.zh and caught.value.en and wrong in str(caught.value)
