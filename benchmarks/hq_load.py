@@ -150,8 +150,8 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
     from sync.receipt import SignedReceipt
     from sync_loopback import HqProcess
 
-    hq_dir = work / f"hq-{receivers}"
-    shutil.copytree(hq_keys, hq_dir)
+    hq_dir = Path(tempfile.mkdtemp(dir=work, prefix=f"hq-{receivers}{'k' if kill else ''}-"))  # one per phase
+    shutil.copytree(hq_keys, hq_dir, dirs_exist_ok=True)
     os.environ["FIELDINSPECT_HQ_DATABASE"] = database
     store = HqStore(hq_dir, blobs=blobs)
     for d in devices:
