@@ -123,7 +123,16 @@ def test_an_upload_begun_through_one_receiver_resumes_through_another(shared_dat
         store.close()
 
 
-def test_one_bundle_finished_through_two_receivers_at_once_is_stored_once(shared_database: str, kit: Kit) -> None:
+@pytest.fixture(params=["folder", "s3"])
+def blob_store(request: pytest.FixtureRequest) -> str:
+    """HQ's files in the shared folder, or in a bucket on moto's S3 server."""
+    if request.param == "s3":
+        return request.getfixturevalue("s3_blobs")
+    return "folder"
+
+
+def test_one_bundle_finished_through_two_receivers_at_once_is_stored_once(shared_database: str, blob_store: str,
+                                                                          kit: Kit) -> None:
     kit.seal_file(300_000)
     for n in range(3):
         kit.seal_note(n)
@@ -159,11 +168,15 @@ def test_one_bundle_finished_through_two_receivers_at_once_is_stored_once(shared
         counts = store.counts(kit.device.device_id)
         assert counts["bundles"] == 1 and counts["seals"] == 4
         evidence = store.conn.execute("SELECT sha256 FROM evidence").fetchall()
-        assert all(store.evidence_path(sha).exists() for (sha,) in evidence)
+        assert len(evidence) == 4 and all(store.blobs.has(store.evidence_key(sha)) for (sha,) in evidence)
+        if blob_store == "s3":  # one bag, under one sequence
+            bags = {item["Key"].split("/")[2] for item in store.blobs.listing(f"bags/{kit.device.device_id}")}
+            assert len(bags) == 1
     finally:
         store.close()
-    assert not list((kit.hq_dir / "bags" / kit.device.device_id).glob("*/..*"))
-    assert len(list((kit.hq_dir / "bags" / kit.device.device_id).iterdir())) == 1
+    if blob_store == "folder":
+        assert not list((kit.hq_dir / "bags" / kit.device.device_id).glob("*/..*"))
+        assert len(list((kit.hq_dir / "bags" / kit.device.device_id).iterdir())) == 1
 
 
 def test_every_hq_command_takes_the_database_from_its_option(pg_cluster, tmp_path: Path,  # noqa: ANN001
