@@ -27,13 +27,12 @@ over the first's.
 
     .venv/bin/python benchmarks/hq_load.py [--devices 50] [--notes 5] [--file-kib 0]
         [--receivers 1,2] [--ingest-workers 1] [--kill] [--database postgresql://…] [--profile]
-        [--cprofile DIR] [--blobs s3]
+        [--blobs s3]
 
 Without ``--database`` a throw-away PostgreSQL cluster is started (tests/pg_cluster.py;
 needs Debian's postgresql). ``--profile`` prints the CPU time used by the receivers,
-PostgreSQL and this (client) process in each phase, to show what bounds throughput;
-``--cprofile DIR`` runs each receiver under cProfile (its event loop: HTTP and tus)
-and prints where its time went. ``--blobs s3`` keeps HQ's files in an S3 bucket
+PostgreSQL and this (client) process in each phase, to show what bounds throughput.
+``--blobs s3`` keeps HQ's files in an S3 bucket
 served by moto on loopback instead of the shared folder.
 A script, not a test.
 """
@@ -140,8 +139,7 @@ def _peak_mib(pid: int) -> float:
 
 
 def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, receivers: int, kill: bool,
-          timeout: float, profile: bool, workers: int, poll: float, blobs: str | None = None,
-          cprofile: Path | None = None) -> dict[str, float]:
+          timeout: float, profile: bool, workers: int, poll: float, blobs: str | None = None) -> dict[str, float]:
     from app import crypto
     from local_db.upload_repository import UploadRepository
     from sync import client, upload
@@ -158,14 +156,7 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
         store.enroll(d.identity.public_key_pem)
     store.close()
     serve_args = ["--ingest-workers", str(workers), *(["--blobs", blobs] if blobs else [])]
-
-    def under_profile(n: int) -> list[str]:
-        if cprofile is None:
-            return []
-        cprofile.mkdir(parents=True, exist_ok=True)
-        return [sys.executable, "-m", "cProfile", "-o", str(cprofile / f"receivers{receivers}-{n}.prof")]
-
-    procs = [HqProcess(hq_dir, serve_args=serve_args, prefix=under_profile(n)).start() for n in range(receivers)]
+    procs = [HqProcess(hq_dir, serve_args=serve_args).start() for _ in range(receivers)]
     peaks: list[float] = []
     hq_pub = crypto.load_public_key_pem((hq_dir / keys.SIGNING_PUB).read_bytes())
     done = threading.Event()
@@ -270,13 +261,6 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
           f"{len(wrong)} devices wrong, {len(missing_files)} originals missing → {'OK' if ok else 'FAILED'}")
     for i, err in failures[:5]:
         print(f"   device {i}: {err}")
-    if cprofile is not None:
-        import pstats
-
-        for prof in sorted(cprofile.glob(f"receivers{receivers}-*.prof")):
-            print(f"   cProfile of {prof.name} (event loop thread), top by own time:")
-            stats = pstats.Stats(str(prof), stream=sys.stdout)
-            stats.sort_stats("tottime").print_stats(8)
     result = {"receivers": receivers, "kill": int(kill), "devices": len(devices), "mib": round(mib, 1),
               "wall_s": round(wall, 2), "mib_s": round(mib / wall, 2), "bundles_min": round(len(devices) / wall * 60),
               "p50_s": round(pct(50), 2), "p95_s": round(pct(95), 2), "p99_s": round(pct(99), 2),
@@ -299,8 +283,6 @@ def main() -> int:
     parser.add_argument("--poll", type=float, default=0.5,
                         help="seconds between a device's receipt requests (the client's default: 0.5)")
     parser.add_argument("--profile", action="store_true", help="CPU seconds of receivers, PostgreSQL, clients")
-    parser.add_argument("--cprofile", type=Path, default=None, metavar="DIR",
-                        help="run each receiver under cProfile, its profiles in DIR, and print the top")
     parser.add_argument("--blobs", choices=["folder", "s3"], default="folder",
                         help="where HQ keeps its files: the shared folder, or an S3 bucket (moto on loopback)")
     args = parser.parse_args()
@@ -353,7 +335,7 @@ def main() -> int:
             for d in devices:  # each phase sends every bundle afresh
                 d.ws.db.execute("DELETE FROM sync_uploads")
             results.append(phase(devices, hq_keys, work, database, n, kill, args.timeout, args.profile,
-                                 args.ingest_workers, args.poll, blobs, args.cprofile))
+                                 args.ingest_workers, args.poll, blobs))
         for d in devices:
             d.ws.close()
         ok = all(r["ok"] for r in results)

@@ -36,10 +36,9 @@ class HqProcess:
     """``fieldinspect-hq serve`` in a subprocess; start, kill (SIGKILL) and start again."""
 
     def __init__(self, hq_dir: Path, port: int | None = None, *, plain_put: bool = False,
-                 serve_args: list[str] | None = None, prefix: list[str] | None = None) -> None:
+                 serve_args: list[str] | None = None) -> None:
         self.hq_dir = hq_dir
         self.serve_args = serve_args or []
-        self.prefix = prefix or []  # run the command under this, e.g. [python, -m, cProfile, -o, file]
         self.port = port or free_port()
         self.plain_put = plain_put
         self.proc: subprocess.Popen | None = None
@@ -49,7 +48,7 @@ class HqProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> HqProcess:
-        cmd = [*self.prefix, str(HQ_EXE), "serve", "--dir", str(self.hq_dir), "--port", str(self.port)]
+        cmd = [str(HQ_EXE), "serve", "--dir", str(self.hq_dir), "--port", str(self.port)]
         if self.plain_put:
             cmd.append("--plain-put")
         cmd += self.serve_args
