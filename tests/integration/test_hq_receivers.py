@@ -299,7 +299,9 @@ def s3_blobs(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
     server.environ(env)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    url = server.new_bucket("hq-test")
+    import uuid
+
+    url = server.new_bucket(f"hq-{uuid.uuid4().hex[:12]}")  # moto's objects outlive one server in a process
     monkeypatch.setenv("FIELDINSPECT_HQ_BLOBS", url)
     yield url
     server.stop()
@@ -315,7 +317,7 @@ def test_receivers_sharing_an_s3_bucket_resume_and_store_once(shared_database: s
     _resume_through_another(kit)
     store = HqStore(kit.hq_dir)
     try:
-        assert store.blobs.shared_across_machines and str(store.blobs) == "s3://hq-test/hq/"
+        assert store.blobs.shared_across_machines and str(store.blobs) == s3_blobs + "/"
         assert store.counts(kit.device.device_id)["bundles"] == 1
         held = {item["Key"]: item["Size"] for item in store.blobs.listing("evidence")}
         assert held == {blobs.evidence_key(sha): blobs.PART_BYTES + 300_000}
