@@ -16,14 +16,24 @@ p50/p95/p99 of the time from a device's first request to its receipt; then it ch
 that every receipt is signed by HQ and names the device's bundle and every sealed
 original, and that HQ holds every device's bundle once and each of its seal records
 once. With ``--kill`` one receiver is killed (SIGKILL) once a third of the devices
-have their receipt and started again a second later; the check must still pass.
+have their receipt and started again a second later; the check must still pass. A
+count written with ``k`` (``--receivers 1,2,2k``) kills in that phase only, so one run
+compares one receiver, two, and two of which one dies.
+
+Each phase ends with one line for scripts, ``hq_load: receivers=2 kill=0 devices=… ok=1``
+(wall time, MiB/s, bundles/min, percentiles, the receivers' peak resident memory
+``peak_mib``), and the run with ``hq_load: ratio=…``: the throughput of the last phase
+over the first's.
 
     .venv/bin/python benchmarks/hq_load.py [--devices 50] [--notes 5] [--file-kib 0]
         [--receivers 1,2] [--ingest-workers 1] [--kill] [--database postgresql://…] [--profile]
+        [--blobs s3]
 
 Without ``--database`` a throw-away PostgreSQL cluster is started (tests/pg_cluster.py;
 needs Debian's postgresql). ``--profile`` prints the CPU time used by the receivers,
 PostgreSQL and this (client) process in each phase, to show what bounds throughput.
+``--blobs s3`` keeps HQ's files in an S3 bucket
+served by moto on loopback instead of the shared folder.
 A script, not a test.
 """
 
@@ -118,8 +128,19 @@ def _postgres_cpu() -> float:
     return total
 
 
+def _peak_mib(pid: int) -> float:
+    """The process's peak resident set (VmHWM), MiB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
 def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, receivers: int, kill: bool,
-          timeout: float, profile: bool, workers: int, poll: float) -> bool:
+          timeout: float, profile: bool, workers: int, poll: float, blobs: str | None = None) -> dict[str, float]:
     from app import crypto
     from local_db.upload_repository import UploadRepository
     from sync import client, upload
@@ -128,14 +149,16 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
     from sync.receipt import SignedReceipt
     from sync_loopback import HqProcess
 
-    hq_dir = work / f"hq-{receivers}"
-    shutil.copytree(hq_keys, hq_dir)
+    hq_dir = Path(tempfile.mkdtemp(dir=work, prefix=f"hq-{receivers}{'k' if kill else ''}-"))  # one per phase
+    shutil.copytree(hq_keys, hq_dir, dirs_exist_ok=True)
     os.environ["FIELDINSPECT_HQ_DATABASE"] = database
-    store = HqStore(hq_dir)
+    store = HqStore(hq_dir, blobs=blobs)
     for d in devices:
         store.enroll(d.identity.public_key_pem)
     store.close()
-    procs = [HqProcess(hq_dir, serve_args=["--ingest-workers", str(workers)]).start() for _ in range(receivers)]
+    serve_args = ["--ingest-workers", str(workers), *(["--blobs", blobs] if blobs else [])]
+    procs = [HqProcess(hq_dir, serve_args=serve_args).start() for _ in range(receivers)]
+    peaks: list[float] = []
     hq_pub = crypto.load_public_key_pem((hq_dir / keys.SIGNING_PUB).read_bytes())
     done = threading.Event()
     finished = [0]
@@ -170,6 +193,7 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
     def killer() -> None:
         done.wait()
         victim = procs[0]
+        peaks.append(_peak_mib(victim.proc.pid))
         victim.kill()
         killed.append(f"receiver on port {victim.port} killed after {finished[0]} receipts")
         time.sleep(1.0)
@@ -188,6 +212,7 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
     cpu = sum(_cpu_of(p.proc.pid) - cpu0.get(p.port, 0.0) for p in procs if p.proc)
     pg, me = _postgres_cpu() - pg0, time.process_time() - me0
     for p in procs:
+        peaks.append(_peak_mib(p.proc.pid))
         p.stop()
 
     # --- checks -------------------------------------------------------------------------
@@ -202,7 +227,7 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
                 and fields["bundle_id"] == d.bundle_id and fields["device_id"] == d.identity.device_id
                 and fields["evidence"] == d.evidence):
             bad_receipts.append(d.bundle_id)
-    store = HqStore(hq_dir)
+    store = HqStore(hq_dir, blobs=blobs)
     try:
         wrong = [d.identity.device_id for d in devices
                  if store.counts(d.identity.device_id)["bundles"] != 1
@@ -210,7 +235,7 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
         total_seals = store.conn.execute("SELECT COUNT(*) FROM seals").fetchone()[0]
         total_bundles = store.conn.execute("SELECT COUNT(*) FROM bundles").fetchone()[0]
         missing_files = [sha for (sha,) in store.conn.execute("SELECT sha256 FROM evidence").fetchall()
-                         if not store.evidence_path(sha).exists()]
+                         if not store.blobs.has(store.evidence_key(sha))]
     finally:
         store.close()
     ok = (not failures and not bad_receipts and not wrong and not missing_files
@@ -237,7 +262,13 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
           f"{len(wrong)} devices wrong, {len(missing_files)} originals missing → {'OK' if ok else 'FAILED'}")
     for i, err in failures[:5]:
         print(f"   device {i}: {err}")
-    return ok
+    result = {"receivers": receivers, "kill": int(kill), "devices": len(devices), "mib": round(mib, 1),
+              "wall_s": round(wall, 2), "mib_s": round(mib / wall, 2), "bundles_min": round(len(devices) / wall * 60),
+              "p50_s": round(pct(50), 2), "p95_s": round(pct(95), 2), "p99_s": round(pct(99), 2),
+              "peak_mib": round(max(peaks, default=0.0)), "cpu_receivers_s": round(cpu, 1),
+              "cpu_postgres_s": round(pg, 1), "cpu_clients_s": round(me, 1), "ok": int(ok)}
+    print("hq_load: " + " ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+    return result
 
 
 def main() -> int:
@@ -253,7 +284,13 @@ def main() -> int:
     parser.add_argument("--poll", type=float, default=0.5,
                         help="seconds between a device's receipt requests (the client's default: 0.5)")
     parser.add_argument("--profile", action="store_true", help="CPU seconds of receivers, PostgreSQL, clients")
+    parser.add_argument("--blobs", choices=["folder", "s3"], default="folder",
+                        help="where HQ keeps its files: the shared folder, or an S3 bucket (moto on loopback)")
     args = parser.parse_args()
+    try:
+        plan = [(int(x.rstrip("k")), args.kill or x.endswith("k")) for x in args.receivers.split(",")]
+    except ValueError:
+        parser.error("--receivers is a list of counts, each one optionally followed by k (kill in that phase)")
     if not 1 <= args.devices <= 500:
         parser.error("--devices must be 1..500 (bounded: this is a loopback load test)")
 
@@ -261,6 +298,7 @@ def main() -> int:
 
     service = secret_service.start()
     cluster = None
+    s3 = None
     work = Path(tempfile.mkdtemp(prefix="fi-hq-load-"))
     try:
         import pg_cluster
@@ -275,8 +313,16 @@ def main() -> int:
         t = time.perf_counter()
         devices = prepare(work / "devices", hq_keys, args.devices, args.notes, args.file_kib)
         print(f"  done in {time.perf_counter() - t:.0f} s", flush=True)
-        ok = True
-        for n in (int(x) for x in args.receivers.split(",")):
+        blobs = None
+        if args.blobs == "s3":
+            import s3_server
+
+            s3 = s3_server.start()
+            s3.environ(os.environ)
+        results = []
+        for phase_number, (n, kill) in enumerate(plan, start=1):
+            if s3 is not None:
+                blobs = s3.new_bucket(f"load-{phase_number}")
             if cluster is not None:
                 database = cluster.new_database()
             else:
@@ -289,14 +335,21 @@ def main() -> int:
                     else f"{args.database}?options=-csearch_path%3D{schema}"
             for d in devices:  # each phase sends every bundle afresh
                 d.ws.db.execute("DELETE FROM sync_uploads")
-            ok &= phase(devices, hq_keys, work, database, n, args.kill, args.timeout, args.profile,
-                        args.ingest_workers, args.poll)
+            results.append(phase(devices, hq_keys, work, database, n, kill, args.timeout, args.profile,
+                                 args.ingest_workers, args.poll, blobs))
         for d in devices:
             d.ws.close()
+        ok = all(r["ok"] for r in results)
+        first, last = results[0], results[-1]
+        print(f"hq_load: ratio={last['mib_s'] / first['mib_s']:.2f} first={first['receivers']} "
+              f"last={last['receivers']} peak_mib={max(r['peak_mib'] for r in results)} "
+              f"phases={len(results)} blobs={args.blobs} ok={int(ok)}", flush=True)
         return 0 if ok else 1
     finally:
         if cluster is not None:
             cluster.stop()
+        if s3 is not None:
+            s3.stop()
         shutil.rmtree(work, ignore_errors=True)
         if service is not None:
             service.stop()

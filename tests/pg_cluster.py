@@ -53,10 +53,21 @@ class Cluster:
         self._names = itertools.count(1)
         self._run("initdb", "-D", str(self.data), "-U", self.user, "--auth=trust", "-E", "UTF8",
                   "--no-sync", "--locale=C")
-        options = (f"-k {self.folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
+        self._options = (f"-k {self.folder} -c listen_addresses='' -c fsync=off -c synchronous_commit=off "
                    "-c full_page_writes=off -c max_connections=300 -c shared_buffers=64MB")
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-o", options, "-w", "start")
+        self._start()
         self.dbname = "postgres"
+
+    def _start(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.folder / "log"), "-o", self._options, "-w", "start")
+
+    def restart(self, *, down_for: float = 0.0) -> None:
+        """Stop the server (every connection to it is cut), wait ``down_for`` seconds, start it again."""
+        import time
+
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+        time.sleep(down_for)
+        self._start()
 
     def _run(self, tool: str, *args: str) -> None:
         result = subprocess.run([*self._as, str(self.bin / tool), *args], capture_output=True, text=True)

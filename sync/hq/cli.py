@@ -89,9 +89,11 @@ def _publish(args: argparse.Namespace) -> int:
 
 def _ingest(args: argparse.Namespace) -> int:
     from sync.errors import BundleRejected
+    from sync.hq import server
     from sync.hq.store import HqStore
 
-    store = HqStore(args.dir, database=args.database)
+    server.use_s3_endpoint(args)
+    store = HqStore(args.dir, database=args.database, blobs=args.blobs)
     out = args.receipt or args.bundle.with_name(args.bundle.name + ".receipt.json")
     try:
         receipt = store.ingest(args.bundle, device_id=args.device)
@@ -219,6 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     for name in ("enroll", "publish", "ingest", "revoke"):
         server.add_database_option(sub.choices[name])
+    server.add_blobs_option(sub.choices["ingest"])
     server.add_serve_parser(sub)
     args = parser.parse_args(argv)
     if args.command == "serve":

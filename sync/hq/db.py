@@ -11,6 +11,15 @@ environment variable ``FIELDINSPECT_HQ_DATABASE``, else ``<HQ folder>/hq.sqlite`
 A URL is ``postgresql://user@host:port/name`` (or ``postgres://…``, or any libpq
 connection string with ``host=…``); ``sqlite:///path`` or a plain path is an SQLite file.
 
+When the connection to PostgreSQL is lost (the server restarted, a fail-over, a
+network cut) a :class:`Database` connects again, for up to :data:`RECONNECT_SECONDS`:
+a statement outside a transaction is sent again, and :meth:`Database.retrying`
+runs the work that holds a transaction again from its start (ingest: from the
+bundle file). A statement whose answer was lost may
+have been applied before the cut: the ones HQ sends outside a transaction are
+idempotent (``ON CONFLICT``, ``UPDATE`` to a value) but for creating an upload, which
+then fails with the upload id taken and the device asks again.
+
 Migrations are numbered; ``schema_version`` holds the highest applied. They are
 applied under the database's own lock (an advisory lock in PostgreSQL, the write
 lock in SQLite), so several receivers starting at once migrate once.
@@ -18,17 +27,23 @@ lock in SQLite), so several receivers starting at once migrate once.
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
-import threading
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 ENV = "FIELDINSPECT_HQ_DATABASE"
 SQLITE_FILE = "hq.sqlite"
 _MIGRATION_LOCK = 0x46494851  # "FIHQ": the advisory lock id under which PostgreSQL migrates
+RECONNECT_SECONDS = 60.0  # how long a receiver waits for PostgreSQL to come back before a request fails
+TRANSACTION_ATTEMPTS = 3  # how often retrying() runs work whose connection was lost
 
 DIALECTS = {
     "sqlite": {"blob": "BLOB", "autoid": "INTEGER PRIMARY KEY AUTOINCREMENT"},
@@ -121,12 +136,12 @@ def is_postgresql(url: str) -> bool:
 
 
 class Database:
-    """One connection, in autocommit; :meth:`transaction` for what must be one."""
+    """One connection (one thread's), in autocommit; :meth:`transaction` for what must be one."""
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.dialect = "postgresql" if is_postgresql(url) else "sqlite"
-        self._in_tx = threading.local()
+        self._depth = 0  # transactions open on this connection
         if self.dialect == "postgresql":
             import psycopg
 
@@ -145,21 +160,64 @@ class Database:
     def close(self) -> None:
         self.conn.close()
 
+    # --- a lost connection ---------------------------------------------------------------
+
+    def lost(self, exc: BaseException) -> bool:
+        """Whether ``exc`` means the connection to PostgreSQL is gone (not a fault of the statement)."""
+        if not self.postgresql:
+            return False
+        import psycopg
+
+        return isinstance(exc, psycopg.OperationalError) and bool(self.conn.closed or self.conn.broken)
+
+    def reconnect(self, *, within: float = RECONNECT_SECONDS) -> None:
+        """A new connection to the same database, tried until it answers or ``within`` seconds pass."""
+        import psycopg
+
+        with_error: Exception | None = None
+        deadline = time.monotonic() + within
+        pause = 0.05
+        self.conn.close()
+        while True:
+            try:
+                self.conn = psycopg.connect(self.url, autocommit=True)
+                log.warning("reconnected to PostgreSQL")
+                return
+            except psycopg.OperationalError as exc:  # still starting, or still away
+                with_error = exc
+            if time.monotonic() + pause > deadline:
+                raise with_error
+            time.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
     # --- statements ----------------------------------------------------------------------
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.postgresql else sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        """Run one statement; the cursor (``fetchone``/``fetchall``) is returned."""
-        return self.conn.execute(self._sql(sql), tuple(params))
+        """Run one statement; the cursor (``fetchone``/``fetchall``) is returned. Outside a
+        transaction, sent again on a new connection when the old one was lost."""
+        return self._again(lambda: self.conn.execute(self._sql(sql), tuple(params)))
 
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         if self.postgresql:
-            with self.conn.cursor() as cur:
-                cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+            def send() -> None:
+                with self.conn.cursor() as cur:
+                    cur.executemany(self._sql(sql), [tuple(r) for r in rows])
+
+            self._again(send)
         else:
             self.conn.executemany(sql, rows)
+
+    def _again(self, send: Callable[[], T]) -> T:
+        try:
+            return send()
+        except Exception as exc:
+            if self._depth or not self.lost(exc):
+                raise  # inside a transaction only the whole of it may start over (retrying)
+        self.reconnect()
+        return send()
 
     def tables(self) -> list[str]:
         """The store's tables, by name (for tests and checks)."""
@@ -174,18 +232,38 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """One transaction that holds the write lock (SQLite) or may take row locks (PostgreSQL)."""
-        if self.postgresql:
-            with self.conn.transaction():
-                yield
-            return
-        self.conn.execute("BEGIN IMMEDIATE")
+        """One transaction that holds the write lock (SQLite) or may take row locks (PostgreSQL).
+        A lost connection ends it with the error (:meth:`retrying` starts over)."""
+        self._depth += 1
         try:
-            yield
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+            if self.postgresql:
+                with self.conn.transaction():
+                    yield
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        finally:
+            self._depth -= 1
+
+    def retrying(self, work: Callable[[], T]) -> T:
+        """``work()``, run again from the start on a new connection when the connection is
+        lost on the way (for up to :data:`TRANSACTION_ATTEMPTS` runs). ``work`` holds its
+        own transactions and must be safe to run again: a transaction cut off before its
+        commit left nothing, one cut off in its commit may have been committed."""
+        for attempt in range(1, TRANSACTION_ATTEMPTS + 1):
+            try:
+                return work()
+            except Exception as exc:
+                if self._depth or not self.lost(exc) or attempt == TRANSACTION_ATTEMPTS:
+                    raise
+                log.warning("connection to PostgreSQL lost in a transaction; running it again")
+            self.reconnect()
+        raise AssertionError("unreachable")
 
     def lock_row(self, table: str, key_column: str, key: str) -> None:
         """Inside :meth:`transaction`: hold ``table``'s row until it ends (every writer of

@@ -24,10 +24,10 @@ from pathlib import Path
 
 from app import crypto
 from app.evidence.seal import GENESIS_PREV
-from app.atomic_files import fsync_dir
 from sync import bag
 from sync.bundle_reader import CheckedBundle, check, unpack
 from sync.errors import BundleRejected
+from sync.hq import blobs as blob_stores
 from sync.hq import keys
 from sync.hq.store import HqStore
 from sync.receipt import RECEIPT_FORMAT, SignedReceipt
@@ -37,6 +37,12 @@ AUDIT_GENESIS = "0" * 64
 
 
 def ingest(store: HqStore, bundle_path: Path, *, device_id: str) -> SignedReceipt:
+    # Lost the database on the way (PostgreSQL restarted): start again from the bundle file;
+    # what a cut-off transaction placed is taken back or, being content-addressed, reused.
+    return store.db.retrying(lambda: _ingest(store, bundle_path, device_id=device_id))
+
+
+def _ingest(store: HqStore, bundle_path: Path, *, device_id: str) -> SignedReceipt:
     key = store.device_public_key(device_id)
     if key is None:
         raise BundleRejected.of("not-enrolled", device_id)
@@ -180,9 +186,10 @@ def _check_chain(chain: str, label: str, held: dict[int, str], links: list[tuple
 
 def _store(store: HqStore, checked: CheckedBundle) -> SignedReceipt:
     conn, dev, bid = store.conn, checked.device_id, checked.bundle_id
-    placed: list[Path] = []
+    blobs = store.blobs
+    placed: list[str] = []
     # Named from what check() proved: the enrolled device's id and the bundle sequence.
-    bag_folder = store.folder / "bags" / dev / f"{checked.sequence:06d}"
+    bag_at = blob_stores.bag_key(dev, checked.sequence)
     created_bag = False
     # Inside the caller's transaction, which holds the device's row: a refusal or a
     # crash rolls every row back, and the files this call placed are taken back.
@@ -205,46 +212,30 @@ def _store(store: HqStore, checked: CheckedBundle) -> SignedReceipt:
                          [(dev, i, sha, bid) for i, sha in checked.inspections.items()])
         for seal in checked.seals:
             conn.execute("INSERT INTO evidence VALUES (?, ?) ON CONFLICT DO NOTHING", (seal.sha256, seal.size))
-            target = store.evidence_path(seal.sha256)
-            if not target.exists():  # content-addressed: an original is stored once
-                if _place_blob(checked.folder / bag.evidence_path(seal.sha256), target):
-                    placed.append(target)
+            # Content-addressed: an original is stored once. The same bytes may arrive through
+            # two receivers at once; the evidence row inserted above makes the second wait
+            # until the first commits (and finds its copy) or rolls back (and finds none).
+            key = blob_stores.evidence_key(seal.sha256)
+            if blobs.put_file(key, checked.folder / bag.evidence_path(seal.sha256)):
+                placed.append(key)
+                point("hq.evidence-placed")
         shutil.rmtree(checked.folder / "data" / "evidence", ignore_errors=True)
-        if bag_folder.exists():  # left by a crash between the move and the commit of this very bundle
-            shutil.rmtree(bag_folder)
-        bag_folder.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(checked.folder, bag_folder)
-        created_bag = True
+        created_bag = True  # from here on what is under the bag's key is this call's (or an earlier try's)
+        blobs.put_tree(bag_at, checked.folder)
         point("hq.bag-placed")
-        fsync_dir(bag_folder.parent)
-        receipt = _receipt(store, checked)  # signed only once every byte is on disk
+        receipt = _receipt(store, checked)  # signed only once every byte is stored
         conn.execute("UPDATE bundles SET receipt_body = ?, receipt_signature = ? WHERE bundle_id = ?",
                      (receipt.body, receipt.signature, bid))
     except BaseException:
         # The caller's transaction rolls the rows back once this returns. Until then it
         # holds the evidence rows inserted above, so another receiver storing the same
         # original waits at its own insert and finds no file of ours when it looks.
-        for path in placed:
-            path.unlink(missing_ok=True)
-        if created_bag:  # only what this call made: never another bundle's bag
-            shutil.rmtree(bag_folder, ignore_errors=True)
+        for key in placed:
+            blobs.delete(key)
+        if created_bag:  # only this bundle's bag: the device and sequence are not yet HQ's
+            blobs.delete_tree(bag_at)
         raise
     return receipt
-
-
-def _place_blob(source: Path, target: Path) -> bool:
-    """Put ``source`` (synced when it was unpacked) at its content address ``target``
-    atomically, by a rename in the same filesystem, and sync the folder: the blob store
-    may be shared by several receivers, the same bytes may arrive through two of them
-    at once, and either rename leaves the same whole file. False when another
-    receiver's copy was already there."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    if target.exists():
-        return False
-    os.replace(source, target)
-    point("hq.evidence-placed")
-    fsync_dir(target.parent)
-    return True
 
 
 def _receipt(store: HqStore, checked: CheckedBundle) -> SignedReceipt:

@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import re
+import sys
 import threading
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -44,6 +45,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from sync import device_auth
+from sync.hq.blobs import result_key
 from sync.hq.tus import TusEndpoint
 from sync.hq.tus_store import DbTusStore, UploadGone, UploadNotFound, UploadState
 
@@ -75,16 +77,15 @@ class Receiver:
     """The app's state: the HQ folder, its store, the uploads and their outcomes."""
 
     def __init__(self, hq_dir: Path, *, plain_put: bool = False, database: str | None = None,
-                 ingest_workers: int = 1) -> None:
+                 ingest_workers: int = 1, blobs: str | None = None) -> None:
         self.hq_dir = Path(hq_dir)
         self.database = database
+        self.blob_spec = blobs
         self._stores = threading.local()  # one HqStore (one SQLite connection) per thread
         self._verifiers: dict[str, Any] = {}  # device id → verify(signature, message)
-        self.store_for_thread()  # refuse to start on a folder that is not an HQ folder
+        self.blobs = self.store_for_thread().blobs  # refuse to start on a folder that is not an HQ folder
         self.uploads = DbTusStore(self.hq_dir / UPLOADS_DIR, lambda: self.store_for_thread().db)
         self.uploads.import_state_files()  # uploads an earlier version kept in JSON files
-        self.results = self.hq_dir / RESULTS_DIR
-        self.results.mkdir(parents=True, exist_ok=True)
         self.plain_put = plain_put
         # One thread per worker, each device always on the same one: bundles of one
         # device are checked in the order they arrived, which chain continuity needs.
@@ -102,7 +103,7 @@ class Receiver:
 
         store = getattr(self._stores, "store", None)
         if store is None:
-            store = self._stores.store = HqStore(self.hq_dir, database=self.database)
+            store = self._stores.store = HqStore(self.hq_dir, database=self.database, blobs=self.blob_spec)
         return store
 
     # --- authentication ----------------------------------------------------------------
@@ -120,8 +121,8 @@ class Receiver:
 
     # --- ingest ----------------------------------------------------------------------------
 
-    def _result_path(self, upload_id: str) -> Path:
-        return self.results / f"{upload_id}.json"
+    def _has_result(self, upload_id: str) -> bool:
+        return self.blobs.has(result_key(upload_id))
 
     def submit(self, state: UploadState) -> None:
         """Queue a finished upload for ingest (returns at once)."""
@@ -144,7 +145,7 @@ class Receiver:
         import time
 
         for state in self.uploads.completed():
-            if self._result_path(state.id).exists():
+            if self._has_result(state.id):
                 continue
             try:
                 age = time.time() - self.uploads.data_path(state.id).stat().st_mtime
@@ -163,7 +164,7 @@ class Receiver:
     def resume_pending(self) -> None:
         """After a restart: ingest every finished upload that has no outcome yet."""
         for state in self.uploads.completed():
-            if not self._result_path(state.id).exists():
+            if not self._has_result(state.id):
                 self.submit(state)
 
     def _ingest(self, state: UploadState) -> None:
@@ -176,7 +177,7 @@ class Receiver:
     def _ingest_once(self, state: UploadState) -> None:
         from sync.errors import BundleRejected
 
-        if self._result_path(state.id).exists():  # another receiver got there first
+        if self._has_result(state.id):  # another receiver got there first
             return
         try:
             receipt = self.store_for_thread().ingest(self.uploads.data_path(state.id), device_id=state.device_id)
@@ -186,12 +187,7 @@ class Receiver:
         except Exception:  # a fault of HQ, not of the bundle: no verdict; retried by the next sweep or start
             log.exception("ingest of upload %s failed", state.id)
             return
-        path = self._result_path(state.id)
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(outcome), encoding="utf-8")
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        self.blobs.write(result_key(state.id), json.dumps(outcome).encode("utf-8"))
 
     # --- routes ----------------------------------------------------------------------------
 
@@ -209,9 +205,9 @@ class Receiver:
             return JSONResponse({"en": "upload terminated"}, status_code=410)
         if state.device_id != device_id:
             return JSONResponse({"en": "the upload belongs to another device"}, status_code=403)
-        path = self._result_path(upload_id)
-        if path.exists():
-            outcome = json.loads(path.read_text("utf-8"))
+        found = self.blobs.read(result_key(upload_id))
+        if found is not None:
+            outcome = json.loads(found.decode("utf-8"))
             if outcome.pop("state") == "accepted":  # the receipt's own JSON form, byte for byte
                 return Response(outcome["receipt"].encode("utf-8"), media_type="application/json")
             return JSONResponse(outcome, status_code=422)
@@ -252,10 +248,11 @@ class Receiver:
 
 
 def create_app(hq_dir: Path, *, plain_put: bool = False, database: str | None = None,
-               ingest_workers: int = 1) -> Starlette:
+               ingest_workers: int = 1, blobs: str | None = None) -> Starlette:
     """The receiver for the HQ folder ``hq_dir`` (made by ``fieldinspect-hq keygen``) and
     its database (``sync.hq.db.resolve``: SQLite in the folder unless told otherwise)."""
-    receiver = Receiver(hq_dir, plain_put=plain_put, database=database, ingest_workers=ingest_workers)
+    receiver = Receiver(hq_dir, plain_put=plain_put, database=database, ingest_workers=ingest_workers,
+                        blobs=blobs)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -270,11 +267,12 @@ def create_app(hq_dir: Path, *, plain_put: bool = False, database: str | None = 
 
 
 def serve(hq_dir: Path, *, host: str = "127.0.0.1", port: int = 8470, plain_put: bool = False,
-          database: str | None = None, ingest_workers: int = 1) -> None:
+          database: str | None = None, ingest_workers: int = 1, blobs: str | None = None) -> None:
     """Run the receiver with uvicorn until interrupted (loopback unless told otherwise)."""
     import uvicorn
 
-    uvicorn.run(create_app(hq_dir, plain_put=plain_put, database=database, ingest_workers=ingest_workers),
+    uvicorn.run(create_app(hq_dir, plain_put=plain_put, database=database, ingest_workers=ingest_workers,
+                           blobs=blobs),
                 host=host, port=port,
                 log_level="warning",
                 timeout_keep_alive=30)
@@ -287,6 +285,23 @@ def add_database_option(p) -> None:  # noqa: ANN001 - argparse.ArgumentParser
                         "(default: $FIELDINSPECT_HQ_DATABASE, else hq.sqlite in the HQ folder)")
 
 
+def add_blobs_option(p) -> None:  # noqa: ANN001 - argparse.ArgumentParser
+    p.add_argument("--blobs", default=None, metavar="WHERE",
+                   help="证据原件、数据包和结果的存放处：文件夹或 s3://桶/前缀；默认环境变量 FIELDINSPECT_HQ_BLOBS，"
+                        "否则总部目录 / where originals, bags and results go: a folder or s3://bucket/prefix "
+                        "(default: $FIELDINSPECT_HQ_BLOBS, else the HQ folder)")
+    p.add_argument("--s3-endpoint-url", default=None, metavar="URL",
+                   help="S3 兼容服务的地址，默认取 AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL；凭据只取自 AWS 标准环境变量"
+                        "或配置文件 / the S3-compatible endpoint (default: $AWS_ENDPOINT_URL_S3, $AWS_ENDPOINT_URL); "
+                        "credentials come only from the standard AWS variables or files")
+
+
+def use_s3_endpoint(args) -> None:  # noqa: ANN001
+    """``--s3-endpoint-url`` as boto3's own variable, so every store this process opens uses it."""
+    if getattr(args, "s3_endpoint_url", None):
+        os.environ["AWS_ENDPOINT_URL_S3"] = args.s3_endpoint_url
+
+
 def add_serve_parser(sub) -> None:  # noqa: ANN001 - argparse's private subparsers type
     """The ``fieldinspect-hq serve`` subcommand's options."""
     p = sub.add_parser("serve", help="运行接收服务（tus 上传、回执、基础数据）/ run the receiver")
@@ -294,6 +309,7 @@ def add_serve_parser(sub) -> None:  # noqa: ANN001 - argparse's private subparse
     p.add_argument("--host", default="127.0.0.1", help="监听地址，默认仅本机 / listen address (default: loopback)")
     p.add_argument("--port", type=int, default=8470, help="端口 / port (default 8470)")
     add_database_option(p)
+    add_blobs_option(p)
     p.add_argument("--ingest-workers", type=int, default=1, metavar="N",
                    help="并行检查的数据包数（同一设备依次处理）/ bundles checked at once (one device's in order; "
                         "more than 1 pays with PostgreSQL)")
@@ -302,7 +318,15 @@ def add_serve_parser(sub) -> None:  # noqa: ANN001 - argparse's private subparse
 
 
 def run_serve(args) -> int:  # noqa: ANN001
+    from sync.hq.blobs import BlobStoreError
+
+    use_s3_endpoint(args)
     print(f"总部接收端 / HQ receiver: http://{args.host}:{args.port}/files  ({args.dir})", flush=True)
-    serve(args.dir, host=args.host, port=args.port, plain_put=args.plain_put, database=args.database,
-          ingest_workers=args.ingest_workers)
+    try:
+        serve(args.dir, host=args.host, port=args.port, plain_put=args.plain_put, database=args.database,
+              ingest_workers=args.ingest_workers, blobs=args.blobs)
+    except BlobStoreError as exc:
+        print(exc.zh, file=sys.stderr)
+        print(exc.en, file=sys.stderr)
+        return 2
     return 0

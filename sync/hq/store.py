@@ -6,6 +6,9 @@ as received, inspection snapshots, published reference data), ``evidence/<2
 hex>/<sha256>`` (originals, content-addressed, each stored once), ``bags/<device
 id>/<sequence>/`` (the rest of each accepted bag: tag files, seal records, audit entries,
 snapshots) and ``incoming/`` (bundles being checked; emptied whatever happens).
+With ``blobs="s3://bucket/prefix"`` the originals and bags are objects in that bucket
+under the same keys (``sync.hq.blobs``) and the folder holds only the keys and
+``incoming/``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from app import crypto
 from app.clock import system_clock
 from app.device import DevicePublicKey
 from app.reference import ReferenceDataError, parse
+from sync.hq import blobs as blob_stores
 from sync.hq import db, keys
 from sync.receipt import SignedReceipt
 
@@ -30,15 +34,17 @@ class HqStore:
     itself per device in the database, across threads and receiver processes.
 
     ``database`` is a PostgreSQL URL or an SQLite path (``sync.hq.db.resolve``: by
-    default ``FIELDINSPECT_HQ_DATABASE``, else ``<folder>/hq.sqlite``).
+    default ``FIELDINSPECT_HQ_DATABASE``, else ``<folder>/hq.sqlite``); ``blobs`` where
+    the files go (``sync.hq.blobs.resolve``: by default ``FIELDINSPECT_HQ_BLOBS``, else the folder).
     """
 
     def __init__(self, folder: Path, *, clock: Callable[[], datetime] = system_clock,
-                 database: str | None = None) -> None:
+                 database: str | None = None, blobs: str | None = None) -> None:
         self.folder = Path(folder)
         self.clock = clock
         if not (self.folder / keys.SIGNING_KEY).exists() or not (self.folder / keys.AGE_KEY).exists():
             raise FileNotFoundError(f"{self.folder}: not an HQ folder (run fieldinspect-hq keygen --dir)")
+        self.blobs = blob_stores.resolve(blobs, self.folder)
         self.database = db.resolve(database, self.folder)
         self.db = db.Database(self.database)
         self.conn = self.db  # execute()/executemany() with ? placeholders, in either dialect
@@ -125,8 +131,13 @@ class HqStore:
                                          (device_id,)).fetchone()[0]
                 for table in ("seals", "audit", "snapshots", "bundles")}
 
+    @staticmethod
+    def evidence_key(sha256: str) -> str:
+        return blob_stores.evidence_key(sha256)
+
     def evidence_path(self, sha256: str) -> Path:
-        return self.folder / "evidence" / sha256[:2] / sha256
+        """Where an original is in the HQ folder (the folder store only)."""
+        return self.folder / blob_stores.evidence_key(sha256)
 
     # --- reference data -------------------------------------------------------------------
 

@@ -90,8 +90,9 @@ def _valid(kit: Kit, receipt_json: bytes) -> SignedReceipt:
     return receipt
 
 
-def test_an_upload_begun_through_one_receiver_resumes_through_another(shared_database: str, kit: Kit) -> None:
-    kit.seal_file(300_000)
+def _resume_through_another(kit: Kit) -> SignedReceipt:
+    """Half the bundle through receiver A, which is killed; the rest through B; A, started
+    again, answers with B's receipt."""
     data = kit.build().path.read_bytes()
     half = len(data) // 2
     a, b = HqProcess(kit.hq_dir).start(), HqProcess(kit.hq_dir).start()
@@ -108,6 +109,12 @@ def test_an_upload_begun_through_one_receiver_resumes_through_another(shared_dat
     finally:
         a.stop()
         b.stop()
+    return receipt
+
+
+def test_an_upload_begun_through_one_receiver_resumes_through_another(shared_database: str, kit: Kit) -> None:
+    kit.seal_file(300_000)
+    _resume_through_another(kit)
     store = HqStore(kit.hq_dir)
     try:
         assert store.counts(kit.device.device_id)["bundles"] == 1
@@ -116,7 +123,16 @@ def test_an_upload_begun_through_one_receiver_resumes_through_another(shared_dat
         store.close()
 
 
-def test_one_bundle_finished_through_two_receivers_at_once_is_stored_once(shared_database: str, kit: Kit) -> None:
+@pytest.fixture(params=["folder", "s3"])
+def blob_store(request: pytest.FixtureRequest) -> str:
+    """HQ's files in the shared folder, or in a bucket on moto's S3 server."""
+    if request.param == "s3":
+        return request.getfixturevalue("s3_blobs")
+    return "folder"
+
+
+def test_one_bundle_finished_through_two_receivers_at_once_is_stored_once(shared_database: str, blob_store: str,
+                                                                          kit: Kit) -> None:
     kit.seal_file(300_000)
     for n in range(3):
         kit.seal_note(n)
@@ -152,11 +168,15 @@ def test_one_bundle_finished_through_two_receivers_at_once_is_stored_once(shared
         counts = store.counts(kit.device.device_id)
         assert counts["bundles"] == 1 and counts["seals"] == 4
         evidence = store.conn.execute("SELECT sha256 FROM evidence").fetchall()
-        assert all(store.evidence_path(sha).exists() for (sha,) in evidence)
+        assert len(evidence) == 4 and all(store.blobs.has(store.evidence_key(sha)) for (sha,) in evidence)
+        if blob_store == "s3":  # one bag, under one sequence
+            bags = {item["Key"].split("/")[2] for item in store.blobs.listing(f"bags/{kit.device.device_id}")}
+            assert len(bags) == 1
     finally:
         store.close()
-    assert not list((kit.hq_dir / "bags" / kit.device.device_id).glob("*/..*"))
-    assert len(list((kit.hq_dir / "bags" / kit.device.device_id).iterdir())) == 1
+    if blob_store == "folder":
+        assert not list((kit.hq_dir / "bags" / kit.device.device_id).glob("*/..*"))
+        assert len(list((kit.hq_dir / "bags" / kit.device.device_id).iterdir())) == 1
 
 
 def test_every_hq_command_takes_the_database_from_its_option(pg_cluster, tmp_path: Path,  # noqa: ANN001
@@ -212,3 +232,110 @@ def test_a_finished_upload_whose_receiver_died_is_adopted_by_another(shared_data
         body = _receipt("", kit.device, f"/files/{state.id}", client=web)
     assert _valid(kit, body).body
     assert kit.hq.counts(kit.device.device_id)["bundles"] == 1
+
+
+def test_a_receiver_goes_on_after_postgresql_restarts(pg_cluster, shared_database: str, kit: Kit) -> None:  # noqa: ANN001
+    """Every connection is cut by the restart; the receiver connects again and the next
+    upload is received and ingested as if nothing happened."""
+    from sync.state import apply_receipt
+
+    def sync(base: str) -> SignedReceipt:
+        data = kit.build(f"bundle-{time.monotonic_ns()}.age").path.read_bytes()
+        upload = _create(base, kit.device, len(data))
+        assert _patch(base, kit.device, upload, 0, data) == 204
+        receipt = _valid(kit, _receipt(base, kit.device, upload))
+        apply_receipt(kit.ws, receipt)  # the device's next bundle comes after this one
+        return receipt
+
+    kit.seal_note(1)
+    with HqProcess(kit.hq_dir) as receiver:
+        first = sync(receiver.url)
+        kit.hq.close()  # this test's own connection would be cut as well
+        pg_cluster.restart(down_for=1.0)  # requests arriving while it is down wait for it
+        kit.seal_note(2)
+        second = sync(receiver.url)
+    assert json.loads(first.body)["sequence"] + 1 == json.loads(second.body)["sequence"]
+    store = HqStore(kit.hq_dir)
+    try:
+        assert store.counts(kit.device.device_id)["bundles"] == 2
+    finally:
+        store.close()
+    assert "reconnected to PostgreSQL" in (kit.hq_dir / "serve.log").read_text("utf-8")
+
+
+def test_ingest_cut_off_by_a_restart_runs_again_on_a_new_connection(pg_cluster, shared_database: str,  # noqa: ANN001
+                                                                    kit: Kit, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The connection drops inside ingest's transaction: the whole ingest runs again and
+    stores the bundle once."""
+    from sync.hq import ingest as ingest_module
+
+    kit.seal_note(1)
+    bundle = kit.build().path
+    real = ingest_module._check_head
+    cuts = []
+
+    def cut_then_check(store, checked) -> None:  # noqa: ANN001
+        if not cuts:
+            cuts.append(1)
+            pg_cluster.restart()
+        real(store, checked)
+
+    monkeypatch.setattr(ingest_module, "_check_head", cut_then_check)  # the cut falls mid-transaction
+    receipt = kit.hq.ingest(bundle, device_id=kit.device.device_id)
+    assert cuts == [1]
+    _valid(kit, receipt.to_json())
+    counts = kit.hq.counts(kit.device.device_id)
+    assert counts["bundles"] == 1 and counts["seals"] == 1
+    assert kit.hq.ingest(bundle, device_id=kit.device.device_id).to_json() == receipt.to_json()
+
+
+@pytest.fixture
+def s3_blobs(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+    """A bucket on moto's S3 server (loopback) that this test's receivers keep HQ's files in."""
+    import s3_server
+
+    server = s3_server.start()
+    env: dict[str, str] = {}
+    server.environ(env)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    import uuid
+
+    url = server.new_bucket(f"hq-{uuid.uuid4().hex[:12]}")  # moto's objects outlive one server in a process
+    monkeypatch.setenv("FIELDINSPECT_HQ_BLOBS", url)
+    yield url
+    server.stop()
+
+
+def test_receivers_sharing_an_s3_bucket_resume_and_store_once(shared_database: str, s3_blobs: str,
+                                                              kit: Kit) -> None:
+    """An upload begun through one receiver resumes through another; the original (larger
+    than a multipart part) and the bag are objects in the bucket, stored once; no file of them in the folder."""
+    from sync.hq import blobs
+
+    sha = kit.seal_file(blobs.PART_BYTES + 300_000)  # goes as a multipart upload
+    _resume_through_another(kit)
+    store = HqStore(kit.hq_dir)
+    try:
+        assert store.blobs.shared_across_machines and str(store.blobs) == s3_blobs + "/"
+        assert store.counts(kit.device.device_id)["bundles"] == 1
+        held = {item["Key"]: item["Size"] for item in store.blobs.listing("evidence")}
+        assert held == {blobs.evidence_key(sha): blobs.PART_BYTES + 300_000}
+        bag_keys = [item["Key"] for item in store.blobs.listing("bags")]
+        assert bag_keys and all(k.startswith(f"bags/{kit.device.device_id}/") for k in bag_keys)
+        path = kit.hq_dir / "fetched"
+        store.blobs.download(blobs.evidence_key(sha), path)
+        assert crypto.sha256_file(path)[0] == sha
+    finally:
+        store.close()
+    assert not (kit.hq_dir / "evidence").exists() and not (kit.hq_dir / "bags").exists()
+    assert not (kit.hq_dir / "upload-results").exists()
+
+
+def test_a_store_named_wrongly_is_refused_in_both_languages(tmp_path: Path) -> None:
+    from sync.hq.blobs import BlobStoreError, resolve
+
+    for wrong in ("s3://", "ftp://host/x"):
+        with pytest.raises(BlobStoreError) as caught:
+            resolve(wrong, tmp_path)
+        assert caught.value.zh and caught.value.en and wrong in str(caught.value)
