@@ -4,22 +4,22 @@
 <context>
     <name>AuditTableModel</name>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="160"/>
+        <location filename="../../ui/models/review_queue.py" line="214"/>
         <source>序号</source>
         <translation>No.</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="161"/>
+        <location filename="../../ui/models/review_queue.py" line="215"/>
         <source>时间</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="162"/>
+        <location filename="../../ui/models/review_queue.py" line="216"/>
         <source>人员</source>
         <translation>Person</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="163"/>
+        <location filename="../../ui/models/review_queue.py" line="217"/>
         <source>记录</source>
         <translation>Entry</translation>
     </message>
@@ -1034,7 +1034,7 @@ Standard: %2</translation>
         <translation>Collected by: %1 · inspection: %2 (choose it in the Evidence store&apos;s filter)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="393"/>
+        <location filename="../../ui/pages/evidence.py" line="390"/>
         <source>现场拍摄（摄像头拍照、录像并即时封存）将在此处提供。</source>
         <translation>On-site capture (webcam photos and video, sealed at once) appears here.</translation>
     </message>
@@ -1609,27 +1609,27 @@ Standard: %2</translation>
         <translation>Edit reason</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="308"/>
+        <location filename="../../ui/pages/demolition_site.py" line="309"/>
         <source>选择现场照片</source>
         <translation>Choose photos taken on site</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="309"/>
+        <location filename="../../ui/pages/demolition_site.py" line="310"/>
         <source>图片 (*.jpg *.jpeg *.png *.heic *.webp)</source>
         <translation>Images (*.jpg *.jpeg *.png *.heic *.webp)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="317"/>
+        <location filename="../../ui/pages/demolition_site.py" line="318"/>
         <source>正在封存照片…</source>
         <translation>Sealing photo…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="351"/>
+        <location filename="../../ui/pages/demolition_site.py" line="352"/>
         <source>已拍照 %1 张（已封存）</source>
         <translation>%1 photo(s) taken (sealed)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/demolition_site.py" line="352"/>
+        <location filename="../../ui/pages/demolition_site.py" line="353"/>
         <source>尚未拍照</source>
         <translation>No photo yet</translation>
     </message>
@@ -1640,14 +1640,14 @@ Standard: %2</translation>
         <location filename="../../ui/application.py" line="136"/>
         <location filename="../../ui/main_window.py" line="69"/>
         <location filename="../../ui/main_window.py" line="77"/>
-        <location filename="../../ui/main_window.py" line="570"/>
-        <location filename="../../ui/main_window.py" line="571"/>
+        <location filename="../../ui/main_window.py" line="574"/>
+        <location filename="../../ui/main_window.py" line="575"/>
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
         <location filename="../../ui/main_window.py" line="75"/>
-        <location filename="../../ui/main_window.py" line="572"/>
+        <location filename="../../ui/main_window.py" line="576"/>
         <source>切换用户</source>
         <translation>Switch user</translation>
     </message>
@@ -1687,22 +1687,22 @@ Standard: %2</translation>
         <translation>Settings</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>（审计日志暂时无法写入：%1）</source>
         <translation>(The audit log cannot be written just now: %1)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="414"/>
+        <location filename="../../ui/main_window.py" line="418"/>
         <source>任务状态为“%1”，开始条件不再核验。</source>
         <translation>The task is “%1”; its start conditions are no longer checked.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="416"/>
+        <location filename="../../ui/main_window.py" line="420"/>
         <source>已并入 %1（综合查一次）。</source>
         <translation> Merged into %1 (one visit for all).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="522"/>
+        <location filename="../../ui/main_window.py" line="526"/>
         <source>PIN 已修改，下次登录请使用新 PIN。</source>
         <translation>PIN changed; sign in with the new PIN from now on.</translation>
     </message>
@@ -2296,12 +2296,12 @@ Compare it group by group with the fingerprint HQ told you; confirm only if they
 <context>
     <name>PinPad</name>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="85"/>
+        <location filename="../../ui/pages/sign_in.py" line="86"/>
         <source>清空</source>
         <translation>Clear</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="85"/>
+        <location filename="../../ui/pages/sign_in.py" line="86"/>
         <source>删除</source>
         <translation>Delete</translation>
     </message>
@@ -2309,48 +2309,53 @@ Compare it group by group with the fingerprint HQ told you; confirm only if they
 <context>
     <name>PinPanel</name>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="128"/>
+        <location filename="../../ui/pages/sign_in.py" line="129"/>
         <source>PIN（6–12 位数字）</source>
         <translation>PIN (6–12 digits)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="129"/>
+        <location filename="../../ui/pages/sign_in.py" line="130"/>
         <source>再次输入 PIN</source>
         <translation>Enter the PIN again</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="134"/>
-        <location filename="../../ui/pages/sign_in.py" line="192"/>
+        <location filename="../../ui/pages/sign_in.py" line="135"/>
+        <location filename="../../ui/pages/sign_in.py" line="207"/>
         <source>登录</source>
         <translation>Sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="136"/>
+        <location filename="../../ui/pages/sign_in.py" line="137"/>
         <source>返回</source>
         <translation>Back</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="177"/>
+        <location filename="../../ui/pages/sign_in.py" line="167"/>
+        <source>正在验证 PIN…</source>
+        <translation>Checking the PIN…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/pages/sign_in.py" line="192"/>
         <source>PIN 错误次数过多，请在 %1 秒后重试。</source>
         <translation>Too many wrong PINs: try again in %1 s.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="183"/>
+        <location filename="../../ui/pages/sign_in.py" line="198"/>
         <source>可以再次输入 PIN。</source>
         <translation>You may enter the PIN again.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="190"/>
+        <location filename="../../ui/pages/sign_in.py" line="205"/>
         <source>您的 PIN 来自早期版本，须更换：请设置 6–12 位数字的新 PIN，并再次输入确认。</source>
         <translation>Your PIN is from an earlier version and must be replaced: choose a new PIN of 6–12 digits and type it again to confirm.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="192"/>
+        <location filename="../../ui/pages/sign_in.py" line="207"/>
         <source>更换并登录</source>
         <translation>Replace and sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="191"/>
+        <location filename="../../ui/pages/sign_in.py" line="206"/>
         <source>请输入本人 PIN。</source>
         <translation>Enter your PIN.</translation>
     </message>
@@ -2500,7 +2505,7 @@ Compare it group by group with the fingerprint HQ told you; confirm only if they
     <name>ReviewPage</name>
     <message>
         <location filename="../../ui/pages/review.py" line="64"/>
-        <location filename="../../ui/pages/review.py" line="415"/>
+        <location filename="../../ui/pages/review.py" line="433"/>
         <source>审核</source>
         <translation>Review</translation>
     </message>
@@ -2541,7 +2546,7 @@ Compare it group by group with the fingerprint HQ told you; confirm only if they
     </message>
     <message>
         <location filename="../../ui/pages/review.py" line="115"/>
-        <location filename="../../ui/pages/review.py" line="243"/>
+        <location filename="../../ui/pages/review.py" line="250"/>
         <source>选择一项查看大图</source>
         <translation>Select an item to see it large</translation>
     </message>
@@ -2551,152 +2556,152 @@ Compare it group by group with the fingerprint HQ told you; confirm only if they
         <translation>Target (task number, SHA-256…)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="178"/>
+        <location filename="../../ui/pages/review.py" line="183"/>
         <source>选中一条记录，查看其原始内容</source>
         <translation>Select an entry to see it as stored</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="205"/>
+        <location filename="../../ui/pages/review.py" line="210"/>
         <source>待审核</source>
         <translation>Awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="206"/>
+        <location filename="../../ui/pages/review.py" line="211"/>
         <source>审计日志</source>
         <translation>Audit log</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="207"/>
+        <location filename="../../ui/pages/review.py" line="212"/>
         <source>逾期未导入/未同步</source>
         <translation>Overdue (not ingested / not synced)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="263"/>
+        <location filename="../../ui/pages/review.py" line="270"/>
         <source>无预览</source>
         <translation>No preview</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="286"/>
+        <location filename="../../ui/pages/review.py" line="293"/>
         <source>只有带队/审核人员可以审核证据、查看审计日志和逾期提醒。您当前的身份不能使用本页。</source>
         <translation>Only team leaders review evidence and read the audit log and overdue flags. Your role cannot use this page.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="322"/>
+        <location filename="../../ui/pages/review.py" line="329"/>
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="323"/>
+        <location filename="../../ui/pages/review.py" line="330"/>
         <source>全部采集人</source>
         <translation>All collectors</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="329"/>
+        <location filename="../../ui/pages/review.py" line="336"/>
         <source>未关联任务</source>
         <translation>No inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="345"/>
+        <location filename="../../ui/pages/review.py" line="355"/>
         <source>%1 项待审核</source>
         <translation>%1 awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="371"/>
+        <location filename="../../ui/pages/review.py" line="389"/>
         <source>正在签署审核决定…</source>
         <translation>Signing the review decisions…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="386"/>
+        <location filename="../../ui/pages/review.py" line="404"/>
         <source>已签署 %1 项审核决定。</source>
         <translation>%1 review decision(s) signed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="407"/>
+        <location filename="../../ui/pages/review.py" line="425"/>
         <source>审计日志链校验失败：第 %1 条起被改动或删除（%2 处问题）。</source>
         <translation>Audit chain check failed: entries altered or removed from no. %1 (%2 problem(s)).</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="411"/>
+        <location filename="../../ui/pages/review.py" line="429"/>
         <source>审计日志链完整：%1 条记录，未发现改动或删除。</source>
         <translation>Audit chain intact: %1 entries, none altered or removed.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="413"/>
+        <location filename="../../ui/pages/review.py" line="431"/>
         <source>仅被拒绝的操作</source>
         <translation>Refused acts only</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="413"/>
+        <location filename="../../ui/pages/review.py" line="431"/>
         <source>登录与 PIN</source>
         <translation>Sign-in and PINs</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="414"/>
+        <location filename="../../ui/pages/review.py" line="432"/>
         <source>检查</source>
         <translation>Inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="414"/>
+        <location filename="../../ui/pages/review.py" line="432"/>
         <source>现场笔录</source>
         <translation>On-site records</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="414"/>
+        <location filename="../../ui/pages/review.py" line="432"/>
         <source>例外登记</source>
         <translation>Recorded exceptions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="415"/>
+        <location filename="../../ui/pages/review.py" line="433"/>
         <source>证据</source>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="415"/>
+        <location filename="../../ui/pages/review.py" line="433"/>
         <source>强制拆除</source>
         <translation>Forced demolition</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="416"/>
+        <location filename="../../ui/pages/review.py" line="434"/>
         <source>执法记录仪</source>
         <translation>Body cameras</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="416"/>
+        <location filename="../../ui/pages/review.py" line="434"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="418"/>
+        <location filename="../../ui/pages/review.py" line="436"/>
         <source>全部人员</source>
         <translation>Everyone</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="419"/>
+        <location filename="../../ui/pages/review.py" line="437"/>
         <source>全部操作</source>
         <translation>All actions</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="466"/>
+        <location filename="../../ui/pages/review.py" line="484"/>
         <source>从记录仪导入</source>
         <translation>Import from the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="470"/>
+        <location filename="../../ui/pages/review.py" line="488"/>
         <source>已提醒 %1</source>
         <translation>Reminded %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="471"/>
+        <location filename="../../ui/pages/review.py" line="489"/>
         <source>标记已提醒</source>
         <translation>Mark as reminded</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="483"/>
+        <location filename="../../ui/pages/review.py" line="501"/>
         <source>已记录：已提醒相关执法人员尽快同步。</source>
         <translation>Recorded: the officers concerned were reminded to sync soon.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/review.py" line="460"/>
+        <location filename="../../ui/pages/review.py" line="478"/>
         <source>执法记录应在收班后 %1 小时内导入并同步（本机关设置）；以下 %2 项已逾期。</source>
         <translation>Recordings are to be ingested and synced within %1 hours of the end of duty (agency setting); %2 are overdue.</translation>
     </message>
@@ -2704,77 +2709,77 @@ Compare it group by group with the fingerprint HQ told you; confirm only if they
 <context>
     <name>ReviewQueueModel</name>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="31"/>
+        <location filename="../../ui/models/review_queue.py" line="32"/>
         <source>待审核</source>
         <translation>Awaiting review</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="32"/>
+        <location filename="../../ui/models/review_queue.py" line="33"/>
         <source>已答复，待再审</source>
         <translation>Answered, to review again</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="33"/>
+        <location filename="../../ui/models/review_queue.py" line="34"/>
         <source>已通过</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="34"/>
+        <location filename="../../ui/models/review_queue.py" line="35"/>
         <source>关键证据</source>
         <translation>Key evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="35"/>
+        <location filename="../../ui/models/review_queue.py" line="36"/>
         <source>已退回</source>
         <translation>Returned</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="38"/>
+        <location filename="../../ui/models/review_queue.py" line="39"/>
         <source>校验中…</source>
         <translation>Checking…</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="39"/>
+        <location filename="../../ui/models/review_queue.py" line="40"/>
         <source>封存完好</source>
         <translation>Seal intact</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="40"/>
+        <location filename="../../ui/models/review_queue.py" line="41"/>
         <source>已重新校验</source>
         <translation>Re-verified</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="41"/>
+        <location filename="../../ui/models/review_queue.py" line="42"/>
         <source>封存异常</source>
         <translation>Seal broken</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="46"/>
+        <location filename="../../ui/models/review_queue.py" line="47"/>
         <source>采集时间</source>
         <translation>Captured</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="47"/>
+        <location filename="../../ui/models/review_queue.py" line="48"/>
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="48"/>
+        <location filename="../../ui/models/review_queue.py" line="49"/>
         <source>采集人</source>
         <translation>Collected by</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="49"/>
+        <location filename="../../ui/models/review_queue.py" line="50"/>
         <source>检查任务</source>
         <translation>Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="50"/>
+        <location filename="../../ui/models/review_queue.py" line="51"/>
         <source>审核状态</source>
         <translation>Review state</translation>
     </message>
     <message>
-        <location filename="../../ui/models/review_queue.py" line="51"/>
+        <location filename="../../ui/models/review_queue.py" line="52"/>
         <source>封存</source>
         <translation>Seal</translation>
     </message>
@@ -2840,23 +2845,23 @@ Compare it group by group with the fingerprint HQ told you; confirm only if they
 <context>
     <name>SignInPage</name>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="224"/>
+        <location filename="../../ui/pages/sign_in.py" line="239"/>
         <source>现场执法检查终端</source>
         <translation>FieldInspect — On-site Inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="226"/>
-        <location filename="../../ui/pages/sign_in.py" line="266"/>
+        <location filename="../../ui/pages/sign_in.py" line="241"/>
+        <location filename="../../ui/pages/sign_in.py" line="281"/>
         <source>请选择本人登录</source>
         <translation>Choose yourself to sign in</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="268"/>
+        <location filename="../../ui/pages/sign_in.py" line="283"/>
         <source>屏幕已锁定。%1 输入 PIN 可继续当前工作；其他人员登录即切换用户。</source>
         <translation>Screen locked. %1 can enter the PIN to carry on; anyone else signing in switches user.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sign_in.py" line="318"/>
+        <location filename="../../ui/pages/sign_in.py" line="338"/>
         <source>无法记录登录：%1</source>
         <translation>The sign-in cannot be recorded: %1</translation>
     </message>
@@ -2970,92 +2975,92 @@ Compare it group by group with the fingerprint HQ told you; confirm only if they
 <context>
     <name>SyncPage</name>
     <message>
-        <location filename="../../ui/pages/sync.py" line="90"/>
+        <location filename="../../ui/pages/sync.py" line="93"/>
         <source>同步</source>
         <translation>Sync</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="92"/>
+        <location filename="../../ui/pages/sync.py" line="95"/>
         <source>收班时将加密、签名的数据包断点续传至执法监督平台；总部签名回执核验后，记录才标记为已同步。</source>
         <translation>At the end of the shift, the encrypted, signed bundle is uploaded to the supervision platform and resumes after any interruption; records are marked synced only when HQ&apos;s signed receipt verifies.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="99"/>
+        <location filename="../../ui/pages/sync.py" line="102"/>
         <source>总部可连接时自动同步</source>
         <translation>Sync automatically when HQ is reachable</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="105"/>
+        <location filename="../../ui/pages/sync.py" line="108"/>
         <source>总部接收端地址</source>
         <translation>HQ receiver URL</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="107"/>
+        <location filename="../../ui/pages/sync.py" line="110"/>
         <source>总部连接状态</source>
         <translation>HQ connection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="108"/>
+        <location filename="../../ui/pages/sync.py" line="111"/>
         <source>当前基础数据</source>
         <translation>Current reference data</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="112"/>
+        <location filename="../../ui/pages/sync.py" line="115"/>
         <source>结束值班同步</source>
         <translation>End-of-shift sync</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="119"/>
+        <location filename="../../ui/pages/sync.py" line="122"/>
         <source>待发送</source>
         <translation>Pending</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="124"/>
+        <location filename="../../ui/pages/sync.py" line="127"/>
         <source>没有正在进行的上传</source>
         <translation>No upload in progress</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="126"/>
+        <location filename="../../ui/pages/sync.py" line="129"/>
         <source>取消</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="130"/>
+        <location filename="../../ui/pages/sync.py" line="133"/>
         <source>正在上传</source>
         <translation>In flight</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="142"/>
+        <location filename="../../ui/pages/sync.py" line="145"/>
         <source>总部已确认</source>
         <translation>Acknowledged by HQ</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="144"/>
+        <location filename="../../ui/pages/sync.py" line="147"/>
         <source>总部拒收</source>
         <translation>Rejected by HQ</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="222"/>
+        <location filename="../../ui/pages/sync.py" line="225"/>
         <source>本设备尚未与总部配对：请先在“与总部配对”中选择总部的配对文件或二维码，配对后即可同步。</source>
         <translation>This device is not paired with HQ: first choose HQ&apos;s pairing file or QR code under &quot;Pairing with HQ&quot;; then you can sync.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="224"/>
+        <location filename="../../ui/pages/sync.py" line="227"/>
         <source>没有待同步的数据：所有记录均已被总部确认。</source>
         <translation>Nothing to send: HQ has acknowledged every record.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="226"/>
+        <location filename="../../ui/pages/sync.py" line="229"/>
         <source>证据 %1 件（%2），检查记录 %3 份，审计记录 %4 条</source>
         <translation>%1 evidence items (%2), %3 inspection records, %4 audit entries</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="230"/>
+        <location filename="../../ui/pages/sync.py" line="233"/>
         <source>待确认的数据包：%1（%2），将原样续传</source>
         <translation>Bundle awaiting a receipt: %1 (%2); it will be resumed as it is</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/sync.py" line="247"/>
+        <location filename="../../ui/pages/sync.py" line="250"/>
         <source>请先填写总部接收端地址。</source>
         <translation>Enter the HQ receiver URL first.</translation>
     </message>
