@@ -35,7 +35,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from app.access import Permission, acting
+from app.access import Permission, acting, refuse
 from app.domain import EvidenceItem, EvidenceSourceKind, EvidenceType, Officer
 from app.evidence import errors
 from app.evidence.errors import EvidenceError
@@ -256,7 +256,7 @@ class CaptureSession:
         # Checked now, so a wrong officer or type fails before a frame is recorded (R15).
         self.evidence_type = evidence_type_of(evidence_type)
         person = self._operator(locker, operator, inspection_id)
-        officer_certs = self._collectors(person, officer_certs)
+        officer_certs = self._collectors(locker, person, officer_certs, inspection_id)
         locker.collectors(officer_certs, inspection_id)
         self.locker = locker
         self.source = source
@@ -307,7 +307,7 @@ class CaptureSession:
         segment keeps its own). The operator is the signed-in session, checked for capture;
         with one, the collector is that person (``officer_certs`` may name nobody else)."""
         person = self._operator(self.locker, operator, inspection_id)
-        officer_certs = self._collectors(person, officer_certs)
+        officer_certs = self._collectors(self.locker, person, officer_certs, inspection_id)
         self.locker.collectors(officer_certs, inspection_id)
         self.officer_certs, self.inspection_id = officer_certs, inspection_id
         if person is not None:
@@ -325,15 +325,18 @@ class CaptureSession:
                       assisting=inspection.assistant_ids if inspection else ())
 
     @staticmethod
-    def _collectors(person: Officer | None, officer_certs: Sequence[str]) -> tuple[str, ...]:
+    def _collectors(locker: EvidenceLocker, person: Officer | None, officer_certs: Sequence[str],
+                    inspection_id: str | None) -> tuple[str, ...]:
         """Who collects: the signed-in operator themself (by certificate, or roster id for
-        auxiliary staff); only a camera running before anyone acts names its officers."""
+        auxiliary staff); only a camera running before anyone acts names its officers.
+        Naming someone else is refused, and the refusal is on the record."""
         named = tuple(dict.fromkeys(officer_certs))
         if person is None:
             return named
         own = (person.cert_no or person.id,)
         if named and named != own:
-            raise errors.CollectorNotSignedIn(person.name, named)
+            refuse(locker.ws, person.id, errors.CollectorNotSignedIn(person.name, named), inspection_id or "",
+                   act="capture")
         return own
 
     def start_recording(self) -> None:

@@ -185,9 +185,13 @@ def test_a_camera_photo_names_the_operator_as_the_one_who_sealed(demo_workspace:
                     "-c:v", "mpeg4", str(video)], check=True)
     locker = EvidenceLocker(demo_workspace)
     from app.evidence.errors import CollectorNotSignedIn
+    leader = as_(demo_workspace, "L01")
+    before = len(list(demo_workspace.audit.repo.entries()))
     with pytest.raises(CollectorNotSignedIn):  # the leader at the camera cannot name an officer as collector
         CaptureSession(locker, VideoSource(video, pace=True), officer_certs=[O01_CERT], inspection_id=TASK,
-                       operator=as_(demo_workspace, "L01"))
+                       operator=leader)
+    [refusal] = list(demo_workspace.audit.repo.entries())[before:]  # the refusal is on the record, once
+    assert (refusal.action, refusal.actor, refusal.target) == ("refused", "L01", TASK)
     session = CaptureSession(locker, VideoSource(video, pace=True), inspection_id=TASK,
                              operator=as_(demo_workspace, "L01"))
     session.start()
