@@ -237,6 +237,7 @@ def test_a_finished_upload_whose_receiver_died_is_adopted_by_another(shared_data
 def test_a_receiver_goes_on_after_postgresql_restarts(pg_cluster, shared_database: str, kit: Kit) -> None:  # noqa: ANN001
     """Every connection is cut by the restart; the receiver connects again and the next
     upload is received and ingested as if nothing happened."""
+    from keys_kit import as_
     from sync.state import apply_receipt
 
     def sync(base: str) -> SignedReceipt:
@@ -244,7 +245,7 @@ def test_a_receiver_goes_on_after_postgresql_restarts(pg_cluster, shared_databas
         upload = _create(base, kit.device, len(data))
         assert _patch(base, kit.device, upload, 0, data) == 204
         receipt = _valid(kit, _receipt(base, kit.device, upload))
-        apply_receipt(kit.ws, receipt)  # the device's next bundle comes after this one
+        apply_receipt(kit.ws, receipt, session=as_(kit.ws, "O01"))  # the device's next bundle comes after this one
         return receipt
 
     kit.seal_note(1)
