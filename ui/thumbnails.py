@@ -16,8 +16,10 @@ in a worker is a ``QImage``; the GUI thread turns finished images into pixmaps.
 
 from __future__ import annotations
 
+import errno
 import io
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize, Qt, QThreadPool, Signal
@@ -67,8 +69,12 @@ def render_thumbnail(store: EvidenceStore, item: EvidenceItem, size: int = THUMB
 
 
 def load_or_render(data_folder: Path, store: EvidenceStore, item: EvidenceItem,
-                   size: int = THUMBNAIL_SIZE) -> QImage | None:
-    """The cached thumbnail, or a new one rendered and written to the cache."""
+                   size: int = THUMBNAIL_SIZE, problems: list[OSError] | None = None) -> QImage | None:
+    """The cached thumbnail, or a new one rendered and written to the cache.
+
+    A cache that cannot be written (a full or read-only disk) costs nothing but the
+    cache: the thumbnail is returned all the same, and the error is added to ``problems``.
+    """
     path = thumbnail_path(data_folder, item.sha256)
     if path.is_file():
         try:
@@ -82,7 +88,7 @@ def load_or_render(data_folder: Path, store: EvidenceStore, item: EvidenceItem,
     image = render_thumbnail(store, item, size)
     if image is None or image.isNull():
         return None
-    _write_atomically(store, image, path)
+    _write_atomically(store, image, path, problems if problems is not None else [])
     return image
 
 
@@ -135,11 +141,12 @@ def _video_frame(store: EvidenceStore, item: EvidenceItem, size: int) -> QImage 
     return image.scaled(size, size, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
 
 
-def _write_atomically(store: EvidenceStore, image: QImage, path: Path) -> None:
+def _write_atomically(store: EvidenceStore, image: QImage, path: Path, problems: list[OSError]) -> None:
     """Encode the JPEG in memory and write it encrypted, atomically: a reader never sees half a file."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError:  # a full or read-only disk: the thumbnail is shown, only not cached
+    except OSError as exc:  # a full or read-only disk: the thumbnail is shown, only not cached
+        problems.append(exc)
         return
     data = QByteArray()
     buffer = QBuffer(data)
@@ -148,8 +155,8 @@ def _write_atomically(store: EvidenceStore, image: QImage, path: Path) -> None:
         buffer.close()
         try:
             store.write_derived(path, bytes(data.data()))
-        except OSError:  # a full or read-only disk: the thumbnail is shown, only not cached
-            pass
+        except OSError as exc:  # a full or read-only disk: the thumbnail is shown, only not cached
+            problems.append(exc)
 
 
 class ThumbnailCache(QObject):
@@ -160,6 +167,8 @@ class ThumbnailCache(QObject):
     """
 
     ready = Signal(str)
+    # Said once per kind: a full or read-only disk keeps thumbnails from being saved (they still show).
+    storage_problem = Signal(str)
 
     def __init__(self, data_folder: Path, store: EvidenceStore, parent: QObject | None = None,
                  *, threads: int = 2) -> None:
@@ -171,6 +180,7 @@ class ThumbnailCache(QObject):
         self._pixmaps: dict[str, QPixmap] = {}
         self._pending: dict[str, Job] = {}
         self._none: set[str] = set()  # items with no picture (audio, undecodable): not asked again
+        self._said: set[int] = set()  # the errno of each storage problem already said
 
     def pixmap(self, item: EvidenceItem) -> QPixmap | None:
         """The thumbnail of ``item`` if it is ready; otherwise None, and it is requested."""
@@ -191,8 +201,9 @@ class ThumbnailCache(QObject):
         if not can_render(item.media_type):
             self._none.add(sha)
             return
-        job = Job(load_or_render, self.data_folder, self.store, item)
-        job.result.connect(lambda image, sha=sha: self._arrived(sha, image))
+        problems: list[OSError] = []  # filled by the job; read here once its result has arrived
+        job = Job(load_or_render, self.data_folder, self.store, item, problems=problems)
+        job.result.connect(lambda image, sha=sha: self._arrived(sha, image, problems))
         job.error.connect(lambda exc, sha=sha: self._failed(sha, exc))
         self._pending[sha] = job
         job.bind(self).start(self.pool)
@@ -200,13 +211,24 @@ class ThumbnailCache(QObject):
     def pending(self) -> int:
         return len(self._pending)
 
-    def _arrived(self, sha: str, image: QImage | None) -> None:
+    def _arrived(self, sha: str, image: QImage | None, problems: Sequence[OSError] = ()) -> None:
         self._pending.pop(sha, None)
+        for exc in problems:
+            self._say(exc)
         if image is None or image.isNull():
             self._none.add(sha)
         else:
             self._pixmaps[sha] = QPixmap.fromImage(image)  # GUI thread: pixmaps are made here
         emit(self.ready, sha)
+
+    def _say(self, exc: OSError) -> None:
+        full = exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+        if not (full or exc.errno == errno.EROFS) or exc.errno in self._said:
+            log.info("thumbnail not cached: %s", exc)
+            return
+        self._said.add(exc.errno or 0)
+        emit(self.storage_problem, self.tr("磁盘空间已满：缩略图未能保存，照片照常显示，证据不受影响。请腾出空间。") if full
+             else self.tr("数据目录所在介质为只读：缩略图未能保存，照片照常显示，证据不受影响。"))
 
     def _failed(self, sha: str, exc: object) -> None:
         self._pending.pop(sha, None)

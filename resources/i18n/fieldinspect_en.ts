@@ -929,112 +929,112 @@ Standard: %2</translation>
         <translation>Evidence</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="85"/>
+        <location filename="../../ui/pages/evidence.py" line="90"/>
         <source>导入…</source>
         <translation>Import…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="97"/>
+        <location filename="../../ui/pages/evidence.py" line="102"/>
         <source>拍摄时间（新→旧）</source>
         <translation>Captured (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="98"/>
+        <location filename="../../ui/pages/evidence.py" line="103"/>
         <source>拍摄时间（旧→新）</source>
         <translation>Captured (oldest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="99"/>
+        <location filename="../../ui/pages/evidence.py" line="104"/>
         <source>入库时间（新→旧）</source>
         <translation>Ingested (newest first)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="100"/>
+        <location filename="../../ui/pages/evidence.py" line="105"/>
         <source>证据种类</source>
         <translation>Evidence type</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="104"/>
+        <location filename="../../ui/pages/evidence.py" line="109"/>
         <source>搜索：文件名、SHA-256、人员、任务…</source>
         <translation>Search: file name, SHA-256, staff, task…</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="153"/>
+        <location filename="../../ui/pages/evidence.py" line="158"/>
         <source>证据库</source>
         <translation>Evidence store</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="154"/>
+        <location filename="../../ui/pages/evidence.py" line="159"/>
         <source>现场拍摄</source>
         <translation>Capture on site</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="220"/>
+        <location filename="../../ui/pages/evidence.py" line="227"/>
         <source>全部检查任务</source>
         <translation>All inspections</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="221"/>
+        <location filename="../../ui/pages/evidence.py" line="228"/>
         <source>未关联检查任务</source>
         <translation>Not linked to an inspection</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="223"/>
+        <location filename="../../ui/pages/evidence.py" line="230"/>
         <source>全部证据种类</source>
         <translation>All evidence types</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="225"/>
+        <location filename="../../ui/pages/evidence.py" line="232"/>
         <source>全部人员</source>
         <translation>All staff</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="252"/>
+        <location filename="../../ui/pages/evidence.py" line="259"/>
         <source>显示 %1 / 共 %2 项</source>
         <translation>Showing %1 of %2</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="281"/>
+        <location filename="../../ui/pages/evidence.py" line="288"/>
         <source>请先登录：查看和导出原件须记录操作人员。</source>
         <translation>Sign in first: viewing and exporting originals records who did it.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="316"/>
+        <location filename="../../ui/pages/evidence.py" line="323"/>
         <source>请填写导出用途：每次导出原件都记入访问记录。</source>
         <translation>Give the purpose of the export: every export of an original is written to the access log.</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="296"/>
+        <location filename="../../ui/pages/evidence.py" line="303"/>
         <source>已记录查看并打开：%1</source>
         <translation>View logged and opened: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="303"/>
+        <location filename="../../ui/pages/evidence.py" line="310"/>
         <source>导出原件到文件夹</source>
         <translation>Export the original to a folder</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="306"/>
+        <location filename="../../ui/pages/evidence.py" line="313"/>
         <source>导出原件</source>
         <translation>Export original</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="306"/>
+        <location filename="../../ui/pages/evidence.py" line="313"/>
         <source>导出用途（记入访问记录）：</source>
         <translation>Purpose of the export (written to the access log):</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="324"/>
+        <location filename="../../ui/pages/evidence.py" line="331"/>
         <source>已导出并记录：%1</source>
         <translation>Exported and logged: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="368"/>
+        <location filename="../../ui/pages/evidence.py" line="375"/>
         <source>采集人员：%1 · 检查任务：%2（在“证据库”的筛选中选择）</source>
         <translation>Collected by: %1 · inspection: %2 (choose it in the Evidence store&apos;s filter)</translation>
     </message>
     <message>
-        <location filename="../../ui/pages/evidence.py" line="390"/>
+        <location filename="../../ui/pages/evidence.py" line="397"/>
         <source>现场拍摄（摄像头拍照、录像并即时封存）将在此处提供。</source>
         <translation>On-site capture (webcam photos and video, sealed at once) appears here.</translation>
     </message>
@@ -3205,6 +3205,19 @@ Compare it group by group with the fingerprint HQ told you; confirm only if they
         <location filename="../../ui/pages/today.py" line="57"/>
         <source>继续检查</source>
         <translation>Continue inspection</translation>
+    </message>
+</context>
+<context>
+    <name>ThumbnailCache</name>
+    <message>
+        <location filename="../../ui/thumbnails.py" line="230"/>
+        <source>磁盘空间已满：缩略图未能保存，照片照常显示，证据不受影响。请腾出空间。</source>
+        <translation>The disk is full: thumbnails could not be saved. Photos still show and the evidence is unaffected. Free some space.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/thumbnails.py" line="231"/>
+        <source>数据目录所在介质为只读：缩略图未能保存，照片照常显示，证据不受影响。</source>
+        <translation>The data folder is on a read-only medium: thumbnails could not be saved. Photos still show and the evidence is unaffected.</translation>
     </message>
 </context>
 <context>

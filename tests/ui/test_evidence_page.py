@@ -344,3 +344,40 @@ def test_thumbnails_are_made_only_for_tiles_that_become_visible(app, qtbot, demo
     qtbot.waitUntil(lambda: thumbnail_path(demo_workspace.folder, last.sha256).is_file(), timeout=20_000)
     assert len(list(cache_folder(demo_workspace.folder).iterdir())) < 40
     widget.shutdown()
+
+
+def test_a_full_disk_keeps_thumbnails_from_being_saved_and_the_page_says_so(app, qtbot, tmp_path) -> None:  # noqa: ANN001
+    """The photo still shows; the cache that could not be written is said once, in words."""
+    import io
+
+    import cv2
+    import numpy as np
+
+    from app import demo
+    from app.domain import EvidenceSourceKind, EvidenceType
+    from app.evidence.locker import EvidenceLocker
+    from keys_kit import as_, create_workspace
+    from small_fs import fill, small_disk
+    from ui.thumbnails import CACHE_DIR, ThumbnailCache
+
+    with small_disk(tmp_path / "small", "24m") as disk:
+        ws = create_workspace(disk / "data")
+        try:
+            demo.seed(ws, media=False)
+            photo = cv2.imencode(".jpg", np.full((480, 640, 3), 90, np.uint8))[1].tobytes()
+            item = EvidenceLocker(ws).ingest_stream(
+                io.BytesIO(photo), evidence_type=EvidenceType.AUDIOVISUAL, officer_certs=["33010621001"],
+                source_kind=EvidenceSourceKind.WEBCAM, source_detail="0", inspection_id="JC-2026-1101",
+                session=as_(ws, "O01")).item
+            (ws.folder / CACHE_DIR).mkdir(parents=True, exist_ok=True)
+            fill(disk, leave=0)
+            cache = ThumbnailCache(ws.folder, EvidenceLocker(ws).store)
+            said: list[str] = []
+            cache.storage_problem.connect(said.append)
+            assert cache.pixmap(item) is None  # asked for
+            qtbot.waitUntil(lambda: cache.pixmap(item) is not None, timeout=10000)
+            assert said == ["磁盘空间已满：缩略图未能保存，照片照常显示，证据不受影响。请腾出空间。"]
+            assert not list((ws.folder / CACHE_DIR).iterdir())  # nothing half-written left in the cache
+            cache.shutdown()
+        finally:
+            ws.close()

@@ -82,6 +82,11 @@ class EvidencePage(QWidget):
         title.setObjectName("pageTitle")
         self.count = QLabel()
         self.count.setObjectName("hint")
+        # A full or read-only disk said where the officer looks (thumbnails still show).
+        self.storage_note = QLabel()
+        self.storage_note.setWordWrap(True)
+        self.storage_note.setStyleSheet("color: #b3261e;")
+        self.storage_note.hide()
         self.import_button = QPushButton(self.tr("导入…"))
         self.import_button.clicked.connect(self.open_import_dialog)
         top = QHBoxLayout()
@@ -157,6 +162,7 @@ class EvidencePage(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 16, 24, 16)
         layout.addLayout(top)
+        layout.addWidget(self.storage_note)
         layout.addWidget(self.tabs, 1)
         for signal in (self.proxy.rowsInserted, self.proxy.rowsRemoved, self.proxy.modelReset,
                        self.proxy.layoutChanged):
@@ -174,6 +180,7 @@ class EvidencePage(QWidget):
             self.model.thumbnails = self._thumbnails
             self._thumbnails.ready.connect(self.model._thumbnail_ready)  # noqa: SLF001
             self._thumbnails.ready.connect(self.detail.thumbnail_ready)
+            self._thumbnails.storage_problem.connect(self._storage_problem)
             self.detail.thumbnails = self._thumbnails
         return self._locker
 
@@ -398,6 +405,10 @@ class EvidencePage(QWidget):
         if not self._reload_queued:
             self._reload_queued = True
             QTimer.singleShot(300, self._reload_after_capture)
+
+    def _storage_problem(self, text: str) -> None:
+        self.storage_note.setText(text)
+        self.storage_note.show()
 
     def _reload_after_capture(self) -> None:
         self._reload_queued = False
