@@ -32,7 +32,8 @@ translations: $(STAMP)
 # Every page at 1280×800 (officer and team leader, Chinese and English) into docs/screenshots/,
 # taken by the touch-layout walk, which fails on what a finger or the screen edge would meet.
 screenshots: $(STAMP)
-	QT_QPA_PLATFORM=offscreen FIELDINSPECT_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/ui/test_touch_layout.py
+	QT_QPA_PLATFORM=offscreen FIELDINSPECT_SCREENSHOTS=docs/screenshots $(PY) -m pytest -q tests/ui/test_touch_layout.py \
+	    tests/ui/test_audit_tab_words.py tests/ui/test_main_window.py
 
 # Every benchmark against its reference tool, each ending with one line a script can read
 # (name: ratio=… peak_mib=…), collected at the end; ARGS=--quick for small inputs.

@@ -71,7 +71,7 @@ def _audit_tab(window: MainWindow, session):  # noqa: ANN001, ANN202
 
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_the_audit_tab_shows_sentences_and_filters_refusals(translated, qtbot, demo_workspace, language: str) -> None:
-    window = _window(qtbot, demo_workspace, language, (1400, 860))
+    window = _window(qtbot, demo_workspace, language, (1280, 800))
     page = _audit_tab(window, as_(demo_workspace, "L01"))
     qtbot.waitUntil(lambda: page.audit_model.rowCount() > 0, timeout=5000)
     cells = _shown(page)
