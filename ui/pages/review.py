@@ -443,6 +443,11 @@ class ReviewPage(QWidget):
                 combo.addItem(text, v)
             combo.setCurrentIndex(max(0, combo.findData(keep)))
             combo.blockSignals(False)
+            # The touch style's padding and drop-down button are not in the size hint: the widest
+            # item is measured, so that none ("仅被拒绝的操作", "Refused acts only") is cut off.
+            metrics = combo.fontMetrics()
+            widest = max(metrics.horizontalAdvance(combo.itemText(i)) for i in range(combo.count()))
+            combo.setMinimumWidth(widest + 72)
         if entries:
             for d, day in ((self.from_date, entries[0].at.date()), (self.to_date, entries[-1].at.date())):
                 d.blockSignals(True)
