@@ -93,7 +93,7 @@ def test_the_label_sheet_qr_codes_decode_to_case_and_label(rendered: dict, tmp_p
     run("pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", str(rendered[DemolitionDocument.LABELS]),
         str(tmp_path / "l"))
     page = next(tmp_path.glob("l*.png"))
-    decoded = run("zbarimg", "--quiet", "--raw", str(page)).split()
+    decoded = run("zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(page)).split()
     codes = [doc_code.parse_code(text) for text in decoded]
     assert len(codes) >= 12 and item_code_id(CASE, 1) in {c.id for c in codes}
     assert {c.kind for c in codes} == {"item"}
@@ -159,7 +159,7 @@ def test_an_item_edited_twice_after_counting_shows_every_version(tmp_path: Path)
 def test_a_label_code_verifies_with_openssl_and_a_changed_one_does_not(rendered: dict, tmp_path: Path) -> None:
     run("pdftoppm", "-r", "200", "-png", "-f", "1", "-l", "1", str(rendered[DemolitionDocument.LABELS]),
         str(tmp_path / "l"))
-    text = run("zbarimg", "--quiet", "--raw", str(next(tmp_path.glob("l*.png")))).split()[0]
+    text = run("zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(next(tmp_path.glob("l*.png")))).split()[0]
     pem = tmp_path / "device.pub.pem"
     pem.write_bytes((rendered[DemolitionDocument.LABELS].parent / "device.pub.pem").read_bytes())
 

@@ -69,7 +69,7 @@ def test_verify_qr_accepts_the_printed_code_and_refuses_a_changed_one(data: Path
     image = next(tmp_path.glob("n*.png"))
     ok = cli("verify-qr", "--image", str(image), "--data", str(data))
     assert ok.returncode == 0 and "有效 / valid" in ok.stdout and "JC-2026-1101" in ok.stdout, ok.stderr
-    text = subprocess.run(["zbarimg", "--quiet", "--raw", str(image)], capture_output=True, text=True).stdout.strip()
+    text = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)], capture_output=True, text=True).stdout.strip()
     changed = text.replace("JC-2026-1101", "JC-2026-1102")
     bad = cli("verify-qr", changed, "--data", str(data))
     assert bad.returncode == 1 and "无效 / invalid" in bad.stderr
