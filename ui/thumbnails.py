@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import io
 import logging
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -114,7 +115,17 @@ def _photo(store: EvidenceStore, item: EvidenceItem, size: int) -> QImage | None
     return image
 
 
+# OpenCV's reading from a Python stream calls back into Python from FFmpeg's demuxer; two such
+# readers at once on the two thumbnail threads crashed the process once. One at a time.
+_VIDEO_READER = threading.Lock()
+
+
 def _video_frame(store: EvidenceStore, item: EvidenceItem, size: int) -> QImage | None:
+    with _VIDEO_READER:
+        return _read_video_frame(store, item, size)
+
+
+def _read_video_frame(store: EvidenceStore, item: EvidenceItem, size: int) -> QImage | None:
     import cv2  # large; only a worker that renders a video needs it
 
     frame = None
