@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,13 +22,10 @@ from keys_kit import create_workspace, keys_of
 DEMO_NOW = datetime(2026, 11, 23, 8, 30, tzinfo=CHINA_TZ)  # the demo files' anchor morning
 
 
-def test_demo_media_are_sealed_quickly_and_verify(tmp_path: Path) -> None:
+def test_demo_media_are_sealed_and_verify(tmp_path: Path) -> None:
     ws = create_workspace(tmp_path / "d", clock=fixed_clock(DEMO_NOW))
     assert demo.seed(ws)
-    started = time.perf_counter()
-    items = seed_media(ws)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 2.0, elapsed
+    items = seed_media(ws)  # its time is in the start-up benchmark, not here
     locker = EvidenceLocker(ws)
     assert len(items) == len(SHOTS) == len(locker.items.all()) == 5
     photos = [i for i in items if i.media_type == "image/jpeg"]
