@@ -267,9 +267,9 @@ class S3TusStore(DbTusStore):
     database and the bucket resume each other's uploads.
 
     A PATCH's bytes are spooled to an anonymous temporary file in the local uploads folder
-    (gone with the process if it is killed); :meth:`commit` PUTs that file as the chunk's
-    object (multipart from :data:`sync.hq.blobs.PART_BYTES`) and only after the PUT
-    returned moves the offset row on: bytes first, then the offset, as in the folder. A
+    (gone with the process if it is killed); :meth:`store_bytes` (on a worker thread)
+    PUTs that file as the chunk's object (multipart from :data:`sync.hq.blobs.PART_BYTES`)
+    and only after the PUT returned does :meth:`commit` move the offset row on: bytes first, then the offset, as in the folder. A
     chunk cut off, refused by its checksum or killed with its receiver leaves no object and
     the offset where it was; a receiver killed between the PUT and the row leaves an object
     at the committed offset, which the re-sent chunk overwrites (same key). Ingest reads
@@ -299,7 +299,11 @@ class S3TusStore(DbTusStore):
         """An upload begun here before the bytes went to the bucket: its data file (up to the
         committed offset, less if a power cut took the tail) becomes the chunk at 0."""
         path = self.data_path(state.id)
-        with open(path, "r+b") as fh:
+        try:
+            fh = open(path, "r+b")
+        except FileNotFoundError:  # another receiver on this machine moved it just now
+            return
+        with fh:
             held = min(os.fstat(fh.fileno()).st_size, state.offset)
             fh.truncate(held)
             if held:
