@@ -140,8 +140,11 @@ class CheckedBundle:
 
 
 def unpack(bundle: Path, identity_text: str, dest: Path) -> tuple[dict[str, str], str, int]:
-    """Decrypt ``bundle`` into the empty folder ``dest``; return (path → sha256, ciphertext sha256, size)."""
-    with open(bundle, "rb") as raw:
+    """Decrypt ``bundle`` into the empty folder ``dest``; return (path → sha256, ciphertext sha256, size).
+
+    ``bundle`` is a file, or anything whose ``open("rb")`` gives a stream read front to
+    back (an upload's chunks in a bucket, ``sync.hq.tus_store.UploadChunks``)."""
+    with bundle.open("rb") as raw:
         src = _HashingReader(raw)
         try:
             files = _unpack(src, identity_text, dest)

@@ -25,6 +25,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from app.atomic_files import fsync_dir
 
@@ -51,6 +52,16 @@ def bag_key(device_id: str, sequence: int) -> str:
 
 def result_key(upload_id: str) -> str:
     return f"upload-results/{upload_id}.json"
+
+
+def upload_key(upload_id: str) -> str:
+    """Where a bucket keeps the tus bytes of one upload in progress (one object per chunk)."""
+    return f"uploads/{upload_id}"
+
+
+def chunk_key(upload_id: str, offset: int) -> str:
+    """The chunk of ``upload_id`` that begins at byte ``offset`` (zero-padded: listed in order)."""
+    return f"{upload_key(upload_id)}/{offset:020d}"
 
 
 def resolve(spec: str | None, folder: Path) -> FolderBlobs | S3Blobs:
@@ -179,6 +190,15 @@ class S3Blobs:
     def upload(self, key: str, source: Path) -> None:
         """Copy the file ``source`` to ``key`` (multipart from :data:`PART_BYTES`); returns once it is whole."""
         self.client.upload_file(str(source), self.bucket, self._key(key), Config=self.transfer)
+
+    def upload_stream(self, key: str, source: BinaryIO) -> None:
+        """Copy the readable, seekable ``source`` from its start to ``key``; returns once the object is whole."""
+        source.seek(0)
+        self.client.upload_fileobj(source, self.bucket, self._key(key), Config=self.transfer)
+
+    def open_stream(self, key: str) -> BinaryIO:
+        """The object's bytes as a stream read from the network as asked (``read(n)``, ``close()``)."""
+        return self.client.get_object(Bucket=self.bucket, Key=self._key(key))["Body"]
 
     def download(self, key: str, dest: Path) -> None:
         self.client.download_file(self.bucket, self._key(key), str(dest), Config=self.transfer)

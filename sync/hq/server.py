@@ -17,11 +17,13 @@ enrolled in :class:`sync.hq.store.HqStore`):
 A finished upload is handed to an ingest thread (``--ingest-workers``; a device's
 bundles always to the same one) that calls ``HqStore.ingest`` and writes the outcome
 to ``<hq>/upload-results/{id}.json``. The uploads' state is in HQ's database
-(``uploads``), their bytes and the results in the HQ folder, so after a restart every
-finished upload that has no outcome yet is ingested again (ingest is idempotent), and
-nothing is lost. Nothing else lives in the process: several
-receivers that share one PostgreSQL database and one HQ folder serve the same
-devices, any of them resuming an upload another began (docs/ARCHITECTURE.md, "HQ").
+(``uploads``), their bytes and the results in the HQ folder — or, with ``--blobs
+s3://…``, in the bucket (:class:`sync.hq.tus_store.S3TusStore`: one object per chunk,
+deleted once the verdict is kept) — so after a restart every finished upload that has
+no outcome yet is ingested again (ingest is idempotent), and nothing is lost. Nothing
+else lives in the process: several receivers that share one PostgreSQL database and
+one HQ folder, or one database and one bucket, serve the same devices, any of them
+resuming an upload another began (docs/ARCHITECTURE.md, "HQ").
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ from starlette.routing import Route
 from sync import device_auth
 from sync.hq.blobs import result_key
 from sync.hq.tus import TusEndpoint
-from sync.hq.tus_store import DbTusStore, UploadGone, UploadNotFound, UploadState
+from sync.hq.tus_store import DbTusStore, S3TusStore, UploadGone, UploadNotFound, UploadState
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +86,10 @@ class Receiver:
         self._stores = threading.local()  # one HqStore (one SQLite connection) per thread
         self._verifiers: dict[str, Any] = {}  # device id → verify(signature, message)
         self.blobs = self.store_for_thread().blobs  # refuse to start on a folder that is not an HQ folder
-        self.uploads = DbTusStore(self.hq_dir / UPLOADS_DIR, lambda: self.store_for_thread().db)
+        if self.blobs.shared_across_machines:  # a bucket: the bytes of uploads in progress go there too
+            self.uploads = S3TusStore(self.hq_dir / UPLOADS_DIR, self._database, self.blobs)
+        else:
+            self.uploads = DbTusStore(self.hq_dir / UPLOADS_DIR, self._database)
         self.uploads.import_state_files()  # uploads an earlier version kept in JSON files
         self.plain_put = plain_put
         # One thread per worker, each device always on the same one: bundles of one
@@ -97,6 +102,9 @@ class Receiver:
         self._queued_lock = threading.Lock()
         self.stopping = threading.Event()
         self.tus = TusEndpoint(self.uploads, authenticate=self.authenticate, on_complete=self.submit)
+
+    def _database(self) -> Any:
+        return self.store_for_thread().db
 
     def store_for_thread(self) -> Any:
         from sync.hq.store import HqStore
@@ -147,11 +155,8 @@ class Receiver:
         for state in self.uploads.completed():
             if self._has_result(state.id):
                 continue
-            try:
-                age = time.time() - self.uploads.data_path(state.id).stat().st_mtime
-            except FileNotFoundError:
-                continue
-            if age >= older_than:
+            written = self.uploads.last_written(state)
+            if written is not None and time.time() - written >= older_than:
                 self.submit(state)
 
     def _sweep(self) -> None:
@@ -180,7 +185,7 @@ class Receiver:
         if self._has_result(state.id):  # another receiver got there first
             return
         try:
-            receipt = self.store_for_thread().ingest(self.uploads.data_path(state.id), device_id=state.device_id)
+            receipt = self.store_for_thread().ingest(self.uploads.bundle_source(state), device_id=state.device_id)
             outcome = {"state": "accepted", "receipt": receipt.to_json().decode("utf-8")}
         except BundleRejected as exc:
             outcome = {"state": "rejected", "code": exc.code, "zh": exc.reason_zh, "en": exc.reason_en}
@@ -188,6 +193,10 @@ class Receiver:
             log.exception("ingest of upload %s failed", state.id)
             return
         self.blobs.write(result_key(state.id), json.dumps(outcome).encode("utf-8"))
+        try:
+            self.uploads.discard(state)  # the verdict is kept: a bucket's chunks are not needed any more
+        except Exception:  # left behind, not lost: terminate or a lifecycle rule removes them
+            log.exception("deleting the bytes of upload %s failed", state.id)
 
     # --- routes ----------------------------------------------------------------------------
 

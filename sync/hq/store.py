@@ -109,7 +109,7 @@ class HqStore:
         """
         from sync.hq.ingest import ingest
 
-        return ingest(self, Path(bundle_path), device_id=device_id)
+        return ingest(self, Path(bundle_path) if isinstance(bundle_path, str) else bundle_path, device_id=device_id)
 
     def receipt(self, bundle_id: str) -> SignedReceipt | None:
         row = self.conn.execute("SELECT receipt_body, receipt_signature FROM bundles WHERE bundle_id = ?",

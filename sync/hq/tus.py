@@ -227,7 +227,7 @@ class TusEndpoint:
                 absorb(batch)
                 # Unverifiable bytes are dropped; plain ones are kept (tus core).
                 if expected is None and written:
-                    self.store.commit(state, fh, state.offset + written)
+                    await self._commit(state, fh, state.offset + written)
                 else:
                     fh.truncate(state.offset)
                 return _reply(400, "连接已断开\nconnection closed")
@@ -237,7 +237,12 @@ class TusEndpoint:
             if expected is not None and digest.digest() != expected:
                 fh.truncate(state.offset)
                 return _reply(CHECKSUM_MISMATCH, "校验和不符：该数据块已丢弃\nchecksum mismatch: chunk discarded")
-            self.store.commit(state, fh, state.offset + written)
+            await self._commit(state, fh, state.offset + written)
         if state.complete:
             self.on_complete(state)
         return _reply(204, headers={"Upload-Offset": str(state.offset)})
+
+    async def _commit(self, state: UploadState, fh, new_offset: int) -> None:  # noqa: ANN001
+        """Bytes first (on a thread: a bucket's PUT takes a while), then the offset."""
+        await asyncio.get_running_loop().run_in_executor(None, self.store.store_bytes, state, fh, new_offset)
+        self.store.commit(state, fh, new_offset)

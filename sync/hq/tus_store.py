@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from local_db.crashpoints import point
+from sync.hq.blobs import S3Blobs, chunk_key, upload_key
 
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
@@ -117,6 +118,10 @@ class TusStore:
         fh.seek(state.offset)
         return fh
 
+    def store_bytes(self, state: UploadState, fh, new_offset: int) -> None:  # noqa: ANN001
+        """Make the bytes up to ``new_offset`` safe before :meth:`commit` records them; may take
+        long and runs on a worker thread. Nothing to do for a data file (:meth:`commit` syncs it)."""
+
     def commit(self, state: UploadState, fh, new_offset: int) -> None:  # noqa: ANN001
         """Record ``new_offset`` once the bytes up to it are written (synced when the upload is complete)."""
         fh.flush()
@@ -144,6 +149,21 @@ class TusStore:
             if state.complete:
                 found.append(state)
         return found
+
+    def bundle_source(self, state: UploadState) -> Path:
+        """What ingest reads the finished upload's bytes from (``.open("rb")``): here the data file."""
+        return self.data_path(state.id)
+
+    def last_written(self, state: UploadState) -> float | None:
+        """When the upload's bytes last grew (seconds since the epoch); None when they are gone."""
+        try:
+            return self.data_path(state.id).stat().st_mtime
+        except FileNotFoundError:
+            return None
+
+    def discard(self, state: UploadState) -> None:
+        """Called once the finished upload has its verdict. The folder keeps the data file
+        (an operator may want the bundle as it arrived)."""
 
     def try_lock(self, upload_id: str) -> bool:
         """Hold ``upload_id`` against other processes (one process serves a folder of JSON state)."""
@@ -233,3 +253,220 @@ class DbTusStore(TusStore):
 
     def unlock(self, upload_id: str) -> None:
         self._db().advisory_unlock(self._lock_key(upload_id))
+
+
+class UploadBytesMissing(OSError):
+    """The chunks of a finished upload do not add up to its length: HQ's fault (a bucket
+    emptied by hand, a finished upload read after its verdict), never the bundle's."""
+
+
+class S3TusStore(DbTusStore):
+    """Uploads whose state is a row of HQ's database and whose bytes are objects in the
+    bucket of ``--blobs s3://…``: every chunk a PATCH accepted is one object,
+    ``uploads/<id>/<offset, 20 digits>``, so receivers on machines that share only the
+    database and the bucket resume each other's uploads.
+
+    A PATCH's bytes are spooled to an anonymous temporary file in the local uploads folder
+    (gone with the process if it is killed); :meth:`store_bytes` (on a worker thread)
+    PUTs that file as the chunk's object (multipart from :data:`sync.hq.blobs.PART_BYTES`)
+    and only after the PUT returned does :meth:`commit` move the offset row on: bytes first, then the offset, as in the folder. A
+    chunk cut off, refused by its checksum or killed with its receiver leaves no object and
+    the offset where it was; a receiver killed between the PUT and the row leaves an object
+    at the committed offset, which the re-sent chunk overwrites (same key). Ingest reads
+    the chunks in order, one object at a time from the network (:class:`ChunkReader`,
+    memory flat); after the verdict, and on termination, they are deleted.
+    """
+
+    def __init__(self, folder: Path, database, blobs: S3Blobs) -> None:  # noqa: ANN001 - () -> Database
+        super().__init__(folder, database)
+        self.blobs = blobs
+
+    def create(self, length: int, metadata: str, device_id: str) -> UploadState:
+        state = UploadState(uuid.uuid4().hex, length, metadata, device_id)
+        self._db().execute('INSERT INTO uploads (id, length, metadata, device_id, "offset", terminated) '
+                           "VALUES (?, ?, ?, ?, 0, 0)", (state.id, length, metadata, device_id))
+        return state
+
+    def get(self, upload_id: str) -> UploadState:
+        state = self._read(upload_id)  # an offset in the row is backed by objects already whole
+        if state.terminated:
+            raise UploadGone(upload_id)
+        if self.data_path(upload_id).exists():
+            self._move_into_bucket(state)
+        return state
+
+    def _move_into_bucket(self, state: UploadState) -> None:
+        """An upload begun here before the bytes went to the bucket: its data file (up to the
+        committed offset, less if a power cut took the tail) becomes the chunk at 0."""
+        path = self.data_path(state.id)
+        try:
+            fh = open(path, "r+b")
+        except FileNotFoundError:  # another receiver on this machine moved it just now
+            return
+        with fh:
+            held = min(os.fstat(fh.fileno()).st_size, state.offset)
+            fh.truncate(held)
+            if held:
+                self.blobs.upload_stream(chunk_key(state.id, 0), fh)
+        if held < state.offset:
+            state.offset = held
+            self.save(state, durable=True)
+        path.unlink(missing_ok=True)
+
+    def open_for_append(self, state: UploadState) -> ChunkSpool:
+        return ChunkSpool(self.folder, state.offset)
+
+    def store_bytes(self, state: UploadState, fh: ChunkSpool, new_offset: int) -> None:  # type: ignore[override]
+        """PUT the chunk as its object; returns once the object is whole."""
+        if new_offset > state.offset and fh.stored != new_offset:
+            if fh.size() != new_offset - state.offset:
+                raise ValueError(f"chunk of {fh.size()} bytes recorded as {new_offset - state.offset}")
+            self.blobs.upload_stream(chunk_key(state.id, state.offset), fh.file)
+            fh.stored = new_offset
+
+    def commit(self, state: UploadState, fh: ChunkSpool, new_offset: int) -> None:  # type: ignore[override]
+        self.store_bytes(state, fh, new_offset)  # done already when the tus routes called it first
+        state.offset = new_offset
+        self.save(state, durable=True)
+
+    def terminate(self, state: UploadState) -> None:
+        state.terminated = True
+        self.save(state, durable=True)
+        self.blobs.delete_tree(upload_key(state.id))
+        point("tus.terminated")
+
+    def chunks(self, state: UploadState) -> list[tuple[str, int]]:
+        """The keys and sizes of the chunks that make the upload's committed bytes, in order;
+        :class:`UploadBytesMissing` when they do not reach the committed offset."""
+        held = {}
+        for item in self.blobs.listing(upload_key(state.id)):
+            name = item["Key"].rsplit("/", 1)[1]
+            if name.isdecimal():
+                held[int(name)] = (item["Key"], item["Size"])
+        found, at = [], 0
+        while at < state.offset:
+            if at not in held or held[at][1] == 0:
+                raise UploadBytesMissing(f"upload {state.id}: no chunk at byte {at} of {state.offset}")
+            found.append(held[at])
+            at += held[at][1]
+        if at != state.offset:
+            raise UploadBytesMissing(f"upload {state.id}: chunks end at byte {at}, not {state.offset}")
+        return found
+
+    def bundle_source(self, state: UploadState) -> UploadChunks:  # type: ignore[override]
+        return UploadChunks(self, state)
+
+    def last_written(self, state: UploadState) -> float | None:
+        times = [item["LastModified"].timestamp() for item in self.blobs.listing(upload_key(state.id))]
+        return max(times) if times else None
+
+    def discard(self, state: UploadState) -> None:
+        """The verdict is kept: the chunks are not needed any more."""
+        self.blobs.delete_tree(upload_key(state.id))
+
+
+class ChunkSpool:
+    """One PATCH's bytes on their way to the bucket: an anonymous temporary file (nothing
+    is left of it if the receiver is killed) that offers what the tus routes use of a data
+    file, with offsets counted from the upload's start."""
+
+    def __init__(self, folder: Path, base: int) -> None:
+        import tempfile
+
+        self.base = base
+        self.stored: int | None = None  # the upload offset up to which this chunk is an object
+        self.file = tempfile.TemporaryFile(dir=folder, prefix="chunk-")
+
+    def write(self, data: bytes) -> int:
+        return self.file.write(data)
+
+    def flush(self) -> None:
+        self.file.flush()
+
+    def truncate(self, offset: int) -> None:
+        """Drop what was written past the upload's byte ``offset`` (at least the committed one)."""
+        self.file.truncate(max(0, offset - self.base))
+        self.file.seek(0, os.SEEK_END)
+
+    def size(self) -> int:
+        self.file.flush()
+        return os.fstat(self.file.fileno()).st_size
+
+    def close(self) -> None:
+        self.file.close()
+
+    def __enter__(self) -> ChunkSpool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class UploadChunks:
+    """A finished upload in a bucket as ingest reads it: ``open("rb")`` gives a
+    :class:`ChunkReader` over its chunks in order (again for each attempt of ingest)."""
+
+    def __init__(self, store: S3TusStore, state: UploadState) -> None:
+        self.store, self.state = store, state
+
+    def open(self, mode: str = "rb") -> ChunkReader:
+        if mode != "rb":
+            raise ValueError("an upload's chunks are read as bytes")
+        return ChunkReader(self.store.blobs, self.store.chunks(self.state))
+
+    def __str__(self) -> str:
+        return f"{self.store.blobs}{upload_key(self.state.id)}/"
+
+
+class ChunkReader:
+    """The chunks as one stream: ``read(n)`` takes up to ``n`` bytes from the current
+    object's HTTP body and moves to the next object when it ends. A fault of the bucket or
+    the network is raised as :class:`OSError` (HQ's fault: no verdict; ingest runs again),
+    never as a malformed bundle."""
+
+    def __init__(self, blobs: S3Blobs, chunks: list[tuple[str, int]]) -> None:
+        self.blobs = blobs
+        self._chunks = list(chunks)
+        self._body = None
+        self._key = ""
+        self._left = 0  # bytes still due from the current object
+
+    def read(self, n: int = -1) -> bytes:
+        if n is None or n < 0:
+            raise ValueError("read the chunks a block at a time")
+        if n == 0:
+            return b""
+        if self._body is None:
+            if not self._chunks:
+                return b""
+            self._key, self._left = self._chunks.pop(0)
+            self._body = self._call(self.blobs.open_stream, self._key)
+        data = self._call(self._body.read, min(n, self._left))
+        if not data:
+            raise UploadBytesMissing(f"the object {self._key} ended {self._left} bytes early")
+        self._left -= len(data)
+        if not self._left:
+            self._body.close()
+            self._body = None
+        return data
+
+    @staticmethod
+    def _call(fn, *args):  # noqa: ANN001, ANN205
+        try:
+            return fn(*args)
+        except OSError:
+            raise
+        except Exception as exc:  # botocore's and urllib3's faults are not OSError
+            raise OSError(f"reading an upload's chunk failed: {exc}") from exc
+
+    def close(self) -> None:
+        if self._body is not None:
+            self._body.close()
+            self._body = None
+        self._chunks = []
+
+    def __enter__(self) -> ChunkReader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
