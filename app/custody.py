@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable
@@ -243,6 +244,37 @@ def officer_of(card: dict) -> Officer:
                    revoked=bool(card["revoked"]))
 
 
+class PinStretch:
+    """A PIN's Argon2id stretch computed on a thread of its own, ahead of :meth:`Custody.unlock`.
+
+    For a start where the PIN is known before the window is built (given to a script
+    through the environment): the derivation, a quarter of a second or more, runs while
+    the window's modules load. It is only the slow half of the work; :meth:`Custody.unlock`
+    still checks the lock, opens the wrap and counts a wrong PIN as always, and uses the
+    result once, for the same person, PIN, salt and parameters.
+    """
+
+    def __init__(self, person_id: str, pin: str, salt: bytes, kdf: Argon2Params) -> None:
+        self._for = (person_id, pin, salt, kdf)
+        self._done = threading.Event()
+        self._key: bytes | None = None
+        threading.Thread(target=self._run, name="pin-stretch", daemon=True).start()
+
+    def _run(self) -> None:
+        try:
+            self._key = crypto.derive_pin_key(self._for[1], self._for[2], self._for[3])
+        finally:  # a failure leaves no key: unlock derives it again and meets the error there
+            self._done.set()
+
+    def take(self, person_id: str, pin: str, salt: bytes, kdf: Argon2Params) -> bytes | None:
+        """The stretched key when it was computed for exactly these (waiting for it), else None."""
+        if (person_id, pin, salt, kdf) != self._for:
+            return None
+        self._done.wait()
+        key, self._key = self._key, None
+        return key
+
+
 class Custody:
     """The key custody of one data folder on this machine."""
 
@@ -254,6 +286,7 @@ class Custody:
         self._os_secret = os_secret
         self.kdf = kdf
         self.boot_clock = clock
+        self._ahead: PinStretch | None = None
 
     # --- opening ----------------------------------------------------------------------
 
@@ -595,8 +628,17 @@ class Custody:
     def _keys(self, master: MasterKey, person_id: str | None, *, pin_must_change: bool = False) -> UnlockedKeys:
         return _folder_keys(self.folder, master, person_id, pin_must_change=pin_must_change)
 
+    def stretch_ahead(self, person_id: str, pin: str) -> None:
+        """Start the slow half of ``unlock(person_id, pin)`` now, on a thread (see :class:`PinStretch`)."""
+        wrap = self.gate.pin_wrap(person_id)
+        if wrap is not None:
+            self._ahead = PinStretch(person_id, pin, wrap.salt, Argon2Params.from_dict(wrap.kdf))
+
     def _pin_key(self, person_id: str, pin: str, salt: bytes, kdf: Argon2Params) -> bytes:
-        stretched = crypto.derive_pin_key(pin, salt, kdf)
+        ahead, self._ahead = self._ahead, None
+        stretched = ahead.take(person_id, pin, salt, kdf) if ahead is not None else None
+        if stretched is None:
+            stretched = crypto.derive_pin_key(pin, salt, kdf)
         return crypto.derive_key(stretched, salt=self._os_secret, info=b"fieldinspect/pin/" + person_id.encode())
 
     def _open_wrap(self, wrap: PinWrap, pin: str) -> MasterKey | None:

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
@@ -18,33 +20,11 @@ from app.custody import Custody, UnlockedKeys
 from app.domain import Officer
 from app.workspace import Workspace
 from local_db.errors import UserFacingError
-from ui.main_window import PAGE_KEYS, MainWindow
+from ui.arguments import build_parser, find_staff
 from ui.style import STYLE_SHEET, TouchStyle
 
-LANGUAGES = ("zh", "en")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    from cli.main import subcommands
-
-    width = max(len(name) for name, _ in subcommands())
-    epilog = ("不带子命令时打开窗口；子命令无需显示器 / without a subcommand the window opens; the subcommands "
-              "need no display:\n" + "\n".join(f"  {name:<{width}}  {text}" for name, text in subcommands())
-              + "\n\n各子命令的选项：fieldinspect 子命令 --help / a subcommand's options: fieldinspect COMMAND --help")
-    p = argparse.ArgumentParser(prog="fieldinspect", description="现场执法检查终端 FieldInspect",
-                                usage="fieldinspect [窗口选项 / window options]  |  fieldinspect COMMAND ...",
-                                epilog=epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--data", type=Path, help="数据目录 / data folder (default: per-user data folder)")
-    p.add_argument("--lang", choices=LANGUAGES, help="界面语言 / interface language")
-    p.add_argument("--officer", help="预选登录人员（编号或执法证号），仍须输入 PIN；脚本可用环境变量 FIELDINSPECT_PIN "
-                                     "/ preselect the person signing in (id or certificate); the PIN is still asked "
-                                     "for, or taken from FIELDINSPECT_PIN in scripts")
-    p.add_argument("--page", choices=PAGE_KEYS, help="登录后打开的页面 / page to open after sign-in")
-    p.add_argument("--screenshot", type=Path, help="窗口就绪后截图并退出 / save a screenshot when ready, then quit")
-    p.add_argument("--exit-when-ready", action="store_true",
-                   help="窗口可交互时打印时间戳并退出（基准测试用）/ print a timestamp when interactive and quit")
-    return p
-
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
 
 def register_font() -> str:
     """Register the bundled CJK font so Chinese renders on machines without one."""
@@ -112,13 +92,13 @@ def first_start(data: Path | None) -> Workspace | None:
 def recover_recordings(ws: Workspace) -> int:
     """Seal what a crash left of a recording (a lost segment is recovered on the next start)."""
     # The one recovery routine of every entry point: recordings, staging, bundle files.
-    from sync.recovery import recover
-
-    return recover(ws).segments
+    return recovery_module().recover(ws).segments
 
 
-def _find_staff(people: Sequence[Officer], key: str) -> Officer | None:
-    return next((o for o in people if key in (o.id, o.cert_no)), None)
+def recovery_module():  # noqa: ANN201 - the module sync.recovery
+    import sync.recovery
+
+    return sync.recovery
 
 
 class ColdStart:
@@ -137,6 +117,20 @@ class ColdStart:
         self.page.resize(1280, 800)
         self.page.set_staff(custody.people(), datetime_today())
         self.page.unlocked.connect(self.open)
+        self.page.deriving.connect(self.prebuild)
+        self.prebuilt: dict | None = None
+
+    def prebuild(self) -> None:
+        """While a PIN's key is derived on a worker thread (a quarter of a second or more),
+        the GUI thread loads the main window's modules and builds the pages that need no
+        data yet; the window is then put together from them once the folder is open."""
+        if self.window is not None or self.prebuilt is not None:
+            return
+        from ui.main_window import prebuild_pages
+
+        recovery_module()
+        self.prebuilt = prebuild_pages(self.language)
+        gc.freeze()  # the modules just loaded stay too (see ui.launcher)
 
     def open(self, person: Officer, keys: UnlockedKeys) -> MainWindow | None:
         try:
@@ -147,10 +141,12 @@ class ColdStart:
             if not self.headless:
                 QMessageBox.critical(self.page, self.page.windowTitle(), exc.message(self.language))
             return None
+        from ui.main_window import MainWindow
+
         session = access.record_unlock(ws, person.id)
         recover_recordings(ws)
-        window = MainWindow(ws, self.language)
-        window.sign_in(session)
+        prebuilt, self.prebuilt = self.prebuilt, None
+        window = MainWindow(ws, self.language, prebuilt=prebuilt, session=session)
         window.show()
         self.page.hide()
         self.window = window
@@ -186,9 +182,13 @@ def display_missing(env: dict[str, str] | None = None, platform: str = sys.platf
     return not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY")
 
 
-def run_gui(argv: Sequence[str]) -> int:
-    args = build_parser().parse_args(list(argv))
+def run_gui(argv: Sequence[str], custody: Custody | None = None) -> int:
+    """The window; ``custody`` is the folder's, when the launcher opened it already
+    (``ui.arguments.open_ahead``)."""
+    args = build_parser(argv).parse_args(list(argv))
     if display_missing():
+        if custody is not None:
+            custody.close()
         zh, en = NO_DISPLAY
         print(zh if args.lang != "en" else en, file=sys.stderr)
         print(en if args.lang != "en" else zh, file=sys.stderr)
@@ -200,7 +200,8 @@ def run_gui(argv: Sequence[str]) -> int:
     clean_view_folders()  # decrypted viewer copies a crash or a kill left behind
     try:
         ws = first_start(args.data)
-        custody = None if ws is not None else unlock.open_custody(args.data or paths.default_data_folder())
+        if ws is None and custody is None:
+            custody = unlock.open_custody(args.data or paths.default_data_folder())
     except UserFacingError as exc:
         install_translators(app, language)
         print(exc.zh, file=sys.stderr)
@@ -215,7 +216,7 @@ def run_gui(argv: Sequence[str]) -> int:
     people = ws.officers.all() if ws is not None else custody.people()
     officer = None
     if args.officer:
-        officer = _find_staff(people, args.officer)
+        officer = find_staff(people, args.officer)
         if officer is None:
             print(f"名册中没有 {args.officer} / {args.officer} is not on the roster", file=sys.stderr)
             return 2
@@ -226,6 +227,8 @@ def run_gui(argv: Sequence[str]) -> int:
         cold.headless = bool(args.exit_when_ready or args.screenshot)
         page = cold.page
     else:
+        from ui.main_window import MainWindow
+
         window = MainWindow(ws, language)
         page = window.sign_in_page
     if officer is not None:
@@ -243,6 +246,7 @@ def run_gui(argv: Sequence[str]) -> int:
                 custody.close()
                 return 2
     shown = (cold.window or cold.page) if cold is not None else window
+    from ui.main_window import MainWindow  # loaded by now on every path that shows it
     if args.page:
         def go(window: MainWindow) -> None:
             if window.officer is not None:

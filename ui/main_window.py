@@ -30,6 +30,7 @@ from local_db.access_repository import ReviewDecisionRepository
 from local_db.database import Error as DbError, latest_version, transaction
 from local_db.errors import UserFacingError
 from ui.labels import label, reference_source
+from ui.page_keys import PAGE_KEYS
 from ui.idle import IdleWatcher
 from ui.pages.settings import SettingsPage
 from ui.pages.sign_in import SignInPage
@@ -54,14 +55,38 @@ AUTO_SYNC_SETTING = "sync.auto_when_reachable"
 
 log = logging.getLogger(__name__)
 
-PAGE_KEYS = ("today", "inspections", "evidence", "demolition", "review", "sync", "settings")
+
+
+def prebuild_pages(language: str) -> dict[str, QWidget]:
+    """The pages shown at the first sign-in that need no data to be built (Today,
+    Inspections, Settings), for ``MainWindow(prebuilt=...)``: a cold start builds them
+    while the PIN's key is derived, so the window opens sooner once it is."""
+    # The modules a task's legal status is computed with, for the first task selected.
+    import app.gates.board  # noqa: F401
+    import app.gates.service  # noqa: F401
+    import app.gates.start  # noqa: F401
+    import app.onsite.service  # noqa: F401
+    from ui.pages.inspections import InspectionsPage
+    from ui.pages.today import TodayPage
+
+    pages = {"today": TodayPage(language=language), "inspections": InspectionsPage(),
+             "settings": SettingsPage()}
+    for page in pages.values():  # polished, laid out and painted once: style, fonts and glyphs loaded
+        page.resize(1080, 740)
+        page.grab()
+    return pages
 
 
 class MainWindow(QMainWindow):
     page_changed = Signal(str)
 
-    def __init__(self, workspace: Workspace, language: str = "zh") -> None:
+    def __init__(self, workspace: Workspace, language: str = "zh",
+                 prebuilt: dict[str, QWidget] | None = None, session: Session | None = None) -> None:
+        """The window for ``workspace``: on the sign-in page, or signed in with ``session``
+        (a cold start, whose PIN was taken before the folder was open)."""
         super().__init__()
+        # Pages built before the folder was open (``prebuild_pages``), used at their first need.
+        self._prebuilt = dict(prebuilt or {})
         self.ws = workspace
         self.language = language
         self.officer: Officer | None = None
@@ -137,7 +162,10 @@ class MainWindow(QMainWindow):
         cl.addWidget(header)
         cl.addWidget(self.body, 1)
         self.setCentralWidget(central)
-        self.switch_user()
+        if session is not None:  # the sign-in page's cards are filled when it is first shown
+            self.sign_in(session)
+        else:
+            self.switch_user()
 
     def _captions(self) -> dict[str, str]:
         return {
@@ -147,7 +175,7 @@ class MainWindow(QMainWindow):
         }
 
     def _make_settings(self) -> SettingsPage:
-        page = SettingsPage()
+        page = self._prebuilt.pop("settings", None) or SettingsPage()
         page.language_chosen.connect(self.change_language)
         page.pin_change_requested.connect(self.change_pin)
         return page
@@ -177,7 +205,7 @@ class MainWindow(QMainWindow):
         if key == "today":
             from ui.pages.today import TodayPage
 
-            today = TodayPage(language=language)
+            today = self._prebuilt.pop("today", None) or TodayPage(language=language)
             today.answer_requested.connect(self.answer_returned)
             today.open_requested.connect(self.open_task)
             today.start_requested.connect(self.start_from_today)
@@ -186,7 +214,7 @@ class MainWindow(QMainWindow):
         if key == "inspections":
             from ui.pages.inspections import InspectionsPage
 
-            inspections = InspectionsPage()
+            inspections = self._prebuilt.pop("inspections", None) or InspectionsPage()
             inspections.selected.connect(self._show_gates)
             detail = inspections.detail
             detail.start_requested.connect(self.start_inspection)

@@ -60,7 +60,7 @@ from collections.abc import Callable
 from typing import Any
 
 import shiboken6
-from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, Signal, Slot
+from PySide6.QtCore import QEventLoop, QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -299,13 +299,16 @@ def run_in_background(fn: Callable[..., Any], *args: Any, owner: QObject | None 
     return job.start(pool)
 
 
-def run_waiting(fn: Callable[..., Any], *args: Any, pool: QThreadPool | None = None, **kwargs: Any) -> Any:
+def run_waiting(fn: Callable[..., Any], *args: Any, pool: QThreadPool | None = None,
+                meanwhile: Callable[[], None] | None = None, **kwargs: Any) -> Any:
     """``fn(*args, **kwargs)`` on a worker thread while the GUI thread goes on painting (a
     local event loop); returns its value or raises its exception.
 
     For a short wait the caller cannot go on without, such as a PIN's key derivation
     (a quarter of a second or more by design): the window stays live and shows that it
-    is working. The caller disables what could start the same work again.
+    is working. The caller disables what could start the same work again. ``meanwhile``
+    runs on the GUI thread once the wait has begun (after the waiting state is painted),
+    for work that does not depend on the result.
     """
     outcome: dict[str, Any] = {}
     loop = QEventLoop()
@@ -314,6 +317,8 @@ def run_waiting(fn: Callable[..., Any], *args: Any, pool: QThreadPool | None = N
     job.error.connect(lambda exc: outcome.setdefault("error", exc))
     job.finished.connect(loop.quit)
     job.start(pool)
+    if meanwhile is not None:
+        QTimer.singleShot(0, meanwhile)
     loop.exec()  # the job's signals are queued to this thread: none is missed before exec
     if "error" in outcome:
         raise outcome["error"]

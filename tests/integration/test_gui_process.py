@@ -74,3 +74,26 @@ def test_chinese_renders_with_no_system_fonts_at_all(tmp_path: Path) -> None:
     family, covered, families = (s.strip() for s in result.stdout.split("|"))
     assert family == "WenQuanYi Micro Hei" and covered == "True"
     assert "WenQuanYi Micro Hei" in families
+
+
+def test_a_scripted_sign_in_to_an_existing_folder_opens_the_page_and_a_wrong_pin_counts(tmp_path: Path) -> None:
+    """With --officer and FIELDINSPECT_PIN the PIN's derivation starts before Qt loads
+    (ui.arguments.open_ahead); the PIN is checked exactly as when it is typed."""
+    folder = tmp_path / "data"
+    made = subprocess.run([str(EXE), "demo", "--no-media", "--data", str(folder)], capture_output=True, text=True,
+                          timeout=120)
+    assert made.returncode == 0, made.stderr
+    wrong = _run("--data", str(folder), "--officer", "O01", "--exit-when-ready", env={"FIELDINSPECT_PIN": "583920"})
+    assert wrong.returncode == 2 and "PIN 不正确" in wrong.stderr and "Traceback" not in wrong.stderr
+    from app.custody import Custody
+
+    gate = Custody.open(folder)
+    try:
+        assert gate.gate.attempts("O01").failures == 1  # counted as a typed wrong PIN is
+    finally:
+        gate.close()
+    shot = tmp_path / "inspections.png"
+    right = _run("--data", str(folder), "--officer", "O01", "--page", "inspections", "--screenshot", str(shot),
+                 env={"FIELDINSPECT_PIN": "100101"})
+    assert right.returncode == 0, right.stderr
+    assert right.stdout.startswith("READY ") and shot.stat().st_size > 20_000

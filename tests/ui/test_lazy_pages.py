@@ -56,3 +56,33 @@ def test_the_window_reads_the_sync_client_s_own_setting_name() -> None:
     from sync import client
 
     assert AUTO_SYNC_SETTING == client.AUTO_SYNC_SETTING
+
+
+def test_a_cold_start_builds_the_first_pages_while_the_pin_is_derived(app, qtbot, tmp_path: Path) -> None:
+    """The pages the first sign-in shows (Today, Inspections, Settings) need no data to be
+    built: they are made while the PIN's key is derived, and the window is put together
+    from those very widgets."""
+    from app import demo, unlock
+    from keys_kit import DEMO_PINS, create_workspace
+    from ui.application import ColdStart
+
+    ws = create_workspace(tmp_path / "d")
+    demo.seed(ws)
+    ws.close()
+    cold = ColdStart(unlock.open_custody(tmp_path / "d"), "zh")
+    cold.headless = True
+    made: dict = {}
+    cold.page.deriving.connect(lambda: made.update(cold.prebuilt or {}))  # after cold.prebuild ran
+    cold.page.choose(next(o for o in cold.custody.people() if o.id == "O01"))
+    cold.page.pin_panel.pin.setText(DEMO_PINS["O01"])
+    assert cold.page.submit()
+    window = cold.window
+    qtbot.addWidget(window)
+    assert sorted(made) == ["inspections", "settings", "today"]
+    assert window.inspections_page is made["inspections"] and window.today_page is made["today"]
+    assert window.settings_page is made["settings"] and cold.prebuilt is None
+    assert window.officer.id == "O01" and window.current_page() == "today"
+    assert window.inspections_page.model.rowCount() > 0  # filled from the folder once it was open
+    window.switch_user()  # the window's own sign-in page is filled when first shown
+    assert window.sign_in_page.cards and window.officer is None
+    window.ws.close()

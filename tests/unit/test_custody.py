@@ -204,3 +204,57 @@ def test_the_native_key_store_is_used_without_searching_every_back_end() -> None
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2]).stdout.split()
     assert out == ["keyring.backends.SecretService", "False"]
+
+
+def _counting_derivations(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    pins: list[str] = []
+    real = crypto.derive_pin_key
+
+    def counted(pin, salt, params):  # noqa: ANN001, ANN202
+        pins.append(pin)
+        return real(pin, salt, params)
+
+    monkeypatch.setattr(crypto, "derive_pin_key", counted)
+    return pins
+
+
+def test_a_pin_stretched_ahead_opens_the_folder_with_one_derivation(demo_folder: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    pins = _counting_derivations(monkeypatch)
+    c = Custody.open(demo_folder)
+    try:
+        c.stretch_ahead("O01", DEMO_PINS["O01"])
+        assert c.unlock("O01", DEMO_PINS["O01"], now=NOW).person_id == "O01"
+        assert pins == [DEMO_PINS["O01"]]  # the thread's stretch was used, not a second one
+        assert c.unlock("O01", DEMO_PINS["O01"], now=NOW).person_id == "O01"  # used once: derived again
+        assert pins == [DEMO_PINS["O01"]] * 2
+    finally:
+        c.close()
+
+
+def test_a_stretch_ahead_changes_nothing_of_how_pins_are_checked(demo_folder: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The PIN rules hold: a wrong PIN stretched ahead is refused and
+    counted; a stretch made for one PIN or person is never used for another; a lock holds."""
+    pins = _counting_derivations(monkeypatch)
+    boot = BootClock()
+    c = Custody.open(demo_folder, clock=boot)
+    try:
+        c.stretch_ahead("O01", "583920")
+        with pytest.raises(PinWrong):
+            c.unlock("O01", "583920", now=NOW)
+        assert c.gate.attempts("O01").failures == 1
+        c.stretch_ahead("O01", "583920")  # made for a wrong PIN, then the right one is typed
+        assert c.unlock("O01", DEMO_PINS["O01"], now=NOW).person_id == "O01"
+        assert pins[-1] == DEMO_PINS["O01"]  # derived for what was typed
+        c.stretch_ahead("O01", DEMO_PINS["O01"])  # made for O01, used by nobody else
+        with pytest.raises(PinWrong):
+            c.unlock("O02", DEMO_PINS["O01"], now=NOW)
+        for _ in range(custody.FREE_ATTEMPTS + 1):
+            with pytest.raises((PinWrong, SignInLocked)):
+                c.unlock("O05", "583920", now=NOW)
+        c.stretch_ahead("O05", DEMO_PINS["O05"])
+        with pytest.raises(SignInLocked):  # the right PIN, ready in advance, waits out the lock all the same
+            c.unlock("O05", DEMO_PINS["O05"], now=NOW)
+    finally:
+        c.close()

@@ -222,6 +222,7 @@ class PinPanel(QFrame):
 class SignInPage(QWidget):
     signed_in = Signal(object)  # Officer, after the core accepted the PIN (workspace open)
     unlocked = Signal(object, object)  # Officer and UnlockedKeys, at a cold start (no workspace yet)
+    deriving = Signal()  # a PIN's key is being derived on a worker thread; the GUI thread is free
 
     def __init__(self, workspace: Workspace | None, language: str = "zh", parent: QWidget | None = None, *,
                  custody: Custody | None = None, clock: Clock = system_clock) -> None:
@@ -326,7 +327,8 @@ class SignInPage(QWidget):
             with panel.checking():
                 if self.ws is None:
                     assert self.custody is not None
-                    keys = run_waiting(self.custody.unlock, officer.id, pin, now=now)
+                    keys = run_waiting(self.custody.unlock, officer.id, pin, now=now,
+                                       meanwhile=lambda: emit(self.deriving))
                     person = officer
                 else:
                     person = run_waiting(access.sign_in, self.ws, officer.id, pin,
