@@ -482,8 +482,15 @@ def decrypt_to(reader: BinaryIO, dst: BinaryIO, *, buffer_size: int = CHUNK_SIZE
     return digest.hexdigest(), done
 
 
-def write_encrypted(path: Path, data: bytes, master: MasterKey | None, *, mode: int = 0o600) -> None:
-    """Write ``data`` encrypted to ``path`` atomically (a scratch file renamed over it, fsynced)."""
+def write_encrypted(path: Path, data: bytes, master: MasterKey | None, *, mode: int = 0o600,
+                    durable: bool = True) -> None:
+    """Write ``data`` encrypted to ``path`` atomically (a scratch file renamed over it, fsynced).
+
+    ``durable=False`` for what can be made again (a thumbnail): no fsync of the file or
+    its folder. A power cut may then leave an empty or partial file under the name,
+    which fails its authentication tag when read and is made again; a reader never
+    sees half a file in normal running, the rename being atomic all the same.
+    """
     from app.atomic_files import fsync_dir
 
     path = Path(path)
@@ -492,11 +499,13 @@ def write_encrypted(path: Path, data: bytes, master: MasterKey | None, *, mode: 
     try:
         with EncryptedWriter(fd, master) as w:
             w.write(data)
-        os.fsync(fd)
+        if durable:
+            os.fsync(fd)
         os.close(fd)
         fd = -1
         os.replace(tmp, path)
-        fsync_dir(path.parent)
+        if durable:
+            fsync_dir(path.parent)
     finally:
         if fd >= 0:
             os.close(fd)

@@ -254,10 +254,13 @@ class EvidenceStore:
                     yield f.name
 
     def write_derived(self, path: Path, data: bytes) -> None:
-        """Write a derived file of the store (a thumbnail) encrypted, atomically."""
+        """Write a derived file of the store (a thumbnail) encrypted, atomically.
+
+        Not fsynced: it is made again from the original when it is missing or damaged
+        (two fsyncs per thumbnail were most of a screen's scrolling time)."""
         from app.crypto.filecrypt import write_encrypted
 
-        write_encrypted(path, data, self.master)
+        write_encrypted(path, data, self.master, durable=False)
 
     def clean_staging(self, *, older_than_s: float = 3600.0) -> int:
         """Remove staging files left by a crash or a killed process; return how many.

@@ -123,6 +123,24 @@ def test_thumbnails_appear_and_are_cached_outside_the_evidence_store(page: Evide
     assert all(sealed.access.for_item(i.sha256) == [] for i in sealed.items.all())
 
 
+def test_a_thumbnail_left_empty_or_cut_short_by_a_power_cut_is_made_again(sealed: EvidenceLocker) -> None:
+    """Thumbnails are written without fsync (they are derived): what a power cut can leave
+    under the name, nothing or the first bytes, fails its check and is rendered anew."""
+    from ui.thumbnails import load_or_render
+
+    item = next(i for i in sealed.items.all() if i.original_name == "IMG_0001.JPG")
+    folder = sealed.ws.folder
+    first = load_or_render(folder, sealed.store, item)
+    path = thumbnail_path(folder, item.sha256)
+    whole = path.read_bytes()
+    for left in (b"", whole[: len(whole) // 2]):
+        path.write_bytes(left)
+        again = load_or_render(folder, sealed.store, item)
+        assert again is not None and again.size() == first.size()
+        assert path.read_bytes() != left and len(path.read_bytes()) > len(left)
+        assert cached_image(sealed, item.sha256).size() == first.size()
+
+
 def test_seal_marks_show_intact_and_damaged_items(page: EvidencePage, qtbot, sealed: EvidenceLocker) -> None:
     qtbot.waitUntil(lambda: all(page.model.index(r).data(SEAL_ROLE) is not None
                                 for r in range(page.model.rowCount())), timeout=10_000)
