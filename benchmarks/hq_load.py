@@ -53,6 +53,7 @@ import argparse
 import json
 import os
 import pstats
+import re
 import shutil
 import statistics
 import sys
@@ -211,8 +212,14 @@ def cprofile_report(folder: Path) -> dict[str, float]:
     for func, (_, _, tt, _, _) in stats.stats.items():
         buckets[_bucket(func)] += tt
     print("   cprofile buckets: " + "  ".join(f"{k} {v:.1f} s ({v / total * 100:.0f}%)" for k, v in buckets.items()))
+    threads: dict[str, float] = {}  # by kind: the event loop (MainThread), ingest, bundle reading, …
+    for f in files:
+        kind = re.sub(r"[-_]\d+", "", Path(f).stem.split("-", 3)[3])
+        threads[kind] = threads.get(kind, 0.0) + sum(tt for (_, _, tt, _, _) in pstats.Stats(f).stats.values())
+    threads = dict(sorted(threads.items(), key=lambda item: item[1], reverse=True))
+    print("   cprofile by thread: " + "  ".join(f"{k} {v:.1f} s" for k, v in threads.items()))
     return {"profiled_s": round(total, 1), **{f"{k}_s": round(v, 1) for k, v in buckets.items()},
-            "threads": len(files)}
+            **{f"thread_{k}_s": round(v, 1) for k, v in threads.items()}, "threads": len(files)}
 
 
 def _peak_mib(pid: int) -> float:
