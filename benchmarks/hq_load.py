@@ -109,7 +109,7 @@ def prepare(root: Path, hq_keys: Path, n: int, notes: int, file_kib: int) -> lis
             locker.ingest_stream(io.BytesIO(data), evidence_type=EvidenceType.AUDIOVISUAL,
                                  officer_certs=["33010621001"], source_kind=EvidenceSourceKind.FILE,
                                  source_detail="load test", original_name=f"clip{i}.mp4",
-                                 inspection_id="JC-2026-1101", actor="O01")
+                                 inspection_id="JC-2026-1101", session=as_(ws, "O01"))
         out = root / f"dev{i:04d}.age"
         info = bundle.run(bundle.build_bundle(ws, out, device=ws.device, session=as_(ws, "O01")))
         seals = ws.db.execute("SELECT COUNT(*) FROM seal_records").fetchone()[0]
