@@ -40,7 +40,8 @@ start-up (imports, before the phase's clock starts), hashing/crypto, database dr
 HTTP stack, file I/O, FieldInspect code and the rest (one line for scripts,
 ``hq_load_cprofile: receivers=…``). The ``.prof`` files stay in
 ``DIR/phase<n>-<receivers>``; a receiver killed by ``--kill`` writes none (its
-restarted successor does). The profiler costs the receivers CPU: compare throughput
+restarted successor does). ``--cprofile-clock wall`` measures wall time instead, to
+see where a thread waits (the disk, PostgreSQL, the interpreter lock). The profiler costs the receivers CPU: compare throughput
 with a run without it.
 ``--blobs s3`` keeps HQ's files in an S3 bucket
 served by moto on loopback instead of the shared folder.
@@ -193,7 +194,7 @@ def _bucket(func: tuple[str, int, str]) -> str:
     return "other"
 
 
-def cprofile_report(folder: Path) -> dict[str, float]:
+def cprofile_report(folder: Path, clock: str = "cpu") -> dict[str, float]:
     """Merge the receivers' per-thread profiles in ``folder``; print the top functions and buckets."""
     files = sorted(str(f) for f in folder.glob("*.prof"))
     if not files:
@@ -203,7 +204,7 @@ def cprofile_report(folder: Path) -> dict[str, float]:
     stats.add(*files[1:])
     total = sum(tt for (_, _, tt, _, _) in stats.stats.values())
     print(f"   cprofile ({len(files)} threads of {len({Path(f).name.split('-')[1] for f in files})} processes, "
-          f"CPU clock): {total:.1f} s own time; top functions by own time:")
+          f"{clock} clock): {total:.1f} s own time; top functions by own time:")
     top = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:15]
     for func, (_, calls, tt, ct, _) in top:
         print(f"     {tt:7.2f} s {tt / total * 100:5.1f}%  cum {ct:7.2f} s  {calls:>9} calls  "
@@ -235,7 +236,8 @@ def _peak_mib(pid: int) -> float:
 
 def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, receivers: int, kill: bool,
           timeout: float, profile: bool, workers: int, poll: float, blobs: str | None = None,
-          cprofile: Path | None = None, pg_data: Path | None = None) -> dict[str, float]:
+          cprofile: Path | None = None, cprofile_clock: str = "cpu",
+          pg_data: Path | None = None) -> dict[str, float]:
     from app import crypto
     from local_db.upload_repository import UploadRepository
     from sync import client, upload
@@ -254,7 +256,7 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
     serve_args = ["--ingest-workers", str(workers), *(["--blobs", blobs] if blobs else [])]
     if cprofile is not None:  # inherited by every receiver started in this phase, the restarted one too
         os.environ[profiling.ENV] = str(cprofile)
-        os.environ[profiling.CLOCK_ENV] = "cpu"
+        os.environ[profiling.CLOCK_ENV] = cprofile_clock
     procs = [HqProcess(hq_dir, serve_args=serve_args).start() for _ in range(receivers)]
     peaks: list[float] = []
     hq_pub = crypto.load_public_key_pem((hq_dir / keys.SIGNING_PUB).read_bytes())
@@ -378,7 +380,7 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
               "ok": int(ok)}
     print("hq_load: " + " ".join(f"{k}={v}" for k, v in result.items()), flush=True)
     if cprofile is not None:
-        buckets = cprofile_report(cprofile)
+        buckets = cprofile_report(cprofile, cprofile_clock)
         print(f"hq_load_cprofile: receivers={receivers} kill={int(kill)} "
               + " ".join(f"{k}={v}" for k, v in buckets.items()), flush=True)
     return result
@@ -400,6 +402,8 @@ def main() -> int:
                         help="CPU seconds of receivers, PostgreSQL, clients; bytes written")
     parser.add_argument("--cprofile", type=Path, default=None, metavar="DIR",
                         help="profile the receivers per function (files in DIR), print the merged top")
+    parser.add_argument("--cprofile-clock", choices=["cpu", "wall"], default="cpu",
+                        help="what --cprofile measures: each thread's CPU time, or wall time (where it waits)")
     parser.add_argument("--blobs", choices=["folder", "s3"], default="folder",
                         help="where HQ keeps its files: the shared folder, or an S3 bucket (moto on loopback)")
     args = parser.parse_args()
@@ -458,6 +462,7 @@ def main() -> int:
             results.append(phase(devices, hq_keys, work, database, n, kill, args.timeout,
                                  args.profile or args.cprofile is not None,
                                  args.ingest_workers, args.poll, blobs, cprofile=cprofile,
+                                 cprofile_clock=args.cprofile_clock,
                                  pg_data=cluster.data if cluster is not None else None))
         for d in devices:
             d.ws.close()
