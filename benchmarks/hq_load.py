@@ -27,11 +27,22 @@ over the first's.
 
     .venv/bin/python benchmarks/hq_load.py [--devices 50] [--notes 5] [--file-kib 0]
         [--receivers 1,2] [--ingest-workers 1] [--kill] [--database postgresql://…] [--profile]
-        [--blobs s3]
+        [--cprofile DIR] [--blobs s3]
 
 Without ``--database`` a throw-away PostgreSQL cluster is started (tests/pg_cluster.py;
 needs Debian's postgresql). ``--profile`` prints the CPU time used by the receivers,
-PostgreSQL and this (client) process in each phase, to show what bounds throughput.
+PostgreSQL and this (client) process in each phase, and the bytes the receivers and
+PostgreSQL wrote (``/proc/<pid>/io`` ``write_bytes``), to show what bounds throughput.
+``--cprofile DIR`` also runs every receiver under ``sync.hq.profiling`` (per thread,
+CPU clock), stops it with SIGTERM at the end of the phase, and prints the merged
+profile of the phase: the top functions by own time and that time grouped into
+start-up (imports, before the phase's clock starts), hashing/crypto, database driver,
+HTTP stack, file I/O, FieldInspect code and the rest (one line for scripts,
+``hq_load_cprofile: receivers=…``). The ``.prof`` files stay in
+``DIR/phase<n>-<receivers>``; a receiver killed by ``--kill`` writes none (its
+restarted successor does). ``--cprofile-clock wall`` measures wall time instead, to
+see where a thread waits (the disk, PostgreSQL, the interpreter lock). The profiler costs the receivers CPU: compare throughput
+with a run without it.
 ``--blobs s3`` keeps HQ's files in an S3 bucket
 served by moto on loopback instead of the shared folder.
 A script, not a test.
@@ -42,6 +53,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pstats
+import re
 import shutil
 import statistics
 import sys
@@ -97,7 +110,7 @@ def prepare(root: Path, hq_keys: Path, n: int, notes: int, file_kib: int) -> lis
             locker.ingest_stream(io.BytesIO(data), evidence_type=EvidenceType.AUDIOVISUAL,
                                  officer_certs=["33010621001"], source_kind=EvidenceSourceKind.FILE,
                                  source_detail="load test", original_name=f"clip{i}.mp4",
-                                 inspection_id="JC-2026-1101", actor="O01")
+                                 inspection_id="JC-2026-1101", session=as_(ws, "O01"))
         out = root / f"dev{i:04d}.age"
         info = bundle.run(bundle.build_bundle(ws, out, device=ws.device, session=as_(ws, "O01")))
         seals = ws.db.execute("SELECT COUNT(*) FROM seal_records").fetchone()[0]
@@ -116,16 +129,98 @@ def _cpu_of(pid: int) -> float:
         return 0.0
 
 
-def _postgres_cpu() -> float:
-    total = 0.0
+def _written(pid: int) -> int:
+    """Bytes the process (and its reaped children) caused to be written to storage."""
+    try:
+        for line in Path(f"/proc/{pid}/io").read_text().splitlines():
+            if line.startswith("write_bytes:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _postgres_pids(data: Path | None) -> list[int]:
+    """The postmaster of the cluster in ``data`` and its children; without one, every postgres.
+
+    The postmaster's counters include its reaped children (cutime/cstime, and
+    ``/proc/<pid>/io``), so connections closed during a phase are not lost.
+    """
+    postmaster = None
+    if data is not None:
+        try:
+            postmaster = int((data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            pass
+    pids = []
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
-                if (entry / "comm").read_text().strip() == "postgres":
-                    total += _cpu_of(int(entry.name))
-            except OSError:
+                if postmaster is None:
+                    if (entry / "comm").read_text().strip() == "postgres":
+                        pids.append(int(entry.name))
+                elif int(entry.name) == postmaster or \
+                        int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == postmaster:
+                    pids.append(int(entry.name))
+            except (OSError, IndexError, ValueError):
                 pass
-    return total
+    return pids
+
+
+def _postgres_usage(data: Path | None) -> tuple[float, int]:
+    """CPU seconds and bytes written by PostgreSQL so far."""
+    pids = _postgres_pids(data)
+    return sum(_cpu_of(pid) for pid in pids), sum(_written(pid) for pid in pids)
+
+
+# Where a function's own time goes, first match wins: (bucket, substrings of "file:name").
+BUCKETS = (
+    ("startup", ("<frozen importlib", "builtins.compile", "builtins.exec", "marshal.loads", "/re/_", "_imp.")),
+    ("hashing_crypto", ("hashlib", "_hashlib", "cryptography", "_rust", "hmac", "_blake2", "/app/crypto/",
+                        "ChaCha20", "AESGCM", "X25519", "Ed25519", "Poly1305")),
+    ("database", ("psycopg", "sqlite3", "/sync/hq/db.py")),
+    ("http", ("uvicorn", "h11", "httptools", "starlette", "anyio", "asyncio", "selectors", "epoll",
+              "socket", "email/", "urllib/")),
+    ("file_io", ("posix.", "_io.", "shutil", "fsync", "/os.py", "/tempfile.py")),
+    ("fieldinspect", ("/app/", "/sync/", "/local_db/")),
+)
+
+
+def _bucket(func: tuple[str, int, str]) -> str:
+    where = f"{func[0]}:{func[2]}"
+    for name, needles in BUCKETS:
+        if any(n in where for n in needles):
+            return name
+    return "other"
+
+
+def cprofile_report(folder: Path, clock: str = "cpu") -> dict[str, float]:
+    """Merge the receivers' per-thread profiles in ``folder``; print the top functions and buckets."""
+    files = sorted(str(f) for f in folder.glob("*.prof"))
+    if not files:
+        print(f"   cprofile: no profile written in {folder}")
+        return {}
+    stats = pstats.Stats(files[0])
+    stats.add(*files[1:])
+    total = sum(tt for (_, _, tt, _, _) in stats.stats.values())
+    print(f"   cprofile ({len(files)} threads of {len({Path(f).name.split('-')[1] for f in files})} processes, "
+          f"{clock} clock): {total:.1f} s own time; top functions by own time:")
+    top = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:15]
+    for func, (_, calls, tt, ct, _) in top:
+        print(f"     {tt:7.2f} s {tt / total * 100:5.1f}%  cum {ct:7.2f} s  {calls:>9} calls  "
+              f"{pstats.func_std_string(func)}")
+    buckets = dict.fromkeys([name for name, _ in BUCKETS] + ["other"], 0.0)
+    for func, (_, _, tt, _, _) in stats.stats.items():
+        buckets[_bucket(func)] += tt
+    print("   cprofile buckets: " + "  ".join(f"{k} {v:.1f} s ({v / total * 100:.0f}%)" for k, v in buckets.items()))
+    threads: dict[str, float] = {}  # by kind: the event loop (MainThread), ingest, bundle reading, …
+    for f in files:
+        kind = re.sub(r"[-_]\d+", "", Path(f).stem.split("-", 3)[3])
+        threads[kind] = threads.get(kind, 0.0) + sum(tt for (_, _, tt, _, _) in pstats.Stats(f).stats.values())
+    threads = dict(sorted(threads.items(), key=lambda item: item[1], reverse=True))
+    print("   cprofile by thread: " + "  ".join(f"{k} {v:.1f} s" for k, v in threads.items()))
+    return {"profiled_s": round(total, 1), **{f"{k}_s": round(v, 1) for k, v in buckets.items()},
+            **{f"thread_{k}_s": round(v, 1) for k, v in threads.items()}, "threads": len(files)}
 
 
 def _peak_mib(pid: int) -> float:
@@ -140,11 +235,13 @@ def _peak_mib(pid: int) -> float:
 
 
 def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, receivers: int, kill: bool,
-          timeout: float, profile: bool, workers: int, poll: float, blobs: str | None = None) -> dict[str, float]:
+          timeout: float, profile: bool, workers: int, poll: float, blobs: str | None = None,
+          cprofile: Path | None = None, cprofile_clock: str = "cpu",
+          pg_data: Path | None = None) -> dict[str, float]:
     from app import crypto
     from local_db.upload_repository import UploadRepository
     from sync import client, upload
-    from sync.hq import keys
+    from sync.hq import keys, profiling
     from sync.hq.store import HqStore
     from sync.receipt import SignedReceipt
     from sync_loopback import HqProcess
@@ -157,6 +254,9 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
         store.enroll(d.identity.public_key_pem)
     store.close()
     serve_args = ["--ingest-workers", str(workers), *(["--blobs", blobs] if blobs else [])]
+    if cprofile is not None:  # inherited by every receiver started in this phase, the restarted one too
+        os.environ[profiling.ENV] = str(cprofile)
+        os.environ[profiling.CLOCK_ENV] = cprofile_clock
     procs = [HqProcess(hq_dir, serve_args=serve_args).start() for _ in range(receivers)]
     peaks: list[float] = []
     hq_pub = crypto.load_public_key_pem((hq_dir / keys.SIGNING_PUB).read_bytes())
@@ -199,8 +299,9 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
         time.sleep(1.0)
         victim.start()
 
-    cpu0 = {p.port: _cpu_of(p.proc.pid) for p in procs}
-    pg0, me0 = _postgres_cpu(), time.process_time()
+    cpu0 = {p.proc.pid: _cpu_of(p.proc.pid) for p in procs}
+    written0 = {p.proc.pid: _written(p.proc.pid) for p in procs}
+    (pg0, pg_written0), me0 = _postgres_usage(pg_data), time.process_time()
     if kill:
         threading.Thread(target=killer, daemon=True).start()
     with ThreadPoolExecutor(max_workers=len(devices)) as pool:
@@ -209,11 +310,17 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
         t0 = time.perf_counter()
         results = [f.result() for f in futures]
     wall = time.perf_counter() - t0
-    cpu = sum(_cpu_of(p.proc.pid) - cpu0.get(p.port, 0.0) for p in procs if p.proc)
-    pg, me = _postgres_cpu() - pg0, time.process_time() - me0
+    # a receiver restarted by the killer has a new pid and counts from zero (the killed one's use is lost)
+    cpu = sum(_cpu_of(p.proc.pid) - cpu0.get(p.proc.pid, 0.0) for p in procs if p.proc)
+    rx_written = sum(_written(p.proc.pid) - written0.get(p.proc.pid, 0) for p in procs if p.proc)
+    (pg, pg_written), me = _postgres_usage(pg_data), time.process_time() - me0
+    pg, pg_written = pg - pg0, pg_written - pg_written0
     for p in procs:
         peaks.append(_peak_mib(p.proc.pid))
-        p.stop()
+        p.stop()  # SIGTERM: a profiled receiver writes its profile now
+    if cprofile is not None:
+        os.environ.pop(profiling.ENV)
+        os.environ.pop(profiling.CLOCK_ENV)
 
     # --- checks -------------------------------------------------------------------------
     failures = [(i, err) for i, (_, body, err) in enumerate(results) if body is None]
@@ -256,6 +363,8 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
     if profile:
         print(f"   CPU s: receivers {cpu:.1f}  postgres {pg:.1f}  clients (this process) {me:.1f}"
               f"   = {(cpu + pg + me) / wall:.2f} cores busy of {os.cpu_count()}")
+        print(f"   written: receivers {rx_written / (1 << 20):.1f} MiB  postgres {pg_written / (1 << 20):.1f} MiB"
+              f"   = {(rx_written + pg_written) / (1 << 20) / wall:.1f} MiB/s")
     print(f"   check: {len(devices) - len(failures)}/{len(devices)} receipts, {len(bad_receipts)} invalid; "
           f"HQ holds {total_bundles} bundles, {total_seals} seal records "
           f"(expected {len(devices)}, {sum(d.seals for d in devices)}); "
@@ -266,8 +375,14 @@ def phase(devices: list[Device], hq_keys: Path, work: Path, database: str, recei
               "wall_s": round(wall, 2), "mib_s": round(mib / wall, 2), "bundles_min": round(len(devices) / wall * 60),
               "p50_s": round(pct(50), 2), "p95_s": round(pct(95), 2), "p99_s": round(pct(99), 2),
               "peak_mib": round(max(peaks, default=0.0)), "cpu_receivers_s": round(cpu, 1),
-              "cpu_postgres_s": round(pg, 1), "cpu_clients_s": round(me, 1), "ok": int(ok)}
+              "cpu_postgres_s": round(pg, 1), "cpu_clients_s": round(me, 1),
+              "write_rx_mib": round(rx_written / (1 << 20), 1), "write_pg_mib": round(pg_written / (1 << 20), 1),
+              "ok": int(ok)}
     print("hq_load: " + " ".join(f"{k}={v}" for k, v in result.items()), flush=True)
+    if cprofile is not None:
+        buckets = cprofile_report(cprofile, cprofile_clock)
+        print(f"hq_load_cprofile: receivers={receivers} kill={int(kill)} "
+              + " ".join(f"{k}={v}" for k, v in buckets.items()), flush=True)
     return result
 
 
@@ -283,7 +398,12 @@ def main() -> int:
     parser.add_argument("--ingest-workers", type=int, default=1, help="serve --ingest-workers of each receiver")
     parser.add_argument("--poll", type=float, default=0.5,
                         help="seconds between a device's receipt requests (the client's default: 0.5)")
-    parser.add_argument("--profile", action="store_true", help="CPU seconds of receivers, PostgreSQL, clients")
+    parser.add_argument("--profile", action="store_true",
+                        help="CPU seconds of receivers, PostgreSQL, clients; bytes written")
+    parser.add_argument("--cprofile", type=Path, default=None, metavar="DIR",
+                        help="profile the receivers per function (files in DIR), print the merged top")
+    parser.add_argument("--cprofile-clock", choices=["cpu", "wall"], default="cpu",
+                        help="what --cprofile measures: each thread's CPU time, or wall time (where it waits)")
     parser.add_argument("--blobs", choices=["folder", "s3"], default="folder",
                         help="where HQ keeps its files: the shared folder, or an S3 bucket (moto on loopback)")
     args = parser.parse_args()
@@ -335,8 +455,15 @@ def main() -> int:
                     else f"{args.database}?options=-csearch_path%3D{schema}"
             for d in devices:  # each phase sends every bundle afresh
                 d.ws.db.execute("DELETE FROM sync_uploads")
-            results.append(phase(devices, hq_keys, work, database, n, kill, args.timeout, args.profile,
-                                 args.ingest_workers, args.poll, blobs))
+            cprofile = None
+            if args.cprofile is not None:
+                cprofile = args.cprofile.resolve() / f"phase{phase_number}-{n}{'k' if kill else ''}"
+                cprofile.mkdir(parents=True, exist_ok=True)
+            results.append(phase(devices, hq_keys, work, database, n, kill, args.timeout,
+                                 args.profile or args.cprofile is not None,
+                                 args.ingest_workers, args.poll, blobs, cprofile=cprofile,
+                                 cprofile_clock=args.cprofile_clock,
+                                 pg_data=cluster.data if cluster is not None else None))
         for d in devices:
             d.ws.close()
         ok = all(r["ok"] for r in results)

@@ -280,11 +280,14 @@ def serve(hq_dir: Path, *, host: str = "127.0.0.1", port: int = 8470, plain_put:
     """Run the receiver with uvicorn until interrupted (loopback unless told otherwise)."""
     import uvicorn
 
-    uvicorn.run(create_app(hq_dir, plain_put=plain_put, database=database, ingest_workers=ingest_workers,
-                           blobs=blobs),
-                host=host, port=port,
-                log_level="warning",
-                timeout_keep_alive=30)
+    from sync.hq import profiling
+
+    with profiling.from_environment():  # a no-op unless FIELDINSPECT_HQ_PROFILE is set
+        uvicorn.run(create_app(hq_dir, plain_put=plain_put, database=database, ingest_workers=ingest_workers,
+                               blobs=blobs),
+                    host=host, port=port,
+                    log_level="warning",
+                    timeout_keep_alive=30)
 
 
 def add_database_option(p) -> None:  # noqa: ANN001 - argparse.ArgumentParser
