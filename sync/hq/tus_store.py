@@ -26,7 +26,6 @@ import uuid
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from app.crypto.filecrypt import start_writeback
 from local_db.crashpoints import point
 from sync.hq.blobs import S3Blobs, chunk_key, upload_key
 
@@ -126,9 +125,6 @@ class TusStore:
     def commit(self, state: UploadState, fh, new_offset: int) -> None:  # noqa: ANN001
         """Record ``new_offset`` once the bytes up to it are written (synced when the upload is complete)."""
         fh.flush()
-        # The chunk goes to the disk behind the upload, so the one fsync at the end has
-        # little left to write (started, not waited for; no promise is made by it).
-        start_writeback(fh.fileno(), state.offset, new_offset - state.offset)
         state.offset = new_offset
         if state.complete:
             os.fsync(fh.fileno())
