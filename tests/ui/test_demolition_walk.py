@@ -113,7 +113,7 @@ def test_R20_R26_an_operation_with_50_items_from_preconditions_to_the_signed_han
             model.rowsInserted.connect(lambda *_: changes.__setitem__("inserted", changes["inserted"] + 1))
             model.modelReset.connect(lambda: changes.__setitem__("reset", changes["reset"] + 1))
         inv.attach_photo(specimen.sample_photo(n, (320, 240)))
-        qtbot.waitUntil(lambda: len(inv.photos) == 1, timeout=10_000)
+        qtbot.waitUntil(lambda: len(inv.photos) == 1 and inv.add.isEnabled(), timeout=10_000)  # the photo worker re-enables it last
         inv.name.setText(f"餐椅{n}")
         inv.quantity.setText(str(n % 4 + 1))
         click(qtbot, inv.add)
