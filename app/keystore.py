@@ -104,9 +104,58 @@ class OsKeyStore:
 def preload() -> None:
     """Import keyring and the platform's back end now (the window does this before Qt loads:
     PySide6 reads the source of every module imported after it, which doubled their cost)."""
+    _defer_unused_imports()
     import keyring.core  # noqa: F401
 
     _native_module()
+
+
+# keyring imports jaraco.context, which imports these at its top for helpers that
+# download and unpack archives; nothing here calls them. A stand-in loads the real module
+# on first use, so they no longer cost the start-up (HTTP, e-mail parsing and TLS modules).
+_UNUSED_AT_START = ("urllib.request", "backports.tarfile")
+
+
+def _defer_unused_imports() -> None:
+    import importlib.util
+    import sys
+
+    for name in _UNUSED_AT_START:
+        if name in sys.modules:
+            continue
+        try:
+            spec = importlib.util.find_spec(name)
+        except ImportError:
+            continue
+        if spec is None:
+            continue
+        stand_in = _Deferred(name)
+        stand_in.__spec__ = spec
+        sys.modules[name] = stand_in
+        parent, _, child = name.rpartition(".")
+        if parent:
+            setattr(sys.modules[parent], child, stand_in)
+
+
+def _load_deferred(stand_in: Any) -> Any:
+    import importlib
+    import sys
+
+    name = stand_in.__name__
+    if sys.modules.get(name) is stand_in:
+        del sys.modules[name]
+    real = importlib.import_module(name)
+    vars(stand_in).update({k: v for k, v in vars(real).items() if k not in ("__spec__", "__name__")})
+    return real
+
+
+class _Deferred(__import__("types").ModuleType):
+    """A module not loaded yet: the first attribute asked of it loads it."""
+
+    def __getattr__(self, attr: str) -> Any:
+        if attr.startswith("__") and attr.endswith("__"):
+            raise AttributeError(attr)
+        return getattr(_load_deferred(self), attr)
 
 
 def _native_module() -> Any | None:

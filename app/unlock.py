@@ -7,13 +7,17 @@ keys always come from the custody (``app.custody``) and nothing opens without th
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app.clock import Clock, system_clock
 from app.custody import Custody, CustodyError, UnlockedKeys
 from app.keystore import OsKeyStore
-from app.workspace import Workspace
-from local_db import legacy
 from local_db.database import check_data_folder, transaction
+
+# The sign-in page needs only the custody; the workspace (database, audit log,
+# repositories) loads while a PIN's key is derived, and is imported where it is opened.
+if TYPE_CHECKING:
+    from app.workspace import Workspace
 
 
 def create(folder: Path, *, keystore: OsKeyStore | None = None, clock: Clock = system_clock,
@@ -26,6 +30,8 @@ def create(folder: Path, *, keystore: OsKeyStore | None = None, clock: Clock = s
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     check_data_folder(folder)
+    from app.workspace import Workspace
+
     custody, keys = Custody.create(folder, keystore, **custody_options)
     try:
         return Workspace.open(folder, keys=keys, custody=custody, create=True, clock=clock)
@@ -43,6 +49,8 @@ def open_custody(folder: Path, *, keystore: OsKeyStore | None = None, **custody_
     folder = Path(folder)
     check_data_folder(folder)
     if Custody.legacy(folder):
+        from local_db import legacy
+
         pins, roster = legacy.read_sign_in(folder)
         if not pins:
             raise CustodyError(
@@ -63,6 +71,8 @@ def open_with_keys(custody: Custody, keys: UnlockedKeys, *, clock: Clock = syste
     Evidence, documents and thumbnails an earlier version stored in the clear are
     encrypted in place (``app/evidence/at_rest.py``).
     """
+    from app.workspace import Workspace
+
     ws = Workspace.open(custody.folder, keys=keys, custody=custody, clock=clock)
     try:
         flush_gate(ws)

@@ -15,15 +15,17 @@ from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from app import access, paths, unlock
+from app import paths, unlock
 from app.custody import Custody, UnlockedKeys
 from app.domain import Officer
-from app.workspace import Workspace
 from local_db.errors import UserFacingError
 from ui.arguments import build_parser, find_staff
 from ui.style import STYLE_SHEET, TouchStyle
 
+# The sign-in page is shown with the custody alone; the workspace and the access rules
+# load with the main window, while a PIN's key is derived (``ColdStart.prebuild``).
 if TYPE_CHECKING:
+    from app.workspace import Workspace
     from ui.main_window import MainWindow
 
 def register_font() -> str:
@@ -141,6 +143,7 @@ class ColdStart:
             if not self.headless:
                 QMessageBox.critical(self.page, self.page.windowTitle(), exc.message(self.language))
             return None
+        from app import access
         from ui.main_window import MainWindow
 
         session = access.record_unlock(ws, person.id)
@@ -245,17 +248,19 @@ def run_gui(argv: Sequence[str], custody: Custody | None = None) -> int:
                 print(cold.error.en, file=sys.stderr)
                 custody.close()
                 return 2
+    # The main window, when one is open; at a cold start still locked, the sign-in page
+    # (the main window's modules are not loaded until a PIN is being checked).
+    window_open = cold is None or cold.window is not None
     shown = (cold.window or cold.page) if cold is not None else window
-    from ui.main_window import MainWindow  # loaded by now on every path that shows it
     if args.page:
         def go(window: MainWindow) -> None:
             if window.officer is not None:
                 window.show_page(args.page)
-        if isinstance(shown, MainWindow):
+        if window_open:
             go(shown)
             if shown.officer is None:  # the PIN is typed by hand: the page opens after that sign-in
                 shown.sign_in_page.signed_in.connect(lambda *_: go(shown))
-        elif cold is not None:
+        else:
             cold.page.unlocked.connect(lambda *_: go(cold.window))
     shown.show()
     if args.exit_when_ready or args.screenshot:
@@ -271,7 +276,7 @@ def run_gui(argv: Sequence[str], custody: Custody | None = None) -> int:
 
     clean_view_folders()  # decrypted copies made for the system viewer do not outlive the window
     final = cold.window if cold is not None else shown
-    if isinstance(final, MainWindow):
+    if final is not None:  # a main window: its workspace holds the custody
         final.ws.close()
     elif custody is not None:
         custody.close()

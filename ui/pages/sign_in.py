@@ -14,6 +14,7 @@ import math
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, QTimer, Signal
 from PySide6.QtGui import QRegularExpressionValidator
@@ -30,15 +31,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import access, unlock
+from app import unlock
 from app.clock import Clock, system_clock
 from app.custody import Custody, PinRequired
 from app.domain import CertificateState, Officer, StaffRole
-from app.workspace import Workspace
 from local_db.database import Error as DbError
 from local_db.errors import UserFacingError
 from ui.labels import label
 from ui.workers import emit, run_waiting
+
+# What acting needs (the workspace, the access rules) is not needed to show the cards:
+# it loads while a PIN's key is derived (``deriving``), or when a card is chosen.
+if TYPE_CHECKING:
+    from app.workspace import Workspace
 
 _STATE_COLOURS = {
     CertificateState.VALID: "#1b7f3b",
@@ -302,6 +307,8 @@ class SignInPage(QWidget):
             self.pin_panel.message.setText(PinRequired(officer.id).message(self.language))
         elif self._lock_remaining(officer.id) > 0:
             self.pin_panel.wait_out(lambda: self._lock_remaining(officer.id))
+        from app import access
+
         notice = access.standing_notice(officer, self.clock().date())
         if notice is not None:  # R1: he may sign in and read his tasks, but not act as an officer
             self.pin_panel.hint.setText(self.pin_panel.hint.text() + "\n"
@@ -319,6 +326,8 @@ class SignInPage(QWidget):
         panel = self.pin_panel
         if self._replacing is not None:
             return self._replace_old_pin()
+        from app import access
+
         keys = None
         pin, now = panel.pin.text(), self.clock().replace(microsecond=0)
         try:
