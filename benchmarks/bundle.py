@@ -48,6 +48,9 @@ def prepare(cache: Path, size_mib: int, files: int) -> None:
     shutil.rmtree(cache, ignore_errors=True)
     ws = unlock.create(cache / "data", clock=fixed_clock(DEMO_NOW))
     demo.seed(ws, media=False)
+    from memkeys import hq_passphrase
+
+    hq_passphrase()
     keys.keygen(cache / "hq")
     admin = access.sign_in(ws, "M01", "400101")  # the demo administrator
     pair_with_folder(ws, cache / "hq", session=admin)

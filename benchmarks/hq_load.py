@@ -427,6 +427,9 @@ def main() -> int:
         if args.database is None:
             cluster = pg_cluster.Cluster()
         hq_keys = work / "hq-keys"
+        from memkeys import hq_passphrase
+
+        hq_passphrase()
         keys.keygen(hq_keys)
         print(f"preparing {args.devices} devices ({args.notes} records"
               f"{f', {args.file_kib} KiB video' if args.file_kib else ''} each)…", flush=True)

@@ -27,6 +27,7 @@ A script, not a test: it prints numbers and asserts nothing.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import sys
@@ -62,6 +63,9 @@ def prepare(cache: Path, size_mib: int, files: int) -> tuple[Path, Path, str]:
     ws = unlock.create(cache / "data", keystore=OsKeyStore(MemoryKeyring()), clock=fixed_clock(demo_now))
     try:
         demo.seed(ws, media=False)
+        from memkeys import hq_passphrase
+
+        hq_passphrase()
         keys.keygen(hq_pristine)
         store = HqStore(hq_pristine)
         try:
@@ -83,8 +87,14 @@ def prepare(cache: Path, size_mib: int, files: int) -> tuple[Path, Path, str]:
 def child_ingest(hq_dir: str, bundle: str, device_id: str) -> None:
     """Inside the child: one ingest, its own time and peak memory."""
     sys.path.insert(0, str(ROOT))
+    from sync.hq import keys
     from sync.hq.store import HqStore
 
+    opening = time.perf_counter()
+    keys.unlock(Path(hq_dir))  # once when a receiver starts (scrypt of HQ's passphrase), not per bundle
+    unlocked = time.perf_counter() - opening
+    with open("/proc/self/clear_refs", "w") as fh:  # the peak below is the ingest's: scrypt's 256 MiB were freed
+        fh.write("5")
     store = HqStore(Path(hq_dir))
     start = time.perf_counter()
     try:
@@ -93,7 +103,7 @@ def child_ingest(hq_dir: str, bundle: str, device_id: str) -> None:
         store.close()
     elapsed = time.perf_counter() - start
     assert receipt.fields()["bundle_sha256"]
-    print(f"{elapsed:.6f} {vm_hwm_kib()}")
+    print(f"{elapsed:.6f} {vm_hwm_kib()} {unlocked:.6f}")
 
 
 def reference(work: Path, identity: Path, bundle: Path) -> tuple[float, int]:
@@ -122,6 +132,16 @@ def main() -> None:
     bundle, hq_pristine, device_id = prepare(args.cache, args.size_mib, args.files)
     work = args.cache / "work"
     ours_walls, ref_walls, ours_peaks, ref_peaks = [], [], [], []
+    identity = args.cache / "reference-identity.txt"  # age gets HQ's identity opened, as HQ holds it
+    sys.path.insert(0, str(ROOT))
+    from memkeys import hq_passphrase
+    from sync.hq import keys
+
+    hq_passphrase()
+    identity.unlink(missing_ok=True)
+    fd = os.open(identity, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(keys.age_identity(hq_pristine))
     print(f"bundle: {bundle.stat().st_size / 2**20:.1f} MiB ({args.size_mib} MiB of evidence in {args.files} files)")
     for round_ in range(args.repeat):
         shutil.rmtree(work, ignore_errors=True)
@@ -131,24 +151,27 @@ def main() -> None:
         run_child(["sync"])  # both sides start with nothing dirty in the page cache
         # Alternate which goes first: the second may find the bundle in the page cache.
         if round_ % 2:
-            ref_wall, ref_kib = reference(work, hq_pristine / "hq-age.key", bundle)
+            ref_wall, ref_kib = reference(work, identity, bundle)
         out, ours_wall, _ = run_child([sys.executable, __file__, "--child-ingest", str(hq_dir), str(bundle), device_id])
-        inner, ours_kib = out.split()
+        inner, ours_kib, unlocked = out.split()
+        ours_wall -= float(unlocked)  # HQ's keys are opened once per receiver, not per bundle
         shutil.rmtree(hq_dir)
         run_child(["sync"])
         if not round_ % 2:
-            ref_wall, ref_kib = reference(work, hq_pristine / "hq-age.key", bundle)
+            ref_wall, ref_kib = reference(work, identity, bundle)
         ours_walls.append(ours_wall)
         ref_walls.append(ref_wall)
         ours_peaks.append(int(ours_kib) / 1024)
         ref_peaks.append(ref_kib / 1024)
         print(f"round {round_ + 1}:")
         print(f"  HqStore.ingest            {ours_wall:7.2f} s  ({float(inner):.2f} s inside)  "
-              f"peak RSS {int(ours_kib) / 1024:6.1f} MiB")
+              f"peak RSS {int(ours_kib) / 1024:6.1f} MiB  (opening HQ's keys, {float(unlocked):.2f} s, "
+              "left out)")
         print(f"  age -d | tar x + sync     {ref_wall:7.2f} s  {'':19} peak RSS {ref_kib / 1024:6.1f} MiB"
               f" (larger of age, tar)")
         print(f"  ratio                     {ours_wall / ref_wall:7.2f}x  (goal <= 1.5x)")
     shutil.rmtree(work, ignore_errors=True)
+    identity.unlink()
     ratio = statistics.median(ours_walls) / statistics.median(ref_walls)
     print(f"ingest: ratio={ratio:.2f} peak_mib={max(ours_peaks):.0f} ref_peak_mib={max(ref_peaks):.0f} "
           f"size_mib={args.size_mib} rounds={args.repeat}")

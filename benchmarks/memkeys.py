@@ -36,3 +36,11 @@ def new_workspace(folder: Path):  # type: ignore[no-untyped-def]
     from app.keystore import OsKeyStore
 
     return unlock.create(Path(folder), keystore=OsKeyStore(MemoryKeyring()))
+
+
+def hq_passphrase() -> None:
+    """HQ's key passphrase for the benchmark's HQ folders and the receivers it starts (the
+    environment is inherited); a real HQ reads it from its credential or passphrase file."""
+    import os
+
+    os.environ.setdefault("FIELDINSPECT_HQ_PASSPHRASE", "benchmark HQ key passphrase")

@@ -96,6 +96,9 @@ def main() -> None:
     chunk = args.chunk_mib << 20
     run = Path(tempfile.mkdtemp(prefix="upload-bench-", dir=args.cache))
     hq_dir = run / "hq"
+    from memkeys import hq_passphrase
+
+    hq_passphrase()
     keys.keygen(hq_dir)
     device = DeviceIdentity.generate(run / "device")
     store = HqStore(hq_dir)

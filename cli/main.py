@@ -429,7 +429,15 @@ def _verify_bundle(args: argparse.Namespace) -> int:
         print("核验数据包需要 --hq-identity（总部 age 私钥文件）。\n"
               "Verifying a bundle needs --hq-identity (the HQ age identity file).", file=sys.stderr)
         return 2
-    report = verify_bundle(args.path, args.hq_identity.read_text("ascii"), public_key=args.public_key)
+    from sync.hq.keys import HqKeyError, read_identity_file
+
+    try:  # HQ's identity file is protected by HQ's passphrase (asked for, or from its file)
+        identity = read_identity_file(args.hq_identity)
+    except HqKeyError as exc:
+        print(exc.zh, file=sys.stderr)
+        print(exc.en, file=sys.stderr)
+        return 2
+    report = verify_bundle(args.path, identity, public_key=args.public_key)
     print(f"数据包 / bundle: {report.path}")
     if report.checked is not None:
         c = report.checked

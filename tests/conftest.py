@@ -12,6 +12,7 @@ from app import custody, demo
 from app.clock import CHINA_TZ, fixed_clock
 from app.crypto import Argon2Params
 from app.workspace import Workspace
+from sync.hq import keys as hq_keys
 import secret_service
 from keys_kit import create_workspace
 
@@ -24,6 +25,11 @@ os.environ["FIELDINSPECT_PIN"] = "100101"
 os.environ["FIELDINSPECT_TESTS"] = str(Path(__file__).parent)
 # Argon2 at a test cost in this process; tests/unit/test_custody.py measures the real one.
 custody.PIN_KDF = Argon2Params(time_cost=1, memory_kib=8 * 1024)
+# HQ's key files: the passphrase of every test HQ folder, and scrypt at a test cost for the
+# folders made in this process (tests/integration/test_hq_keys_at_rest.py uses age's own).
+os.environ["FIELDINSPECT_HQ_PASSPHRASE"] = "test passphrase for HQ keys"
+os.environ.pop("FIELDINSPECT_HQ_PASSPHRASE_FILE", None)
+hq_keys.WORK_FACTOR = 10
 
 _SECRET_SERVICE: list[secret_service.SecretService] = []
 

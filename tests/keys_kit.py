@@ -102,3 +102,11 @@ def as_(where: object, person_id: str) -> Session:
         ws = next((getattr(ws, a) for a in ("ws", "d", "locker", "service") if getattr(ws, a, None) is not None),
                   None)
     raise TypeError(f"no workspace in {where!r}")
+
+
+def clear_private_key_pem(key) -> bytes:  # noqa: ANN001 - an Ed25519 private key
+    """The PKCS#8 PEM in the clear, as earlier versions kept the device key (legacy-folder fixtures)."""
+    from cryptography.hazmat.primitives import serialization
+
+    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())

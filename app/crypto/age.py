@@ -1,4 +1,4 @@
-"""The age v1 file format for X25519 recipients, streamed both ways."""
+"""The age v1 file format for X25519 recipients and passphrases, streamed both ways."""
 
 from __future__ import annotations
 
@@ -8,13 +8,20 @@ from typing import BinaryIO
 
 # The file format of https://age-encryption.org/v1, written and read here so that a
 # tar stream can go straight into the encryptor and out of the decryptor with flat
-# memory. Only X25519 recipients are supported; the `age` tool reads what this writes
-# and this reads what `age -r` writes (tests/integration/test_bundle_interop.py).
+# memory. X25519 recipients carry the bundles; a passphrase (scrypt, as `age -p`
+# writes it) protects HQ's own key files. The `age` tool reads what this writes and
+# this reads what `age -r` and `age -p` write (tests/integration/test_bundle_interop.py,
+# tests/integration/test_hq_keys_at_rest.py).
 
 AGE_INTRO = b"age-encryption.org/v1\n"
 AGE_CHUNK = 64 * 1024
 _AGE_TAG = 16
 _X25519_INFO = b"age-encryption.org/v1/X25519"
+_SCRYPT_LABEL = b"age-encryption.org/v1/scrypt"
+# age's own default work factor for a passphrase (2^18: about a second here, 256 MiB);
+# files are read with at most the work factor age itself accepts.
+SCRYPT_LOG_N = 18
+_SCRYPT_MAX_LOG_N = 22
 _BECH32_CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 
 
@@ -153,6 +160,62 @@ def age_recipient_of(identity_text: str) -> str:
     return bech32_encode("age", key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
 
 
+def _scrypt_key(passphrase: str, salt: bytes, log_n: int) -> bytes:
+    import hashlib
+
+    n = 1 << log_n
+    return hashlib.scrypt(passphrase.encode("utf-8"), salt=_SCRYPT_LABEL + salt, n=n, r=8, p=1,
+                          maxmem=128 * 8 * n + (1 << 20), dklen=32)
+
+
+def _open_scrypt_stanzas(stanzas: list[tuple[list[bytes], bytes]], passphrase: str,
+                         aead: type, invalid_tag: type[Exception]) -> bytes:
+    """The file key of a passphrase-protected file (one scrypt stanza, as the spec requires)."""
+    if not any(args[0] == b"scrypt" for args, _ in stanzas):
+        raise AgeError("age: not protected by a passphrase")
+    if len(stanzas) != 1:
+        raise AgeError("age: a passphrase stanza must be the only one")
+    (args, body), = stanzas
+    if len(args) != 3 or len(body) != 32 or not args[2].isdigit() or args[2].startswith(b"0"):
+        raise AgeError("age: malformed scrypt stanza")
+    salt, log_n = _unb64(args[1]), int(args[2])
+    if len(salt) != 16:
+        raise AgeError("age: malformed scrypt stanza")
+    if log_n > _SCRYPT_MAX_LOG_N:
+        raise AgeError(f"age: scrypt work factor 2^{log_n} is more than this reader accepts")
+    try:
+        return aead(_scrypt_key(passphrase, salt, log_n)).decrypt(b"\x00" * 12, body, None)
+    except invalid_tag:
+        raise AgeError("age: wrong passphrase") from None
+
+
+def _open_x25519_stanzas(stanzas: list[tuple[list[bytes], bytes]], identity_text: str,
+                         aead: type, invalid_tag: type[Exception]) -> bytes:
+    """The file key from the X25519 stanza addressed to ``identity_text``."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    secret = X25519PrivateKey.from_private_bytes(age_identity_secret(identity_text))
+    ours = secret.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+    for args, body in stanzas:
+        if args[0] == b"scrypt":
+            raise AgeError("age: protected by a passphrase, not addressed to an identity")
+        if args[0] != b"X25519" or len(args) != 2:
+            continue
+        share = _unb64(args[1])
+        if len(share) != 32 or len(body) != 32:
+            raise AgeError("age: malformed X25519 stanza")
+        try:
+            shared = secret.exchange(X25519PublicKey.from_public_bytes(share))
+        except ValueError:  # a low-order point: the all-zero shared secret age forbids
+            raise AgeError("age: invalid X25519 share") from None
+        try:
+            return aead(_hkdf(shared, share + ours, _X25519_INFO)).decrypt(b"\x00" * 12, body, None)
+        except invalid_tag:
+            continue
+    raise AgeError("age: no stanza for this identity")
+
+
 class AgeWriter:
     """A write-only file object that encrypts to one X25519 recipient as it goes.
 
@@ -161,19 +224,30 @@ class AgeWriter:
     close ``dst``.
     """
 
-    def __init__(self, dst: BinaryIO, recipient: str) -> None:
-        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+    def __init__(self, dst: BinaryIO, recipient: str | None = None, *, passphrase: str | None = None,
+                 work_factor: int = SCRYPT_LOG_N) -> None:
         from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-        their = age_recipient_bytes(recipient)
         file_key = os.urandom(16)
-        ephemeral = X25519PrivateKey.generate()
-        share = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(their))
-        wrap_key = _hkdf(shared, share + their, _X25519_INFO)
-        body = ChaCha20Poly1305(wrap_key).encrypt(b"\x00" * 12, file_key, None)
-        header = AGE_INTRO + b"-> X25519 " + _b64(share) + b"\n" + _b64(body) + b"\n---"
+        if (recipient is None) == (passphrase is None):
+            raise ValueError("an age file is written to one recipient or one passphrase")
+        if passphrase is not None:
+            salt = os.urandom(16)
+            wrap_key = _scrypt_key(passphrase, salt, work_factor)
+            body = ChaCha20Poly1305(wrap_key).encrypt(b"\x00" * 12, file_key, None)
+            stanza = b"-> scrypt " + _b64(salt) + b" " + str(work_factor).encode("ascii") + b"\n"
+        else:
+            from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
+            from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+            their = age_recipient_bytes(recipient)
+            ephemeral = X25519PrivateKey.generate()
+            share = ephemeral.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+            shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(their))
+            wrap_key = _hkdf(shared, share + their, _X25519_INFO)
+            body = ChaCha20Poly1305(wrap_key).encrypt(b"\x00" * 12, file_key, None)
+            stanza = b"-> X25519 " + _b64(share) + b"\n"
+        header = AGE_INTRO + stanza + _b64(body) + b"\n---"
         nonce = os.urandom(16)
         dst.write(header + b" " + _b64(_header_mac(file_key, header)) + b"\n" + nonce)
         self._aead = ChaCha20Poly1305(_hkdf(file_key, nonce, b"payload"))
@@ -227,14 +301,12 @@ class AgeReader:
     end of the plaintext is only reported after the final chunk was verified.
     """
 
-    def __init__(self, src: BinaryIO, identity_text: str) -> None:
+    def __init__(self, src: BinaryIO, identity_text: str | None = None, *, passphrase: str | None = None) -> None:
         from cryptography.exceptions import InvalidTag
-        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
         from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
-        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-        secret = X25519PrivateKey.from_private_bytes(age_identity_secret(identity_text))
-        ours = secret.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
+        if (identity_text is None) == (passphrase is None):
+            raise ValueError("an age file is read with one identity or one passphrase")
         self._src = src
         if src.read(len(AGE_INTRO)) != AGE_INTRO:
             raise AgeError("not an age v1 file")
@@ -258,25 +330,10 @@ class AgeReader:
                 if len(part) < 64:
                     break
             stanzas.append((args, _unb64(bytes(body))))
-        file_key = None
-        for args, body in stanzas:
-            if args[0] != b"X25519" or len(args) != 2:
-                continue
-            share = _unb64(args[1])
-            if len(share) != 32 or len(body) != 32:
-                raise AgeError("age: malformed X25519 stanza")
-            try:
-                shared = secret.exchange(X25519PublicKey.from_public_bytes(share))
-            except ValueError:  # a low-order point: the all-zero shared secret age forbids
-                raise AgeError("age: invalid X25519 share") from None
-            try:
-                file_key = ChaCha20Poly1305(_hkdf(shared, share + ours, _X25519_INFO)).decrypt(
-                    b"\x00" * 12, body, None)
-                break
-            except InvalidTag:
-                continue
-        if file_key is None:
-            raise AgeError("age: no stanza for this identity")
+        if passphrase is not None:
+            file_key = _open_scrypt_stanzas(stanzas, passphrase, ChaCha20Poly1305, InvalidTag)
+        else:
+            file_key = _open_x25519_stanzas(stanzas, identity_text, ChaCha20Poly1305, InvalidTag)
         import hmac
 
         if not hmac.compare_digest(_header_mac(file_key, bytes(header)), mac):

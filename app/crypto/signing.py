@@ -33,12 +33,21 @@ def verify_signature(key: VerifyKey, signature: bytes, data: bytes) -> bool:
     return True
 
 
-def private_key_pem(key: SigningKey) -> bytes:
-    """PKCS#8 PEM, unencrypted: the file's owner-only mode protects it."""
+def seal_private_key(key: SigningKey, passphrase: str, *, work_factor: int) -> bytes:
+    """The key's PKCS#8 PEM inside an age file protected by ``passphrase`` (scrypt, as
+    ``age -p`` writes it), so ``age -d FILE | openssl pkey`` reads it. The PEM exists only
+    in memory, on its way into the envelope; no function here returns it bare."""
+    import io
+
     from cryptography.hazmat.primitives import serialization
 
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
+    from app.crypto.age import AgeWriter
+
+    out = io.BytesIO()
+    with AgeWriter(out, passphrase=passphrase, work_factor=work_factor) as writer:
+        writer.write(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                       serialization.NoEncryption()))
+    return out.getvalue()
 
 
 def public_key_pem(key: VerifyKey) -> bytes:

@@ -2,7 +2,9 @@
 
 ``keygen`` creates HQ's keys (``sync.hq.keys``): the Ed25519 signing key, with
 which HQ signs receipts and the reference data it publishes (devices pin its
-public key), and the age X25519 identity bundles are encrypted to. ``enroll``
+public key), and the age X25519 identity bundles are encrypted to, both kept
+under HQ's passphrase; ``protect-keys`` encrypts the clear keys of an earlier
+version's folder in place. ``enroll``
 registers a device's public key; ``publish`` signs reference data for devices to
 pull; ``ingest`` takes a bundle brought on a USB stick and writes its receipt;
 ``pairing`` writes HQ's signed pairing offer as a file and a QR code, for the Sync
@@ -31,6 +33,15 @@ def _keygen(args: argparse.Namespace) -> int:
     print(f"总部签名公钥 / HQ signing public key: {args.dir / SIGNING_PUB}")
     print(f"SHA-256 指纹 / fingerprint: {fingerprint}")
     print(f"总部加密公钥 / HQ age recipient: {keys.age_recipient(args.dir)}")
+    return 0
+
+
+def _protect_keys(args: argparse.Namespace) -> int:
+    done = keys.protect(args.dir)
+    if not done:
+        print(f"{args.dir} 中没有明文私钥 / no key in the clear in {args.dir}")
+    for name in done:
+        print(f"已用口令加密 / now protected by the passphrase: {args.dir / name}")
     return 0
 
 
@@ -191,6 +202,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("keygen", help="生成总部签名密钥和加密密钥 / create the HQ signing and age keys")
     p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
+    p = sub.add_parser("protect-keys", help="用口令加密早期版本的明文私钥 / encrypt an earlier version's clear "
+                                            "keys with a passphrase")
+    p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
     p = sub.add_parser("pairing", help="生成签名的配对文件和配对二维码 / write the signed pairing file and QR code")
     p.add_argument("--dir", type=Path, required=True, help="总部目录 / HQ folder")
     p.add_argument("--out", type=Path, default=None, help="输出目录（默认总部目录）/ where to write (default: the HQ folder)")
@@ -224,10 +238,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     server.add_blobs_option(sub.choices["ingest"])
     server.add_serve_parser(sub)
     args = parser.parse_args(argv)
-    if args.command == "serve":
-        return server.run_serve(args)
-    return {"keygen": _keygen, "pairing": _pairing, "enroll": _enroll, "publish": _publish, "ingest": _ingest,
-            "revoke": _revoke, "recover": _recover}[args.command](args)
+    try:
+        if args.command == "serve":
+            return server.run_serve(args)
+        return {"keygen": _keygen, "protect-keys": _protect_keys, "pairing": _pairing, "enroll": _enroll,
+                "publish": _publish, "ingest": _ingest, "revoke": _revoke, "recover": _recover}[args.command](args)
+    except keys.HqKeyError as exc:  # no passphrase, a wrong one, keys still in the clear: nothing was done
+        print(exc.zh, file=sys.stderr)
+        print(exc.en, file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

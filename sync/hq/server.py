@@ -332,7 +332,15 @@ def add_serve_parser(sub) -> None:  # noqa: ANN001 - argparse's private subparse
 def run_serve(args) -> int:  # noqa: ANN001
     from sync.hq.blobs import BlobStoreError
 
+    from sync.hq import keys
+
     use_s3_endpoint(args)
+    try:
+        keys.unlock(args.dir)  # before listening: without its keys HQ can give no receipt
+    except OSError as exc:
+        print(f"无法读取总部密钥（先运行 fieldinspect-hq keygen）/ cannot read HQ's keys (run fieldinspect-hq "
+              f"keygen first): {exc.filename}: {exc.strerror}", file=sys.stderr)
+        return 2
     print(f"总部接收端 / HQ receiver: http://{args.host}:{args.port}/files  ({args.dir})", flush=True)
     try:
         serve(args.dir, host=args.host, port=args.port, plain_put=args.plain_put, database=args.database,

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import bagit
+from tty_kit import age_decrypt
 import pytest
 
 pytestmark = [
@@ -56,7 +57,7 @@ def test_age_cli_decrypts_bagit_validates_openssl_verifies(device_with_evidence,
     fieldinspect("bundle", "--out", bundle, "--officer", "O01", "--data", data)
     bag_dir = tmp_path / "bag"
     bag_dir.mkdir()
-    plain = run("age", "-d", "-i", hq / "hq-age.key", bundle).stdout
+    plain = age_decrypt(hq / "hq-age.key", bundle, os.environ["FIELDINSPECT_HQ_PASSPHRASE"])
     run("tar", "x", "-C", bag_dir, input=plain)
     bag = bagit.Bag(str(bag_dir))
     bag.validate()  # every manifest and the Payload-Oxum, by the third-party validator
@@ -82,7 +83,7 @@ def test_reader_takes_what_the_age_cli_encrypted(device_with_evidence, tmp_path:
     data, hq = device_with_evidence
     bundle = tmp_path / "shift.age"
     fieldinspect("bundle", "--out", bundle, "--data", data)
-    plain = run("age", "-d", "-i", hq / "hq-age.key", bundle).stdout
+    plain = age_decrypt(hq / "hq-age.key", bundle, os.environ["FIELDINSPECT_HQ_PASSPHRASE"])
     recipient = (hq / "hq-age.pub").read_text().strip()
     reencrypted = tmp_path / "by-age-cli.age"
     run("age", "-r", recipient, "-o", reencrypted, input=plain)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import io
 import json
 import shutil
@@ -16,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from keys_kit import keys_of
+from tty_kit import age_decrypt
 from tests.database_key import connect_raw
 from tests.unit.bundle_kit import make_kit
 
@@ -96,8 +98,7 @@ def test_audit_entries_and_chain_heads_verify_with_openssl(synced, tmp_path: Pat
     assert head["seal_seq"] == 2 and head["problems"] == []
 
     # the same head travels in the bundle as chain-head.json and its raw signature
-    plain = subprocess.run(["age", "-d", "-i", str(hq_dir / "hq-age.key"), str(bundle)],
-                           capture_output=True, check=True).stdout
+    plain = age_decrypt(hq_dir / "hq-age.key", bundle, os.environ["FIELDINSPECT_HQ_PASSPHRASE"])
     with tarfile.open(fileobj=io.BytesIO(plain)) as tar:
         members = {m.name: tar.extractfile(m).read() for m in tar}  # type: ignore[union-attr]
     assert members["chain-head.json"] == head_bytes

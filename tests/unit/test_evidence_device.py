@@ -12,7 +12,7 @@ import pytest
 
 from app import crypto
 from app.device import PUBLIC_KEY_FILE, DeviceIdentity, DeviceKeyError, DevicePublicKey
-from keys_kit import create_workspace, open_workspace
+from keys_kit import clear_private_key_pem, create_workspace, open_workspace
 
 
 class CountingReader(io.RawIOBase):
@@ -56,7 +56,7 @@ def test_sign_and_verify_and_pem_round_trip() -> None:
     pub = crypto.load_public_key_pem(crypto.public_key_pem(key.public_key()))
     assert crypto.verify_signature(pub, sig, b"record")
     assert not crypto.verify_signature(pub, sig, b"recorD")
-    again = crypto.load_private_key_pem(crypto.private_key_pem(key))
+    again = crypto.load_private_key_pem(clear_private_key_pem(key))
     assert crypto.public_key_raw(again.public_key()) == crypto.public_key_raw(key.public_key())
     with pytest.raises(crypto.KeyFormatError):
         crypto.load_public_key_pem(b"-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n")

@@ -23,7 +23,7 @@ from app.custody import (_META_LEGACY_MASTER, _META_LEGACY_PINS, Custody, PinReq
 from app.device import DEVICE_DIR, LEGACY_PRIVATE_KEY_FILE, device_id_for
 from local_db import cipher
 from local_db.database import DB_FILENAME, _configure, latest_version, migrate
-from tests.keys_kit import follow_clock
+from tests.keys_kit import clear_private_key_pem, follow_clock
 
 ROOT = Path(__file__).resolve().parents[2]
 OLD_PINS = {"O01": "1357", "L01": "2468"}
@@ -52,7 +52,7 @@ def make_legacy_folder(folder: Path) -> bytes:
                      (person, crypto.hash_pin(pin)))
     conn.close()
     key = crypto.generate_signing_key()
-    pem = crypto.private_key_pem(key)
+    pem = clear_private_key_pem(key)
     (folder / DEVICE_DIR / LEGACY_PRIVATE_KEY_FILE).write_bytes(pem)
     return device_id_for(key.public_key())
 
