@@ -14,6 +14,7 @@ the secret beside the data.
 from __future__ import annotations
 
 import base64
+import types
 from typing import Any
 
 from local_db.errors import UserFacingError
@@ -149,7 +150,7 @@ def _load_deferred(stand_in: Any) -> Any:
     return real
 
 
-class _Deferred(__import__("types").ModuleType):
+class _Deferred(types.ModuleType):
     """A module not loaded yet: the first attribute asked of it loads it."""
 
     def __getattr__(self, attr: str) -> Any:

@@ -31,6 +31,7 @@ import os
 import shutil
 import statistics
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -130,18 +131,27 @@ def main() -> None:
         if shutil.which(tool) is None:
             raise SystemExit(f"needs the {tool} command line")
     bundle, hq_pristine, device_id = prepare(args.cache, args.size_mib, args.files)
-    work = args.cache / "work"
-    ours_walls, ref_walls, ours_peaks, ref_peaks = [], [], [], []
-    identity = args.cache / "reference-identity.txt"  # age gets HQ's identity opened, as HQ holds it
     sys.path.insert(0, str(ROOT))
     from memkeys import hq_passphrase
     from sync.hq import keys
 
     hq_passphrase()
-    identity.unlink(missing_ok=True)
+    # age gets HQ's identity opened, as a receiver holds it: in a memory-backed folder
+    # (never on the disk), removed however the run ends.
+    held = Path(tempfile.mkdtemp(prefix="ingest-bench-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None))
+    identity = held / "identity.txt"
     fd = os.open(identity, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(keys.age_identity(hq_pristine))
+    try:
+        rounds(args, bundle, hq_pristine, device_id, identity)
+    finally:
+        shutil.rmtree(held)
+
+
+def rounds(args: argparse.Namespace, bundle: Path, hq_pristine: Path, device_id: str, identity: Path) -> None:
+    work = args.cache / "work"
+    ours_walls, ref_walls, ours_peaks, ref_peaks = [], [], [], []
     print(f"bundle: {bundle.stat().st_size / 2**20:.1f} MiB ({args.size_mib} MiB of evidence in {args.files} files)")
     for round_ in range(args.repeat):
         shutil.rmtree(work, ignore_errors=True)
@@ -171,7 +181,6 @@ def main() -> None:
               f" (larger of age, tar)")
         print(f"  ratio                     {ours_wall / ref_wall:7.2f}x  (goal <= 1.5x)")
     shutil.rmtree(work, ignore_errors=True)
-    identity.unlink()
     ratio = statistics.median(ours_walls) / statistics.median(ref_walls)
     print(f"ingest: ratio={ratio:.2f} peak_mib={max(ours_peaks):.0f} ref_peak_mib={max(ref_peaks):.0f} "
           f"size_mib={args.size_mib} rounds={args.repeat}")

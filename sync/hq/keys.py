@@ -265,9 +265,7 @@ def _open(folder: Path, name: str, load: Any) -> Any:
             raise KeysInTheClear(Path(folder))
         try:
             value = load(_unseal(path, data, passphrase()))
-        except (ValueError, UnicodeDecodeError) as exc:
-            if isinstance(exc, HqKeyError):
-                raise
+        except (ValueError, UnicodeDecodeError) as exc:  # opened, but not a key of the expected kind
             raise KeyFileDamaged(path, str(exc)) from None
         _opened[handle] = value
         return value
